@@ -1,0 +1,133 @@
+/*
+ * ps.h - processes and threads: create, terminate, query, enumerate.
+ *
+ * Creation runs on behalf of the current thread (ntsim_set_current_thread),
+ * the way CreateProcess and CreateThread run in their caller. Termination
+ * follows NtTerminateProcess / NtTerminateThread on a handle, so access rights
+ * are checked; NtCurrentProcess() and NtCurrentThread() name the caller.
+ */
+#ifndef NTSIM_PS_H
+#define NTSIM_PS_H
+
+#include "system.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Thread states, with the kernel's numbers (KTHREAD_STATE). */
+typedef enum KTHREAD_STATE {
+    Initialized = 0,
+    Ready = 1,
+    Running = 2,
+    Standby = 3,
+    Terminated = 4,
+    Waiting = 5,
+    Transition = 6,
+    DeferredReady = 7,
+} KTHREAD_STATE;
+
+/* The name of a thread state ("Ready"), or NULL for an unknown number. */
+const char *ntsim_thread_state_name(KTHREAD_STATE state);
+
+typedef struct NTSIM_PROCESS_PARAMS {
+    const char *image_path;  /* Win32 path, e.g. C:\Windows\System32\notepad.exe */
+    ULONG parent_pid;        /* 0 = the System process */
+    const char *command_line;/* NULL = the image path */
+    ntsim_arch arch;         /* the image's architecture */
+    bool large_address_aware;
+    SIZE_T stack_reserve;    /* PE header values; 0 = 1 MB */
+    SIZE_T stack_commit;     /* 0 = 4 KB */
+    bool lock_memory_privilege; /* SeLockMemoryPrivilege in the token */
+} NTSIM_PROCESS_PARAMS;
+
+void ntsim_process_params_default(NTSIM_PROCESS_PARAMS *params, const char *image_path);
+
+/*
+ * CreateProcess from the current thread: a new process with its first
+ * thread; delivers process_create, thread_create (in the creator's context),
+ * then image_load of the image and ntdll.dll. Returns the new IDs.
+ * STATUS_INVALID_CID for a parent that does not exist,
+ * STATUS_PROCESS_IS_TERMINATING for one that exited,
+ * STATUS_INVALID_IMAGE_FORMAT for an x64 image on an x86 system.
+ */
+NTSTATUS ntsim_create_process(ntsim_system *system, const NTSIM_PROCESS_PARAMS *params, CLIENT_ID *cid);
+
+/*
+ * CreateThread / CreateRemoteThread from the current thread into process
+ * `pid`: stack_size is a commit size, or a reserve size when
+ * reserve is true (STACK_SIZE_PARAM_IS_A_RESERVATION); 0 = the image's.
+ */
+NTSTATUS ntsim_create_thread(ntsim_system *system, ULONG pid, SIZE_T stack_size, bool reserve, CLIENT_ID *cid);
+
+/*
+ * ExitProcess / ExitThread: the process (thread) ends itself with exit_code.
+ * STATUS_INVALID_CID for no such object, STATUS_PROCESS_IS_TERMINATING
+ * (STATUS_THREAD_IS_TERMINATING) when it already ended, STATUS_ACCESS_DENIED
+ * for the Idle and System processes and their threads.
+ */
+NTSTATUS ntsim_exit_process(ntsim_system *system, ULONG pid, ULONG exit_code);
+NTSTATUS ntsim_exit_thread(ntsim_system *system, ULONG tid, ULONG exit_code);
+
+/* Need PROCESS_TERMINATE (THREAD_TERMINATE) on the handle. */
+NTSTATUS NtTerminateProcess(ntsim_system *system, HANDLE ProcessHandle, NTSTATUS ExitStatus);
+NTSTATUS NtTerminateThread(ntsim_system *system, HANDLE ThreadHandle, NTSTATUS ExitStatus);
+
+typedef struct NTSIM_PROCESS_INFO {
+    ULONG pid;
+    ULONG ppid;                 /* InheritedFromUniqueProcessId */
+    uint64_t sequence;          /* unique for the system's lifetime, never reused */
+    const char *image_name;     /* file name: "notepad.exe" (valid until the next call) */
+    const char *image_path;     /* as given at creation */
+    const char *command_line;
+    ntsim_arch arch;
+    bool wow64;
+    bool exited;
+    ULONG exit_code;            /* STATUS_PENDING (259) while running */
+    ULONG thread_count;         /* live threads */
+    ULONG handle_count;         /* entries in its handle table */
+    int64_t pointer_count;      /* of the process object */
+    int64_t object_handle_count;/* handles to the process object, in any table */
+    uint64_t create_time;
+    uint64_t exit_time;
+    ULONG_PTR peb;
+    ULONG_PTR image_base;
+} NTSIM_PROCESS_INFO;
+
+typedef struct NTSIM_THREAD_INFO {
+    ULONG tid;
+    ULONG pid;
+    uint64_t sequence;
+    KTHREAD_STATE state;
+    KPRIORITY priority;
+    KPRIORITY base_priority;
+    KAFFINITY affinity;
+    ULONG exit_code;            /* STATUS_PENDING (259) while running */
+    int64_t pointer_count;
+    int64_t object_handle_count;
+    uint64_t create_time;
+    uint64_t exit_time;
+    ULONG_PTR teb;
+    ULONG_PTR stack_base;       /* TEB NtTib.StackBase */
+    ULONG_PTR stack_limit;      /* TEB NtTib.StackLimit */
+    ULONG_PTR deallocation_stack;
+    SIZE_T stack_reserve;
+    SIZE_T stack_commit;
+} NTSIM_THREAD_INFO;
+
+/* STATUS_INVALID_CID when no process (thread) object has that ID. */
+NTSTATUS ntsim_query_process(ntsim_system *system, ULONG pid, NTSIM_PROCESS_INFO *info);
+NTSTATUS ntsim_query_thread(ntsim_system *system, ULONG tid, NTSIM_THREAD_INFO *info);
+
+/* Every process object, in creation order (Idle first); return false to stop. */
+typedef bool (*ntsim_process_cb)(void *context, const NTSIM_PROCESS_INFO *info);
+void ntsim_walk_processes(ntsim_system *system, ntsim_process_cb cb, void *context);
+
+/* The threads of a process object, in creation order. */
+typedef bool (*ntsim_thread_cb)(void *context, const NTSIM_THREAD_INFO *info);
+NTSTATUS ntsim_walk_threads(ntsim_system *system, ULONG pid, ntsim_thread_cb cb, void *context);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,89 @@
+/*
+ * system.h - the simulator's control surface: create and destroy a
+ * simulated system, move its virtual clock, choose the calling thread, and
+ * observe the notifications the kernel delivers.
+ *
+ * All state hangs off one ntsim_system; several can live side by side.
+ */
+#ifndef NTSIM_SYSTEM_H
+#define NTSIM_SYSTEM_H
+
+#include "nt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ntsim_system ntsim_system;
+
+typedef enum ntsim_arch { NTSIM_ARCH_X64 = 0, NTSIM_ARCH_X86 = 1 } ntsim_arch;
+
+typedef struct ntsim_config {
+    ntsim_arch arch;       /* the system's architecture (default x64) */
+    uint32_t cpus;         /* processors, 1..64 (default 1) */
+    uint64_t seed;         /* decides everything that varies (default 0) */
+    bool aslr;             /* randomize image bases (default on) */
+    uint64_t increase_uva; /* x86 boot option, bytes of user space (0 = 2 GB) */
+    uint64_t memory;       /* physical memory in bytes (default 8 GB) */
+    uint64_t pagefile;     /* paging file in bytes (default 8 GB) */
+} ntsim_config;
+
+/* The defaults the scenario contract names. */
+void ntsim_config_default(ntsim_config *config);
+
+/*
+ * Boots a system: the Idle process (PID 0) and the System process (PID 4,
+ * with its first thread) exist afterwards; the clock reads 2026-01-01 UTC.
+ * STATUS_INVALID_PARAMETER for a bad configuration.
+ */
+NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **system);
+void ntsim_system_destroy(ntsim_system *system);
+
+/* The virtual clock: 100 ns units since 1601-01-01 UTC (KeQuerySystemTime). */
+uint64_t ntsim_time(const ntsim_system *system);
+#define NTSIM_BOOT_TIME 134116992000000000ull /* 2026-01-01 00:00:00 UTC */
+
+/* Moves the clock forward by `ticks` of 100 ns. */
+void ntsim_advance(ntsim_system *system, uint64_t ticks);
+
+/*
+ * The thread on whose behalf later calls run (the "current thread" of the
+ * Nt* calls and of process/thread creation). STATUS_INVALID_CID if no live
+ * thread has that ID. The System process's first thread is current at boot.
+ */
+NTSTATUS ntsim_set_current_thread(ntsim_system *system, ULONG tid);
+ULONG ntsim_current_thread_id(const ntsim_system *system);
+
+/* What the kernel delivers to notification routines, as data. */
+typedef enum ntsim_event_kind {
+    NTSIM_EVENT_PROCESS_CREATE,
+    NTSIM_EVENT_PROCESS_EXIT,
+    NTSIM_EVENT_THREAD_CREATE,
+    NTSIM_EVENT_THREAD_EXIT,
+    NTSIM_EVENT_IMAGE_LOAD,
+} ntsim_event_kind;
+
+typedef struct ntsim_event {
+    ntsim_event_kind kind;
+    uint64_t time;
+    ULONG pid;
+    ULONG tid;          /* thread events */
+    ULONG ppid;         /* process_create */
+    ULONG creating_pid; /* process_create, thread_create */
+    ULONG creating_tid;
+    ULONG exit_code;    /* process_exit, thread_exit */
+    const char *image;  /* process_create: image path; image_load: NT path */
+    const char *cmdline;
+    ULONG_PTR base;     /* image_load */
+    SIZE_T size;
+} ntsim_event;
+
+typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);
+
+/* One observer of every notification, in delivery order (NULL to stop). */
+void ntsim_set_event_sink(ntsim_system *system, ntsim_event_sink sink, void *context);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

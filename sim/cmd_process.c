@@ -1,0 +1,196 @@
+/*
+ * cmd_process.c - `process` and `thread` commands: create, exit, query,
+ * list, each acting as the thread the scenario names (or its default).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "command.h"
+
+/* The thread a command runs as: `by` if given, else the first live thread of pid. */
+static NTSTATUS act(sim_context *ctx, const sim_value *by, ULONG pid)
+{
+    if (by->present) {
+        ULONG tid;
+        NTSTATUS s = sim_thread_id(ctx, by, &tid);
+        return NT_SUCCESS(s) ? sim_act_as_thread(ctx, tid) : s;
+    }
+    return sim_act_as_process(ctx, pid);
+}
+
+static void bind(sim_context *ctx, sim_name_kind kind, const char *name, size_t len, ULONG id)
+{
+    sim_name *e = sim_names_find(&ctx->names, kind, name, len);
+    uint64_t seq;
+    if (kind == SIM_NAME_PROCESS) {
+        NTSIM_PROCESS_INFO pi;
+        ntsim_query_process(ctx->sys, id, &pi);
+        seq = pi.sequence;
+    } else {
+        NTSIM_THREAD_INFO ti;
+        ntsim_query_thread(ctx->sys, id, &ti);
+        seq = ti.sequence;
+    }
+    sim_names_bind(&ctx->names, e, id, seq);
+}
+
+NTSTATUS sim_cmd_process_create(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG parent = 4;
+    NTSTATUS s;
+    if (a->opt[1].present && !NT_SUCCESS(s = sim_process_id(ctx, &a->opt[1], &parent)))
+        return s;
+    if (!NT_SUCCESS(s = act(ctx, &a->opt[2], parent)))
+        return s;
+    NTSIM_PROCESS_PARAMS p;
+    ntsim_process_params_default(&p, a->opt[0].text);
+    p.parent_pid = parent;
+    p.command_line = a->opt[3].present ? a->opt[3].text : NULL;
+    p.arch = a->opt[4].present ? (a->opt[4].number == 0 ? NTSIM_ARCH_X64 : NTSIM_ARCH_X86) : ctx->config.arch;
+    p.large_address_aware = a->opt[5].present && a->opt[5].number;
+    p.stack_reserve = a->opt[6].number;
+    p.stack_commit = a->opt[7].number;
+    p.lock_memory_privilege = a->opt[8].present && a->opt[8].number;
+    CLIENT_ID cid;
+    s = ntsim_create_process(ctx->sys, &p, &cid);
+    if (!NT_SUCCESS(s))
+        return s;
+    char main_name[SIM_MAX_LINE + 8];
+    snprintf(main_name, sizeof main_name, "%.*s.main", (int)a->pos[0].len, a->pos[0].text);
+    bind(ctx, SIM_NAME_PROCESS, a->pos[0].text, a->pos[0].len, cid.UniqueProcess);
+    bind(ctx, SIM_NAME_THREAD, main_name, strlen(main_name), cid.UniqueThread);
+    sim_put_int(r, "pid", cid.UniqueProcess);
+    sim_put_int(r, "tid", cid.UniqueThread);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sim_cmd_process_exit(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG code = (ULONG)a->opt[0].number;
+    s = ntsim_exit_process(ctx->sys, pid, code);
+    if (!NT_SUCCESS(s))
+        return s;
+    sim_put_int(r, "pid", pid);
+    sim_put_int(r, "exit_code", code);
+    return STATUS_SUCCESS;
+}
+
+static const char *arch_name(ntsim_arch a)
+{
+    return a == NTSIM_ARCH_X86 ? "x86" : "x64";
+}
+
+NTSTATUS sim_cmd_process_query(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    NTSIM_PROCESS_INFO pi;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = ntsim_query_process(ctx->sys, pid, &pi)))
+        return s;
+    sim_put_int(r, "pid", pi.pid);
+    sim_put_int(r, "ppid", pi.ppid);
+    sim_put_str(r, "state", pi.exited ? "exited" : "active");
+    sim_put_str(r, "image", pi.image_name);
+    sim_put_str(r, "cmdline", pi.command_line);
+    sim_put_str(r, "arch", arch_name(pi.arch));
+    if (pi.wow64)
+        sim_put_str(r, "wow64", "on");
+    sim_put_int(r, "threads", pi.thread_count);
+    sim_put_int(r, "handles", pi.handle_count);
+    if (pi.exited)
+        sim_put_int(r, "exit_code", pi.exit_code);
+    sim_put_int(r, "pointer_count", pi.pointer_count);
+    sim_put_int(r, "handle_count", pi.object_handle_count);
+    if (pi.peb) {
+        sim_put_hex(r, "image_base", pi.image_base);
+        sim_put_hex(r, "peb", pi.peb);
+    }
+    return STATUS_SUCCESS;
+}
+
+static bool list_one(void *context, const NTSIM_PROCESS_INFO *pi)
+{
+    sim_record *r = context;
+    /* As SystemProcessInformation: processes that have exited are not listed. */
+    if (pi->exited)
+        return true;
+    sim_record *e = sim_array_add(r);
+    sim_put_int(e, "pid", pi->pid);
+    sim_put_int(e, "ppid", pi->ppid);
+    sim_put_str(e, "image", pi->image_name);
+    sim_put_int(e, "threads", pi->thread_count);
+    sim_put_int(e, "handles", pi->handle_count);
+    return true;
+}
+
+NTSTATUS sim_cmd_process_list(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    (void)a;
+    sim_put_array(r, "processes");
+    ntsim_walk_processes(ctx->sys, list_one, r);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sim_cmd_thread_create(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = act(ctx, &a->opt[0], pid)))
+        return s;
+    CLIENT_ID cid;
+    s = ntsim_create_thread(ctx->sys, pid, a->opt[1].number, a->opt[2].present && a->opt[2].number, &cid);
+    if (!NT_SUCCESS(s))
+        return s;
+    bind(ctx, SIM_NAME_THREAD, a->pos[1].text, a->pos[1].len, cid.UniqueThread);
+    sim_put_int(r, "pid", cid.UniqueProcess);
+    sim_put_int(r, "tid", cid.UniqueThread);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sim_cmd_thread_exit(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG tid;
+    NTSTATUS s = sim_thread_id(ctx, &a->pos[0], &tid);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG code = (ULONG)a->opt[0].number;
+    s = ntsim_exit_thread(ctx->sys, tid, code);
+    if (!NT_SUCCESS(s))
+        return s;
+    sim_put_int(r, "tid", tid);
+    sim_put_int(r, "exit_code", code);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sim_cmd_thread_query(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG tid;
+    NTSIM_THREAD_INFO ti;
+    NTSTATUS s = sim_thread_id(ctx, &a->pos[0], &tid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = ntsim_query_thread(ctx->sys, tid, &ti)))
+        return s;
+    sim_put_int(r, "pid", ti.pid);
+    sim_put_int(r, "tid", ti.tid);
+    sim_put_str(r, "state", ntsim_thread_state_name(ti.state));
+    sim_put_int(r, "state_code", ti.state);
+    sim_put_int(r, "priority", ti.priority);
+    sim_put_int(r, "base_priority", ti.base_priority);
+    sim_put_hex(r, "affinity", ti.affinity);
+    if (ti.state == Terminated)
+        sim_put_int(r, "exit_code", ti.exit_code);
+    if (ti.teb) {
+        sim_put_hex(r, "teb", ti.teb);
+        sim_put_hex(r, "stack_base", ti.stack_base);
+        sim_put_hex(r, "stack_limit", ti.stack_limit);
+        sim_put_hex(r, "deallocation_stack", ti.deallocation_stack);
+        sim_put_hex(r, "stack_reserve", ti.stack_reserve);
+        sim_put_hex(r, "stack_commit", ti.stack_commit);
+    }
+    sim_put_int(r, "pointer_count", ti.pointer_count);
+    sim_put_int(r, "handle_count", ti.object_handle_count);
+    return STATUS_SUCCESS;
+}

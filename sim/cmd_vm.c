@@ -1,0 +1,134 @@
+/*
+ * cmd_vm.c - `vm` commands and `image load`: the native virtual-memory calls
+ * made by the named process on itself (NtCurrentProcess()), one access by
+ * one of its threads, and the map of its address space.
+ */
+#include "command.h"
+
+static NTSTATUS as_process(sim_context *ctx, const sim_value *v)
+{
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, v, &pid);
+    return NT_SUCCESS(s) ? sim_act_as_process(ctx, pid) : s;
+}
+
+NTSTATUS sim_cmd_vm_alloc(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR base = a->pos[1].number;
+    SIZE_T size = a->pos[2].number;
+    s = NtAllocateVirtualMemory(ctx->sys, NtCurrentProcess(), &base, 0, &size, (ULONG)a->pos[3].number,
+                                (ULONG)a->pos[4].number);
+    sim_put_hex(r, "base", base);
+    sim_put_hex(r, "size", size);
+    return s;
+}
+
+NTSTATUS sim_cmd_vm_free(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR base = a->pos[1].number;
+    SIZE_T size = a->pos[2].number;
+    s = NtFreeVirtualMemory(ctx->sys, NtCurrentProcess(), &base, &size, (ULONG)a->pos[3].number);
+    sim_put_hex(r, "base", base);
+    sim_put_hex(r, "size", size);
+    return s;
+}
+
+NTSTATUS sim_cmd_vm_protect(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR base = a->pos[1].number;
+    SIZE_T size = a->pos[2].number;
+    ULONG old = 0;
+    s = NtProtectVirtualMemory(ctx->sys, NtCurrentProcess(), &base, &size, (ULONG)a->pos[3].number, &old);
+    sim_put_hex(r, "base", base);
+    sim_put_hex(r, "size", size);
+    sim_put_flags(r, "old_protect", NTSIM_FLAGS_PAGE, old);
+    return s;
+}
+
+static void put_mbi(sim_record *r, const MEMORY_BASIC_INFORMATION *m)
+{
+    sim_put_hex(r, "base", m->BaseAddress);
+    sim_put_hex(r, "alloc_base", m->AllocationBase);
+    sim_put_flags(r, "alloc_protect", NTSIM_FLAGS_PAGE, m->AllocationProtect);
+    sim_put_hex(r, "size", m->RegionSize);
+    sim_put_flags(r, "state", NTSIM_FLAGS_MEM, m->State);
+    sim_put_flags(r, "protect", NTSIM_FLAGS_PAGE, m->Protect);
+    sim_put_flags(r, "type", NTSIM_FLAGS_MEM, m->Type);
+}
+
+NTSTATUS sim_cmd_vm_query(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    MEMORY_BASIC_INFORMATION m;
+    s = NtQueryVirtualMemory(ctx->sys, NtCurrentProcess(), a->pos[1].number, MemoryBasicInformation, &m, sizeof m,
+                             NULL);
+    if (NT_SUCCESS(s))
+        put_mbi(r, &m);
+    return s;
+}
+
+NTSTATUS sim_cmd_vm_touch(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    static const ntsim_access kinds[] = { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE };
+    s = ntsim_touch_memory(ctx->sys, a->pos[1].number, kinds[a->pos[2].number]);
+    sim_put_hex(r, "address", a->pos[1].number);
+    return s;
+}
+
+static bool map_one(void *context, const MEMORY_BASIC_INFORMATION *m, const char *detail)
+{
+    sim_record *e = sim_array_add(context);
+    put_mbi(e, m);
+    sim_put_str(e, "detail", detail ? detail : "");
+    return true;
+}
+
+NTSTATUS sim_cmd_vm_map(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s))
+        return s;
+    sim_put_array(r, "regions");
+    return ntsim_walk_memory(ctx->sys, pid, map_one, r);
+}
+
+NTSTATUS sim_cmd_image_load(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (a->opt[1].present) {
+        ULONG tid;
+        if (!NT_SUCCESS(s = sim_thread_id(ctx, &a->opt[1], &tid)) || !NT_SUCCESS(s = sim_act_as_thread(ctx, tid)))
+            return s;
+        NTSIM_THREAD_INFO ti;
+        ntsim_query_thread(ctx->sys, tid, &ti);
+        if (ti.pid != pid)
+            return STATUS_INVALID_PARAMETER; /* a thread loads images into its own process */
+    } else if (!NT_SUCCESS(s = sim_act_as_process(ctx, pid))) {
+        return s;
+    }
+    ULONG_PTR base;
+    s = ntsim_load_image(ctx->sys, a->pos[1].text, a->opt[0].number, &base);
+    if (NT_SUCCESS(s)) {
+        sim_put_hex(r, "base", base);
+        sim_put_hex(r, "size", a->opt[0].number ? (a->opt[0].number + 0xFFF) & ~0xFFFull : 0x10000);
+    }
+    return s;
+}

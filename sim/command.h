@@ -1,0 +1,137 @@
+/*
+ * command.h - the scenario commands: their arguments and options (one table,
+ * sim/command_table.c), the values a line parses into, and the context a
+ * command runs in.
+ */
+#ifndef NTSIM_SIM_COMMAND_H
+#define NTSIM_SIM_COMMAND_H
+
+#include "lexer.h"
+#include "names.h"
+#include "ntsim/ntsim.h"
+#include "record.h"
+#include "writer.h"
+
+typedef enum sim_arg_kind {
+    ARG_PROCESS,     /* an existing process name */
+    ARG_THREAD,      /* an existing thread name */
+    ARG_OBJECT,      /* an existing process name, else thread name */
+    ARG_DRIVER,      /* a built-in driver name */
+    ARG_NEW_PROCESS, /* defines a process name (and NAME.main) */
+    ARG_NEW_THREAD,  /* defines a thread name */
+    ARG_NUMBER,
+    ARG_DURATION,
+    ARG_MEM_FLAGS,
+    ARG_PAGE_FLAGS,
+    ARG_ACCESS,
+    ARG_STRING,
+    ARG_SWITCH,      /* on / off */
+    ARG_CHOICE,      /* one of the words in `choices` */
+    ARG_ANY,         /* a word checked by the command itself */
+} sim_arg_kind;
+
+typedef struct sim_arg_spec {
+    const char *name;    /* positional: for messages; option: the key */
+    sim_arg_kind kind;
+    const char *choices; /* ARG_CHOICE: "x64|x86" */
+    bool required;       /* options only */
+} sim_arg_spec;
+
+#define SIM_MAX_ARGS 8
+#define SIM_MAX_OPTS 12
+
+typedef struct sim_value {
+    bool present;
+    const sim_token *token;
+    uint64_t number;    /* numbers, durations, flags, switches (0/1), choice index */
+    const char *text;   /* strings and names */
+    size_t len;
+} sim_value;
+
+typedef struct sim_context sim_context;
+typedef struct sim_command sim_command;
+
+typedef struct sim_args {
+    const sim_command *cmd;
+    sim_value pos[SIM_MAX_ARGS];
+    sim_value opt[SIM_MAX_OPTS];
+    const sim_token *rest;  /* variadic commands: tokens after the positionals */
+    int rest_count;
+    int line;
+} sim_args;
+
+/* Runs a command: fills r after its status field, returns the status. */
+typedef NTSTATUS (*sim_handler)(sim_context *ctx, const sim_args *a, sim_record *r);
+
+struct sim_command {
+    const char *name;       /* "vm alloc", "sleep" */
+    sim_arg_spec pos[SIM_MAX_ARGS];
+    sim_arg_spec opt[SIM_MAX_OPTS];
+    bool variadic;          /* extra tokens are kept in rest */
+    sim_handler run;        /* NULL: not implemented yet */
+    const char *later;      /* for NULL run: what brings it */
+};
+
+/* Finds the command a line names; *words is how many tokens its name took. */
+const sim_command *sim_find_command(const sim_line *line, int *words);
+/* Whether the first word names a command group ("vm", "process", ...). */
+bool sim_is_command_group(const char *word);
+
+/* Index of an option by key in a command's spec, or -1. */
+int sim_option_index(const sim_command *cmd, const char *key);
+
+/* The state of one scenario run. */
+struct sim_context {
+    ntsim_config config;
+    bool config_fixed;   /* a command other than system ran */
+    uint64_t seed_override;
+    bool has_seed_override;
+    ntsim_system *sys;
+    sim_names names;
+    sim_writer *writer;
+    int line;            /* the line running */
+    sim_record result;   /* the last command's result (for expect) */
+    const char *result_cmd;
+    bool have_result;
+    sim_record *events;  /* the last command's events, for expect event */
+    const char **event_names;
+    uint32_t event_count, event_cap;
+    bool collecting;     /* a non-expect command is running: new events replace old */
+};
+
+/* Boots the system on first use (after the optional `system` line). */
+NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys);
+
+/* Resolves a bound name to its live object ID; STATUS_INVALID_CID when the object is gone. */
+NTSTATUS sim_process_id(sim_context *ctx, const sim_value *v, ULONG *pid);
+NTSTATUS sim_thread_id(sim_context *ctx, const sim_value *v, ULONG *tid);
+/* Makes a thread of the named process (its first live one) the current thread. */
+NTSTATUS sim_act_as_process(sim_context *ctx, ULONG pid);
+/* Makes a named thread current; STATUS_THREAD_IS_TERMINATING if it ended. */
+NTSTATUS sim_act_as_thread(sim_context *ctx, ULONG tid);
+/* The scenario name of an object, or a made-up "pid:N" / "tid:N". */
+const char *sim_object_name(sim_context *ctx, bool thread, ULONG id, uint64_t sequence, char *buf, size_t cap);
+
+/* Handlers, one file per area. */
+NTSTATUS sim_cmd_system(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_sleep(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_process_create(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_process_exit(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_process_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_process_list(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_create(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_exit(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_handle_open(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_handle_dup(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_handle_close(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_handle_list(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_alloc(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_free(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_protect(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_touch(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_map(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_image_load(sim_context *, const sim_args *, sim_record *);
+
+#endif

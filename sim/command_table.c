@@ -1,0 +1,119 @@
+/*
+ * command_table.c - every command of ../shared/SCENARIO.md, its positional
+ * arguments and options, and the handler that runs it. Commands whose
+ * subsystem is not built yet are parsed and validated all the same, and say
+ * so when run.
+ */
+#include <string.h>
+
+#include "command.h"
+
+#define P(n, k) { n, k, NULL, false }
+#define C(n, ch) { n, ARG_CHOICE, ch, false }
+#define O(n, k) { n, k, NULL, false }
+#define R(n, k) { n, k, NULL, true }
+
+static const sim_command commands[] = {
+    { "system", {}, { C("arch", "x64|x86"), O("cpus", ARG_NUMBER), O("seed", ARG_NUMBER), O("aslr", ARG_SWITCH),
+                      O("increase_uva", ARG_NUMBER), O("memory", ARG_NUMBER), O("pagefile", ARG_NUMBER) },
+      false, sim_cmd_system, NULL },
+
+    { "vm alloc", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS),
+                    P("PROT", ARG_PAGE_FLAGS) }, {}, false, sim_cmd_vm_alloc, NULL },
+    { "vm free", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS) },
+      {}, false, sim_cmd_vm_free, NULL },
+    { "vm protect", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("PROT", ARG_PAGE_FLAGS) },
+      {}, false, sim_cmd_vm_protect, NULL },
+    { "vm query", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, {}, false, sim_cmd_vm_query, NULL },
+    { "vm touch", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), { "ACCESS", ARG_CHOICE, "read|write|execute", false } },
+      {}, false, sim_cmd_vm_touch, NULL },
+    { "vm map", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_vm_map, NULL },
+
+    { "process create", { P("NAME", ARG_NEW_PROCESS) },
+      { R("image", ARG_STRING), O("parent", ARG_PROCESS), O("by", ARG_THREAD), O("cmdline", ARG_STRING),
+        C("arch", "x64|x86"), O("laa", ARG_SWITCH), O("stack_reserve", ARG_NUMBER), O("stack_commit", ARG_NUMBER),
+        O("lock_memory", ARG_SWITCH) },
+      false, sim_cmd_process_create, NULL },
+    { "process exit", { P("PROC", ARG_PROCESS) }, { O("code", ARG_NUMBER) }, false, sim_cmd_process_exit, NULL },
+    { "process query", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_process_query, NULL },
+    { "process list", {}, {}, false, sim_cmd_process_list, NULL },
+
+    { "thread create", { P("PROC", ARG_PROCESS), P("NAME", ARG_NEW_THREAD) },
+      { O("by", ARG_THREAD), O("stack", ARG_NUMBER), O("reserve", ARG_SWITCH) }, false, sim_cmd_thread_create, NULL },
+    { "thread exit", { P("THREAD", ARG_THREAD) }, { O("code", ARG_NUMBER) }, false, sim_cmd_thread_exit, NULL },
+    { "thread query", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_query, NULL },
+    { "thread priority", { P("THREAD", ARG_THREAD), P("N", ARG_NUMBER) }, {}, false, NULL, "the scheduler" },
+    { "thread affinity", { P("THREAD", ARG_THREAD), P("MASK", ARG_NUMBER) }, {}, false, NULL, "the scheduler" },
+    { "thread wait", { P("THREAD", ARG_THREAD) }, { O("timeout", ARG_DURATION) }, false, NULL, "the scheduler" },
+    { "thread wake", { P("THREAD", ARG_THREAD) }, {}, false, NULL, "the scheduler" },
+    { "thread suspend", { P("THREAD", ARG_THREAD) }, {}, false, NULL, "the scheduler" },
+    { "thread resume", { P("THREAD", ARG_THREAD) }, {}, false, NULL, "the scheduler" },
+    { "stack touch", { P("THREAD", ARG_THREAD), P("BYTES", ARG_NUMBER) }, {}, false, NULL, "user stack growth" },
+    { "image load", { P("PROC", ARG_PROCESS), P("PATH", ARG_STRING) }, { O("size", ARG_NUMBER), O("by", ARG_THREAD) },
+      false, sim_cmd_image_load, NULL },
+
+    { "handle open", { P("PROC", ARG_PROCESS), P("TARGET", ARG_OBJECT) }, { R("access", ARG_ACCESS) }, false,
+      sim_cmd_handle_open, NULL },
+    { "handle dup", { P("PROC", ARG_PROCESS), P("HANDLE", ARG_NUMBER) }, { O("to", ARG_PROCESS), O("access", ARG_ACCESS) },
+      false, sim_cmd_handle_dup, NULL },
+    { "handle close", { P("PROC", ARG_PROCESS), P("HANDLE", ARG_NUMBER) }, {}, false, sim_cmd_handle_close, NULL },
+    { "handle list", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_handle_list, NULL },
+
+    { "syscall table", {}, {}, false, NULL, "the system service dispatcher" },
+    { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, NULL, "the system service dispatcher" },
+
+    { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, NULL, "the sample drivers" },
+    { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, NULL, "the sample drivers" },
+    { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) }, false, NULL, "the sample drivers" },
+    { "client write", { P("NAME", ARG_DRIVER) }, {}, true, NULL, "the sample drivers" },
+
+    { "sleep", { P("DURATION", ARG_DURATION) }, {}, false, sim_cmd_sleep, NULL },
+    /* expect is run by the engine itself (scenario.c). */
+    { "expect status", { P("STATUS", ARG_ANY) }, {}, false, NULL, NULL },
+    { "expect event", { P("EVENT", ARG_ANY) }, {}, true, NULL, NULL },
+    { "expect", {}, {}, true, NULL, NULL },
+};
+
+static const char *const groups[] = { "vm", "process", "thread", "stack", "image", "handle", "driver", "client" };
+
+bool sim_is_command_group(const char *word)
+{
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        if (strcmp(groups[i], word) == 0)
+            return true;
+    return false;
+}
+
+const sim_command *sim_find_command(const sim_line *line, int *words)
+{
+    if (line->count == 0)
+        return NULL;
+    const char *first = line->tokens[0].text;
+    const char *second = line->count > 1 ? line->tokens[1].text : "";
+    /* Two-word names first ("syscall table", "expect status"), then one word. */
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        const char *name = commands[i].name;
+        size_t n = strlen(first);
+        if (strncmp(name, first, n) == 0 && name[n] == ' ' && strcmp(name + n + 1, second) == 0) {
+            *words = 2;
+            return &commands[i];
+        }
+    }
+    if (sim_is_command_group(first))
+        return NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, first) == 0) {
+            *words = 1;
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+int sim_option_index(const sim_command *cmd, const char *key)
+{
+    for (int i = 0; i < SIM_MAX_OPTS && cmd->opt[i].name; i++)
+        if (strcmp(cmd->opt[i].name, key) == 0)
+            return i;
+    return -1;
+}

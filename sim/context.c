@@ -1,0 +1,78 @@
+/*
+ * context.c - what commands share: resolving scenario names to live objects
+ * and choosing the thread a command acts as.
+ */
+#include <stdio.h>
+
+#include "command.h"
+
+static NTSTATUS resolve(sim_context *ctx, sim_name_kind kind, const sim_value *v, ULONG *id)
+{
+    const sim_name *e = sim_names_find(&ctx->names, kind, v->text, v->len);
+    *id = 0;
+    if (!e || e->sequence == 0)
+        return STATUS_INVALID_CID; /* its creation failed: nothing by that name */
+    /* The ID may have been reused by another object: compare sequences. */
+    if (kind == SIM_NAME_PROCESS) {
+        NTSIM_PROCESS_INFO pi;
+        if (!NT_SUCCESS(ntsim_query_process(ctx->sys, e->id, &pi)) || pi.sequence != e->sequence)
+            return STATUS_INVALID_CID;
+    } else {
+        NTSIM_THREAD_INFO ti;
+        if (!NT_SUCCESS(ntsim_query_thread(ctx->sys, e->id, &ti)) || ti.sequence != e->sequence)
+            return STATUS_INVALID_CID;
+    }
+    *id = e->id;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sim_process_id(sim_context *ctx, const sim_value *v, ULONG *pid)
+{
+    return resolve(ctx, SIM_NAME_PROCESS, v, pid);
+}
+
+NTSTATUS sim_thread_id(sim_context *ctx, const sim_value *v, ULONG *tid)
+{
+    return resolve(ctx, SIM_NAME_THREAD, v, tid);
+}
+
+static bool first_live(void *context, const NTSIM_THREAD_INFO *t)
+{
+    ULONG *tid = context;
+    if (t->state != Terminated && t->tid != 0) {
+        *tid = t->tid;
+        return false;
+    }
+    return true;
+}
+
+NTSTATUS sim_act_as_process(sim_context *ctx, ULONG pid)
+{
+    ULONG tid = 0;
+    NTSTATUS s = ntsim_walk_threads(ctx->sys, pid, first_live, &tid);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (tid == 0)
+        return STATUS_PROCESS_IS_TERMINATING;
+    return ntsim_set_current_thread(ctx->sys, tid);
+}
+
+NTSTATUS sim_act_as_thread(sim_context *ctx, ULONG tid)
+{
+    NTSIM_THREAD_INFO ti;
+    NTSTATUS s = ntsim_query_thread(ctx->sys, tid, &ti);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (ti.state == Terminated)
+        return STATUS_THREAD_IS_TERMINATING;
+    return ntsim_set_current_thread(ctx->sys, tid);
+}
+
+const char *sim_object_name(sim_context *ctx, bool thread, ULONG id, uint64_t sequence, char *buf, size_t cap)
+{
+    const sim_name *e = sim_names_by_sequence(&ctx->names, sequence);
+    if (e)
+        return e->name;
+    snprintf(buf, cap, "%s:%u", thread ? "tid" : "pid", id);
+    return buf;
+}

@@ -1,0 +1,160 @@
+/*
+ * main.c - the `ntsim` command line: run and check scenario files.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "values.h"
+
+static const char usage[] =
+    "usage: ntsim run [--format text|jsonl] [--seed N] FILE...\n"
+    "       ntsim check FILE...\n"
+    "       ntsim --help | ntsim run --help | ntsim --version\n"
+    "\n"
+    "ntsim replays scenario files against a deterministic simulation of the\n"
+    "Windows kernel: processes, threads, handles, virtual memory and, as they\n"
+    "land, the scheduler, system services and sample drivers.\n"
+    "\n"
+    "commands:\n"
+    "  run     replay files ('-' is standard input) and print each command's\n"
+    "          result and the notifications it delivered\n"
+    "  check   parse and validate files without running them; report every error\n"
+    "\n"
+    "exit status: 0 all ran and every expect held; 1 an expect failed;\n"
+    "2 a scenario error (syntax, unknown name, bad option) or an unreadable file.\n"
+    "Scenario errors are printed as FILE:LINE:COL: error: MESSAGE.\n"
+    "\n"
+    "The language and the output records are in docs/scenario-language.md\n"
+    "(the contract: SCENARIO.md). Try: ntsim run --help\n";
+
+static const char run_usage[] =
+    "usage: ntsim run [--format text|jsonl] [--seed N] FILE...\n"
+    "\n"
+    "options:\n"
+    "  --format text   aligned lines for a person (default)\n"
+    "  --format jsonl  one JSON object a line: result, event, error, expect records\n"
+    "  --seed N        the seed that decides everything that varies (ASLR bases...);\n"
+    "                  overrides the system line's seed=. Same file, seed and\n"
+    "                  options: byte-identical output everywhere.\n"
+    "\n"
+    "scenario lines (one command a line, '#' comments, key=value options):\n"
+    "  system [arch=x64|x86] [cpus=N] [seed=N] [aslr=on|off] [increase_uva=SIZE]\n"
+    "         [memory=SIZE] [pagefile=SIZE]                  first line, if present\n"
+    "  process create NAME image=PATH [parent=PROC] [by=THREAD] [cmdline=STR]\n"
+    "         [arch=x86|x64] [laa=on|off] [stack_reserve=SIZE] [stack_commit=SIZE]\n"
+    "         [lock_memory=on|off]\n"
+    "  process exit PROC [code=N]     process query PROC     process list\n"
+    "  thread create PROC NAME [by=THREAD] [stack=SIZE] [reserve=on|off]\n"
+    "  thread exit THREAD [code=N]    thread query THREAD\n"
+    "  thread priority|affinity|wait|wake|suspend|resume THREAD ...\n"
+    "  stack touch THREAD BYTES       image load PROC PATH [size=SIZE] [by=THREAD]\n"
+    "  vm alloc PROC ADDR SIZE TYPE PROT     vm free PROC ADDR SIZE TYPE\n"
+    "  vm protect PROC ADDR SIZE PROT        vm query PROC ADDR\n"
+    "  vm touch PROC ADDR read|write|execute vm map PROC\n"
+    "  handle open PROC TARGET access=MASK   handle dup PROC HANDLE [to=PROC] [access=MASK]\n"
+    "  handle close PROC HANDLE              handle list PROC\n"
+    "  syscall THREAD SERVICE ARG...         syscall table\n"
+    "  driver load NAME [OPTION=VALUE...]    driver unload NAME\n"
+    "  client read NAME [buffer=SIZE]        client write NAME [FIELD=VALUE...]\n"
+    "  sleep DURATION                        (10ms, 2s, 100us, or 100 ns ticks)\n"
+    "  expect status STATUS_NAME | expect FIELD=VALUE... | expect event EVENT [FIELD=VALUE...]\n"
+    "\n"
+    "values: numbers are decimal or 0x hex with an optional K, M, G or T suffix;\n"
+    "flags are SDK names joined by | (MEM_RESERVE|MEM_COMMIT) or a number.\n"
+    "The Idle and System processes and the thread System.main exist at boot;\n"
+    "a process p's first thread is p.main.\n";
+
+static int run(int argc, char **argv)
+{
+    sim_run_options o = { .format = SIM_FORMAT_TEXT };
+    int i = 0;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(run_usage, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "text") == 0)
+                o.format = SIM_FORMAT_TEXT;
+            else if (strcmp(f, "jsonl") == 0)
+                o.format = SIM_FORMAT_JSONL;
+            else {
+                fprintf(stderr, "ntsim: unknown format '%s' (text or jsonl)\n", f);
+                return 2;
+            }
+        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+            const char *s = argv[++i];
+            if (!sim_parse_number(s, strlen(s), &o.seed)) {
+                fprintf(stderr, "ntsim: bad seed '%s'\n", s);
+                return 2;
+            }
+            o.has_seed = true;
+        } else if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "ntsim: unknown or incomplete option '%s'\n%s", a, run_usage);
+            return 2;
+        } else {
+            break;
+        }
+    }
+    if (i == argc) {
+        fprintf(stderr, "ntsim run: no scenario file given\n%s", run_usage);
+        return 2;
+    }
+    int worst = 0;
+    for (; i < argc; i++) {
+        int s = sim_run_file(argv[i], &o, stdout, stderr);
+        if (s > worst)
+            worst = s;
+        if (s == SIM_EXIT_ERROR)
+            break; /* the run stops at a scenario error */
+    }
+    return worst;
+}
+
+static int check(int argc, char **argv)
+{
+    if (argc == 0) {
+        fprintf(stderr, "ntsim check: no scenario file given\n");
+        return 2;
+    }
+    int worst = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            fputs("usage: ntsim check FILE...\nParses and validates each file, reporting every error as\n"
+                  "FILE:LINE:COL: error: MESSAGE; exit 0 when all are valid, 2 otherwise.\n", stdout);
+            return 0;
+        }
+        int s = sim_check_file(argv[i], stderr);
+        if (s > worst)
+            worst = s;
+    }
+    return worst;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        puts("ntsim 0.1.0");
+        return 0;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "check") == 0)
+        return check(argc - 2, argv + 2);
+    fprintf(stderr, "ntsim: unknown command '%s'\n%s", argv[1], usage);
+    return 2;
+}

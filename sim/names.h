@@ -1,0 +1,43 @@
+/*
+ * names.h - the scenario's names for processes, threads and drivers (one
+ * namespace per kind), bound to the objects they name. A binding holds the
+ * object's ID and its never-reused sequence number, so a name never follows
+ * a reused PID to another process. Hash table: O(1) lookups.
+ */
+#ifndef NTSIM_SIM_NAMES_H
+#define NTSIM_SIM_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum sim_name_kind { SIM_NAME_PROCESS, SIM_NAME_THREAD, SIM_NAME_DRIVER } sim_name_kind;
+
+typedef struct sim_name {
+    char *name;
+    sim_name_kind kind;
+    uint32_t id;       /* PID or TID once bound; 0 = not (or no longer) bound */
+    uint64_t sequence; /* the object's sequence number */
+    int line;          /* where it was defined */
+} sim_name;
+
+typedef struct sim_names {
+    sim_name *slots;
+    size_t cap, count;
+    /* Reverse index: object sequence -> slot, to name objects in output. */
+    size_t *by_seq;
+    size_t seq_cap, seq_count;
+} sim_names;
+
+void sim_names_init(sim_names *n);
+void sim_names_free(sim_names *n);
+
+sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *name, size_t len);
+/* Adds a name (which must not exist yet); returns the new entry. */
+sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line);
+/* Binds a name to an object. */
+void sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence);
+/* The name bound to the object with this sequence, or NULL. */
+const sim_name *sim_names_by_sequence(const sim_names *n, uint64_t sequence);
+
+#endif

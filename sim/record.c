@@ -1,0 +1,181 @@
+/* record.c - typed output records with reusable storage. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+static void *grow(void *p, uint32_t *cap, size_t size)
+{
+    uint32_t n = *cap ? *cap * 2 : 8;
+    void *q = realloc(p, n * size);
+    if (!q)
+        abort(); /* out of host memory: nothing sensible to report */
+    *cap = n;
+    return q;
+}
+
+void sim_record_reset(sim_record *r)
+{
+    for (uint32_t i = 0; i < r->child_count; i++)
+        sim_record_reset(&r->children[i]);
+    r->count = 0;
+    r->used = 0;
+    r->child_count = 0;
+}
+
+void sim_record_free(sim_record *r)
+{
+    for (uint32_t i = 0; i < r->child_cap; i++)
+        sim_record_free(&r->children[i]);
+    free(r->fields);
+    free(r->arena);
+    free(r->children);
+    memset(r, 0, sizeof *r);
+}
+
+/* Copies s into the arena; returns an offset (the arena may move). */
+static size_t intern(sim_record *r, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (r->used + n > r->arena_cap) {
+        size_t cap = r->arena_cap ? r->arena_cap : 256;
+        while (cap < r->used + n)
+            cap *= 2;
+        char *a = realloc(r->arena, cap);
+        if (!a)
+            abort();
+        /* Re-point string fields at the moved arena. */
+        for (uint32_t i = 0; i < r->count; i++)
+            if (r->fields[i].type == SIM_STR && r->fields[i].v.s >= r->arena && r->fields[i].v.s < r->arena + r->arena_cap)
+                r->fields[i].v.s = a + (r->fields[i].v.s - r->arena);
+        r->arena = a;
+        r->arena_cap = cap;
+    }
+    memcpy(r->arena + r->used, s, n);
+    r->used += n;
+    return r->used - n;
+}
+
+static sim_field *add(sim_record *r, const char *key, sim_value_type type)
+{
+    if (r->count == r->cap)
+        r->fields = grow(r->fields, &r->cap, sizeof *r->fields);
+    sim_field *f = &r->fields[r->count++];
+    memset(f, 0, sizeof *f);
+    f->key = key;
+    f->type = type;
+    return f;
+}
+
+void sim_put_int(sim_record *r, const char *key, int64_t v)
+{
+    add(r, key, SIM_INT)->v.i = v;
+}
+
+void sim_put_hex(sim_record *r, const char *key, uint64_t v)
+{
+    add(r, key, SIM_HEX)->v.u = v;
+}
+
+void sim_put_flags(sim_record *r, const char *key, ntsim_flag_kind kind, uint32_t v)
+{
+    sim_field *f = add(r, key, SIM_FLAGS);
+    f->flags = kind;
+    f->v.u = v;
+}
+
+void sim_put_status(sim_record *r, const char *key, NTSTATUS v)
+{
+    add(r, key, SIM_STATUS)->v.i = v;
+}
+
+void sim_put_str(sim_record *r, const char *key, const char *s)
+{
+    size_t off = intern(r, s);
+    add(r, key, SIM_STR)->v.s = r->arena + off;
+}
+
+static sim_record *new_child(sim_record *r)
+{
+    if (r->child_count == r->child_cap) {
+        uint32_t old = r->child_cap;
+        sim_record *c = grow(r->children, &r->child_cap, sizeof *r->children);
+        memset(c + old, 0, (r->child_cap - old) * sizeof *c);
+        /* Fields point at children by index below, so moving them is safe. */
+        r->children = c;
+    }
+    sim_record *c = &r->children[r->child_count++];
+    sim_record_reset(c);
+    return c;
+}
+
+void sim_put_array(sim_record *r, const char *key)
+{
+    sim_field *f = add(r, key, SIM_ARRAY);
+    f->v.u = r->child_count; /* index of the first element */
+}
+
+sim_record *sim_array_add(sim_record *r)
+{
+    sim_field *f = &r->fields[r->count - 1];
+    f->count++;
+    return new_child(r);
+}
+
+void sim_put_lines(sim_record *r, const char *key)
+{
+    sim_field *f = add(r, key, SIM_LINES);
+    new_child(r);
+    f->v.u = r->child_count - 1; /* index of the child holding the strings */
+}
+
+void sim_lines_add(sim_record *r, const char *s)
+{
+    sim_field *f = &r->fields[r->count - 1];
+    f->count++;
+    sim_put_str(&r->children[f->v.u], "", s);
+}
+
+const sim_field *sim_record_get(const sim_record *r, const char *key)
+{
+    for (uint32_t i = 0; i < r->count; i++)
+        if (strcmp(r->fields[i].key, key) == 0)
+            return &r->fields[i];
+    return NULL;
+}
+
+size_t sim_format_value(const sim_field *f, char *buf, size_t cap)
+{
+    switch (f->type) {
+    case SIM_INT:
+        return (size_t)snprintf(buf, cap, "%" PRId64, f->v.i);
+    case SIM_HEX:
+        return (size_t)snprintf(buf, cap, "0x%" PRIx64, f->v.u);
+    case SIM_FLAGS:
+        return ntsim_flags_format(f->flags, (uint32_t)f->v.u, buf, cap);
+    case SIM_STATUS: {
+        const char *name = ntsim_status_name((NTSTATUS)f->v.i);
+        if (name)
+            return (size_t)snprintf(buf, cap, "%s", name);
+        return (size_t)snprintf(buf, cap, "0x%08" PRIx32, (uint32_t)f->v.i);
+    }
+    case SIM_STR:
+        return (size_t)snprintf(buf, cap, "%s", f->v.s);
+    case SIM_ARRAY:
+    case SIM_LINES:
+        return (size_t)snprintf(buf, cap, "%" PRIu32, f->count);
+    }
+    return 0;
+}
+
+const sim_record *sim_field_item(const sim_record *r, const sim_field *f, uint32_t i)
+{
+    return &r->children[f->v.u + i];
+}
+
+const char *sim_field_line(const sim_record *r, const sim_field *f, uint32_t i)
+{
+    return r->children[f->v.u].fields[i].v.s;
+}

@@ -1,0 +1,69 @@
+/*
+ * record.h - an output record (result, event, error, expect) as typed
+ * fields, built by a command and written by a writer (jsonl or text). The
+ * types carry the contract's value formats: addresses as hex strings, flags
+ * as names, statuses as names. A record's memory is reused between commands.
+ */
+#ifndef NTSIM_SIM_RECORD_H
+#define NTSIM_SIM_RECORD_H
+
+#include "ntsim/names.h"
+
+typedef enum sim_value_type {
+    SIM_INT,    /* JSON integer (signed) */
+    SIM_HEX,    /* "0x..." lowercase */
+    SIM_FLAGS,  /* names of set bits */
+    SIM_STATUS, /* NTSTATUS name or 0x%08x */
+    SIM_STR,    /* JSON string */
+    SIM_ARRAY,  /* array of objects: a list of child records */
+    SIM_LINES,  /* array of strings */
+} sim_value_type;
+
+typedef struct sim_record sim_record;
+
+typedef struct sim_field {
+    const char *key;
+    sim_value_type type;
+    ntsim_flag_kind flags;
+    union {
+        int64_t i;
+        uint64_t u; /* SIM_ARRAY, SIM_LINES: index of the first child */
+        const char *s;
+    } v;
+    uint32_t count;    /* SIM_ARRAY / SIM_LINES: number of elements */
+} sim_field;
+
+struct sim_record {
+    sim_field *fields;
+    uint32_t count, cap;
+    char *arena;       /* string storage */
+    size_t used, arena_cap;
+    sim_record *children;
+    uint32_t child_count, child_cap;
+};
+
+void sim_record_reset(sim_record *r);
+void sim_record_free(sim_record *r);
+
+void sim_put_int(sim_record *r, const char *key, int64_t v);
+void sim_put_hex(sim_record *r, const char *key, uint64_t v);
+void sim_put_flags(sim_record *r, const char *key, ntsim_flag_kind kind, uint32_t v);
+void sim_put_status(sim_record *r, const char *key, NTSTATUS v);
+void sim_put_str(sim_record *r, const char *key, const char *s);
+/* Starts an array field; sim_array_add appends an element to the last array field. */
+void sim_put_array(sim_record *r, const char *key);
+sim_record *sim_array_add(sim_record *r);
+/* Starts a field of strings; sim_lines_add appends one. */
+void sim_put_lines(sim_record *r, const char *key);
+void sim_lines_add(sim_record *r, const char *s);
+
+const sim_field *sim_record_get(const sim_record *r, const char *key);
+
+/* Element i of an array field of r (a record of fields), or of a lines field (a string). */
+const sim_record *sim_field_item(const sim_record *r, const sim_field *f, uint32_t i);
+const char *sim_field_line(const sim_record *r, const sim_field *f, uint32_t i);
+
+/* Formats a scalar field's value as the contract prints it (no JSON quoting). */
+size_t sim_format_value(const sim_field *f, char *buf, size_t cap);
+
+#endif

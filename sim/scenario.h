@@ -1,0 +1,32 @@
+/*
+ * scenario.h - replaying and checking scenario files (SCENARIO.md
+ * "Running"). A file is read and run line by line: memory stays bounded by
+ * the live objects, whatever the file's length.
+ */
+#ifndef NTSIM_SIM_SCENARIO_H
+#define NTSIM_SIM_SCENARIO_H
+
+#include <stdio.h>
+
+#include "writer.h"
+
+typedef struct sim_run_options {
+    sim_format format;
+    bool has_seed;
+    uint64_t seed;
+} sim_run_options;
+
+/* Exit statuses of the contract. */
+enum { SIM_EXIT_OK = 0, SIM_EXIT_EXPECT = 1, SIM_EXIT_ERROR = 2 };
+
+/* Replays one file ("-" = standard input); errors go to err as FILE:LINE:COL. */
+int sim_run_file(const char *path, const sim_run_options *options, FILE *out, FILE *err);
+
+/* Parses and validates one file without running it, reporting every error. */
+int sim_check_file(const char *path, FILE *err);
+
+/* Both, on a buffer (for tests and the fuzzer); name is used in messages. */
+int sim_run_buffer(const char *name, const char *data, size_t len, const sim_run_options *options, FILE *out, FILE *err);
+int sim_check_buffer(const char *name, const char *data, size_t len, FILE *err);
+
+#endif

@@ -1,0 +1,93 @@
+/* values.c - parsing the scenario language's values (SCENARIO.md "Files"). */
+#include <string.h>
+
+#include "values.h"
+
+static bool digits(const char *s, size_t n, unsigned base, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d;
+        char c = s[i];
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            return false;
+        if (v > (UINT64_MAX - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool sim_parse_number(const char *s, size_t n, uint64_t *out)
+{
+    unsigned shift = 0;
+    if (n > 0) {
+        switch (s[n - 1]) {
+        case 'K': shift = 10; break;
+        case 'M': shift = 20; break;
+        case 'G': shift = 30; break;
+        case 'T': shift = 40; break;
+        default: break;
+        }
+    }
+    if (shift)
+        n--;
+    uint64_t v;
+    bool ok = (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? digits(s + 2, n - 2, 16, &v)
+                                                                   : digits(s, n, 10, &v);
+    if (!ok || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+bool sim_parse_duration(const char *s, size_t n, uint64_t *ticks)
+{
+    static const struct { const char *unit; uint64_t ticks; } units[] = {
+        { "us", 10 }, { "ms", 10000 }, { "s", 10000000 },
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t u = strlen(units[i].unit);
+        /* "ms" and "us" end in 's' too: the longest unit that fits wins. */
+        if (n > u && memcmp(s + n - u, units[i].unit, u) == 0 &&
+            (u == 2 || (s[n - 2] >= '0' && s[n - 2] <= '9'))) {
+            uint64_t v;
+            if (!digits(s, n - u, 10, &v) || v > UINT64_MAX / units[i].ticks)
+                return false;
+            *ticks = v * units[i].ticks;
+            return true;
+        }
+    }
+    return sim_parse_number(s, n, ticks);
+}
+
+bool sim_parse_switch(const char *s, size_t n, bool *out)
+{
+    if (n == 2 && memcmp(s, "on", 2) == 0)
+        return *out = true, true;
+    if (n == 3 && memcmp(s, "off", 3) == 0)
+        return *out = false, true;
+    return false;
+}
+
+bool sim_valid_name(const char *s, size_t n)
+{
+    if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,29 @@
+/*
+ * writer.h - writes records as JSON Lines (the contract's machine format)
+ * or as aligned text for a person. Output is buffered by stdio and never
+ * depends on anything but the records.
+ */
+#ifndef NTSIM_SIM_WRITER_H
+#define NTSIM_SIM_WRITER_H
+
+#include <stdio.h>
+
+#include "record.h"
+
+typedef enum sim_format { SIM_FORMAT_TEXT, SIM_FORMAT_JSONL } sim_format;
+
+typedef struct sim_writer {
+    sim_format format;
+    FILE *out;
+} sim_writer;
+
+/* A command's result: r holds status first, then the command's fields. */
+void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record *r);
+/* A notification delivered while a command ran. */
+void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, const sim_record *r);
+/* A scenario error (jsonl only: text reports errors on standard error alone). */
+void sim_write_error(sim_writer *w, int line, int col, const char *message);
+/* A failed expect. */
+void sim_write_expect(sim_writer *w, int line, const char *message, const char *want, const char *got);
+
+#endif

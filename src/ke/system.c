@@ -1,0 +1,102 @@
+/*
+ * system.c - booting and tearing down a simulated system, its virtual clock,
+ * the current thread and the delivery of notifications to observers.
+ */
+#include <stdlib.h>
+
+#include "ke/system.h"
+#include "ps/ps.h"
+
+void ntsim_config_default(ntsim_config *c)
+{
+    *c = (ntsim_config){
+        .arch = NTSIM_ARCH_X64,
+        .cpus = 1,
+        .seed = 0,
+        .aslr = true,
+        .increase_uva = 0,
+        .memory = 8ull << 30,
+        .pagefile = 8ull << 30,
+    };
+}
+
+static bool config_valid(const ntsim_config *c)
+{
+    if (c->arch != NTSIM_ARCH_X64 && c->arch != NTSIM_ARCH_X86)
+        return false;
+    if (c->cpus < 1 || c->cpus > 64 || (c->arch == NTSIM_ARCH_X86 && c->cpus > 32))
+        return false;
+    /* increase_uva is an x86 boot option: 2 GB to 3 GB of user space. */
+    if (c->increase_uva && (c->arch != NTSIM_ARCH_X86 || c->increase_uva < (2ull << 30) || c->increase_uva > (3ull << 30)))
+        return false;
+    return true;
+}
+
+NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
+{
+    *out = NULL;
+    if (!config || !config_valid(config))
+        return STATUS_INVALID_PARAMETER;
+    ntsim_system *sys = calloc(1, sizeof *sys);
+    if (!sys)
+        return STATUS_NO_MEMORY;
+    sys->config = *config;
+    rtl_random_seed(&sys->rng, config->seed);
+    sys->time = NTSIM_BOOT_TIME;
+    sys->next_sequence = 1;
+    sys->commit.limit = config->memory + config->pagefile;
+    ob_handle_table_init(&sys->cid_table, true);
+    NTSTATUS status = ps_initialize(sys);
+    if (!NT_SUCCESS(status)) {
+        ntsim_system_destroy(sys);
+        return status;
+    }
+    *out = sys;
+    return STATUS_SUCCESS;
+}
+
+void ntsim_system_destroy(ntsim_system *sys)
+{
+    if (!sys)
+        return;
+    ps_shutdown(sys);
+    ob_handle_table_free(&sys->cid_table);
+    free(sys);
+}
+
+uint64_t ntsim_time(const ntsim_system *sys)
+{
+    return sys->time;
+}
+
+void ntsim_advance(ntsim_system *sys, uint64_t ticks)
+{
+    sys->time = ticks > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + ticks;
+}
+
+NTSTATUS ntsim_set_current_thread(ntsim_system *sys, ULONG tid)
+{
+    ps_thread *t = ps_lookup_thread(sys, tid);
+    if (!t || t->terminated)
+        return STATUS_INVALID_CID;
+    sys->current_thread = t;
+    return STATUS_SUCCESS;
+}
+
+ULONG ntsim_current_thread_id(const ntsim_system *sys)
+{
+    return sys->current_thread ? sys->current_thread->tid : 0;
+}
+
+void ntsim_set_event_sink(ntsim_system *sys, ntsim_event_sink sink, void *context)
+{
+    sys->sink = sink;
+    sys->sink_context = context;
+}
+
+void ke_deliver_event(ntsim_system *sys, ntsim_event *event)
+{
+    event->time = sys->time;
+    if (sys->sink)
+        sys->sink(sys->sink_context, event);
+}

@@ -1,0 +1,50 @@
+/*
+ * avl.h - an intrusive AVL tree with parent pointers and an optional
+ * augmentation hook. The memory manager keys two things with it: the VADs of
+ * an address space (augmented with the largest free gap, so a free range is
+ * found in O(log n)) and the page runs inside one VAD.
+ *
+ * The tree never compares keys itself: callers descend to the place where a
+ * node belongs and link it there (as Linux's rbtree does), so one tree code
+ * serves every key.
+ */
+#ifndef NTSIM_MM_AVL_H
+#define NTSIM_MM_AVL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct avl_node {
+    struct avl_node *left, *right, *parent;
+    int32_t height;   /* 1 for a leaf */
+    uint32_t spare;   /* free for the embedding struct (keeps padding useful) */
+} avl_node;
+
+/* Recomputes a node's aggregate from its own fields and its children's. */
+typedef void (*avl_augment_fn)(avl_node *n);
+
+typedef struct avl_tree {
+    avl_node *root;
+    avl_augment_fn augment; /* NULL when the tree carries no aggregate */
+} avl_tree;
+
+/* Links n as the left (is_left) or right child of parent (NULL: as root), then
+ * rebalances. O(log n). */
+void avl_link(avl_tree *t, avl_node *n, avl_node *parent, int is_left);
+/* Unlinks n and rebalances. O(log n). */
+void avl_erase(avl_tree *t, avl_node *n);
+/* Re-runs the augmentation from n up to the root after n's own fields changed. */
+void avl_propagate(avl_tree *t, avl_node *n);
+
+avl_node *avl_first(const avl_tree *t);
+avl_node *avl_last(const avl_tree *t);
+avl_node *avl_next(const avl_node *n); /* amortised O(1) */
+avl_node *avl_prev(const avl_node *n);
+
+/* Debug check of shape, heights and parent links; returns the node count or
+ * -1 when broken. O(n). */
+long avl_check(const avl_tree *t);
+
+#define avl_entry(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * layout.c - what the system itself puts in a user address space: image and
+ * data views, KUSER_SHARED_DATA, the PEB, TEBs and thread stacks, placed as
+ * Windows places them (Windows Internals 7th ed., ch. 3 "Flow of
+ * CreateProcess" and ch. 5 "Address space layout"; RtlCreateUserStack for
+ * stacks). With ASLR every base is drawn from the system's seeded generator.
+ */
+#include <stdio.h>
+
+#include "mm/mm_internal.h"
+
+#define SHARED_USER_DATA 0x7FFE0000ull
+#define STACK_ROUND      0x100000ull  /* reserve rounds to 1 MB when commit >= reserve */
+
+/* Where images go with ASLR (x64: the 0x7FF6.. region Windows 10 uses). */
+#define X64_IMAGE_LO  0x7FF600000000ull
+#define X64_IMAGE_HI  0x7FF800000000ull
+#define X64_NTDLL_LO  0x7FFD00000000ull
+#define X64_NTDLL_HI  0x7FFE00000000ull
+#define X64_PEB_LO    0x4000000000ull  /* 256 GB..1 TB: above the window scenarios use */
+#define X64_PEB_HI    0x10000000000ull
+#define X86_IMAGE_LO  0x00400000ull
+#define X86_IMAGE_HI  0x10000000ull
+#define X86_NTDLL_LO  0x77000000ull
+#define X86_NTDLL_HI  0x77800000ull
+#define X86_PEB_LO    0x00200000ull
+#define X86_PEB_HI    0x00400000ull
+
+static NTSTATUS place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                      uint32_t attr, mm_vad **out)
+{
+    if (start < s->lowest || end - 1 > s->highest || end <= start)
+        return STATUS_INVALID_PARAMETER;
+    if (mm_vad_overlaps(s, start, end))
+        return STATUS_CONFLICTING_ADDRESSES;
+    if (!mm_pool_reserve(&s->vad_pool, 1) || !mm_pool_reserve(&s->run_pool, 8))
+        return STATUS_NO_MEMORY;
+    uint64_t charge = (type == VAD_PRIVATE && (attr & ATTR_COMMITTED)) ? end - start : 0;
+    if (!mm_charge(s, charge))
+        return STATUS_COMMITMENT_LIMIT;
+    *out = mm_vad_create(s, start, end, type, alloc_protect, attr);
+    return STATUS_SUCCESS;
+}
+
+/* A base for a view: the caller's (64 KiB aligned) or the highest free one. */
+static NTSTATUS view_base(mm_space *s, ULONG_PTR *base, SIZE_T len)
+{
+    if (*base) {
+        if (*base & (GRAN - 1))
+            return STATUS_INVALID_PARAMETER;
+        return STATUS_SUCCESS;
+    }
+    if (!mm_find_free(s, len, GRAN, s->lowest, s->highest + 1, true, base))
+        return STATUS_NO_MEMORY;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name)
+{
+    if (size == 0 || size > s->highest)
+        return STATUS_INVALID_PARAMETER;
+    SIZE_T len = page_up(size);
+    ULONG_PTR b = *base;
+    NTSTATUS st = view_base(s, &b, len);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_vad *v;
+    st = place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v);
+    if (!NT_SUCCESS(st))
+        return st;
+    /* Headers, .text, .rdata, .data: one page, then halves of what is left. */
+    uint64_t pages = len / PAGE, rest = pages - 1;
+    uint64_t text = (rest + 1) / 2, rdata = (rest - text + 1) / 2, data = rest - text - rdata;
+    ULONG_PTR p = b + PAGE;
+    mm_runs_set(s, v, p, p + text * PAGE, attr_committed(PAGE_EXECUTE_READ));
+    p += (text + rdata) * PAGE;
+    if (data)
+        mm_runs_set(s, v, p, p + data * PAGE, attr_committed(PAGE_WRITECOPY));
+    if (name)
+        mm_set_detail(s, b, name);
+    *base = b;
+    MM_DEBUG_CHECK(s);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, const char *name)
+{
+    if (size == 0 || size > s->highest)
+        return STATUS_INVALID_PARAMETER;
+    if (!mm_protect_is_valid(protect))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    SIZE_T len = page_up(size);
+    ULONG_PTR b = *base;
+    NTSTATUS st = view_base(s, &b, len);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_vad *v;
+    st = place(s, b, b + len, VAD_MAPPED, protect, attr_committed(protect), &v);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (name)
+        mm_set_detail(s, b, name);
+    *base = b;
+    MM_DEBUG_CHECK(s);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base)
+{
+    mm_vad *v = base <= s->highest ? mm_vad_find(s, base) : NULL;
+    if (!v || v->type == VAD_PRIVATE)
+        return STATUS_NOT_MAPPED_VIEW;
+    mm_vad_delete(s, v);
+    MM_DEBUG_CHECK(s);
+    return STATUS_SUCCESS;
+}
+
+/* A 64 KiB-aligned base in [lo, hi) with room for len, drawn from rng; tries a
+ * few draws, then falls back to the highest free place below hi. */
+static NTSTATUS random_base(mm_space *s, rtl_random *rng, ULONG_PTR lo, ULONG_PTR hi, SIZE_T len,
+                            ULONG_PTR *out)
+{
+    uint64_t slots = (hi - lo - align_up(len, GRAN)) / GRAN + 1;
+    for (int i = 0; i < 16 && rng; i++) {
+        ULONG_PTR b = lo + rtl_random_below(rng, slots) * GRAN;
+        if (b + len - 1 <= s->highest && !mm_vad_overlaps(s, b, b + len)) {
+            *out = b;
+            return STATUS_SUCCESS;
+        }
+    }
+    return mm_find_free(s, len, GRAN, s->lowest, hi, true, out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+}
+
+NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image_size, bool aslr,
+                               rtl_random *rng, mm_process_layout *out)
+{
+    bool x64 = s->arch == MM_ARCH_X64;
+    if (image_size == 0)
+        image_size = 0x10000;
+    SIZE_T ntdll_size = x64 ? 0x1F5000 : 0x1A0000;
+    if (!aslr)
+        rng = NULL;
+
+    ULONG_PTR shared = SHARED_USER_DATA;
+    SIZE_T one = PAGE;
+    NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_set_detail(s, shared, "KUSER_SHARED_DATA");
+
+    ULONG_PTR image = x64 ? 0x140000000ull : 0x400000ull;
+    if (rng) {
+        st = random_base(s, rng, x64 ? X64_IMAGE_LO : X86_IMAGE_LO, x64 ? X64_IMAGE_HI : X86_IMAGE_HI,
+                         page_up(image_size), &image);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
+    st = mm_map_image(s, &image, image_size, image_name);
+    if (!NT_SUCCESS(st))
+        return st;
+
+    ULONG_PTR ntdll = x64 ? 0x7FFD40000000ull : 0x77400000ull;
+    if (rng) {
+        st = random_base(s, rng, x64 ? X64_NTDLL_LO : X86_NTDLL_LO, x64 ? X64_NTDLL_HI : X86_NTDLL_HI,
+                         ntdll_size, &ntdll);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
+    st = mm_map_image(s, &ntdll, ntdll_size, "ntdll.dll");
+    if (!NT_SUCCESS(st))
+        return st;
+
+    /* The PEB: classic fixed places without ASLR, a random granule with it
+     * (its last page, TEBs then go below it, page by page). */
+    ULONG_PTR peb = x64 ? 0x7FFFFFFDF000ull : 0x7FFDF000ull;
+    if (rng) {
+        ULONG_PTR g;
+        st = random_base(s, rng, x64 ? X64_PEB_LO : X86_PEB_LO, x64 ? X64_PEB_HI : X86_PEB_HI, GRAN, &g);
+        if (!NT_SUCCESS(st))
+            return st;
+        peb = g + GRAN - PAGE;
+    }
+    mm_vad *v;
+    st = place(s, peb, peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_set_detail(s, peb, "PEB");
+    s->peb = peb;
+
+    out->image_base = image;
+    out->image_size = page_up(image_size);
+    out->ntdll_base = ntdll;
+    out->ntdll_size = ntdll_size;
+    out->peb = peb;
+    MM_DEBUG_CHECK(s);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb)
+{
+    /* A 64-bit TEB spans 2 pages; WOW64 adds the 32-bit TEB after it. */
+    SIZE_T len = s->arch == MM_ARCH_X64 ? 2 * PAGE : s->wow64 ? 3 * PAGE : PAGE;
+    ULONG_PTR hi = s->peb ? s->peb : s->highest + 1, b;
+    if (!mm_find_free(s, len, PAGE, s->lowest, hi, true, &b) &&
+        !mm_find_free(s, len, PAGE, s->lowest, s->highest + 1, true, &b))
+        return STATUS_NO_MEMORY;
+    mm_vad *v;
+    NTSTATUS st = place(s, b, b + len, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    if (!NT_SUCCESS(st))
+        return st;
+    char detail[40];
+    snprintf(detail, sizeof detail, "TEB of thread %u", (unsigned)tid);
+    mm_set_detail(s, b, detail);
+    *teb = b;
+    MM_DEBUG_CHECK(s);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_delete_teb(mm_space *s, ULONG_PTR teb)
+{
+    SIZE_T size = 0;
+    return mm_free(s, &teb, &size, MEM_RELEASE);
+}
+
+NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commit, mm_stack *out)
+{
+    if (reserve == 0)
+        reserve = STACK_ROUND;
+    if (commit == 0)
+        commit = PAGE;
+    if (reserve > s->highest || commit > s->highest)
+        return STATUS_INVALID_PARAMETER;
+    commit = page_up(commit);
+    reserve = align_up(reserve, GRAN);
+    if (commit + PAGE > reserve) /* room for the guard page below the commit */
+        reserve = align_up(commit + PAGE, STACK_ROUND);
+    ULONG_PTR b;
+    if (!mm_find_free(s, reserve, GRAN, s->lowest, s->highest + 1, false, &b))
+        return STATUS_NO_MEMORY;
+    mm_vad *v;
+    NTSTATUS st = place(s, b, b + reserve, VAD_PRIVATE, PAGE_READWRITE, attr_reserved(PAGE_READWRITE), &v);
+    if (!NT_SUCCESS(st))
+        return st;
+    ULONG_PTR top = b + reserve, limit = top - commit;
+    if (!mm_charge(s, commit + PAGE)) {
+        mm_vad_delete(s, v);
+        return STATUS_COMMITMENT_LIMIT;
+    }
+    mm_runs_set(s, v, limit, top, attr_committed(PAGE_READWRITE));
+    mm_runs_set(s, v, limit - PAGE, limit, attr_committed(PAGE_READWRITE | PAGE_GUARD));
+    char detail[40];
+    snprintf(detail, sizeof detail, "stack of thread %u", (unsigned)tid);
+    mm_set_detail(s, b, detail);
+    out->stack_base = top;
+    out->stack_limit = limit;
+    out->deallocation_stack = b;
+    out->reserve = reserve;
+    out->commit = commit;
+    MM_DEBUG_CHECK(s);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_delete_stack(mm_space *s, const mm_stack *st)
+{
+    ULONG_PTR base = st->deallocation_stack;
+    SIZE_T size = 0;
+    return mm_free(s, &base, &size, MEM_RELEASE);
+}

@@ -1,0 +1,143 @@
+/*
+ * mm.h - the memory manager (Mm): one user address space per process, with
+ * Windows' native virtual-memory calls bit for bit, process layouts, stacks
+ * and guard pages, and system-wide commit accounting.
+ *
+ * The interface the rest of ntsim calls (ps/ for processes and threads, the
+ * system service layer for NtAllocateVirtualMemory & co). Addresses are
+ * simulated (ULONG_PTR), never host pointers. Nothing here is global: every
+ * call takes the space it works on. docs/memory-manager.md explains the model.
+ */
+#ifndef NTSIM_MM_H
+#define NTSIM_MM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ntsim/nt.h"
+#include "rtl/random.h"
+
+#define MM_PAGE_SIZE        0x1000ull
+#define MM_ALLOC_GRANULARITY 0x10000ull   /* 64 KiB: reservations start here */
+#define MM_LARGE_PAGE_SIZE  0x200000ull   /* 2 MiB: GetLargePageMinimum() on x64 */
+
+typedef struct mm_space mm_space; /* one process's user address space (VAD tree) */
+
+/* System-wide commit accounting, owned by the system; spaces charge it. */
+typedef struct mm_commit {
+    uint64_t limit;   /* bytes; system memory + pagefile */
+    uint64_t charged; /* bytes */
+} mm_commit;
+
+typedef enum mm_arch { MM_ARCH_X64, MM_ARCH_X86 } mm_arch;
+
+typedef struct mm_space_params {
+    mm_arch arch;                /* the process's arch */
+    bool system_is_x64;          /* x86 process on x64 = WOW64 */
+    bool large_address_aware;    /* image flag */
+    uint64_t increase_uva;       /* 32-bit boot option in bytes (0 = off; 3G typical) */
+    bool lock_memory_privilege;  /* SeLockMemoryPrivilege: MEM_LARGE_PAGES allowed */
+    mm_commit *commit;           /* may be NULL = unlimited */
+} mm_space_params;
+
+/* Creates an empty space. STATUS_INVALID_PARAMETER for a layout that cannot
+ * exist (x64 process on an x86 system), STATUS_NO_MEMORY if the host is out. */
+NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out);
+/* Releases everything and returns the space's commit charge. NULL is fine. */
+void mm_space_destroy(mm_space *s);
+ULONG_PTR mm_lowest_user_address(const mm_space *s);  /* 0x10000 */
+ULONG_PTR mm_highest_user_address(const mm_space *s); /* e.g. 0x7FFFFFFEFFFF on x64 */
+
+/*
+ * The four native calls, in/out like the real ones (NtAllocateVirtualMemory,
+ * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory with
+ * MemoryBasicInformation): on success *base and *size hold the range as the
+ * call rounded it. On failure nothing changed and the outputs are untouched.
+ * Each is O(log n) in the number of allocations and page runs touched.
+ */
+NTSTATUS mm_allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type,
+                     ULONG protect);
+NTSTATUS mm_free(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type);
+NTSTATUS mm_protect(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect);
+NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi);
+
+/* One user-mode access: STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or
+ * STATUS_GUARD_PAGE_VIOLATION (the page's guard is then gone), or whatever
+ * the guard hook turns the latter into. DEP is on: no execute without EXECUTE. */
+typedef enum mm_access { MM_READ, MM_WRITE, MM_EXECUTE } mm_access;
+NTSTATUS mm_touch(mm_space *s, ULONG_PTR address, mm_access access);
+
+/* Called when a touch hits a guard page, after the guard was removed, with the
+ * page's address; returns the status the touch reports (default:
+ * STATUS_GUARD_PAGE_VIOLATION). The hook for user-stack growth (MiCheckForUserStackOverflow). */
+typedef NTSTATUS (*mm_guard_hook)(void *ctx, mm_space *s, ULONG_PTR page);
+void mm_set_guard_hook(mm_space *s, mm_guard_hook hook, void *ctx);
+
+/* What lies in an allocation, for `vm map`: "PEB", "TEB of thread 12", ... The
+ * string is copied. STATUS_MEMORY_NOT_ALLOCATED if no allocation starts there. */
+NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detail);
+
+/* Walks every region from address 0 to the top of user space, free ones
+ * included, exactly as query reports them, with the detail of its allocation
+ * (NULL if none). cb returns false to stop. O(regions). */
+typedef bool (*mm_region_cb)(void *ctx, const MEMORY_BASIC_INFORMATION *mbi, const char *detail);
+void mm_walk(mm_space *s, mm_region_cb cb, void *ctx);
+
+/* Maps an image view (MEM_IMAGE): headers PAGE_READONLY, .text
+ * PAGE_EXECUTE_READ, .rdata PAGE_READONLY, .data PAGE_WRITECOPY, alloc_protect
+ * PAGE_EXECUTE_WRITECOPY, all committed. *base 0: the system picks (top-down,
+ * 64 KiB aligned); otherwise *base must be 64 KiB aligned and free
+ * (STATUS_CONFLICTING_ADDRESSES). size is rounded up to pages. */
+NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name);
+/* Maps a data view (MEM_MAPPED) with one protection, all committed. */
+NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, const char *name);
+/* NtUnmapViewOfSection: STATUS_NOT_MAPPED_VIEW unless a view starts at base. */
+NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base);
+
+/* Lays out a new process as Windows does: KUSER_SHARED_DATA at 0x7FFE0000,
+ * the image (MEM_IMAGE, at a base drawn from rng when aslr, else its
+ * preferred base 0x140000000 for x64 / 0x400000 for x86), ntdll.dll and the
+ * PEB. On x64 with aslr nothing lands in [0x100000000, 0x400000000). */
+typedef struct mm_process_layout {
+    ULONG_PTR image_base;
+    SIZE_T image_size;
+    ULONG_PTR ntdll_base;
+    SIZE_T ntdll_size;
+    ULONG_PTR peb;
+} mm_process_layout;
+NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image_size, bool aslr,
+                               rtl_random *rng, mm_process_layout *out);
+
+/* A TEB for a new thread (committed read/write, next to the PEB, page
+ * granular as MiCreatePebOrTeb places them); detail "TEB of thread N". */
+NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb);
+NTSTATUS mm_delete_teb(mm_space *s, ULONG_PTR teb);
+
+/* A user stack as RtlCreateUserStack builds it: reserve (64 KiB multiple),
+ * the top `commit` bytes committed read/write, one PAGE_GUARD page below them;
+ * detail "stack of thread N". reserve 0 = 1 MiB, commit 0 = 1 page. */
+typedef struct mm_stack {
+    ULONG_PTR stack_base;         /* top (exclusive), TEB.StackBase */
+    ULONG_PTR stack_limit;        /* lowest committed non-guard page, TEB.StackLimit */
+    ULONG_PTR deallocation_stack; /* the reservation's base */
+    SIZE_T reserve, commit;
+} mm_stack;
+NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commit, mm_stack *out);
+NTSTATUS mm_delete_stack(mm_space *s, const mm_stack *st); /* at thread exit */
+
+/* Bytes of commit this space charges (private committed pages, writable image pages). */
+uint64_t mm_commit_charge(const mm_space *s);
+
+/* Host-side figures, for benchmarks and tests. */
+typedef struct mm_stats {
+    uint64_t allocations;  /* VADs */
+    uint64_t runs;         /* extra page-run nodes (uniform allocations have none) */
+    uint64_t host_bytes;   /* heap bytes the space holds (pools, tree nodes, details) */
+} mm_stats;
+void mm_get_stats(const mm_space *s, mm_stats *out);
+
+/* Full invariant check (tree shape, order, gaps, runs, commit counts). O(n).
+ * Run after every operation when built with NTSIM_DEBUG_CHECKS. */
+bool mm_check(const mm_space *s);
+
+#endif

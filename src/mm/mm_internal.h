@@ -1,0 +1,140 @@
+/*
+ * mm_internal.h - what the memory manager's files share: the space, its VADs
+ * (virtual address descriptors) and the page runs inside them.
+ *
+ * A VAD is one allocation: a reservation, an image view or a data view. The
+ * pages inside it are described by runs: maximal ranges with one state and
+ * protection. A VAD whose pages all look alike (the usual case) keeps that
+ * one description inline and needs no run nodes at all; otherwise its runs
+ * live in a small AVL tree of their own, so commit/protect/query stay
+ * O(log runs) however fragmented the allocation gets.
+ */
+#ifndef NTSIM_MM_INTERNAL_H
+#define NTSIM_MM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mm/avl.h"
+#include "mm/mm.h"
+
+#define PAGE MM_PAGE_SIZE
+#define GRAN MM_ALLOC_GRANULARITY
+
+/* A page's attributes in one word: committed bit and protection. A reserved
+ * page keeps a hidden protection (the reservation's, or the one it had when
+ * decommitted): query shows 0, but pages with different hidden protections
+ * are different regions, as Windows' recorded answers show. */
+#define ATTR_COMMITTED 0x10000u
+static inline uint32_t attr_committed(ULONG protect)
+{
+    return ATTR_COMMITTED | (protect & 0xFFFFu);
+}
+static inline uint32_t attr_reserved(ULONG protect)
+{
+    return protect & 0xFFFFu;
+}
+
+/* A fixed-size object pool: VADs and runs come from it, so an allocation
+ * costs sizeof(mm_vad) bytes and neighbours stay close in memory. */
+typedef struct mm_pool {
+    size_t object_size;
+    void *free_list;
+    void *chunks;        /* singly linked through each chunk's first word */
+    size_t live, capacity;
+    uint64_t bytes;      /* obtained from the host */
+} mm_pool;
+void mm_pool_init(mm_pool *p, size_t object_size);
+void mm_pool_destroy(mm_pool *p);
+bool mm_pool_reserve(mm_pool *p, size_t n); /* make n objects available */
+void *mm_pool_get(mm_pool *p);              /* NULL only if the host is out */
+void mm_pool_put(mm_pool *p, void *obj);
+
+typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
+#define VAD_LARGE_PAGES 0x1u
+
+typedef struct mm_run {
+    avl_node node;   /* node.spare holds the run's attribute */
+    ULONG_PTR start; /* the run ends where the next begins, or at the VAD's end */
+} mm_run;
+
+typedef struct mm_vad {
+    avl_node node;          /* keyed by start; node.spare unused */
+    ULONG_PTR start, end;   /* [start, end), page aligned */
+    uint64_t gap;           /* free bytes between the previous VAD's end (or 0) and start */
+    uint64_t max_gap;       /* largest gap in this subtree: finds free space in O(log n) */
+    uint64_t committed;     /* committed pages */
+    avl_node *runs;         /* NULL: every page has attr */
+    char *detail;           /* "PEB", an image name, ...; owned */
+    uint32_t attr;          /* the pages' attribute when runs is NULL */
+    uint16_t alloc_protect;
+    uint8_t type;           /* mm_vad_type */
+    uint8_t flags;          /* VAD_LARGE_PAGES */
+} mm_vad;
+
+struct mm_space {
+    avl_tree vads;
+    mm_vad *hint;           /* last VAD found: walks and repeated queries hit it */
+    mm_arch arch;
+    bool wow64;
+    bool large_pages_ok;
+    ULONG_PTR lowest, highest; /* inclusive user range */
+    mm_commit *commit;
+    uint64_t charge;        /* bytes */
+    mm_pool vad_pool, run_pool;
+    uint64_t detail_bytes;
+    mm_guard_hook guard_hook;
+    void *guard_ctx;
+    ULONG_PTR peb;          /* TEBs are placed below it */
+};
+
+/* vad.c: the VAD tree. */
+void mm_vad_tree_init(avl_tree *t);
+void mm_vad_bounds_changed(mm_space *s, mm_vad *v); /* after a trim */
+mm_vad *mm_vad_find(mm_space *s, ULONG_PTR addr);             /* containing addr, or NULL */
+mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr);      /* last VAD starting <= addr */
+bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end);
+mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                      ULONG alloc_protect, uint32_t attr);
+void mm_vad_delete(mm_space *s, mm_vad *v);
+/* Finds [a, a+size) free inside [lo, hi), a multiple of align; lowest or highest. */
+bool mm_find_free(const mm_space *s, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                  bool top_down, ULONG_PTR *out);
+bool mm_vad_tree_check(const mm_space *s);
+
+/* runs.c: the pages inside one VAD. */
+uint32_t mm_runs_attr_at(const mm_vad *v, ULONG_PTR addr, ULONG_PTR *run_end);
+uint64_t mm_runs_count_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b); /* pages */
+bool mm_runs_all_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+/* Gives [a, b) one attribute. false only if the host is out of memory (nothing changed). */
+bool mm_runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr);
+/* Removes [a, b) from the VAD (release of part of it), splitting it in two
+ * when the hole is in the middle. false only if the host is out of memory. */
+/* Decommits [a, b): each page keeps its protection, hidden. */
+bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+void mm_runs_free_all(mm_space *s, mm_vad *v);
+bool mm_runs_check(const mm_vad *v);
+
+/* protect.c: protection codes. */
+bool mm_protect_is_valid(ULONG protect);           /* MiMakeProtectionMask's rules */
+bool mm_protect_is_copy_on_write(ULONG protect);
+bool mm_protect_allows(ULONG protect, mm_access access);
+
+/* commit.c */
+bool mm_charge(mm_space *s, uint64_t bytes);   /* false: STATUS_COMMITMENT_LIMIT */
+void mm_uncharge(mm_space *s, uint64_t bytes);
+
+static inline ULONG_PTR page_down(ULONG_PTR x) { return x & ~(PAGE - 1); }
+static inline ULONG_PTR page_up(ULONG_PTR x) { return (x + PAGE - 1) & ~(PAGE - 1); }
+static inline ULONG_PTR align_down(ULONG_PTR x, uint64_t a) { return x & ~(a - 1); }
+static inline ULONG_PTR align_up(ULONG_PTR x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
+
+#ifdef NTSIM_DEBUG_CHECKS
+#include <assert.h>
+#define MM_DEBUG_CHECK(s) assert(mm_check(s))
+#else
+#define MM_DEBUG_CHECK(s) ((void)0)
+#endif
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * ntapi.c - the native virtual-memory calls on a process handle: the handle
+ * is resolved with its access checked, then the process's space does the work.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ke/system.h"
+#include "mm/mm.h"
+#include "ntsim/mm.h"
+#include "ob/handles.h"
+#include "ps/ps.h"
+
+/* The space behind a process handle with the rights asked for, referenced. */
+static NTSTATUS space_of(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_process **p)
+{
+    ob_header *o;
+    NTSTATUS s = ob_reference_by_handle(sys, h, access, &ps_process_type, &o, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    *p = (ps_process *)o;
+    if ((*p)->exited) {
+        ob_dereference(sys, o);
+        return STATUS_PROCESS_IS_TERMINATING;
+    }
+    if (!(*p)->vm) {
+        ob_dereference(sys, o);
+        return STATUS_INVALID_PARAMETER; /* Idle and System have no user space */
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NtAllocateVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
+                                 SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
+{
+    ps_process *p;
+    if (!BaseAddress || !RegionSize)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_allocate(p->vm, BaseAddress, ZeroBits, RegionSize, AllocationType, Protect);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS NtFreeVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                             ULONG FreeType)
+{
+    ps_process *p;
+    if (!BaseAddress || !RegionSize)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_free(p->vm, BaseAddress, RegionSize, FreeType);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS NtProtectVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                                ULONG NewProtect, ULONG *OldProtect)
+{
+    ps_process *p;
+    if (!BaseAddress || !RegionSize || !OldProtect)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_protect(p->vm, BaseAddress, RegionSize, NewProtect, OldProtect);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS NtQueryVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
+                              MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
+                              SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
+{
+    ps_process *p;
+    if (MemoryInformationClass != MemoryBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (MemoryInformationLength < sizeof(MEMORY_BASIC_INFORMATION))
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (!MemoryInformation)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    MEMORY_BASIC_INFORMATION mbi;
+    s = mm_query(p->vm, BaseAddress, &mbi);
+    ob_dereference(sys, &p->header);
+    if (NT_SUCCESS(s)) {
+        memcpy(MemoryInformation, &mbi, sizeof mbi);
+        if (ReturnLength)
+            *ReturnLength = sizeof mbi;
+    }
+    return s;
+}
+
+NTSTATUS ntsim_touch_memory(ntsim_system *sys, ULONG_PTR address, ntsim_access access)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    mm_access a = access == NTSIM_WRITE ? MM_WRITE : access == NTSIM_EXECUTE ? MM_EXECUTE : MM_READ;
+    s = mm_touch(p->vm, address, a);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULONG_PTR *base)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    const char *name = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '\\' || *c == '/')
+            name = c + 1;
+    ULONG_PTR at = 0;
+    s = mm_map_image(p->vm, &at, size ? size : 0x10000, name);
+    if (NT_SUCCESS(s)) {
+        char *nt_path = ps_nt_path(path);
+        SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
+        ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = p->pid, .image = nt_path ? nt_path : path,
+                          .base = at, .size = mapped };
+        ke_deliver_event(sys, &e);
+        free(nt_path);
+        if (base)
+            *base = at;
+    }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS ntsim_walk_memory(ntsim_system *sys, ULONG pid, ntsim_region_cb cb, void *context)
+{
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    if (!p->vm)
+        return p->exited ? STATUS_PROCESS_IS_TERMINATING : STATUS_INVALID_PARAMETER;
+    mm_walk(p->vm, (mm_region_cb)cb, context);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,136 @@
+/*
+ * space.c - a process's user address space: its limits (which depend on the
+ * arch, WOW64, LARGEADDRESSAWARE and the /3GB boot option, Windows Internals
+ * 7th ed., ch. 5 "Virtual address space layouts"), its lifetime, details and
+ * invariant checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/mm_internal.h"
+
+#define X86_2GB_HIGHEST   0x7FFEFFFFull
+#define WOW64_LAA_HIGHEST 0xFFFEFFFFull
+#define X64_HIGHEST       0x7FFFFFFEFFFFull
+#define LOWEST_USER       0x10000ull
+
+/* The last 64 KiB below the user/system boundary are never allocatable. */
+static ULONG_PTR highest_for(const mm_space_params *p)
+{
+    if (p->arch == MM_ARCH_X64)
+        return X64_HIGHEST;
+    if (p->system_is_x64)
+        return p->large_address_aware ? WOW64_LAA_HIGHEST : X86_2GB_HIGHEST;
+    if (!p->large_address_aware || !p->increase_uva)
+        return X86_2GB_HIGHEST;
+    uint64_t uva = p->increase_uva;
+    if (uva < 0x80000000ull)
+        uva = 0x80000000ull;
+    if (uva > 0xC0000000ull)
+        uva = 0xC0000000ull;
+    return align_down(uva, GRAN) - GRAN - 1;
+}
+
+NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
+{
+    if (!p || !out)
+        return STATUS_INVALID_PARAMETER;
+    mm_space *s = calloc(1, sizeof *s);
+    if (!s)
+        return STATUS_NO_MEMORY;
+    mm_vad_tree_init(&s->vads);
+    s->arch = p->arch;
+    s->wow64 = p->arch == MM_ARCH_X86 && p->system_is_x64;
+    s->large_pages_ok = p->lock_memory_privilege;
+    s->lowest = LOWEST_USER;
+    s->highest = highest_for(p);
+    s->commit = p->commit;
+    mm_pool_init(&s->vad_pool, sizeof(mm_vad));
+    mm_pool_init(&s->run_pool, sizeof(mm_run));
+    *out = s;
+    return STATUS_SUCCESS;
+}
+
+static void delete_all(mm_space *s, avl_node *n)
+{
+    if (!n)
+        return;
+    delete_all(s, n->left);
+    delete_all(s, n->right);
+    mm_vad *v = avl_entry(n, mm_vad, node);
+    mm_runs_free_all(s, v);
+    free(v->detail);
+}
+
+void mm_space_destroy(mm_space *s)
+{
+    if (!s)
+        return;
+    mm_uncharge(s, s->charge);
+    delete_all(s, s->vads.root);
+    mm_pool_destroy(&s->vad_pool);
+    mm_pool_destroy(&s->run_pool);
+    free(s);
+}
+
+ULONG_PTR mm_lowest_user_address(const mm_space *s)
+{
+    return s->lowest;
+}
+
+ULONG_PTR mm_highest_user_address(const mm_space *s)
+{
+    return s->highest;
+}
+
+void mm_set_guard_hook(mm_space *s, mm_guard_hook hook, void *ctx)
+{
+    s->guard_hook = hook;
+    s->guard_ctx = ctx;
+}
+
+NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detail)
+{
+    mm_vad *v = mm_vad_find(s, allocation_base);
+    if (!v || v->start != allocation_base)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    char *copy = NULL;
+    if (detail) {
+        size_t n = strlen(detail) + 1;
+        copy = malloc(n);
+        if (!copy)
+            return STATUS_NO_MEMORY;
+        memcpy(copy, detail, n);
+        s->detail_bytes += n;
+    }
+    if (v->detail)
+        s->detail_bytes -= strlen(v->detail) + 1;
+    free(v->detail);
+    v->detail = copy;
+    return STATUS_SUCCESS;
+}
+
+void mm_get_stats(const mm_space *s, mm_stats *out)
+{
+    out->allocations = s->vad_pool.live;
+    out->runs = s->run_pool.live;
+    out->host_bytes = sizeof *s + s->vad_pool.bytes + s->run_pool.bytes + s->detail_bytes;
+}
+
+bool mm_check(const mm_space *s)
+{
+    if (!mm_vad_tree_check(s))
+        return false;
+    uint64_t pages = 0, count = 0;
+    for (const avl_node *n = avl_first(&s->vads); n; n = avl_next(n)) {
+        const mm_vad *v = avl_entry(n, mm_vad, node);
+        if (v->type == VAD_PRIVATE)
+            pages += v->committed;
+        count++;
+    }
+    if (count != s->vad_pool.live)
+        return false;
+    if (s->hint && (s->hint->start >= s->hint->end))
+        return false;
+    return pages * PAGE == s->charge;
+}

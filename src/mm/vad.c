@@ -1,0 +1,240 @@
+/*
+ * vad.c - the VAD tree: a process's allocations ordered by address in an AVL
+ * tree (as Windows' VadRoot), each node also knowing the free gap before it
+ * and the largest gap in its subtree, so a free range for a system-chosen
+ * address is found in O(log n) bottom-up or top-down. A hint remembers the
+ * last VAD found (Windows keeps one too), which makes address-order walks O(1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/mm_internal.h"
+
+static mm_vad *vad_of(const avl_node *n)
+{
+    return n ? avl_entry(n, mm_vad, node) : NULL;
+}
+
+static void augment_gap(avl_node *n)
+{
+    mm_vad *v = vad_of(n);
+    uint64_t m = v->gap;
+    if (n->left && vad_of(n->left)->max_gap > m)
+        m = vad_of(n->left)->max_gap;
+    if (n->right && vad_of(n->right)->max_gap > m)
+        m = vad_of(n->right)->max_gap;
+    v->max_gap = m;
+}
+
+void mm_vad_tree_init(avl_tree *t)
+{
+    t->root = NULL;
+    t->augment = augment_gap;
+}
+
+mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr)
+{
+    const avl_node *n = s->vads.root, *best = NULL;
+    while (n) {
+        if (vad_of(n)->start <= addr) {
+            best = n;
+            n = n->right;
+        } else {
+            n = n->left;
+        }
+    }
+    return vad_of(best);
+}
+
+mm_vad *mm_vad_find(mm_space *s, ULONG_PTR addr)
+{
+    mm_vad *h = s->hint;
+    if (h && addr >= h->start && addr < h->end)
+        return h;
+    mm_vad *v = mm_vad_floor(s, addr);
+    if (!v || addr >= v->end)
+        return NULL;
+    s->hint = v;
+    return v;
+}
+
+bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end)
+{
+    mm_vad *v = mm_vad_floor(s, end - 1);
+    return v && v->end > start;
+}
+
+/* The gap before v depends on its predecessor; recompute and propagate. */
+static void refresh_gap(mm_space *s, mm_vad *v)
+{
+    mm_vad *prev = vad_of(avl_prev(&v->node));
+    v->gap = v->start - (prev ? prev->end : 0);
+    avl_propagate(&s->vads, &v->node);
+}
+
+mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                      ULONG alloc_protect, uint32_t attr)
+{
+    mm_vad *v = mm_pool_get(&s->vad_pool);
+    if (!v)
+        return NULL;
+    v->start = start;
+    v->end = end;
+    v->gap = v->max_gap = 0;
+    v->committed = (attr & ATTR_COMMITTED) ? (end - start) / PAGE : 0;
+    v->runs = NULL;
+    v->detail = NULL;
+    v->attr = attr;
+    v->alloc_protect = (uint16_t)alloc_protect;
+    v->type = (uint8_t)type;
+    v->flags = 0;
+    v->node.spare = 0;
+
+    avl_node *parent = NULL, **link = &s->vads.root;
+    int is_left = 0;
+    while (*link) {
+        parent = *link;
+        is_left = start < vad_of(parent)->start;
+        link = is_left ? &parent->left : &parent->right;
+    }
+    avl_link(&s->vads, &v->node, parent, is_left);
+    refresh_gap(s, v);
+    mm_vad *next = vad_of(avl_next(&v->node));
+    if (next)
+        refresh_gap(s, next);
+    return v;
+}
+
+void mm_vad_delete(mm_space *s, mm_vad *v)
+{
+    mm_vad *next = vad_of(avl_next(&v->node));
+    if (s->hint == v)
+        s->hint = NULL;
+    avl_erase(&s->vads, &v->node);
+    if (next)
+        refresh_gap(s, next);
+    mm_runs_free_all(s, v);
+    if (v->detail) {
+        s->detail_bytes -= (strlen(v->detail) + 1);
+        free(v->detail);
+    }
+    mm_pool_put(&s->vad_pool, v);
+}
+
+/* Bounds of v changed in place (trim): its gap and its successor's. */
+void mm_vad_bounds_changed(mm_space *s, mm_vad *v)
+{
+    refresh_gap(s, v);
+    mm_vad *next = vad_of(avl_next(&v->node));
+    if (next)
+        refresh_gap(s, next);
+}
+
+/* Does [gap_start, gap_end) hold size bytes at a multiple of align inside [lo, hi)? */
+static bool fit_low(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo,
+                    ULONG_PTR hi, ULONG_PTR *out)
+{
+    ULONG_PTR a = align_up(gs > lo ? gs : lo, align);
+    ULONG_PTR top = ge < hi ? ge : hi;
+    if (a < gs || a > top || top - a < size)
+        return false;
+    *out = a;
+    return true;
+}
+
+static bool fit_high(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo,
+                     ULONG_PTR hi, ULONG_PTR *out)
+{
+    ULONG_PTR top = ge < hi ? ge : hi;
+    if (top < size)
+        return false;
+    ULONG_PTR a = align_down(top - size, align);
+    if (a < gs || a < lo)
+        return false;
+    *out = a;
+    return true;
+}
+
+static bool search_up(const avl_node *n, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                      ULONG_PTR *out)
+{
+    while (n) {
+        const mm_vad *v = vad_of(n);
+        if (v->max_gap < size)
+            return false;
+        /* The left subtree and v's own gap lie below v->start. */
+        if (v->start > lo) {
+            if (search_up(n->left, size, align, lo, hi, out))
+                return true;
+            if (v->gap >= size && fit_low(v->start - v->gap, v->start, size, align, lo, hi, out))
+                return true;
+        }
+        if (v->end >= hi)
+            return false;
+        n = n->right;
+    }
+    return false;
+}
+
+static bool search_down(const avl_node *n, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                        ULONG_PTR *out)
+{
+    while (n) {
+        const mm_vad *v = vad_of(n);
+        if (v->max_gap < size)
+            return false;
+        if (v->end < hi && search_down(n->right, size, align, lo, hi, out))
+            return true;
+        ULONG_PTR gs = v->start - v->gap;
+        if (v->gap >= size && fit_high(gs, v->start, size, align, lo, hi, out))
+            return true;
+        if (gs <= lo)
+            return false;
+        n = n->left;
+    }
+    return false;
+}
+
+bool mm_find_free(const mm_space *s, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                  bool top_down, ULONG_PTR *out)
+{
+    if (size == 0 || hi <= lo || hi - lo < size)
+        return false;
+    const mm_vad *last = vad_of(avl_last(&s->vads));
+    ULONG_PTR tail = last ? last->end : 0;
+    if (top_down) {
+        if (fit_high(tail, hi, size, align, lo, hi, out))
+            return true;
+        return search_down(s->vads.root, size, align, lo, hi, out);
+    }
+    if (search_up(s->vads.root, size, align, lo, hi, out))
+        return true;
+    return fit_low(tail, hi, size, align, lo, hi, out);
+}
+
+bool mm_vad_tree_check(const mm_space *s)
+{
+    if (avl_check(&s->vads) < 0)
+        return false;
+    ULONG_PTR prev_end = 0;
+    for (const avl_node *n = avl_first(&s->vads); n; n = avl_next(n)) {
+        const mm_vad *v = vad_of(n);
+        if (v->start >= v->end || (v->start | v->end) & (PAGE - 1))
+            return false;
+        if (v->start < prev_end || v->gap != v->start - prev_end)
+            return false;
+        if (v->start < s->lowest || v->end - 1 > s->highest)
+            return false;
+        uint64_t m = v->gap;
+        if (n->left && vad_of(n->left)->max_gap > m)
+            m = vad_of(n->left)->max_gap;
+        if (n->right && vad_of(n->right)->max_gap > m)
+            m = vad_of(n->right)->max_gap;
+        if (m != v->max_gap)
+            return false;
+        if (!mm_runs_check(v))
+            return false;
+        prev_end = v->end;
+    }
+    return true;
+}

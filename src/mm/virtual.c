@@ -1,0 +1,312 @@
+/*
+ * virtual.c - NtAllocateVirtualMemory, NtFreeVirtualMemory,
+ * NtProtectVirtualMemory and user-mode accesses, with Windows' rounding and
+ * NTSTATUS in every case. The order of the checks is the kernel's (parameters
+ * first, then the VAD lookup, then the pages), because the first failing
+ * check decides which status a caller sees. Sources for each rule are in
+ * docs/memory-manager.md and /work/shared/vm-oracle.
+ */
+#include "mm/mm_internal.h"
+
+#define MAX_ZERO_BITS 21
+#define ALLOC_TYPES (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN | \
+                     MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES)
+
+/* Highest address (exclusive) a system-chosen allocation may end at. */
+static bool zero_bits_limit(const mm_space *s, ULONG_PTR zero_bits, ULONG_PTR *hi)
+{
+    ULONG_PTR top = s->highest + 1;
+    if (zero_bits == 0) {
+        *hi = top;
+        return true;
+    }
+    if (zero_bits <= MAX_ZERO_BITS) {
+        /* Counted from bit 31, as on 64-bit Windows: 1 = below 2 GB. */
+        ULONG_PTR lim = 1ull << (32 - zero_bits);
+        *hi = lim < top ? lim : top;
+        return true;
+    }
+    if (s->arch == MM_ARCH_X64 && zero_bits >= 32) {
+        /* x64 also takes a mask of the bits the address may use. */
+        int bits = 64 - __builtin_clzll(zero_bits);
+        ULONG_PTR lim = bits >= 64 ? ~0ull : (1ull << bits);
+        *hi = lim < top ? lim : top;
+        return true;
+    }
+    return false;
+}
+
+static NTSTATUS check_alloc_type(const mm_space *s, ULONG type)
+{
+    if (type & ~ALLOC_TYPES)
+        return STATUS_INVALID_PARAMETER;
+    if ((type & MEM_RESET) && type != MEM_RESET)
+        return STATUS_INVALID_PARAMETER; /* MEM_RESET combines with nothing */
+    if ((type & MEM_RESET_UNDO) && type != MEM_RESET_UNDO)
+        return STATUS_INVALID_PARAMETER;
+    if (!(type & (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO)))
+        return STATUS_INVALID_PARAMETER;
+    if ((type & MEM_LARGE_PAGES) && (type & (MEM_COMMIT | MEM_RESERVE)) != (MEM_COMMIT | MEM_RESERVE))
+        return STATUS_INVALID_PARAMETER;
+    if ((type & MEM_WRITE_WATCH) && !(type & MEM_RESERVE))
+        return STATUS_INVALID_PARAMETER;
+    if ((type & MEM_PHYSICAL) && type != (MEM_RESERVE | MEM_PHYSICAL))
+        return STATUS_INVALID_PARAMETER;
+    (void)s;
+    return STATUS_SUCCESS;
+}
+
+/* A new reservation (optionally committed), at base or where the system finds room. */
+static NTSTATUS reserve(mm_space *s, ULONG_PTR *base, ULONG_PTR hi, SIZE_T *size, ULONG type,
+                        ULONG protect)
+{
+    bool large = (type & MEM_LARGE_PAGES) != 0;
+    ULONG_PTR start, end;
+    if (*base) {
+        start = align_down(*base, large ? MM_LARGE_PAGE_SIZE : GRAN);
+        end = large ? start + *size : page_up(*base + *size);
+        if (end - 1 > s->highest)
+            return STATUS_INVALID_PARAMETER;
+        if (mm_vad_overlaps(s, start, end))
+            return STATUS_CONFLICTING_ADDRESSES;
+    } else {
+        uint64_t len = page_up(*size);
+        if (!mm_find_free(s, len, large ? MM_LARGE_PAGE_SIZE : GRAN, s->lowest, hi,
+                          (type & MEM_TOP_DOWN) != 0, &start))
+            return STATUS_NO_MEMORY;
+        end = start + len;
+    }
+    bool commit = (type & MEM_COMMIT) != 0;
+    if (!mm_pool_reserve(&s->vad_pool, 1))
+        return STATUS_NO_MEMORY;
+    if (commit && !mm_charge(s, end - start))
+        return STATUS_COMMITMENT_LIMIT;
+    mm_vad *v = mm_vad_create(s, start, end, VAD_PRIVATE, protect,
+                              commit ? attr_committed(protect) : attr_reserved(protect));
+    if (large)
+        v->flags |= VAD_LARGE_PAGES;
+    *base = start;
+    *size = end - start;
+    return STATUS_SUCCESS;
+}
+
+/* MEM_COMMIT inside an existing reservation. */
+static NTSTATUS commit(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG protect)
+{
+    ULONG_PTR start = page_down(*base), end = page_up(*base + *size);
+    mm_vad *v = mm_vad_find(s, start);
+    if (!v || end > v->end)
+        return STATUS_CONFLICTING_ADDRESSES;
+    if (v->type != VAD_PRIVATE)
+        return STATUS_ALREADY_COMMITTED; /* views come committed; we model no reserved views */
+    if ((v->flags & VAD_LARGE_PAGES) && (protect & 0xFFu) != PAGE_READWRITE)
+        return STATUS_INVALID_PAGE_PROTECTION;
+    uint64_t newly = (end - start) / PAGE - mm_runs_count_committed(v, start, end);
+    if (!mm_charge(s, newly * PAGE))
+        return STATUS_COMMITMENT_LIMIT;
+    if (!mm_runs_set(s, v, start, end, attr_committed(protect))) {
+        mm_uncharge(s, newly * PAGE);
+        return STATUS_NO_MEMORY;
+    }
+    *base = start;
+    *size = end - start;
+    return STATUS_SUCCESS;
+}
+
+/* MEM_RESET / MEM_RESET_UNDO: the range must lie in one allocation; nothing visible changes. */
+static NTSTATUS reset(mm_space *s, ULONG_PTR *base, SIZE_T *size)
+{
+    ULONG_PTR start = page_down(*base), end = page_up(*base + *size);
+    mm_vad *v = mm_vad_find(s, start);
+    if (!v || end > v->end)
+        return STATUS_CONFLICTING_ADDRESSES;
+    *base = start;
+    *size = end - start;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type,
+                         ULONG protect)
+{
+    ULONG_PTR hi;
+    if (!zero_bits_limit(s, zero_bits, &hi))
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS st = check_alloc_type(s, type);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (!mm_protect_is_valid(protect) || mm_protect_is_copy_on_write(protect))
+        return STATUS_INVALID_PAGE_PROTECTION; /* private memory has no copy-on-write */
+    ULONG_PTR b = *base;
+    SIZE_T sz = *size;
+    if (sz == 0)
+        return STATUS_INVALID_PARAMETER;
+    if (b && (b < s->lowest || b > s->highest || sz > s->highest + 1 - b))
+        return STATUS_INVALID_PARAMETER;
+    if (!b && sz > s->highest + 1 - s->lowest)
+        return STATUS_INVALID_PARAMETER;
+    if (type & MEM_PHYSICAL)
+        return STATUS_NOT_SUPPORTED; /* AWE is not modelled */
+    if (type & MEM_LARGE_PAGES) {
+        if (!s->large_pages_ok)
+            return STATUS_PRIVILEGE_NOT_HELD;
+        if ((sz | b) & (MM_LARGE_PAGE_SIZE - 1))
+            return STATUS_INVALID_PARAMETER;
+        if (protect != PAGE_READWRITE)
+            return STATUS_INVALID_PAGE_PROTECTION;
+    }
+    if (type & (MEM_RESET | MEM_RESET_UNDO))
+        return reset(s, base, size);
+    if (!b || (type & MEM_RESERVE))
+        return reserve(s, base, hi, size, type, protect);
+    return commit(s, base, size, protect);
+}
+
+NTSTATUS mm_allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type,
+                     ULONG protect)
+{
+    ULONG_PTR b = *base;
+    SIZE_T sz = *size;
+    NTSTATUS st = allocate(s, &b, zero_bits, &sz, type, protect);
+    if (NT_SUCCESS(st)) {
+        *base = b;
+        *size = sz;
+    }
+    MM_DEBUG_CHECK(s);
+    return st;
+}
+
+static NTSTATUS release(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end)
+{
+    uint64_t pages = v->type == VAD_PRIVATE ? mm_runs_count_committed(v, start, end) : 0;
+    if (start == v->start && end == v->end) {
+        mm_vad_delete(s, v);
+    } else if (!mm_vad_cut(s, v, start, end)) {
+        return STATUS_NO_MEMORY;
+    }
+    mm_uncharge(s, pages * PAGE);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS free_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type)
+{
+    if (free_type != MEM_DECOMMIT && free_type != MEM_RELEASE)
+        return STATUS_INVALID_PARAMETER;
+    ULONG_PTR b = *base;
+    SIZE_T sz = *size;
+    if (b < s->lowest || b > s->highest || sz > s->highest + 1 - b)
+        return STATUS_INVALID_PARAMETER;
+    ULONG_PTR start = page_down(b), end;
+    mm_vad *v = mm_vad_find(s, start);
+    if (!v)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    if (sz == 0) {
+        if (start != v->start)
+            return STATUS_FREE_VM_NOT_AT_BASE;
+        end = v->end;
+    } else {
+        end = page_up(b + sz);
+        if (end > v->end)
+            return STATUS_UNABLE_TO_FREE_VM;
+    }
+    if (v->type != VAD_PRIVATE)
+        return STATUS_UNABLE_TO_DELETE_SECTION; /* views go with NtUnmapViewOfSection */
+    if (free_type == MEM_RELEASE) {
+        NTSTATUS st = release(s, v, start, end);
+        if (!NT_SUCCESS(st))
+            return st;
+    } else {
+        uint64_t pages = mm_runs_count_committed(v, start, end);
+        if (!mm_runs_decommit(s, v, start, end))
+            return STATUS_NO_MEMORY;
+        mm_uncharge(s, pages * PAGE);
+    }
+    *base = start;
+    /* Decommitting a whole allocation by size 0 reports size 0 (Windows 10 1709+). */
+    *size = (sz == 0 && free_type == MEM_DECOMMIT) ? 0 : end - start;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_free(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type)
+{
+    NTSTATUS st = free_vm(s, base, size, free_type);
+    MM_DEBUG_CHECK(s);
+    return st;
+}
+
+static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect,
+                          ULONG *old_protect)
+{
+    if (!mm_protect_is_valid(new_protect))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    ULONG_PTR b = *base;
+    SIZE_T sz = *size;
+    if (b > s->highest || sz > s->highest + 1 - b || sz == 0)
+        return STATUS_INVALID_PARAMETER;
+    ULONG_PTR start = page_down(b), end = page_up(b + sz);
+    mm_vad *v = mm_vad_find(s, start);
+    if (!v || end > v->end)
+        return STATUS_CONFLICTING_ADDRESSES;
+    if (v->type == VAD_PRIVATE && mm_protect_is_copy_on_write(new_protect))
+        return STATUS_INVALID_PAGE_PROTECTION;
+    if (!mm_runs_all_committed(v, start, end))
+        return STATUS_NOT_COMMITTED;
+    if ((v->flags & VAD_LARGE_PAGES) && (new_protect & 0xFFu) != PAGE_READWRITE)
+        return STATUS_INVALID_PAGE_PROTECTION;
+    ULONG old = mm_runs_attr_at(v, start, NULL) & 0xFFFFu;
+    /* Caching is a property of the allocation on current Windows: NOCACHE and
+     * WRITECOMBINE follow the allocation's protection, not this call's. */
+    const ULONG cache = PAGE_NOCACHE | PAGE_WRITECOMBINE;
+    ULONG eff = (new_protect & ~cache) | (v->alloc_protect & cache);
+    if (!mm_runs_set(s, v, start, end, attr_committed(eff)))
+        return STATUS_NO_MEMORY;
+    *base = start;
+    *size = end - start;
+    if (old_protect)
+        *old_protect = old;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_protect(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect)
+{
+    NTSTATUS st = protect_vm(s, base, size, new_protect, old_protect);
+    MM_DEBUG_CHECK(s);
+    return st;
+}
+
+static NTSTATUS touch(mm_space *s, ULONG_PTR address, mm_access access)
+{
+    if (address > s->highest)
+        return STATUS_ACCESS_VIOLATION;
+    ULONG_PTR page = page_down(address);
+    mm_vad *v = mm_vad_find(s, page);
+    if (!v)
+        return STATUS_ACCESS_VIOLATION;
+    uint32_t attr = mm_runs_attr_at(v, page, NULL);
+    if (!(attr & ATTR_COMMITTED))
+        return STATUS_ACCESS_VIOLATION;
+    ULONG prot = attr & 0xFFFFu;
+    if (prot & PAGE_GUARD) {
+        /* The guard fires once, whatever the access, and is gone. */
+        if (!mm_runs_set(s, v, page, page + PAGE, attr_committed(prot & ~PAGE_GUARD)))
+            return STATUS_NO_MEMORY;
+        if (s->guard_hook)
+            return s->guard_hook(s->guard_ctx, s, page);
+        return STATUS_GUARD_PAGE_VIOLATION;
+    }
+    if (!mm_protect_allows(prot, access))
+        return STATUS_ACCESS_VIOLATION;
+    if (access == MM_WRITE && mm_protect_is_copy_on_write(prot)) {
+        /* The write made a private copy: the page now reads as (EXECUTE_)READWRITE. */
+        ULONG rw = (prot & PAGE_EXECUTE_WRITECOPY) ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
+        if (!mm_runs_set(s, v, page, page + PAGE, attr_committed((prot & ~0xFFu) | rw)))
+            return STATUS_NO_MEMORY;
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_touch(mm_space *s, ULONG_PTR address, mm_access access)
+{
+    NTSTATUS st = touch(s, address, access);
+    MM_DEBUG_CHECK(s);
+    return st;
+}

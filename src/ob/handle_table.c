@@ -1,0 +1,94 @@
+/* handle_table.c - handle values and their entries (ExCreateHandle and friends). */
+#include <assert.h>
+#include <stdlib.h>
+
+#include "ob/handle_table.h"
+
+/* A page of 16-byte entries on x64: the unit by which Windows grows a table. */
+#define ENTRIES_PER_PAGE 256u
+
+void ob_handle_table_init(ob_handle_table *t, bool strict_fifo)
+{
+    *t = (ob_handle_table){ .strict_fifo = strict_fifo };
+}
+
+void ob_handle_table_free(ob_handle_table *t)
+{
+    free(t->entries);
+    *t = (ob_handle_table){ .strict_fifo = t->strict_fifo };
+}
+
+static void push_free(ob_handle_table *t, uint32_t index, bool at_tail)
+{
+    t->entries[index].object = NULL;
+    t->entries[index].next_free = 0;
+    if (t->first_free == 0) {
+        t->first_free = t->last_free = index;
+    } else if (at_tail) {
+        t->entries[t->last_free].next_free = index;
+        t->last_free = index;
+    } else {
+        t->entries[index].next_free = t->first_free;
+        t->first_free = index;
+    }
+}
+
+static bool grow(ob_handle_table *t)
+{
+    uint32_t old = t->capacity;
+    uint32_t cap = old + ENTRIES_PER_PAGE;
+    if (cap > (UINT32_MAX >> 2))
+        return false;
+    ob_handle_entry *e = realloc(t->entries, cap * sizeof *e);
+    if (!e)
+        return false;
+    t->entries = e;
+    t->capacity = cap;
+    /* New entries join the free list in ascending order (index 0 stays unused). */
+    for (uint32_t i = old ? old : 1; i < cap; i++)
+        push_free(t, i, true);
+    return true;
+}
+
+uint32_t ob_handle_create(ob_handle_table *t, void *object, ACCESS_MASK access)
+{
+    assert(object != NULL);
+    if (t->first_free == 0 && !grow(t))
+        return 0;
+    uint32_t index = t->first_free;
+    ob_handle_entry *e = &t->entries[index];
+    t->first_free = e->next_free;
+    if (t->first_free == 0)
+        t->last_free = 0;
+    e->object = object;
+    e->access = access;
+    e->next_free = 0;
+    t->count++;
+    return index << 2;
+}
+
+ob_handle_entry *ob_handle_lookup(const ob_handle_table *t, uint32_t value)
+{
+    /* As in Windows, the low two bits of a value are tag bits: ignored. */
+    uint32_t index = value >> 2;
+    if (index == 0 || index >= t->capacity)
+        return NULL;
+    ob_handle_entry *e = &t->entries[index];
+    return e->object ? e : NULL;
+}
+
+void ob_handle_destroy(ob_handle_table *t, uint32_t value)
+{
+    uint32_t index = value >> 2;
+    assert(ob_handle_lookup(t, value) != NULL);
+    t->count--;
+    push_free(t, index, t->strict_fifo);
+}
+
+uint32_t ob_handle_next(const ob_handle_table *t, uint32_t after)
+{
+    for (uint32_t i = (after >> 2) + 1; i < t->capacity; i++)
+        if (t->entries[i].object)
+            return i << 2;
+    return 0;
+}

@@ -1,0 +1,172 @@
+/*
+ * handles.c - inserting, closing, duplicating and resolving handles, and the
+ * calls that do it: NtClose, NtDuplicateObject.
+ */
+#include "ob/handles.h"
+#include "ntsim/ob.h"
+#include "ke/system.h"
+#include "ps/ps.h"
+
+static ULONG handle_value(HANDLE h)
+{
+    return (ULONG)(uintptr_t)h;
+}
+
+ps_process *ob_current_process(ntsim_system *sys)
+{
+    return sys->current_thread ? sys->current_thread->process : sys->system_process;
+}
+
+NTSTATUS ob_insert_handle(ps_process *p, ob_header *object, ACCESS_MASK access, ULONG *handle)
+{
+    ULONG value = ob_handle_create(&p->handles, object, access);
+    if (value == 0)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    ob_reference(object);
+    object->handle_count++;
+    *handle = value;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ob_close_handle(ntsim_system *sys, ps_process *p, ULONG handle)
+{
+    ob_handle_entry *e = ob_handle_lookup(&p->handles, handle);
+    if (!e)
+        return STATUS_INVALID_HANDLE;
+    ob_header *object = e->object;
+    ob_handle_destroy(&p->handles, handle);
+    object->handle_count--;
+    if (object->type->close_procedure)
+        object->type->close_procedure(sys, object, (uint32_t)object->handle_count);
+    ob_dereference(sys, object);
+    return STATUS_SUCCESS;
+}
+
+void ob_close_all_handles(ntsim_system *sys, ps_process *p)
+{
+    for (ULONG h = ob_handle_next(&p->handles, 0); h != 0; h = ob_handle_next(&p->handles, h))
+        ob_close_handle(sys, p, h);
+}
+
+NTSTATUS ob_reference_by_handle(ntsim_system *sys, HANDLE handle, ACCESS_MASK desired, const ob_type *type,
+                                ob_header **object, ACCESS_MASK *granted)
+{
+    ob_header *o;
+    ACCESS_MASK access;
+    *object = NULL;
+    if (handle == NtCurrentProcess() || handle == NtCurrentThread()) {
+        /* Pseudo-handles carry every right on the caller itself. */
+        if (handle == NtCurrentProcess())
+            o = &ob_current_process(sys)->header;
+        else if (sys->current_thread)
+            o = &sys->current_thread->header;
+        else
+            return STATUS_INVALID_HANDLE;
+        access = o->type->mapping.all;
+    } else {
+        ob_handle_entry *e = ob_handle_lookup(&ob_current_process(sys)->handles, handle_value(handle));
+        if (!e)
+            return STATUS_INVALID_HANDLE;
+        o = e->object;
+        access = e->access;
+    }
+    if (type && o->type != type)
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if ((access & desired) != desired)
+        return STATUS_ACCESS_DENIED;
+    ob_reference(o);
+    *object = o;
+    if (granted)
+        *granted = access;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NtClose(ntsim_system *sys, HANDLE Handle)
+{
+    /* Closing a pseudo-handle is a harmless no-op on Windows. */
+    if (Handle == NtCurrentProcess() || Handle == NtCurrentThread())
+        return STATUS_SUCCESS;
+    return ob_close_handle(sys, ob_current_process(sys), handle_value(Handle));
+}
+
+NTSTATUS NtDuplicateObject(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                           HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
+                           ULONG HandleAttributes, ULONG Options)
+{
+    ob_header *src_po, *dst_po = NULL, *object;
+    ACCESS_MASK src_access;
+    NTSTATUS status;
+    (void)HandleAttributes;
+    if (TargetHandle)
+        *TargetHandle = NULL;
+    if (Options & ~(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS))
+        return STATUS_INVALID_PARAMETER;
+    status = ob_reference_by_handle(sys, SourceProcessHandle, PROCESS_DUP_HANDLE, &ps_process_type, &src_po, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    ps_process *src = (ps_process *)src_po;
+    if (TargetProcessHandle) {
+        status = ob_reference_by_handle(sys, TargetProcessHandle, PROCESS_DUP_HANDLE, &ps_process_type, &dst_po, NULL);
+        if (!NT_SUCCESS(status))
+            goto out;
+    }
+    /* The source handle is looked up in the source process's table. */
+    if (SourceHandle == NtCurrentProcess() || SourceHandle == NtCurrentThread()) {
+        status = ob_reference_by_handle(sys, SourceHandle, 0, NULL, &object, &src_access);
+        if (!NT_SUCCESS(status))
+            goto out;
+    } else {
+        ob_handle_entry *e = ob_handle_lookup(&src->handles, handle_value(SourceHandle));
+        if (!e) {
+            status = STATUS_INVALID_HANDLE;
+            goto out;
+        }
+        object = e->object;
+        src_access = e->access;
+        ob_reference(object);
+    }
+    if (dst_po) {
+        if (((ps_process *)dst_po)->exited) {
+            status = STATUS_PROCESS_IS_TERMINATING;
+        } else {
+            ACCESS_MASK access = (Options & DUPLICATE_SAME_ACCESS) ? src_access : ob_map_access(object->type, DesiredAccess);
+            ULONG value;
+            status = ob_insert_handle((ps_process *)dst_po, object, access, &value);
+            if (NT_SUCCESS(status) && TargetHandle)
+                *TargetHandle = (HANDLE)(uintptr_t)value;
+        }
+    }
+    ob_dereference(sys, object);
+    if (Options & DUPLICATE_CLOSE_SOURCE)
+        ob_close_handle(sys, src, handle_value(SourceHandle));
+out:
+    if (dst_po)
+        ob_dereference(sys, dst_po);
+    ob_dereference(sys, src_po);
+    return status;
+}
+
+NTSTATUS ntsim_walk_handles(ntsim_system *sys, ULONG pid, ntsim_handle_cb cb, void *context)
+{
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    for (ULONG h = ob_handle_next(&p->handles, 0); h != 0; h = ob_handle_next(&p->handles, h)) {
+        ob_handle_entry *e = ob_handle_lookup(&p->handles, h);
+        ob_header *o = e->object;
+        NTSIM_HANDLE_INFO info = { .handle = h, .access = e->access, .type_name = o->type->name,
+                                  .type_index = o->type->index };
+        if (o->type == &ps_process_type) {
+            info.type = NTSIM_OBJECT_PROCESS;
+            info.object_id = ((ps_process *)o)->pid;
+            info.object_sequence = ((ps_process *)o)->sequence;
+        } else {
+            info.type = NTSIM_OBJECT_THREAD;
+            info.object_id = ((ps_thread *)o)->tid;
+            info.object_sequence = ((ps_thread *)o)->sequence;
+        }
+        if (!cb(context, &info))
+            break;
+    }
+    return STATUS_SUCCESS;
+}

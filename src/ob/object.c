@@ -1,0 +1,39 @@
+/* object.c - reference counting of object headers (ObReference/ObDereference). */
+#include <assert.h>
+
+#include "ob/object.h"
+
+void ob_initialize_header(ob_header *h, const ob_type *type)
+{
+    h->type = type;
+    h->pointer_count = 1; /* the creator's reference */
+    h->handle_count = 0;
+}
+
+void ob_reference(ob_header *h)
+{
+    h->pointer_count++;
+}
+
+void ob_dereference(ntsim_system *sys, ob_header *h)
+{
+    assert(h->pointer_count > 0);
+    if (--h->pointer_count == 0) {
+        assert(h->handle_count == 0);
+        h->type->delete_procedure(sys, h);
+    }
+}
+
+ACCESS_MASK ob_map_access(const ob_type *type, ACCESS_MASK desired)
+{
+    ACCESS_MASK a = desired & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED);
+    if (desired & GENERIC_READ)
+        a |= type->mapping.read;
+    if (desired & GENERIC_WRITE)
+        a |= type->mapping.write;
+    if (desired & GENERIC_EXECUTE)
+        a |= type->mapping.execute;
+    if (desired & (GENERIC_ALL | MAXIMUM_ALLOWED))
+        a |= type->mapping.all;
+    return a;
+}

@@ -1,0 +1,34 @@
+/* path.c - Win32 paths as the kernel names them (NT paths). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps/ps.h"
+
+/* Drive C: is the system volume; other drives keep their DOS-device form. */
+#define SYSTEM_VOLUME "\\Device\\HarddiskVolume3"
+
+char *ps_nt_path(const char *path)
+{
+    size_t n = strlen(path);
+    const char *prefix = "";
+    const char *rest = path;
+    char dos[8];
+    if (n >= 2 && path[1] == ':' && isalpha((unsigned char)path[0])) {
+        if (toupper((unsigned char)path[0]) == 'C') {
+            prefix = SYSTEM_VOLUME;
+        } else {
+            dos[0] = '\\', dos[1] = '?', dos[2] = '?', dos[3] = '\\';
+            dos[4] = (char)toupper((unsigned char)path[0]), dos[5] = ':', dos[6] = '\0';
+            prefix = dos;
+        }
+        rest = path + 2;
+    }
+    size_t pn = strlen(prefix), rn = strlen(rest);
+    char *out = malloc(pn + rn + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, prefix, pn);
+    memcpy(out + pn, rest, rn + 1);
+    return out;
+}

@@ -1,0 +1,346 @@
+/*
+ * process.c - process objects: boot-time Idle and System processes,
+ * CreateProcess, exit (its threads end, its handles close, its address space
+ * goes; the object lives on while referenced), deletion and queries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ke/system.h"
+#include "mm/mm.h"
+#include "ob/handles.h"
+#include "ps/ps.h"
+
+#define DEFAULT_STACK_RESERVE (1024 * 1024)
+#define DEFAULT_STACK_COMMIT 4096
+/* Sizes of the images ntsim maps into a new process. */
+#define IMAGE_SIZE 0x30000
+/* The native ntdll.dll is mapped into every process, WOW64 ones included. */
+#define NTDLL_PATH "\\Device\\HarddiskVolume3\\Windows\\System32\\ntdll.dll"
+
+static void process_delete(ntsim_system *sys, ob_header *h);
+
+const ob_type ps_process_type = {
+    .name = "Process",
+    .index = 7,
+    .mapping = {
+        .read = READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+        .write = READ_CONTROL | PROCESS_CREATE_PROCESS | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION |
+                 PROCESS_VM_WRITE | PROCESS_DUP_HANDLE | PROCESS_TERMINATE | PROCESS_SET_QUOTA |
+                 PROCESS_SET_INFORMATION | PROCESS_SUSPEND_RESUME | PROCESS_SET_SESSIONID,
+        .execute = READ_CONTROL | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
+        .all = PROCESS_ALL_ACCESS,
+    },
+    .delete_procedure = process_delete,
+};
+
+static char *dup_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static const char *file_name(const char *path)
+{
+    const char *name = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '\\' || *c == '/')
+            name = c + 1;
+    return name;
+}
+
+static void link_process(ntsim_system *sys, ps_process *p)
+{
+    p->prev = sys->last_process;
+    if (sys->last_process)
+        sys->last_process->next = p;
+    else
+        sys->first_process = p;
+    sys->last_process = p;
+}
+
+static void unlink_process(ntsim_system *sys, ps_process *p)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        sys->first_process = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    else
+        sys->last_process = p->prev;
+}
+
+static void free_process(ps_process *p)
+{
+    if (p->vm)
+        mm_space_destroy(p->vm);
+    ob_handle_table_free(&p->handles);
+    free(p->image_path);
+    free(p->nt_image_path);
+    free(p->command_line);
+    free(p);
+}
+
+static void process_delete(ntsim_system *sys, ob_header *h)
+{
+    ps_process *p = (ps_process *)h;
+    if (p->pid != 0)
+        ob_handle_destroy(&sys->cid_table, p->pid);
+    unlink_process(sys, p);
+    free_process(p);
+}
+
+/* A process object with its strings and an ID; not yet linked or populated. */
+static ps_process *new_process(ntsim_system *sys, const char *image_path, const char *cmdline, bool with_cid)
+{
+    ps_process *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    ob_initialize_header(&p->header, &ps_process_type);
+    ob_handle_table_init(&p->handles, false);
+    p->image_path = dup_string(image_path);
+    p->nt_image_path = ps_nt_path(image_path);
+    p->command_line = dup_string(cmdline);
+    if (!p->image_path || !p->nt_image_path || !p->command_line)
+        goto fail;
+    p->image_name = file_name(p->image_path);
+    if (with_cid && (p->pid = ob_handle_create(&sys->cid_table, p, 0)) == 0)
+        goto fail;
+    p->sequence = sys->next_sequence++;
+    p->exit_status = STATUS_PENDING;
+    p->create_time = sys->time;
+    p->arch = sys->config.arch;
+    return p;
+fail:
+    free_process(p);
+    return NULL;
+}
+
+NTSTATUS ps_initialize(ntsim_system *sys)
+{
+    ps_process *idle = new_process(sys, "", "", false);
+    if (!idle)
+        return STATUS_NO_MEMORY;
+    idle->permanent = true;
+    link_process(sys, idle);
+    sys->idle = idle;
+    ps_process *system = new_process(sys, "System", "", true);
+    if (!system)
+        return STATUS_NO_MEMORY;
+    system->permanent = true;
+    system->ppid = 0;
+    link_process(sys, system);
+    sys->system_process = system;
+    /* One idle thread per processor, all with TID 0 as on Windows. */
+    for (uint32_t cpu = 0; cpu < sys->config.cpus; cpu++) {
+        ps_thread *t;
+        NTSTATUS s = ps_create_thread_object(sys, idle, 0, false, &t);
+        if (!NT_SUCCESS(s))
+            return s;
+        t->priority = t->base_priority = 0;
+        t->affinity = 1ull << cpu;
+        t->state = Running;
+    }
+    ps_thread *main;
+    NTSTATUS s = ps_create_thread_object(sys, system, 0, false, &main);
+    if (!NT_SUCCESS(s))
+        return s;
+    sys->current_thread = main;
+    return STATUS_SUCCESS;
+}
+
+void ps_shutdown(ntsim_system *sys)
+{
+    /* Free everything whatever its counts: handles may form cycles. */
+    ps_process *p = sys->first_process;
+    while (p) {
+        ps_process *next = p->next;
+        ps_thread *t = p->first_thread;
+        while (t) {
+            ps_thread *tn = t->next;
+            free(t);
+            t = tn;
+        }
+        free_process(p);
+        p = next;
+    }
+    sys->first_process = sys->last_process = NULL;
+    sys->idle = sys->system_process = NULL;
+    sys->current_thread = NULL;
+}
+
+void ntsim_process_params_default(NTSIM_PROCESS_PARAMS *params, const char *image_path)
+{
+    *params = (NTSIM_PROCESS_PARAMS){ .image_path = image_path, .arch = NTSIM_ARCH_X64 };
+}
+
+static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
+{
+    mm_space_params mp = {
+        .arch = p->arch == NTSIM_ARCH_X86 ? MM_ARCH_X86 : MM_ARCH_X64,
+        .system_is_x64 = sys->config.arch == NTSIM_ARCH_X64,
+        .large_address_aware = p->large_address_aware,
+        .increase_uva = sys->config.increase_uva,
+        .lock_memory_privilege = p->lock_memory_privilege,
+        .commit = &sys->commit,
+    };
+    NTSTATUS s = mm_space_create(&mp, &p->vm);
+    if (!NT_SUCCESS(s))
+        return s;
+    mm_process_layout layout;
+    s = mm_initialize_process(p->vm, p->image_name, IMAGE_SIZE, sys->config.aslr, &sys->rng, &layout);
+    if (!NT_SUCCESS(s))
+        return s;
+    p->image_base = layout.image_base;
+    p->image_size = layout.image_size;
+    p->peb = layout.peb;
+    p->ntdll_base = layout.ntdll_base;
+    p->ntdll_size = layout.ntdll_size;
+    return STATUS_SUCCESS;
+}
+
+static void deliver_image_load(ntsim_system *sys, ps_process *p, const char *nt_path, ULONG_PTR base, SIZE_T size)
+{
+    ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = p->pid, .image = nt_path, .base = base, .size = size };
+    ke_deliver_event(sys, &e);
+}
+
+NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params, CLIENT_ID *cid)
+{
+    ps_thread *creator = sys->current_thread;
+    if (cid)
+        *cid = (CLIENT_ID){ 0, 0 };
+    if (!params || !params->image_path || !creator || creator->terminated)
+        return STATUS_INVALID_PARAMETER;
+    if (params->arch != NTSIM_ARCH_X64 && params->arch != NTSIM_ARCH_X86)
+        return STATUS_INVALID_PARAMETER;
+    ps_process *parent = ps_lookup_process(sys, params->parent_pid ? params->parent_pid : 4);
+    if (!parent || parent == sys->idle)
+        return STATUS_INVALID_CID;
+    if (parent->exited)
+        return STATUS_PROCESS_IS_TERMINATING;
+    if (params->arch == NTSIM_ARCH_X64 && sys->config.arch == NTSIM_ARCH_X86)
+        return STATUS_INVALID_IMAGE_FORMAT;
+
+    const char *cmdline = params->command_line ? params->command_line : params->image_path;
+    ps_process *p = new_process(sys, params->image_path, cmdline, true);
+    if (!p)
+        return STATUS_NO_MEMORY;
+    p->ppid = parent->pid;
+    p->arch = params->arch;
+    p->wow64 = params->arch == NTSIM_ARCH_X86 && sys->config.arch == NTSIM_ARCH_X64;
+    p->large_address_aware = params->large_address_aware;
+    p->lock_memory_privilege = params->lock_memory_privilege;
+    p->stack_reserve = params->stack_reserve ? params->stack_reserve : DEFAULT_STACK_RESERVE;
+    p->stack_commit = params->stack_commit ? params->stack_commit : DEFAULT_STACK_COMMIT;
+    link_process(sys, p);
+
+    ps_thread *t;
+    NTSTATUS s = create_address_space(sys, p);
+    if (NT_SUCCESS(s))
+        s = ps_create_thread_object(sys, p, 0, false, &t);
+    if (!NT_SUCCESS(s)) {
+        ob_dereference(sys, &p->header);
+        return s;
+    }
+
+    /* Notifications: process then first thread in the creator's context, then the images. */
+    ntsim_event pe = {
+        .kind = NTSIM_EVENT_PROCESS_CREATE, .pid = p->pid, .ppid = p->ppid,
+        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
+        .image = p->image_path, .cmdline = p->command_line,
+    };
+    ke_deliver_event(sys, &pe);
+    ntsim_event te = {
+        .kind = NTSIM_EVENT_THREAD_CREATE, .pid = p->pid, .tid = t->tid,
+        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
+    };
+    ke_deliver_event(sys, &te);
+    deliver_image_load(sys, p, p->nt_image_path, p->image_base, p->image_size);
+    deliver_image_load(sys, p, NTDLL_PATH, p->ntdll_base, p->ntdll_size);
+
+    if (cid)
+        *cid = (CLIENT_ID){ p->pid, t->tid };
+    ob_dereference(sys, &p->header); /* the creation reference; its thread keeps it alive */
+    return STATUS_SUCCESS;
+}
+
+/* The last thread has ended: the process exits (PspExitProcess). */
+void ps_process_exit(ntsim_system *sys, ps_process *p, NTSTATUS status)
+{
+    p->exited = true;
+    p->exit_status = status;
+    p->exit_time = sys->time;
+    ntsim_event e = { .kind = NTSIM_EVENT_PROCESS_EXIT, .pid = p->pid, .exit_code = (ULONG)status };
+    ke_deliver_event(sys, &e);
+    ob_close_all_handles(sys, p);
+    if (p->vm) {
+        mm_space_destroy(p->vm);
+        p->vm = NULL;
+    }
+}
+
+void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)
+{
+    ob_reference(&p->header); /* the last thread's deletion must not free p under us */
+    ps_thread *t = p->first_thread;
+    while (t) {
+        ps_thread *next = t->next;
+        if (!t->terminated) {
+            if (next)
+                ob_reference(&next->header);
+            ps_terminate_thread(sys, t, status);
+            if (next)
+                ob_dereference(sys, &next->header);
+        }
+        t = next;
+    }
+    ob_dereference(sys, &p->header);
+}
+
+void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info)
+{
+    *info = (NTSIM_PROCESS_INFO){
+        .pid = p->pid,
+        .ppid = p->ppid,
+        .sequence = p->sequence,
+        .image_name = p->image_name,
+        .image_path = p->image_path,
+        .command_line = p->command_line,
+        .arch = p->arch,
+        .wow64 = p->wow64,
+        .exited = p->exited,
+        .exit_code = (ULONG)p->exit_status,
+        .thread_count = p->active_threads,
+        .handle_count = p->handles.count,
+        .pointer_count = p->header.pointer_count,
+        .object_handle_count = p->header.handle_count,
+        .create_time = p->create_time,
+        .exit_time = p->exit_time,
+        .peb = p->peb,
+        .image_base = p->image_base,
+    };
+}
+
+NTSTATUS ntsim_query_process(ntsim_system *sys, ULONG pid, NTSIM_PROCESS_INFO *info)
+{
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    ps_fill_process_info(p, info);
+    return STATUS_SUCCESS;
+}
+
+void ntsim_walk_processes(ntsim_system *sys, ntsim_process_cb cb, void *context)
+{
+    for (ps_process *p = sys->first_process; p; p = p->next) {
+        NTSIM_PROCESS_INFO info;
+        ps_fill_process_info(p, &info);
+        if (!cb(context, &info))
+            break;
+    }
+}

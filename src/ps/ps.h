@@ -1,0 +1,86 @@
+/*
+ * ps.h - the process manager's private view: process and thread objects
+ * (EPROCESS / ETHREAD in miniature) and the client-ID table.
+ */
+#ifndef NTSIM_PS_PS_H
+#define NTSIM_PS_PS_H
+
+#include "ntsim/ps.h"
+#include "ob/handle_table.h"
+#include "ob/object.h"
+
+typedef struct mm_space mm_space;
+typedef struct ps_thread ps_thread;
+
+typedef struct ps_process {
+    ob_header header;
+    ULONG pid;
+    uint64_t sequence;
+    ULONG ppid;
+    char *image_path;
+    char *nt_image_path;
+    const char *image_name; /* points into image_path */
+    char *command_line;
+    ntsim_arch arch;
+    bool wow64;
+    bool large_address_aware;
+    bool lock_memory_privilege;
+    bool exited;
+    bool permanent;         /* Idle and System: never terminate */
+    NTSTATUS exit_status;
+    SIZE_T stack_reserve, stack_commit;
+    uint64_t create_time, exit_time;
+    ob_handle_table handles;
+    mm_space *vm;
+    ULONG_PTR image_base, peb, ntdll_base;
+    SIZE_T image_size, ntdll_size;
+    ULONG active_threads;
+    ps_thread *first_thread, *last_thread; /* creation order */
+    struct ps_process *prev, *next;        /* the system's process list */
+} ps_process;
+
+struct ps_thread {
+    ob_header header;
+    ULONG tid;
+    uint64_t sequence;
+    ps_process *process; /* referenced for the thread's lifetime */
+    KTHREAD_STATE state;
+    KPRIORITY priority, base_priority;
+    KAFFINITY affinity;
+    bool terminated;
+    NTSTATUS exit_status;
+    uint64_t create_time, exit_time;
+    ULONG_PTR teb;
+    ULONG_PTR stack_base, stack_limit, deallocation_stack;
+    SIZE_T stack_reserve, stack_commit;
+    ps_thread *prev, *next; /* the process's threads */
+};
+
+extern const ob_type ps_process_type;
+extern const ob_type ps_thread_type;
+
+/* The process or thread object with this ID, or NULL (no reference taken). */
+ps_process *ps_lookup_process(ntsim_system *sys, ULONG pid);
+ps_thread *ps_lookup_thread(ntsim_system *sys, ULONG tid);
+
+/* Boot: the Idle and System processes. */
+NTSTATUS ps_initialize(ntsim_system *sys);
+/* Teardown: every object freed whatever its counts. */
+void ps_shutdown(ntsim_system *sys);
+
+/* A new thread object in p with its TEB and stack (no notification). */
+NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_size, bool reserve, ps_thread **out);
+
+/* Terminates a thread; the last one ends its process. */
+void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status);
+void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status);
+/* The last thread has ended: notify, close the handle table, drop the address space. */
+void ps_process_exit(ntsim_system *sys, ps_process *p, NTSTATUS status);
+
+void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info);
+void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info);
+
+/* Win32 path to NT path: C: is \Device\HarddiskVolume3. Caller frees. */
+char *ps_nt_path(const char *win32_path);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * thread.c - thread objects: creation with a TEB and a user stack sized the
+ * way CreateThread sizes it, termination (the last thread ends the process),
+ * deletion and queries.
+ */
+#include <stdlib.h>
+
+#include "ke/system.h"
+#include "mm/mm.h"
+#include "ps/ps.h"
+
+#define PAGE_SIZE 0x1000ull
+#define ALLOCATION_GRANULARITY 0x10000ull
+#define MB (1024ull * 1024ull)
+
+static void thread_delete(ntsim_system *sys, ob_header *h);
+
+const ob_type ps_thread_type = {
+    .name = "Thread",
+    .index = 8,
+    .mapping = {
+        .read = READ_CONTROL | THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION,
+        .write = READ_CONTROL | THREAD_TERMINATE | THREAD_SUSPEND_RESUME | THREAD_ALERT | THREAD_SET_CONTEXT |
+                 THREAD_SET_INFORMATION,
+        .execute = READ_CONTROL | SYNCHRONIZE | THREAD_QUERY_LIMITED_INFORMATION,
+        .all = THREAD_ALL_ACCESS,
+    },
+    .delete_procedure = thread_delete,
+};
+
+static const char *const state_names[] = {
+    "Initialized", "Ready", "Running", "Standby", "Terminated", "Waiting", "Transition", "DeferredReady",
+};
+
+const char *ntsim_thread_state_name(KTHREAD_STATE state)
+{
+    return (unsigned)state < sizeof state_names / sizeof state_names[0] ? state_names[state] : NULL;
+}
+
+static uint64_t round_up(uint64_t v, uint64_t to)
+{
+    return (v + to - 1) / to * to;
+}
+
+/*
+ * CreateThread's one stack parameter: a commit size, or with
+ * STACK_SIZE_PARAM_IS_A_RESERVATION a reserve size; the rest comes from the
+ * image header. A commit at least as large as the reserve makes the reserve
+ * that commit rounded up to 1 MB.
+ */
+static void stack_sizes(const ps_process *p, SIZE_T size, bool reserve, SIZE_T *r, SIZE_T *c)
+{
+    *r = p->stack_reserve;
+    *c = p->stack_commit;
+    if (size && reserve)
+        *r = size;
+    else if (size)
+        *c = size;
+    if (*c >= *r)
+        *r = round_up(*c, MB);
+    *r = round_up(*r, ALLOCATION_GRANULARITY);
+    *c = round_up(*c, PAGE_SIZE);
+}
+
+static void link_thread(ps_process *p, ps_thread *t)
+{
+    t->prev = p->last_thread;
+    if (p->last_thread)
+        p->last_thread->next = t;
+    else
+        p->first_thread = t;
+    p->last_thread = t;
+}
+
+static void unlink_thread(ps_process *p, ps_thread *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        p->first_thread = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    else
+        p->last_thread = t->prev;
+}
+
+static void thread_delete(ntsim_system *sys, ob_header *h)
+{
+    ps_thread *t = (ps_thread *)h;
+    ps_process *p = t->process;
+    if (t->tid != 0)
+        ob_handle_destroy(&sys->cid_table, t->tid);
+    unlink_thread(p, t);
+    free(t);
+    ob_dereference(sys, &p->header);
+}
+
+NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_size, bool reserve, ps_thread **out)
+{
+    ps_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return STATUS_NO_MEMORY;
+    ob_initialize_header(&t->header, &ps_thread_type); /* the running thread's own reference */
+    /* The Idle process's threads all have TID 0 and are not in the CID table. */
+    if (p != sys->idle && (t->tid = ob_handle_create(&sys->cid_table, t, 0)) == 0) {
+        free(t);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    t->sequence = sys->next_sequence++;
+    t->process = p;
+    ob_reference(&p->header);
+    link_thread(p, t);
+    p->active_threads++;
+    t->state = Ready;
+    t->priority = t->base_priority = 8; /* normal priority class */
+    t->affinity = sys->config.cpus >= 64 ? ~0ull : (1ull << sys->config.cpus) - 1;
+    t->exit_status = STATUS_PENDING;
+    t->create_time = sys->time;
+    if (p->vm) {
+        mm_stack st;
+        NTSTATUS s = mm_create_teb(p->vm, t->tid, &t->teb);
+        if (NT_SUCCESS(s)) {
+            stack_sizes(p, stack_size, reserve, &t->stack_reserve, &t->stack_commit);
+            s = mm_create_stack(p->vm, t->tid, t->stack_reserve, t->stack_commit, &st);
+        }
+        if (!NT_SUCCESS(s)) {
+            /* Undo: the thread never ran, nobody saw it. */
+            t->terminated = true;
+            t->state = Terminated;
+            p->active_threads--;
+            ob_dereference(sys, &t->header);
+            return s;
+        }
+        t->stack_base = st.stack_base;
+        t->stack_limit = st.stack_limit;
+        t->deallocation_stack = st.deallocation_stack;
+        t->stack_reserve = st.reserve;
+        t->stack_commit = st.commit;
+    }
+    *out = t;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_create_thread(ntsim_system *sys, ULONG pid, SIZE_T stack_size, bool reserve, CLIENT_ID *cid)
+{
+    ps_thread *creator = sys->current_thread;
+    if (cid)
+        *cid = (CLIENT_ID){ 0, 0 };
+    if (!creator || creator->terminated)
+        return STATUS_INVALID_PARAMETER;
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p || p == sys->idle)
+        return STATUS_INVALID_CID;
+    if (p->exited)
+        return STATUS_PROCESS_IS_TERMINATING;
+    ps_thread *t;
+    NTSTATUS s = ps_create_thread_object(sys, p, stack_size, reserve, &t);
+    if (!NT_SUCCESS(s))
+        return s;
+    ntsim_event e = {
+        .kind = NTSIM_EVENT_THREAD_CREATE, .pid = p->pid, .tid = t->tid,
+        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
+    };
+    ke_deliver_event(sys, &e);
+    if (cid)
+        *cid = (CLIENT_ID){ p->pid, t->tid };
+    return STATUS_SUCCESS;
+}
+
+void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
+{
+    ps_process *p = t->process;
+    if (t->terminated)
+        return;
+    t->terminated = true;
+    t->state = Terminated;
+    t->exit_status = status;
+    t->exit_time = sys->time;
+    ntsim_event e = { .kind = NTSIM_EVENT_THREAD_EXIT, .pid = p->pid, .tid = t->tid, .exit_code = (ULONG)status };
+    ke_deliver_event(sys, &e);
+    if (p->vm && t->deallocation_stack) {
+        mm_stack st = { .stack_base = t->stack_base, .stack_limit = t->stack_limit,
+                        .deallocation_stack = t->deallocation_stack, .reserve = t->stack_reserve,
+                        .commit = t->stack_commit };
+        mm_delete_stack(p->vm, &st);
+    }
+    if (--p->active_threads == 0)
+        ps_process_exit(sys, p, status);
+    if (sys->current_thread == t)
+        sys->current_thread = sys->system_process->first_thread;
+    ob_dereference(sys, &t->header); /* the running thread's own reference */
+}
+
+void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)
+{
+    *info = (NTSIM_THREAD_INFO){
+        .tid = t->tid,
+        .pid = t->process->pid,
+        .sequence = t->sequence,
+        .state = t->state,
+        .priority = t->priority,
+        .base_priority = t->base_priority,
+        .affinity = t->affinity,
+        .exit_code = (ULONG)t->exit_status,
+        .pointer_count = t->header.pointer_count,
+        .object_handle_count = t->header.handle_count,
+        .create_time = t->create_time,
+        .exit_time = t->exit_time,
+        .teb = t->teb,
+        .stack_base = t->stack_base,
+        .stack_limit = t->stack_limit,
+        .deallocation_stack = t->deallocation_stack,
+        .stack_reserve = t->stack_reserve,
+        .stack_commit = t->stack_commit,
+    };
+}
+
+NTSTATUS ntsim_query_thread(ntsim_system *sys, ULONG tid, NTSIM_THREAD_INFO *info)
+{
+    ps_thread *t = ps_lookup_thread(sys, tid);
+    if (!t)
+        return STATUS_INVALID_CID;
+    ps_fill_thread_info(t, info);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_walk_threads(ntsim_system *sys, ULONG pid, ntsim_thread_cb cb, void *context)
+{
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    for (ps_thread *t = p->first_thread; t; t = t->next) {
+        NTSIM_THREAD_INFO info;
+        ps_fill_thread_info(t, &info);
+        if (!cb(context, &info))
+            break;
+    }
+    return STATUS_SUCCESS;
+}
