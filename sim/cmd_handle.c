@@ -117,7 +117,7 @@ static bool list_one(void *context, const NTSIM_HANDLE_INFO *h)
     sim_put_int(e, "handle", h->handle);
     /* `type` is a flags-format field in the contract: the type index, as
        SystemHandleInformation gives it; type_name says it in words. */
-    sim_put_hex(e, "type", h->type_index);
+    sim_put_code(e, "type", h->type_index);
     sim_put_str(e, "type_name", h->type_name);
     sim_put_str(e, "object", sim_object_name(l->ctx, h->type == NTSIM_OBJECT_THREAD, h->object_id, h->object_sequence,
                                              buf, sizeof buf));

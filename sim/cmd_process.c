@@ -93,7 +93,9 @@ NTSTATUS sim_cmd_process_query(sim_context *ctx, const sim_args *a, sim_record *
         return s;
     sim_put_int(r, "pid", pi.pid);
     sim_put_int(r, "ppid", pi.ppid);
-    sim_put_str(r, "state", pi.exited ? "exited" : "active");
+    /* `state` is a flags-format field in the contract: a number, named in state_name. */
+    sim_put_code(r, "state", pi.exited ? 1 : 0);
+    sim_put_str(r, "state_name", pi.exited ? "exited" : "active");
     sim_put_str(r, "image", pi.image_name);
     sim_put_str(r, "cmdline", pi.command_line);
     sim_put_str(r, "arch", arch_name(pi.arch));
@@ -175,8 +177,9 @@ NTSTATUS sim_cmd_thread_query(sim_context *ctx, const sim_args *a, sim_record *r
         return s;
     sim_put_int(r, "pid", ti.pid);
     sim_put_int(r, "tid", ti.tid);
-    sim_put_str(r, "state", ntsim_thread_state_name(ti.state));
-    sim_put_int(r, "state_code", ti.state);
+    /* `state` is a flags-format field in the contract: KTHREAD_STATE's number. */
+    sim_put_code(r, "state", (uint64_t)ti.state);
+    sim_put_str(r, "state_name", ntsim_thread_state_name(ti.state));
     sim_put_int(r, "priority", ti.priority);
     sim_put_int(r, "base_priority", ti.base_priority);
     sim_put_hex(r, "affinity", ti.affinity);

@@ -96,7 +96,6 @@ struct sim_context {
     sim_record *events;  /* the last command's events, for expect event */
     const char **event_names;
     uint32_t event_count, event_cap;
-    bool collecting;     /* a non-expect command is running: new events replace old */
 };
 
 /* Boots the system on first use (after the optional `system` line). */

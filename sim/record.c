@@ -91,6 +91,11 @@ void sim_put_status(sim_record *r, const char *key, NTSTATUS v)
     add(r, key, SIM_STATUS)->v.i = v;
 }
 
+void sim_put_code(sim_record *r, const char *key, uint64_t v)
+{
+    add(r, key, SIM_CODE)->v.u = v;
+}
+
 void sim_put_str(sim_record *r, const char *key, const char *s)
 {
     size_t off = intern(r, s);
@@ -146,6 +151,11 @@ const sim_field *sim_record_get(const sim_record *r, const char *key)
     return NULL;
 }
 
+static bool v_is_zero(const sim_field *f)
+{
+    return f->v.u == 0;
+}
+
 size_t sim_format_value(const sim_field *f, char *buf, size_t cap)
 {
     switch (f->type) {
@@ -153,6 +163,8 @@ size_t sim_format_value(const sim_field *f, char *buf, size_t cap)
         return (size_t)snprintf(buf, cap, "%" PRId64, f->v.i);
     case SIM_HEX:
         return (size_t)snprintf(buf, cap, "0x%" PRIx64, f->v.u);
+    case SIM_CODE:
+        return v_is_zero(f) ? (size_t)snprintf(buf, cap, "0") : (size_t)snprintf(buf, cap, "0x%" PRIx64, f->v.u);
     case SIM_FLAGS:
         return ntsim_flags_format(f->flags, (uint32_t)f->v.u, buf, cap);
     case SIM_STATUS: {

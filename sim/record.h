@@ -14,6 +14,7 @@ typedef enum sim_value_type {
     SIM_HEX,    /* "0x..." lowercase */
     SIM_FLAGS,  /* names of set bits */
     SIM_STATUS, /* NTSTATUS name or 0x%08x */
+    SIM_CODE,   /* a number in a flags-format field that has no names: "0" or "0x.." */
     SIM_STR,    /* JSON string */
     SIM_ARRAY,  /* array of objects: a list of child records */
     SIM_LINES,  /* array of strings */
@@ -49,6 +50,7 @@ void sim_put_int(sim_record *r, const char *key, int64_t v);
 void sim_put_hex(sim_record *r, const char *key, uint64_t v);
 void sim_put_flags(sim_record *r, const char *key, ntsim_flag_kind kind, uint32_t v);
 void sim_put_status(sim_record *r, const char *key, NTSTATUS v);
+void sim_put_code(sim_record *r, const char *key, uint64_t v);
 void sim_put_str(sim_record *r, const char *key, const char *s);
 /* Starts an array field; sim_array_add appends an element to the last array field. */
 void sim_put_array(sim_record *r, const char *key);

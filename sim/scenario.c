@@ -220,8 +220,10 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
 static bool validate_expect(sim_context *ctx, const sim_args *a, sim_error *err)
 {
     const char *name = a->cmd->name;
-    if (!ctx->have_result && !ctx->collecting)
+    if (!ctx->have_result)
         return error_at(err, 1, "expect has no command before it to check");
+    if (strcmp(name, "expect status") == 0 && a->rest_count > 0)
+        return error_at(err, a->rest[0].col, "expect status: unexpected argument '%s'", a->rest[0].text);
     if (strcmp(name, "expect status") == 0) {
         NTSTATUS st;
         uint64_t v;
@@ -295,7 +297,7 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
         if (!parse_value(ctx, spec, t->text, t->len, t->col, &a->pos[p], err))
             return false;
     }
-    if (cmd->variadic && strncmp(cmd->name, "expect", 6) == 0) {
+    if (strncmp(cmd->name, "expect", 6) == 0) {
         a->rest = &line->tokens[i];
         a->rest_count = line->count - i;
         return validate_expect(ctx, a, err);
@@ -469,6 +471,7 @@ static bool value_matches(const sim_record *rec, const sim_field *f, const char 
             return sim_parse_number(want + 1, n - 1, &v) && (int64_t)(0 - v) == f->v.i;
         return sim_parse_number(want, n, &v) && (int64_t)v == f->v.i;
     case SIM_HEX:
+    case SIM_CODE:
         return sim_parse_number(want, n, &v) && v == f->v.u;
     case SIM_FLAGS: {
         ntsim_flag_kind k = f->flags == NTSIM_FLAGS_PROCESS_ACCESS || f->flags == NTSIM_FLAGS_THREAD_ACCESS
@@ -517,7 +520,10 @@ static NTSTATUS run_expect(sim_context *ctx, const sim_args *a)
             return STATUS_SUCCESS;
         sim_field want_f = { .key = "status", .type = SIM_STATUS, .v.i = st };
         sim_format_value(&want_f, want, sizeof want);
-        sim_format_value(f, got, sizeof got);
+        if (f)
+            sim_format_value(f, got, sizeof got);
+        else
+            snprintf(got, sizeof got, "(none)");
         snprintf(message, sizeof message, "status of line %d's %s", ctx->line, ctx->result_cmd);
         sim_write_expect(ctx->writer, ctx->line, message, want, got);
         return STATUS_UNSUCCESSFUL;
@@ -584,7 +590,6 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
         }
     }
     ctx->event_count = 0;
-    ctx->collecting = true;
     sim_record *r = &ctx->result;
     sim_record_reset(r);
     sim_put_status(r, "status", STATUS_SUCCESS);
@@ -594,7 +599,6 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
         r->count = 1; /* a failed call reports its status alone */
     ctx->result_cmd = cmd->name;
     ctx->have_result = true;
-    ctx->collecting = false;
     sim_write_result(ctx->writer, ctx->line, cmd->name, r);
     return SIM_EXIT_OK;
 }

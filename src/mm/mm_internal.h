@@ -93,6 +93,7 @@ void mm_vad_tree_init(avl_tree *t);
 void mm_vad_bounds_changed(mm_space *s, mm_vad *v); /* after a trim */
 mm_vad *mm_vad_find(mm_space *s, ULONG_PTR addr);             /* containing addr, or NULL */
 mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr);      /* last VAD starting <= addr */
+mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr);     /* the same, trying the hint first */
 bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end);
 mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
                       ULONG alloc_protect, uint32_t attr);

@@ -40,15 +40,14 @@ NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
     if (address > s->highest)
         return STATUS_INVALID_PARAMETER;
     ULONG_PTR page = page_down(address);
-    mm_vad *v = mm_vad_find(s, page);
-    if (v) {
+    mm_vad *v = mm_vad_floor_hinted(s, page);
+    if (v && page < v->end) {
         ULONG_PTR end;
         uint32_t attr = mm_runs_attr_at(v, page, &end);
         fill_vad(v, page, end, attr, mbi);
         return STATUS_SUCCESS;
     }
-    mm_vad *prev = mm_vad_floor(s, page);
-    avl_node *next = prev ? avl_next(&prev->node) : avl_first(&s->vads);
+    avl_node *next = v ? avl_next(&v->node) : avl_first(&s->vads);
     ULONG_PTR end = next ? avl_entry(next, mm_vad, node)->start : s->highest + 1;
     fill_free(page, end, mbi);
     return STATUS_SUCCESS;

@@ -1,0 +1,12 @@
+# Replays a scenario and compares its output byte for byte with a golden file.
+# cmake -DNTSIM=... -DSCENARIO=... -DFORMAT=jsonl|text -DGOLDEN=... -P golden.cmake
+execute_process(COMMAND ${NTSIM} run --format ${FORMAT} ${SCENARIO}
+                OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(rc GREATER 1)
+  message(FATAL_ERROR "ntsim exited with ${rc} on ${SCENARIO}")
+endif()
+file(READ ${GOLDEN} want)
+if(NOT out STREQUAL want)
+  file(WRITE ${GOLDEN}.actual "${out}")
+  message(FATAL_ERROR "${SCENARIO}: output differs from ${GOLDEN} (actual output in ${GOLDEN}.actual)")
+endif()
