@@ -185,7 +185,7 @@ static long check(const avl_node *n, const avl_node *parent, int32_t *h)
     }
     if (n->parent != parent)
         return -1;
-    int32_t hl, hr;
+    int32_t hl = 0, hr = 0;
     long cl = check(n->left, n, &hl), cr = check(n->right, n, &hr);
     if (cl < 0 || cr < 0)
         return -1;

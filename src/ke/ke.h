@@ -1,0 +1,84 @@
+/*
+ * ke.h - the kernel's scheduling view of a thread (the KTHREAD part of a
+ * thread object) and the scheduler's entry points.
+ *
+ * Windows in miniature: per-processor ready queues, one list per priority
+ * and a 32-bit summary of the non-empty ones (O(1) to find the best thread),
+ * preemption by a higher priority, round-robin within a priority at quantum
+ * end, waits with timeouts on the clock tick, suspension, priority boosts on
+ * wake that decay at quantum end. Deterministic: ties go by queue order and
+ * processor number.
+ */
+#ifndef NTSIM_KE_KE_H
+#define NTSIM_KE_KE_H
+
+#include "ntsim/ps.h"
+
+typedef struct ke_thread {
+    KTHREAD_STATE state;
+    KPRIORITY priority, base_priority;
+    KAFFINITY affinity;
+    uint32_t cpu;           /* the processor it runs on, or ran on last */
+    int32_t quantum;        /* quantum units left (3 per clock tick) */
+    uint32_t suspend_count;
+    uint32_t tid;
+    bool idle;              /* a processor's idle thread */
+    bool blocked;           /* in a wait (thread wait) not yet satisfied */
+    NTSTATUS wait_status;   /* how its last wait ended */
+    uint64_t deadline;      /* the wait's timeout, 0 = none */
+    size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
+    uint64_t order;         /* creation order: tie-break for equal deadlines */
+    struct ke_thread *qnext, *qprev; /* its ready queue */
+} ke_thread;
+
+/* A processor's control block (KPRCB): what runs, and its ready queues. */
+typedef struct ke_prcb {
+    ke_thread *current;
+    ke_thread *idle;
+    ke_thread *head[32], *tail[32];
+    uint32_t summary; /* bit p set: head[p] is not empty */
+    uint32_t ready_count;
+} ke_prcb;
+
+typedef struct ke_scheduler {
+    uint32_t cpus;
+    ke_prcb prcb[64];
+    ke_thread **timers; /* min-heap by (deadline, order) */
+    size_t timer_count, timer_cap;
+    uint64_t next_tick;  /* time of the next clock interrupt */
+    uint64_t orders;
+    bool trace;          /* deliver thread_state events */
+} ke_scheduler;
+
+typedef struct ntsim_system ntsim_system;
+
+#define KE_CLOCK_INTERVAL 156250 /* 15.625 ms in 100 ns units */
+#define KE_QUANTUM_UNITS 6       /* client systems: 2 clock ticks */
+#define KE_QUANTUM_PER_TICK 3
+
+void ke_scheduler_init(ntsim_system *sys, uint64_t now);
+void ke_scheduler_free(ntsim_system *sys);
+
+/* A new thread: Initialized, not yet runnable. */
+void ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity);
+/* Makes a processor's idle thread of t. */
+void ke_set_idle_thread(ntsim_system *sys, ke_thread *t, uint32_t cpu);
+/* The new thread starts: it becomes ready and may run at once. */
+void ke_start_thread(ntsim_system *sys, ke_thread *t);
+/* The thread ends: Terminated, its processor picks another. */
+void ke_terminate_thread(ntsim_system *sys, ke_thread *t);
+
+/* The thread blocks (Waiting); timeout 0 = forever. */
+NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout);
+/* Its wait is satisfied (an event set it free): priority boost of 1. */
+NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t);
+NTSTATUS ke_suspend(ntsim_system *sys, ke_thread *t, ULONG *previous);
+NTSTATUS ke_resume(ntsim_system *sys, ke_thread *t, ULONG *previous);
+/* Base and current priority (1..31). */
+NTSTATUS ke_set_priority(ntsim_system *sys, ke_thread *t, KPRIORITY priority);
+NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity);
+
+/* The clock moves to `now`: clock ticks end quanta and expire timeouts. */
+void ke_advance(ntsim_system *sys, uint64_t now);
+
+#endif
