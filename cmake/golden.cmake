@@ -1,6 +1,13 @@
 # Replays a scenario and compares its output byte for byte with a golden file.
 # cmake -DNTSIM=... -DSCENARIO=... -DFORMAT=jsonl|text -DGOLDEN=... -P golden.cmake
-execute_process(COMMAND ${NTSIM} run --format ${FORMAT} ${SCENARIO}
+# Extra arguments for a scenario may sit beside its golden files (NAME.args).
+set(args "")
+if(EXISTS ${ARGS_FILE})
+  file(READ ${ARGS_FILE} args)
+  string(STRIP "${args}" args)
+  separate_arguments(args UNIX_COMMAND "${args}")
+endif()
+execute_process(COMMAND ${NTSIM} run --format ${FORMAT} ${args} ${SCENARIO}
                 OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(rc GREATER 1)
   message(FATAL_ERROR "ntsim exited with ${rc} on ${SCENARIO}")

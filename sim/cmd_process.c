@@ -183,6 +183,8 @@ NTSTATUS sim_cmd_thread_query(sim_context *ctx, const sim_args *a, sim_record *r
     sim_put_int(r, "priority", ti.priority);
     sim_put_int(r, "base_priority", ti.base_priority);
     sim_put_hex(r, "affinity", ti.affinity);
+    sim_put_int(r, "cpu", ti.cpu);
+    sim_put_int(r, "suspend_count", ti.suspend_count);
     if (ti.state == Terminated)
         sim_put_int(r, "exit_code", ti.exit_code);
     if (ti.teb) {

@@ -86,12 +86,14 @@ struct sim_context {
     bool config_fixed;   /* a command other than system ran */
     uint64_t seed_override;
     bool has_seed_override;
+    bool trace_sched;    /* --trace sched */
     ntsim_system *sys;
     sim_names names;
     sim_writer *writer;
     int line;            /* the line running */
     sim_record result;   /* the last command's result (for expect) */
     const char *result_cmd;
+    int result_line;
     bool have_result;
     sim_record *events;  /* the last command's events, for expect event */
     const char **event_names;
@@ -121,6 +123,12 @@ NTSTATUS sim_cmd_process_list(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_create(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_exit(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_priority(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_affinity(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_wait(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_wake(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_suspend(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_thread_resume(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_handle_open(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_handle_dup(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_handle_close(sim_context *, const sim_args *, sim_record *);

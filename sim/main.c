@@ -8,7 +8,7 @@
 #include "values.h"
 
 static const char usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched] FILE...\n"
     "       ntsim check FILE...\n"
     "       ntsim --help | ntsim run --help | ntsim --version\n"
     "\n"
@@ -29,7 +29,7 @@ static const char usage[] =
     "(the contract: SCENARIO.md). Try: ntsim run --help\n";
 
 static const char run_usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched] FILE...\n"
     "\n"
     "options:\n"
     "  --format text   aligned lines for a person (default)\n"
@@ -37,6 +37,8 @@ static const char run_usage[] =
     "  --seed N        the seed that decides everything that varies (ASLR bases...);\n"
     "                  overrides the system line's seed=. Same file, seed and\n"
     "                  options: byte-identical output everywhere.\n"
+    "  --trace sched   a thread_state event (tid, from, to, cpu) for every\n"
+    "                  scheduling state change\n"
     "\n"
     "scenario lines (one command a line, '#' comments, key=value options):\n"
     "  system [arch=x64|x86] [cpus=N] [seed=N] [aslr=on|off] [increase_uva=SIZE]\n"
@@ -92,6 +94,14 @@ static int run(int argc, char **argv)
                 return 2;
             }
             o.has_seed = true;
+        } else if (strcmp(a, "--trace") == 0 && i + 1 < argc) {
+            const char *t = argv[++i];
+            if (strcmp(t, "sched") == 0) {
+                o.trace_sched = true;
+            } else {
+                fprintf(stderr, "ntsim: unknown trace '%s' (sched)\n", t);
+                return 2;
+            }
         } else if (strcmp(a, "--") == 0) {
             i++;
             break;

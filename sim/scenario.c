@@ -386,7 +386,8 @@ static void context_free(sim_context *ctx)
 static void on_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
-    static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load" };
+    static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
+                                         "thread_state" };
     if (ctx->event_count == ctx->event_cap) {
         uint32_t cap = ctx->event_cap ? ctx->event_cap * 2 : 16;
         sim_record *ev = realloc(ctx->events, cap * sizeof *ev);
@@ -401,8 +402,15 @@ static void on_event(void *context, const ntsim_event *e)
     sim_record *r = &ctx->events[ctx->event_count];
     ctx->event_names[ctx->event_count++] = names[e->kind];
     sim_record_reset(r);
-    sim_put_int(r, "pid", e->pid);
+    if (e->kind != NTSIM_EVENT_THREAD_STATE)
+        sim_put_int(r, "pid", e->pid);
     switch (e->kind) {
+    case NTSIM_EVENT_THREAD_STATE:
+        sim_put_int(r, "tid", e->tid);
+        sim_put_str(r, "from", ntsim_thread_state_name((KTHREAD_STATE)e->from));
+        sim_put_str(r, "to", ntsim_thread_state_name((KTHREAD_STATE)e->to));
+        sim_put_int(r, "cpu", e->cpu);
+        break;
     case NTSIM_EVENT_PROCESS_CREATE:
         sim_put_int(r, "ppid", e->ppid);
         sim_put_int(r, "creating_pid", e->creating_pid);
@@ -441,6 +449,8 @@ NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys)
         if (!NT_SUCCESS(s))
             return s;
         ntsim_set_event_sink(ctx->sys, on_event, ctx);
+        if (ctx->trace_sched)
+            ntsim_set_trace(ctx->sys, NTSIM_TRACE_SCHED);
         /* Bind the boot-time names. */
         NTSIM_PROCESS_INFO pi;
         ntsim_query_process(ctx->sys, 0, &pi);
@@ -524,7 +534,7 @@ static NTSTATUS run_expect(sim_context *ctx, const sim_args *a)
             sim_format_value(f, got, sizeof got);
         else
             snprintf(got, sizeof got, "(none)");
-        snprintf(message, sizeof message, "status of line %d's %s", ctx->line, ctx->result_cmd);
+        snprintf(message, sizeof message, "status of line %d's %s", ctx->result_line, ctx->result_cmd);
         sim_write_expect(ctx->writer, ctx->line, message, want, got);
         return STATUS_UNSUCCESSFUL;
     }
@@ -598,6 +608,7 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     if (!NT_SUCCESS(st))
         r->count = 1; /* a failed call reports its status alone */
     ctx->result_cmd = cmd->name;
+    ctx->result_line = ctx->line;
     ctx->have_result = true;
     sim_write_result(ctx->writer, ctx->line, cmd->name, r);
     return SIM_EXIT_OK;
@@ -617,6 +628,8 @@ static int process(const char *name, reader *in, const sim_run_options *options,
     if (!line || !a)
         abort();
     context_init(&ctx, &w);
+    if (options)
+        ctx.trace_sched = options->trace_sched;
     if (options && options->has_seed) {
         ctx.has_seed_override = true;
         ctx.seed_override = options->seed;

@@ -102,6 +102,9 @@ typedef struct NTSIM_THREAD_INFO {
     KPRIORITY priority;
     KPRIORITY base_priority;
     KAFFINITY affinity;
+    ULONG cpu;                  /* the processor it runs on, or ran on last */
+    ULONG suspend_count;
+    bool waiting;               /* in a wait not yet satisfied */
     ULONG exit_code;            /* STATUS_PENDING (259) while running */
     int64_t pointer_count;
     int64_t object_handle_count;
@@ -114,6 +117,29 @@ typedef struct NTSIM_THREAD_INFO {
     SIZE_T stack_reserve;
     SIZE_T stack_commit;
 } NTSIM_THREAD_INFO;
+
+/*
+ * Scheduling, on a thread by ID (the simulator's hand) or by handle (the
+ * native calls, which check THREAD_SET_INFORMATION / THREAD_SUSPEND_RESUME).
+ * Priority: base and current, 1..31, else STATUS_INVALID_PARAMETER.
+ * Affinity: a non-empty subset of the system's processors, else
+ * STATUS_INVALID_PARAMETER. Suspend: up to 127 deep
+ * (STATUS_SUSPEND_COUNT_EXCEEDED); a terminated thread gives
+ * STATUS_THREAD_IS_TERMINATING. Wait: the thread blocks (Waiting) until
+ * woken or until timeout (100 ns units; 0 = none) passes on the clock.
+ */
+NTSTATUS ntsim_set_thread_priority(ntsim_system *system, ULONG tid, KPRIORITY priority);
+NTSTATUS ntsim_set_thread_affinity(ntsim_system *system, ULONG tid, KAFFINITY affinity);
+NTSTATUS ntsim_suspend_thread(ntsim_system *system, ULONG tid, ULONG *previous_count);
+NTSTATUS ntsim_resume_thread(ntsim_system *system, ULONG tid, ULONG *previous_count);
+NTSTATUS ntsim_wait_thread(ntsim_system *system, ULONG tid, uint64_t timeout);
+NTSTATUS ntsim_wake_thread(ntsim_system *system, ULONG tid);
+
+typedef enum THREADINFOCLASS { ThreadPriority = 2, ThreadAffinityMask = 4 } THREADINFOCLASS;
+NTSTATUS NtSetInformationThread(ntsim_system *system, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                const void *ThreadInformation, ULONG ThreadInformationLength);
+NTSTATUS NtSuspendThread(ntsim_system *system, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
+NTSTATUS NtResumeThread(ntsim_system *system, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
 
 /* STATUS_INVALID_CID when no process (thread) object has that ID. */
 NTSTATUS ntsim_query_process(ntsim_system *system, ULONG pid, NTSIM_PROCESS_INFO *info);

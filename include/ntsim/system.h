@@ -61,6 +61,7 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_THREAD_CREATE,
     NTSIM_EVENT_THREAD_EXIT,
     NTSIM_EVENT_IMAGE_LOAD,
+    NTSIM_EVENT_THREAD_STATE, /* only when traced: ntsim_set_trace */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {
@@ -76,9 +77,15 @@ typedef struct ntsim_event {
     const char *cmdline;
     ULONG_PTR base;     /* image_load */
     SIZE_T size;
+    ULONG from, to;     /* thread_state: KTHREAD_STATE numbers */
+    ULONG cpu;          /* thread_state: the processor */
 } ntsim_event;
 
 typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);
+
+/* What to trace beyond notifications. */
+#define NTSIM_TRACE_SCHED 0x1u /* thread_state events for every state change */
+void ntsim_set_trace(ntsim_system *system, ULONG flags);
 
 /* One observer of every notification, in delivery order (NULL to stop). */
 void ntsim_set_event_sink(ntsim_system *system, ntsim_event_sink sink, void *context);

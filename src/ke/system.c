@@ -46,6 +46,7 @@ NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
     sys->next_sequence = 1;
     sys->commit.limit = config->memory + config->pagefile;
     ob_handle_table_init(&sys->cid_table, true);
+    ke_scheduler_init(sys, sys->time);
     NTSTATUS status = ps_initialize(sys);
     if (!NT_SUCCESS(status)) {
         ntsim_system_destroy(sys);
@@ -60,6 +61,7 @@ void ntsim_system_destroy(ntsim_system *sys)
     if (!sys)
         return;
     ps_shutdown(sys);
+    ke_scheduler_free(sys);
     ob_handle_table_free(&sys->cid_table);
     free(sys);
 }
@@ -71,7 +73,8 @@ uint64_t ntsim_time(const ntsim_system *sys)
 
 void ntsim_advance(ntsim_system *sys, uint64_t ticks)
 {
-    sys->time = ticks > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + ticks;
+    uint64_t to = ticks > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + ticks;
+    ke_advance(sys, to);
 }
 
 NTSTATUS ntsim_set_current_thread(ntsim_system *sys, ULONG tid)
@@ -86,6 +89,11 @@ NTSTATUS ntsim_set_current_thread(ntsim_system *sys, ULONG tid)
 ULONG ntsim_current_thread_id(const ntsim_system *sys)
 {
     return sys->current_thread ? sys->current_thread->tid : 0;
+}
+
+void ntsim_set_trace(ntsim_system *sys, ULONG flags)
+{
+    sys->sched.trace = (flags & NTSIM_TRACE_SCHED) != 0;
 }
 
 void ntsim_set_event_sink(ntsim_system *sys, ntsim_event_sink sink, void *context)

@@ -9,6 +9,7 @@
 #include "ob/handle_table.h"
 #include "rtl/random.h"
 #include "mm/mm.h"
+#include "ke/ke.h"
 
 typedef struct ps_process ps_process;
 typedef struct ps_thread ps_thread;
@@ -23,6 +24,7 @@ struct ntsim_system {
     ps_process *first_process, *last_process; /* creation order */
     ps_thread *current_thread;
     mm_commit commit;
+    ke_scheduler sched;
     ntsim_event_sink sink;
     void *sink_context;
 };

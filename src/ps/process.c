@@ -141,14 +141,15 @@ NTSTATUS ps_initialize(ntsim_system *sys)
         NTSTATUS s = ps_create_thread_object(sys, idle, 0, false, &t);
         if (!NT_SUCCESS(s))
             return s;
-        t->priority = t->base_priority = 0;
-        t->affinity = 1ull << cpu;
-        t->state = Running;
+        ke_set_idle_thread(sys, &t->tcb, cpu);
     }
     ps_thread *main;
     NTSTATUS s = ps_create_thread_object(sys, system, 0, false, &main);
     if (!NT_SUCCESS(s))
         return s;
+    /* System threads wait for work; nothing is queued at boot. */
+    main->tcb.blocked = true;
+    main->tcb.state = Waiting;
     sys->current_thread = main;
     return STATUS_SUCCESS;
 }
@@ -265,6 +266,7 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
 
     if (cid)
         *cid = (CLIENT_ID){ p->pid, t->tid };
+    ke_start_thread(sys, &t->tcb);
     ob_dereference(sys, &p->header); /* the creation reference; its thread keeps it alive */
     return STATUS_SUCCESS;
 }

@@ -8,6 +8,7 @@
 #include "ntsim/ps.h"
 #include "ob/handle_table.h"
 #include "ob/object.h"
+#include "ke/ke.h"
 
 typedef struct mm_space mm_space;
 typedef struct ps_thread ps_thread;
@@ -44,9 +45,7 @@ struct ps_thread {
     ULONG tid;
     uint64_t sequence;
     ps_process *process; /* referenced for the thread's lifetime */
-    KTHREAD_STATE state;
-    KPRIORITY priority, base_priority;
-    KAFFINITY affinity;
+    ke_thread tcb;       /* the kernel's part: scheduling state */
     bool terminated;
     NTSTATUS exit_status;
     uint64_t create_time, exit_time;

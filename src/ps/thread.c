@@ -111,9 +111,8 @@ NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_
     ob_reference(&p->header);
     link_thread(p, t);
     p->active_threads++;
-    t->state = Ready;
-    t->priority = t->base_priority = 8; /* normal priority class */
-    t->affinity = sys->config.cpus >= 64 ? ~0ull : (1ull << sys->config.cpus) - 1;
+    /* Normal priority class: base 8; every processor allowed. */
+    ke_thread_init(sys, &t->tcb, t->tid, 8, sys->config.cpus >= 64 ? ~0ull : (1ull << sys->config.cpus) - 1);
     t->exit_status = STATUS_PENDING;
     t->create_time = sys->time;
     if (p->vm) {
@@ -126,7 +125,7 @@ NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_
         if (!NT_SUCCESS(s)) {
             /* Undo: the thread never ran, nobody saw it. */
             t->terminated = true;
-            t->state = Terminated;
+            t->tcb.state = Terminated;
             p->active_threads--;
             ob_dereference(sys, &t->header);
             return s;
@@ -164,6 +163,7 @@ NTSTATUS ntsim_create_thread(ntsim_system *sys, ULONG pid, SIZE_T stack_size, bo
     ke_deliver_event(sys, &e);
     if (cid)
         *cid = (CLIENT_ID){ p->pid, t->tid };
+    ke_start_thread(sys, &t->tcb);
     return STATUS_SUCCESS;
 }
 
@@ -173,11 +173,12 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     if (t->terminated)
         return;
     t->terminated = true;
-    t->state = Terminated;
     t->exit_status = status;
     t->exit_time = sys->time;
+    /* The exit notification runs on the exiting thread, before it is Terminated. */
     ntsim_event e = { .kind = NTSIM_EVENT_THREAD_EXIT, .pid = p->pid, .tid = t->tid, .exit_code = (ULONG)status };
     ke_deliver_event(sys, &e);
+    ke_terminate_thread(sys, &t->tcb);
     if (p->vm && t->deallocation_stack) {
         mm_stack st = { .stack_base = t->stack_base, .stack_limit = t->stack_limit,
                         .deallocation_stack = t->deallocation_stack, .reserve = t->stack_reserve,
@@ -197,10 +198,13 @@ void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)
         .tid = t->tid,
         .pid = t->process->pid,
         .sequence = t->sequence,
-        .state = t->state,
-        .priority = t->priority,
-        .base_priority = t->base_priority,
-        .affinity = t->affinity,
+        .state = t->tcb.state,
+        .priority = t->tcb.priority,
+        .base_priority = t->tcb.base_priority,
+        .affinity = t->tcb.affinity,
+        .cpu = t->tcb.cpu,
+        .suspend_count = t->tcb.suspend_count,
+        .waiting = t->tcb.blocked,
         .exit_code = (ULONG)t->exit_status,
         .pointer_count = t->header.pointer_count,
         .object_handle_count = t->header.handle_count,

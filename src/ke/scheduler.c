@@ -1,0 +1,514 @@
+/*
+ * scheduler.c - thread dispatching (KiDeferredReadyThread, KiSelectNextThread,
+ * KiQuantumEnd, KiUnwaitThread in miniature), driven by the virtual clock.
+ *
+ * Every processor has 32 ready queues and a summary bitmap; the highest set
+ * bit names the best ready priority, so a decision costs O(1) whatever the
+ * number of ready threads. A readied thread goes to an idle processor if one
+ * may run it, else preempts its last processor's thread when its priority is
+ * higher, else waits at the tail of that processor's queue. A preempted
+ * thread goes back to the head of its queue; a thread whose quantum ends goes
+ * to the tail when another of its priority is ready (round-robin).
+ */
+#include <stdlib.h>
+
+#include "ke/ke.h"
+#include "ke/system.h"
+
+static int highest_bit(uint32_t v)
+{
+    return 31 - __builtin_clz(v);
+}
+
+static void set_state(ntsim_system *sys, ke_thread *t, KTHREAD_STATE to)
+{
+    KTHREAD_STATE from = t->state;
+    t->state = to;
+    if (sys->sched.trace && !t->idle && from != to) {
+        ntsim_event e = { .kind = NTSIM_EVENT_THREAD_STATE, .tid = t->tid, .from = from, .to = to, .cpu = t->cpu };
+        ke_deliver_event(sys, &e);
+    }
+}
+
+/* ---- ready queues ------------------------------------------------------- */
+
+static void enqueue(ke_prcb *p, ke_thread *t, bool at_head)
+{
+    int pri = t->priority;
+    t->qnext = t->qprev = NULL;
+    if (!p->head[pri]) {
+        p->head[pri] = p->tail[pri] = t;
+    } else if (at_head) {
+        t->qnext = p->head[pri];
+        p->head[pri]->qprev = t;
+        p->head[pri] = t;
+    } else {
+        t->qprev = p->tail[pri];
+        p->tail[pri]->qnext = t;
+        p->tail[pri] = t;
+    }
+    p->summary |= 1u << pri;
+    p->ready_count++;
+}
+
+static void dequeue(ke_prcb *p, ke_thread *t)
+{
+    int pri = t->priority;
+    if (t->qprev)
+        t->qprev->qnext = t->qnext;
+    else
+        p->head[pri] = t->qnext;
+    if (t->qnext)
+        t->qnext->qprev = t->qprev;
+    else
+        p->tail[pri] = t->qprev;
+    if (!p->head[pri])
+        p->summary &= ~(1u << pri);
+    t->qnext = t->qprev = NULL;
+    p->ready_count--;
+}
+
+/* The best ready thread for processor cpu: its own queues first, then (when
+ * it would idle) another processor's thread that may run here. */
+static ke_thread *find_ready(ke_scheduler *s, uint32_t cpu, int min_priority)
+{
+    ke_prcb *p = &s->prcb[cpu];
+    if (p->summary) {
+        int pri = highest_bit(p->summary);
+        if (pri >= min_priority)
+            return p->head[pri];
+    }
+    if (min_priority > 0)
+        return NULL;
+    for (uint32_t other = 0; other < s->cpus; other++) {
+        ke_prcb *o = &s->prcb[other];
+        for (uint32_t bits = o->summary; bits; bits &= ~(1u << highest_bit(bits)))
+            for (ke_thread *t = o->head[highest_bit(bits)]; t; t = t->qnext)
+                if (t->affinity & (1ull << cpu))
+                    return t;
+    }
+    return NULL;
+}
+
+/* ---- running a thread on a processor ------------------------------------- */
+
+static void run_on(ntsim_system *sys, uint32_t cpu, ke_thread *t)
+{
+    ke_prcb *p = &sys->sched.prcb[cpu];
+    if (t->state == Ready)
+        dequeue(&sys->sched.prcb[t->cpu], t);
+    p->idle->state = Ready;
+    t->cpu = cpu;
+    set_state(sys, t, Standby);
+    p->current = t;
+    set_state(sys, t, Running);
+}
+
+/* The processor's current thread stopped running: choose the next one. */
+static void select_next(ntsim_system *sys, uint32_t cpu)
+{
+    ke_prcb *p = &sys->sched.prcb[cpu];
+    ke_thread *next = find_ready(&sys->sched, cpu, 0);
+    if (next) {
+        run_on(sys, cpu, next);
+    } else {
+        p->current = p->idle;
+        p->idle->state = Running;
+    }
+}
+
+static bool is_idle(const ke_prcb *p)
+{
+    return p->current == p->idle;
+}
+
+/* KiDeferredReadyThread: find t a processor, preempting if its priority says so. */
+static void ready(ntsim_system *sys, ke_thread *t)
+{
+    ke_scheduler *s = &sys->sched;
+    set_state(sys, t, DeferredReady);
+    KAFFINITY allowed = t->affinity;
+    uint32_t target = t->cpu;
+    if (target >= s->cpus || !(allowed & (1ull << target)))
+        target = (uint32_t)__builtin_ctzll(allowed);
+    /* An idle processor that may run it: its last one first, then the lowest. */
+    if (!is_idle(&s->prcb[target])) {
+        for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+            if ((allowed & (1ull << cpu)) && is_idle(&s->prcb[cpu])) {
+                target = cpu;
+                break;
+            }
+        }
+    }
+    ke_prcb *p = &s->prcb[target];
+    if (is_idle(p)) {
+        run_on(sys, target, t);
+        return;
+    }
+    ke_thread *cur = p->current;
+    if (t->priority > cur->priority) {
+        /* Preemption: the running thread goes back to the head of its queue. */
+        t->cpu = target;
+        set_state(sys, cur, Ready);
+        enqueue(p, cur, true);
+        set_state(sys, t, Standby);
+        p->current = t;
+        set_state(sys, t, Running);
+        return;
+    }
+    t->cpu = target;
+    set_state(sys, t, Ready);
+    enqueue(p, t, false);
+}
+
+/* Takes t off its processor or out of its ready queue. */
+static void unschedule(ntsim_system *sys, ke_thread *t)
+{
+    if (t->state == Ready)
+        dequeue(&sys->sched.prcb[t->cpu], t);
+    else if (t->state == Running && sys->sched.prcb[t->cpu].current == t)
+        sys->sched.prcb[t->cpu].current = NULL;
+}
+
+static void after_unschedule(ntsim_system *sys, uint32_t cpu)
+{
+    if (sys->sched.prcb[cpu].current == NULL)
+        select_next(sys, cpu);
+}
+
+/* ---- timers: a min-heap of waiting threads by (deadline, order) ----------- */
+
+static bool earlier(const ke_thread *a, const ke_thread *b)
+{
+    return a->deadline < b->deadline || (a->deadline == b->deadline && a->order < b->order);
+}
+
+static void heap_set(ke_scheduler *s, size_t i, ke_thread *t)
+{
+    s->timers[i] = t;
+    t->timer_slot = i + 1;
+}
+
+static void sift_up(ke_scheduler *s, size_t i)
+{
+    ke_thread *t = s->timers[i];
+    while (i > 0 && earlier(t, s->timers[(i - 1) / 2])) {
+        heap_set(s, i, s->timers[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_set(s, i, t);
+}
+
+static void sift_down(ke_scheduler *s, size_t i)
+{
+    ke_thread *t = s->timers[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= s->timer_count)
+            break;
+        if (c + 1 < s->timer_count && earlier(s->timers[c + 1], s->timers[c]))
+            c++;
+        if (!earlier(s->timers[c], t))
+            break;
+        heap_set(s, i, s->timers[c]);
+        i = c;
+    }
+    heap_set(s, i, t);
+}
+
+static void timer_insert(ke_scheduler *s, ke_thread *t)
+{
+    if (s->timer_count == s->timer_cap) {
+        size_t cap = s->timer_cap ? s->timer_cap * 2 : 64;
+        ke_thread **n = realloc(s->timers, cap * sizeof *n);
+        if (!n)
+            abort();
+        s->timers = n;
+        s->timer_cap = cap;
+    }
+    s->timers[s->timer_count++] = t;
+    sift_up(s, s->timer_count - 1);
+}
+
+static void timer_remove(ke_scheduler *s, ke_thread *t)
+{
+    if (!t->timer_slot)
+        return;
+    size_t i = t->timer_slot - 1;
+    t->timer_slot = 0;
+    ke_thread *last = s->timers[--s->timer_count];
+    if (i == s->timer_count)
+        return;
+    s->timers[i] = last;
+    last->timer_slot = i + 1;
+    sift_down(s, i);
+    sift_up(s, last->timer_slot - 1);
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+void ke_scheduler_init(ntsim_system *sys, uint64_t now)
+{
+    ke_scheduler *s = &sys->sched;
+    s->cpus = sys->config.cpus;
+    /* Clock interrupts fall on a grid of 15.625 ms from boot. */
+    s->next_tick = now + KE_CLOCK_INTERVAL;
+}
+
+void ke_scheduler_free(ntsim_system *sys)
+{
+    free(sys->sched.timers);
+    sys->sched.timers = NULL;
+}
+
+void ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity)
+{
+    *t = (ke_thread){ .state = Initialized, .priority = priority, .base_priority = priority,
+                      .affinity = affinity, .quantum = KE_QUANTUM_UNITS, .tid = tid,
+                      .order = sys->sched.orders++ };
+}
+
+void ke_set_idle_thread(ntsim_system *sys, ke_thread *t, uint32_t cpu)
+{
+    ke_prcb *p = &sys->sched.prcb[cpu];
+    t->idle = true;
+    t->cpu = cpu;
+    t->priority = t->base_priority = 0;
+    t->affinity = 1ull << cpu;
+    t->state = Running;
+    p->idle = p->current = t;
+}
+
+void ke_start_thread(ntsim_system *sys, ke_thread *t)
+{
+    ready(sys, t);
+}
+
+void ke_terminate_thread(ntsim_system *sys, ke_thread *t)
+{
+    uint32_t cpu = t->cpu;
+    bool was_running = t->state == Running;
+    unschedule(sys, t);
+    timer_remove(&sys->sched, t);
+    t->blocked = false;
+    set_state(sys, t, Terminated);
+    if (was_running)
+        after_unschedule(sys, cpu);
+}
+
+/* The thread can no longer run: it waits (for an object, or its resume). */
+static void block(ntsim_system *sys, ke_thread *t)
+{
+    if (t->state == Waiting)
+        return;
+    uint32_t cpu = t->cpu;
+    bool was_running = t->state == Running;
+    unschedule(sys, t);
+    set_state(sys, t, Waiting);
+    if (was_running)
+        after_unschedule(sys, cpu);
+}
+
+/* Nothing holds the thread any more: it becomes ready, with a boost. */
+static void release(ntsim_system *sys, ke_thread *t, int boost)
+{
+    if (t->state != Waiting || t->blocked || t->suspend_count)
+        return;
+    /* Dynamic priorities (1..15) take the boost, capped at 15; real-time never. */
+    if (t->base_priority < 16 && boost) {
+        int p = t->base_priority + boost;
+        if (p > 15)
+            p = 15;
+        if (p > t->priority)
+            t->priority = p;
+    }
+    t->quantum = KE_QUANTUM_UNITS;
+    ready(sys, t);
+}
+
+NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
+{
+    if (t->state == Terminated)
+        return STATUS_THREAD_IS_TERMINATING;
+    if (t->blocked)
+        return STATUS_INVALID_PARAMETER; /* already in a wait */
+    t->blocked = true;
+    t->wait_status = STATUS_PENDING;
+    if (timeout) {
+        t->deadline = sys->time + timeout;
+        timer_insert(&sys->sched, t);
+    }
+    block(sys, t);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t)
+{
+    if (t->state == Terminated)
+        return STATUS_THREAD_IS_TERMINATING;
+    if (!t->blocked)
+        return STATUS_INVALID_PARAMETER; /* not waiting: nothing to satisfy */
+    timer_remove(&sys->sched, t);
+    t->blocked = false;
+    t->wait_status = STATUS_SUCCESS;
+    release(sys, t, 1); /* EVENT_INCREMENT */
+    return STATUS_SUCCESS;
+}
+
+#define MAXIMUM_SUSPEND_COUNT 127
+
+NTSTATUS ke_suspend(ntsim_system *sys, ke_thread *t, ULONG *previous)
+{
+    if (t->state == Terminated)
+        return STATUS_THREAD_IS_TERMINATING;
+    if (t->suspend_count == MAXIMUM_SUSPEND_COUNT)
+        return STATUS_SUSPEND_COUNT_EXCEEDED;
+    *previous = t->suspend_count++;
+    block(sys, t);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ke_resume(ntsim_system *sys, ke_thread *t, ULONG *previous)
+{
+    *previous = t->suspend_count;
+    if (t->suspend_count == 0 || t->state == Terminated)
+        return STATUS_SUCCESS;
+    if (--t->suspend_count == 0)
+        release(sys, t, 0);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ke_set_priority(ntsim_system *sys, ke_thread *t, KPRIORITY priority)
+{
+    if (priority < 1 || priority > 31)
+        return STATUS_INVALID_PARAMETER;
+    if (t->state == Terminated) {
+        t->priority = t->base_priority = priority;
+        return STATUS_SUCCESS;
+    }
+    KPRIORITY old = t->priority;
+    t->base_priority = priority;
+    if (priority == old)
+        return STATUS_SUCCESS;
+    if (t->state == Ready) {
+        ke_prcb *p = &sys->sched.prcb[t->cpu];
+        dequeue(p, t);
+        t->priority = priority;
+        ready(sys, t);
+    } else if (t->state == Running) {
+        t->priority = priority;
+        /* Lowered below a ready thread: it gives way (to the head: it was preempted). */
+        ke_thread *better = find_ready(&sys->sched, t->cpu, priority + 1);
+        if (better) {
+            ke_prcb *p = &sys->sched.prcb[t->cpu];
+            set_state(sys, t, Ready);
+            enqueue(p, t, true);
+            p->current = NULL;
+            run_on(sys, t->cpu, better);
+        }
+    } else {
+        t->priority = priority;
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity)
+{
+    KAFFINITY active = sys->sched.cpus >= 64 ? ~0ull : (1ull << sys->sched.cpus) - 1;
+    if (affinity == 0 || (affinity & ~active))
+        return STATUS_INVALID_PARAMETER;
+    t->affinity = affinity;
+    if (t->state == Terminated || (affinity & (1ull << t->cpu)))
+        return STATUS_SUCCESS;
+    /* Its processor is no longer allowed: it moves. */
+    uint32_t cpu = t->cpu;
+    bool was_running = t->state == Running;
+    if (t->state == Ready || was_running) {
+        unschedule(sys, t);
+        ready(sys, t);
+        if (was_running)
+            after_unschedule(sys, cpu);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* KiQuantumEnd: the boost decays; an equal-priority ready thread takes over. */
+static void quantum_end(ntsim_system *sys, uint32_t cpu)
+{
+    ke_prcb *p = &sys->sched.prcb[cpu];
+    ke_thread *t = p->current;
+    t->quantum = KE_QUANTUM_UNITS;
+    if (t->priority > t->base_priority && t->base_priority < 16)
+        t->priority--;
+    ke_thread *next = find_ready(&sys->sched, cpu, t->priority);
+    if (!next)
+        return;
+    set_state(sys, t, Ready);
+    enqueue(p, t, false);
+    p->current = NULL;
+    run_on(sys, cpu, next);
+}
+
+/* One clock interrupt at time `at`: timeouts expire, quanta run down. */
+static void clock_tick(ntsim_system *sys, uint64_t at)
+{
+    ke_scheduler *s = &sys->sched;
+    while (s->timer_count && s->timers[0]->deadline <= at) {
+        ke_thread *t = s->timers[0];
+        timer_remove(s, t);
+        t->blocked = false;
+        t->wait_status = STATUS_TIMEOUT;
+        release(sys, t, 0);
+    }
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        ke_prcb *p = &s->prcb[cpu];
+        if (is_idle(p))
+            continue;
+        p->current->quantum -= KE_QUANTUM_PER_TICK;
+        if (p->current->quantum <= 0)
+            quantum_end(sys, cpu);
+    }
+}
+
+/* Whether a tick can change anything: a thread shares a processor's level or
+ * is boosted, or could move to an idle processor. */
+static bool ticks_matter(const ke_scheduler *s)
+{
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        const ke_prcb *p = &s->prcb[cpu];
+        if (p->ready_count)
+            return true;
+        if (!is_idle(p) && p->current->priority > p->current->base_priority)
+            return true;
+    }
+    return false;
+}
+
+void ke_advance(ntsim_system *sys, uint64_t now)
+{
+    ke_scheduler *s = &sys->sched;
+    while (s->next_tick <= now) {
+        if (!ticks_matter(s)) {
+            /* Nothing moves until the next timeout: skip the idle ticks. */
+            uint64_t until = now;
+            if (s->timer_count && s->timers[0]->deadline < until)
+                until = s->timers[0]->deadline;
+            if (until >= s->next_tick) {
+                uint64_t skip = (until - s->next_tick) / KE_CLOCK_INTERVAL;
+                s->next_tick += skip * KE_CLOCK_INTERVAL;
+                /* The skipped ticks still ran the quanta down (and back up). */
+                uint64_t period = KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK;
+                for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+                    ke_thread *t = s->prcb[cpu].current;
+                    for (uint64_t i = 0; !t->idle && i < skip % period; i++)
+                        if ((t->quantum -= KE_QUANTUM_PER_TICK) <= 0)
+                            t->quantum = KE_QUANTUM_UNITS;
+                }
+            }
+        }
+        sys->time = s->next_tick;
+        clock_tick(sys, s->next_tick);
+        s->next_tick += KE_CLOCK_INTERVAL;
+    }
+    sys->time = now;
+}

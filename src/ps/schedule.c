@@ -1,0 +1,134 @@
+/*
+ * schedule.c - the process manager's side of scheduling: priority, affinity,
+ * suspension and waits on a thread named by ID or by handle.
+ */
+#include <string.h>
+
+#include "ke/system.h"
+#include "ob/handles.h"
+#include "ps/ps.h"
+
+static NTSTATUS movable(ntsim_system *sys, ULONG tid, ke_thread **out)
+{
+    ps_thread *t = ps_lookup_thread(sys, tid);
+    if (!t)
+        return STATUS_INVALID_CID;
+    *out = &t->tcb;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_set_thread_priority(ntsim_system *sys, ULONG tid, KPRIORITY priority)
+{
+    ke_thread *t;
+    NTSTATUS s = movable(sys, tid, &t);
+    return NT_SUCCESS(s) ? ke_set_priority(sys, t, priority) : s;
+}
+
+NTSTATUS ntsim_set_thread_affinity(ntsim_system *sys, ULONG tid, KAFFINITY affinity)
+{
+    ke_thread *t;
+    NTSTATUS s = movable(sys, tid, &t);
+    return NT_SUCCESS(s) ? ke_set_affinity(sys, t, affinity) : s;
+}
+
+NTSTATUS ntsim_suspend_thread(ntsim_system *sys, ULONG tid, ULONG *previous)
+{
+    ke_thread *t;
+    ULONG prev = 0;
+    NTSTATUS s = movable(sys, tid, &t);
+    if (NT_SUCCESS(s))
+        s = ke_suspend(sys, t, &prev);
+    if (previous)
+        *previous = prev;
+    return s;
+}
+
+NTSTATUS ntsim_resume_thread(ntsim_system *sys, ULONG tid, ULONG *previous)
+{
+    ke_thread *t;
+    ULONG prev = 0;
+    NTSTATUS s = movable(sys, tid, &t);
+    if (NT_SUCCESS(s))
+        s = ke_resume(sys, t, &prev);
+    if (previous)
+        *previous = prev;
+    return s;
+}
+
+NTSTATUS ntsim_wait_thread(ntsim_system *sys, ULONG tid, uint64_t timeout)
+{
+    ke_thread *t;
+    NTSTATUS s = movable(sys, tid, &t);
+    return NT_SUCCESS(s) ? ke_wait(sys, t, timeout) : s;
+}
+
+NTSTATUS ntsim_wake_thread(ntsim_system *sys, ULONG tid)
+{
+    ke_thread *t;
+    NTSTATUS s = movable(sys, tid, &t);
+    return NT_SUCCESS(s) ? ke_wake(sys, t) : s;
+}
+
+static NTSTATUS by_handle(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_thread **t)
+{
+    ob_header *o;
+    NTSTATUS s = ob_reference_by_handle(sys, h, access, &ps_thread_type, &o, NULL);
+    *t = NT_SUCCESS(s) ? (ps_thread *)o : NULL;
+    return s;
+}
+
+NTSTATUS NtSetInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                const void *ThreadInformation, ULONG ThreadInformationLength)
+{
+    ps_thread *t;
+    NTSTATUS s;
+    if (ThreadInformationClass == ThreadPriority) {
+        KPRIORITY p;
+        if (ThreadInformationLength != sizeof p)
+            return STATUS_INFO_LENGTH_MISMATCH;
+        memcpy(&p, ThreadInformation, sizeof p);
+        if (!NT_SUCCESS(s = by_handle(sys, ThreadHandle, THREAD_SET_INFORMATION, &t)))
+            return s;
+        s = ke_set_priority(sys, &t->tcb, p);
+    } else if (ThreadInformationClass == ThreadAffinityMask) {
+        KAFFINITY a;
+        if (ThreadInformationLength != sizeof a)
+            return STATUS_INFO_LENGTH_MISMATCH;
+        memcpy(&a, ThreadInformation, sizeof a);
+        if (!NT_SUCCESS(s = by_handle(sys, ThreadHandle, THREAD_SET_INFORMATION, &t)))
+            return s;
+        s = ke_set_affinity(sys, &t->tcb, a);
+    } else {
+        return STATUS_INVALID_INFO_CLASS;
+    }
+    ob_dereference(sys, &t->header);
+    return s;
+}
+
+NTSTATUS NtSuspendThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+{
+    ps_thread *t;
+    ULONG prev = 0;
+    NTSTATUS s = by_handle(sys, ThreadHandle, THREAD_SUSPEND_RESUME, &t);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ke_suspend(sys, &t->tcb, &prev);
+    ob_dereference(sys, &t->header);
+    if (NT_SUCCESS(s) && PreviousSuspendCount)
+        *PreviousSuspendCount = prev;
+    return s;
+}
+
+NTSTATUS NtResumeThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+{
+    ps_thread *t;
+    ULONG prev = 0;
+    NTSTATUS s = by_handle(sys, ThreadHandle, THREAD_SUSPEND_RESUME, &t);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ke_resume(sys, &t->tcb, &prev);
+    ob_dereference(sys, &t->header);
+    if (NT_SUCCESS(s) && PreviousSuspendCount)
+        *PreviousSuspendCount = prev;
+    return s;
+}
