@@ -4,6 +4,7 @@
  * one of its threads, and the map of its address space.
  */
 #include "command.h"
+#include "values.h"
 
 static NTSTATUS as_process(sim_context *ctx, const sim_value *v)
 {
@@ -85,6 +86,44 @@ NTSTATUS sim_cmd_vm_touch(sim_context *ctx, const sim_args *a, sim_record *r)
         return s;
     static const ntsim_access kinds[] = { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE };
     s = ntsim_touch_memory(ctx->sys, a->pos[1].number, kinds[a->pos[2].number]);
+    sim_put_hex(r, "address", a->pos[1].number);
+    return s;
+}
+
+/* size=1|2|4|8 (choice index 0..3), default 8 bytes. */
+static SIZE_T value_size(const sim_args *a)
+{
+    return a->opt[0].present ? (SIZE_T)1 << a->opt[0].number : 8;
+}
+
+NTSTATUS sim_cmd_vm_read(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    uint64_t v = 0; /* little-endian, as x86 and x64 store it */
+    unsigned char b[8] = { 0 };
+    SIZE_T n = value_size(a);
+    s = ntsim_read_memory(ctx->sys, a->pos[1].number, b, n);
+    for (SIZE_T i = 0; i < n; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    sim_put_hex(r, "address", a->pos[1].number);
+    sim_put_hex(r, "value", v);
+    return s;
+}
+
+NTSTATUS sim_cmd_vm_write(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    uint64_t v = 0;
+    sim_parse_syscall_arg(a->pos[2].text, a->pos[2].len, &v);
+    unsigned char b[8];
+    SIZE_T n = value_size(a);
+    for (SIZE_T i = 0; i < n; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    s = ntsim_write_memory(ctx->sys, a->pos[1].number, b, n);
     sim_put_hex(r, "address", a->pos[1].number);
     return s;
 }

@@ -87,6 +87,7 @@ struct sim_context {
     uint64_t seed_override;
     bool has_seed_override;
     bool trace_sched;    /* --trace sched */
+    bool trace_syscalls; /* --trace syscalls */
     ntsim_system *sys;
     sim_names names;
     sim_writer *writer;
@@ -139,6 +140,10 @@ NTSTATUS sim_cmd_vm_protect(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_query(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_touch(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_map(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_read(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_write(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_image_load(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_syscall(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_syscall_table(sim_context *, const sim_args *, sim_record *);
 
 #endif

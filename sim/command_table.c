@@ -28,6 +28,10 @@ static const sim_command commands[] = {
     { "vm touch", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), { "ACCESS", ARG_CHOICE, "read|write|execute", false } },
       {}, false, sim_cmd_vm_touch, NULL },
     { "vm map", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_vm_map, NULL },
+    { "vm read", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, { C("size", "1|2|4|8") }, false, sim_cmd_vm_read,
+      NULL },
+    { "vm write", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("VALUE", ARG_ANY) }, { C("size", "1|2|4|8") },
+      false, sim_cmd_vm_write, NULL },
 
     { "process create", { P("NAME", ARG_NEW_PROCESS) },
       { R("image", ARG_STRING), O("parent", ARG_PROCESS), O("by", ARG_THREAD), O("cmdline", ARG_STRING),
@@ -59,8 +63,8 @@ static const sim_command commands[] = {
     { "handle close", { P("PROC", ARG_PROCESS), P("HANDLE", ARG_NUMBER) }, {}, false, sim_cmd_handle_close, NULL },
     { "handle list", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_handle_list, NULL },
 
-    { "syscall table", {}, {}, false, NULL, "the system service dispatcher" },
-    { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, NULL, "the system service dispatcher" },
+    { "syscall table", {}, {}, false, sim_cmd_syscall_table, NULL },
+    { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, sim_cmd_syscall, NULL },
 
     { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, NULL, "the sample drivers" },
     { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, NULL, "the sample drivers" },

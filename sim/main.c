@@ -8,7 +8,7 @@
 #include "values.h"
 
 static const char usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched] FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... FILE...\n"
     "       ntsim check FILE...\n"
     "       ntsim --help | ntsim run --help | ntsim --version\n"
     "\n"
@@ -29,7 +29,7 @@ static const char usage[] =
     "(the contract: SCENARIO.md). Try: ntsim run --help\n";
 
 static const char run_usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched] FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... FILE...\n"
     "\n"
     "options:\n"
     "  --format text   aligned lines for a person (default)\n"
@@ -39,6 +39,8 @@ static const char run_usage[] =
     "                  options: byte-identical output everywhere.\n"
     "  --trace sched   a thread_state event (tid, from, to, cpu) for every\n"
     "                  scheduling state change\n"
+    "  --trace syscalls  a syscall event (tid, number, name, args, status) for\n"
+    "                  every system service call (may be given with sched)\n"
     "\n"
     "scenario lines (one command a line, '#' comments, key=value options):\n"
     "  system [arch=x64|x86] [cpus=N] [seed=N] [aslr=on|off] [increase_uva=SIZE]\n"
@@ -98,8 +100,10 @@ static int run(int argc, char **argv)
             const char *t = argv[++i];
             if (strcmp(t, "sched") == 0) {
                 o.trace_sched = true;
+            } else if (strcmp(t, "syscalls") == 0) {
+                o.trace_syscalls = true;
             } else {
-                fprintf(stderr, "ntsim: unknown trace '%s' (sched)\n", t);
+                fprintf(stderr, "ntsim: unknown trace '%s' (sched or syscalls)\n", t);
                 return 2;
             }
         } else if (strcmp(a, "--") == 0) {

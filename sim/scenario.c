@@ -264,6 +264,25 @@ static bool validate_system(sim_context *ctx, const sim_line *line, const sim_ar
     return true;
 }
 
+/* syscall THREAD SERVICE ARG...: a known service name or a number, then values. */
+static bool validate_syscall(sim_args *a, const sim_line *line, int i, sim_error *err)
+{
+    const sim_value *svc = &a->pos[1];
+    ULONG number;
+    uint64_t v;
+    if (!NT_SUCCESS(ntsim_service_number(svc->text, &number)) && !sim_parse_number(svc->text, svc->len, &v))
+        return error_at(err, svc->token->col, "unknown service '%s' (a name of `syscall table`, or a number)", svc->text);
+    a->rest = &line->tokens[i];
+    a->rest_count = line->count - i;
+    if (a->rest_count > 16)
+        return error_at(err, a->rest[16].col, "syscall: at most 16 arguments");
+    for (int k = 0; k < a->rest_count; k++)
+        if (!sim_parse_syscall_arg(a->rest[k].text, a->rest[k].len, &v))
+            return error_at(err, a->rest[k].col, "syscall: bad argument '%s' (a number, -N, or flag names)",
+                            a->rest[k].text);
+    return true;
+}
+
 /* Parses and validates a tokenized line into a; false with err on a scenario error. */
 static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, sim_error *err)
 {
@@ -301,6 +320,13 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
         a->rest = &line->tokens[i];
         a->rest_count = line->count - i;
         return validate_expect(ctx, a, err);
+    }
+    if (strcmp(cmd->name, "syscall") == 0)
+        return validate_syscall(a, line, i, err);
+    if (strcmp(cmd->name, "vm write") == 0) {
+        uint64_t v;
+        if (!sim_parse_syscall_arg(a->pos[2].text, a->pos[2].len, &v))
+            return error_at(err, a->pos[2].token->col, "vm write: bad value '%s'", a->pos[2].text);
     }
     for (; i < line->count; i++) {
         const sim_token *t = &line->tokens[i];
@@ -387,7 +413,7 @@ static void on_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
     static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
-                                         "thread_state" };
+                                         "thread_state", "syscall" };
     if (ctx->event_count == ctx->event_cap) {
         uint32_t cap = ctx->event_cap ? ctx->event_cap * 2 : 16;
         sim_record *ev = realloc(ctx->events, cap * sizeof *ev);
@@ -402,9 +428,22 @@ static void on_event(void *context, const ntsim_event *e)
     sim_record *r = &ctx->events[ctx->event_count];
     ctx->event_names[ctx->event_count++] = names[e->kind];
     sim_record_reset(r);
-    if (e->kind != NTSIM_EVENT_THREAD_STATE)
+    if (e->kind != NTSIM_EVENT_THREAD_STATE && e->kind != NTSIM_EVENT_SYSCALL)
         sim_put_int(r, "pid", e->pid);
     switch (e->kind) {
+    case NTSIM_EVENT_SYSCALL: {
+        char hex[24];
+        sim_put_int(r, "tid", e->tid);
+        sim_put_int(r, "number", e->number);
+        sim_put_str(r, "name", e->service ? e->service : "");
+        sim_put_lines(r, "args");
+        for (ULONG i = 0; i < e->argc; i++) {
+            snprintf(hex, sizeof hex, "0x%" PRIx64, e->args[i]);
+            sim_lines_add(r, hex);
+        }
+        sim_put_status(r, "status", e->status);
+        break;
+    }
     case NTSIM_EVENT_THREAD_STATE:
         sim_put_int(r, "tid", e->tid);
         sim_put_str(r, "from", ntsim_thread_state_name((KTHREAD_STATE)e->from));
@@ -449,8 +488,8 @@ NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys)
         if (!NT_SUCCESS(s))
             return s;
         ntsim_set_event_sink(ctx->sys, on_event, ctx);
-        if (ctx->trace_sched)
-            ntsim_set_trace(ctx->sys, NTSIM_TRACE_SCHED);
+        ntsim_set_trace(ctx->sys, (ctx->trace_sched ? NTSIM_TRACE_SCHED : 0) |
+                                      (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
         /* Bind the boot-time names. */
         NTSIM_PROCESS_INFO pi;
         ntsim_query_process(ctx->sys, 0, &pi);
@@ -628,8 +667,10 @@ static int process(const char *name, reader *in, const sim_run_options *options,
     if (!line || !a)
         abort();
     context_init(&ctx, &w);
-    if (options)
+    if (options) {
         ctx.trace_sched = options->trace_sched;
+        ctx.trace_syscalls = options->trace_syscalls;
+    }
     if (options && options->has_seed) {
         ctx.has_seed_override = true;
         ctx.seed_override = options->seed;

@@ -14,7 +14,8 @@ typedef struct sim_run_options {
     sim_format format;
     bool has_seed;
     uint64_t seed;
-    bool trace_sched; /* --trace sched: thread_state events */
+    bool trace_sched;    /* --trace sched: thread_state events */
+    bool trace_syscalls; /* --trace syscalls: syscall events */
 } sim_run_options;
 
 /* Exit statuses of the contract. */

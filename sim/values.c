@@ -1,6 +1,7 @@
 /* values.c - parsing the scenario language's values (SCENARIO.md "Files"). */
 #include <string.h>
 
+#include "ntsim/names.h"
 #include "values.h"
 
 static bool digits(const char *s, size_t n, unsigned base, uint64_t *out)
@@ -68,6 +69,29 @@ bool sim_parse_duration(const char *s, size_t n, uint64_t *ticks)
         }
     }
     return sim_parse_number(s, n, ticks);
+}
+
+bool sim_parse_syscall_arg(const char *s, size_t n, uint64_t *out)
+{
+    uint32_t flags;
+    size_t bad;
+    if (n > 1 && s[0] == '-') {
+        uint64_t v;
+        if (!sim_parse_number(s + 1, n - 1, &v) || v > (1ull << 63))
+            return false;
+        *out = 0 - v;
+        return true;
+    }
+    if (sim_parse_number(s, n, out))
+        return true;
+    static const ntsim_flag_kind kinds[] = { NTSIM_FLAGS_MEM, NTSIM_FLAGS_PAGE, NTSIM_FLAGS_ACCESS };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (ntsim_flags_parse(kinds[i], s, n, &flags, &bad)) {
+            *out = flags;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool sim_parse_switch(const char *s, size_t n, bool *out)

@@ -12,6 +12,10 @@ bool sim_parse_number(const char *s, size_t n, uint64_t *out);
 /* 10ms, 2s, 100us, or a plain number of 100 ns ticks. */
 bool sim_parse_duration(const char *s, size_t n, uint64_t *ticks);
 
+/* A system-call argument: a number, a negative number (-1 is
+   NtCurrentProcess()), or MEM_/PAGE_/access flag names. */
+bool sim_parse_syscall_arg(const char *s, size_t n, uint64_t *out);
+
 /* on / off. */
 bool sim_parse_switch(const char *s, size_t n, bool *out);
 

@@ -92,11 +92,19 @@ static void text_value(FILE *out, const sim_field *f)
         fputs(buf, out);
 }
 
-/* Scalar fields as key=value; arrays and lines follow on rows of their own. */
-static void text_scalars(FILE *out, const sim_record *r, uint32_t from)
+/* Scalar fields as key=value; arrays and lines follow on rows of their own,
+   except that lines may be asked for inline: key=[a,b]. */
+static void text_scalars(FILE *out, const sim_record *r, uint32_t from, bool inline_lines)
 {
     for (uint32_t i = from; i < r->count; i++) {
         const sim_field *f = &r->fields[i];
+        if (f->type == SIM_LINES && inline_lines) {
+            fprintf(out, " %s=[", f->key);
+            for (uint32_t j = 0; j < f->count; j++)
+                fprintf(out, j ? ",%s" : "%s", sim_field_line(r, f, j));
+            fputc(']', out);
+            continue;
+        }
         if (f->type == SIM_ARRAY || f->type == SIM_LINES)
             continue;
         fprintf(out, " %s=", f->key);
@@ -177,7 +185,7 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
     if (r->count && r->fields[0].type == SIM_STATUS)
         sim_format_value(&r->fields[0], status, sizeof status);
     fprintf(w->out, "%5d  %-16s %-30s", line, cmd, status);
-    text_scalars(w->out, r, status[0] ? 1 : 0);
+    text_scalars(w->out, r, status[0] ? 1 : 0, false);
     fputc('\n', w->out);
     text_rows(w->out, r);
 }
@@ -196,7 +204,7 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
     }
     fprintf(w->out, "%5d    event %-14s ", line, event);
     text_time(w->out, time);
-    text_scalars(w->out, r, 0);
+    text_scalars(w->out, r, 0, true);
     fputc('\n', w->out);
 }
 

@@ -43,6 +43,15 @@ typedef enum ntsim_access { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE } ntsim_acces
 NTSTATUS ntsim_touch_memory(ntsim_system *system, ULONG_PTR address, ntsim_access access);
 
 /*
+ * Reads or writes the current thread's process memory as its user-mode code
+ * would: each page must allow the access (STATUS_ACCESS_VIOLATION otherwise;
+ * a guard page or stack guard behaves as for a touch). Committed pages that
+ * were never written read as zeros.
+ */
+NTSTATUS ntsim_read_memory(ntsim_system *system, ULONG_PTR address, void *buffer, SIZE_T length);
+NTSTATUS ntsim_write_memory(ntsim_system *system, ULONG_PTR address, const void *buffer, SIZE_T length);
+
+/*
  * Maps an image (a DLL) into the current thread's process, where the system
  * chooses, and delivers image_load. size 0 = 64 KiB.
  */

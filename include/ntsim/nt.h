@@ -33,6 +33,9 @@ typedef void *HANDLE; /* a handle value: a multiple of 4, never a host pointer *
 
 #define NT_SUCCESS(s) ((NTSTATUS)(s) >= 0)
 
+/* Who made a call: the previous mode of the thread that entered a service. */
+typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
+
 /* Pseudo-handles: what NtCurrentProcess() and NtCurrentThread() return. */
 #define NtCurrentProcess() ((HANDLE)(intptr_t)-1)
 #define NtCurrentThread() ((HANDLE)(intptr_t)-2)

@@ -11,5 +11,7 @@
 #include "ps.h"
 #include "ob.h"
 #include "mm.h"
+#include "services.h"
+#include "sysinfo.h"
 
 #endif

@@ -141,6 +141,46 @@ NTSTATUS NtSetInformationThread(ntsim_system *system, HANDLE ThreadHandle, THREA
 NTSTATUS NtSuspendThread(ntsim_system *system, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
 NTSTATUS NtResumeThread(ntsim_system *system, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
 
+/* NtQueryInformationProcess(ProcessBasicInformation): the x64 layout. */
+typedef struct PROCESS_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;
+    ULONG Reserved0;
+    ULONG64 PebBaseAddress;
+    ULONG64 AffinityMask;
+    KPRIORITY BasePriority;
+    ULONG Reserved1;
+    ULONG64 UniqueProcessId;
+    ULONG64 InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION;
+
+typedef enum PROCESSINFOCLASS { ProcessBasicInformation = 0 } PROCESSINFOCLASS;
+
+/* Needs PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION; length 48. */
+NTSTATUS NtQueryInformationProcess(ntsim_system *system, HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                   void *ProcessInformation, ULONG ProcessInformationLength, ULONG *ReturnLength);
+
+#define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x00000001u
+
+/*
+ * Creates a thread in the process ProcessHandle names (PROCESS_CREATE_THREAD)
+ * on behalf of the current thread: StackSize is the commit, MaximumStackSize
+ * the reserve (0 = the image's). ObjectAttributes, StartRoutine, Argument and
+ * AttributeList are accepted and not used: ntsim runs no code.
+ */
+NTSTATUS NtCreateThreadEx(ntsim_system *system, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, void *ObjectAttributes,
+                          HANDLE ProcessHandle, ULONG_PTR StartRoutine, ULONG_PTR Argument, ULONG CreateFlags,
+                          SIZE_T ZeroBits, SIZE_T StackSize, SIZE_T MaximumStackSize, void *AttributeList);
+
+/*
+ * The current thread sleeps (negative: relative, in 100 ns) or waits for a
+ * process or thread to end (SYNCHRONIZE access). The call cannot block the
+ * host: a wait that has to wait returns STATUS_PENDING and the thread is
+ * Waiting until the object is signaled, the timeout passes on the clock, or
+ * the scenario wakes it.
+ */
+NTSTATUS NtDelayExecution(ntsim_system *system, bool Alertable, const LONG64 *DelayInterval);
+NTSTATUS NtWaitForSingleObject(ntsim_system *system, HANDLE Handle, bool Alertable, const LONG64 *Timeout);
+
 /* STATUS_INVALID_CID when no process (thread) object has that ID. */
 NTSTATUS ntsim_query_process(ntsim_system *system, ULONG pid, NTSIM_PROCESS_INFO *info);
 NTSTATUS ntsim_query_thread(ntsim_system *system, ULONG tid, NTSIM_THREAD_INFO *info);

@@ -62,6 +62,7 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_THREAD_EXIT,
     NTSIM_EVENT_IMAGE_LOAD,
     NTSIM_EVENT_THREAD_STATE, /* only when traced: ntsim_set_trace */
+    NTSIM_EVENT_SYSCALL,      /* only when traced */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {
@@ -79,12 +80,18 @@ typedef struct ntsim_event {
     SIZE_T size;
     ULONG from, to;     /* thread_state: KTHREAD_STATE numbers */
     ULONG cpu;          /* thread_state: the processor */
+    ULONG number;       /* syscall: the service number, its name, arguments, status */
+    const char *service;
+    ULONG argc;
+    const ULONG64 *args;
+    NTSTATUS status;
 } ntsim_event;
 
 typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);
 
 /* What to trace beyond notifications. */
-#define NTSIM_TRACE_SCHED 0x1u /* thread_state events for every state change */
+#define NTSIM_TRACE_SCHED 0x1u    /* thread_state events for every state change */
+#define NTSIM_TRACE_SYSCALLS 0x2u /* a syscall event for every system service call */
 void ntsim_set_trace(ntsim_system *system, ULONG flags);
 
 /* One observer of every notification, in delivery order (NULL to stop). */

@@ -14,6 +14,16 @@
 
 #include "ntsim/ps.h"
 
+
+struct ke_thread;
+
+/* What a thread can wait on (DISPATCHER_HEADER): processes and threads are
+ * signaled when they end. Waiters are woken in the order they began waiting. */
+typedef struct ke_dispatcher_header {
+    bool signaled;
+    struct ke_thread *first_waiter, *last_waiter;
+} ke_dispatcher_header;
+
 typedef struct ke_thread {
     KTHREAD_STATE state;
     KPRIORITY priority, base_priority;
@@ -25,10 +35,14 @@ typedef struct ke_thread {
     bool idle;              /* a processor's idle thread */
     bool blocked;           /* in a wait (thread wait) not yet satisfied */
     NTSTATUS wait_status;   /* how its last wait ended */
+    KPROCESSOR_MODE previous_mode; /* the mode its current system service was called from */
     uint64_t deadline;      /* the wait's timeout, 0 = none */
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */
     struct ke_thread *qnext, *qprev; /* its ready queue */
+    ke_dispatcher_header *wait_object;    /* what it waits on, if anything */
+    struct ke_thread *wnext, *wprev;      /* the object's waiters */
+    void (*wait_done)(ntsim_system *sys, struct ke_thread *t); /* called when the wait ends */
 } ke_thread;
 
 /* A processor's control block (KPRCB): what runs, and its ready queues. */
@@ -67,6 +81,13 @@ void ke_set_idle_thread(ntsim_system *sys, ke_thread *t, uint32_t cpu);
 void ke_start_thread(ntsim_system *sys, ke_thread *t);
 /* The thread ends: Terminated, its processor picks another. */
 void ke_terminate_thread(ntsim_system *sys, ke_thread *t);
+
+/* Waits on an object: STATUS_WAIT_0 at once if it is signaled, else the
+ * thread blocks (STATUS_PENDING) until it is, or until the timeout passes
+ * (timeout 0 = forever). */
+NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, ke_dispatcher_header *object, uint64_t timeout);
+/* The object becomes signaled for good: every waiter is released. */
+void ke_signal_object(ntsim_system *sys, ke_dispatcher_header *object);
 
 /* The thread blocks (Waiting); timeout 0 = forever. */
 NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout);

@@ -47,6 +47,7 @@ NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
     sys->commit.limit = config->memory + config->pagefile;
     ob_handle_table_init(&sys->cid_table, true);
     ke_scheduler_init(sys, sys->time);
+    ke_dispatcher_init(sys);
     NTSTATUS status = ps_initialize(sys);
     if (!NT_SUCCESS(status)) {
         ntsim_system_destroy(sys);
@@ -94,6 +95,7 @@ ULONG ntsim_current_thread_id(const ntsim_system *sys)
 void ntsim_set_trace(ntsim_system *sys, ULONG flags)
 {
     sys->sched.trace = (flags & NTSIM_TRACE_SCHED) != 0;
+    sys->trace_syscalls = (flags & NTSIM_TRACE_SYSCALLS) != 0;
 }
 
 void ntsim_set_event_sink(ntsim_system *sys, ntsim_event_sink sink, void *context)

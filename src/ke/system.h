@@ -10,6 +10,7 @@
 #include "rtl/random.h"
 #include "mm/mm.h"
 #include "ke/ke.h"
+#include "ntsim/services.h"
 
 typedef struct ps_process ps_process;
 typedef struct ps_thread ps_thread;
@@ -25,9 +26,19 @@ struct ntsim_system {
     ps_thread *current_thread;
     mm_commit commit;
     ke_scheduler sched;
+    NTSIM_SERVICE_ROUTINE services[450];   /* this system's copy of the table (replaceable) */
+    ntsim_syscall_observer syscall_observer;
+    void *syscall_observer_context;
+    bool trace_syscalls;
     ntsim_event_sink sink;
     void *sink_context;
 };
+
+/* Fills the system's service table from the one table of services. */
+void ke_dispatcher_init(ntsim_system *sys);
+
+/* Runs a service as KiSystemService does, with the given previous mode. */
+NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc);
 
 /* Delivers a notification to the observers, stamped with the clock. */
 void ke_deliver_event(ntsim_system *sys, ntsim_event *event);

@@ -2,31 +2,35 @@
  * layout.c - what the system itself puts in a user address space: image and
  * data views, KUSER_SHARED_DATA, the PEB, TEBs and thread stacks, placed as
  * Windows places them (Windows Internals 7th ed., ch. 3 "Flow of
- * CreateProcess" and ch. 5 "Address space layout"; RtlCreateUserStack for
- * stacks). With ASLR every base is drawn from the system's seeded generator.
+ * CreateProcess" and ch. 5 "Address space layout"). Thread stacks are in
+ * stack.c. With ASLR every base is drawn from the system's seeded generator.
  */
 #include <stdio.h>
 
 #include "mm/mm_internal.h"
 
 #define SHARED_USER_DATA 0x7FFE0000ull
-#define STACK_ROUND      0x100000ull  /* reserve rounds to 1 MB when commit >= reserve */
 
 /* Where images go with ASLR (x64: the 0x7FF6.. region Windows 10 uses). */
 #define X64_IMAGE_LO  0x7FF600000000ull
 #define X64_IMAGE_HI  0x7FF800000000ull
 #define X64_NTDLL_LO  0x7FFD00000000ull
 #define X64_NTDLL_HI  0x7FFE00000000ull
+#define X64_DLL_LO    0x7FF800000000ull  /* DLLs: above the exes, around ntdll */
+#define X64_DLL_HI    0x7FFF00000000ull
 #define X64_PEB_LO    0x4000000000ull  /* 256 GB..1 TB: above the window scenarios use */
 #define X64_PEB_HI    0x10000000000ull
 #define X86_IMAGE_LO  0x00400000ull
 #define X86_IMAGE_HI  0x10000000ull
 #define X86_NTDLL_LO  0x77000000ull
 #define X86_NTDLL_HI  0x77800000ull
+#define X86_DLL_LO    0x50000000ull      /* DLLs: below 0x78000000, as 32-bit Windows */
+#define X86_DLL_HI    0x78000000ull
 #define X86_PEB_LO    0x00200000ull
 #define X86_PEB_HI    0x00400000ull
 
-static NTSTATUS place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+/* A new VAD [start, end) at exactly that place, charged when committed. */
+NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
                       uint32_t attr, mm_vad **out)
 {
     if (start < s->lowest || end - 1 > s->highest || end <= start)
@@ -55,17 +59,30 @@ static NTSTATUS view_base(mm_space *s, ULONG_PTR *base, SIZE_T len)
     return STATUS_SUCCESS;
 }
 
+static NTSTATUS image_base(mm_space *s, const char *name, SIZE_T len, rtl_random *rng, ULONG_PTR lo,
+                           ULONG_PTR hi, ULONG_PTR *out);
+
+/* A DLL's base when the caller leaves it to the system: the boot-wide one. */
+static NTSTATUS dll_base(mm_space *s, const char *name, SIZE_T len, ULONG_PTR *out)
+{
+    bool x64 = s->arch == MM_ARCH_X64;
+    rtl_random *rng = mm_image_bases_rng(s->image_bases);
+    if (!rng) /* no ASLR: the first free place from the top, then kept */
+        return image_base(s, name, len, NULL, s->lowest, s->highest + 1, out);
+    return image_base(s, name, len, rng, x64 ? X64_DLL_LO : X86_DLL_LO, x64 ? X64_DLL_HI : X86_DLL_HI, out);
+}
+
 NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name)
 {
     if (size == 0 || size > s->highest)
         return STATUS_INVALID_PARAMETER;
     SIZE_T len = page_up(size);
     ULONG_PTR b = *base;
-    NTSTATUS st = view_base(s, &b, len);
+    NTSTATUS st = (!b && s->image_bases && name) ? dll_base(s, name, len, &b) : view_base(s, &b, len);
     if (!NT_SUCCESS(st))
         return st;
     mm_vad *v;
-    st = place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v);
+    st = mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v);
     if (!NT_SUCCESS(st))
         return st;
     /* Headers, .text, .rdata, .data: one page, then halves of what is left. */
@@ -95,7 +112,7 @@ NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, c
     if (!NT_SUCCESS(st))
         return st;
     mm_vad *v;
-    st = place(s, b, b + len, VAD_MAPPED, protect, attr_committed(protect), &v);
+    st = mm_place(s, b, b + len, VAD_MAPPED, protect, attr_committed(protect), &v);
     if (!NT_SUCCESS(st))
         return st;
     if (name)
@@ -115,20 +132,47 @@ NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base)
     return STATUS_SUCCESS;
 }
 
-/* A 64 KiB-aligned base in [lo, hi) with room for len, drawn from rng; tries a
- * few draws, then falls back to the highest free place below hi. */
-static NTSTATUS random_base(mm_space *s, rtl_random *rng, ULONG_PTR lo, ULONG_PTR hi, SIZE_T len,
-                            ULONG_PTR *out)
+/* A 64 KiB-aligned base in [lo, hi) with room for len, drawn from rng,
+ * avoiding ranges the registry (if any) gave other images; tries a few draws,
+ * then falls back to the highest free place below hi. */
+static NTSTATUS random_base(mm_space *s, const mm_image_bases *reg, rtl_random *rng, ULONG_PTR lo,
+                            ULONG_PTR hi, SIZE_T len, ULONG_PTR *out)
 {
     uint64_t slots = (hi - lo - align_up(len, GRAN)) / GRAN + 1;
     for (int i = 0; i < 16 && rng; i++) {
         ULONG_PTR b = lo + rtl_random_below(rng, slots) * GRAN;
-        if (b + len - 1 <= s->highest && !mm_vad_overlaps(s, b, b + len)) {
+        if (b + len - 1 <= s->highest && !mm_vad_overlaps(s, b, b + len) &&
+            !(reg && mm_image_bases_taken(reg, b, b + len))) {
             *out = b;
             return STATUS_SUCCESS;
         }
     }
     return mm_find_free(s, len, GRAN, s->lowest, hi, true, out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+}
+
+/* Where an image goes in this space: its boot-wide base when the registry
+ * has one and the range is free here; else a draw in [lo, hi) (rng NULL: the
+ * highest free place), which becomes the image's base for the boot when it
+ * had none. A base taken here only makes this process relocate the image. */
+static NTSTATUS image_base(mm_space *s, const char *name, SIZE_T len, rtl_random *rng, ULONG_PTR lo,
+                           ULONG_PTR hi, ULONG_PTR *out)
+{
+    mm_image_bases *reg = s->image_bases;
+    bool is64 = s->arch == MM_ARCH_X64;
+    ULONG_PTR b;
+    if (!reg || !name)
+        return random_base(s, NULL, rng, lo, hi, len, out);
+    if (mm_image_bases_lookup(reg, name, is64, len, &b)) {
+        if (b + len - 1 <= s->highest && !mm_vad_overlaps(s, b, b + len)) {
+            *out = b;
+            return STATUS_SUCCESS;
+        }
+        return random_base(s, reg, rng, lo, hi, len, out);
+    }
+    NTSTATUS st = random_base(s, reg, rng, lo, hi, len, out);
+    if (NT_SUCCESS(st))
+        st = mm_image_bases_record(reg, name, is64, *out, len);
+    return st;
 }
 
 NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image_size, bool aslr,
@@ -150,8 +194,8 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
 
     ULONG_PTR image = x64 ? 0x140000000ull : 0x400000ull;
     if (rng) {
-        st = random_base(s, rng, x64 ? X64_IMAGE_LO : X86_IMAGE_LO, x64 ? X64_IMAGE_HI : X86_IMAGE_HI,
-                         page_up(image_size), &image);
+        st = image_base(s, image_name, page_up(image_size), rng, x64 ? X64_IMAGE_LO : X86_IMAGE_LO,
+                        x64 ? X64_IMAGE_HI : X86_IMAGE_HI, &image);
         if (!NT_SUCCESS(st))
             return st;
     }
@@ -161,8 +205,8 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
 
     ULONG_PTR ntdll = x64 ? 0x7FFD40000000ull : 0x77400000ull;
     if (rng) {
-        st = random_base(s, rng, x64 ? X64_NTDLL_LO : X86_NTDLL_LO, x64 ? X64_NTDLL_HI : X86_NTDLL_HI,
-                         ntdll_size, &ntdll);
+        st = image_base(s, "ntdll.dll", ntdll_size, rng, x64 ? X64_NTDLL_LO : X86_NTDLL_LO,
+                        x64 ? X64_NTDLL_HI : X86_NTDLL_HI, &ntdll);
         if (!NT_SUCCESS(st))
             return st;
     }
@@ -175,13 +219,13 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
     ULONG_PTR peb = x64 ? 0x7FFFFFFDF000ull : 0x7FFDF000ull;
     if (rng) {
         ULONG_PTR g;
-        st = random_base(s, rng, x64 ? X64_PEB_LO : X86_PEB_LO, x64 ? X64_PEB_HI : X86_PEB_HI, GRAN, &g);
+        st = random_base(s, NULL, rng, x64 ? X64_PEB_LO : X86_PEB_LO, x64 ? X64_PEB_HI : X86_PEB_HI, GRAN, &g);
         if (!NT_SUCCESS(st))
             return st;
         peb = g + GRAN - PAGE;
     }
     mm_vad *v;
-    st = place(s, peb, peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    st = mm_place(s, peb, peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
     if (!NT_SUCCESS(st))
         return st;
     mm_set_detail(s, peb, "PEB");
@@ -205,7 +249,7 @@ NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb)
         !mm_find_free(s, len, PAGE, s->lowest, s->highest + 1, true, &b))
         return STATUS_NO_MEMORY;
     mm_vad *v;
-    NTSTATUS st = place(s, b, b + len, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    NTSTATUS st = mm_place(s, b, b + len, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
     if (!NT_SUCCESS(st))
         return st;
     char detail[40];
@@ -220,49 +264,4 @@ NTSTATUS mm_delete_teb(mm_space *s, ULONG_PTR teb)
 {
     SIZE_T size = 0;
     return mm_free(s, &teb, &size, MEM_RELEASE);
-}
-
-NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commit, mm_stack *out)
-{
-    if (reserve == 0)
-        reserve = STACK_ROUND;
-    if (commit == 0)
-        commit = PAGE;
-    if (reserve > s->highest || commit > s->highest)
-        return STATUS_INVALID_PARAMETER;
-    commit = page_up(commit);
-    reserve = align_up(reserve, GRAN);
-    if (commit + PAGE > reserve) /* room for the guard page below the commit */
-        reserve = align_up(commit + PAGE, STACK_ROUND);
-    ULONG_PTR b;
-    if (!mm_find_free(s, reserve, GRAN, s->lowest, s->highest + 1, false, &b))
-        return STATUS_NO_MEMORY;
-    mm_vad *v;
-    NTSTATUS st = place(s, b, b + reserve, VAD_PRIVATE, PAGE_READWRITE, attr_reserved(PAGE_READWRITE), &v);
-    if (!NT_SUCCESS(st))
-        return st;
-    ULONG_PTR top = b + reserve, limit = top - commit;
-    if (!mm_charge(s, commit + PAGE)) {
-        mm_vad_delete(s, v);
-        return STATUS_COMMITMENT_LIMIT;
-    }
-    mm_runs_set(s, v, limit, top, attr_committed(PAGE_READWRITE));
-    mm_runs_set(s, v, limit - PAGE, limit, attr_committed(PAGE_READWRITE | PAGE_GUARD));
-    char detail[40];
-    snprintf(detail, sizeof detail, "stack of thread %u", (unsigned)tid);
-    mm_set_detail(s, b, detail);
-    out->stack_base = top;
-    out->stack_limit = limit;
-    out->deallocation_stack = b;
-    out->reserve = reserve;
-    out->commit = commit;
-    MM_DEBUG_CHECK(s);
-    return STATUS_SUCCESS;
-}
-
-NTSTATUS mm_delete_stack(mm_space *s, const mm_stack *st)
-{
-    ULONG_PTR base = st->deallocation_stack;
-    SIZE_T size = 0;
-    return mm_free(s, &base, &size, MEM_RELEASE);
 }

@@ -31,6 +31,19 @@ typedef struct mm_commit {
 
 typedef enum mm_arch { MM_ARCH_X64, MM_ARCH_X86 } mm_arch;
 
+/*
+ * The boot-wide image-base registry, owned by the system: with ASLR an
+ * image's base is drawn once per boot and shared by every process that maps
+ * it (ntdll.dll at one address everywhere, two processes of one exe at one
+ * base). Keyed by file name without case, and by arch. rng is the system's
+ * generator, drawn from for DLL loads (mm_map_image with *base 0); NULL when
+ * ASLR is off (a DLL then takes the first place found, and keeps it).
+ */
+typedef struct mm_image_bases mm_image_bases;
+NTSTATUS mm_image_bases_create(rtl_random *rng, mm_image_bases **out);
+void mm_image_bases_destroy(mm_image_bases *b); /* NULL is fine; after the spaces using it */
+uint64_t mm_image_bases_count(const mm_image_bases *b); /* images with a base this boot */
+
 typedef struct mm_space_params {
     mm_arch arch;                /* the process's arch */
     bool system_is_x64;          /* x86 process on x64 = WOW64 */
@@ -38,6 +51,7 @@ typedef struct mm_space_params {
     uint64_t increase_uva;       /* 32-bit boot option in bytes (0 = off; 3G typical) */
     bool lock_memory_privilege;  /* SeLockMemoryPrivilege: MEM_LARGE_PAGES allowed */
     mm_commit *commit;           /* may be NULL = unlimited */
+    mm_image_bases *image_bases; /* may be NULL = every process draws its own bases */
 } mm_space_params;
 
 /* Creates an empty space. STATUS_INVALID_PARAMETER for a layout that cannot
@@ -85,8 +99,12 @@ void mm_walk(mm_space *s, mm_region_cb cb, void *ctx);
 
 /* Maps an image view (MEM_IMAGE): headers PAGE_READONLY, .text
  * PAGE_EXECUTE_READ, .rdata PAGE_READONLY, .data PAGE_WRITECOPY, alloc_protect
- * PAGE_EXECUTE_WRITECOPY, all committed. *base 0: the system picks (top-down,
- * 64 KiB aligned); otherwise *base must be 64 KiB aligned and free
+ * PAGE_EXECUTE_WRITECOPY, all committed. *base 0: the system picks: with an
+ * image-base registry (mm_space_params) the image's boot-wide base, drawn on
+ * its first mapping (x64: in [0x7FF800000000, 0x7FFF00000000), x86: in
+ * [0x50000000, 0x78000000)) and reused after; another place only when that
+ * range is taken in this space; without a registry the highest free 64 KiB.
+ * Otherwise *base must be 64 KiB aligned and free
  * (STATUS_CONFLICTING_ADDRESSES). size is rounded up to pages. */
 NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name);
 /* Maps a data view (MEM_MAPPED) with one protection, all committed. */
@@ -97,7 +115,9 @@ NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base);
 /* Lays out a new process as Windows does: KUSER_SHARED_DATA at 0x7FFE0000,
  * the image (MEM_IMAGE, at a base drawn from rng when aslr, else its
  * preferred base 0x140000000 for x64 / 0x400000 for x86), ntdll.dll and the
- * PEB. On x64 with aslr nothing lands in [0x100000000, 0x400000000). */
+ * PEB. With an image-base registry the image and ntdll take their boot-wide
+ * bases (drawn from rng on the first process that maps them). On x64 with
+ * aslr nothing lands in [0x100000000, 0x400000000). */
 typedef struct mm_process_layout {
     ULONG_PTR image_base;
     SIZE_T image_size;
@@ -113,17 +133,73 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
 NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb);
 NTSTATUS mm_delete_teb(mm_space *s, ULONG_PTR teb);
 
-/* A user stack as RtlCreateUserStack builds it: reserve (64 KiB multiple),
- * the top `commit` bytes committed read/write, one PAGE_GUARD page below them;
- * detail "stack of thread N". reserve 0 = 1 MiB, commit 0 = 1 page. */
+/*
+ * User stacks (docs/stacks.md). mm_create_stack builds one as
+ * RtlCreateUserStack does: reserve 0 = 1 MiB, commit 0 = 1 page; if commit >=
+ * reserve the reserve becomes commit rounded up to 1 MiB; commit rounds to
+ * pages, reserve to 64 KiB. The top `commit` bytes are committed read/write,
+ * the guard region below them PAGE_READWRITE|PAGE_GUARD (3 pages on x64, 1
+ * on x86 and WOW64; less if the reserve has no more room), the rest
+ * reserved. Placed bottom-up; detail "stack of thread N".
+ *
+ * A touch of one of its guard pages (mm_touch, mm_touch_stack) grows it as
+ * MiCheckForUserStackOverflow does: the page loses its guard, a new guard
+ * region is committed just below it, StackLimit moves down to the page and
+ * the access succeeds; when that region would reach the reservation's last
+ * page, the pages above the last one are committed read/write, StackLimit
+ * becomes the page above the last, and the access fails with
+ * STATUS_STACK_OVERFLOW. The last page is never usable. A guard page that is
+ * no stack's stays one-shot (STATUS_GUARD_PAGE_VIOLATION, or the guard hook).
+ */
 typedef struct mm_stack {
     ULONG_PTR stack_base;         /* top (exclusive), TEB.StackBase */
-    ULONG_PTR stack_limit;        /* lowest committed non-guard page, TEB.StackLimit */
-    ULONG_PTR deallocation_stack; /* the reservation's base */
-    SIZE_T reserve, commit;
+    ULONG_PTR stack_limit;        /* TEB.StackLimit: the lowest page the stack has grown to */
+    ULONG_PTR deallocation_stack; /* the reservation's base, TEB.DeallocationStack */
+    SIZE_T reserve;               /* stack_base - deallocation_stack */
+    SIZE_T commit;                /* stack_base - stack_limit */
+    SIZE_T committed;             /* bytes committed in the reservation, guard pages included */
+    ULONG_PTR guard_start, guard_end; /* the PAGE_GUARD pages just below StackLimit (equal: none) */
 } mm_stack;
 NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commit, mm_stack *out);
-NTSTATUS mm_delete_stack(mm_space *s, const mm_stack *st); /* at thread exit */
+/* At thread exit: releases the reservation and forgets the stack. */
+NTSTATUS mm_delete_stack(mm_space *s, const mm_stack *st);
+/* The stack's current state (what `thread query` shows). STATUS_INVALID_PARAMETER
+ * if no stack has that deallocation stack. O(log stacks + log n). */
+NTSTATUS mm_query_stack(mm_space *s, ULONG_PTR deallocation_stack, mm_stack *out);
+/* `stack touch THREAD BYTES`: the thread's stack now holds BYTES. Writes every
+ * page from StackBase down to StackBase - BYTES, top first, growing the stack
+ * as needed. STATUS_SUCCESS, STATUS_STACK_OVERFLOW (stops there), or
+ * STATUS_ACCESS_VIOLATION (a page that cannot be written: the reservation's
+ * last page after an overflow, or one the program protected). *after (may be
+ * NULL) receives the stack's state. O(pages touched * log n). */
+NTSTATUS mm_touch_stack(mm_space *s, ULONG_PTR deallocation_stack, SIZE_T bytes, mm_stack *after);
+
+/*
+ * System space, owned by the system: the range kernel stacks come from.
+ * Every thread gets a kernel stack (MmCreateKernelStack) of KERNEL_STACK_SIZE
+ * bytes, 12 KB on x86, 24 KB on x64, resident and charged to commit (NULL:
+ * unlimited), with one never-mapped guard page below it. A freed stack's
+ * place is reused first. O(1) each.
+ */
+typedef struct mm_system_space mm_system_space;
+typedef struct mm_kernel_stack {
+    ULONG_PTR base;   /* top (exclusive): KTHREAD.InitialStack / StackBase */
+    ULONG_PTR limit;  /* lowest usable byte: KTHREAD.StackLimit */
+    ULONG_PTR guard;  /* the guard page [guard, limit), never mapped */
+    SIZE_T size;      /* base - limit */
+} mm_kernel_stack;
+typedef struct mm_system_info {
+    ULONG_PTR kernel_stack_lo, kernel_stack_hi; /* the range kernel stacks come from */
+    SIZE_T kernel_stack_size;                   /* KERNEL_STACK_SIZE of the arch */
+    uint64_t kernel_stacks;                     /* live ones */
+    uint64_t bytes_in_use;                      /* committed system-space bytes (guard pages are not) */
+} mm_system_info;
+NTSTATUS mm_system_space_create(mm_arch arch, mm_commit *commit, mm_system_space **out);
+void mm_system_space_destroy(mm_system_space *ss); /* returns the charge of stacks still live; NULL is fine */
+/* STATUS_INSUFFICIENT_RESOURCES when commit or the range is exhausted. */
+NTSTATUS mm_create_kernel_stack(mm_system_space *ss, mm_kernel_stack *out);
+void mm_delete_kernel_stack(mm_system_space *ss, const mm_kernel_stack *ks); /* at thread deletion */
+void mm_system_query(const mm_system_space *ss, mm_system_info *out);
 
 /* Bytes of commit this space charges (private committed pages, writable image pages). */
 uint64_t mm_commit_charge(const mm_space *s);

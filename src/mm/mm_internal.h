@@ -86,6 +86,8 @@ struct mm_space {
     mm_guard_hook guard_hook;
     void *guard_ctx;
     ULONG_PTR peb;          /* TEBs are placed below it */
+    mm_image_bases *image_bases; /* the system's; may be NULL */
+    avl_tree stacks;        /* mm_stack_rec by deallocation stack: which guard pages grow a stack */
 };
 
 /* vad.c: the VAD tree. */
@@ -105,6 +107,7 @@ bool mm_vad_tree_check(const mm_space *s);
 
 /* runs.c: the pages inside one VAD. */
 uint32_t mm_runs_attr_at(const mm_vad *v, ULONG_PTR addr, ULONG_PTR *run_end);
+uint32_t mm_runs_run_at(const mm_vad *v, ULONG_PTR addr, ULONG_PTR *run_start, ULONG_PTR *run_end);
 uint64_t mm_runs_count_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b); /* pages */
 bool mm_runs_all_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b);
 /* Gives [a, b) one attribute. false only if the host is out of memory (nothing changed). */
@@ -117,10 +120,32 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
 void mm_runs_free_all(mm_space *s, mm_vad *v);
 bool mm_runs_check(const mm_vad *v);
 
+/* virtual.c: MEM_COMMIT of [start, end) (page aligned) inside one private VAD,
+ * with NtAllocateVirtualMemory's statuses; the stack-growth path uses it. */
+NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect);
+
+/* layout.c: a VAD exactly at [start, end), charged when committed. */
+NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                  uint32_t attr, mm_vad **out);
+
+/* stack.c: a touch found PAGE_GUARD on page (already removed). Grows the
+ * stack the page belongs to, as MiCheckForUserStackOverflow: *is_stack false
+ * when it is no stack's; else STATUS_SUCCESS (grown: the access goes on) or
+ * STATUS_STACK_OVERFLOW. */
+NTSTATUS mm_stack_guard_fault(mm_space *s, ULONG_PTR page, bool *is_stack);
+void mm_stacks_free_all(mm_space *s);
+
 /* protect.c: protection codes. */
 bool mm_protect_is_valid(ULONG protect);           /* MiMakeProtectionMask's rules */
 bool mm_protect_is_copy_on_write(ULONG protect);
 bool mm_protect_allows(ULONG protect, mm_access access);
+
+/* image_bases.c: the boot-wide registry behind mm_image_bases. */
+bool mm_image_bases_lookup(const mm_image_bases *b, const char *name, bool is64, SIZE_T size,
+                           ULONG_PTR *base);
+bool mm_image_bases_taken(const mm_image_bases *b, ULONG_PTR start, ULONG_PTR end); /* another image's */
+NTSTATUS mm_image_bases_record(mm_image_bases *b, const char *name, bool is64, ULONG_PTR base, SIZE_T size);
+rtl_random *mm_image_bases_rng(const mm_image_bases *b);
 
 /* commit.c */
 bool mm_charge(mm_space *s, uint64_t bytes);   /* false: STATUS_COMMITMENT_LIMIT */

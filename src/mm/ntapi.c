@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "ke/system.h"
+#include "ke/nt_kernel.h"
 #include "mm/mm.h"
+#include "mm/user_memory.h"
 #include "ntsim/mm.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
@@ -30,7 +32,7 @@ static NTSTATUS space_of(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_pro
     return STATUS_SUCCESS;
 }
 
-NTSTATUS NtAllocateVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
+NTSTATUS mm_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
                                  SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
 {
     ps_process *p;
@@ -44,7 +46,7 @@ NTSTATUS NtAllocateVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_
     return s;
 }
 
-NTSTATUS NtFreeVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+NTSTATUS mm_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                              ULONG FreeType)
 {
     ps_process *p;
@@ -54,11 +56,13 @@ NTSTATUS NtFreeVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR 
     if (!NT_SUCCESS(s))
         return s;
     s = mm_free(p->vm, BaseAddress, RegionSize, FreeType);
+    if (NT_SUCCESS(s)) /* decommitted or released pages read as zeros again */
+        mm_page_store_discard(p->pages, *BaseAddress, *RegionSize);
     ob_dereference(sys, &p->header);
     return s;
 }
 
-NTSTATUS NtProtectVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+NTSTATUS mm_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                                 ULONG NewProtect, ULONG *OldProtect)
 {
     ps_process *p;
@@ -72,7 +76,7 @@ NTSTATUS NtProtectVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_P
     return s;
 }
 
-NTSTATUS NtQueryVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
+NTSTATUS mm_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
                               MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                               SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
 {
@@ -105,6 +109,28 @@ NTSTATUS ntsim_touch_memory(ntsim_system *sys, ULONG_PTR address, ntsim_access a
         return s;
     mm_access a = access == NTSIM_WRITE ? MM_WRITE : access == NTSIM_EXECUTE ? MM_EXECUTE : MM_READ;
     s = mm_touch(p->vm, address, a);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS ntsim_read_memory(ntsim_system *sys, ULONG_PTR address, void *buffer, SIZE_T length)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_copy_from_user(p->vm, p->pages, address, buffer, length);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS ntsim_write_memory(ntsim_system *sys, ULONG_PTR address, const void *buffer, SIZE_T length)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_copy_to_user(p->vm, p->pages, address, buffer, length);
     ob_dereference(sys, &p->header);
     return s;
 }

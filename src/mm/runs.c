@@ -52,6 +52,19 @@ uint32_t mm_runs_attr_at(const mm_vad *v, ULONG_PTR addr, ULONG_PTR *end)
     return run_attr(r);
 }
 
+uint32_t mm_runs_run_at(const mm_vad *v, ULONG_PTR addr, ULONG_PTR *start, ULONG_PTR *end)
+{
+    if (!v->runs) {
+        *start = v->start;
+        *end = v->end;
+        return v->attr;
+    }
+    mm_run *r = run_floor(v->runs, addr);
+    *start = r->start;
+    *end = run_end(v, r);
+    return run_attr(r);
+}
+
 uint64_t mm_runs_count_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 {
     if (!v->runs)

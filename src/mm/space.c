@@ -45,6 +45,7 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
     s->lowest = LOWEST_USER;
     s->highest = highest_for(p);
     s->commit = p->commit;
+    s->image_bases = p->image_bases;
     mm_pool_init(&s->vad_pool, sizeof(mm_vad));
     mm_pool_init(&s->run_pool, sizeof(mm_run));
     *out = s;
@@ -68,6 +69,7 @@ void mm_space_destroy(mm_space *s)
         return;
     mm_uncharge(s, s->charge);
     delete_all(s, s->vads.root);
+    mm_stacks_free_all(s);
     mm_pool_destroy(&s->vad_pool);
     mm_pool_destroy(&s->run_pool);
     free(s);

@@ -94,6 +94,16 @@ static NTSTATUS reserve(mm_space *s, ULONG_PTR *base, ULONG_PTR hi, SIZE_T *size
 static NTSTATUS commit(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG protect)
 {
     ULONG_PTR start = page_down(*base), end = page_up(*base + *size);
+    NTSTATUS st = mm_commit_pages(s, start, end, protect);
+    if (NT_SUCCESS(st)) {
+        *base = start;
+        *size = end - start;
+    }
+    return st;
+}
+
+NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect)
+{
     mm_vad *v = mm_vad_find(s, start);
     if (!v || end > v->end)
         return STATUS_CONFLICTING_ADDRESSES;
@@ -108,8 +118,6 @@ static NTSTATUS commit(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG protect
         mm_uncharge(s, newly * PAGE);
         return STATUS_NO_MEMORY;
     }
-    *base = start;
-    *size = end - start;
     return STATUS_SUCCESS;
 }
 
@@ -289,9 +297,15 @@ static NTSTATUS touch(mm_space *s, ULONG_PTR address, mm_access access)
         /* The guard fires once, whatever the access, and is gone. */
         if (!mm_runs_set(s, v, page, page + PAGE, attr_committed(prot & ~PAGE_GUARD)))
             return STATUS_NO_MEMORY;
-        if (s->guard_hook)
-            return s->guard_hook(s->guard_ctx, s, page);
-        return STATUS_GUARD_PAGE_VIOLATION;
+        bool is_stack;
+        NTSTATUS st = mm_stack_guard_fault(s, page, &is_stack);
+        if (!is_stack)
+            return s->guard_hook ? s->guard_hook(s->guard_ctx, s, page) : STATUS_GUARD_PAGE_VIOLATION;
+        if (!NT_SUCCESS(st))
+            return st;
+        /* The stack grew: the faulting access is retried on the page, now without its guard. */
+        v = mm_vad_find(s, page);
+        prot = mm_runs_attr_at(v, page, NULL) & 0xFFFFu;
     }
     if (!mm_protect_allows(prot, access))
         return STATUS_ACCESS_VIOLATION;

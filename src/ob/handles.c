@@ -3,6 +3,7 @@
  * calls that do it: NtClose, NtDuplicateObject.
  */
 #include "ob/handles.h"
+#include "ke/nt_kernel.h"
 #include "ntsim/ob.h"
 #include "ke/system.h"
 #include "ps/ps.h"
@@ -81,7 +82,7 @@ NTSTATUS ob_reference_by_handle(ntsim_system *sys, HANDLE handle, ACCESS_MASK de
     return STATUS_SUCCESS;
 }
 
-NTSTATUS NtClose(ntsim_system *sys, HANDLE Handle)
+NTSTATUS ob_close(ntsim_system *sys, HANDLE Handle)
 {
     /* Closing a pseudo-handle is a harmless no-op on Windows. */
     if (Handle == NtCurrentProcess() || Handle == NtCurrentThread())
@@ -89,7 +90,7 @@ NTSTATUS NtClose(ntsim_system *sys, HANDLE Handle)
     return ob_close_handle(sys, ob_current_process(sys), handle_value(Handle));
 }
 
-NTSTATUS NtDuplicateObject(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
+NTSTATUS ob_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
                            HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
                            ULONG HandleAttributes, ULONG Options)
 {

@@ -8,6 +8,7 @@
 
 #include "ke/system.h"
 #include "mm/mm.h"
+#include "mm/user_memory.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 
@@ -78,6 +79,7 @@ static void free_process(ps_process *p)
 {
     if (p->vm)
         mm_space_destroy(p->vm);
+    mm_page_store_destroy(p->pages);
     ob_handle_table_free(&p->handles);
     free(p->image_path);
     free(p->nt_image_path);
@@ -138,13 +140,13 @@ NTSTATUS ps_initialize(ntsim_system *sys)
     /* One idle thread per processor, all with TID 0 as on Windows. */
     for (uint32_t cpu = 0; cpu < sys->config.cpus; cpu++) {
         ps_thread *t;
-        NTSTATUS s = ps_create_thread_object(sys, idle, 0, false, &t);
+        NTSTATUS s = ps_create_thread_object(sys, idle, 0, 0, &t);
         if (!NT_SUCCESS(s))
             return s;
         ke_set_idle_thread(sys, &t->tcb, cpu);
     }
     ps_thread *main;
-    NTSTATUS s = ps_create_thread_object(sys, system, 0, false, &main);
+    NTSTATUS s = ps_create_thread_object(sys, system, 0, 0, &main);
     if (!NT_SUCCESS(s))
         return s;
     /* System threads wait for work; nothing is queued at boot. */
@@ -192,6 +194,8 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
     NTSTATUS s = mm_space_create(&mp, &p->vm);
     if (!NT_SUCCESS(s))
         return s;
+    if (!(p->pages = mm_page_store_create()))
+        return STATUS_NO_MEMORY;
     mm_process_layout layout;
     s = mm_initialize_process(p->vm, p->image_name, IMAGE_SIZE, sys->config.aslr, &sys->rng, &layout);
     if (!NT_SUCCESS(s))
@@ -243,7 +247,7 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     ps_thread *t;
     NTSTATUS s = create_address_space(sys, p);
     if (NT_SUCCESS(s))
-        s = ps_create_thread_object(sys, p, 0, false, &t);
+        s = ps_create_thread_object(sys, p, 0, 0, &t);
     if (!NT_SUCCESS(s)) {
         ob_dereference(sys, &p->header);
         return s;
@@ -284,6 +288,9 @@ void ps_process_exit(ntsim_system *sys, ps_process *p, NTSTATUS status)
         mm_space_destroy(p->vm);
         p->vm = NULL;
     }
+    mm_page_store_destroy(p->pages);
+    p->pages = NULL;
+    ke_signal_object(sys, &p->dispatch); /* waiters on the process are released */
 }
 
 void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)

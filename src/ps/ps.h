@@ -32,7 +32,9 @@ typedef struct ps_process {
     SIZE_T stack_reserve, stack_commit;
     uint64_t create_time, exit_time;
     ob_handle_table handles;
+    ke_dispatcher_header dispatch; /* signaled once the process has exited */
     mm_space *vm;
+    struct mm_page_store *pages;   /* contents of its user pages */
     ULONG_PTR image_base, peb, ntdll_base;
     SIZE_T image_size, ntdll_size;
     ULONG active_threads;
@@ -46,6 +48,8 @@ struct ps_thread {
     uint64_t sequence;
     ps_process *process; /* referenced for the thread's lifetime */
     ke_thread tcb;       /* the kernel's part: scheduling state */
+    ke_dispatcher_header dispatch; /* signaled once the thread has terminated */
+    ob_header *wait_reference;     /* the object a service wait holds */
     bool terminated;
     NTSTATUS exit_status;
     uint64_t create_time, exit_time;
@@ -67,8 +71,11 @@ NTSTATUS ps_initialize(ntsim_system *sys);
 /* Teardown: every object freed whatever its counts. */
 void ps_shutdown(ntsim_system *sys);
 
-/* A new thread object in p with its TEB and stack (no notification). */
-NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_size, bool reserve, ps_thread **out);
+/* A new thread object in p with its TEB and stack (no notification); sizes 0 = the image's. */
+NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, ps_thread **out);
+/* A thread created by the current thread: notified, then started (unless suspended). */
+NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,
+                          ps_thread **out);
 
 /* Terminates a thread; the last one ends its process. */
 void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status);

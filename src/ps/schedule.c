@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ke/system.h"
+#include "ke/nt_kernel.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 
@@ -77,7 +78,7 @@ static NTSTATUS by_handle(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_th
     return s;
 }
 
-NTSTATUS NtSetInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+NTSTATUS ps_set_information_thread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
                                 const void *ThreadInformation, ULONG ThreadInformationLength)
 {
     ps_thread *t;
@@ -105,7 +106,7 @@ NTSTATUS NtSetInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADIN
     return s;
 }
 
-NTSTATUS NtSuspendThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+NTSTATUS ps_suspend_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
 {
     ps_thread *t;
     ULONG prev = 0;
@@ -119,7 +120,7 @@ NTSTATUS NtSuspendThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *Previous
     return s;
 }
 
-NTSTATUS NtResumeThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+NTSTATUS ps_resume_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
 {
     ps_thread *t;
     ULONG prev = 0;

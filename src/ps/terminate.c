@@ -4,6 +4,7 @@
  * the simulator's ExitProcess / ExitThread.
  */
 #include "ke/system.h"
+#include "ke/nt_kernel.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 
@@ -35,7 +36,7 @@ static NTSTATUS open_object(ntsim_system *sys, HANDLE *out, ob_header *object, A
     return s;
 }
 
-NTSTATUS NtOpenProcess(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
+NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
 {
     if (!ProcessHandle || !ClientId)
         return STATUS_INVALID_PARAMETER;
@@ -55,7 +56,7 @@ NTSTATUS NtOpenProcess(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK Des
     return open_object(sys, ProcessHandle, &p->header, access);
 }
 
-NTSTATUS NtOpenThread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
+NTSTATUS ps_open_thread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
 {
     if (!ThreadHandle || !ClientId)
         return STATUS_INVALID_PARAMETER;
@@ -91,7 +92,7 @@ static NTSTATUS end_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     return STATUS_SUCCESS;
 }
 
-NTSTATUS NtTerminateProcess(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus)
+NTSTATUS ps_terminate_process_handle(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
     ob_header *o;
     NTSTATUS s = ob_reference_by_handle(sys, ProcessHandle, PROCESS_TERMINATE, &ps_process_type, &o, NULL);
@@ -102,7 +103,7 @@ NTSTATUS NtTerminateProcess(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS Ex
     return s;
 }
 
-NTSTATUS NtTerminateThread(ntsim_system *sys, HANDLE ThreadHandle, NTSTATUS ExitStatus)
+NTSTATUS ps_terminate_thread_handle(ntsim_system *sys, HANDLE ThreadHandle, NTSTATUS ExitStatus)
 {
     ob_header *o;
     NTSTATUS s = ob_reference_by_handle(sys, ThreadHandle, THREAD_TERMINATE, &ps_thread_type, &o, NULL);

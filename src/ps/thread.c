@@ -7,6 +7,7 @@
 
 #include "ke/system.h"
 #include "mm/mm.h"
+#include "mm/user_memory.h"
 #include "ps/ps.h"
 
 #define PAGE_SIZE 0x1000ull
@@ -43,19 +44,14 @@ static uint64_t round_up(uint64_t v, uint64_t to)
 }
 
 /*
- * CreateThread's one stack parameter: a commit size, or with
- * STACK_SIZE_PARAM_IS_A_RESERVATION a reserve size; the rest comes from the
- * image header. A commit at least as large as the reserve makes the reserve
- * that commit rounded up to 1 MB.
+ * A thread's stack sizes: what the creator asked (0 = the image header's
+ * value). A commit at least as large as the reserve makes the reserve that
+ * commit rounded up to 1 MB; the reserve is a multiple of 64 KiB.
  */
-static void stack_sizes(const ps_process *p, SIZE_T size, bool reserve, SIZE_T *r, SIZE_T *c)
+static void stack_sizes(const ps_process *p, SIZE_T commit, SIZE_T reserve, SIZE_T *r, SIZE_T *c)
 {
-    *r = p->stack_reserve;
-    *c = p->stack_commit;
-    if (size && reserve)
-        *r = size;
-    else if (size)
-        *c = size;
+    *r = reserve ? reserve : p->stack_reserve;
+    *c = commit ? commit : p->stack_commit;
     if (*c >= *r)
         *r = round_up(*c, MB);
     *r = round_up(*r, ALLOCATION_GRANULARITY);
@@ -95,7 +91,7 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
     ob_dereference(sys, &p->header);
 }
 
-NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_size, bool reserve, ps_thread **out)
+NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, ps_thread **out)
 {
     ps_thread *t = calloc(1, sizeof *t);
     if (!t)
@@ -119,7 +115,7 @@ NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_
         mm_stack st;
         NTSTATUS s = mm_create_teb(p->vm, t->tid, &t->teb);
         if (NT_SUCCESS(s)) {
-            stack_sizes(p, stack_size, reserve, &t->stack_reserve, &t->stack_commit);
+            stack_sizes(p, commit, reserve, &t->stack_reserve, &t->stack_commit);
             s = mm_create_stack(p->vm, t->tid, t->stack_reserve, t->stack_commit, &st);
         }
         if (!NT_SUCCESS(s)) {
@@ -140,31 +136,51 @@ NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T stack_
     return STATUS_SUCCESS;
 }
 
-NTSTATUS ntsim_create_thread(ntsim_system *sys, ULONG pid, SIZE_T stack_size, bool reserve, CLIENT_ID *cid)
+NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,
+                          ps_thread **out)
 {
     ps_thread *creator = sys->current_thread;
-    if (cid)
-        *cid = (CLIENT_ID){ 0, 0 };
     if (!creator || creator->terminated)
         return STATUS_INVALID_PARAMETER;
-    ps_process *p = ps_lookup_process(sys, pid);
-    if (!p || p == sys->idle)
+    if (p == sys->idle)
         return STATUS_INVALID_CID;
     if (p->exited)
         return STATUS_PROCESS_IS_TERMINATING;
     ps_thread *t;
-    NTSTATUS s = ps_create_thread_object(sys, p, stack_size, reserve, &t);
+    NTSTATUS s = ps_create_thread_object(sys, p, commit, reserve, &t);
     if (!NT_SUCCESS(s))
         return s;
+    /* The plain thread notification runs in the creator's context. */
     ntsim_event e = {
         .kind = NTSIM_EVENT_THREAD_CREATE, .pid = p->pid, .tid = t->tid,
         .creating_pid = creator->process->pid, .creating_tid = creator->tid,
     };
     ke_deliver_event(sys, &e);
-    if (cid)
-        *cid = (CLIENT_ID){ p->pid, t->tid };
     ke_start_thread(sys, &t->tcb);
+    if (suspended) {
+        /* CREATE_SUSPENDED: the new thread's first act is its suspend APC. */
+        ULONG previous;
+        ke_suspend(sys, &t->tcb, &previous);
+    }
+    if (out)
+        *out = t;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_create_thread(ntsim_system *sys, ULONG pid, SIZE_T stack_size, bool reserve, CLIENT_ID *cid)
+{
+    if (cid)
+        *cid = (CLIENT_ID){ 0, 0 };
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    /* CreateThread's one stack parameter: a commit size, or with
+       STACK_SIZE_PARAM_IS_A_RESERVATION a reserve size. */
+    ps_thread *t;
+    NTSTATUS s = ps_create_thread(sys, p, reserve ? 0 : stack_size, reserve ? stack_size : 0, false, &t);
+    if (NT_SUCCESS(s) && cid)
+        *cid = (CLIENT_ID){ p->pid, t->tid };
+    return s;
 }
 
 void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
@@ -184,7 +200,11 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
                         .deallocation_stack = t->deallocation_stack, .reserve = t->stack_reserve,
                         .commit = t->stack_commit };
         mm_delete_stack(p->vm, &st);
+        mm_page_store_discard(p->pages, t->deallocation_stack, t->stack_base - t->deallocation_stack);
+        if (t->teb)
+            mm_delete_teb(p->vm, t->teb);
     }
+    ke_signal_object(sys, &t->dispatch);
     if (--p->active_threads == 0)
         ps_process_exit(sys, p, status);
     if (sys->current_thread == t)

@@ -1,0 +1,107 @@
+/*
+ * dispatcher.c - the system service dispatcher (KiSystemService): decode the
+ * number, pick the table, check the index against its limit, copy the
+ * arguments, set the thread's previous mode, run the routine, restore.
+ */
+#include <string.h>
+
+#include "ke/service_table.h"
+#include "ke/system.h"
+#include "ps/ps.h"
+
+void ke_dispatcher_init(ntsim_system *sys)
+{
+    memset(sys->services, 0, sizeof sys->services);
+    for (ULONG i = 0; i < ke_service_count; i++)
+        sys->services[ke_services[i].number] = ke_services[i].routine;
+}
+
+/* A service number: bits 0-11 index a table, bits 12-13 choose it. */
+static bool decode(ULONG number, ULONG *index)
+{
+    ULONG table = (number >> 12) & 0x3;
+    *index = number & 0xFFF;
+    /* Table 1 (win32k's GUI services) has no entries in ntsim. */
+    return number <= 0x3FFF && table == 0 && *index < KE_SERVICE_LIMIT;
+}
+
+static void report(ntsim_system *sys, ULONG number, const ke_service *svc, const ULONG64 *args, ULONG argc,
+                   KPROCESSOR_MODE mode, NTSTATUS status)
+{
+    ULONG tid = sys->current_thread ? sys->current_thread->tid : 0;
+    if (sys->syscall_observer) {
+        NTSIM_SYSCALL call = { tid, number, svc ? svc->name : NULL, argc, args, mode, status };
+        sys->syscall_observer(sys->syscall_observer_context, &call);
+    }
+    if (sys->trace_syscalls) {
+        ntsim_event e = { .kind = NTSIM_EVENT_SYSCALL, .tid = tid, .number = number,
+                          .service = svc ? svc->name : NULL, .argc = argc, .args = args, .status = status };
+        ke_deliver_event(sys, &e);
+    }
+}
+
+NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc)
+{
+    ULONG index;
+    if (!decode(number, &index)) {
+        report(sys, number, NULL, args, argc, mode, STATUS_INVALID_SYSTEM_SERVICE);
+        return STATUS_INVALID_SYSTEM_SERVICE;
+    }
+    const ke_service *svc = ke_service_at(index);
+    NTSIM_SERVICE_ROUTINE routine = sys->services[index];
+    if (!routine) {
+        /* A slot of the real table whose service ntsim does not model. */
+        report(sys, number, svc, args, argc, mode, STATUS_NOT_IMPLEMENTED);
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    /* The dispatcher copies exactly the table's argument count; missing ones read as 0. */
+    ULONG64 copy[KE_MAX_ARGUMENTS] = { 0 };
+    ULONG n = svc ? svc->argc : argc;
+    memcpy(copy, args, (argc < n ? argc : n) * sizeof *copy);
+    ke_thread *t = &sys->current_thread->tcb;
+    KPROCESSOR_MODE saved = t->previous_mode;
+    t->previous_mode = mode;
+    NTSTATUS status = routine(sys, copy);
+    t->previous_mode = saved;
+    report(sys, number, svc, copy, n, mode, status);
+    return status;
+}
+
+NTSTATUS ntsim_system_call(ntsim_system *sys, ULONG number, const ULONG64 *arguments, ULONG count)
+{
+    return ke_system_service(sys, UserMode, number, arguments, count);
+}
+
+KPROCESSOR_MODE ntsim_previous_mode(const ntsim_system *sys)
+{
+    return sys->current_thread ? sys->current_thread->tcb.previous_mode : KernelMode;
+}
+
+NTSTATUS ntsim_query_service(ntsim_system *sys, ULONG number, NTSIM_SERVICE_INFO *info)
+{
+    ULONG index;
+    if (!decode(number, &index))
+        return STATUS_INVALID_SYSTEM_SERVICE;
+    const ke_service *svc = ke_service_at(index);
+    *info = (NTSIM_SERVICE_INFO){ number, svc ? svc->name : NULL, svc ? svc->argc : 0 };
+    (void)sys;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_replace_service(ntsim_system *sys, ULONG number, NTSIM_SERVICE_ROUTINE routine,
+                               NTSIM_SERVICE_ROUTINE *previous)
+{
+    ULONG index;
+    if (!decode(number, &index) || !routine)
+        return STATUS_INVALID_PARAMETER;
+    if (previous)
+        *previous = sys->services[index];
+    sys->services[index] = routine;
+    return STATUS_SUCCESS;
+}
+
+void ntsim_set_syscall_observer(ntsim_system *sys, ntsim_syscall_observer observer, void *context)
+{
+    sys->syscall_observer = observer;
+    sys->syscall_observer_context = context;
+}

@@ -1,0 +1,565 @@
+/*
+ * services.c - the service routines of the table: each takes its arguments
+ * as the dispatcher copied them, captures what user pointers point at
+ * (probed when the previous mode is UserMode, trusted when KernelMode),
+ * calls the kernel-side body, and writes the results back.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ke/nt_kernel.h"
+#include "ke/service_table.h"
+#include "ke/system.h"
+#include "mm/user_memory.h"
+#include "ob/handles.h"
+#include "ps/ps.h"
+
+/* ---- user buffers -------------------------------------------------------- */
+
+static bool from_user(ntsim_system *sys)
+{
+    return sys->current_thread && sys->current_thread->tcb.previous_mode == UserMode;
+}
+
+/* Captures n bytes at ptr (ProbeForRead + copy, inside the service's try block). */
+static NTSTATUS in(ntsim_system *sys, ULONG64 ptr, void *v, size_t n, ULONG align)
+{
+    if (!from_user(sys)) {
+        if (!ptr)
+            return STATUS_ACCESS_VIOLATION;
+        memcpy(v, (const void *)(uintptr_t)ptr, n);
+        return STATUS_SUCCESS;
+    }
+    ps_process *p = ob_current_process(sys);
+    if (!p->vm)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS s = mm_probe(p->vm, ptr, n, align);
+    if (NT_SUCCESS(s) && !ptr)
+        s = STATUS_ACCESS_VIOLATION;
+    return NT_SUCCESS(s) ? mm_copy_from_user(p->vm, p->pages, ptr, v, n) : s;
+}
+
+/* ProbeForWrite: range and alignment only, as Windows checks before the work. */
+static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
+{
+    if (!from_user(sys))
+        return ptr ? STATUS_SUCCESS : STATUS_ACCESS_VIOLATION;
+    ps_process *p = ob_current_process(sys);
+    if (!p->vm || !ptr)
+        return STATUS_ACCESS_VIOLATION;
+    return mm_probe(p->vm, ptr, n, align);
+}
+
+/* Writes a result; a fault here is the service's exception: STATUS_ACCESS_VIOLATION. */
+static NTSTATUS out(ntsim_system *sys, ULONG64 ptr, const void *v, size_t n)
+{
+    if (!from_user(sys)) {
+        memcpy((void *)(uintptr_t)ptr, v, n);
+        return STATUS_SUCCESS;
+    }
+    ps_process *p = ob_current_process(sys);
+    return mm_copy_to_user(p->vm, p->pages, ptr, v, n);
+}
+
+static HANDLE h(ULONG64 v)
+{
+    return (HANDLE)(uintptr_t)v;
+}
+
+static ULONG64 hv(HANDLE v)
+{
+    return (ULONG64)(uintptr_t)v;
+}
+
+/* ---- objects and handles ------------------------------------------------- */
+
+NTSTATUS ke_svc_close(ntsim_system *sys, const ULONG64 *a)
+{
+    return ob_close(sys, h(a[0]));
+}
+
+NTSTATUS ke_svc_duplicate_object(ntsim_system *sys, const ULONG64 *a)
+{
+    NTSTATUS s;
+    if (a[3] && !NT_SUCCESS(s = probe_out(sys, a[3], 8, 8)))
+        return s;
+    HANDLE target = NULL;
+    s = ob_duplicate_object(sys, h(a[0]), h(a[1]), h(a[2]), a[3] ? &target : NULL, (ACCESS_MASK)a[4], (ULONG)a[5],
+                            (ULONG)a[6]);
+    if (NT_SUCCESS(s) && a[3]) {
+        ULONG64 v = hv(target);
+        s = out(sys, a[3], &v, 8);
+    }
+    return s;
+}
+
+/* OBJECT_ATTRIBUTES (x64: 48 bytes) and CLIENT_ID (16 bytes) of an open call. */
+static NTSTATUS open_args(ntsim_system *sys, const ULONG64 *a, CLIENT_ID *cid)
+{
+    unsigned char oa[48];
+    ULONG64 ids[2];
+    NTSTATUS s = probe_out(sys, a[0], 8, 8);
+    if (NT_SUCCESS(s))
+        s = in(sys, a[2], oa, sizeof oa, 8);
+    if (NT_SUCCESS(s) && a[3])
+        s = in(sys, a[3], ids, sizeof ids, 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG64 name;
+    memcpy(&name, oa + 16, 8);
+    /* Opening by client ID and by name at once is a parameter mix. */
+    if (a[3] && name)
+        return (NTSTATUS)0xC0000030; /* STATUS_INVALID_PARAMETER_MIX */
+    if (!a[3])
+        return STATUS_INVALID_PARAMETER; /* no object namespace to open by name */
+    if (ids[0] > UINT32_MAX || ids[1] > UINT32_MAX)
+        return STATUS_INVALID_CID;
+    *cid = (CLIENT_ID){ (ULONG)ids[0], (ULONG)ids[1] };
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ke_svc_open_process(ntsim_system *sys, const ULONG64 *a)
+{
+    CLIENT_ID cid;
+    HANDLE handle;
+    NTSTATUS s = open_args(sys, a, &cid);
+    if (NT_SUCCESS(s))
+        s = ps_open_process(sys, &handle, (ACCESS_MASK)a[1], &cid);
+    if (NT_SUCCESS(s)) {
+        ULONG64 v = hv(handle);
+        s = out(sys, a[0], &v, 8);
+    }
+    return s;
+}
+
+NTSTATUS ke_svc_open_thread(ntsim_system *sys, const ULONG64 *a)
+{
+    CLIENT_ID cid;
+    HANDLE handle;
+    NTSTATUS s = open_args(sys, a, &cid);
+    if (NT_SUCCESS(s))
+        s = ps_open_thread(sys, &handle, (ACCESS_MASK)a[1], &cid);
+    if (NT_SUCCESS(s)) {
+        ULONG64 v = hv(handle);
+        s = out(sys, a[0], &v, 8);
+    }
+    return s;
+}
+
+/* ---- processes and threads ---------------------------------------------- */
+
+NTSTATUS ke_svc_terminate_process(ntsim_system *sys, const ULONG64 *a)
+{
+    return ps_terminate_process_handle(sys, h(a[0]), (NTSTATUS)a[1]);
+}
+
+NTSTATUS ke_svc_terminate_thread(ntsim_system *sys, const ULONG64 *a)
+{
+    return ps_terminate_thread_handle(sys, h(a[0]), (NTSTATUS)a[1]);
+}
+
+static NTSTATUS suspend_resume(ntsim_system *sys, const ULONG64 *a, bool suspend)
+{
+    NTSTATUS s;
+    if (a[1] && !NT_SUCCESS(s = probe_out(sys, a[1], 4, 4)))
+        return s;
+    ULONG prev;
+    s = suspend ? ps_suspend_thread(sys, h(a[0]), &prev) : ps_resume_thread(sys, h(a[0]), &prev);
+    if (NT_SUCCESS(s) && a[1])
+        s = out(sys, a[1], &prev, 4);
+    return s;
+}
+
+NTSTATUS ke_svc_suspend_thread(ntsim_system *sys, const ULONG64 *a)
+{
+    return suspend_resume(sys, a, true);
+}
+
+NTSTATUS ke_svc_resume_thread(ntsim_system *sys, const ULONG64 *a)
+{
+    return suspend_resume(sys, a, false);
+}
+
+NTSTATUS ke_svc_set_information_thread(ntsim_system *sys, const ULONG64 *a)
+{
+    unsigned char buf[8];
+    ULONG len = (ULONG)a[3];
+    if (len > sizeof buf)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS s = in(sys, a[2], buf, len, len >= 8 ? 8 : 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    return ps_set_information_thread(sys, h(a[0]), (THREADINFOCLASS)a[1], buf, len);
+}
+
+NTSTATUS ke_svc_create_thread_ex(ntsim_system *sys, const ULONG64 *a)
+{
+    NTSTATUS s = probe_out(sys, a[0], 8, 8);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *o;
+    s = ob_reference_by_handle(sys, h(a[3]), PROCESS_CREATE_THREAD, &ps_process_type, &o, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    /* StackSize is the commit, MaximumStackSize the reserve. */
+    ps_thread *t;
+    s = ps_create_thread(sys, (ps_process *)o, a[8], a[9], (a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0, &t);
+    if (NT_SUCCESS(s)) {
+        ULONG value;
+        s = ob_insert_handle(ob_current_process(sys), &t->header, ob_map_access(&ps_thread_type, (ACCESS_MASK)a[1]),
+                             &value);
+        ULONG64 v = value;
+        if (NT_SUCCESS(s))
+            s = out(sys, a[0], &v, 8);
+    }
+    ob_dereference(sys, o);
+    return s;
+}
+
+/* PROCESS_BASIC_INFORMATION, x64 layout (48 bytes). */
+static void put_basic_information(unsigned char *b, const ps_process *p)
+{
+    ULONG64 peb = p->peb, affinity = 0, pid = p->pid, ppid = p->ppid;
+    LONG exit_status = p->exit_status, priority = 8;
+    memset(b, 0, 48);
+    memcpy(b + 0, &exit_status, 4);
+    memcpy(b + 8, &peb, 8);
+    memcpy(b + 16, &affinity, 8);
+    memcpy(b + 24, &priority, 4);
+    memcpy(b + 32, &pid, 8);
+    memcpy(b + 40, &ppid, 8);
+}
+
+NTSTATUS ke_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
+{
+    if (a[1] != ProcessBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (a[3] != 48)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS s = probe_out(sys, a[2], 48, 8);
+    if (NT_SUCCESS(s) && a[4])
+        s = probe_out(sys, a[4], 4, 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *o;
+    ACCESS_MASK granted;
+    s = ob_reference_by_handle(sys, h(a[0]), 0, &ps_process_type, &o, &granted);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION))) {
+        ob_dereference(sys, o);
+        return STATUS_ACCESS_DENIED;
+    }
+    unsigned char b[48];
+    put_basic_information(b, (ps_process *)o);
+    ob_dereference(sys, o);
+    s = out(sys, a[2], b, sizeof b);
+    ULONG len = 48;
+    if (NT_SUCCESS(s) && a[4])
+        s = out(sys, a[4], &len, 4);
+    return s;
+}
+
+/* ---- waits ---------------------------------------------------------------- */
+
+/* A relative (negative) or absolute (positive) time in 100 ns, as a timeout. */
+static uint64_t timeout_ticks(ntsim_system *sys, LONG64 t)
+{
+    if (t < 0)
+        return (uint64_t)(-t);
+    return (uint64_t)t > sys->time ? (uint64_t)t - sys->time : 1;
+}
+
+NTSTATUS ke_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
+{
+    LONG64 interval;
+    NTSTATUS s = in(sys, a[1], &interval, 8, 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (interval == 0)
+        return STATUS_SUCCESS; /* a zero delay only yields */
+    s = ke_wait(sys, &sys->current_thread->tcb, timeout_ticks(sys, interval));
+    /* The thread now sleeps; when it wakes the call returns STATUS_SUCCESS. */
+    return NT_SUCCESS(s) ? STATUS_SUCCESS : s;
+}
+
+static void drop_wait_reference(ntsim_system *sys, ke_thread *t)
+{
+    ps_thread *thread = (ps_thread *)((char *)t - offsetof(ps_thread, tcb));
+    ob_header *o = thread->wait_reference;
+    thread->wait_reference = NULL;
+    if (o)
+        ob_dereference(sys, o);
+}
+
+NTSTATUS ke_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
+{
+    LONG64 timeout = 0;
+    NTSTATUS s;
+    if (a[2] && !NT_SUCCESS(s = in(sys, a[2], &timeout, 8, 4)))
+        return s;
+    ob_header *o;
+    s = ob_reference_by_handle(sys, h(a[0]), SYNCHRONIZE, NULL, &o, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    ke_dispatcher_header *d;
+    if (o->type == &ps_process_type)
+        d = &((ps_process *)o)->dispatch;
+    else
+        d = &((ps_thread *)o)->dispatch;
+    ps_thread *self = sys->current_thread;
+    if (d->signaled) {
+        ob_dereference(sys, o);
+        return STATUS_WAIT_0;
+    }
+    if (a[2] && timeout == 0) {
+        ob_dereference(sys, o);
+        return STATUS_TIMEOUT;
+    }
+    s = ke_wait_for_object(sys, &self->tcb, d, a[2] ? timeout_ticks(sys, timeout) : 0);
+    if (s == STATUS_PENDING) {
+        /* The waiting thread holds the object until its wait ends. */
+        self->wait_reference = o;
+        self->tcb.wait_done = drop_wait_reference;
+    } else {
+        ob_dereference(sys, o);
+    }
+    return s;
+}
+
+/* ---- virtual memory ------------------------------------------------------ */
+
+/* The (base, size) pair most memory services take by reference. */
+static NTSTATUS in_range(ntsim_system *sys, const ULONG64 *a, ULONG_PTR *base, SIZE_T *size)
+{
+    NTSTATUS s = in(sys, a[1], base, 8, 8);
+    if (NT_SUCCESS(s))
+        s = in(sys, a[3], size, 8, 8);
+    return s;
+}
+
+static NTSTATUS out_range(ntsim_system *sys, ULONG64 pbase, ULONG64 psize, ULONG_PTR base, SIZE_T size)
+{
+    NTSTATUS s = out(sys, pbase, &base, 8);
+    return NT_SUCCESS(s) ? out(sys, psize, &size, 8) : s;
+}
+
+NTSTATUS ke_svc_allocate_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG_PTR base;
+    SIZE_T size;
+    NTSTATUS s = in_range(sys, a, &base, &size);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_allocate_vm(sys, h(a[0]), &base, a[2], &size, (ULONG)a[4], (ULONG)a[5]);
+    return NT_SUCCESS(s) ? out_range(sys, a[1], a[3], base, size) : s;
+}
+
+NTSTATUS ke_svc_free_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG_PTR base;
+    SIZE_T size;
+    NTSTATUS s = in(sys, a[1], &base, 8, 8);
+    if (NT_SUCCESS(s))
+        s = in(sys, a[2], &size, 8, 8);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_free_vm(sys, h(a[0]), &base, &size, (ULONG)a[3]);
+    return NT_SUCCESS(s) ? out_range(sys, a[1], a[2], base, size) : s;
+}
+
+NTSTATUS ke_svc_protect_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG_PTR base;
+    SIZE_T size;
+    ULONG old = 0;
+    NTSTATUS s = in(sys, a[1], &base, 8, 8);
+    if (NT_SUCCESS(s))
+        s = in(sys, a[2], &size, 8, 8);
+    if (NT_SUCCESS(s))
+        s = probe_out(sys, a[4], 4, 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_protect_vm(sys, h(a[0]), &base, &size, (ULONG)a[3], &old);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = out_range(sys, a[1], a[2], base, size);
+    return NT_SUCCESS(s) ? out(sys, a[4], &old, 4) : s;
+}
+
+/* MEMORY_BASIC_INFORMATION, x64 layout (48 bytes). */
+static void put_mbi(unsigned char *b, const MEMORY_BASIC_INFORMATION *m)
+{
+    memset(b, 0, 48);
+    memcpy(b + 0, &m->BaseAddress, 8);
+    memcpy(b + 8, &m->AllocationBase, 8);
+    memcpy(b + 16, &m->AllocationProtect, 4);
+    memcpy(b + 24, &m->RegionSize, 8);
+    memcpy(b + 32, &m->State, 4);
+    memcpy(b + 36, &m->Protect, 4);
+    memcpy(b + 40, &m->Type, 4);
+}
+
+NTSTATUS ke_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    if (a[2] != MemoryBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (a[4] < 48)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS s = probe_out(sys, a[3], 48, 8);
+    if (NT_SUCCESS(s) && a[5])
+        s = probe_out(sys, a[5], 8, 8);
+    if (!NT_SUCCESS(s))
+        return s;
+    MEMORY_BASIC_INFORMATION m;
+    s = mm_query_vm(sys, h(a[0]), a[1], MemoryBasicInformation, &m, sizeof m, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    unsigned char b[48];
+    put_mbi(b, &m);
+    s = out(sys, a[3], b, sizeof b);
+    SIZE_T len = 48;
+    if (NT_SUCCESS(s) && a[5])
+        s = out(sys, a[5], &len, 8);
+    return s;
+}
+
+/* ---- system information -------------------------------------------------- */
+
+#define SPI_SIZE 0x100 /* SYSTEM_PROCESS_INFORMATION, x64 */
+#define STI_SIZE 0x50  /* SYSTEM_THREAD_INFORMATION, x64 */
+_Static_assert(sizeof(SYSTEM_PROCESS_INFORMATION) == SPI_SIZE, "x64 layout");
+_Static_assert(sizeof(SYSTEM_THREAD_INFORMATION) == STI_SIZE, "x64 layout");
+_Static_assert(offsetof(SYSTEM_PROCESS_INFORMATION, UniqueProcessId) == 0x50, "x64 layout");
+_Static_assert(sizeof(PROCESS_BASIC_INFORMATION) == 48, "x64 layout");
+
+static size_t name_bytes(const char *s)
+{
+    return (strlen(s) + 1) * 2; /* UTF-16, with its terminator */
+}
+
+static size_t align8(size_t v)
+{
+    return (v + 7) & ~(size_t)7;
+}
+
+/* One entry: the process, its threads, then its name. */
+static size_t entry_size(const ps_process *p)
+{
+    size_t n = SPI_SIZE + (size_t)p->active_threads * STI_SIZE;
+    if (p->pid != 0)
+        n += name_bytes(p->image_name);
+    return align8(n);
+}
+
+static void put16(unsigned char *b, size_t off, USHORT v) { memcpy(b + off, &v, 2); }
+static void put32(unsigned char *b, size_t off, ULONG v) { memcpy(b + off, &v, 4); }
+static void put64(unsigned char *b, size_t off, ULONG64 v) { memcpy(b + off, &v, 8); }
+
+/* Lays out SystemProcessInformation at `where` (the address the caller sees). */
+static void fill_processes(ntsim_system *sys, unsigned char *b, ULONG64 where)
+{
+    size_t off = 0, prev = 0;
+    bool first = true;
+    for (ps_process *p = sys->first_process; p; p = p->next) {
+        if (p->exited)
+            continue;
+        if (!first)
+            put32(b, prev, (ULONG)(off - prev)); /* NextEntryOffset */
+        first = false;
+        prev = off;
+        unsigned char *e = b + off;
+        memset(e, 0, entry_size(p));
+        put32(e, 0x00, 0);
+        put32(e, 0x04, p->active_threads);
+        put64(e, 0x20, p->create_time);
+        put32(e, 0x48, 8);                     /* BasePriority */
+        put64(e, 0x50, p->pid);                /* UniqueProcessId */
+        put64(e, 0x58, p->ppid);               /* InheritedFromUniqueProcessId */
+        put32(e, 0x60, p->handles.count);      /* HandleCount */
+        put32(e, 0x64, p->pid <= 4 ? 0 : 1);   /* SessionId: services 0, users 1 */
+        size_t t_off = SPI_SIZE;
+        for (ps_thread *t = p->first_thread; t; t = t->next) {
+            if (t->terminated)
+                continue;
+            unsigned char *ti = e + t_off;
+            put64(ti, 0x10, t->create_time);
+            put64(ti, 0x28, p->pid);
+            put64(ti, 0x30, t->tid);
+            put32(ti, 0x38, (ULONG)t->tcb.priority);
+            put32(ti, 0x3C, (ULONG)t->tcb.base_priority);
+            put32(ti, 0x44, (ULONG)t->tcb.state);
+            t_off += STI_SIZE;
+        }
+        if (p->pid != 0) {
+            size_t nb = name_bytes(p->image_name);
+            put16(e, 0x38, (USHORT)(nb - 2));  /* ImageName.Length */
+            put16(e, 0x3A, (USHORT)nb);        /* ImageName.MaximumLength */
+            put64(e, 0x40, where + off + t_off); /* ImageName.Buffer */
+            for (size_t i = 0; p->image_name[i]; i++)
+                put16(e, t_off + 2 * i, (unsigned char)p->image_name[i]);
+        }
+        off += entry_size(p);
+    }
+}
+
+NTSTATUS ke_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
+{
+    if (a[0] != SystemProcessInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    ULONG len = (ULONG)a[2];
+    NTSTATUS s = probe_out(sys, a[1], len, 4);
+    if (NT_SUCCESS(s) && a[3])
+        s = probe_out(sys, a[3], 4, 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    size_t need = 0;
+    for (ps_process *p = sys->first_process; p; p = p->next)
+        if (!p->exited)
+            need += entry_size(p);
+    /* Too small: say how much is needed (the size-query-then-fill protocol). */
+    if (len < need) {
+        ULONG n = (ULONG)need;
+        if (a[3])
+            out(sys, a[3], &n, 4);
+        return STATUS_INFO_LENGTH_MISMATCH;
+    }
+    unsigned char *b = calloc(1, need ? need : 1);
+    if (!b)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    fill_processes(sys, b, a[1]);
+    s = out(sys, a[1], b, need);
+    free(b);
+    ULONG n = (ULONG)need;
+    if (NT_SUCCESS(s) && a[3])
+        s = out(sys, a[3], &n, 4);
+    return s;
+}
+
+/* ---- files: no file objects until the I/O manager lands ------------------ */
+
+static NTSTATUS no_file(ntsim_system *sys, const ULONG64 *a)
+{
+    ob_header *o;
+    NTSTATUS s = ob_reference_by_handle(sys, h(a[0]), 0, NULL, &o, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_dereference(sys, o);
+    return STATUS_OBJECT_TYPE_MISMATCH; /* a process or thread is no file */
+}
+
+NTSTATUS ke_svc_read_file(ntsim_system *sys, const ULONG64 *a)
+{
+    return no_file(sys, a);
+}
+
+NTSTATUS ke_svc_write_file(ntsim_system *sys, const ULONG64 *a)
+{
+    return no_file(sys, a);
+}
+
+NTSTATUS ke_svc_device_io_control_file(ntsim_system *sys, const ULONG64 *a)
+{
+    return no_file(sys, a);
+}

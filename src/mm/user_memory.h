@@ -1,0 +1,34 @@
+/*
+ * user_memory.h - the contents of user memory, and the kernel's access to
+ * it on behalf of a user-mode caller: probing a buffer (ProbeForRead /
+ * ProbeForWrite) and copying it in or out page by page, each page accessed
+ * as the memory manager allows (a fault becomes STATUS_ACCESS_VIOLATION, as
+ * the service's exception handler turns it into).
+ *
+ * Contents are kept only for pages something wrote (a sparse page store):
+ * any other committed page reads as zeros, as fresh demand-zero pages do.
+ */
+#ifndef NTSIM_MM_USER_MEMORY_H
+#define NTSIM_MM_USER_MEMORY_H
+
+#include "mm/mm.h"
+
+typedef struct mm_page_store mm_page_store;
+
+mm_page_store *mm_page_store_create(void);
+void mm_page_store_destroy(mm_page_store *store);
+/* Forgets the contents of [base, base+size): decommit and release zero them. */
+void mm_page_store_discard(mm_page_store *store, ULONG_PTR base, SIZE_T size);
+
+/*
+ * ProbeForRead/ProbeForWrite: the range lies in user space (below
+ * MmUserProbeAddress, no wrap) and is aligned. STATUS_ACCESS_VIOLATION or
+ * STATUS_DATATYPE_MISALIGNMENT otherwise. A zero length always passes.
+ */
+NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG alignment);
+
+/* Copies between user memory and the kernel's buffer, as the user would access it. */
+NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length);
+NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length);
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * stubs.c - the ntdll layer: every Nt* function of the public API is a
+ * user-mode stub. It puts the caller's arguments where a real program's
+ * would be (on the calling thread's user stack, in its process's memory),
+ * loads the service number and enters the dispatcher (the syscall
+ * instruction), then copies the results back to the caller's variables.
+ *
+ * A thread with no user space (the System process's) is a kernel thread: its
+ * calls enter the services with previous mode KernelMode and plain pointers.
+ * Buffers larger than the stack frame go to a temporary committed region
+ * (where a real program would use its heap), released after the call.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntsim/ntsim.h"
+#include "ke/service_table.h"
+#include "ke/system.h"
+#include "mm/user_memory.h"
+#include "ps/ps.h"
+
+#define FRAME_TOP 0x80    /* bytes left above the frame at the stack's top */
+#define FRAME_SIZE 0xF00  /* inside the first committed page of the stack */
+
+typedef struct frame {
+    ntsim_system *sys;
+    ps_process *process;
+    bool kernel;
+    ULONG_PTR next, limit;     /* free part of the stack frame */
+    ULONG_PTR temp;            /* a temporary region, if one was needed */
+    SIZE_T temp_size, temp_used;
+} frame;
+
+static void frame_begin(frame *f, ntsim_system *sys)
+{
+    ps_thread *t = sys->current_thread;
+    *f = (frame){ .sys = sys, .process = t->process };
+    f->kernel = !t->process->vm || !t->stack_base;
+    if (!f->kernel) {
+        f->next = t->stack_base - FRAME_TOP;
+        f->limit = f->next - FRAME_SIZE;
+    }
+}
+
+static void frame_end(frame *f)
+{
+    if (f->temp) {
+        ULONG_PTR base = f->temp;
+        SIZE_T size = 0;
+        mm_free(f->process->vm, &base, &size, MEM_RELEASE);
+        mm_page_store_discard(f->process->pages, f->temp, f->temp_size);
+    }
+}
+
+/* Room for n bytes in user memory, 16-byte aligned. 0 if none can be had. */
+static ULONG_PTR reserve(frame *f, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (f->next - f->limit >= n) {
+        f->next -= n;
+        return f->next;
+    }
+    if (!f->temp) {
+        SIZE_T size = n < 0x10000 ? 0x10000 : n;
+        ULONG_PTR base = 0;
+        if (!NT_SUCCESS(mm_allocate(f->process->vm, &base, 0, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)))
+            return 0;
+        f->temp = base;
+        f->temp_size = size;
+    }
+    if (f->temp_size - f->temp_used < n)
+        return 0;
+    f->temp_used += n;
+    return f->temp + f->temp_used - n;
+}
+
+/* An input the service will read: its address as the service sees it. */
+static ULONG64 put(frame *f, const void *host, size_t n)
+{
+    if (!host)
+        return 0;
+    if (f->kernel)
+        return (ULONG64)(uintptr_t)host;
+    ULONG_PTR at = reserve(f, n);
+    if (at)
+        mm_copy_to_user(f->process->vm, f->process->pages, at, host, n);
+    return at;
+}
+
+/* An output the service will write (an in/out parameter starts with the caller's value). */
+static ULONG64 slot(frame *f, void *host, size_t n)
+{
+    return put(f, host, n);
+}
+
+static void get(frame *f, ULONG64 at, void *host, size_t n)
+{
+    if (!host || !at || f->kernel)
+        return;
+    mm_copy_from_user(f->process->vm, f->process->pages, at, host, n);
+}
+
+static NTSTATUS call(frame *f, ULONG number, const ULONG64 *args, ULONG argc)
+{
+    return ke_system_service(f->sys, f->kernel ? KernelMode : UserMode, number, args, argc);
+}
+
+static ULONG64 hv(HANDLE h)
+{
+    return (ULONG64)(uintptr_t)h;
+}
+
+/* Service numbers by name, from the one table. */
+static ULONG number(const char *name)
+{
+    ULONG n = 0;
+    ntsim_service_number(name, &n);
+    return n;
+}
+
+/* ---- the stubs ----------------------------------------------------------- */
+
+NTSTATUS NtClose(ntsim_system *sys, HANDLE Handle)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(Handle) };
+    NTSTATUS s = call(&f, 0x00F, a, 1);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtAllocateVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
+                                 SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8);
+    ULONG64 a[] = { hv(ProcessHandle), pb, ZeroBits, ps, AllocationType, Protect };
+    NTSTATUS s = call(&f, 0x018, a, 6);
+    get(&f, pb, BaseAddress, 8);
+    get(&f, ps, RegionSize, 8);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtFreeVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                             ULONG FreeType)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8);
+    ULONG64 a[] = { hv(ProcessHandle), pb, ps, FreeType };
+    NTSTATUS s = call(&f, 0x01E, a, 4);
+    get(&f, pb, BaseAddress, 8);
+    get(&f, ps, RegionSize, 8);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtProtectVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                                ULONG NewProtect, ULONG *OldProtect)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8), po = slot(&f, OldProtect, 4);
+    ULONG64 a[] = { hv(ProcessHandle), pb, ps, NewProtect, po };
+    NTSTATUS s = call(&f, 0x050, a, 5);
+    get(&f, pb, BaseAddress, 8);
+    get(&f, ps, RegionSize, 8);
+    get(&f, po, OldProtect, 4);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtQueryVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
+                              MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
+                              SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    unsigned char raw[48] = { 0 };
+    bool want = MemoryInformation && MemoryInformationLength >= sizeof(MEMORY_BASIC_INFORMATION);
+    ULONG64 pm = want ? slot(&f, raw, sizeof raw) : 0, pr = slot(&f, ReturnLength, 8);
+    if (f.kernel && want)
+        pm = (ULONG64)(uintptr_t)raw;
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, MemoryInformationClass, pm, want ? 48 : MemoryInformationLength,
+                    pr };
+    NTSTATUS s = call(&f, 0x023, a, 6);
+    get(&f, pm, raw, sizeof raw);
+    get(&f, pr, ReturnLength, 8);
+    if (NT_SUCCESS(s)) {
+        MEMORY_BASIC_INFORMATION *m = MemoryInformation;
+        memcpy(&m->BaseAddress, raw + 0, 8);
+        memcpy(&m->AllocationBase, raw + 8, 8);
+        memcpy(&m->AllocationProtect, raw + 16, 4);
+        memcpy(&m->RegionSize, raw + 24, 8);
+        memcpy(&m->State, raw + 32, 4);
+        memcpy(&m->Protect, raw + 36, 4);
+        memcpy(&m->Type, raw + 40, 4);
+        if (ReturnLength)
+            *ReturnLength = sizeof(MEMORY_BASIC_INFORMATION);
+    }
+    frame_end(&f);
+    return s;
+}
+
+/* OBJECT_ATTRIBUTES with nothing in it but its length (x64: 48 bytes). */
+static ULONG64 empty_attributes(frame *f, unsigned char *oa)
+{
+    memset(oa, 0, 48);
+    oa[0] = 48;
+    return put(f, oa, 48);
+}
+
+static NTSTATUS open_by_id(ntsim_system *sys, ULONG service, HANDLE *Handle, ACCESS_MASK DesiredAccess,
+                           const CLIENT_ID *ClientId)
+{
+    frame f;
+    frame_begin(&f, sys);
+    unsigned char oa[48];
+    ULONG64 ids[2] = { ClientId ? ClientId->UniqueProcess : 0, ClientId ? ClientId->UniqueThread : 0 };
+    ULONG64 out_handle = 0;
+    ULONG64 ph = Handle ? slot(&f, &out_handle, 8) : 0;
+    ULONG64 a[] = { ph, DesiredAccess, empty_attributes(&f, oa), ClientId ? put(&f, ids, sizeof ids) : 0 };
+    NTSTATUS s = call(&f, service, a, 4);
+    get(&f, ph, &out_handle, 8);
+    if (Handle)
+        *Handle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtOpenProcess(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
+{
+    return open_by_id(sys, 0x026, ProcessHandle, DesiredAccess, ClientId);
+}
+
+NTSTATUS NtOpenThread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
+{
+    return open_by_id(sys, number("NtOpenThread"), ThreadHandle, DesiredAccess, ClientId);
+}
+
+NTSTATUS NtDuplicateObject(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                           HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
+                           ULONG HandleAttributes, ULONG Options)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out_handle = 0;
+    ULONG64 pt = TargetHandle ? slot(&f, &out_handle, 8) : 0;
+    ULONG64 a[] = { hv(SourceProcessHandle), hv(SourceHandle), hv(TargetProcessHandle), pt, DesiredAccess,
+                    HandleAttributes, Options };
+    NTSTATUS s = call(&f, 0x03C, a, 7);
+    get(&f, pt, &out_handle, 8);
+    if (TargetHandle)
+        *TargetHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
+static NTSTATUS handle_and_value(ntsim_system *sys, ULONG service, HANDLE handle, ULONG64 value)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(handle), value };
+    NTSTATUS s = call(&f, service, a, 2);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtTerminateProcess(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus)
+{
+    return handle_and_value(sys, 0x02C, ProcessHandle, (ULONG)ExitStatus);
+}
+
+NTSTATUS NtTerminateThread(ntsim_system *sys, HANDLE ThreadHandle, NTSTATUS ExitStatus)
+{
+    return handle_and_value(sys, 0x053, ThreadHandle, (ULONG)ExitStatus);
+}
+
+static NTSTATUS handle_and_count(ntsim_system *sys, ULONG service, HANDLE handle, ULONG *count)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pc = slot(&f, count, 4);
+    ULONG64 a[] = { hv(handle), pc };
+    NTSTATUS s = call(&f, service, a, 2);
+    get(&f, pc, count, 4);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtSuspendThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+{
+    return handle_and_count(sys, number("NtSuspendThread"), ThreadHandle, PreviousSuspendCount);
+}
+
+NTSTATUS NtResumeThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+{
+    return handle_and_count(sys, 0x052, ThreadHandle, PreviousSuspendCount);
+}
+
+NTSTATUS NtSetInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                const void *ThreadInformation, ULONG ThreadInformationLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = put(&f, ThreadInformation, ThreadInformationLength);
+    ULONG64 a[] = { hv(ThreadHandle), ThreadInformationClass, pi, ThreadInformationLength };
+    NTSTATUS s = call(&f, 0x00D, a, 4);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtQueryInformationProcess(ntsim_system *sys, HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                   void *ProcessInformation, ULONG ProcessInformationLength, ULONG *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = slot(&f, ProcessInformation, ProcessInformationLength);
+    ULONG64 pr = slot(&f, ReturnLength, 4);
+    ULONG64 a[] = { hv(ProcessHandle), ProcessInformationClass, pi, ProcessInformationLength, pr };
+    NTSTATUS s = call(&f, 0x019, a, 5);
+    get(&f, pi, ProcessInformation, ProcessInformationLength);
+    get(&f, pr, ReturnLength, 4);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtQuerySystemInformation(ntsim_system *sys, SYSTEM_INFORMATION_CLASS SystemInformationClass,
+                                  void *SystemInformation, ULONG SystemInformationLength, ULONG *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = SystemInformation ? slot(&f, SystemInformation, SystemInformationLength) : 0;
+    ULONG64 pr = slot(&f, ReturnLength, 4);
+    ULONG64 a[] = { SystemInformationClass, pi, SystemInformationLength, pr };
+    NTSTATUS s = call(&f, 0x036, a, 4);
+    get(&f, pi, SystemInformation, SystemInformationLength);
+    get(&f, pr, ReturnLength, 4);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtCreateThreadEx(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, void *ObjectAttributes,
+                          HANDLE ProcessHandle, ULONG_PTR StartRoutine, ULONG_PTR Argument, ULONG CreateFlags,
+                          SIZE_T ZeroBits, SIZE_T StackSize, SIZE_T MaximumStackSize, void *AttributeList)
+{
+    (void)ObjectAttributes;
+    (void)AttributeList;
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out_handle = 0;
+    ULONG64 ph = slot(&f, &out_handle, 8);
+    ULONG64 a[] = { ph, DesiredAccess, 0, hv(ProcessHandle), StartRoutine, Argument, CreateFlags, ZeroBits, StackSize,
+                    MaximumStackSize, 0 };
+    NTSTATUS s = call(&f, number("NtCreateThreadEx"), a, 11);
+    get(&f, ph, &out_handle, 8);
+    if (ThreadHandle)
+        *ThreadHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtDelayExecution(ntsim_system *sys, bool Alertable, const LONG64 *DelayInterval)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { Alertable, put(&f, DelayInterval, 8) };
+    NTSTATUS s = call(&f, 0x034, a, 2);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtWaitForSingleObject(ntsim_system *sys, HANDLE Handle, bool Alertable, const LONG64 *Timeout)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(Handle), Alertable, put(&f, Timeout, 8) };
+    NTSTATUS s = call(&f, 0x004, a, 3);
+    frame_end(&f);
+    return s;
+}
