@@ -153,6 +153,41 @@ NTSTATUS sim_cmd_thread_create(sim_context *ctx, const sim_args *a, sim_record *
     return STATUS_SUCCESS;
 }
 
+NTSTATUS sim_cmd_stack_touch(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG tid;
+    NTSTATUS s = sim_thread_id(ctx, &a->pos[0], &tid);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ntsim_touch_stack(ctx->sys, tid, a->pos[1].number);
+    /* Where the stack stands, whatever the touch came to. */
+    NTSIM_THREAD_INFO ti;
+    if (NT_SUCCESS(ntsim_query_thread(ctx->sys, tid, &ti)) && ti.teb) {
+        ctx->keep_fields = true;
+        sim_put_hex(r, "stack_base", ti.stack_base);
+        sim_put_hex(r, "stack_limit", ti.stack_limit);
+        sim_put_hex(r, "deallocation_stack", ti.deallocation_stack);
+        sim_put_hex(r, "stack_committed", ti.stack_committed);
+    }
+    return s;
+}
+
+NTSTATUS sim_cmd_system_query(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    (void)a;
+    NTSIM_SYSTEM_INFO si;
+    ntsim_query_system(ctx->sys, &si);
+    sim_put_int(r, "time", (int64_t)si.time);
+    sim_put_int(r, "cpus", si.cpus);
+    sim_put_int(r, "processes", si.processes);
+    sim_put_hex(r, "commit_limit", si.commit_limit);
+    sim_put_hex(r, "commit_charged", si.commit_charged);
+    sim_put_int(r, "kernel_stacks", (int64_t)si.kernel_stacks);
+    sim_put_hex(r, "kernel_stack_size", si.kernel_stack_size);
+    sim_put_hex(r, "system_bytes", si.system_bytes);
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS sim_cmd_thread_exit(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     ULONG tid;
@@ -193,8 +228,14 @@ NTSTATUS sim_cmd_thread_query(sim_context *ctx, const sim_args *a, sim_record *r
         sim_put_hex(r, "stack_limit", ti.stack_limit);
         sim_put_hex(r, "deallocation_stack", ti.deallocation_stack);
         sim_put_hex(r, "stack_reserve", ti.stack_reserve);
-        sim_put_hex(r, "stack_commit", ti.stack_commit);
+        sim_put_hex(r, "stack_committed", ti.stack_committed);
+        if (ti.guard_end > ti.guard_start) {
+            sim_put_hex(r, "guard_start", ti.guard_start);
+            sim_put_hex(r, "guard_size", ti.guard_end - ti.guard_start);
+        }
     }
+    sim_put_hex(r, "kernel_stack_base", ti.kernel_stack_base);
+    sim_put_hex(r, "kernel_stack_limit", ti.kernel_stack_limit);
     sim_put_int(r, "pointer_count", ti.pointer_count);
     sim_put_int(r, "handle_count", ti.object_handle_count);
     return STATUS_SUCCESS;

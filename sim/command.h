@@ -95,6 +95,7 @@ struct sim_context {
     sim_record result;   /* the last command's result (for expect) */
     const char *result_cmd;
     int result_line;
+    bool keep_fields;    /* the handler keeps its fields even on failure (a client's verdict) */
     bool have_result;
     sim_record *events;  /* the last command's events, for expect event */
     const char **event_names;
@@ -124,6 +125,8 @@ NTSTATUS sim_cmd_process_list(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_create(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_exit(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_stack_touch(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_system_query(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_priority(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_affinity(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_wait(sim_context *, const sim_args *, sim_record *);
@@ -144,6 +147,12 @@ NTSTATUS sim_cmd_vm_read(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_write(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_image_load(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_syscall(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_driver_load(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_driver_unload(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_client_read(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_client_write(sim_context *, const sim_args *, sim_record *);
+/* Checks a driver or client line against the built-in driver's options and fields. */
+bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int *col);
 NTSTATUS sim_cmd_syscall_table(sim_context *, const sim_args *, sim_record *);
 
 #endif

@@ -52,7 +52,8 @@ static const sim_command commands[] = {
     { "thread wake", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_wake, NULL },
     { "thread suspend", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_suspend, NULL },
     { "thread resume", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_resume, NULL },
-    { "stack touch", { P("THREAD", ARG_THREAD), P("BYTES", ARG_NUMBER) }, {}, false, NULL, "user stack growth" },
+    { "stack touch", { P("THREAD", ARG_THREAD), P("BYTES", ARG_NUMBER) }, {}, false, sim_cmd_stack_touch, NULL },
+    { "system query", {}, {}, false, sim_cmd_system_query, NULL },
     { "image load", { P("PROC", ARG_PROCESS), P("PATH", ARG_STRING) }, { O("size", ARG_NUMBER), O("by", ARG_THREAD) },
       false, sim_cmd_image_load, NULL },
 
@@ -66,10 +67,10 @@ static const sim_command commands[] = {
     { "syscall table", {}, {}, false, sim_cmd_syscall_table, NULL },
     { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, sim_cmd_syscall, NULL },
 
-    { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, NULL, "the sample drivers" },
-    { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, NULL, "the sample drivers" },
-    { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) }, false, NULL, "the sample drivers" },
-    { "client write", { P("NAME", ARG_DRIVER) }, {}, true, NULL, "the sample drivers" },
+    { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_driver_load, NULL },
+    { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_driver_unload, NULL },
+    { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) }, false, sim_cmd_client_read, NULL },
+    { "client write", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_write, NULL },
 
     { "sleep", { P("DURATION", ARG_DURATION) }, {}, false, sim_cmd_sleep, NULL },
     /* expect is run by the engine itself (scenario.c). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "drivers/driver.h"
 #include "scenario.h"
 #include "values.h"
 
@@ -264,6 +265,15 @@ static bool validate_system(sim_context *ctx, const sim_line *line, const sim_ar
     return true;
 }
 
+static bool validate_driver(const sim_args *a, sim_error *err)
+{
+    int col;
+    if (sim_validate_driver_line(a, err->message, sizeof err->message, &col))
+        return true;
+    err->col = col;
+    return false;
+}
+
 /* syscall THREAD SERVICE ARG...: a known service name or a number, then values. */
 static bool validate_syscall(sim_args *a, const sim_line *line, int i, sim_error *err)
 {
@@ -323,6 +333,12 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
     }
     if (strcmp(cmd->name, "syscall") == 0)
         return validate_syscall(a, line, i, err);
+    if (strcmp(cmd->name, "driver load") == 0 || strcmp(cmd->name, "client write") == 0) {
+        /* Their NAME=VALUE tokens belong to the driver: checked against it. */
+        a->rest = &line->tokens[i];
+        a->rest_count = line->count - i;
+        return validate_driver(a, err);
+    }
     if (strcmp(cmd->name, "vm write") == 0) {
         uint64_t v;
         if (!sim_parse_syscall_arg(a->pos[2].text, a->pos[2].len, &v))
@@ -357,6 +373,8 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
         if (!parse_value(ctx, &cmd->opt[o], t->value, t->value_len, t->value_col, &a->opt[o], err))
             return false;
     }
+    if ((strncmp(cmd->name, "driver", 6) == 0 || strncmp(cmd->name, "client", 6) == 0) && !validate_driver(a, err))
+        return false;
     for (int o = 0; o < SIM_MAX_OPTS && cmd->opt[o].name; o++) {
         if (cmd->opt[o].required && !a->opt[o].present) {
             const sim_token *last = &line->tokens[line->count - 1];
@@ -413,7 +431,7 @@ static void on_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
     static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
-                                         "thread_state", "syscall" };
+                                         "thread_state", "syscall", "dbgprint", "pool_leak" };
     if (ctx->event_count == ctx->event_cap) {
         uint32_t cap = ctx->event_cap ? ctx->event_cap * 2 : 16;
         sim_record *ev = realloc(ctx->events, cap * sizeof *ev);
@@ -428,9 +446,19 @@ static void on_event(void *context, const ntsim_event *e)
     sim_record *r = &ctx->events[ctx->event_count];
     ctx->event_names[ctx->event_count++] = names[e->kind];
     sim_record_reset(r);
-    if (e->kind != NTSIM_EVENT_THREAD_STATE && e->kind != NTSIM_EVENT_SYSCALL)
+    if (e->kind <= NTSIM_EVENT_IMAGE_LOAD)
         sim_put_int(r, "pid", e->pid);
     switch (e->kind) {
+    case NTSIM_EVENT_DBGPRINT:
+        sim_put_str(r, "driver", e->image);
+        sim_put_str(r, "text", e->text);
+        break;
+    case NTSIM_EVENT_POOL_LEAK:
+        sim_put_str(r, "driver", e->image);
+        sim_put_str(r, "tag", e->text);
+        sim_put_int(r, "blocks", e->count);
+        sim_put_int(r, "bytes", (int64_t)e->size);
+        break;
     case NTSIM_EVENT_SYSCALL: {
         char hex[24];
         sim_put_int(r, "tid", e->tid);
@@ -629,6 +657,12 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
         error_at(err, 1, "%s: not implemented yet (it comes with %s)", cmd->name, cmd->later);
         return SIM_EXIT_ERROR;
     }
+    if ((strncmp(cmd->name, "driver", 6) == 0 || strncmp(cmd->name, "client", 6) == 0) &&
+        !sim_find_driver(a->pos[0].text)) {
+        error_at(err, a->pos[0].token->col, "%s: driver %s is not implemented yet (it comes with the I/O manager "
+                                            "and drivers calling drivers)", cmd->name, a->pos[0].text);
+        return SIM_EXIT_ERROR;
+    }
     if (strcmp(cmd->name, "system") != 0) {
         ctx->config_fixed = true;
         ntsim_system *sys;
@@ -642,9 +676,10 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     sim_record *r = &ctx->result;
     sim_record_reset(r);
     sim_put_status(r, "status", STATUS_SUCCESS);
+    ctx->keep_fields = false;
     NTSTATUS st = cmd->run(ctx, a, r);
     r->fields[0].v.i = st;
-    if (!NT_SUCCESS(st))
+    if (!NT_SUCCESS(st) && !ctx->keep_fields)
         r->count = 1; /* a failed call reports its status alone */
     ctx->result_cmd = cmd->name;
     ctx->result_line = ctx->line;
@@ -697,8 +732,7 @@ static int process(const char *name, reader *in, const sim_run_options *options,
         if (ok) {
             define_names(&ctx, a);
             if (check) {
-                if (strcmp(a->cmd->name, "system") != 0)
-                    ctx.config_fixed = true;
+                ctx.config_fixed = true; /* a system line too: it may come only once, first */
                 if (strncmp(a->cmd->name, "expect", 6) != 0)
                     ctx.have_result = true;
                 continue;

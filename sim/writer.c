@@ -82,14 +82,23 @@ static bool needs_quotes(const char *s)
     return *s == '\0' || strpbrk(s, " \t\"") != NULL;
 }
 
+/* A field's text: strings as they are (any length), other values formatted into buf. */
+static const char *value_text(const sim_field *f, char *buf, size_t cap)
+{
+    if (f->type == SIM_STR)
+        return f->v.s;
+    sim_format_value(f, buf, cap);
+    return buf;
+}
+
 static void text_value(FILE *out, const sim_field *f)
 {
     char buf[512];
-    sim_format_value(f, buf, sizeof buf);
-    if (f->type == SIM_STR && needs_quotes(buf))
-        fprintf(out, "\"%s\"", buf);
+    const char *v = value_text(f, buf, sizeof buf);
+    if (f->type == SIM_STR && needs_quotes(v))
+        fprintf(out, "\"%s\"", v);
     else
-        fputs(buf, out);
+        fputs(v, out);
 }
 
 /* Scalar fields as key=value; arrays and lines follow on rows of their own,
@@ -127,7 +136,7 @@ static void text_table(FILE *out, const sim_record *r, const sim_field *f)
     for (uint32_t i = 0; i < f->count; i++) {
         const sim_record *row = sim_field_item(r, f, i);
         for (uint32_t c = 0; c < cols && c < row->count; c++) {
-            size_t n = sim_format_value(&row->fields[c], buf, sizeof buf);
+            size_t n = strlen(value_text(&row->fields[c], buf, sizeof buf));
             if (n > width[c])
                 width[c] = n;
         }
@@ -139,10 +148,9 @@ static void text_table(FILE *out, const sim_record *r, const sim_field *f)
     for (uint32_t i = 0; i < f->count; i++) {
         const sim_record *row = sim_field_item(r, f, i);
         fprintf(out, "        ");
-        for (uint32_t c = 0; c < cols && c < row->count; c++) {
-            sim_format_value(&row->fields[c], buf, sizeof buf);
-            fprintf(out, c + 1 < cols ? "%-*s  " : "%-*s", c + 1 < cols ? (int)width[c] : 0, buf);
-        }
+        for (uint32_t c = 0; c < cols && c < row->count; c++)
+            fprintf(out, c + 1 < cols ? "%-*s  " : "%-*s", c + 1 < cols ? (int)width[c] : 0,
+                    value_text(&row->fields[c], buf, sizeof buf));
         fputc('\n', out);
     }
 }

@@ -31,7 +31,8 @@ typedef enum ntsim_flag_kind {
  * Writes the names of the set bits in ascending order of value joined by
  * '|', unnamed bits as one trailing 0x number, "0" for zero. For access
  * kinds, a value equal to the type's ALL_ACCESS prints as that one name.
- * Returns the length it needed (snprintf-style); 64..256 bytes are plenty.
+ * Returns the length it needed (snprintf-style); 512 bytes always suffice
+ * (a spelled-out access mask takes up to about 450).
  */
 size_t ntsim_flags_format(ntsim_flag_kind kind, uint32_t value, char *buf, size_t cap);
 

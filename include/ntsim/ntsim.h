@@ -13,5 +13,6 @@
 #include "mm.h"
 #include "services.h"
 #include "sysinfo.h"
+#include "io.h"
 
 #endif

@@ -115,7 +115,10 @@ typedef struct NTSIM_THREAD_INFO {
     ULONG_PTR stack_limit;      /* TEB NtTib.StackLimit */
     ULONG_PTR deallocation_stack;
     SIZE_T stack_reserve;
-    SIZE_T stack_commit;
+    SIZE_T stack_commit;        /* the committed size it started with */
+    SIZE_T stack_committed;     /* bytes committed now, guard pages included */
+    ULONG_PTR guard_start, guard_end; /* its PAGE_GUARD pages below StackLimit */
+    ULONG_PTR kernel_stack_base, kernel_stack_limit; /* in system space */
 } NTSIM_THREAD_INFO;
 
 /*
@@ -180,6 +183,14 @@ NTSTATUS NtCreateThreadEx(ntsim_system *system, HANDLE *ThreadHandle, ACCESS_MAS
  */
 NTSTATUS NtDelayExecution(ntsim_system *system, bool Alertable, const LONG64 *DelayInterval);
 NTSTATUS NtWaitForSingleObject(ntsim_system *system, HANDLE Handle, bool Alertable, const LONG64 *Timeout);
+
+/*
+ * The thread's code uses `bytes` of its user stack: pages from StackBase down
+ * are touched as the thread would touch them, growing the stack through its
+ * guard pages. STATUS_STACK_OVERFLOW when the reserve runs out,
+ * STATUS_ACCESS_VIOLATION past its end.
+ */
+NTSTATUS ntsim_touch_stack(ntsim_system *system, ULONG tid, SIZE_T bytes);
 
 /* STATUS_INVALID_CID when no process (thread) object has that ID. */
 NTSTATUS ntsim_query_process(ntsim_system *system, ULONG pid, NTSIM_PROCESS_INFO *info);

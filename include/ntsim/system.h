@@ -39,6 +39,21 @@ void ntsim_config_default(ntsim_config *config);
 NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **system);
 void ntsim_system_destroy(ntsim_system *system);
 
+/* The machine as a whole: its clock, commit and system-space use. */
+typedef struct NTSIM_SYSTEM_INFO {
+    uint64_t time;
+    ULONG cpus;
+    ntsim_arch arch;
+    uint64_t commit_limit;       /* bytes: memory + pagefile */
+    uint64_t commit_charged;     /* bytes */
+    uint64_t kernel_stacks;      /* live kernel stacks */
+    SIZE_T kernel_stack_size;    /* per thread: 12 KB x86, 24 KB x64 */
+    uint64_t system_bytes;       /* committed system-space bytes */
+    ULONG processes;             /* process objects that have not exited */
+} NTSIM_SYSTEM_INFO;
+
+void ntsim_query_system(ntsim_system *system, NTSIM_SYSTEM_INFO *info);
+
 /* The virtual clock: 100 ns units since 1601-01-01 UTC (KeQuerySystemTime). */
 uint64_t ntsim_time(const ntsim_system *system);
 #define NTSIM_BOOT_TIME 134116992000000000ull /* 2026-01-01 00:00:00 UTC */
@@ -63,6 +78,8 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_IMAGE_LOAD,
     NTSIM_EVENT_THREAD_STATE, /* only when traced: ntsim_set_trace */
     NTSIM_EVENT_SYSCALL,      /* only when traced */
+    NTSIM_EVENT_DBGPRINT,     /* a driver's DbgPrint: text, image = the driver's name */
+    NTSIM_EVENT_POOL_LEAK,    /* pool a driver left behind: image = driver, text = tag, count, size */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {
@@ -85,6 +102,8 @@ typedef struct ntsim_event {
     ULONG argc;
     const ULONG64 *args;
     NTSTATUS status;
+    const char *text;   /* dbgprint, pool_leak */
+    ULONG count;        /* pool_leak: blocks */
 } ntsim_event;
 
 typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);

@@ -58,11 +58,14 @@ NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number
     ULONG64 copy[KE_MAX_ARGUMENTS] = { 0 };
     ULONG n = svc ? svc->argc : argc;
     memcpy(copy, args, (argc < n ? argc : n) * sizeof *copy);
-    ke_thread *t = &sys->current_thread->tcb;
-    KPROCESSOR_MODE saved = t->previous_mode;
-    t->previous_mode = mode;
+    /* The caller may end itself in the service: hold it until the mode is restored. */
+    ps_thread *caller = sys->current_thread;
+    ob_reference(&caller->header);
+    KPROCESSOR_MODE saved = caller->tcb.previous_mode;
+    caller->tcb.previous_mode = mode;
     NTSTATUS status = routine(sys, copy);
-    t->previous_mode = saved;
+    caller->tcb.previous_mode = saved;
+    ob_dereference(sys, &caller->header);
     report(sys, number, svc, copy, n, mode, status);
     return status;
 }

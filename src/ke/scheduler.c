@@ -359,7 +359,8 @@ NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
     t->blocked = true;
     t->wait_status = STATUS_PENDING;
     if (timeout) {
-        t->deadline = sys->time + timeout;
+        /* A timeout past the end of the clock never expires. */
+        t->deadline = timeout > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + timeout;
         timer_insert(&sys->sched, t);
     }
     block(sys, t);
@@ -565,6 +566,10 @@ void ke_advance(ntsim_system *sys, uint64_t now)
         }
         sys->time = s->next_tick;
         clock_tick(sys, s->next_tick);
+        if (s->next_tick > UINT64_MAX - KE_CLOCK_INTERVAL) {
+            s->next_tick = UINT64_MAX; /* the end of time: no further tick */
+            break;
+        }
         s->next_tick += KE_CLOCK_INTERVAL;
     }
     sys->time = now;

@@ -44,9 +44,9 @@ static NTSTATUS in(ntsim_system *sys, ULONG64 ptr, void *v, size_t n, ULONG alig
 static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
 {
     if (!from_user(sys))
-        return ptr ? STATUS_SUCCESS : STATUS_ACCESS_VIOLATION;
+        return STATUS_SUCCESS; /* kernel-mode callers are trusted: no probe */
     ps_process *p = ob_current_process(sys);
-    if (!p->vm || !ptr)
+    if (!p->vm || (!ptr && n))
         return STATUS_ACCESS_VIOLATION;
     return mm_probe(p->vm, ptr, n, align);
 }
@@ -55,6 +55,8 @@ static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
 static NTSTATUS out(ntsim_system *sys, ULONG64 ptr, const void *v, size_t n)
 {
     if (!from_user(sys)) {
+        if (!ptr)
+            return STATUS_ACCESS_VIOLATION; /* on Windows, a bug check */
         memcpy((void *)(uintptr_t)ptr, v, n);
         return STATUS_SUCCESS;
     }
@@ -110,7 +112,7 @@ static NTSTATUS open_args(ntsim_system *sys, const ULONG64 *a, CLIENT_ID *cid)
     memcpy(&name, oa + 16, 8);
     /* Opening by client ID and by name at once is a parameter mix. */
     if (a[3] && name)
-        return (NTSTATUS)0xC0000030; /* STATUS_INVALID_PARAMETER_MIX */
+        return STATUS_INVALID_PARAMETER_MIX;
     if (!a[3])
         return STATUS_INVALID_PARAMETER; /* no object namespace to open by name */
     if (ids[0] > UINT32_MAX || ids[1] > UINT32_MAX)

@@ -46,9 +46,18 @@ NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
     sys->next_sequence = 1;
     sys->commit.limit = config->memory + config->pagefile;
     ob_handle_table_init(&sys->cid_table, true);
+    NTSTATUS status = mm_image_bases_create(config->aslr ? &sys->rng : NULL, &sys->image_bases);
+    if (NT_SUCCESS(status))
+        status = mm_system_space_create(config->arch == NTSIM_ARCH_X64 ? MM_ARCH_X64 : MM_ARCH_X86, &sys->commit,
+                                        &sys->system_space);
+    if (!NT_SUCCESS(status)) {
+        ntsim_system_destroy(sys);
+        return status;
+    }
     ke_scheduler_init(sys, sys->time);
     ke_dispatcher_init(sys);
-    NTSTATUS status = ps_initialize(sys);
+    io_initialize(sys);
+    status = ps_initialize(sys);
     if (!NT_SUCCESS(status)) {
         ntsim_system_destroy(sys);
         return status;
@@ -61,10 +70,28 @@ void ntsim_system_destroy(ntsim_system *sys)
 {
     if (!sys)
         return;
+    io_shutdown(sys); /* drivers' leftovers reported while the system still stands */
     ps_shutdown(sys);
+    mm_image_bases_destroy(sys->image_bases);
+    mm_system_space_destroy(sys->system_space);
     ke_scheduler_free(sys);
     ob_handle_table_free(&sys->cid_table);
     free(sys);
+}
+
+void ntsim_query_system(ntsim_system *sys, NTSIM_SYSTEM_INFO *info)
+{
+    mm_system_info ms;
+    mm_system_query(sys->system_space, &ms);
+    ULONG live = 0;
+    for (ps_process *p = sys->first_process; p; p = p->next)
+        live += !p->exited;
+    *info = (NTSIM_SYSTEM_INFO){
+        .time = sys->time, .cpus = sys->config.cpus, .arch = sys->config.arch,
+        .commit_limit = sys->commit.limit, .commit_charged = sys->commit.charged,
+        .kernel_stacks = ms.kernel_stacks, .kernel_stack_size = ms.kernel_stack_size,
+        .system_bytes = ms.bytes_in_use, .processes = live,
+    };
 }
 
 uint64_t ntsim_time(const ntsim_system *sys)

@@ -11,6 +11,8 @@
 #include "mm/mm.h"
 #include "ke/ke.h"
 #include "ntsim/services.h"
+#include "io/io.h"
+#include "ps/notify.h"
 
 typedef struct ps_process ps_process;
 typedef struct ps_thread ps_thread;
@@ -25,11 +27,15 @@ struct ntsim_system {
     ps_process *first_process, *last_process; /* creation order */
     ps_thread *current_thread;
     mm_commit commit;
+    mm_image_bases *image_bases;   /* each image's base for this boot (ASLR) */
+    mm_system_space *system_space; /* kernel stacks */
     ke_scheduler sched;
     NTSIM_SERVICE_ROUTINE services[450];   /* this system's copy of the table (replaceable) */
     ntsim_syscall_observer syscall_observer;
     void *syscall_observer_context;
     bool trace_syscalls;
+    ps_notify notify;  /* drivers' notify routines */
+    io_manager io;     /* loaded drivers, devices, pool */
     ntsim_event_sink sink;
     void *sink_context;
 };

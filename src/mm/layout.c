@@ -37,7 +37,7 @@ NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
         return STATUS_INVALID_PARAMETER;
     if (mm_vad_overlaps(s, start, end))
         return STATUS_CONFLICTING_ADDRESSES;
-    if (!mm_pool_reserve(&s->vad_pool, 1) || !mm_pool_reserve(&s->run_pool, 8))
+    if (!mm_vad_reserve(s) || !mm_pool_reserve(&s->run_pool, 8))
         return STATUS_NO_MEMORY;
     uint64_t charge = (type == VAD_PRIVATE && (attr & ATTR_COMMITTED)) ? end - start : 0;
     if (!mm_charge(s, charge))

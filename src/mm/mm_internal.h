@@ -50,6 +50,24 @@ bool mm_pool_reserve(mm_pool *p, size_t n); /* make n objects available */
 void *mm_pool_get(mm_pool *p);              /* NULL only if the host is out */
 void mm_pool_put(mm_pool *p, void *obj);
 
+/* vad_index.c: a B+-tree from VAD start to VAD, the cache-friendly search
+ * path of the VAD tree. */
+typedef struct idx_node idx_node;
+typedef struct mm_index {
+    idx_node *root;
+    uint32_t height;        /* levels; 0 when empty */
+    uint64_t count;         /* keys */
+    mm_pool nodes;          /* nodes side by side, cache-line aligned */
+} mm_index;
+struct mm_vad;
+void mm_index_init(mm_index *ix);
+void mm_index_destroy(mm_index *ix);
+bool mm_index_reserve(mm_index *ix); /* before an insert; false: host out of memory */
+void mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v);
+void mm_index_erase(mm_index *ix, ULONG_PTR key);
+struct mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr); /* last VAD starting <= addr */
+bool mm_index_check(const mm_index *ix, uint64_t vads);
+
 typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
 #define VAD_LARGE_PAGES 0x1u
 
@@ -74,6 +92,7 @@ typedef struct mm_vad {
 
 struct mm_space {
     avl_tree vads;
+    mm_index index;         /* the same VADs by start, in a B+-tree: lookups */
     mm_vad *hint;           /* last VAD found: walks and repeated queries hit it */
     mm_arch arch;
     bool wow64;
@@ -97,6 +116,8 @@ mm_vad *mm_vad_find(mm_space *s, ULONG_PTR addr);             /* containing addr
 mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr);      /* last VAD starting <= addr */
 mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr);     /* the same, trying the hint first */
 bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end);
+bool mm_vad_reserve(mm_space *s);                             /* room for one more VAD */
+void mm_vad_set_start(mm_space *s, mm_vad *v, ULONG_PTR start); /* a head trim */
 mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
                       ULONG alloc_protect, uint32_t attr);
 void mm_vad_delete(mm_space *s, mm_vad *v);

@@ -11,6 +11,7 @@
 #include "mm/user_memory.h"
 #include "ntsim/mm.h"
 #include "ob/handles.h"
+#include "ps/notify.h"
 #include "ps/ps.h"
 
 /* The space behind a process handle with the rights asked for, referenced. */
@@ -150,9 +151,7 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     if (NT_SUCCESS(s)) {
         char *nt_path = ps_nt_path(path);
         SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
-        ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = p->pid, .image = nt_path ? nt_path : path,
-                          .base = at, .size = mapped };
-        ke_deliver_event(sys, &e);
+        ps_notify_image_load(sys, p->pid, nt_path ? nt_path : path, at, mapped, sys->current_thread);
         free(nt_path);
         if (base)
             *base = at;

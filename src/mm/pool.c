@@ -33,12 +33,15 @@ void mm_pool_destroy(mm_pool *p)
 /* Chunks grow with the pool (16 .. 4096 objects) so a small space stays small. */
 static bool grow(mm_pool *p)
 {
-    size_t n = p->capacity < POOL_MIN_CHUNK ? POOL_MIN_CHUNK : p->capacity;
+    /* Big objects (index nodes, 576 bytes) start two to a chunk. */
+    size_t min = p->object_size >= 256 ? 2 : POOL_MIN_CHUNK;
+    size_t n = p->capacity < min ? min : p->capacity;
     if (n > POOL_MAX_CHUNK)
         n = POOL_MAX_CHUNK;
-    /* The chunk's link takes one object slot's place at the front, rounded to 16. */
-    size_t head = 16;
-    char *c = malloc(head + n * p->object_size);
+    /* The chunk's link takes the first 64 bytes, so objects keep the chunk's
+     * cache-line alignment (index nodes are whole cache lines). */
+    size_t head = 64, bytes = align_up(head + n * p->object_size, 64);
+    char *c = aligned_alloc(64, bytes);
     if (!c)
         return false;
     *(void **)c = p->chunks;
@@ -49,7 +52,7 @@ static bool grow(mm_pool *p)
         p->free_list = obj;
     }
     p->capacity += n;
-    p->bytes += head + n * p->object_size;
+    p->bytes += bytes;
     return true;
 }
 

@@ -40,6 +40,11 @@ NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
     if (address > s->highest)
         return STATUS_INVALID_PARAMETER;
     ULONG_PTR page = page_down(address);
+    mm_vad *h = s->hint;
+    if (h && page < h->start && page >= h->start - h->gap) {
+        fill_free(page, h->start, mbi); /* the free gap just before the hint */
+        return STATUS_SUCCESS;
+    }
     mm_vad *v = mm_vad_floor_hinted(s, page);
     if (v && page < v->end) {
         ULONG_PTR end;
@@ -50,6 +55,8 @@ NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
     avl_node *next = v ? avl_next(&v->node) : avl_first(&s->vads);
     ULONG_PTR end = next ? avl_entry(next, mm_vad, node)->start : s->highest + 1;
     fill_free(page, end, mbi);
+    if (next) /* a walk asks for that allocation next */
+        s->hint = avl_entry(next, mm_vad, node);
     return STATUS_SUCCESS;
 }
 

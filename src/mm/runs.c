@@ -217,7 +217,7 @@ bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 
 bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 {
-    if (!mm_pool_reserve(&s->run_pool, 2) || !mm_pool_reserve(&s->vad_pool, 1))
+    if (!mm_pool_reserve(&s->run_pool, 2) || !mm_vad_reserve(s))
         return false;
     bool middle = a > v->start && b < v->end;
     ULONG_PTR old_end = v->end;
@@ -253,7 +253,7 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
         moved_committed = (old_end - b) / PAGE;
     }
     if (a == v->start) {
-        v->start = b;
+        mm_vad_set_start(s, v, b);
     } else {
         v->end = a;
     }

@@ -39,6 +39,7 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
     if (!s)
         return STATUS_NO_MEMORY;
     mm_vad_tree_init(&s->vads);
+    mm_index_init(&s->index);
     s->arch = p->arch;
     s->wow64 = p->arch == MM_ARCH_X86 && p->system_is_x64;
     s->large_pages_ok = p->lock_memory_privilege;
@@ -70,6 +71,7 @@ void mm_space_destroy(mm_space *s)
     mm_uncharge(s, s->charge);
     delete_all(s, s->vads.root);
     mm_stacks_free_all(s);
+    mm_index_destroy(&s->index);
     mm_pool_destroy(&s->vad_pool);
     mm_pool_destroy(&s->run_pool);
     free(s);
@@ -116,7 +118,7 @@ void mm_get_stats(const mm_space *s, mm_stats *out)
 {
     out->allocations = s->vad_pool.live;
     out->runs = s->run_pool.live;
-    out->host_bytes = sizeof *s + s->vad_pool.bytes + s->run_pool.bytes + s->detail_bytes;
+    out->host_bytes = sizeof *s + s->vad_pool.bytes + s->run_pool.bytes + s->detail_bytes + s->index.nodes.bytes;
 }
 
 bool mm_check(const mm_space *s)

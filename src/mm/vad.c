@@ -4,6 +4,8 @@
  * and the largest gap in its subtree, so a free range for a system-chosen
  * address is found in O(log n) bottom-up or top-down. A hint remembers the
  * last VAD found (Windows keeps one too), which makes address-order walks O(1).
+ * Lookups by address go through a B+-tree of the same VADs (vad_index.c),
+ * which misses the cache far less than the AVL descent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,32 +36,39 @@ void mm_vad_tree_init(avl_tree *t)
 
 mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr)
 {
-    const avl_node *n = s->vads.root, *best = NULL;
-    while (n) {
-        if (vad_of(n)->start <= addr) {
-            best = n;
-            n = n->right;
-        } else {
-            n = n->left;
-        }
-    }
-    return vad_of(best);
+    return mm_index_floor(&s->index, addr);
 }
 
-/* The last VAD starting at or below addr, trying the hint and its successor
- * first: a walk in address order then costs O(1) a step, not a descent. */
+bool mm_vad_reserve(mm_space *s)
+{
+    return mm_pool_reserve(&s->vad_pool, 1) && mm_index_reserve(&s->index);
+}
+
+void mm_vad_set_start(mm_space *s, mm_vad *v, ULONG_PTR start)
+{
+    mm_index_erase(&s->index, v->start);
+    v->start = start;
+    mm_index_insert(&s->index, start, v);
+}
+
+/* The last VAD starting at or below addr, trying the hint first: a repeated
+ * look at one allocation costs nothing, and so does the step to the next
+ * allocation in an address-order walk (addr at the hint's end). Anything
+ * else descends the index: a random address never pays for a successor walk. */
 mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr)
 {
     mm_vad *h = s->hint;
     if (h && h->start <= addr) {
         if (addr < h->end)
             return h;
-        mm_vad *n = vad_of(avl_next(&h->node));
-        if (!n || addr < n->start)
-            return h;
-        if (addr < n->end) {
-            s->hint = n;
-            return n;
+        if (addr == h->end) {
+            mm_vad *n = vad_of(avl_next(&h->node));
+            if (!n || addr < n->start)
+                return h;
+            if (addr < n->end) {
+                s->hint = n;
+                return n;
+            }
         }
     }
     mm_vad *v = mm_vad_floor(s, addr);
@@ -114,6 +123,7 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
         link = is_left ? &parent->left : &parent->right;
     }
     avl_link(&s->vads, &v->node, parent, is_left);
+    mm_index_insert(&s->index, start, v);
     refresh_gap(s, v);
     mm_vad *next = vad_of(avl_next(&v->node));
     if (next)
@@ -127,6 +137,7 @@ void mm_vad_delete(mm_space *s, mm_vad *v)
     if (s->hint == v)
         s->hint = NULL;
     avl_erase(&s->vads, &v->node);
+    mm_index_erase(&s->index, v->start);
     if (next)
         refresh_gap(s, next);
     mm_runs_free_all(s, v);
@@ -230,7 +241,8 @@ bool mm_find_free(const mm_space *s, uint64_t size, uint64_t align, ULONG_PTR lo
 
 bool mm_vad_tree_check(const mm_space *s)
 {
-    if (avl_check(&s->vads) < 0)
+    long count = avl_check(&s->vads);
+    if (count < 0 || !mm_index_check(&s->index, (uint64_t)count))
         return false;
     ULONG_PTR prev_end = 0;
     for (const avl_node *n = avl_first(&s->vads); n; n = avl_next(n)) {

@@ -77,7 +77,7 @@ static NTSTATUS reserve(mm_space *s, ULONG_PTR *base, ULONG_PTR hi, SIZE_T *size
         end = start + len;
     }
     bool commit = (type & MEM_COMMIT) != 0;
-    if (!mm_pool_reserve(&s->vad_pool, 1))
+    if (!mm_vad_reserve(s))
         return STATUS_NO_MEMORY;
     if (commit && !mm_charge(s, end - start))
         return STATUS_COMMITMENT_LIMIT;

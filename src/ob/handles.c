@@ -90,12 +90,22 @@ NTSTATUS ob_close(ntsim_system *sys, HANDLE Handle)
     return ob_close_handle(sys, ob_current_process(sys), handle_value(Handle));
 }
 
-NTSTATUS ob_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
-                           HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
-                           ULONG HandleAttributes, ULONG Options)
+/* The protected System process: others get at most limited rights, by open or by duplication. */
+static ACCESS_MASK protected_limit(ob_header *object)
 {
-    ob_header *src_po, *dst_po = NULL, *object;
-    ACCESS_MASK src_access;
+    ps_process *owner = object->type == &ps_process_type ? (ps_process *)object : ((ps_thread *)object)->process;
+    if (!owner->permanent)
+        return ~(ACCESS_MASK)0;
+    return object->type == &ps_process_type ? PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE
+                                            : THREAD_QUERY_LIMITED_INFORMATION | SYNCHRONIZE;
+}
+
+NTSTATUS ob_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                             HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
+                             ULONG HandleAttributes, ULONG Options)
+{
+    ob_header *src_po, *dst_po = NULL, *object = NULL;
+    ACCESS_MASK src_access = 0;
     NTSTATUS status;
     (void)HandleAttributes;
     if (TargetHandle)
@@ -106,41 +116,43 @@ NTSTATUS ob_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HAND
     if (!NT_SUCCESS(status))
         return status;
     ps_process *src = (ps_process *)src_po;
-    if (TargetProcessHandle) {
-        status = ob_reference_by_handle(sys, TargetProcessHandle, PROCESS_DUP_HANDLE, &ps_process_type, &dst_po, NULL);
-        if (!NT_SUCCESS(status))
-            goto out;
-    }
-    /* The source handle is looked up in the source process's table. */
-    if (SourceHandle == NtCurrentProcess() || SourceHandle == NtCurrentThread()) {
+    /* The source handle is one of the source process's: its pseudo-handles name it. */
+    if (SourceHandle == NtCurrentProcess()) {
+        object = &src->header;
+        src_access = PROCESS_ALL_ACCESS;
+        ob_reference(object);
+    } else if (SourceHandle == NtCurrentThread()) {
         status = ob_reference_by_handle(sys, SourceHandle, 0, NULL, &object, &src_access);
-        if (!NT_SUCCESS(status))
-            goto out;
     } else {
         ob_handle_entry *e = ob_handle_lookup(&src->handles, handle_value(SourceHandle));
-        if (!e) {
+        if (e) {
+            object = e->object;
+            src_access = e->access;
+            ob_reference(object);
+        } else {
             status = STATUS_INVALID_HANDLE;
-            goto out;
         }
-        object = e->object;
-        src_access = e->access;
-        ob_reference(object);
     }
-    if (dst_po) {
+    if (NT_SUCCESS(status) && TargetProcessHandle)
+        status = ob_reference_by_handle(sys, TargetProcessHandle, PROCESS_DUP_HANDLE, &ps_process_type, &dst_po, NULL);
+    if (NT_SUCCESS(status) && dst_po) {
+        ACCESS_MASK access = (Options & DUPLICATE_SAME_ACCESS) ? src_access : ob_map_access(object->type, DesiredAccess);
         if (((ps_process *)dst_po)->exited) {
             status = STATUS_PROCESS_IS_TERMINATING;
+        } else if (access & ~protected_limit(object) && (ps_process *)dst_po != (ps_process *)object) {
+            status = STATUS_ACCESS_DENIED; /* duplication re-checks access as an open would */
         } else {
-            ACCESS_MASK access = (Options & DUPLICATE_SAME_ACCESS) ? src_access : ob_map_access(object->type, DesiredAccess);
             ULONG value;
             status = ob_insert_handle((ps_process *)dst_po, object, access, &value);
             if (NT_SUCCESS(status) && TargetHandle)
                 *TargetHandle = (HANDLE)(uintptr_t)value;
         }
     }
-    ob_dereference(sys, object);
-    if (Options & DUPLICATE_CLOSE_SOURCE)
+    if (object)
+        ob_dereference(sys, object);
+    /* DUPLICATE_CLOSE_SOURCE closes the source whatever the outcome. */
+    if ((Options & DUPLICATE_CLOSE_SOURCE) && SourceHandle != NtCurrentProcess() && SourceHandle != NtCurrentThread())
         ob_close_handle(sys, src, handle_value(SourceHandle));
-out:
     if (dst_po)
         ob_dereference(sys, dst_po);
     ob_dereference(sys, src_po);

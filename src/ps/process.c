@@ -10,6 +10,7 @@
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ob/handles.h"
+#include "ps/notify.h"
 #include "ps/ps.h"
 
 #define DEFAULT_STACK_RESERVE (1024 * 1024)
@@ -190,6 +191,7 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
         .increase_uva = sys->config.increase_uva,
         .lock_memory_privilege = p->lock_memory_privilege,
         .commit = &sys->commit,
+        .image_bases = sys->image_bases,
     };
     NTSTATUS s = mm_space_create(&mp, &p->vm);
     if (!NT_SUCCESS(s))
@@ -208,10 +210,16 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
     return STATUS_SUCCESS;
 }
 
-static void deliver_image_load(ntsim_system *sys, ps_process *p, const char *nt_path, ULONG_PTR base, SIZE_T size)
+/* A driver refused the creation: the new process goes away unseen (no exit notifications). */
+static void abort_creation(ntsim_system *sys, ps_process *p, ps_thread *t)
 {
-    ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = p->pid, .image = nt_path, .base = base, .size = size };
-    ke_deliver_event(sys, &e);
+    t->terminated = true;
+    t->tcb.state = Terminated;
+    p->active_threads--;
+    p->exited = true;
+    mm_space_destroy(p->vm);
+    p->vm = NULL;
+    ob_dereference(sys, &t->header); /* deletes the thread, which drops its process reference */
 }
 
 NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params, CLIENT_ID *cid)
@@ -253,20 +261,17 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
         return s;
     }
 
-    /* Notifications: process then first thread in the creator's context, then the images. */
-    ntsim_event pe = {
-        .kind = NTSIM_EVENT_PROCESS_CREATE, .pid = p->pid, .ppid = p->ppid,
-        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
-        .image = p->image_path, .cmdline = p->command_line,
-    };
-    ke_deliver_event(sys, &pe);
-    ntsim_event te = {
-        .kind = NTSIM_EVENT_THREAD_CREATE, .pid = p->pid, .tid = t->tid,
-        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
-    };
-    ke_deliver_event(sys, &te);
-    deliver_image_load(sys, p, p->nt_image_path, p->image_base, p->image_size);
-    deliver_image_load(sys, p, NTDLL_PATH, p->ntdll_base, p->ntdll_size);
+    /* Notifications: process then first thread in the creator's context, then the
+       images in the new process. A process routine may refuse the creation. */
+    s = ps_notify_process_create(sys, p, creator);
+    if (!NT_SUCCESS(s)) {
+        abort_creation(sys, p, t);
+        ob_dereference(sys, &p->header);
+        return s;
+    }
+    ps_notify_thread_create(sys, t, creator);
+    ps_notify_image_load(sys, p->pid, p->nt_image_path, p->image_base, p->image_size, t);
+    ps_notify_image_load(sys, p->pid, NTDLL_PATH, p->ntdll_base, p->ntdll_size, t);
 
     if (cid)
         *cid = (CLIENT_ID){ p->pid, t->tid };
@@ -275,14 +280,13 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     return STATUS_SUCCESS;
 }
 
-/* The last thread has ended: the process exits (PspExitProcess). */
-void ps_process_exit(ntsim_system *sys, ps_process *p, NTSTATUS status)
+/* The last thread has ended: the process exits (PspExitProcess), in its context. */
+void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS status)
 {
     p->exited = true;
     p->exit_status = status;
     p->exit_time = sys->time;
-    ntsim_event e = { .kind = NTSIM_EVENT_PROCESS_EXIT, .pid = p->pid, .exit_code = (ULONG)status };
-    ke_deliver_event(sys, &e);
+    ps_notify_process_exit(sys, p, last);
     ob_close_all_handles(sys, p);
     if (p->vm) {
         mm_space_destroy(p->vm);

@@ -9,6 +9,7 @@
 #include "ob/handle_table.h"
 #include "ob/object.h"
 #include "ke/ke.h"
+#include "mm/mm.h"
 
 typedef struct mm_space mm_space;
 typedef struct ps_thread ps_thread;
@@ -54,6 +55,7 @@ struct ps_thread {
     NTSTATUS exit_status;
     uint64_t create_time, exit_time;
     ULONG_PTR teb;
+    mm_kernel_stack kernel_stack;
     ULONG_PTR stack_base, stack_limit, deallocation_stack;
     SIZE_T stack_reserve, stack_commit;
     ps_thread *prev, *next; /* the process's threads */
@@ -81,7 +83,7 @@ NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_
 void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status);
 void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status);
 /* The last thread has ended: notify, close the handle table, drop the address space. */
-void ps_process_exit(ntsim_system *sys, ps_process *p, NTSTATUS status);
+void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS status);
 
 void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info);
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info);

@@ -8,6 +8,7 @@
 #include "ke/system.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
+#include "ps/notify.h"
 #include "ps/ps.h"
 
 #define PAGE_SIZE 0x1000ull
@@ -86,6 +87,8 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
     ps_process *p = t->process;
     if (t->tid != 0)
         ob_handle_destroy(&sys->cid_table, t->tid);
+    if (t->kernel_stack.base)
+        mm_delete_kernel_stack(sys->system_space, &t->kernel_stack);
     unlink_thread(p, t);
     free(t);
     ob_dereference(sys, &p->header);
@@ -111,6 +114,15 @@ NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit
     ke_thread_init(sys, &t->tcb, t->tid, 8, sys->config.cpus >= 64 ? ~0ull : (1ull << sys->config.cpus) - 1);
     t->exit_status = STATUS_PENDING;
     t->create_time = sys->time;
+    /* Every thread has a kernel stack in system space (12 KB x86, 24 KB x64). */
+    NTSTATUS ks = mm_create_kernel_stack(sys->system_space, &t->kernel_stack);
+    if (!NT_SUCCESS(ks)) {
+        t->terminated = true;
+        t->tcb.state = Terminated;
+        p->active_threads--;
+        ob_dereference(sys, &t->header);
+        return ks;
+    }
     if (p->vm) {
         mm_stack st;
         NTSTATUS s = mm_create_teb(p->vm, t->tid, &t->teb);
@@ -151,11 +163,7 @@ NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_
     if (!NT_SUCCESS(s))
         return s;
     /* The plain thread notification runs in the creator's context. */
-    ntsim_event e = {
-        .kind = NTSIM_EVENT_THREAD_CREATE, .pid = p->pid, .tid = t->tid,
-        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
-    };
-    ke_deliver_event(sys, &e);
+    ps_notify_thread_create(sys, t, creator);
     ke_start_thread(sys, &t->tcb);
     if (suspended) {
         /* CREATE_SUSPENDED: the new thread's first act is its suspend APC. */
@@ -192,8 +200,7 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     t->exit_status = status;
     t->exit_time = sys->time;
     /* The exit notification runs on the exiting thread, before it is Terminated. */
-    ntsim_event e = { .kind = NTSIM_EVENT_THREAD_EXIT, .pid = p->pid, .tid = t->tid, .exit_code = (ULONG)status };
-    ke_deliver_event(sys, &e);
+    ps_notify_thread_exit(sys, t);
     ke_terminate_thread(sys, &t->tcb);
     if (p->vm && t->deallocation_stack) {
         mm_stack st = { .stack_base = t->stack_base, .stack_limit = t->stack_limit,
@@ -206,7 +213,7 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     }
     ke_signal_object(sys, &t->dispatch);
     if (--p->active_threads == 0)
-        ps_process_exit(sys, p, status);
+        ps_process_exit(sys, p, t, status);
     if (sys->current_thread == t)
         sys->current_thread = sys->system_process->first_thread;
     ob_dereference(sys, &t->header); /* the running thread's own reference */
@@ -236,6 +243,8 @@ void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)
         .deallocation_stack = t->deallocation_stack,
         .stack_reserve = t->stack_reserve,
         .stack_commit = t->stack_commit,
+        .kernel_stack_base = t->kernel_stack.base,
+        .kernel_stack_limit = t->kernel_stack.limit,
     };
 }
 
@@ -245,7 +254,31 @@ NTSTATUS ntsim_query_thread(ntsim_system *sys, ULONG tid, NTSIM_THREAD_INFO *inf
     if (!t)
         return STATUS_INVALID_CID;
     ps_fill_thread_info(t, info);
+    /* The stack limit moves as the stack grows: ask the memory manager. */
+    mm_stack st;
+    if (!t->terminated && t->process->vm && t->deallocation_stack &&
+        NT_SUCCESS(mm_query_stack(t->process->vm, t->deallocation_stack, &st))) {
+        info->stack_limit = st.stack_limit;
+        info->stack_committed = st.committed;
+        info->guard_start = st.guard_start;
+        info->guard_end = st.guard_end;
+    }
     return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_touch_stack(ntsim_system *sys, ULONG tid, SIZE_T bytes)
+{
+    ps_thread *t = ps_lookup_thread(sys, tid);
+    if (!t)
+        return STATUS_INVALID_CID;
+    if (t->terminated)
+        return STATUS_THREAD_IS_TERMINATING;
+    if (!t->process->vm || !t->deallocation_stack)
+        return STATUS_INVALID_PARAMETER; /* a kernel thread has no user stack */
+    mm_stack after;
+    NTSTATUS s = mm_touch_stack(t->process->vm, t->deallocation_stack, bytes, &after);
+    t->stack_limit = after.stack_limit;
+    return s;
 }
 
 NTSTATUS ntsim_walk_threads(ntsim_system *sys, ULONG pid, ntsim_thread_cb cb, void *context)

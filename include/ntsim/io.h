@@ -1,0 +1,44 @@
+/*
+ * io.h - drivers from the simulator's side: load one (its DriverEntry runs),
+ * unload it, and be its user-mode client (open its device, read, write).
+ */
+#ifndef NTSIM_IO_H_PUBLIC
+#define NTSIM_IO_H_PUBLIC
+
+#include "system.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct _DRIVER_OBJECT;
+struct _UNICODE_STRING;
+typedef NTSTATUS (*ntsim_driver_entry)(struct _DRIVER_OBJECT *DriverObject, struct _UNICODE_STRING *RegistryPath);
+
+/*
+ * Loads a driver: maps its image into system space (an image_load
+ * notification with PID 0), then runs entry in the System process's context.
+ * Returns DriverEntry's status; a driver whose DriverEntry fails is not kept.
+ * options are "name=value" strings the driver reads with IoQueryDriverOption.
+ * STATUS_IMAGE_ALREADY_LOADED if a driver of that name is loaded.
+ */
+NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_entry entry,
+                           const char *const *options, ULONG option_count);
+/* Runs DriverUnload; STATUS_OBJECT_NAME_NOT_FOUND if not loaded,
+ * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. */
+NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
+
+/*
+ * The driver's user-mode client: the device named by a symbolic link
+ * ("\\??\\SysMon", UTF-8) is opened once (IRP_MJ_CREATE) on first use, then
+ * each call is one ReadFile / WriteFile into or from the caller's buffer.
+ * *bytes receives IoStatus.Information. STATUS_OBJECT_NAME_NOT_FOUND when no
+ * such device exists.
+ */
+NTSTATUS ntsim_device_read(ntsim_system *system, const char *link, void *buffer, ULONG length, ULONG *bytes);
+NTSTATUS ntsim_device_write(ntsim_system *system, const char *link, const void *buffer, ULONG length, ULONG *bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,379 @@
+/*
+ * wdk.h - the kernel API for simulated drivers: what the book's drivers call,
+ * with the WDK's names and shapes, so a driver written against ntsim reads
+ * like one written against ntddk.h.
+ *
+ * Driver code runs only when the kernel calls it (DriverEntry, Unload,
+ * dispatch and notification routines). The kernel then makes that call's
+ * system and thread "current" for the calling host thread, the way the
+ * processor's control region tells Windows code which thread is running: so
+ * PsGetCurrentProcessId() and friends need no system argument, and two
+ * simulated systems can still live side by side.
+ *
+ * Strings are UTF-16 (WCHAR is char16_t): write u"\\Device\\SysMon".
+ */
+#ifndef NTSIM_WDK_H
+#define NTSIM_WDK_H
+
+#include <uchar.h>
+
+#include "ntsim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef char16_t WCHAR;
+typedef WCHAR *PWSTR;
+typedef const WCHAR *PCWSTR;
+typedef unsigned char BOOLEAN;
+typedef char CHAR;
+typedef void *PVOID;
+#define TRUE 1
+#define FALSE 0
+
+typedef union _LARGE_INTEGER {
+    struct {
+        ULONG LowPart;
+        LONG HighPart;
+    } u;
+    LONG64 QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;        /* bytes, without a terminator */
+    USHORT MaximumLength; /* bytes */
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+/* A UNICODE_STRING over a literal: RTL_CONSTANT_STRING(u"\\Device\\X"). */
+#define RTL_CONSTANT_STRING(s) \
+    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (PWSTR)(s) }
+
+void RtlInitUnicodeString(PUNICODE_STRING Destination, PCWSTR Source);
+/* Case-sensitive or not, as RtlEqualUnicodeString. */
+BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING a, PCUNICODE_STRING b, BOOLEAN CaseInsensitive);
+/* Win32 error for a status (RtlNtStatusToDosError), as GetLastError reports it. */
+ULONG RtlNtStatusToDosError(NTSTATUS Status);
+
+/* ---- doubly linked lists -------------------------------------------------- */
+
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink, *Blink;
+} LIST_ENTRY, *PLIST_ENTRY;
+
+#define CONTAINING_RECORD(address, type, field) ((type *)((char *)(address) - offsetof(type, field)))
+
+static inline void InitializeListHead(PLIST_ENTRY head)
+{
+    head->Flink = head->Blink = head;
+}
+
+static inline BOOLEAN IsListEmpty(const LIST_ENTRY *head)
+{
+    return head->Flink == head;
+}
+
+static inline void InsertTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
+{
+    entry->Flink = head;
+    entry->Blink = head->Blink;
+    head->Blink->Flink = entry;
+    head->Blink = entry;
+}
+
+static inline void InsertHeadList(PLIST_ENTRY head, PLIST_ENTRY entry)
+{
+    entry->Flink = head->Flink;
+    entry->Blink = head;
+    head->Flink->Blink = entry;
+    head->Flink = entry;
+}
+
+static inline BOOLEAN RemoveEntryList(PLIST_ENTRY entry)
+{
+    PLIST_ENTRY f = entry->Flink, b = entry->Blink;
+    b->Flink = f;
+    f->Blink = b;
+    return f == b;
+}
+
+static inline PLIST_ENTRY RemoveHeadList(PLIST_ENTRY head)
+{
+    PLIST_ENTRY e = head->Flink;
+    RemoveEntryList(e);
+    return e;
+}
+
+static inline PLIST_ENTRY RemoveTailList(PLIST_ENTRY head)
+{
+    PLIST_ENTRY e = head->Blink;
+    RemoveEntryList(e);
+    return e;
+}
+
+/* ---- executive support: pool, fast mutex, time, debug output ------------- */
+
+typedef enum _POOL_TYPE { NonPagedPool = 0, PagedPool = 1, NonPagedPoolNx = 512 } POOL_TYPE;
+
+#define POOL_FLAG_NON_PAGED 0x0000000000000040ull
+#define POOL_FLAG_PAGED 0x0000000000000100ull
+
+/*
+ * Pool allocations are tagged and charged to the driver whose code asked
+ * for them. ntsim zero-fills every block (so nothing depends on host memory)
+ * and reports the blocks a driver still holds when it unloads, and those any
+ * driver holds when the system is destroyed, as `pool_leak` events.
+ * NULL for a zero size or when the host is out of memory.
+ */
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+PVOID ExAllocatePool2(ULONG64 Flags, SIZE_T NumberOfBytes, ULONG Tag);
+void ExFreePoolWithTag(PVOID P, ULONG Tag);
+void ExFreePool(PVOID P);
+
+/* A fast mutex: one owner at a time. ntsim runs one thread at a time, so an
+ * acquire never waits; acquiring one already held by the same code is a
+ * deadlock on Windows and a loud assertion here. */
+typedef struct _FAST_MUTEX {
+    LONG Count;
+    PVOID Owner;
+    ULONG Contention;
+} FAST_MUTEX, *PFAST_MUTEX;
+
+void ExInitializeFastMutex(PFAST_MUTEX FastMutex);
+void ExAcquireFastMutex(PFAST_MUTEX FastMutex);
+void ExReleaseFastMutex(PFAST_MUTEX FastMutex);
+
+/* The system time (100 ns since 1601, UTC) from the virtual clock. */
+void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
+void KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
+
+/* Debug output: each call is a `dbgprint` event with the formatted text. */
+ULONG DbgPrint(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+#define KdPrint(args) DbgPrint args
+
+/* ---- processes and threads ------------------------------------------------ */
+
+typedef struct ps_process *PEPROCESS;
+typedef struct ps_thread *PETHREAD;
+typedef struct ps_thread *PKTHREAD;
+
+HANDLE PsGetCurrentProcessId(void);
+HANDLE PsGetCurrentThreadId(void);
+PEPROCESS PsGetCurrentProcess(void);
+PETHREAD PsGetCurrentThread(void);
+#define KeGetCurrentThread() PsGetCurrentThread()
+HANDLE PsGetProcessId(PEPROCESS Process);
+HANDLE PsGetThreadId(PETHREAD Thread);
+HANDLE PsGetThreadProcessId(PETHREAD Thread);
+NTSTATUS PsGetProcessExitStatus(PEPROCESS Process);
+NTSTATUS PsGetThreadExitStatus(PETHREAD Thread);
+
+/* Referenced lookups: the caller dereferences (ObDereferenceObject).
+ * STATUS_INVALID_CID when no object has that ID (exited but referenced
+ * objects are found). */
+NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
+NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread);
+void ObReferenceObject(PVOID Object);
+void ObDereferenceObject(PVOID Object);
+#define ObfDereferenceObject ObDereferenceObject
+
+/* Sets a thread's priority (1..31), returning the old one, as KeSetPriorityThread. */
+KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
+
+/* HANDLE <-> ULONG, as the WDK's helpers. */
+static inline HANDLE ULongToHandle(ULONG v) { return (HANDLE)(uintptr_t)v; }
+static inline ULONG HandleToULong(HANDLE h) { return (ULONG)(uintptr_t)h; }
+
+/* ---- notifications --------------------------------------------------------- */
+
+typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
+
+typedef struct _PS_CREATE_NOTIFY_INFO {
+    SIZE_T Size;
+    union {
+        ULONG Flags;
+        struct {
+            ULONG FileOpenNameAvailable : 1;
+            ULONG IsSubsystemProcess : 1;
+            ULONG Reserved : 30;
+        } s;
+    } u;
+    HANDLE ParentProcessId;
+    CLIENT_ID CreatingThreadId;
+    PFILE_OBJECT FileObject;
+    PCUNICODE_STRING ImageFileName; /* the NT path */
+    PCUNICODE_STRING CommandLine;
+    NTSTATUS CreationStatus;        /* set it to a failure to refuse the creation */
+} PS_CREATE_NOTIFY_INFO, *PPS_CREATE_NOTIFY_INFO;
+
+/* CreateInfo is NULL when the process exits. */
+typedef void (*PCREATE_PROCESS_NOTIFY_ROUTINE_EX)(PEPROCESS Process, HANDLE ProcessId,
+                                                  PPS_CREATE_NOTIFY_INFO CreateInfo);
+typedef void (*PCREATE_THREAD_NOTIFY_ROUTINE)(HANDLE ProcessId, HANDLE ThreadId, BOOLEAN Create);
+
+typedef struct _IMAGE_INFO {
+    union {
+        ULONG Properties;
+        struct {
+            ULONG ImageAddressingMode : 8;
+            ULONG SystemModeImage : 1;
+            ULONG ImageMappedToAllPids : 1;
+            ULONG ExtendedInfoPresent : 1;
+            ULONG MachineTypeMismatch : 1;
+            ULONG ImageSignatureLevel : 4;
+            ULONG ImageSignatureType : 3;
+            ULONG ImagePartialMap : 1;
+            ULONG Reserved : 12;
+        } s;
+    } u;
+    PVOID ImageBase;     /* a simulated address, not a host pointer */
+    ULONG ImageSelector;
+    SIZE_T ImageSize;
+    ULONG ImageSectionNumber;
+} IMAGE_INFO, *PIMAGE_INFO;
+
+typedef void (*PLOAD_IMAGE_NOTIFY_ROUTINE)(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_INFO ImageInfo);
+
+/*
+ * Registration as on Windows: at most 64 routines of each kind on x64, 8 on
+ * x86, called in registration order. The process routine runs in the
+ * creating thread's context on creation (the exiting thread's on exit); the
+ * plain thread routine in the creating thread's context on creation, the
+ * Ex (non-system) form on the new thread; thread exit on the exiting thread;
+ * image load in the loading process.
+ *  - process: STATUS_INVALID_PARAMETER when full or already registered;
+ *  - thread, image: STATUS_INSUFFICIENT_RESOURCES when full;
+ *  - removing a routine that is not registered: STATUS_PROCEDURE_NOT_FOUND.
+ */
+NTSTATUS PsSetCreateProcessNotifyRoutineEx(PCREATE_PROCESS_NOTIFY_ROUTINE_EX NotifyRoutine, BOOLEAN Remove);
+NTSTATUS PsSetCreateThreadNotifyRoutine(PCREATE_THREAD_NOTIFY_ROUTINE NotifyRoutine);
+typedef enum _PSCREATETHREADNOTIFYTYPE { PsCreateThreadNotifyNonSystem = 0 } PSCREATETHREADNOTIFYTYPE;
+NTSTATUS PsSetCreateThreadNotifyRoutineEx(PSCREATETHREADNOTIFYTYPE NotifyType, PVOID NotifyInformation);
+NTSTATUS PsRemoveCreateThreadNotifyRoutine(PCREATE_THREAD_NOTIFY_ROUTINE NotifyRoutine);
+NTSTATUS PsSetLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine);
+NTSTATUS PsSetLoadImageNotifyRoutineEx(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine, ULONG_PTR Flags);
+NTSTATUS PsRemoveLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine);
+
+/* ---- drivers, devices and requests ---------------------------------------- */
+
+typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
+typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
+typedef struct _IRP IRP, *PIRP;
+
+#define IRP_MJ_CREATE 0x00
+#define IRP_MJ_CLOSE 0x02
+#define IRP_MJ_READ 0x03
+#define IRP_MJ_WRITE 0x04
+#define IRP_MJ_DEVICE_CONTROL 0x0e
+#define IRP_MJ_MAXIMUM_FUNCTION 0x1b
+
+typedef NTSTATUS (*PDRIVER_DISPATCH)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef void (*PDRIVER_UNLOAD)(PDRIVER_OBJECT DriverObject);
+typedef NTSTATUS (*PDRIVER_INITIALIZE)(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+
+struct _DRIVER_OBJECT {
+    PDEVICE_OBJECT DeviceObject;
+    UNICODE_STRING DriverName;
+    PDRIVER_UNLOAD DriverUnload;
+    PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    struct io_driver *Internal; /* the I/O manager's bookkeeping */
+};
+
+#define DO_BUFFERED_IO 0x00000004u
+#define DO_DIRECT_IO 0x00000010u
+#define FILE_DEVICE_UNKNOWN 0x00000022u
+#define FILE_DEVICE_BEEP 0x00000001u
+
+struct _DEVICE_OBJECT {
+    PDRIVER_OBJECT DriverObject;
+    PDEVICE_OBJECT NextDevice;
+    ULONG Flags;
+    ULONG DeviceType;
+    PVOID DeviceExtension;
+    UNICODE_STRING Name;
+};
+
+NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
+                        ULONG DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                        PDEVICE_OBJECT *DeviceObject);
+void IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
+NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName);
+NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName);
+
+/* A memory descriptor list: here, the locked user buffer of a direct-I/O request. */
+typedef struct _MDL {
+    PVOID MappedSystemVa;
+    ULONG ByteCount;
+} MDL, *PMDL;
+
+typedef enum _MM_PAGE_PRIORITY { LowPagePriority = 0, NormalPagePriority = 16, HighPagePriority = 32 } MM_PAGE_PRIORITY;
+PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority);
+
+typedef struct _IO_STATUS_BLOCK {
+    NTSTATUS Status;
+    ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+
+typedef struct _IO_STACK_LOCATION {
+    UCHAR MajorFunction;
+    UCHAR MinorFunction;
+    union {
+        struct {
+            ULONG Length;
+            ULONG Key;
+            LONG64 ByteOffset;
+        } Read;
+        struct {
+            ULONG Length;
+            ULONG Key;
+            LONG64 ByteOffset;
+        } Write;
+        struct {
+            ULONG OutputBufferLength;
+            ULONG InputBufferLength;
+            ULONG IoControlCode;
+            PVOID Type3InputBuffer;
+        } DeviceIoControl;
+    } Parameters;
+    PDEVICE_OBJECT DeviceObject;
+    PFILE_OBJECT FileObject;
+} IO_STACK_LOCATION, *PIO_STACK_LOCATION;
+
+struct _IRP {
+    PMDL MdlAddress;       /* direct I/O: the caller's buffer */
+    union {
+        PVOID SystemBuffer; /* buffered I/O: the kernel's copy */
+    } AssociatedIrp;
+    IO_STATUS_BLOCK IoStatus;
+    KPROCESSOR_MODE RequestorMode;
+    PVOID UserBuffer;      /* neither I/O: the caller's address */
+    IO_STACK_LOCATION Stack;
+    BOOLEAN Completed;
+};
+
+static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
+{
+    return &Irp->Stack;
+}
+
+#define IO_NO_INCREMENT 0
+void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost);
+#define IofCompleteRequest IoCompleteRequest
+
+/* The driver's configuration from its `driver load` options (the registry
+ * Parameters key of a real driver): STATUS_OBJECT_NAME_NOT_FOUND if absent. */
+NTSTATUS IoQueryDriverOption(PDRIVER_OBJECT DriverObject, const char *Name, const char **Value);
+
+/* ---- native services from kernel mode (previous mode KernelMode) --------- */
+
+NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
+                                  ULONG SystemInformationLength, ULONG *ReturnLength);
+NTSTATUS ZwClose(HANDLE Handle);
+KPROCESSOR_MODE ExGetPreviousMode(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,149 @@
+/*
+ * drivers.c - the table of built-in drivers (the book's samples, and the
+ * blocker exercise) and what their user-mode clients share: the time
+ * prefix, UTF-16 to UTF-8, the NT-to-DOS path conversion.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "client.h"
+
+extern const sim_driver sim_driver_sysmon;
+extern const sim_driver sim_driver_detector;
+extern const sim_driver sim_driver_enumproc;
+extern const sim_driver sim_driver_booster;
+extern const sim_driver sim_driver_blocker;
+
+/* Every driver `driver load` knows, by its name. */
+static const sim_driver *const drivers[] = {
+    &sim_driver_sysmon,
+    &sim_driver_detector,
+    &sim_driver_enumproc,
+    &sim_driver_booster,
+    &sim_driver_blocker,
+};
+
+const sim_driver *sim_find_driver(const char *name)
+{
+    for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
+        if (strcmp(drivers[i]->name, name) == 0)
+            return drivers[i];
+    return NULL;
+}
+
+/*
+ * The book's DisplayTime: FileTimeToSystemTime, then to local time, printed
+ * "%02d:%02d:%02d.%03d: ". ntsim's local time zone is UTC, so the time of day
+ * is the system time's, in milliseconds (truncated, as SYSTEMTIME is).
+ */
+void sim_client_time(int64_t system_time, char *buf, size_t cap)
+{
+    const uint64_t ticks_per_ms = 10000, ms_per_day = 86400000;
+    uint64_t ms = system_time > 0 ? (uint64_t)system_time / ticks_per_ms % ms_per_day : 0;
+    unsigned hours = (unsigned)(ms / 3600000), minutes = (unsigned)(ms / 60000 % 60);
+    unsigned seconds = (unsigned)(ms / 1000 % 60), millis = (unsigned)(ms % 1000);
+    snprintf(buf, cap, "%02u:%02u:%02u.%03u: ", hours, minutes, seconds, millis);
+}
+
+/* ---- UTF-16 to UTF-8 --------------------------------------------------------- */
+
+static size_t put_utf8(char *out, uint32_t c)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | c >> 12);
+        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | c >> 18);
+    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+char *sim_client_utf8(const WCHAR *s, size_t n)
+{
+    char *out = malloc(3 * n + 1); /* a UTF-16 unit never takes more than 3 bytes */
+    if (!out)
+        return NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < n && s[i]; i++) {
+        uint32_t c = s[i];
+        if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] < 0xE000)
+            c = 0x10000 + ((c - 0xD800) << 10) + (s[++i] - 0xDC00u);
+        else if (c >= 0xD800 && c < 0xE000)
+            c = 0xFFFD;
+        len += put_utf8(out + len, c);
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* ---- NT paths to DOS paths ----------------------------------------------------- */
+
+/* What QueryDosDevice answers for each drive: ntsim has one volume. */
+static const struct {
+    const char *device;
+    const char *drive;
+} volumes[] = {
+    { "\\Device\\HarddiskVolume3", "C:" },
+};
+
+void sim_client_dos_name(const char *nt_name, char *out, size_t cap)
+{
+    /* The device prefix ends at the third backslash (or the end of the name). */
+    size_t prefix = 0;
+    int backslashes = 0;
+    while (nt_name[prefix] && !(nt_name[prefix] == '\\' && ++backslashes == 3))
+        prefix++;
+    for (size_t i = 0; i < sizeof volumes / sizeof volumes[0]; i++) {
+        if (strlen(volumes[i].device) == prefix && strncasecmp(nt_name, volumes[i].device, prefix) == 0) {
+            snprintf(out, cap, "%s%s", volumes[i].drive, nt_name + prefix);
+            return;
+        }
+    }
+    snprintf(out, cap, "%s", nt_name);
+}
+
+/* ---- printed lines --------------------------------------------------------------- */
+
+void sim_client_line(sim_record *r, int64_t system_time, const char *format, ...)
+{
+    char small[512];
+    size_t n = 0;
+    sim_client_time(system_time, small, sizeof small);
+    n = strlen(small);
+    va_list ap;
+    va_start(ap, format);
+    int more = vsnprintf(small + n, sizeof small - n, format, ap);
+    va_end(ap);
+    if (more < 0)
+        more = 0;
+    if ((size_t)more < sizeof small - n) {
+        sim_lines_add(r, small);
+        return;
+    }
+    /* A long command line: format again into a buffer of the right size. */
+    char *big = malloc(n + (size_t)more + 1);
+    if (!big)
+        abort(); /* out of host memory, as the record itself would */
+    memcpy(big, small, n);
+    va_start(ap, format);
+    vsnprintf(big + n, (size_t)more + 1, format, ap);
+    va_end(ap);
+    sim_lines_add(r, big);
+    free(big);
+}

@@ -1,0 +1,120 @@
+/* device.c - device objects and the symbolic links user mode opens them by. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/system.h"
+
+static void copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
+{
+    dst->Length = src ? src->Length : 0;
+    dst->MaximumLength = dst->Length;
+    dst->Buffer = calloc(1, dst->Length + sizeof(WCHAR));
+    if (!dst->Buffer)
+        abort();
+    if (src && src->Length)
+        memcpy(dst->Buffer, src->Buffer, src->Length);
+}
+
+/* A device by its name (\Device\X), in every loaded driver. */
+static PDEVICE_OBJECT find_device(ntsim_system *sys, PCUNICODE_STRING name)
+{
+    for (io_driver *d = sys->io.drivers; d; d = d->next)
+        for (PDEVICE_OBJECT dev = d->object.DeviceObject; dev; dev = dev->NextDevice)
+            if (RtlEqualUnicodeString(&dev->Name, name, TRUE))
+                return dev;
+    return NULL;
+}
+
+NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
+                        ULONG DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                        PDEVICE_OBJECT *DeviceObject)
+{
+    ntsim_system *sys = ke_current_system("IoCreateDevice");
+    (void)DeviceCharacteristics;
+    (void)Exclusive;
+    *DeviceObject = NULL;
+    if (DeviceName && find_device(sys, DeviceName))
+        return STATUS_OBJECT_NAME_COLLISION;
+    /* The driver being loaded is not yet in the list: look at its own devices too. */
+    for (PDEVICE_OBJECT dev = DriverObject->DeviceObject; DeviceName && dev; dev = dev->NextDevice)
+        if (RtlEqualUnicodeString(&dev->Name, DeviceName, TRUE))
+            return STATUS_OBJECT_NAME_COLLISION;
+    PDEVICE_OBJECT dev = calloc(1, sizeof *dev);
+    if (!dev)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (DeviceExtensionSize && !(dev->DeviceExtension = calloc(1, DeviceExtensionSize))) {
+        free(dev);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    copy_string(&dev->Name, DeviceName);
+    dev->DriverObject = DriverObject;
+    dev->DeviceType = DeviceType;
+    /* New devices go to the head of the driver's list, as on Windows. */
+    dev->NextDevice = DriverObject->DeviceObject;
+    DriverObject->DeviceObject = dev;
+    *DeviceObject = dev;
+    return STATUS_SUCCESS;
+}
+
+void IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
+{
+    PDRIVER_OBJECT drv = DeviceObject->DriverObject;
+    for (PDEVICE_OBJECT *p = &drv->DeviceObject; *p; p = &(*p)->NextDevice) {
+        if (*p == DeviceObject) {
+            *p = DeviceObject->NextDevice;
+            break;
+        }
+    }
+    free(DeviceObject->Name.Buffer);
+    free(DeviceObject->DeviceExtension);
+    free(DeviceObject);
+}
+
+NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
+{
+    ntsim_system *sys = ke_current_system("IoCreateSymbolicLink");
+    for (io_symlink *l = sys->io.links; l; l = l->next)
+        if (RtlEqualUnicodeString(&l->link, SymbolicLinkName, TRUE))
+            return STATUS_OBJECT_NAME_COLLISION;
+    io_symlink *l = calloc(1, sizeof *l);
+    if (!l)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    copy_string(&l->link, SymbolicLinkName);
+    copy_string(&l->target, DeviceName);
+    l->next = sys->io.links;
+    sys->io.links = l;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
+{
+    ntsim_system *sys = ke_current_system("IoDeleteSymbolicLink");
+    for (io_symlink **p = &sys->io.links; *p; p = &(*p)->next) {
+        if (RtlEqualUnicodeString(&(*p)->link, SymbolicLinkName, TRUE)) {
+            io_symlink *l = *p;
+            *p = l->next;
+            free(l->link.Buffer);
+            free(l->target.Buffer);
+            free(l);
+            return STATUS_SUCCESS;
+        }
+    }
+    return STATUS_OBJECT_NAME_NOT_FOUND;
+}
+
+PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link)
+{
+    WCHAR w[256];
+    size_t n = strlen(link);
+    if (n >= 256)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        w[i] = (unsigned char)link[i];
+    UNICODE_STRING name = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), w };
+    for (io_symlink *l = sys->io.links; l; l = l->next)
+        if (RtlEqualUnicodeString(&l->link, &name, TRUE))
+            return find_device(sys, &l->target);
+    return find_device(sys, &name); /* a device may be opened by its own name too */
+}

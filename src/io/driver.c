@@ -1,0 +1,184 @@
+/*
+ * driver.c - loading and unloading drivers (IopLoadDriver in miniature):
+ * the image is mapped in system space and announced, DriverEntry runs in the
+ * System process's context; a driver whose DriverEntry fails is not kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/system.h"
+#include "ps/notify.h"
+#include "ps/ps.h"
+
+#define DRIVER_IMAGE_SIZE 0x8000
+#define SYSTEM_IMAGE_BASE 0xFFFFF80140000000ull /* where ntsim maps driver images (x64) */
+#define SYSTEM_IMAGE_BASE_X86 0x82400000ull
+
+void io_initialize(ntsim_system *sys)
+{
+    memset(&sys->io, 0, sizeof sys->io);
+    sys->io.next_image_base = sys->config.arch == NTSIM_ARCH_X64 ? SYSTEM_IMAGE_BASE : SYSTEM_IMAGE_BASE_X86;
+}
+
+static void free_driver(io_driver *d)
+{
+    for (ULONG i = 0; i < d->option_count; i++)
+        free(d->options[i]);
+    free(d->options);
+    free(d->object.DriverName.Buffer);
+    free(d->name);
+    free(d);
+}
+
+/* Devices and links a driver left behind when it went away. */
+static void delete_leftovers(ntsim_system *sys, io_driver *d)
+{
+    while (d->object.DeviceObject)
+        IO_CALL(sys, d, IoDeleteDevice(d->object.DeviceObject));
+}
+
+void io_shutdown(ntsim_system *sys)
+{
+    io_driver *d = sys->io.drivers;
+    while (d) {
+        io_driver *next = d->next;
+        ex_pool_report_and_free(sys, d);
+        delete_leftovers(sys, d);
+        free_driver(d);
+        d = next;
+    }
+    sys->io.drivers = NULL;
+    while (sys->io.links) {
+        io_symlink *l = sys->io.links;
+        sys->io.links = l->next;
+        free(l->link.Buffer);
+        free(l->target.Buffer);
+        free(l);
+    }
+    ex_pool_report_and_free(sys, NULL);
+}
+
+static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***link)
+{
+    io_driver **p = &sys->io.drivers;
+    for (; *p; p = &(*p)->next) {
+        if (strcmp((*p)->name, name) == 0) {
+            if (link)
+                *link = p;
+            return *p;
+        }
+    }
+    if (link)
+        *link = p;
+    return NULL;
+}
+
+static PWSTR widen(const char *s, USHORT *bytes)
+{
+    size_t n = strlen(s);
+    PWSTR w = calloc(n + 1, sizeof *w);
+    if (!w)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        w[i] = (unsigned char)s[i];
+    *bytes = (USHORT)(n * sizeof *w);
+    return w;
+}
+
+NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
+                           ULONG option_count)
+{
+    io_driver **tail;
+    if (!name || !entry)
+        return STATUS_INVALID_PARAMETER;
+    if (find_driver(sys, name, &tail))
+        return STATUS_IMAGE_ALREADY_LOADED;
+    io_driver *d = calloc(1, sizeof *d);
+    if (!d)
+        return STATUS_NO_MEMORY;
+    d->object.Internal = d;
+    d->name = malloc(strlen(name) + 1);
+    d->options = calloc(option_count ? option_count : 1, sizeof *d->options);
+    if (!d->name || !d->options)
+        abort();
+    strcpy(d->name, name);
+    for (ULONG i = 0; i < option_count; i++) {
+        d->options[i] = malloc(strlen(options[i]) + 1);
+        if (!d->options[i])
+            abort();
+        strcpy(d->options[i], options[i]);
+    }
+    d->option_count = option_count;
+    char path[256];
+    snprintf(path, sizeof path, "\\Driver\\%s", name);
+    d->object.DriverName.Buffer = widen(path, &d->object.DriverName.Length);
+    d->object.DriverName.MaximumLength = d->object.DriverName.Length;
+
+    /* The image goes into system space: announced with PID 0. */
+    d->image_base = sys->io.next_image_base;
+    d->image_size = DRIVER_IMAGE_SIZE;
+    sys->io.next_image_base += 0x10000;
+    snprintf(path, sizeof path, "\\SystemRoot\\System32\\drivers\\%s.sys", name);
+    ps_thread *system_thread = sys->system_process->first_thread;
+    ps_notify_image_load(sys, 0, path, d->image_base, d->image_size, system_thread);
+
+    /* DriverEntry runs on a System thread. */
+    UNICODE_STRING registry;
+    char key[256];
+    snprintf(key, sizeof key, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\%s", name);
+    registry.Buffer = widen(key, &registry.Length);
+    registry.MaximumLength = registry.Length;
+    ps_thread *saved = sys->current_thread;
+    sys->current_thread = system_thread;
+    NTSTATUS s;
+    IO_CALL(sys, d, s = entry(&d->object, &registry));
+    sys->current_thread = saved;
+    free(registry.Buffer);
+    if (!NT_SUCCESS(s)) {
+        /* Not kept: what it registered or allocated is its own bug, reported and undone. */
+        ps_notify_unregister_driver(sys, d);
+        delete_leftovers(sys, d);
+        ex_pool_report_and_free(sys, d);
+        free_driver(d);
+        return s;
+    }
+    *tail = d;
+    return s;
+}
+
+NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
+{
+    io_driver **link;
+    io_driver *d = find_driver(sys, name, &link);
+    if (!d)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    if (!d->object.DriverUnload)
+        return STATUS_INVALID_DEVICE_REQUEST; /* a driver without Unload cannot be stopped */
+    ps_thread *saved = sys->current_thread;
+    sys->current_thread = sys->system_process->first_thread;
+    IO_CALL(sys, d, d->object.DriverUnload(&d->object));
+    sys->current_thread = saved;
+    *link = d->next;
+    ps_notify_unregister_driver(sys, d);
+    delete_leftovers(sys, d);
+    ex_pool_report_and_free(sys, d);
+    free_driver(d);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS IoQueryDriverOption(PDRIVER_OBJECT DriverObject, const char *Name, const char **Value)
+{
+    io_driver *d = DriverObject->Internal;
+    size_t n = strlen(Name);
+    for (ULONG i = 0; i < d->option_count; i++) {
+        if (strncmp(d->options[i], Name, n) == 0 && d->options[i][n] == '=') {
+            *Value = d->options[i] + n + 1;
+            return STATUS_SUCCESS;
+        }
+    }
+    *Value = NULL;
+    return STATUS_OBJECT_NAME_NOT_FOUND;
+}

@@ -1,0 +1,29 @@
+/*
+ * context.h - which system, and which driver, the code now running belongs
+ * to. Windows code finds its processor's state through a segment register;
+ * ntsim code entering a driver records the system and the driver for the
+ * calling host thread, so the WDK's argument-less calls (PsGetCurrentProcessId,
+ * ExAllocatePoolWithTag) know where they are. Saved and restored on every
+ * entry, so calls nest and two systems can take turns in one host thread.
+ */
+#ifndef NTSIM_KE_CONTEXT_H
+#define NTSIM_KE_CONTEXT_H
+
+#include "ntsim/system.h"
+
+typedef struct io_driver io_driver;
+
+typedef struct ke_context {
+    ntsim_system *sys;
+    io_driver *driver;
+} ke_context;
+
+/* Enters driver code of `driver` (NULL: the kernel itself); returns what to restore. */
+ke_context ke_enter(ntsim_system *sys, io_driver *driver);
+void ke_leave(ke_context saved);
+
+/* The system of the running driver code; aborts with a message outside it. */
+ntsim_system *ke_current_system(const char *api);
+io_driver *ke_current_driver(void);
+
+#endif

@@ -1,0 +1,37 @@
+/* debug_print.c - DbgPrint and the clock for drivers: KeQuerySystemTime(Precise). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/system.h"
+
+ULONG DbgPrint(const char *Format, ...)
+{
+    ntsim_system *sys = ke_current_system("DbgPrint");
+    char text[512];
+    va_list ap;
+    va_start(ap, Format);
+    vsnprintf(text, sizeof text, Format, ap);
+    va_end(ap);
+    /* A trailing newline is the print's end of line, not part of the text. */
+    size_t n = 0;
+    while (text[n])
+        n++;
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+        text[--n] = '\0';
+    io_driver *d = ke_current_driver();
+    ntsim_event e = { .kind = NTSIM_EVENT_DBGPRINT, .text = text, .image = d ? d->name : "" };
+    ke_deliver_event(sys, &e);
+    return STATUS_SUCCESS;
+}
+
+void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime)
+{
+    CurrentTime->QuadPart = (LONG64)ntsim_time(ke_current_system("KeQuerySystemTimePrecise"));
+}
+
+void KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
+{
+    CurrentTime->QuadPart = (LONG64)ntsim_time(ke_current_system("KeQuerySystemTime"));
+}

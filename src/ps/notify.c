@@ -1,0 +1,256 @@
+/*
+ * notify.c - process, thread and image-load notifications: the kernel's own
+ * event record first (what it delivers), then every registered driver
+ * routine in slot order, each called in the context Windows calls it in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/system.h"
+#include "ps/notify.h"
+#include "ps/ps.h"
+
+/* ---- registration --------------------------------------------------------- */
+
+static ULONG limit(ntsim_system *sys)
+{
+    /* PSP_MAX_*_NOTIFY: 64 on x64 (8 before the 2014 updates, and on x86). */
+    return sys->config.arch == NTSIM_ARCH_X64 ? PS_MAX_NOTIFY : 8;
+}
+
+static int find(ps_notify_slot *slots, ULONG n, void *routine)
+{
+    for (ULONG i = 0; i < n; i++)
+        if (slots[i].routine == routine)
+            return (int)i;
+    return -1;
+}
+
+/* The first free slot, as PspSetCreate*NotifyRoutine takes it. */
+static int add(ntsim_system *sys, ps_notify_slot *slots, void *routine, bool ex)
+{
+    for (ULONG i = 0; i < limit(sys); i++) {
+        if (!slots[i].routine) {
+            slots[i] = (ps_notify_slot){ routine, ke_current_driver(), ex };
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static NTSTATUS remove_routine(ntsim_system *sys, ps_notify_slot *slots, void *routine)
+{
+    int i = find(slots, limit(sys), routine);
+    if (i < 0)
+        return STATUS_PROCEDURE_NOT_FOUND;
+    slots[i] = (ps_notify_slot){ 0 };
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS PsSetCreateProcessNotifyRoutineEx(PCREATE_PROCESS_NOTIFY_ROUTINE_EX NotifyRoutine, BOOLEAN Remove)
+{
+    ntsim_system *sys = ke_current_system("PsSetCreateProcessNotifyRoutineEx");
+    ps_notify_slot *slots = sys->notify.process;
+    if (Remove)
+        return remove_routine(sys, slots, (void *)NotifyRoutine);
+    if (!NotifyRoutine || find(slots, limit(sys), (void *)NotifyRoutine) >= 0)
+        return STATUS_INVALID_PARAMETER;
+    return add(sys, slots, (void *)NotifyRoutine, true) >= 0 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+NTSTATUS PsSetCreateThreadNotifyRoutine(PCREATE_THREAD_NOTIFY_ROUTINE NotifyRoutine)
+{
+    ntsim_system *sys = ke_current_system("PsSetCreateThreadNotifyRoutine");
+    if (!NotifyRoutine)
+        return STATUS_INVALID_PARAMETER;
+    return add(sys, sys->notify.thread, (void *)NotifyRoutine, false) >= 0 ? STATUS_SUCCESS
+                                                                          : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+NTSTATUS PsSetCreateThreadNotifyRoutineEx(PSCREATETHREADNOTIFYTYPE NotifyType, PVOID NotifyInformation)
+{
+    ntsim_system *sys = ke_current_system("PsSetCreateThreadNotifyRoutineEx");
+    if (NotifyType != PsCreateThreadNotifyNonSystem || !NotifyInformation)
+        return STATUS_INVALID_PARAMETER;
+    return add(sys, sys->notify.thread, NotifyInformation, true) >= 0 ? STATUS_SUCCESS
+                                                                       : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+NTSTATUS PsRemoveCreateThreadNotifyRoutine(PCREATE_THREAD_NOTIFY_ROUTINE NotifyRoutine)
+{
+    ntsim_system *sys = ke_current_system("PsRemoveCreateThreadNotifyRoutine");
+    return remove_routine(sys, sys->notify.thread, (void *)NotifyRoutine);
+}
+
+NTSTATUS PsSetLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine)
+{
+    ntsim_system *sys = ke_current_system("PsSetLoadImageNotifyRoutine");
+    if (!NotifyRoutine)
+        return STATUS_INVALID_PARAMETER;
+    return add(sys, sys->notify.image, (void *)NotifyRoutine, false) >= 0 ? STATUS_SUCCESS
+                                                                         : STATUS_INSUFFICIENT_RESOURCES;
+}
+
+NTSTATUS PsSetLoadImageNotifyRoutineEx(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine, ULONG_PTR Flags)
+{
+    (void)Flags;
+    return PsSetLoadImageNotifyRoutine(NotifyRoutine);
+}
+
+NTSTATUS PsRemoveLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine)
+{
+    ntsim_system *sys = ke_current_system("PsRemoveLoadImageNotifyRoutine");
+    return remove_routine(sys, sys->notify.image, (void *)NotifyRoutine);
+}
+
+void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver)
+{
+    /* A driver must remove its routines before unloading; ntsim forgets any it left. */
+    ps_notify_slot *all[] = { sys->notify.process, sys->notify.thread, sys->notify.image };
+    for (int k = 0; k < 3; k++)
+        for (ULONG i = 0; i < PS_MAX_NOTIFY; i++)
+            if (all[k][i].routine && all[k][i].driver == driver)
+                all[k][i] = (ps_notify_slot){ 0 };
+}
+
+/* ---- delivery -------------------------------------------------------------- */
+
+/* UTF-8 to a UTF-16 UNICODE_STRING the caller frees (Buffer). */
+static void to_unicode(const char *s, UNICODE_STRING *u)
+{
+    size_t n = strlen(s);
+    WCHAR *w = malloc((n + 1) * sizeof *w);
+    size_t k = 0;
+    if (!w)
+        abort();
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+        for (int j = 1; j < len && i + (size_t)j < n; j++)
+            cp = (cp << 6) | ((unsigned char)s[i + (size_t)j] & 0x3F);
+        i += (size_t)len;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            w[k++] = (WCHAR)(0xD800 | (cp >> 10));
+            w[k++] = (WCHAR)(0xDC00 | (cp & 0x3FF));
+        } else {
+            w[k++] = (WCHAR)cp;
+        }
+    }
+    w[k] = 0;
+    u->Buffer = w;
+    u->Length = (USHORT)(k * sizeof(WCHAR) > 0xFFFE ? 0xFFFE : k * sizeof(WCHAR));
+    u->MaximumLength = u->Length;
+}
+
+/* Runs routines with `context` as the current thread, restoring it after. */
+static ps_thread *switch_to(ntsim_system *sys, ps_thread *context)
+{
+    ps_thread *saved = sys->current_thread;
+    sys->current_thread = context;
+    return saved;
+}
+
+NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *creator)
+{
+    ntsim_event e = {
+        .kind = NTSIM_EVENT_PROCESS_CREATE, .pid = p->pid, .ppid = p->ppid,
+        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
+        .image = p->image_path, .cmdline = p->command_line,
+    };
+    ke_deliver_event(sys, &e);
+    UNICODE_STRING image, cmdline;
+    to_unicode(p->nt_image_path, &image);
+    to_unicode(p->command_line, &cmdline);
+    PS_CREATE_NOTIFY_INFO info = {
+        .Size = sizeof info,
+        .ParentProcessId = ULongToHandle(p->ppid),
+        .CreatingThreadId = { creator->process->pid, creator->tid },
+        .ImageFileName = &image,
+        .CommandLine = &cmdline,
+        .CreationStatus = STATUS_SUCCESS,
+    };
+    info.u.s.FileOpenNameAvailable = 1;
+    ps_thread *saved = switch_to(sys, creator);
+    for (ULONG i = 0; i < PS_MAX_NOTIFY && NT_SUCCESS(info.CreationStatus); i++) {
+        ps_notify_slot *s = &sys->notify.process[i];
+        if (s->routine)
+            IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
+    }
+    sys->current_thread = saved;
+    free(image.Buffer);
+    free(cmdline.Buffer);
+    return info.CreationStatus;
+}
+
+void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last)
+{
+    ntsim_event e = { .kind = NTSIM_EVENT_PROCESS_EXIT, .pid = p->pid, .exit_code = (ULONG)p->exit_status };
+    ke_deliver_event(sys, &e);
+    ps_thread *saved = switch_to(sys, last);
+    for (ULONG i = 0; i < PS_MAX_NOTIFY; i++) {
+        ps_notify_slot *s = &sys->notify.process[i];
+        if (s->routine)
+            IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
+    }
+    sys->current_thread = saved;
+}
+
+static void call_thread_routines(ntsim_system *sys, ps_thread *t, bool create, ps_thread *plain_context)
+{
+    for (ULONG i = 0; i < PS_MAX_NOTIFY; i++) {
+        ps_notify_slot *s = &sys->notify.thread[i];
+        if (!s->routine)
+            continue;
+        /* The Ex (non-system) form runs on the new thread and skips system threads. */
+        if (s->ex && create && t->process == sys->system_process)
+            continue;
+        ps_thread *saved = switch_to(sys, s->ex || !create ? t : plain_context);
+        IO_CALL(sys, s->driver,
+                ((PCREATE_THREAD_NOTIFY_ROUTINE)s->routine)(ULongToHandle(t->process->pid), ULongToHandle(t->tid),
+                                                            create));
+        sys->current_thread = saved;
+    }
+}
+
+void ps_notify_thread_create(ntsim_system *sys, ps_thread *t, ps_thread *creator)
+{
+    ntsim_event e = {
+        .kind = NTSIM_EVENT_THREAD_CREATE, .pid = t->process->pid, .tid = t->tid,
+        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
+    };
+    ke_deliver_event(sys, &e);
+    call_thread_routines(sys, t, true, creator);
+}
+
+void ps_notify_thread_exit(ntsim_system *sys, ps_thread *t)
+{
+    ntsim_event e = { .kind = NTSIM_EVENT_THREAD_EXIT, .pid = t->process->pid, .tid = t->tid,
+                      .exit_code = (ULONG)t->exit_status };
+    ke_deliver_event(sys, &e);
+    call_thread_routines(sys, t, false, t);
+}
+
+void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULONG_PTR base, SIZE_T size,
+                          ps_thread *context)
+{
+    ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = pid, .image = nt_path, .base = base, .size = size };
+    ke_deliver_event(sys, &e);
+    UNICODE_STRING name;
+    to_unicode(nt_path, &name);
+    IMAGE_INFO info = { .ImageBase = (PVOID)(uintptr_t)base, .ImageSize = size };
+    info.u.s.SystemModeImage = pid == 0;
+    info.u.s.ImageAddressingMode = 0;
+    ps_thread *saved = switch_to(sys, context);
+    for (ULONG i = 0; i < PS_MAX_NOTIFY; i++) {
+        ps_notify_slot *s = &sys->notify.image[i];
+        if (s->routine)
+            IO_CALL(sys, s->driver, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
+    }
+    sys->current_thread = saved;
+    free(name.Buffer);
+}

@@ -1,0 +1,39 @@
+/*
+ * notify.h - the notify routine registry (PspCreateProcessNotifyRoutine and
+ * friends) and the calls that deliver notifications.
+ */
+#ifndef NTSIM_PS_NOTIFY_H
+#define NTSIM_PS_NOTIFY_H
+
+#include "ntsim/nt.h"
+
+#define PS_MAX_NOTIFY 64
+
+typedef struct io_driver io_driver;
+typedef struct ps_process ps_process;
+typedef struct ps_thread ps_thread;
+typedef struct ntsim_system ntsim_system;
+
+typedef struct ps_notify_slot {
+    void *routine;      /* NULL: free */
+    io_driver *driver;  /* who registered it (pool charges, context) */
+    bool ex;            /* the Ex form of a thread routine */
+} ps_notify_slot;
+
+typedef struct ps_notify {
+    ps_notify_slot process[PS_MAX_NOTIFY];
+    ps_notify_slot thread[PS_MAX_NOTIFY];
+    ps_notify_slot image[PS_MAX_NOTIFY];
+} ps_notify;
+
+/* Returns the CreationStatus the routines left (a failure refuses the creation). */
+NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *creator);
+void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last);
+void ps_notify_thread_create(ntsim_system *sys, ps_thread *t, ps_thread *creator);
+void ps_notify_thread_exit(ntsim_system *sys, ps_thread *t);
+/* context: the thread whose process loads the image (System's for drivers). */
+void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULONG_PTR base, SIZE_T size,
+                          ps_thread *context);
+void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver);
+
+#endif

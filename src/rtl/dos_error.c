@@ -1,0 +1,38 @@
+/*
+ * dos_error.c - RtlNtStatusToDosError: the Win32 error a status becomes
+ * (what GetLastError returns after a failed call), for the statuses ntsim
+ * produces. Values from winerror.h.
+ */
+#include "ntsim/wdk.h"
+
+static const struct { NTSTATUS status; ULONG error; } table[] = {
+    { STATUS_SUCCESS, 0 },                          /* ERROR_SUCCESS */
+    { STATUS_INVALID_PARAMETER, 87 },               /* ERROR_INVALID_PARAMETER */
+    { STATUS_INVALID_CID, 87 },
+    { STATUS_INVALID_PARAMETER_MIX, 87 },
+    { STATUS_ACCESS_DENIED, 5 },                    /* ERROR_ACCESS_DENIED */
+    { STATUS_INVALID_HANDLE, 6 },                   /* ERROR_INVALID_HANDLE */
+    { STATUS_OBJECT_TYPE_MISMATCH, 6 },
+    { STATUS_BUFFER_TOO_SMALL, 122 },               /* ERROR_INSUFFICIENT_BUFFER */
+    { STATUS_INFO_LENGTH_MISMATCH, 24 },            /* ERROR_BAD_LENGTH */
+    { STATUS_INVALID_BUFFER_SIZE, 1784 },           /* ERROR_INVALID_USER_BUFFER */
+    { STATUS_INVALID_DEVICE_REQUEST, 1 },           /* ERROR_INVALID_FUNCTION */
+    { STATUS_NOT_IMPLEMENTED, 1 },
+    { STATUS_UNSUCCESSFUL, 31 },                    /* ERROR_GEN_FAILURE */
+    { STATUS_NO_MEMORY, 8 },                        /* ERROR_NOT_ENOUGH_MEMORY */
+    { STATUS_INSUFFICIENT_RESOURCES, 1450 },        /* ERROR_NO_SYSTEM_RESOURCES */
+    { STATUS_ACCESS_VIOLATION, 998 },               /* ERROR_NOACCESS */
+    { STATUS_OBJECT_NAME_NOT_FOUND, 2 },            /* ERROR_FILE_NOT_FOUND */
+    { STATUS_PROCESS_IS_TERMINATING, 5 },
+    { STATUS_THREAD_IS_TERMINATING, 5 },
+    { STATUS_NOT_FOUND, 1168 },                     /* ERROR_NOT_FOUND */
+};
+
+ULONG RtlNtStatusToDosError(NTSTATUS Status)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].status == Status)
+            return table[i].error;
+    /* Unmapped: Windows answers ERROR_MR_MID_NOT_FOUND (317). */
+    return 317;
+}
