@@ -130,12 +130,6 @@ static bool has_handle(ntsim_system *sys, ULONG pid, HANDLE h)
 static int dummy_objects[1024];
 
 /* A test that pins down a known bug skips itself so the suite stays green;
- * build with -DNTSIM_SHOW_BUGS to watch it fail. */
-#ifdef NTSIM_SHOW_BUGS
-#define BUG_SKIP() ((void)0)
-#else
-#define BUG_SKIP() skip()
-#endif
 
 /* ---- the handle table itself ---------------------------------------------- */
 
@@ -676,12 +670,11 @@ static void duplicate_of_the_current_process_pseudo_handle_names_the_caller(void
     ntsim_system_destroy(sys);
 }
 
-/* BUG: see the report. DuplicateHandle's documentation: DUPLICATE_CLOSE_SOURCE
+/* A regression test (a bug found in review). DuplicateHandle's documentation: DUPLICATE_CLOSE_SOURCE
  * closes the source handle "regardless of any error status returned". */
-static void BUG_duplicate_close_source_closes_even_when_the_target_is_denied(void **state)
+static void duplicate_close_source_closes_even_when_the_target_is_denied(void **state)
 {
     (void)state;
-    BUG_SKIP();
     CLIENT_ID self;
     ntsim_system *sys = boot_as(&self);
     CLIENT_ID other = spawn(sys, "C:\\calc.exe");
@@ -694,13 +687,12 @@ static void BUG_duplicate_close_source_closes_even_when_the_target_is_denied(voi
     ntsim_system_destroy(sys);
 }
 
-/* BUG: see the report. NtCurrentProcess() as the source handle means the
+/* A regression test (a bug found in review). NtCurrentProcess() as the source handle means the
  * source process (ObpReferenceProcessObjectByHandle resolves it against the
  * source process), so this duplicates a handle to `other`, not to the caller. */
-static void BUG_duplicate_of_pseudo_handle_from_another_process_names_that_process(void **state)
+static void duplicate_of_pseudo_handle_from_another_process_names_that_process(void **state)
 {
     (void)state;
-    BUG_SKIP();
     CLIENT_ID self;
     ntsim_system *sys = boot_as(&self);
     CLIENT_ID other = spawn(sys, "C:\\calc.exe");
@@ -715,13 +707,12 @@ static void BUG_duplicate_of_pseudo_handle_from_another_process_names_that_proce
     ntsim_system_destroy(sys);
 }
 
-/* BUG: see the report. The System process grants outsiders only
+/* A regression test (a bug found in review). The System process grants outsiders only
  * PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE at open; duplicating such
  * a handle must not widen it (Windows runs the open checks on duplication). */
-static void BUG_duplicate_cannot_widen_access_to_the_system_process(void **state)
+static void duplicate_cannot_widen_access_to_the_system_process(void **state)
 {
     (void)state;
-    BUG_SKIP();
     CLIENT_ID self;
     ntsim_system *sys = boot_as(&self);
     HANDLE src = open_process(sys, 4, PROCESS_QUERY_LIMITED_INFORMATION);
@@ -987,9 +978,9 @@ int main(void)
         cmocka_unit_test(duplicate_rejects_unknown_options),
         cmocka_unit_test(duplicate_into_an_exited_process_fails),
         cmocka_unit_test(duplicate_of_the_current_process_pseudo_handle_names_the_caller),
-        cmocka_unit_test(BUG_duplicate_close_source_closes_even_when_the_target_is_denied),
-        cmocka_unit_test(BUG_duplicate_of_pseudo_handle_from_another_process_names_that_process),
-        cmocka_unit_test(BUG_duplicate_cannot_widen_access_to_the_system_process),
+        cmocka_unit_test(duplicate_close_source_closes_even_when_the_target_is_denied),
+        cmocka_unit_test(duplicate_of_pseudo_handle_from_another_process_names_that_process),
+        cmocka_unit_test(duplicate_cannot_widen_access_to_the_system_process),
         cmocka_unit_test(terminate_without_process_terminate_is_access_denied),
         cmocka_unit_test(terminate_with_process_terminate_ends_the_process_with_the_status),
         cmocka_unit_test(generic_read_does_not_grant_terminate),

@@ -20,12 +20,6 @@
 #define MB 0x100000ull
 
 /* A test that pins down a known bug skips itself so the suite stays green;
- * build with -DNTSIM_SHOW_BUGS to watch it fail. */
-#ifdef NTSIM_SHOW_BUGS
-#define BUG_SKIP() ((void)0)
-#else
-#define BUG_SKIP() skip()
-#endif
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -689,15 +683,14 @@ static void exiting_the_current_threads_process_makes_system_current(void **stat
     ntsim_system_destroy(sys);
 }
 
-/* BUG: see the report. A thread that ends its own process through
+/* A regression test (a bug found in review). A thread that ends its own process through
  * NtTerminateProcess(NtCurrentProcess()) is freed inside the service, and
  * the dispatcher (ke_system_service) then writes the saved previous mode
  * into the freed thread: a heap use-after-free that AddressSanitizer reports
  * (a plain build passes by luck). Same for NtTerminateThread(NtCurrentThread()). */
-static void BUG_terminating_the_calling_process_through_its_pseudo_handle_is_memory_safe(void **state)
+static void terminating_the_calling_process_through_its_pseudo_handle_is_memory_safe(void **state)
 {
     (void)state;
-    BUG_SKIP();
     ntsim_system *sys = boot();
     CLIENT_ID a = spawn(sys, "C:\\a.exe");
     ntsim_set_current_thread(sys, a.UniqueThread);
@@ -979,13 +972,12 @@ static void thread_state_names_follow_kthread_state(void **state)
     assert_null(ntsim_thread_state_name((KTHREAD_STATE)8));
 }
 
-/* BUG: see the report. ntsim_advance saturates the clock at UINT64_MAX, and
+/* A regression test (a bug found in review). ntsim_advance saturates the clock at UINT64_MAX, and
  * ke_advance's next_tick then wraps past 2^64 and stays <= now: the call
  * never returns. (The alarm turns the hang into a failure.) */
-static void BUG_advancing_the_clock_to_its_end_returns(void **state)
+static void advancing_the_clock_to_its_end_returns(void **state)
 {
     (void)state;
-    BUG_SKIP();
     ntsim_system *sys = boot();
     alarm(5);
     ntsim_advance(sys, UINT64_MAX);
@@ -994,13 +986,12 @@ static void BUG_advancing_the_clock_to_its_end_returns(void **state)
     ntsim_system_destroy(sys);
 }
 
-/* BUG: see the report. The deadline of a wait is time + timeout without a
+/* A regression test (a bug found in review). The deadline of a wait is time + timeout without a
  * check for overflow: the largest timeout wraps into the past and the wait
  * is satisfied at the next clock tick instead of (practically) never. */
-static void BUG_wait_with_the_largest_timeout_does_not_expire_at_once(void **state)
+static void wait_with_the_largest_timeout_does_not_expire_at_once(void **state)
 {
     (void)state;
-    BUG_SKIP();
     ntsim_system *sys = boot();
     CLIENT_ID a = spawn(sys, "C:\\a.exe");
     CLIENT_ID t = spawn_thread(sys, a.UniqueProcess);
@@ -1147,7 +1138,7 @@ int main(void)
         cmocka_unit_test(exiting_one_of_two_threads_keeps_the_process_running),
         cmocka_unit_test(exited_thread_held_by_a_handle_is_terminated_with_its_code),
         cmocka_unit_test(exiting_the_current_threads_process_makes_system_current),
-        cmocka_unit_test(BUG_terminating_the_calling_process_through_its_pseudo_handle_is_memory_safe),
+        cmocka_unit_test(terminating_the_calling_process_through_its_pseudo_handle_is_memory_safe),
         cmocka_unit_test(exiting_idle_or_system_is_access_denied),
         cmocka_unit_test(terminating_system_through_a_handle_is_access_denied),
         cmocka_unit_test(exiting_twice_is_terminating),
@@ -1166,7 +1157,7 @@ int main(void)
         cmocka_unit_test(walk_threads_of_an_unknown_process_is_invalid_cid),
         cmocka_unit_test(thread_state_names_follow_kthread_state),
         cmocka_unit_test(wait_with_a_timeout_ends_when_the_clock_passes_it),
-        cmocka_unit_test(BUG_wait_with_the_largest_timeout_does_not_expire_at_once),
+        cmocka_unit_test(wait_with_the_largest_timeout_does_not_expire_at_once),
         cmocka_unit_test(first_thread_stack_defaults_to_1mb_reserve_and_one_page),
         cmocka_unit_test(thread_stack_takes_the_image_header_values),
         cmocka_unit_test(stack_parameter_is_a_commit_size_by_default),
@@ -1175,7 +1166,7 @@ int main(void)
         cmocka_unit_test(commit_above_reserve_makes_reserve_the_commit_rounded_to_1mb),
         cmocka_unit_test(commit_equal_to_the_rounded_reserve_keeps_that_reserve),
         /* Last: when shown (NTSIM_SHOW_BUGS), its alarm ends the whole run. */
-        cmocka_unit_test(BUG_advancing_the_clock_to_its_end_returns),
+        cmocka_unit_test(advancing_the_clock_to_its_end_returns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

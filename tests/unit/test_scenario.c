@@ -20,12 +20,6 @@
 #define BOOT "134116992000000000" /* NTSIM_BOOT_TIME as the output prints it */
 
 /* A test that pins down a known bug skips itself so the suite stays green;
- * build with -DNTSIM_SHOW_BUGS to watch it fail. */
-#ifdef NTSIM_SHOW_BUGS
-#define BUG_SKIP() ((void)0)
-#else
-#define BUG_SKIP() skip()
-#endif
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -390,13 +384,12 @@ static void second_system_line_stops_the_run(void **state)
     done(&r);
 }
 
-/* BUG: see the report. `check` must report what `run` reports; after a
+/* A regression test (a bug found in review). `check` must report what `run` reports; after a
  * `system` line check does not mark the configuration fixed, so a second
  * `system` line passes check (exit 0) while run stops on it (exit 2). */
-static void BUG_check_reports_a_second_system_line(void **state)
+static void check_reports_a_second_system_line(void **state)
 {
     (void)state;
-    BUG_SKIP();
     outcome c = check("system\nsystem\n");
     assert_int_equal(c.rc, 2);
     assert_string_equal(c.err, "t.scn:2:1: error: system must come before any other command\n");
@@ -835,13 +828,12 @@ static void events_are_stamped_with_the_virtual_clock(void **state)
     done(&r);
 }
 
-/* BUG: see the report. `sleep` of the largest duration saturates the clock
+/* A regression test (a bug found in review). `sleep` of the largest duration saturates the clock
  * at UINT64_MAX and the scheduler's tick loop never ends (ke_advance). The
  * alarm turns the hang into a failure. */
-static void BUG_sleep_to_the_end_of_time_does_not_hang(void **state)
+static void sleep_to_the_end_of_time_does_not_hang(void **state)
 {
     (void)state;
-    BUG_SKIP();
     alarm(5);
     outcome r = run("sleep 0xffffffffffffffff\n");
     alarm(0);
@@ -863,13 +855,12 @@ static void text_format_prints_one_aligned_line_per_result(void **state)
     done(&r);
 }
 
-/* BUG: see the report. The text writer formats every scalar into a 512-byte
+/* A regression test (a bug found in review). The text writer formats every scalar into a 512-byte
  * buffer, so a string longer than 511 bytes (a command line, an image path)
  * is cut short in text output; jsonl prints it whole. */
-static void BUG_text_format_prints_long_strings_whole(void **state)
+static void text_format_prints_long_strings_whole(void **state)
 {
     (void)state;
-    BUG_SKIP();
     char text[1200], arg[700];
     memset(arg, 'x', sizeof arg - 1);
     arg[sizeof arg - 1] = '\0';
@@ -991,7 +982,7 @@ int main(void)
         cmocka_unit_test(unterminated_quote_is_reported_at_the_quote),
         cmocka_unit_test(system_must_come_first),
         cmocka_unit_test(second_system_line_stops_the_run),
-        cmocka_unit_test(BUG_check_reports_a_second_system_line),
+        cmocka_unit_test(check_reports_a_second_system_line),
         cmocka_unit_test(expect_with_nothing_before_it_is_an_error),
         cmocka_unit_test(malformed_expects_are_errors),
         cmocka_unit_test(command_not_implemented_yet_is_a_scenario_error_when_run),
@@ -1032,13 +1023,13 @@ int main(void)
         cmocka_unit_test(sleep_moves_the_clock_in_100ns_ticks),
         cmocka_unit_test(events_are_stamped_with_the_virtual_clock),
         cmocka_unit_test(text_format_prints_one_aligned_line_per_result),
-        cmocka_unit_test(BUG_text_format_prints_long_strings_whole),
+        cmocka_unit_test(text_format_prints_long_strings_whole),
         cmocka_unit_test(same_buffer_twice_gives_the_same_bytes),
         cmocka_unit_test(different_seeds_place_images_differently),
         cmocka_unit_test(seed_option_overrides_the_system_line),
         cmocka_unit_test(without_aslr_the_seed_does_not_move_images),
         /* Last: when shown (NTSIM_SHOW_BUGS), its alarm ends the whole run. */
-        cmocka_unit_test(BUG_sleep_to_the_end_of_time_does_not_hang),
+        cmocka_unit_test(sleep_to_the_end_of_time_does_not_hang),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
