@@ -129,8 +129,6 @@ static bool has_handle(ntsim_system *sys, ULONG pid, HANDLE h)
 
 static int dummy_objects[1024];
 
-/* A test that pins down a known bug skips itself so the suite stays green;
-
 /* ---- the handle table itself ---------------------------------------------- */
 
 static void table_values_are_multiples_of_four_from_four(void **state)

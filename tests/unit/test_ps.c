@@ -19,8 +19,6 @@
 #define KB 0x400ull
 #define MB 0x100000ull
 
-/* A test that pins down a known bug skips itself so the suite stays green;
-
 /* ---- helpers -------------------------------------------------------------- */
 
 static ntsim_system *boot_with(ntsim_arch arch, uint32_t cpus)

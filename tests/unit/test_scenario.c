@@ -19,8 +19,6 @@
 
 #define BOOT "134116992000000000" /* NTSIM_BOOT_TIME as the output prints it */
 
-/* A test that pins down a known bug skips itself so the suite stays green;
-
 /* ---- helpers -------------------------------------------------------------- */
 
 typedef struct outcome {

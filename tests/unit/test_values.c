@@ -273,8 +273,6 @@ static void format_reports_the_length_it_needs_and_truncates(void **state)
     assert_int_equal(ntsim_flags_format(NTSIM_FLAGS_MEM, MEM_COMMIT, NULL, 0), strlen("MEM_COMMIT"));
 }
 
-/* A test that pins down a known bug skips itself so the suite stays green;
-
 /* names.h promises 512 bytes always suffice for ntsim_flags_format: the
  * longest word, every bit spelled out as process access, takes 449. */
 static void any_flag_word_fits_the_512_bytes_names_h_promises(void **state)
