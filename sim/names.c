@@ -84,6 +84,7 @@ sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size
     e->id = 0;
     e->sequence = 0;
     e->line = line;
+    e->ended = false;
     n->count++;
     return e;
 }
@@ -114,15 +115,35 @@ static void rehash_seq(sim_names *n, size_t cap)
     n->seq_cap = cap;
 }
 
+/* Removes a slot's entry from the reverse index (backward-shift deletion). */
+static void seq_remove(sim_names *n, size_t slot)
+{
+    size_t mask = n->seq_cap - 1;
+    size_t i = hash_seq(n->slots[slot].sequence) & mask;
+    while (n->by_seq[i] && n->by_seq[i] != slot + 1)
+        i = (i + 1) & mask;
+    if (!n->by_seq[i])
+        return;
+    n->by_seq[i] = 0;
+    n->seq_count--;
+    /* Re-place the entries of the probe run that follows. */
+    for (size_t j = (i + 1) & mask; n->by_seq[j]; j = (j + 1) & mask) {
+        size_t moved = n->by_seq[j] - 1;
+        n->by_seq[j] = 0;
+        seq_insert(n->by_seq, n->seq_cap, n, moved);
+    }
+}
+
 void sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence)
 {
-    bool had = e->sequence != 0;
+    size_t slot = (size_t)(e - n->slots);
+    if (e->sequence)
+        seq_remove(n, slot);
     e->id = id;
     e->sequence = sequence;
-    if (had || sequence == 0) {
-        rehash_seq(n, n->seq_cap ? n->seq_cap : 64);
+    e->ended = false;
+    if (sequence == 0)
         return;
-    }
     if ((n->seq_count + 1) * 2 > n->seq_cap)
         rehash_seq(n, n->seq_cap ? n->seq_cap * 2 : 64);
     seq_insert(n->by_seq, n->seq_cap, n, (size_t)(e - n->slots));

@@ -19,6 +19,7 @@ typedef struct sim_name {
     uint32_t id;       /* PID or TID once bound; 0 = not (or no longer) bound */
     uint64_t sequence; /* the object's sequence number */
     int line;          /* where it was defined */
+    bool ended;        /* an exit line ended it: the name may be defined again */
 } sim_name;
 
 typedef struct sim_names {

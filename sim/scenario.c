@@ -166,16 +166,17 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
         sim_name_kind kind = spec->kind == ARG_NEW_PROCESS ? SIM_NAME_PROCESS : SIM_NAME_THREAD;
         if (!sim_valid_name(s, n))
             return error_at(err, col, "bad name '%.*s': names are [A-Za-z_][A-Za-z0-9_.-]*", (int)n, s);
+        /* A name may be defined again once an exit line has ended what it named. */
         const sim_name *e = sim_names_find(&ctx->names, kind, s, n);
-        if (e)
-            return error_at(err, col, "duplicate %s name '%.*s' (first defined on line %d)", name_kind_word(kind),
+        if (e && !e->ended)
+            return error_at(err, col, "duplicate %s name '%.*s' (defined on line %d)", name_kind_word(kind),
                             (int)n, s, e->line);
         if (kind == SIM_NAME_PROCESS) {
             char main_name[SIM_MAX_LINE + 8];
             snprintf(main_name, sizeof main_name, "%.*s.main", (int)n, s);
             e = sim_names_find(&ctx->names, SIM_NAME_THREAD, main_name, strlen(main_name));
-            if (e)
-                return error_at(err, col, "duplicate thread name '%s' (first defined on line %d)", main_name, e->line);
+            if (e && !e->ended)
+                return error_at(err, col, "duplicate thread name '%s' (defined on line %d)", main_name, e->line);
         }
         return true;
     }
@@ -386,18 +387,48 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
     return true;
 }
 
-/* A validated line's new names enter the namespace. */
+/* Defines a name, or takes back one an exit line ended (unbound until its create runs). */
+static void define(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)
+{
+    sim_name *e = sim_names_find(&ctx->names, kind, s, n);
+    if (!e) {
+        sim_names_add(&ctx->names, kind, s, n, ctx->line);
+        return;
+    }
+    sim_names_bind(&ctx->names, e, 0, 0);
+    e->line = ctx->line;
+}
+
+static void mark_ended(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)
+{
+    sim_name *e = sim_names_find(&ctx->names, kind, s, n);
+    if (e && e->line > 0) /* boot-time names are never reused */
+        e->ended = true;
+}
+
+/* A validated line's names: new ones enter the namespace, exit lines end theirs. */
 static void define_names(sim_context *ctx, const sim_args *a)
 {
+    char main_name[SIM_MAX_LINE + 8];
+    const sim_value *v = &a->pos[0];
+    if (strcmp(a->cmd->name, "process exit") == 0) {
+        mark_ended(ctx, SIM_NAME_PROCESS, v->text, v->len);
+        snprintf(main_name, sizeof main_name, "%.*s.main", (int)v->len, v->text);
+        mark_ended(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
+        return;
+    }
+    if (strcmp(a->cmd->name, "thread exit") == 0) {
+        mark_ended(ctx, SIM_NAME_THREAD, v->text, v->len);
+        return;
+    }
     for (int p = 0; p < SIM_MAX_ARGS && a->cmd->pos[p].name; p++) {
-        const sim_value *v = &a->pos[p];
+        v = &a->pos[p];
         if (a->cmd->pos[p].kind == ARG_NEW_PROCESS) {
-            char main_name[SIM_MAX_LINE + 8];
-            sim_names_add(&ctx->names, SIM_NAME_PROCESS, v->text, v->len, ctx->line);
+            define(ctx, SIM_NAME_PROCESS, v->text, v->len);
             snprintf(main_name, sizeof main_name, "%.*s.main", (int)v->len, v->text);
-            sim_names_add(&ctx->names, SIM_NAME_THREAD, main_name, strlen(main_name), ctx->line);
+            define(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         } else if (a->cmd->pos[p].kind == ARG_NEW_THREAD) {
-            sim_names_add(&ctx->names, SIM_NAME_THREAD, v->text, v->len, ctx->line);
+            define(ctx, SIM_NAME_THREAD, v->text, v->len);
         }
     }
 }

@@ -268,16 +268,29 @@ static void duplicate_process_name_names_the_first_line(void **state)
 {
     (void)state;
     assert_error("process create p image=a\n\nprocess create p image=b\n",
-                 "3:16: error: duplicate process name 'p' (first defined on line 1)");
+                 "3:16: error: duplicate process name 'p' (defined on line 1)");
 }
 
 static void duplicate_thread_name_names_the_first_line(void **state)
 {
     (void)state;
     assert_error("process create p image=a\nthread create p p.main\n",
-                 "2:17: error: duplicate thread name 'p.main' (first defined on line 1)");
+                 "2:17: error: duplicate thread name 'p.main' (defined on line 1)");
     assert_error("thread create System x.main\nprocess create x image=a\n",
-                 "2:16: error: duplicate thread name 'x.main' (first defined on line 1)");
+                 "2:16: error: duplicate thread name 'x.main' (defined on line 1)");
+}
+
+static void name_may_be_defined_again_after_its_exit_line(void **state)
+{
+    (void)state;
+    outcome r = run("process create p image=C:\\a.exe\nprocess exit p\nprocess create p image=C:\\b.exe\n"
+                    "expect pid=20\nprocess query p\nexpect image=b.exe\nthread exit p.main\n"
+                    "thread create p t\nexpect status STATUS_INVALID_CID\n");
+    assert_int_equal(r.rc, 0);
+    done(&r);
+    outcome c = check("process create p image=C:\\a.exe\nprocess create p image=C:\\b.exe\n");
+    assert_int_equal(c.rc, 2); /* not ended: still a duplicate */
+    done(&c);
 }
 
 static void boot_names_cannot_be_redefined(void **state)
@@ -512,7 +525,7 @@ static void check_reports_every_error_of_a_file(void **state)
     assert_int_equal(c.rc, 2);
     assert_string_equal(c.err, "t.scn:1:1: error: unknown command 'bogus'\n"
                                "t.scn:3:15: error: unknown process 'nope'\n"
-                               "t.scn:6:16: error: duplicate process name 'p' (first defined on line 5)\n"
+                               "t.scn:6:16: error: duplicate process name 'p' (defined on line 5)\n"
                                "t.scn:8:16: error: bad number '12x' for HANDLE\n");
     done(&c);
 }
@@ -970,6 +983,7 @@ int main(void)
         cmocka_unit_test(a_name_is_unknown_before_the_line_that_defines_it),
         cmocka_unit_test(duplicate_process_name_names_the_first_line),
         cmocka_unit_test(duplicate_thread_name_names_the_first_line),
+        cmocka_unit_test(name_may_be_defined_again_after_its_exit_line),
         cmocka_unit_test(boot_names_cannot_be_redefined),
         cmocka_unit_test(over_long_line_is_reported_at_column_4097),
         cmocka_unit_test(line_of_exactly_4096_bytes_is_accepted),
