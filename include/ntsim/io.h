@@ -38,6 +38,28 @@ NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
 NTSTATUS ntsim_device_read(ntsim_system *system, const char *link, void *buffer, ULONG length, ULONG *bytes);
 NTSTATUS ntsim_device_write(ntsim_system *system, const char *link, const void *buffer, ULONG length, ULONG *bytes);
 
+/*
+ * The native file calls on a device, from the current thread: NtCreateFile
+ * opens a device by name ("\\??\\SysMon" or "\\Device\\SysMon") and runs the
+ * driver's create routine; reads, writes and I/O controls go to its dispatch
+ * routines, described the way the device asked (buffered, direct, neither);
+ * closing the last handle sends cleanup, the last reference close. Event,
+ * APC and offset arguments are accepted and unused: every request completes
+ * before the call returns.
+ */
+NTSTATUS NtCreateFile(ntsim_system *system, HANDLE *FileHandle, ACCESS_MASK DesiredAccess,
+                      POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock, void *AllocationSize,
+                      ULONG FileAttributes, ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions,
+                      void *EaBuffer, ULONG EaLength);
+NTSTATUS NtReadFile(ntsim_system *system, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
+                    PIO_STATUS_BLOCK IoStatusBlock, void *Buffer, ULONG Length, LONG64 *ByteOffset, ULONG *Key);
+NTSTATUS NtWriteFile(ntsim_system *system, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
+                     PIO_STATUS_BLOCK IoStatusBlock, const void *Buffer, ULONG Length, LONG64 *ByteOffset, ULONG *Key);
+NTSTATUS NtDeviceIoControlFile(ntsim_system *system, HANDLE FileHandle, HANDLE Event, void *ApcRoutine,
+                               void *ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
+                               const void *InputBuffer, ULONG InputBufferLength, void *OutputBuffer,
+                               ULONG OutputBufferLength);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,7 @@
 #define NTSIM_NT_H
 
 #include <stdbool.h>
+#include <uchar.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -192,9 +193,57 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define THREAD_RESUME                    0x1000u
 #define THREAD_ALL_ACCESS                0x001FFFFFu
 
+#define FILE_READ_DATA            0x0001u
+#define FILE_WRITE_DATA           0x0002u
+#define FILE_APPEND_DATA          0x0004u
+#define FILE_READ_EA              0x0008u
+#define FILE_WRITE_EA             0x0010u
+#define FILE_EXECUTE              0x0020u
+#define FILE_READ_ATTRIBUTES      0x0080u
+#define FILE_WRITE_ATTRIBUTES     0x0100u
+#define FILE_GENERIC_READ         0x00120089u
+#define FILE_GENERIC_WRITE        0x00120116u
+#define FILE_ALL_ACCESS           0x001F01FFu
+
 /* NtDuplicateObject options. */
 #define DUPLICATE_CLOSE_SOURCE    0x00000001u
 #define DUPLICATE_SAME_ACCESS     0x00000002u
+
+typedef char16_t WCHAR; /* UTF-16: write u"\\Device\\X" */
+typedef WCHAR *PWSTR;
+typedef const WCHAR *PCWSTR;
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;        /* bytes, without a terminator */
+    USHORT MaximumLength; /* bytes */
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+/* A UNICODE_STRING over a literal: RTL_CONSTANT_STRING(u"\\Device\\X"). */
+#define RTL_CONSTANT_STRING(s) \
+    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (PWSTR)(s) }
+
+/* Names an object to open (x64 layout; ntsim uses ObjectName only). */
+typedef struct _OBJECT_ATTRIBUTES {
+    ULONG Length;
+    HANDLE RootDirectory;
+    PUNICODE_STRING ObjectName;
+    ULONG Attributes;
+    void *SecurityDescriptor;
+    void *SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+
+#define InitializeObjectAttributes(p, n, a, r, s) \
+    do { (p)->Length = sizeof(OBJECT_ATTRIBUTES); (p)->RootDirectory = (r); (p)->Attributes = (a); \
+         (p)->ObjectName = (n); (p)->SecurityDescriptor = (s); (p)->SecurityQualityOfService = NULL; } while (0)
+#define OBJ_CASE_INSENSITIVE 0x00000040u
+#define OBJ_KERNEL_HANDLE 0x00000200u
+
+typedef struct _IO_STATUS_BLOCK {
+    NTSTATUS Status;
+    ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
 
 /* A process or thread identity, as the kernel's CLIENT_ID. */
 typedef struct _CLIENT_ID {

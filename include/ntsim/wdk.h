@@ -15,17 +15,12 @@
 #ifndef NTSIM_WDK_H
 #define NTSIM_WDK_H
 
-#include <uchar.h>
-
 #include "ntsim.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef char16_t WCHAR;
-typedef WCHAR *PWSTR;
-typedef const WCHAR *PCWSTR;
 typedef unsigned char BOOLEAN;
 typedef char CHAR;
 typedef void *PVOID;
@@ -39,17 +34,6 @@ typedef union _LARGE_INTEGER {
     } u;
     LONG64 QuadPart;
 } LARGE_INTEGER, *PLARGE_INTEGER;
-
-typedef struct _UNICODE_STRING {
-    USHORT Length;        /* bytes, without a terminator */
-    USHORT MaximumLength; /* bytes */
-    PWSTR Buffer;
-} UNICODE_STRING, *PUNICODE_STRING;
-typedef const UNICODE_STRING *PCUNICODE_STRING;
-
-/* A UNICODE_STRING over a literal: RTL_CONSTANT_STRING(u"\\Device\\X"). */
-#define RTL_CONSTANT_STRING(s) \
-    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (PWSTR)(s) }
 
 void RtlInitUnicodeString(PUNICODE_STRING Destination, PCWSTR Source);
 /* Case-sensitive or not, as RtlEqualUnicodeString. */
@@ -189,6 +173,14 @@ static inline ULONG HandleToULong(HANDLE h) { return (ULONG)(uintptr_t)h; }
 /* ---- notifications --------------------------------------------------------- */
 
 typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
+typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
+
+/* An open instance of a device: what a handle from CreateFile refers to. */
+struct _FILE_OBJECT {
+    PDEVICE_OBJECT DeviceObject;
+    PVOID FsContext;  /* the driver's, per open */
+    PVOID FsContext2;
+};
 
 typedef struct _PS_CREATE_NOTIFY_INFO {
     SIZE_T Size;
@@ -259,7 +251,6 @@ NTSTATUS PsRemoveLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine
 /* ---- drivers, devices and requests ---------------------------------------- */
 
 typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
-typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 typedef struct _IRP IRP, *PIRP;
 
 #define IRP_MJ_CREATE 0x00
@@ -267,6 +258,7 @@ typedef struct _IRP IRP, *PIRP;
 #define IRP_MJ_READ 0x03
 #define IRP_MJ_WRITE 0x04
 #define IRP_MJ_DEVICE_CONTROL 0x0e
+#define IRP_MJ_CLEANUP 0x12
 #define IRP_MJ_MAXIMUM_FUNCTION 0x1b
 
 typedef NTSTATUS (*PDRIVER_DISPATCH)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
@@ -280,6 +272,19 @@ struct _DRIVER_OBJECT {
     PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
     struct io_driver *Internal; /* the I/O manager's bookkeeping */
 };
+
+/* I/O control codes: device type, required access, function, transfer method. */
+#define CTL_CODE(DeviceType, Function, Method, Access) \
+    (((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) | ((ULONG)(Function) << 2) | (ULONG)(Method))
+#define DEVICE_TYPE_FROM_CTL_CODE(code) (((ULONG)(code) & 0xffff0000u) >> 16)
+#define METHOD_FROM_CTL_CODE(code) ((ULONG)(code) & 3u)
+#define METHOD_BUFFERED 0
+#define METHOD_IN_DIRECT 1
+#define METHOD_OUT_DIRECT 2
+#define METHOD_NEITHER 3
+#define FILE_ANY_ACCESS 0
+#define FILE_READ_ACCESS 1
+#define FILE_WRITE_ACCESS 2
 
 #define DO_BUFFERED_IO 0x00000004u
 #define DO_DIRECT_IO 0x00000010u
@@ -311,10 +316,6 @@ typedef struct _MDL {
 typedef enum _MM_PAGE_PRIORITY { LowPagePriority = 0, NormalPagePriority = 16, HighPagePriority = 32 } MM_PAGE_PRIORITY;
 PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority);
 
-typedef struct _IO_STATUS_BLOCK {
-    NTSTATUS Status;
-    ULONG_PTR Information;
-} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
 
 typedef struct _IO_STACK_LOCATION {
     UCHAR MajorFunction;

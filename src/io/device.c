@@ -104,6 +104,14 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
     return STATUS_OBJECT_NAME_NOT_FOUND;
 }
 
+PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name)
+{
+    for (io_symlink *l = sys->io.links; l; l = l->next)
+        if (RtlEqualUnicodeString(&l->link, name, TRUE))
+            return find_device(sys, &l->target);
+    return find_device(sys, name); /* a device may be opened by its own name too */
+}
+
 PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link)
 {
     WCHAR w[256];
@@ -113,8 +121,5 @@ PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link)
     for (size_t i = 0; i <= n; i++)
         w[i] = (unsigned char)link[i];
     UNICODE_STRING name = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), w };
-    for (io_symlink *l = sys->io.links; l; l = l->next)
-        if (RtlEqualUnicodeString(&l->link, &name, TRUE))
-            return find_device(sys, &l->target);
-    return find_device(sys, &name); /* a device may be opened by its own name too */
+    return io_open_device_w(sys, &name);
 }

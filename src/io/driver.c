@@ -45,6 +45,10 @@ void io_shutdown(ntsim_system *sys)
     io_driver *d = sys->io.drivers;
     while (d) {
         io_driver *next = d->next;
+        if (d->client)
+            ob_dereference(sys, &d->client->header);
+        d->client = NULL;
+        io_orphan_files(sys, d);
         ex_pool_report_and_free(sys, d);
         delete_leftovers(sys, d);
         free_driver(d);
@@ -139,6 +143,7 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     free(registry.Buffer);
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
+        io_orphan_files(sys, d);
         ps_notify_unregister_driver(sys, d);
         delete_leftovers(sys, d);
         ex_pool_report_and_free(sys, d);
@@ -157,6 +162,12 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
         return STATUS_OBJECT_NAME_NOT_FOUND;
     if (!d->object.DriverUnload)
         return STATUS_INVALID_DEVICE_REQUEST; /* a driver without Unload cannot be stopped */
+    /* The outside client closes its handle first; files still open elsewhere lose their device. */
+    if (d->client) {
+        ob_dereference(sys, &d->client->header);
+        d->client = NULL;
+    }
+    io_orphan_files(sys, d);
     ps_thread *saved = sys->current_thread;
     sys->current_thread = sys->system_process->first_thread;
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));

@@ -11,6 +11,7 @@
 typedef struct io_driver io_driver;
 
 typedef struct ex_pool_block ex_pool_block;
+typedef struct io_file io_file;
 
 struct io_driver {
     DRIVER_OBJECT object;
@@ -21,9 +22,35 @@ struct io_driver {
     SIZE_T image_size;
     ex_pool_block *pool_first, *pool_last; /* its allocations, oldest first */
     ULONG pool_blocks;
-    bool client_open;         /* its device has been opened by the client */
+    io_file *client;          /* the outside client's open file (ntsim_device_read/write) */
     struct io_driver *next;
 };
+
+#include "ob/object.h"
+
+/* A file object: an open device. */
+struct io_file {
+    ob_header header;
+    FILE_OBJECT object;
+    io_driver *driver;        /* NULL once the driver unloaded */
+    ACCESS_MASK access;
+    io_file *prev, *next;     /* every file object of the system */
+};
+
+extern const ob_type io_file_type;
+
+/* One request to a device (src/io/request.c). */
+NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR major, ULONG code, const void *in,
+                 ULONG in_len, void *out, ULONG out_len, ULONG_PTR *information);
+/* Opens a device by name (\Device\X or a symbolic link); IRP_MJ_CREATE runs. Referenced. */
+NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK access, io_file **out);
+/* A request through a handle of the current process, with its access checked. */
+NTSTATUS io_file_request(ntsim_system *sys, HANDLE handle, UCHAR major, ULONG code, const void *in, ULONG in_len,
+                         void *out, ULONG out_len, ULONG_PTR *information);
+/* The driver is going: its files lose their device. */
+void io_orphan_files(ntsim_system *sys, io_driver *d);
+/* Teardown: every file object freed whatever its counts. */
+void io_free_files(ntsim_system *sys);
 
 typedef struct io_symlink {
     UNICODE_STRING link;
@@ -36,6 +63,7 @@ typedef struct io_manager {
     io_symlink *links;
     ex_pool_block *kernel_first, *kernel_last; /* pool of no driver */
     ULONG_PTR next_image_base; /* where the next driver image maps */
+    io_file *files;            /* every file object */
 } io_manager;
 
 void io_initialize(ntsim_system *sys);

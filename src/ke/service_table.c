@@ -28,6 +28,7 @@ const ke_service ke_services[] = {
     SVC(0x050, NtProtectVirtualMemory, 5, ke_svc_protect_virtual_memory),
     SVC(0x052, NtResumeThread, 2, ke_svc_resume_thread),
     SVC(0x053, NtTerminateThread, 2, ke_svc_terminate_thread),
+    SVC(0x055, NtCreateFile, 11, ke_svc_create_file),
     SVC(0x0B6, NtCreateThreadEx, 11, ke_svc_create_thread_ex),
     SVC(0x11F, NtOpenThread, 4, ke_svc_open_thread),
     SVC(0x1A9, NtSuspendThread, 2, ke_svc_suspend_thread),

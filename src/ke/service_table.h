@@ -46,5 +46,6 @@ NTSTATUS ke_svc_terminate_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS ke_svc_create_thread_ex(ntsim_system *, const ULONG64 *);
 NTSTATUS ke_svc_open_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS ke_svc_suspend_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS ke_svc_create_file(ntsim_system *, const ULONG64 *);
 
 #endif

@@ -72,6 +72,7 @@ void ntsim_system_destroy(ntsim_system *sys)
         return;
     io_shutdown(sys); /* drivers' leftovers reported while the system still stands */
     ps_shutdown(sys);
+    io_free_files(sys);
     mm_image_bases_destroy(sys->image_bases);
     mm_system_space_destroy(sys->system_space);
     ke_scheduler_free(sys);

@@ -382,3 +382,131 @@ NTSTATUS NtWaitForSingleObject(ntsim_system *sys, HANDLE Handle, bool Alertable,
     frame_end(&f);
     return s;
 }
+
+/* ---- files ----------------------------------------------------------------- */
+
+/* OBJECT_ATTRIBUTES and its name as the x64 kernel reads them, in user memory. */
+static ULONG64 put_attributes(frame *f, const OBJECT_ATTRIBUTES *oa)
+{
+    if (!oa)
+        return 0;
+    if (f->kernel)
+        return (ULONG64)(uintptr_t)oa;
+    ULONG64 name = 0;
+    if (oa->ObjectName) {
+        const UNICODE_STRING *u = oa->ObjectName;
+        unsigned char us[16] = { 0 };
+        ULONG64 buffer = u->Length ? put(f, u->Buffer, u->Length) : 0;
+        memcpy(us, &u->Length, 2);
+        memcpy(us + 2, &u->MaximumLength, 2);
+        memcpy(us + 8, &buffer, 8);
+        name = put(f, us, sizeof us);
+    }
+    unsigned char a[48] = { 0 };
+    ULONG len = 48;
+    memcpy(a, &len, 4);
+    memcpy(a + 16, &name, 8);
+    memcpy(a + 24, &oa->Attributes, 4);
+    return put(f, a, sizeof a);
+}
+
+/* IO_STATUS_BLOCK back from user memory (x64: status, then information at 8). */
+static void get_iosb(frame *f, ULONG64 at, PIO_STATUS_BLOCK iosb)
+{
+    unsigned char b[16];
+    if (!iosb || !at || f->kernel)
+        return;
+    if (NT_SUCCESS(mm_copy_from_user(f->process->vm, f->process->pages, at, b, sizeof b))) {
+        ULONG64 info;
+        memcpy(&iosb->Status, b, 4);
+        memcpy(&info, b + 8, 8);
+        iosb->Information = info;
+    }
+}
+
+static ULONG64 iosb_slot(frame *f, PIO_STATUS_BLOCK iosb)
+{
+    unsigned char zero[16] = { 0 };
+    if (!iosb)
+        return 0;
+    return f->kernel ? (ULONG64)(uintptr_t)iosb : put(f, zero, sizeof zero);
+}
+
+NTSTATUS NtCreateFile(ntsim_system *sys, HANDLE *FileHandle, ACCESS_MASK DesiredAccess,
+                      POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock, void *AllocationSize,
+                      ULONG FileAttributes, ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions,
+                      void *EaBuffer, ULONG EaLength)
+{
+    (void)AllocationSize;
+    (void)EaBuffer;
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out_handle = 0;
+    ULONG64 ph = FileHandle ? slot(&f, &out_handle, 8) : 0;
+    ULONG64 pi = iosb_slot(&f, IoStatusBlock);
+    ULONG64 a[] = { ph, DesiredAccess, put_attributes(&f, ObjectAttributes), pi, 0, FileAttributes, ShareAccess,
+                    CreateDisposition, CreateOptions, 0, EaLength };
+    NTSTATUS s = call(&f, 0x055, a, 11);
+    get(&f, ph, &out_handle, 8);
+    get_iosb(&f, pi, IoStatusBlock);
+    if (FileHandle)
+        *FileHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtReadFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
+                    PIO_STATUS_BLOCK IoStatusBlock, void *Buffer, ULONG Length, LONG64 *ByteOffset, ULONG *Key)
+{
+    (void)ApcRoutine;
+    (void)ApcContext;
+    (void)ByteOffset;
+    (void)Key;
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = iosb_slot(&f, IoStatusBlock);
+    ULONG64 pb = f.kernel ? (ULONG64)(uintptr_t)Buffer : (Length ? reserve(&f, Length) : 0);
+    ULONG64 a[] = { hv(FileHandle), hv(Event), 0, 0, pi, pb, Length, 0, 0 };
+    NTSTATUS s = call(&f, 0x006, a, 9);
+    get(&f, pb, Buffer, Length);
+    get_iosb(&f, pi, IoStatusBlock);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtWriteFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
+                     PIO_STATUS_BLOCK IoStatusBlock, const void *Buffer, ULONG Length, LONG64 *ByteOffset, ULONG *Key)
+{
+    (void)ApcRoutine;
+    (void)ApcContext;
+    (void)ByteOffset;
+    (void)Key;
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = iosb_slot(&f, IoStatusBlock);
+    ULONG64 a[] = { hv(FileHandle), hv(Event), 0, 0, pi, put(&f, Buffer, Length), Length, 0, 0 };
+    NTSTATUS s = call(&f, 0x008, a, 9);
+    get_iosb(&f, pi, IoStatusBlock);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtDeviceIoControlFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Event, void *ApcRoutine,
+                               void *ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
+                               const void *InputBuffer, ULONG InputBufferLength, void *OutputBuffer,
+                               ULONG OutputBufferLength)
+{
+    (void)ApcRoutine;
+    (void)ApcContext;
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = iosb_slot(&f, IoStatusBlock);
+    ULONG64 po = f.kernel ? (ULONG64)(uintptr_t)OutputBuffer : (OutputBufferLength ? reserve(&f, OutputBufferLength) : 0);
+    ULONG64 a[] = { hv(FileHandle), hv(Event), 0, 0, pi, IoControlCode, put(&f, InputBuffer, InputBufferLength),
+                    InputBufferLength, po, OutputBufferLength };
+    NTSTATUS s = call(&f, 0x007, a, 10);
+    get(&f, po, OutputBuffer, OutputBufferLength);
+    get_iosb(&f, pi, IoStatusBlock);
+    frame_end(&f);
+    return s;
+}

@@ -5,6 +5,7 @@
 #include "ob/handles.h"
 #include "ke/nt_kernel.h"
 #include "ntsim/ob.h"
+#include "io/io.h"
 #include "ke/system.h"
 #include "ps/ps.h"
 
@@ -93,6 +94,8 @@ NTSTATUS ob_close(ntsim_system *sys, HANDLE Handle)
 /* The protected System process: others get at most limited rights, by open or by duplication. */
 static ACCESS_MASK protected_limit(ob_header *object)
 {
+    if (object->type != &ps_process_type && object->type != &ps_thread_type)
+        return ~(ACCESS_MASK)0;
     ps_process *owner = object->type == &ps_process_type ? (ps_process *)object : ((ps_thread *)object)->process;
     if (!owner->permanent)
         return ~(ACCESS_MASK)0;
@@ -169,10 +172,23 @@ NTSTATUS ntsim_walk_handles(ntsim_system *sys, ULONG pid, ntsim_handle_cb cb, vo
         ob_header *o = e->object;
         NTSIM_HANDLE_INFO info = { .handle = h, .access = e->access, .type_name = o->type->name,
                                   .type_index = o->type->index };
+        char device[128] = "";
         if (o->type == &ps_process_type) {
             info.type = NTSIM_OBJECT_PROCESS;
             info.object_id = ((ps_process *)o)->pid;
             info.object_sequence = ((ps_process *)o)->sequence;
+        } else if (o->type == &io_file_type) {
+            /* A file: named by its device, as handle tools show it. */
+            io_file *f = (io_file *)o;
+            info.type = NTSIM_OBJECT_FILE;
+            if (f->object.DeviceObject) {
+                const UNICODE_STRING *n = &f->object.DeviceObject->Name;
+                size_t k = 0;
+                for (; k < n->Length / 2 && k < sizeof device - 1; k++)
+                    device[k] = n->Buffer[k] < 0x80 ? (char)n->Buffer[k] : '?';
+                device[k] = '\0';
+            }
+            info.object_name = device;
         } else {
             info.type = NTSIM_OBJECT_THREAD;
             info.object_id = ((ps_thread *)o)->tid;

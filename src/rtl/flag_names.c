@@ -18,6 +18,7 @@ typedef struct flag_name {
 #define PAGEK (1u << NTSIM_FLAGS_PAGE)
 #define PROCK (1u << NTSIM_FLAGS_PROCESS_ACCESS)
 #define THRK  (1u << NTSIM_FLAGS_THREAD_ACCESS)
+#define FILEK (1u << NTSIM_FLAGS_FILE_ACCESS)
 #define F(x, k) { #x, x, k }
 
 /* Ascending value within each kind; aliases after the name that prints. */
@@ -45,15 +46,20 @@ static const flag_name table[] = {
     F(THREAD_DIRECT_IMPERSONATION, THRK), F(THREAD_SET_LIMITED_INFORMATION, THRK),
     F(THREAD_QUERY_LIMITED_INFORMATION, THRK), F(THREAD_RESUME, THRK),
 
-    F(DELETE, PROCK | THRK), F(READ_CONTROL, PROCK | THRK), F(WRITE_DAC, PROCK | THRK),
-    F(WRITE_OWNER, PROCK | THRK), F(SYNCHRONIZE, PROCK | THRK), F(MAXIMUM_ALLOWED, PROCK | THRK),
-    F(GENERIC_ALL, PROCK | THRK), F(GENERIC_EXECUTE, PROCK | THRK), F(GENERIC_WRITE, PROCK | THRK),
-    F(GENERIC_READ, PROCK | THRK),
+    F(FILE_READ_DATA, FILEK), F(FILE_WRITE_DATA, FILEK), F(FILE_APPEND_DATA, FILEK), F(FILE_READ_EA, FILEK),
+    F(FILE_WRITE_EA, FILEK), F(FILE_EXECUTE, FILEK), F(FILE_READ_ATTRIBUTES, FILEK),
+    F(FILE_WRITE_ATTRIBUTES, FILEK),
+
+    F(DELETE, PROCK | THRK | FILEK), F(READ_CONTROL, PROCK | THRK | FILEK), F(WRITE_DAC, PROCK | THRK | FILEK),
+    F(WRITE_OWNER, PROCK | THRK | FILEK), F(SYNCHRONIZE, PROCK | THRK | FILEK),
+    F(MAXIMUM_ALLOWED, PROCK | THRK | FILEK), F(GENERIC_ALL, PROCK | THRK | FILEK),
+    F(GENERIC_EXECUTE, PROCK | THRK | FILEK), F(GENERIC_WRITE, PROCK | THRK | FILEK),
+    F(GENERIC_READ, PROCK | THRK | FILEK),
 };
 
 /* Whole-mask names: they print only when the value equals them exactly. */
 static const flag_name composites[] = {
-    F(PROCESS_ALL_ACCESS, PROCK), F(THREAD_ALL_ACCESS, THRK),
+    F(PROCESS_ALL_ACCESS, PROCK), F(THREAD_ALL_ACCESS, THRK), F(FILE_ALL_ACCESS, FILEK),
     F(STANDARD_RIGHTS_REQUIRED, PROCK | THRK),
 };
 #undef F
@@ -63,7 +69,7 @@ static const flag_name composites[] = {
 static bool in_kind(const flag_name *f, ntsim_flag_kind kind)
 {
     if (kind == NTSIM_FLAGS_ACCESS)
-        return (f->kinds & (PROCK | THRK)) != 0;
+        return (f->kinds & (PROCK | THRK | FILEK)) != 0;
     return (f->kinds & (1u << kind)) != 0;
 }
 

@@ -338,9 +338,12 @@ static NTSTATUS echo_complete(PIRP irp, NTSTATUS s, ULONG_PTR info)
     return s;
 }
 
+static NTSTATUS (*echo_cleanup_hook)(PDEVICE_OBJECT, PIRP);
+
 static NTSTATUS echo_create(PDEVICE_OBJECT dev, PIRP irp)
 {
-    (void)dev;
+    if (echo_cleanup_hook && IoGetCurrentIrpStackLocation(irp)->MajorFunction != IRP_MJ_CREATE)
+        return echo_cleanup_hook(dev, irp);
     return echo_complete(irp, STATUS_SUCCESS, 0);
 }
 
@@ -386,7 +389,7 @@ static NTSTATUS echo_entry(PDRIVER_OBJECT d, PUNICODE_STRING reg)
         return s;
     }
     d->DriverUnload = echo_unload;
-    d->MajorFunction[IRP_MJ_CREATE] = d->MajorFunction[IRP_MJ_CLOSE] = echo_create;
+    d->MajorFunction[IRP_MJ_CREATE] = d->MajorFunction[IRP_MJ_CLOSE] = d->MajorFunction[IRP_MJ_CLEANUP] = echo_create;
     d->MajorFunction[IRP_MJ_READ] = echo_read;
     d->MajorFunction[IRP_MJ_WRITE] = echo_write;
     return STATUS_SUCCESS;
@@ -468,6 +471,82 @@ static void zw_call_from_a_driver_uses_kernel_pointers(void **state)
     ntsim_system_destroy(sys);
 }
 
+static int cleanups, closes;
+
+static NTSTATUS echo_cleanup(PDEVICE_OBJECT dev, PIRP irp)
+{
+    (void)dev;
+    if (IoGetCurrentIrpStackLocation(irp)->MajorFunction == IRP_MJ_CLEANUP)
+        cleanups++;
+    else
+        closes++;
+    return echo_complete(irp, STATUS_SUCCESS, 0);
+}
+
+static void user_process_reads_and_writes_a_device_through_handles(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(NTSIM_ARCH_X64);
+    assert_int_equal(ntsim_load_driver(sys, "echo", echo_entry, NULL, 0), STATUS_SUCCESS);
+    CLIENT_ID app = launch(sys, "C:\\client.exe");
+    ntsim_set_current_thread(sys, app.UniqueThread);
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\??\\Echo");
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, 0, NULL, NULL);
+    IO_STATUS_BLOCK iosb = { 0 };
+    HANDLE h;
+    assert_int_equal(NtCreateFile(sys, &h, GENERIC_READ | GENERIC_WRITE, &oa, &iosb, NULL, 0, 0, 1, 0, NULL, 0),
+                     STATUS_SUCCESS);
+    assert_int_equal(iosb.Status, STATUS_SUCCESS);
+    assert_int_equal(NtWriteFile(sys, h, NULL, NULL, NULL, &iosb, "abcdef", 6, NULL, NULL), STATUS_SUCCESS);
+    assert_int_equal(iosb.Information, 6);
+    char buf[8] = { 0 };
+    assert_int_equal(NtReadFile(sys, h, NULL, NULL, NULL, &iosb, buf, 4, NULL, NULL), STATUS_SUCCESS);
+    assert_int_equal(iosb.Information, 4);
+    assert_memory_equal(buf, "abcd", 4);
+    /* A process handle is no file; a file handle without read access cannot read. */
+    HANDLE self;
+    CLIENT_ID me = { app.UniqueProcess, 0 };
+    NtOpenProcess(sys, &self, PROCESS_ALL_ACCESS, &me);
+    assert_int_equal(NtReadFile(sys, self, NULL, NULL, NULL, &iosb, buf, 4, NULL, NULL), STATUS_OBJECT_TYPE_MISMATCH);
+    HANDLE wo;
+    assert_int_equal(NtCreateFile(sys, &wo, FILE_WRITE_DATA, &oa, &iosb, NULL, 0, 0, 1, 0, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(NtReadFile(sys, wo, NULL, NULL, NULL, &iosb, buf, 4, NULL, NULL), STATUS_ACCESS_DENIED);
+    UNICODE_STRING none = RTL_CONSTANT_STRING(u"\\??\\Nothing");
+    oa.ObjectName = &none;
+    HANDLE bad;
+    assert_int_equal(NtCreateFile(sys, &bad, GENERIC_READ, &oa, &iosb, NULL, 0, 0, 1, 0, NULL, 0),
+                     STATUS_OBJECT_NAME_NOT_FOUND);
+    ntsim_system_destroy(sys);
+}
+
+static void closing_the_last_handle_sends_cleanup_then_close(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(NTSIM_ARCH_X64);
+    assert_int_equal(ntsim_load_driver(sys, "echo", echo_entry, NULL, 0), STATUS_SUCCESS);
+    CLIENT_ID app = launch(sys, "C:\\client.exe");
+    ntsim_set_current_thread(sys, app.UniqueThread);
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\Device\\Echo");
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, 0, NULL, NULL);
+    IO_STATUS_BLOCK iosb;
+    HANDLE h, h2;
+    cleanups = closes = 0;
+    assert_int_equal(NtCreateFile(sys, &h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, 1, 0, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(NtDuplicateObject(sys, NtCurrentProcess(), h, NtCurrentProcess(), &h2, 0, 0,
+                                       DUPLICATE_SAME_ACCESS),
+                     STATUS_SUCCESS);
+    echo_cleanup_hook = echo_cleanup;
+    assert_int_equal(NtClose(sys, h), STATUS_SUCCESS);
+    assert_int_equal(cleanups + closes, 0); /* another handle remains */
+    assert_int_equal(NtClose(sys, h2), STATUS_SUCCESS);
+    assert_int_equal(cleanups, 1);
+    assert_int_equal(closes, 1);
+    echo_cleanup_hook = NULL;
+    ntsim_system_destroy(sys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +559,8 @@ int main(void)
         cmocka_unit_test(client_reads_what_it_wrote_through_the_device),
         cmocka_unit_test(driver_entry_runs_in_system_with_its_options),
         cmocka_unit_test(zw_call_from_a_driver_uses_kernel_pointers),
+        cmocka_unit_test(user_process_reads_and_writes_a_device_through_handles),
+        cmocka_unit_test(closing_the_last_handle_sends_cleanup_then_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,173 @@
+/*
+ * file.c - file objects: what CreateFile on a device gives, and the I/O a
+ * handle to one carries (IopCreateFile, NtReadFile, NtWriteFile,
+ * NtDeviceIoControlFile, and the cleanup and close requests when the last
+ * handle and the last reference go).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/system.h"
+#include "ob/handles.h"
+#include "ps/ps.h"
+
+PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link);
+PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name);
+
+static void file_close(ntsim_system *sys, ob_header *h, uint32_t handles_left);
+static void file_delete(ntsim_system *sys, ob_header *h);
+
+const ob_type io_file_type = {
+    .name = "File",
+    .index = 37,
+    .mapping = { .read = FILE_GENERIC_READ, .write = FILE_GENERIC_WRITE,
+                 .execute = READ_CONTROL | SYNCHRONIZE | FILE_EXECUTE | FILE_READ_ATTRIBUTES, .all = FILE_ALL_ACCESS },
+    .delete_procedure = file_delete,
+    .close_procedure = file_close,
+};
+
+/* The device a file was opened on, if its driver is still loaded. */
+static PDEVICE_OBJECT device_of(io_file *f)
+{
+    return f->driver ? f->object.DeviceObject : NULL;
+}
+
+static void file_close(ntsim_system *sys, ob_header *h, uint32_t handles_left)
+{
+    io_file *f = (io_file *)h;
+    ULONG_PTR info;
+    if (handles_left == 0 && device_of(f))
+        io_send(sys, device_of(f), &f->object, IRP_MJ_CLEANUP, 0, NULL, 0, NULL, 0, &info);
+}
+
+static void file_delete(ntsim_system *sys, ob_header *h)
+{
+    io_file *f = (io_file *)h;
+    ULONG_PTR info;
+    if (device_of(f))
+        io_send(sys, device_of(f), &f->object, IRP_MJ_CLOSE, 0, NULL, 0, NULL, 0, &info);
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        sys->io.files = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    free(f);
+}
+
+void io_orphan_files(ntsim_system *sys, io_driver *d)
+{
+    /* The driver goes away: its open files stay, pointing at nothing. */
+    for (io_file *f = sys->io.files; f; f = f->next) {
+        if (f->driver == d) {
+            f->driver = NULL;
+            f->object.DeviceObject = NULL;
+        }
+    }
+}
+
+void io_free_files(ntsim_system *sys)
+{
+    while (sys->io.files) {
+        io_file *f = sys->io.files;
+        sys->io.files = f->next;
+        free(f);
+    }
+}
+
+NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK access, io_file **out)
+{
+    *out = NULL;
+    PDEVICE_OBJECT dev = io_open_device_w(sys, name);
+    if (!dev)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    io_file *f = calloc(1, sizeof *f);
+    if (!f)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    ob_initialize_header(&f->header, &io_file_type);
+    f->object.DeviceObject = dev;
+    f->driver = dev->DriverObject->Internal;
+    f->access = access;
+    f->next = sys->io.files;
+    if (f->next)
+        f->next->prev = f;
+    sys->io.files = f;
+    ULONG_PTR info;
+    NTSTATUS s = io_send(sys, dev, &f->object, IRP_MJ_CREATE, 0, NULL, 0, NULL, 0, &info);
+    if (!NT_SUCCESS(s)) {
+        f->object.DeviceObject = NULL; /* refused: no close request follows */
+        ob_dereference(sys, &f->header);
+        return s;
+    }
+    *out = f;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS io_file_request(ntsim_system *sys, HANDLE handle, UCHAR major, ULONG code, const void *in, ULONG in_len,
+                         void *out, ULONG out_len, ULONG_PTR *information)
+{
+    ob_header *o;
+    ACCESS_MASK need = 0;
+    *information = 0;
+    if (major == IRP_MJ_READ)
+        need = FILE_READ_DATA;
+    else if (major == IRP_MJ_WRITE)
+        need = FILE_WRITE_DATA;
+    else if (major == IRP_MJ_DEVICE_CONTROL)
+        need = (code >> 14 & FILE_READ_ACCESS ? FILE_READ_DATA : 0) | (code >> 14 & FILE_WRITE_ACCESS ? FILE_WRITE_DATA : 0);
+    NTSTATUS s = ob_reference_by_handle(sys, handle, need, &io_file_type, &o, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    io_file *f = (io_file *)o;
+    PDEVICE_OBJECT dev = device_of(f);
+    s = dev ? io_send(sys, dev, &f->object, major, code, in, in_len, out, out_len, information)
+            : STATUS_INVALID_DEVICE_STATE;
+    ob_dereference(sys, o);
+    return s;
+}
+
+/* ---- the outside client: the driver's user-mode program, not simulated --- */
+
+static NTSTATUS outside_file(ntsim_system *sys, const char *link, io_file **out)
+{
+    PDEVICE_OBJECT dev = io_open_device(sys, link);
+    if (!dev)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    io_driver *d = dev->DriverObject->Internal;
+    if (!d->client) {
+        WCHAR w[256];
+        size_t n = strlen(link) < 255 ? strlen(link) : 255;
+        for (size_t i = 0; i < n; i++)
+            w[i] = (unsigned char)link[i];
+        UNICODE_STRING name = { (USHORT)(n * 2), (USHORT)(n * 2), w };
+        NTSTATUS s = io_create_file(sys, &name, FILE_GENERIC_READ | FILE_GENERIC_WRITE, &d->client);
+        if (!NT_SUCCESS(s))
+            return s;
+    }
+    *out = d->client;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_device_read(ntsim_system *sys, const char *link, void *buffer, ULONG length, ULONG *bytes)
+{
+    io_file *f;
+    ULONG_PTR info = 0;
+    NTSTATUS s = outside_file(sys, link, &f);
+    if (NT_SUCCESS(s))
+        s = io_send(sys, f->object.DeviceObject, &f->object, IRP_MJ_READ, 0, NULL, 0, buffer, length, &info);
+    *bytes = (ULONG)info;
+    return s;
+}
+
+NTSTATUS ntsim_device_write(ntsim_system *sys, const char *link, const void *buffer, ULONG length, ULONG *bytes)
+{
+    io_file *f;
+    ULONG_PTR info = 0;
+    NTSTATUS s = outside_file(sys, link, &f);
+    if (NT_SUCCESS(s))
+        s = io_send(sys, f->object.DeviceObject, &f->object, IRP_MJ_WRITE, 0, buffer, length, NULL, 0, &info);
+    *bytes = (ULONG)info;
+    return s;
+}

@@ -1,0 +1,110 @@
+/*
+ * request.c - one I/O request (an IRP) to a device: the I/O manager
+ * describes the caller's buffers the way the device asked for them
+ * (buffered: a kernel copy; direct: a locked buffer behind an MDL; neither:
+ * the caller's own), calls the driver's dispatch routine, and takes the
+ * status and byte count the request was completed with.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/system.h"
+
+void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost)
+{
+    (void)PriorityBoost;
+    Irp->Completed = TRUE;
+}
+
+PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
+{
+    (void)Priority;
+    return Mdl ? Mdl->MappedSystemVa : NULL;
+}
+
+static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
+{
+    PDRIVER_OBJECT drv = dev->DriverObject;
+    PDRIVER_DISPATCH fn = drv->MajorFunction[irp->Stack.MajorFunction];
+    if (!fn) {
+        /* No routine: create, cleanup and close succeed, anything else is refused. */
+        UCHAR m = irp->Stack.MajorFunction;
+        return m == IRP_MJ_CREATE || m == IRP_MJ_CLOSE || m == IRP_MJ_CLEANUP ? STATUS_SUCCESS
+                                                                              : STATUS_INVALID_DEVICE_REQUEST;
+    }
+    NTSTATUS s;
+    ps_thread *saved = sys->current_thread;
+    IO_CALL(sys, drv->Internal, s = fn(dev, irp));
+    sys->current_thread = saved;
+    /* What the caller sees is what the request was completed with. */
+    return irp->Completed ? irp->IoStatus.Status : s;
+}
+
+NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR major, ULONG code, const void *in,
+                 ULONG in_len, void *out, ULONG out_len, ULONG_PTR *information)
+{
+    IRP irp = { 0 };
+    MDL mdl = { 0 };
+    void *system_buffer = NULL;
+    ULONG method = METHOD_NEITHER;
+    *information = 0;
+    irp.Stack.MajorFunction = major;
+    irp.Stack.DeviceObject = dev;
+    irp.Stack.FileObject = file;
+    irp.RequestorMode = UserMode;
+    switch (major) {
+    case IRP_MJ_READ:
+        irp.Stack.Parameters.Read.Length = out_len;
+        method = dev->Flags & DO_BUFFERED_IO ? METHOD_BUFFERED : dev->Flags & DO_DIRECT_IO ? METHOD_OUT_DIRECT
+                                                                                          : METHOD_NEITHER;
+        break;
+    case IRP_MJ_WRITE:
+        irp.Stack.Parameters.Write.Length = in_len;
+        method = dev->Flags & DO_BUFFERED_IO ? METHOD_BUFFERED : dev->Flags & DO_DIRECT_IO ? METHOD_IN_DIRECT
+                                                                                          : METHOD_NEITHER;
+        break;
+    case IRP_MJ_DEVICE_CONTROL:
+        irp.Stack.Parameters.DeviceIoControl.IoControlCode = code;
+        irp.Stack.Parameters.DeviceIoControl.InputBufferLength = in_len;
+        irp.Stack.Parameters.DeviceIoControl.OutputBufferLength = out_len;
+        method = METHOD_FROM_CTL_CODE(code);
+        break;
+    default:
+        break;
+    }
+    if (major == IRP_MJ_READ || major == IRP_MJ_WRITE || major == IRP_MJ_DEVICE_CONTROL) {
+        ULONG len = in_len > out_len ? in_len : out_len;
+        if (method == METHOD_BUFFERED || (major == IRP_MJ_DEVICE_CONTROL && method != METHOD_NEITHER)) {
+            /* The kernel's copy holds the input; for buffered output it receives it. */
+            system_buffer = calloc(1, len ? len : 1);
+            if (!system_buffer)
+                return STATUS_INSUFFICIENT_RESOURCES;
+            if (in && in_len)
+                memcpy(system_buffer, in, in_len);
+            irp.AssociatedIrp.SystemBuffer = system_buffer;
+        }
+        if (method == METHOD_IN_DIRECT || method == METHOD_OUT_DIRECT) {
+            /* The caller's buffer, locked and mapped: here simply its memory. */
+            void *buffer = major == IRP_MJ_WRITE ? (void *)in : out;
+            ULONG n = major == IRP_MJ_WRITE ? in_len : out_len;
+            mdl = (MDL){ buffer, n };
+            irp.MdlAddress = n ? &mdl : NULL;
+        }
+        if (method == METHOD_NEITHER) {
+            irp.UserBuffer = major == IRP_MJ_WRITE ? (void *)in : out;
+            irp.Stack.Parameters.DeviceIoControl.Type3InputBuffer = major == IRP_MJ_DEVICE_CONTROL ? (void *)in : NULL;
+        }
+    }
+    NTSTATUS s = dispatch(sys, dev, &irp);
+    ULONG limit = major == IRP_MJ_WRITE ? in_len : out_len;
+    ULONG_PTR info = irp.IoStatus.Information;
+    if (major == IRP_MJ_READ || major == IRP_MJ_DEVICE_CONTROL)
+        info = info > limit ? limit : info;
+    if (system_buffer && out && NT_SUCCESS(s) && method == METHOD_BUFFERED)
+        memcpy(out, system_buffer, info);
+    free(system_buffer);
+    *information = NT_SUCCESS(s) ? info : 0;
+    return s;
+}
