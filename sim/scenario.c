@@ -786,6 +786,7 @@ static int process(const char *name, reader *in, const sim_run_options *options,
         exit_status = SIM_EXIT_ERROR;
     fflush(out);
     context_free(&ctx);
+    sim_writer_free(&w);
     free(line);
     free(a);
     return exit_status;
@@ -799,12 +800,14 @@ static int with_file(const char *path, const sim_run_options *options, FILE *out
     bool is_stdin = strcmp(path, "-") == 0;
     r->file = is_stdin ? stdin : fopen(path, "rb");
     if (!r->file) {
-        fprintf(err, "%s:1:1: error: cannot read: %s\n", path, strerror(errno));
+        int e = errno;
+        fprintf(err, "%s:1:1: error: cannot read: %s\n", path, strerror(e));
         if (!check && options && options->format == SIM_FORMAT_JSONL) {
             sim_writer w = { .format = SIM_FORMAT_JSONL, .out = out };
             char msg[300];
-            snprintf(msg, sizeof msg, "cannot read %s: %s", path, strerror(errno));
+            snprintf(msg, sizeof msg, "cannot read %s: %s", path, strerror(e));
             sim_write_error(&w, 1, 1, msg);
+            sim_writer_free(&w);
         }
         free(r);
         return SIM_EXIT_ERROR;

@@ -1,7 +1,6 @@
 /*
  * writer.h - writes records as JSON Lines (the contract's machine format)
- * or as aligned text for a person. Output is buffered by stdio and never
- * depends on anything but the records.
+ * or as aligned text for a person. Output depends on nothing but the records.
  */
 #ifndef NTSIM_SIM_WRITER_H
 #define NTSIM_SIM_WRITER_H
@@ -15,7 +14,11 @@ typedef enum sim_format { SIM_FORMAT_TEXT, SIM_FORMAT_JSONL } sim_format;
 typedef struct sim_writer {
     sim_format format;
     FILE *out;
+    char *buf;        /* the record being assembled (jsonl) */
+    size_t len, cap;
 } sim_writer;
+
+void sim_writer_free(sim_writer *w);
 
 /* A command's result: r holds status first, then the command's fields. */
 void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record *r);

@@ -434,10 +434,10 @@ static void AddItemRecord(const unsigned char *p, const AnyItem *item, sim_recor
 {
     USHORT type = FixedSize(item->Header.Type) <= item->Header.Size ? item->Header.Type : ItemNone;
     sim_record *e = sim_array_add(r);
-    sim_put_str(e, "type", TypeName(type));
+    sim_put_str(e, "item", TypeName(type));
     if (type == ItemNone || FixedSize(type) == 0)
-        sim_put_int(e, "code", item->Header.Type);
-    sim_put_int(e, "size", item->Header.Size);
+        sim_put_int(e, "item_type", item->Header.Type);
+    sim_put_int(e, "bytes", item->Header.Size);
     sim_put_int(e, "time", item->Header.Time.QuadPart);
     switch (type) {
     case ProcessCreate: {

@@ -91,15 +91,15 @@ static void sysmon_items_have_the_x64_wire_sizes(void **state)
                     "client read sysmon\n");                                  /* 9 */
     /* No command line: 40; thread create 24; two image loads 640 each. */
     assert_has(result(out, 4), "\"bytes\":1344,");
-    assert_has(result(out, 4), "{\"type\":\"process_create\",\"size\":40,");
-    assert_has(result(out, 4), "{\"type\":\"thread_create\",\"size\":24,");
-    assert_has(result(out, 4), "{\"type\":\"image_load\",\"size\":640,");
+    assert_has(result(out, 4), "{\"item\":\"process_create\",\"bytes\":40,");
+    assert_has(result(out, 4), "{\"item\":\"thread_create\",\"bytes\":24,");
+    assert_has(result(out, 4), "{\"item\":\"image_load\",\"bytes\":640,");
     /* 40 + 2*3; 24; 640; 640; 24; thread exit 32 (twice); process exit 24. */
     const char *r = result(out, 9);
     assert_has(r, "\"bytes\":1462,");
-    assert_has(r, "{\"type\":\"process_create\",\"size\":46,");
-    assert_int_equal(count(r, "{\"type\":\"thread_exit\",\"size\":32,"), 2);
-    assert_has(r, "{\"type\":\"process_exit\",\"size\":24,");
+    assert_has(r, "{\"item\":\"process_create\",\"bytes\":46,");
+    assert_int_equal(count(r, "{\"item\":\"thread_exit\",\"bytes\":32,"), 2);
+    assert_has(r, "{\"item\":\"process_exit\",\"bytes\":24,");
     free(out);
 }
 
@@ -151,7 +151,7 @@ static void sysmon_keeps_the_first_300_characters_of_a_long_image_name(void **st
     assert_has(r, want);
     snprintf(want, sizeof want, "(C:\\\\%.*s)\"", 276, name); /* the printed line, converted */
     assert_has(r, want);
-    assert_has(r, "\"size\":640,");
+    assert_has(r, "\"bytes\":640,");
     free(out);
 }
 
@@ -192,8 +192,8 @@ static void sysmon_default_limit_is_10000_items(void **state)
     const char *r = result(out, 3 + 2 * 5001 + 1);
     /* 5000 creates (24) + 5000 exits (32), from the second thread on. */
     assert_has(r, "\"bytes\":280000,");
-    assert_int_equal(count(r, "\"type\":"), 10000);
-    assert_has(r, "\"items\":[{\"type\":\"thread_create\",\"size\":24,\"time\":134116992000000000,\"pid\":12,\"tid\":24}");
+    assert_int_equal(count(r, "\"item\":"), 10000);
+    assert_has(r, "\"items\":[{\"item\":\"thread_create\",\"bytes\":24,\"time\":134116992000000000,\"pid\":12,\"tid\":24}");
     assert_has(result(out, 3 + 2 * 5001 + 2), "\"bytes\":0,");
     free(out);
     free(scn);

@@ -207,8 +207,8 @@ static void sysmon_items_decode_every_field(void **state)
     sim_record r = read_with("sysmon", &w);
     assert_int_equal(item_count(&r), 3);
     const sim_record *e = item(&r, 0);
-    assert_field(e, "type", "process_create");
-    assert_field(e, "size", "46");
+    assert_field(e, "item", "process_create");
+    assert_field(e, "bytes", "46");
     assert_field(e, "time", "134116992000000000");
     assert_field(e, "pid", "12");
     assert_field(e, "ppid", "4");
@@ -216,13 +216,13 @@ static void sysmon_items_decode_every_field(void **state)
     assert_field(e, "creating_tid", "24");
     assert_field(e, "cmdline", "a b");
     e = item(&r, 1);
-    assert_field(e, "type", "image_load");
-    assert_field(e, "size", "640");
+    assert_field(e, "item", "image_load");
+    assert_field(e, "bytes", "640");
     assert_field(e, "base", "0x7ffdfcbb0000");
     assert_field(e, "image_size", "0x1f5000");
     assert_field(e, "image", "\\Device\\HarddiskVolume3\\ntdll.dll"); /* the NT path, as the item holds it */
     e = item(&r, 2);
-    assert_field(e, "type", "thread_exit");
+    assert_field(e, "item", "thread_exit");
     assert_field(e, "exit_code", "3221225477");
     sim_record_free(&r);
 }
@@ -294,9 +294,9 @@ static void sysmon_skips_unknown_types_by_their_size(void **state)
     assert_string_equal(line(&r, 0), "00:00:00.000: Thread 16 Created in process 12");
     assert_string_equal(line(&r, 1), "00:00:00.000: Process 12 Exited (Code: 1)");
     assert_int_equal(item_count(&r), 3);
-    assert_field(item(&r, 1), "type", "unknown");
-    assert_field(item(&r, 1), "code", "77");
-    assert_field(item(&r, 1), "size", "48");
+    assert_field(item(&r, 1), "item", "unknown");
+    assert_field(item(&r, 1), "item_type", "77");
+    assert_field(item(&r, 1), "bytes", "48");
     sim_record_free(&r);
 }
 
