@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "values.h"
 
 /* The thread a command runs as: `by` if given, else the first live thread of pid. */
 static NTSTATUS act(sim_context *ctx, const sim_value *by, ULONG pid)
@@ -56,7 +57,7 @@ NTSTATUS sim_cmd_process_create(sim_context *ctx, const sim_args *a, sim_record 
     if (!NT_SUCCESS(s))
         return s;
     char main_name[SIM_MAX_LINE + 8];
-    snprintf(main_name, sizeof main_name, "%.*s.main", (int)a->pos[0].len, a->pos[0].text);
+    sim_main_name(main_name, a->pos[0].text, a->pos[0].len);
     bind(ctx, SIM_NAME_PROCESS, a->pos[0].text, a->pos[0].len, cid.UniqueProcess);
     bind(ctx, SIM_NAME_THREAD, main_name, strlen(main_name), cid.UniqueThread);
     sim_put_int(r, "pid", cid.UniqueProcess);

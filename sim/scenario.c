@@ -173,7 +173,7 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
                             (int)n, s, e->line);
         if (kind == SIM_NAME_PROCESS) {
             char main_name[SIM_MAX_LINE + 8];
-            snprintf(main_name, sizeof main_name, "%.*s.main", (int)n, s);
+            sim_main_name(main_name, s, n);
             e = sim_names_find(&ctx->names, SIM_NAME_THREAD, main_name, strlen(main_name));
             if (e && !e->ended)
                 return error_at(err, col, "duplicate thread name '%s' (defined on line %d)", main_name, e->line);
@@ -413,7 +413,7 @@ static void define_names(sim_context *ctx, const sim_args *a)
     const sim_value *v = &a->pos[0];
     if (strcmp(a->cmd->name, "process exit") == 0) {
         mark_ended(ctx, SIM_NAME_PROCESS, v->text, v->len);
-        snprintf(main_name, sizeof main_name, "%.*s.main", (int)v->len, v->text);
+        sim_main_name(main_name, v->text, v->len);
         mark_ended(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         return;
     }
@@ -425,7 +425,7 @@ static void define_names(sim_context *ctx, const sim_args *a)
         v = &a->pos[p];
         if (a->cmd->pos[p].kind == ARG_NEW_PROCESS) {
             define(ctx, SIM_NAME_PROCESS, v->text, v->len);
-            snprintf(main_name, sizeof main_name, "%.*s.main", (int)v->len, v->text);
+            sim_main_name(main_name, v->text, v->len);
             define(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         } else if (a->cmd->pos[p].kind == ARG_NEW_THREAD) {
             define(ctx, SIM_NAME_THREAD, v->text, v->len);

@@ -103,6 +103,12 @@ bool sim_parse_switch(const char *s, size_t n, bool *out)
     return false;
 }
 
+void sim_main_name(char *buf, const char *name, size_t len)
+{
+    memcpy(buf, name, len);
+    memcpy(buf + len, ".main", 6);
+}
+
 bool sim_valid_name(const char *s, size_t n)
 {
     if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))

@@ -19,6 +19,9 @@ bool sim_parse_syscall_arg(const char *s, size_t n, uint64_t *out);
 /* on / off. */
 bool sim_parse_switch(const char *s, size_t n, bool *out);
 
+/* NAME.main, the name of a process's first thread, into buf (SIM_MAX_LINE + 8 bytes). */
+void sim_main_name(char *buf, const char *name, size_t len);
+
 /* A scenario name: [A-Za-z_][A-Za-z0-9_.-]* */
 bool sim_valid_name(const char *s, size_t n);
 

@@ -45,6 +45,10 @@ static void sb_u64(sim_writer *w, uint64_t v)
 {
     char d[24];
     int n = 0;
+    if (v < 10) {
+        sb_char(w, (char)('0' + v));
+        return;
+    }
     do {
         d[n++] = (char)('0' + v % 10);
         v /= 10;
@@ -110,6 +114,35 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
     case SIM_STR:
         json_string(w, f->v.s);
         return;
+    case SIM_HEX: {
+        /* "0x..." lowercase, without stdio */
+        static const char digits[] = "0123456789abcdef";
+        char d[20];
+        int n = 0;
+        uint64_t v = f->v.u;
+        do {
+            d[n++] = digits[v & 15];
+            v >>= 4;
+        } while (v);
+        sb_grow(w, (size_t)n + 4);
+        w->buf[w->len++] = '"';
+        w->buf[w->len++] = '0';
+        w->buf[w->len++] = 'x';
+        while (n)
+            w->buf[w->len++] = d[--n];
+        w->buf[w->len++] = '"';
+        return;
+    }
+    case SIM_STATUS: {
+        const char *name = ntsim_status_name((NTSTATUS)f->v.i);
+        if (name) {
+            sb_char(w, '"');
+            sb_str(w, name);
+            sb_char(w, '"');
+            return;
+        }
+        break;
+    }
     case SIM_ARRAY:
         sb_char(w, '[');
         for (uint32_t i = 0; i < f->count; i++) {
@@ -131,9 +164,10 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
         sb_char(w, ']');
         return;
     default:
-        sim_format_value(f, buf, sizeof buf);
-        json_string(w, buf);
+        break;
     }
+    sim_format_value(f, buf, sizeof buf);
+    json_string(w, buf);
 }
 
 static void json_fields(sim_writer *w, const sim_record *r)
