@@ -495,6 +495,7 @@ static void on_event(void *context, const ntsim_event *e)
         sim_put_int(r, "tid", e->tid);
         sim_put_int(r, "number", e->number);
         sim_put_str(r, "name", e->service ? e->service : "");
+        sim_put_str(r, "mode", e->count == UserMode ? "user" : "kernel");
         sim_put_lines(r, "args");
         for (ULONG i = 0; i < e->argc; i++) {
             snprintf(hex, sizeof hex, "0x%" PRIx64, e->args[i]);

@@ -237,6 +237,21 @@ static void text_table(FILE *out, const sim_record *r, const sim_field *f)
     if (f->count == 0)
         return;
     const sim_record *first = sim_field_item(r, f, 0);
+    /* Rows of different shapes (a monitor's mixed items) read better as key=value lines. */
+    for (uint32_t i = 1; i < f->count; i++) {
+        const sim_record *row = sim_field_item(r, f, i);
+        bool same = row->count == first->count;
+        for (uint32_t c = 0; same && c < row->count; c++)
+            same = strcmp(row->fields[c].key, first->fields[c].key) == 0;
+        if (!same) {
+            for (uint32_t j = 0; j < f->count; j++) {
+                fprintf(out, "       ");
+                text_scalars(out, sim_field_item(r, f, j), 0, true);
+                fputc('\n', out);
+            }
+            return;
+        }
+    }
     uint32_t cols = first->count < MAXCOL ? first->count : MAXCOL;
     for (uint32_t c = 0; c < cols; c++)
         width[c] = strlen(first->fields[c].key);

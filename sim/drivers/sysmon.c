@@ -430,12 +430,19 @@ static char *ImageNameOf(const ImageLoadInfo *info)
     return utf8;
 }
 
+/* The type to decode an item as: ItemNone when unknown or too short for its type. */
+static USHORT DecodedType(const ItemHeader *header)
+{
+    ULONG fixed = FixedSize(header->Type);
+    return fixed != 0 && fixed <= header->Size ? header->Type : ItemNone;
+}
+
 static void AddItemRecord(const unsigned char *p, const AnyItem *item, sim_record *r)
 {
-    USHORT type = FixedSize(item->Header.Type) <= item->Header.Size ? item->Header.Type : ItemNone;
+    USHORT type = DecodedType(&item->Header);
     sim_record *e = sim_array_add(r);
     sim_put_str(e, "item", TypeName(type));
-    if (type == ItemNone || FixedSize(type) == 0)
+    if (type == ItemNone)
         sim_put_int(e, "item_type", item->Header.Type);
     sim_put_int(e, "bytes", item->Header.Size);
     sim_put_int(e, "time", item->Header.Time.QuadPart);
@@ -481,7 +488,7 @@ static void AddItemRecord(const unsigned char *p, const AnyItem *item, sim_recor
 /* What the book's DisplayInfo prints for one item: nothing for an unknown type. */
 static void PrintItem(const unsigned char *p, const AnyItem *item, sim_record *r)
 {
-    USHORT type = FixedSize(item->Header.Type) <= item->Header.Size ? item->Header.Type : ItemNone;
+    USHORT type = DecodedType(&item->Header);
     int64_t time = item->Header.Time.QuadPart;
     switch (type) {
     case ProcessCreate: {

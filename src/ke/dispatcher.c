@@ -34,8 +34,10 @@ static void report(ntsim_system *sys, ULONG number, const ke_service *svc, const
         sys->syscall_observer(sys->syscall_observer_context, &call);
     }
     if (sys->trace_syscalls) {
+        /* A kernel-mode caller's arguments point into host memory: not shown, to stay deterministic. */
         ntsim_event e = { .kind = NTSIM_EVENT_SYSCALL, .tid = tid, .number = number,
-                          .service = svc ? svc->name : NULL, .argc = argc, .args = args, .status = status };
+                          .service = svc ? svc->name : NULL, .argc = mode == UserMode ? argc : 0, .args = args,
+                          .status = status, .count = mode };
         ke_deliver_event(sys, &e);
     }
 }
