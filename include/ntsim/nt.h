@@ -262,6 +262,27 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG Type;
 } MEMORY_BASIC_INFORMATION;
 
+/*
+ * What a thread can wait on begins with a DISPATCHER_HEADER: events,
+ * semaphores, processes and threads (signaled when they end). The wait list
+ * is the kernel's; drivers only embed the header (in KEVENT, KSEMAPHORE).
+ */
+typedef struct ke_wait_block ke_wait_block;
+typedef struct _DISPATCHER_HEADER {
+    UCHAR Type;       /* one of the *Object values below */
+    LONG SignalState; /* > 0: signaled (a semaphore: its count) */
+    ke_wait_block *WaitListHead, *WaitListTail;
+} DISPATCHER_HEADER;
+
+enum {
+    EventNotificationObject = 0,
+    EventSynchronizationObject = 1,
+    ProcessObject = 3,
+    SemaphoreObject = 5,
+    ThreadObject = 6,
+    NonWaitableObject = 0xFF,
+};
+
 #ifdef __cplusplus
 }
 #endif

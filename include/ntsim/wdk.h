@@ -163,6 +163,83 @@ void ObReferenceObject(PVOID Object);
 void ObDereferenceObject(PVOID Object);
 #define ObfDereferenceObject ObDereferenceObject
 
+/* ---- dispatcher objects and waits ------------------------------------------ */
+
+typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
+typedef struct _KEVENT {
+    DISPATCHER_HEADER Header;
+} KEVENT, *PKEVENT, *PRKEVENT;
+typedef struct _KSEMAPHORE {
+    DISPATCHER_HEADER Header;
+    LONG Limit;
+} KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
+
+typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
+typedef enum _KWAIT_REASON { Executive = 0, UserRequest = 6 } KWAIT_REASON;
+#define THREAD_WAIT_OBJECTS 3
+#define MAXIMUM_WAIT_OBJECTS 64
+/* Storage for one wait block: KeWaitForMultipleObjects needs an array of
+ * them when it waits on more than THREAD_WAIT_OBJECTS objects. */
+typedef struct _KWAIT_BLOCK {
+    void *Reserved[6];
+} KWAIT_BLOCK, *PKWAIT_BLOCK;
+
+#define EVENT_INCREMENT 1
+#define SEMAPHORE_INCREMENT 1
+
+void KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
+/* Returns the previous state; waiters are released (boosted by Increment). */
+LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
+LONG KeResetEvent(PRKEVENT Event);
+void KeClearEvent(PRKEVENT Event);
+LONG KeReadStateEvent(PRKEVENT Event);
+void KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit);
+/* Returns the previous count. Past the limit Windows raises
+ * STATUS_SEMAPHORE_LIMIT_EXCEEDED; ntsim leaves the count and prints that. */
+LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait);
+LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
+
+/*
+ * Waits on events, semaphores, processes or threads (PEPROCESS, PETHREAD).
+ * WaitAny returns STATUS_WAIT_0 + the lowest index satisfied; WaitAll
+ * STATUS_WAIT_0 once all are signaled; STATUS_TIMEOUT when Timeout (100 ns,
+ * negative = relative) passes, at once for a zero timeout. A system thread
+ * waits as a thread does; other driver code (a dispatch routine called on a
+ * scenario's behalf) waits by letting the simulation run forward on the
+ * virtual clock until the wait ends.
+ */
+NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                               PLARGE_INTEGER Timeout);
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray);
+/* Sleeps (Interval: 100 ns, negative = relative). */
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval);
+
+/* ---- system threads -------------------------------------------------------- */
+
+typedef void (*PKSTART_ROUTINE)(PVOID StartContext);
+
+/*
+ * A thread that runs StartRoutine in kernel mode, in the process
+ * ProcessHandle names (NULL: the System process; NtCurrentProcess(): the
+ * current one). Its code runs when the scheduler gives it a processor, and
+ * until it waits or ends: returning from StartRoutine ends it as
+ * PsTerminateSystemThread(STATUS_SUCCESS). With OBJ_KERNEL_HANDLE in the
+ * attributes the handle is a kernel handle.
+ */
+NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              HANDLE ProcessHandle, CLIENT_ID *ClientId, PKSTART_ROUTINE StartRoutine,
+                              PVOID StartContext);
+NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
+
+typedef const struct ob_type *POBJECT_TYPE;
+extern POBJECT_TYPE *PsProcessType, *PsThreadType, *IoFileObjectType;
+
+/* The object behind a handle, referenced (ObDereferenceObject when done). */
+NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+                                   KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation);
+
 /* Sets a thread's priority (1..31), returning the old one, as KeSetPriorityThread. */
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
 
@@ -344,6 +421,10 @@ typedef struct _IO_STACK_LOCATION {
 
 struct _IRP {
     PMDL MdlAddress;       /* direct I/O: the caller's buffer */
+    PKEVENT UserEvent;     /* set on completion (IoBuildDeviceIoControlRequest) */
+    PIO_STATUS_BLOCK UserIosb;
+    PVOID OutputBuffer;    /* where a buffered control request's output goes */
+    BOOLEAN Allocated;     /* built by IoBuild*: freed at completion */
     union {
         PVOID SystemBuffer; /* buffered I/O: the kernel's copy */
     } AssociatedIrp;
@@ -359,9 +440,26 @@ static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
     return &Irp->Stack;
 }
 
+/* The next driver's stack location: ntsim IRPs have one location, so a
+ * driver passing a request down sends the same one. */
+static inline PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp)
+{
+    return &Irp->Stack;
+}
+
 #define IO_NO_INCREMENT 0
 void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost);
 #define IofCompleteRequest IoCompleteRequest
+
+/* A driver calling a driver: the device behind a name and a file object open on it (referenced). */
+NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
+                                  PDEVICE_OBJECT *DeviceObject);
+/* An I/O control request to send with IoCallDriver; on completion Event is set
+ * and IoStatusBlock filled. The IRP is freed when it completes. */
+PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObject, PVOID InputBuffer,
+                                   ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                                   BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock);
+NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 
 /* The driver's configuration from its `driver load` options (the registry
  * Parameters key of a real driver): STATUS_OBJECT_NAME_NOT_FOUND if absent. */

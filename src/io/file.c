@@ -86,7 +86,7 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     io_file *f = calloc(1, sizeof *f);
     if (!f)
         return STATUS_INSUFFICIENT_RESOURCES;
-    ob_initialize_header(&f->header, &io_file_type);
+    ob_initialize_header(&f->header, &io_file_type, NonWaitableObject);
     f->object.DeviceObject = dev;
     f->driver = dev->DriverObject->Internal;
     f->access = access;

@@ -14,15 +14,19 @@
 
 #include "ntsim/ps.h"
 
-
 struct ke_thread;
+typedef struct ke_fiber ke_fiber;
 
-/* What a thread can wait on (DISPATCHER_HEADER): processes and threads are
- * signaled when they end. Waiters are woken in the order they began waiting. */
-typedef struct ke_dispatcher_header {
-    bool signaled;
-    struct ke_thread *first_waiter, *last_waiter;
-} ke_dispatcher_header;
+/* One object a thread waits on (KWAIT_BLOCK): linked into the object's
+ * wait list, in the order the waits began. */
+struct ke_wait_block {
+    DISPATCHER_HEADER *object;
+    struct ke_thread *thread;
+    ULONG index;                 /* its place in the wait's object array */
+    ke_wait_block *next, *prev;  /* the object's waiters */
+};
+
+#define KE_THREAD_WAIT_OBJECTS 3 /* THREAD_WAIT_OBJECTS: blocks every thread has */
 
 typedef struct ke_thread {
     KTHREAD_STATE state;
@@ -40,9 +44,12 @@ typedef struct ke_thread {
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */
     struct ke_thread *qnext, *qprev; /* its ready queue */
-    ke_dispatcher_header *wait_object;    /* what it waits on, if anything */
-    struct ke_thread *wnext, *wprev;      /* the object's waiters */
+    ke_wait_block *wait_blocks;  /* its current object wait, if any */
+    ULONG wait_count;
+    bool wait_all;
+    ke_wait_block builtin_blocks[KE_THREAD_WAIT_OBJECTS];
     void (*wait_done)(ntsim_system *sys, struct ke_thread *t); /* called when the wait ends */
+    ke_fiber *fiber;             /* code it runs (a system thread's start routine), if any */
 } ke_thread;
 
 /* A processor's control block (KPRCB): what runs, and its ready queues. */
@@ -82,12 +89,36 @@ void ke_start_thread(ntsim_system *sys, ke_thread *t);
 /* The thread ends: Terminated, its processor picks another. */
 void ke_terminate_thread(ntsim_system *sys, ke_thread *t);
 
-/* Waits on an object: STATUS_WAIT_0 at once if it is signaled, else the
- * thread blocks (STATUS_PENDING) until it is, or until the timeout passes
- * (timeout 0 = forever). */
-NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, ke_dispatcher_header *object, uint64_t timeout);
-/* The object becomes signaled for good: every waiter is released. */
-void ke_signal_object(ntsim_system *sys, ke_dispatcher_header *object);
+/*
+ * Waits on objects (KeWaitForMultipleObjects' rules): satisfied at once when
+ * one (wait-any: the lowest index) or all (wait-all) are signaled, returning
+ * STATUS_WAIT_0 + index and acquiring them (a semaphore's count drops, a
+ * synchronization event resets); STATUS_TIMEOUT at once for a zero timeout
+ * (poll); else the thread blocks and STATUS_PENDING says so: it is released
+ * when the wait is satisfied or the timeout (100 ns; NULL = none) passes.
+ * blocks: count of them, or NULL to use the thread's own (count <= 3).
+ */
+NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
+                             const uint64_t *timeout, ke_wait_block *blocks);
+NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, DISPATCHER_HEADER *object, uint64_t timeout);
+/* The object's state changed to signaled: its waiters are tested in order (KiWaitTest). */
+void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *object);
+void ke_wait_test(ntsim_system *sys, DISPATCHER_HEADER *object, KPRIORITY boost);
+/* Ends a thread's object wait without satisfying it (timeout, wake, termination). */
+void ke_abandon_object_wait(ntsim_system *sys, ke_thread *t);
+/* A waiting thread whose wait ended becomes ready, with a boost (KiUnwaitThread). */
+void ke_unwait(ntsim_system *sys, ke_thread *t, NTSTATUS status, KPRIORITY boost);
+
+/* Runs the code of system threads that can run now, until each waits or ends. */
+void ke_run_fibers(ntsim_system *sys);
+/* The current thread blocks until its wait ends: a fiber yields, other code
+ * runs the simulation forward. Returns how the wait ended. */
+NTSTATUS ke_block_current(ntsim_system *sys);
+/* Gives t code to run: start(context), on a fiber of its own. */
+NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context);
+void ke_delete_fiber(ke_thread *t);
+/* The running fiber's thread has ended: leave it for good. */
+void ke_exit_fiber(ntsim_system *sys);
 
 /* The thread blocks (Waiting); timeout 0 = forever. */
 NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout);

@@ -245,29 +245,6 @@ static void timer_remove(ke_scheduler *s, ke_thread *t)
     sift_up(s, last->timer_slot - 1);
 }
 
-/* The thread stops waiting on its object (satisfied, timed out or woken). */
-static void end_object_wait(ntsim_system *sys, ke_thread *t)
-{
-    ke_dispatcher_header *o = t->wait_object;
-    if (!o)
-        return;
-    if (t->wprev)
-        t->wprev->wnext = t->wnext;
-    else
-        o->first_waiter = t->wnext;
-    if (t->wnext)
-        t->wnext->wprev = t->wprev;
-    else
-        o->last_waiter = t->wprev;
-    t->wait_object = NULL;
-    t->wnext = t->wprev = NULL;
-    if (t->wait_done) {
-        void (*done)(ntsim_system *, ke_thread *) = t->wait_done;
-        t->wait_done = NULL;
-        done(sys, t);
-    }
-}
-
 /* ---- entry points ------------------------------------------------------- */
 
 void ke_scheduler_init(ntsim_system *sys, uint64_t now)
@@ -313,7 +290,7 @@ void ke_terminate_thread(ntsim_system *sys, ke_thread *t)
     bool was_running = t->state == Running;
     unschedule(sys, t);
     timer_remove(&sys->sched, t);
-    end_object_wait(sys, t);
+    ke_abandon_object_wait(sys, t);
     t->blocked = false;
     set_state(sys, t, Terminated);
     if (was_running)
@@ -367,35 +344,14 @@ NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
     return STATUS_SUCCESS;
 }
 
-NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, ke_dispatcher_header *o, uint64_t timeout)
+/* KiUnwaitThread: the wait is over (how: status); the thread may run again. */
+void ke_unwait(ntsim_system *sys, ke_thread *t, NTSTATUS status, KPRIORITY boost)
 {
-    if (o->signaled)
-        return STATUS_WAIT_0;
-    NTSTATUS s = ke_wait(sys, t, timeout);
-    if (!NT_SUCCESS(s))
-        return s;
-    t->wait_object = o;
-    t->wprev = o->last_waiter;
-    t->wnext = NULL;
-    if (o->last_waiter)
-        o->last_waiter->wnext = t;
-    else
-        o->first_waiter = t;
-    o->last_waiter = t;
-    return STATUS_PENDING;
-}
-
-void ke_signal_object(ntsim_system *sys, ke_dispatcher_header *o)
-{
-    o->signaled = true;
-    while (o->first_waiter) {
-        ke_thread *t = o->first_waiter;
-        timer_remove(&sys->sched, t);
-        end_object_wait(sys, t);
-        t->blocked = false;
-        t->wait_status = STATUS_WAIT_0;
-        release(sys, t, 0);
-    }
+    timer_remove(&sys->sched, t);
+    ke_abandon_object_wait(sys, t);
+    t->blocked = false;
+    t->wait_status = status;
+    release(sys, t, boost);
 }
 
 NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t)
@@ -404,11 +360,7 @@ NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t)
         return STATUS_THREAD_IS_TERMINATING;
     if (!t->blocked)
         return STATUS_INVALID_PARAMETER; /* not waiting: nothing to satisfy */
-    timer_remove(&sys->sched, t);
-    end_object_wait(sys, t);
-    t->blocked = false;
-    t->wait_status = STATUS_SUCCESS;
-    release(sys, t, 1); /* EVENT_INCREMENT */
+    ke_unwait(sys, t, STATUS_SUCCESS, 1); /* as an event set with EVENT_INCREMENT */
     return STATUS_SUCCESS;
 }
 
@@ -511,12 +463,7 @@ static void clock_tick(ntsim_system *sys, uint64_t at)
 {
     ke_scheduler *s = &sys->sched;
     while (s->timer_count && s->timers[0]->deadline <= at) {
-        ke_thread *t = s->timers[0];
-        timer_remove(s, t);
-        end_object_wait(sys, t);
-        t->blocked = false;
-        t->wait_status = STATUS_TIMEOUT;
-        release(sys, t, 0);
+        ke_unwait(sys, s->timers[0], STATUS_TIMEOUT, 0);
     }
     for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
         ke_prcb *p = &s->prcb[cpu];
@@ -566,6 +513,7 @@ void ke_advance(ntsim_system *sys, uint64_t now)
         }
         sys->time = s->next_tick;
         clock_tick(sys, s->next_tick);
+        ke_run_fibers(sys); /* system threads run what this tick made runnable */
         if (s->next_tick > UINT64_MAX - KE_CLOCK_INTERVAL) {
             s->next_tick = UINT64_MAX; /* the end of time: no further tick */
             break;

@@ -307,21 +307,14 @@ NTSTATUS ke_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
     s = ob_reference_by_handle(sys, h(a[0]), SYNCHRONIZE, NULL, &o, NULL);
     if (!NT_SUCCESS(s))
         return s;
-    ke_dispatcher_header *d;
-    if (o->type == &ps_process_type)
-        d = &((ps_process *)o)->dispatch;
-    else
-        d = &((ps_thread *)o)->dispatch;
+    if (o->dispatch.Type == NonWaitableObject) {
+        ob_dereference(sys, o);
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    }
     ps_thread *self = sys->current_thread;
-    if (d->signaled) {
-        ob_dereference(sys, o);
-        return STATUS_WAIT_0;
-    }
-    if (a[2] && timeout == 0) {
-        ob_dereference(sys, o);
-        return STATUS_TIMEOUT;
-    }
-    s = ke_wait_for_object(sys, &self->tcb, d, a[2] ? timeout_ticks(sys, timeout) : 0);
+    uint64_t ticks = a[2] ? (timeout == 0 ? 0 : timeout_ticks(sys, timeout)) : 0;
+    DISPATCHER_HEADER *d = &o->dispatch;
+    s = ke_wait_for_objects(sys, &self->tcb, 1, &d, false, a[2] ? &ticks : NULL, NULL);
     if (s == STATUS_PENDING) {
         /* The waiting thread holds the object until its wait ends. */
         self->wait_reference = o;

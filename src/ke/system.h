@@ -35,6 +35,7 @@ struct ntsim_system {
     void *syscall_observer_context;
     bool trace_syscalls;
     ps_notify notify;  /* drivers' notify routines */
+    ke_fiber *running_fiber; /* the system thread whose code runs now, if any */
     io_manager io;     /* loaded drivers, devices, pool */
     ntsim_event_sink sink;
     void *sink_context;

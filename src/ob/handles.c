@@ -14,6 +14,36 @@ static ULONG handle_value(HANDLE h)
     return (ULONG)(uintptr_t)h;
 }
 
+/*
+ * Kernel handles (OBJ_KERNEL_HANDLE) live in the System process's table and
+ * have the sign bit of a 32-bit value set, as on x64 Windows; only
+ * kernel-mode callers may use them. Any other handle is the caller's.
+ */
+#define KERNEL_HANDLE_BIT 0x80000000u
+
+static bool handle_table_of(ntsim_system *sys, HANDLE handle, ps_process **owner, ULONG *value)
+{
+    uint64_t v = (uint64_t)(uintptr_t)handle;
+    if ((v & KERNEL_HANDLE_BIT) && (v >> 32) == 0xFFFFFFFFu) {
+        bool kernel = !sys->current_thread || sys->current_thread->tcb.previous_mode == KernelMode;
+        if (!kernel)
+            return false;
+        *owner = sys->system_process;
+        *value = (ULONG)(v & 0x7FFFFFFFu);
+        return true;
+    }
+    if (v > 0xFFFFFFFFu)
+        return false;
+    *owner = ob_current_process(sys);
+    *value = (ULONG)v;
+    return true;
+}
+
+HANDLE ob_kernel_handle(ULONG value)
+{
+    return (HANDLE)(uintptr_t)(0xFFFFFFFF00000000ull | KERNEL_HANDLE_BIT | value);
+}
+
 ps_process *ob_current_process(ntsim_system *sys)
 {
     return sys->current_thread ? sys->current_thread->process : sys->system_process;
@@ -66,7 +96,11 @@ NTSTATUS ob_reference_by_handle(ntsim_system *sys, HANDLE handle, ACCESS_MASK de
             return STATUS_INVALID_HANDLE;
         access = o->type->mapping.all;
     } else {
-        ob_handle_entry *e = ob_handle_lookup(&ob_current_process(sys)->handles, handle_value(handle));
+        ps_process *table_owner;
+        ULONG value;
+        if (!handle_table_of(sys, handle, &table_owner, &value))
+            return STATUS_INVALID_HANDLE;
+        ob_handle_entry *e = ob_handle_lookup(&table_owner->handles, value);
         if (!e)
             return STATUS_INVALID_HANDLE;
         o = e->object;
@@ -88,7 +122,11 @@ NTSTATUS ob_close(ntsim_system *sys, HANDLE Handle)
     /* Closing a pseudo-handle is a harmless no-op on Windows. */
     if (Handle == NtCurrentProcess() || Handle == NtCurrentThread())
         return STATUS_SUCCESS;
-    return ob_close_handle(sys, ob_current_process(sys), handle_value(Handle));
+    ps_process *owner;
+    ULONG value;
+    if (!handle_table_of(sys, Handle, &owner, &value))
+        return STATUS_INVALID_HANDLE;
+    return ob_close_handle(sys, owner, value);
 }
 
 /* The protected System process: others get at most limited rights, by open or by duplication. */

@@ -27,6 +27,9 @@ void ob_close_all_handles(ntsim_system *sys, ps_process *p);
 NTSTATUS ob_reference_by_handle(ntsim_system *sys, HANDLE handle, ACCESS_MASK desired, const ob_type *type,
                                 ob_header **object, ACCESS_MASK *granted);
 
+/* A kernel handle's value for a System-table entry (OBJ_KERNEL_HANDLE). */
+HANDLE ob_kernel_handle(ULONG value);
+
 /* The process the current thread belongs to. */
 ps_process *ob_current_process(ntsim_system *sys);
 

@@ -3,8 +3,9 @@
 
 #include "ob/object.h"
 
-void ob_initialize_header(ob_header *h, const ob_type *type)
+void ob_initialize_header(ob_header *h, const ob_type *type, UCHAR dispatcher_type)
 {
+    h->dispatch = (DISPATCHER_HEADER){ .Type = dispatcher_type };
     h->type = type;
     h->pointer_count = 1; /* the creator's reference */
     h->handle_count = 0;

@@ -29,12 +29,13 @@ typedef struct ob_type {
 } ob_type;
 
 struct ob_header {
+    DISPATCHER_HEADER dispatch; /* first, as every kernel object's: waits see it */
     const ob_type *type;
     int64_t pointer_count;
     int64_t handle_count;
 };
 
-void ob_initialize_header(ob_header *h, const ob_type *type);
+void ob_initialize_header(ob_header *h, const ob_type *type, UCHAR dispatcher_type);
 
 /* ObReferenceObject / ObDereferenceObject. Dereferencing to zero deletes. */
 void ob_reference(ob_header *h);

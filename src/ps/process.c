@@ -103,7 +103,7 @@ static ps_process *new_process(ntsim_system *sys, const char *image_path, const 
     ps_process *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    ob_initialize_header(&p->header, &ps_process_type);
+    ob_initialize_header(&p->header, &ps_process_type, ProcessObject);
     ob_handle_table_init(&p->handles, false);
     p->image_path = dup_string(image_path);
     p->nt_image_path = ps_nt_path(image_path);
@@ -294,16 +294,18 @@ void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS
     }
     mm_page_store_destroy(p->pages);
     p->pages = NULL;
-    ke_signal_object(sys, &p->dispatch); /* waiters on the process are released */
+    ke_signal_object(sys, &p->header.dispatch); /* waiters on the process are released */
 }
 
 void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)
 {
     ob_reference(&p->header); /* the last thread's deletion must not free p under us */
+    /* A system thread ending its own process ends itself last (it does not return). */
+    ps_thread *self = sys->running_fiber && sys->current_thread->process == p ? sys->current_thread : NULL;
     ps_thread *t = p->first_thread;
     while (t) {
         ps_thread *next = t->next;
-        if (!t->terminated) {
+        if (!t->terminated && t != self) {
             if (next)
                 ob_reference(&next->header);
             ps_terminate_thread(sys, t, status);
@@ -313,6 +315,8 @@ void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)
         t = next;
     }
     ob_dereference(sys, &p->header);
+    if (self)
+        ps_terminate_thread(sys, self, status);
 }
 
 void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info)

@@ -33,7 +33,6 @@ typedef struct ps_process {
     SIZE_T stack_reserve, stack_commit;
     uint64_t create_time, exit_time;
     ob_handle_table handles;
-    ke_dispatcher_header dispatch; /* signaled once the process has exited */
     mm_space *vm;
     struct mm_page_store *pages;   /* contents of its user pages */
     ULONG_PTR image_base, peb, ntdll_base;
@@ -49,7 +48,6 @@ struct ps_thread {
     uint64_t sequence;
     ps_process *process; /* referenced for the thread's lifetime */
     ke_thread tcb;       /* the kernel's part: scheduling state */
-    ke_dispatcher_header dispatch; /* signaled once the thread has terminated */
     ob_header *wait_reference;     /* the object a service wait holds */
     bool terminated;
     NTSTATUS exit_status;
@@ -75,6 +73,9 @@ void ps_shutdown(ntsim_system *sys);
 
 /* A new thread object in p with its TEB and stack (no notification); sizes 0 = the image's. */
 NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, ps_thread **out);
+/* A kernel thread (no TEB, no user stack) in p, created by the current thread and notified. */
+NTSTATUS ps_create_kernel_thread(ntsim_system *sys, ps_process *p, ps_thread **out);
+void ps_start_kernel_thread(ntsim_system *sys, ps_thread *t);
 /* A thread created by the current thread: notified, then started (unless suspended). */
 NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,
                           ps_thread **out);

@@ -89,17 +89,42 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
         ob_handle_destroy(&sys->cid_table, t->tid);
     if (t->kernel_stack.base)
         mm_delete_kernel_stack(sys->system_space, &t->kernel_stack);
+    ke_delete_fiber(&t->tcb);
     unlink_thread(p, t);
     free(t);
     ob_dereference(sys, &p->header);
 }
 
+static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool user,
+                              ps_thread **out);
+
 NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, ps_thread **out)
+{
+    return create_object(sys, p, commit, reserve, true, out);
+}
+
+NTSTATUS ps_create_kernel_thread(ntsim_system *sys, ps_process *p, ps_thread **out)
+{
+    if (p->exited)
+        return STATUS_PROCESS_IS_TERMINATING;
+    NTSTATUS s = create_object(sys, p, 0, 0, false, out);
+    if (NT_SUCCESS(s))
+        ps_notify_thread_create(sys, *out, sys->current_thread);
+    return s;
+}
+
+void ps_start_kernel_thread(ntsim_system *sys, ps_thread *t)
+{
+    ke_start_thread(sys, &t->tcb);
+}
+
+static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool user,
+                              ps_thread **out)
 {
     ps_thread *t = calloc(1, sizeof *t);
     if (!t)
         return STATUS_NO_MEMORY;
-    ob_initialize_header(&t->header, &ps_thread_type); /* the running thread's own reference */
+    ob_initialize_header(&t->header, &ps_thread_type, ThreadObject); /* the running thread's own reference */
     /* The Idle process's threads all have TID 0 and are not in the CID table. */
     if (p != sys->idle && (t->tid = ob_handle_create(&sys->cid_table, t, 0)) == 0) {
         free(t);
@@ -123,7 +148,7 @@ NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit
         ob_dereference(sys, &t->header);
         return ks;
     }
-    if (p->vm) {
+    if (p->vm && user) {
         mm_stack st;
         NTSTATUS s = mm_create_teb(p->vm, t->tid, &t->teb);
         if (NT_SUCCESS(s)) {
@@ -211,12 +236,16 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
         if (t->teb)
             mm_delete_teb(p->vm, t->teb);
     }
-    ke_signal_object(sys, &t->dispatch);
+    ke_signal_object(sys, &t->header.dispatch);
     if (--p->active_threads == 0)
         ps_process_exit(sys, p, t, status);
-    if (sys->current_thread == t)
+    bool self = t->tcb.fiber && t->tcb.fiber == (ke_fiber *)sys->running_fiber;
+    if (sys->current_thread == t && !self)
         sys->current_thread = sys->system_process->first_thread;
     ob_dereference(sys, &t->header); /* the running thread's own reference */
+    /* A system thread that ended itself never returns to its code. */
+    if (self)
+        ke_exit_fiber(sys);
 }
 
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)

@@ -1,0 +1,206 @@
+/*
+ * wait.c - waiting on dispatcher objects (KeWaitForMultipleObjects and the
+ * wait test, KiWaitTest, in miniature). A wait-any is satisfied by the
+ * lowest-index signaled object; a wait-all by all of them at once.
+ * Satisfying a wait acquires: a semaphore's count drops by one, a
+ * synchronization event resets; notification events, processes and threads
+ * stay signaled.
+ */
+#include <stdlib.h>
+
+#include "ke/context.h"
+#include "ke/ke.h"
+#include "ke/system.h"
+#include "ntsim/wdk.h"
+#include "ps/ps.h"
+
+static bool signaled(const DISPATCHER_HEADER *o)
+{
+    return o->Type != NonWaitableObject && o->SignalState > 0;
+}
+
+static void acquire(DISPATCHER_HEADER *o)
+{
+    if (o->Type == EventSynchronizationObject)
+        o->SignalState = 0;
+    else if (o->Type == SemaphoreObject)
+        o->SignalState--;
+}
+
+static void link_block(ke_wait_block *b)
+{
+    DISPATCHER_HEADER *o = b->object;
+    b->next = NULL;
+    b->prev = o->WaitListTail;
+    if (o->WaitListTail)
+        o->WaitListTail->next = b;
+    else
+        o->WaitListHead = b;
+    o->WaitListTail = b;
+}
+
+static void unlink_block(ke_wait_block *b)
+{
+    DISPATCHER_HEADER *o = b->object;
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        o->WaitListHead = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+    else
+        o->WaitListTail = b->prev;
+    b->next = b->prev = NULL;
+}
+
+void ke_abandon_object_wait(ntsim_system *sys, ke_thread *t)
+{
+    if (!t->wait_blocks)
+        return;
+    for (ULONG i = 0; i < t->wait_count; i++)
+        unlink_block(&t->wait_blocks[i]);
+    t->wait_blocks = NULL;
+    t->wait_count = 0;
+    if (t->wait_done) {
+        void (*done)(ntsim_system *, ke_thread *) = t->wait_done;
+        t->wait_done = NULL;
+        done(sys, t);
+    }
+}
+
+/* The wait's outcome if it can be satisfied now (acquiring), else STATUS_PENDING. */
+static NTSTATUS try_satisfy(ULONG count, DISPATCHER_HEADER **objects, bool wait_all)
+{
+    if (!wait_all) {
+        for (ULONG i = 0; i < count; i++) {
+            if (signaled(objects[i])) {
+                acquire(objects[i]);
+                return STATUS_WAIT_0 + (NTSTATUS)i;
+            }
+        }
+        return STATUS_PENDING;
+    }
+    for (ULONG i = 0; i < count; i++)
+        if (!signaled(objects[i]))
+            return STATUS_PENDING;
+    for (ULONG i = 0; i < count; i++)
+        acquire(objects[i]);
+    return STATUS_WAIT_0;
+}
+
+NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
+                             const uint64_t *timeout, ke_wait_block *blocks)
+{
+    if (count == 0 || count > 64)
+        return STATUS_INVALID_PARAMETER;
+    if (!blocks) {
+        if (count > KE_THREAD_WAIT_OBJECTS)
+            return STATUS_INVALID_PARAMETER; /* a wait block array is required */
+        blocks = t->builtin_blocks;
+    }
+    NTSTATUS s = try_satisfy(count, objects, wait_all);
+    if (s != STATUS_PENDING)
+        return s;
+    if (timeout && *timeout == 0)
+        return STATUS_TIMEOUT;
+    s = ke_wait(sys, t, timeout ? *timeout : 0);
+    if (!NT_SUCCESS(s))
+        return s;
+    for (ULONG i = 0; i < count; i++) {
+        blocks[i] = (ke_wait_block){ .object = objects[i], .thread = t, .index = i };
+        link_block(&blocks[i]);
+    }
+    t->wait_blocks = blocks;
+    t->wait_count = count;
+    t->wait_all = wait_all;
+    return STATUS_PENDING;
+}
+
+NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, DISPATCHER_HEADER *object, uint64_t timeout)
+{
+    return ke_wait_for_objects(sys, t, 1, &object, false, timeout ? &timeout : NULL, NULL);
+}
+
+void ke_wait_test(ntsim_system *sys, DISPATCHER_HEADER *o, KPRIORITY boost)
+{
+    /* Waiters in the order they began waiting, while the object stays signaled. */
+    ke_wait_block *b = o->WaitListHead;
+    while (b && signaled(o)) {
+        ke_wait_block *next = b->next;
+        ke_thread *t = b->thread;
+        NTSTATUS s;
+        if (!t->wait_all) {
+            acquire(o);
+            s = STATUS_WAIT_0 + (NTSTATUS)b->index;
+        } else {
+            DISPATCHER_HEADER *objs[64];
+            for (ULONG i = 0; i < t->wait_count; i++)
+                objs[i] = t->wait_blocks[i].object;
+            s = try_satisfy(t->wait_count, objs, true);
+        }
+        if (s != STATUS_PENDING) {
+            ke_unwait(sys, t, s, boost);
+            next = o->WaitListHead; /* the list changed under us */
+        }
+        b = next;
+    }
+}
+
+void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *o)
+{
+    /* Processes and threads: signaled for good when they end. */
+    o->SignalState = 1;
+    ke_wait_test(sys, o, 0);
+}
+
+/* ---- the driver API ---------------------------------------------------------- */
+
+/* A LARGE_INTEGER timeout as 100 ns from now (negative: relative; positive: absolute). */
+static uint64_t ticks_of(ntsim_system *sys, const LARGE_INTEGER *timeout)
+{
+    LONG64 v = timeout->QuadPart;
+    if (v <= 0)
+        return (uint64_t)(-v);
+    return (uint64_t)v > sys->time ? (uint64_t)v - sys->time : 0;
+}
+
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray)
+{
+    (void)WaitReason;
+    (void)WaitMode;
+    (void)Alertable;
+    ntsim_system *sys = ke_current_system("KeWaitForMultipleObjects");
+    ke_thread *t = &sys->current_thread->tcb;
+    DISPATCHER_HEADER *objects[64];
+    if (Count == 0 || Count > 64)
+        return STATUS_INVALID_PARAMETER;
+    for (ULONG i = 0; i < Count; i++)
+        objects[i] = (DISPATCHER_HEADER *)Object[i];
+    uint64_t ticks = Timeout ? ticks_of(sys, Timeout) : 0;
+    NTSTATUS s = ke_wait_for_objects(sys, t, Count, objects, WaitType == WaitAll, Timeout ? &ticks : NULL,
+                                     (ke_wait_block *)WaitBlockArray);
+    return s == STATUS_PENDING ? ke_block_current(sys) : s;
+}
+
+NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                               PLARGE_INTEGER Timeout)
+{
+    return KeWaitForMultipleObjects(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout, NULL);
+}
+
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval)
+{
+    (void)WaitMode;
+    (void)Alertable;
+    ntsim_system *sys = ke_current_system("KeDelayExecutionThread");
+    uint64_t ticks = ticks_of(sys, Interval);
+    if (ticks == 0)
+        return STATUS_SUCCESS;
+    NTSTATUS s = ke_wait(sys, &sys->current_thread->tcb, ticks);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ke_block_current(sys);
+    return s == STATUS_TIMEOUT ? STATUS_SUCCESS : s; /* a delay that ran out is a success */
+}

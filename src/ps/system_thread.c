@@ -1,0 +1,83 @@
+/*
+ * system_thread.c - threads drivers create (PsCreateSystemThread): kernel
+ * threads with no user stack, in the System process or the one a handle
+ * names, running a start routine on a fiber; and the object-by-handle
+ * lookups drivers use (ObReferenceObjectByHandle).
+ */
+#include "io/io.h"
+#include "ke/context.h"
+#include "ke/ke.h"
+#include "ke/system.h"
+#include "ntsim/wdk.h"
+#include "ob/handles.h"
+#include "ps/ps.h"
+
+static POBJECT_TYPE process_type = &ps_process_type, thread_type = &ps_thread_type, file_type = &io_file_type;
+POBJECT_TYPE *PsProcessType = &process_type, *PsThreadType = &thread_type, *IoFileObjectType = &file_type;
+
+NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              HANDLE ProcessHandle, CLIENT_ID *ClientId, PKSTART_ROUTINE StartRoutine,
+                              PVOID StartContext)
+{
+    ntsim_system *sys = ke_current_system("PsCreateSystemThread");
+    ps_process *p = sys->system_process;
+    ob_header *po = NULL;
+    if (ThreadHandle)
+        *ThreadHandle = NULL;
+    if (!StartRoutine)
+        return STATUS_INVALID_PARAMETER;
+    if (ProcessHandle) {
+        /* Kernel code may name any process: no access is needed. */
+        KPROCESSOR_MODE saved = sys->current_thread->tcb.previous_mode;
+        sys->current_thread->tcb.previous_mode = KernelMode;
+        NTSTATUS s = ob_reference_by_handle(sys, ProcessHandle, 0, &ps_process_type, &po, NULL);
+        sys->current_thread->tcb.previous_mode = saved;
+        if (!NT_SUCCESS(s))
+            return s;
+        p = (ps_process *)po;
+    }
+    ps_thread *t;
+    NTSTATUS s = ps_create_kernel_thread(sys, p, &t);
+    if (NT_SUCCESS(s))
+        s = ke_create_fiber(&t->tcb, StartRoutine, StartContext);
+    if (NT_SUCCESS(s)) {
+        bool kernel_handle = ObjectAttributes && (ObjectAttributes->Attributes & OBJ_KERNEL_HANDLE);
+        ULONG value = 0;
+        s = ob_insert_handle(kernel_handle ? sys->system_process : ob_current_process(sys), &t->header,
+                             ob_map_access(&ps_thread_type, DesiredAccess), &value);
+        if (NT_SUCCESS(s) && ThreadHandle)
+            *ThreadHandle = kernel_handle ? ob_kernel_handle(value) : (HANDLE)(uintptr_t)value;
+        if (ClientId)
+            *ClientId = (CLIENT_ID){ p->pid, t->tid };
+        ps_start_kernel_thread(sys, t);
+    }
+    if (po)
+        ob_dereference(sys, po);
+    return s;
+}
+
+NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
+{
+    ntsim_system *sys = ke_current_system("PsTerminateSystemThread");
+    ps_thread *t = sys->current_thread;
+    if (!t->tcb.fiber)
+        return STATUS_INVALID_PARAMETER; /* only a system thread may end itself this way */
+    ps_terminate_thread(sys, t, ExitStatus);
+    return STATUS_SUCCESS; /* not reached: the thread's code does not return */
+}
+
+NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+                                   KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation)
+{
+    (void)HandleInformation;
+    ntsim_system *sys = ke_current_system("ObReferenceObjectByHandle");
+    /* AccessMode KernelMode: kernel handles allowed, no access check. */
+    KPROCESSOR_MODE saved = sys->current_thread->tcb.previous_mode;
+    sys->current_thread->tcb.previous_mode = AccessMode;
+    ob_header *o;
+    NTSTATUS s = ob_reference_by_handle(sys, Handle, AccessMode == KernelMode ? 0 : DesiredAccess, ObjectType, &o,
+                                        NULL);
+    sys->current_thread->tcb.previous_mode = saved;
+    *Object = NT_SUCCESS(s) ? o : NULL;
+    return s;
+}
