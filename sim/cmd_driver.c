@@ -35,6 +35,143 @@ NTSTATUS sim_cmd_driver_unload(sim_context *ctx, const sim_args *a, sim_record *
     return s;
 }
 
+/* The scenario thread that opened a driver's device, if one did. */
+static struct sim_client *client_of(sim_context *ctx, const sim_driver *d)
+{
+    for (size_t i = 0; i < sizeof ctx->clients / sizeof ctx->clients[0]; i++)
+        if (ctx->clients[i].driver == d->name)
+            return &ctx->clients[i];
+    return NULL;
+}
+
+/* The device's name as the client opens it: "\\??\\SysMon" in UTF-16. */
+static void device_name(const sim_driver *d, WCHAR *w, size_t cap, UNICODE_STRING *u)
+{
+    size_t n = strlen(d->device) < cap - 1 ? strlen(d->device) : cap - 1;
+    for (size_t i = 0; i < n; i++)
+        w[i] = (unsigned char)d->device[i];
+    w[n] = 0;
+    *u = (UNICODE_STRING){ (USHORT)(n * 2), (USHORT)(n * 2), w };
+}
+
+/* Acts as the client's thread; STATUS_INVALID_HANDLE if it is gone. */
+static NTSTATUS as_client(sim_context *ctx, struct sim_client *c)
+{
+    NTSIM_THREAD_INFO ti;
+    if (!NT_SUCCESS(ntsim_query_thread(ctx->sys, c->tid, &ti)) || ti.state == Terminated)
+        return STATUS_INVALID_HANDLE;
+    return ntsim_set_current_thread(ctx->sys, c->tid);
+}
+
+NTSTATUS sim_cmd_client_open(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    const sim_driver *d = driver_of(a);
+    if (client_of(ctx, d))
+        return STATUS_SUCCESS; /* already open */
+    if (!a->opt[0].present) {
+        /* The outside client: opened now (reads and writes open it anyway). */
+        unsigned char none;
+        ULONG bytes;
+        NTSTATUS s = ntsim_device_read(ctx->sys, d->device, &none, 0, &bytes);
+        return s == STATUS_OBJECT_NAME_NOT_FOUND ? s : STATUS_SUCCESS;
+    }
+    ULONG tid;
+    NTSTATUS s = sim_thread_id(ctx, &a->opt[0], &tid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_thread(ctx, tid)))
+        return s;
+    struct sim_client *c = client_of(ctx, &(sim_driver){ .name = NULL });
+    if (!c)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    WCHAR w[128];
+    UNICODE_STRING name;
+    device_name(d, w, 128, &name);
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, 0, NULL, NULL);
+    IO_STATUS_BLOCK iosb;
+    HANDLE h;
+    s = NtCreateFile(ctx->sys, &h, GENERIC_READ | GENERIC_WRITE, &oa, &iosb, NULL, 0, 0, 1 /* FILE_OPEN */, 0, NULL, 0);
+    if (!NT_SUCCESS(s))
+        return s;
+    *c = (struct sim_client){ d->name, tid, h };
+    sim_put_int(r, "handle", (int64_t)(uintptr_t)h);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sim_cmd_client_close(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    (void)r;
+    const sim_driver *d = driver_of(a);
+    struct sim_client *c = client_of(ctx, d);
+    if (!c)
+        return ntsim_device_close(ctx->sys, d->device);
+    NTSTATUS s = as_client(ctx, c);
+    HANDLE h = c->handle;
+    *c = (struct sim_client){ 0 };
+    return NT_SUCCESS(s) ? NtClose(ctx->sys, h) : s;
+}
+
+/* The fields of a client write or ioctl, resolved to values. */
+static void resolve_fields(sim_context *ctx, const sim_args *a, const sim_write_field *fields, sim_write_values *v)
+{
+    for (int i = 0; i < a->rest_count; i++) {
+        const sim_token *t = &a->rest[i];
+        for (int f = 0; f < 8 && fields[f].name; f++) {
+            if (strcmp(fields[f].name, t->key) != 0)
+                continue;
+            sim_value val = { .present = true, .text = t->value, .len = t->value_len };
+            ULONG id = 0;
+            v->present[f] = true;
+            v->text[f] = t->value;
+            switch (fields[f].kind) {
+            case FIELD_NUMBER:
+                sim_parse_syscall_arg(t->value, t->value_len, &v->number[f]);
+                break;
+            case FIELD_THREAD:
+                /* A thread that is gone has no ID: the client sends 0, as for a bad TID. */
+                sim_thread_id(ctx, &val, &id);
+                v->number[f] = id;
+                break;
+            case FIELD_PROCESS:
+                sim_process_id(ctx, &val, &id);
+                v->number[f] = id;
+                break;
+            case FIELD_STRING:
+                break;
+            }
+        }
+    }
+}
+
+NTSTATUS sim_cmd_client_ioctl(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    const sim_driver *d = driver_of(a);
+    sim_write_values v = { 0 };
+    resolve_fields(ctx, a, d->ioctl_fields, &v);
+    static unsigned char in[65536], out[65536];
+    ULONG code = 0, out_len = 0, bytes = 0;
+    ULONG len = d->client_ioctl(&v, in, sizeof in, &code, &out_len);
+    if (out_len > sizeof out)
+        out_len = sizeof out;
+    struct sim_client *c = client_of(ctx, d);
+    NTSTATUS s;
+    if (c) {
+        IO_STATUS_BLOCK iosb = { 0 };
+        s = as_client(ctx, c);
+        if (NT_SUCCESS(s))
+            s = NtDeviceIoControlFile(ctx->sys, c->handle, NULL, NULL, NULL, &iosb, code, in, len, out, out_len);
+        bytes = (ULONG)iosb.Information;
+    } else {
+        s = ntsim_device_control(ctx->sys, d->device, code, in, len, out, out_len, &bytes);
+    }
+    if (s != STATUS_OBJECT_NAME_NOT_FOUND) {
+        ctx->keep_fields = true;
+        sim_put_int(r, "bytes", bytes);
+        if (d->client_ioctl_result)
+            d->client_ioctl_result(s, out, bytes, r);
+    }
+    return s;
+}
+
 NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
@@ -45,7 +182,17 @@ NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
     if (!buf)
         return STATUS_NO_MEMORY;
     ULONG bytes = 0;
-    NTSTATUS s = ntsim_device_read(ctx->sys, d->device, buf, (ULONG)size, &bytes);
+    NTSTATUS s;
+    struct sim_client *c = client_of(ctx, d);
+    if (c) {
+        IO_STATUS_BLOCK iosb = { 0 };
+        s = as_client(ctx, c);
+        if (NT_SUCCESS(s))
+            s = NtReadFile(ctx->sys, c->handle, NULL, NULL, NULL, &iosb, buf, (ULONG)size, NULL, NULL);
+        bytes = (ULONG)iosb.Information;
+    } else {
+        s = ntsim_device_read(ctx->sys, d->device, buf, (ULONG)size, &bytes);
+    }
     if (NT_SUCCESS(s)) {
         sim_put_int(r, "bytes", bytes);
         if (d->client_read)
@@ -59,37 +206,21 @@ NTSTATUS sim_cmd_client_write(sim_context *ctx, const sim_args *a, sim_record *r
 {
     const sim_driver *d = driver_of(a);
     sim_write_values v = { 0 };
-    for (int i = 0; i < a->rest_count; i++) {
-        const sim_token *t = &a->rest[i];
-        for (int f = 0; f < 8 && d->write_fields[f].name; f++) {
-            if (strcmp(d->write_fields[f].name, t->key) != 0)
-                continue;
-            sim_value val = { .present = true, .text = t->value, .len = t->value_len };
-            ULONG id = 0;
-            v.present[f] = true;
-            v.text[f] = t->value;
-            switch (d->write_fields[f].kind) {
-            case FIELD_NUMBER:
-                sim_parse_syscall_arg(t->value, t->value_len, &v.number[f]);
-                break;
-            case FIELD_THREAD:
-                /* A thread that is gone has no ID: the client sends 0, as for a bad TID. */
-                sim_thread_id(ctx, &val, &id);
-                v.number[f] = id;
-                break;
-            case FIELD_PROCESS:
-                sim_process_id(ctx, &val, &id);
-                v.number[f] = id;
-                break;
-            case FIELD_STRING:
-                break;
-            }
-        }
-    }
+    resolve_fields(ctx, a, d->write_fields, &v);
     unsigned char buf[4096];
     ULONG len = d->client_write(&v, buf, sizeof buf);
     ULONG bytes = 0;
-    NTSTATUS s = ntsim_device_write(ctx->sys, d->device, buf, len, &bytes);
+    NTSTATUS s;
+    struct sim_client *c = client_of(ctx, d);
+    if (c) {
+        IO_STATUS_BLOCK iosb = { 0 };
+        s = as_client(ctx, c);
+        if (NT_SUCCESS(s))
+            s = NtWriteFile(ctx->sys, c->handle, NULL, NULL, NULL, &iosb, buf, len, NULL, NULL);
+        bytes = (ULONG)iosb.Information;
+    } else {
+        s = ntsim_device_write(ctx->sys, d->device, buf, len, &bytes);
+    }
     /* The client prints its verdict whatever WriteFile returned. */
     if (s != STATUS_OBJECT_NAME_NOT_FOUND) {
         ctx->keep_fields = true;
@@ -119,14 +250,20 @@ bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int 
             for (int k = 0; d->options && d->options[k]; k++)
                 known |= strcmp(d->options[k], t->key) == 0;
         } else {
-            for (int f = 0; d->write_fields && f < 8 && d->write_fields[f].name; f++) {
-                if (strcmp(d->write_fields[f].name, t->key) != 0)
+            const sim_write_field *fields = strcmp(cmd, "client ioctl") == 0 ? d->ioctl_fields : d->write_fields;
+            for (int f = 0; fields && f < 8 && fields[f].name; f++) {
+                if (strcmp(fields[f].name, t->key) != 0)
                     continue;
                 known = true;
                 uint64_t v;
-                if (d->write_fields[f].kind == FIELD_NUMBER && !sim_parse_syscall_arg(t->value, t->value_len, &v)) {
+                if (fields[f].kind == FIELD_NUMBER && !sim_parse_syscall_arg(t->value, t->value_len, &v)) {
                     *col = t->value_col;
                     snprintf(message, cap, "%s: bad number '%s' for %s", cmd, t->value, t->key);
+                    return false;
+                }
+                if (fields[f].kind == FIELD_STRING && d->client_check &&
+                    !d->client_check(t->key, t->value, message, cap)) {
+                    *col = t->value_col;
                     return false;
                 }
             }
@@ -137,19 +274,20 @@ bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int 
             return false;
         }
     }
-    if (strcmp(cmd, "client write") == 0) {
-        if (!d->write_fields) {
+    if (strcmp(cmd, "client write") == 0 || strcmp(cmd, "client ioctl") == 0) {
+        const sim_write_field *fields = strcmp(cmd, "client ioctl") == 0 ? d->ioctl_fields : d->write_fields;
+        if (!fields) {
             *col = a->pos[0].token->col;
-            snprintf(message, cap, "client write: %s's client does not write", d->name);
+            snprintf(message, cap, "%s: %s's client does not %s", cmd, d->name, cmd + 7);
             return false;
         }
-        for (int f = 0; f < 8 && d->write_fields[f].name; f++) {
+        for (int f = 0; f < 8 && fields[f].name; f++) {
             bool given = false;
             for (int i = 0; i < a->rest_count; i++)
-                given |= strcmp(a->rest[i].key, d->write_fields[f].name) == 0;
-            if (d->write_fields[f].required && !given) {
+                given |= strcmp(a->rest[i].key, fields[f].name) == 0;
+            if (fields[f].required && !given) {
                 *col = a->pos[0].token->col;
-                snprintf(message, cap, "client write: missing field %s=", d->write_fields[f].name);
+                snprintf(message, cap, "%s: missing field %s=", cmd, fields[f].name);
                 return false;
             }
         }

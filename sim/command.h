@@ -96,6 +96,11 @@ struct sim_context {
     const char *result_cmd;
     int result_line;
     bool keep_fields;    /* the handler keeps its fields even on failure (a client's verdict) */
+    struct sim_client {  /* a driver's client that opened the device as a scenario thread */
+        const char *driver;
+        ULONG tid;       /* the thread that opened it (its process holds the handle) */
+        HANDLE handle;
+    } clients[8];
     bool have_result;
     sim_record *events;  /* the last command's events, for expect event */
     const char **event_names;
@@ -151,6 +156,9 @@ NTSTATUS sim_cmd_driver_load(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_driver_unload(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_client_read(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_client_write(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_client_open(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_client_close(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_client_ioctl(sim_context *, const sim_args *, sim_record *);
 /* Checks a driver or client line against the built-in driver's options and fields. */
 bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int *col);
 NTSTATUS sim_cmd_syscall_table(sim_context *, const sim_args *, sim_record *);

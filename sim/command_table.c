@@ -71,6 +71,9 @@ static const sim_command commands[] = {
     { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_driver_unload, NULL },
     { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) }, false, sim_cmd_client_read, NULL },
     { "client write", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_write, NULL },
+    { "client open", { P("NAME", ARG_DRIVER) }, { O("by", ARG_THREAD) }, false, sim_cmd_client_open, NULL },
+    { "client close", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_client_close, NULL },
+    { "client ioctl", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_ioctl, NULL },
 
     { "sleep", { P("DURATION", ARG_DURATION) }, {}, false, sim_cmd_sleep, NULL },
     /* expect is run by the engine itself (scenario.c). */

@@ -334,7 +334,8 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
     }
     if (strcmp(cmd->name, "syscall") == 0)
         return validate_syscall(a, line, i, err);
-    if (strcmp(cmd->name, "driver load") == 0 || strcmp(cmd->name, "client write") == 0) {
+    if (strcmp(cmd->name, "driver load") == 0 || strcmp(cmd->name, "client write") == 0 ||
+        strcmp(cmd->name, "client ioctl") == 0) {
         /* Their NAME=VALUE tokens belong to the driver: checked against it. */
         a->rest = &line->tokens[i];
         a->rest_count = line->count - i;
@@ -710,6 +711,7 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     sim_put_status(r, "status", STATUS_SUCCESS);
     ctx->keep_fields = false;
     NTSTATUS st = cmd->run(ctx, a, r);
+    ntsim_run_threads(ctx->sys); /* system threads the command made runnable run now */
     r->fields[0].v.i = st;
     if (!NT_SUCCESS(st) && !ctx->keep_fields)
         r->count = 1; /* a failed call reports its status alone */

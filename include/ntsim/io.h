@@ -37,6 +37,13 @@ NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
  */
 NTSTATUS ntsim_device_read(ntsim_system *system, const char *link, void *buffer, ULONG length, ULONG *bytes);
 NTSTATUS ntsim_device_write(ntsim_system *system, const char *link, const void *buffer, ULONG length, ULONG *bytes);
+/* A DeviceIoControl from the outside client. */
+NTSTATUS ntsim_device_control(ntsim_system *system, const char *link, ULONG code, const void *in, ULONG in_length,
+                              void *out, ULONG out_length, ULONG *bytes);
+/* The outside client closes its handle: cleanup and close reach the driver. */
+NTSTATUS ntsim_device_close(ntsim_system *system, const char *link);
+/* Runs the code of system threads that can run now (after a call that may have made them runnable). */
+void ntsim_run_threads(ntsim_system *system);
 
 /*
  * The native file calls on a device, from the current thread: NtCreateFile

@@ -425,6 +425,7 @@ struct _IRP {
     PIO_STATUS_BLOCK UserIosb;
     PVOID OutputBuffer;    /* where a buffered control request's output goes */
     BOOLEAN Allocated;     /* built by IoBuild*: freed at completion */
+    BOOLEAN PendingReturned; /* the driver returned STATUS_PENDING: it completes later */
     union {
         PVOID SystemBuffer; /* buffered I/O: the kernel's copy */
     } AssociatedIrp;
@@ -448,6 +449,10 @@ static inline PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp)
 }
 
 #define IO_NO_INCREMENT 0
+static inline void IoMarkIrpPending(PIRP Irp)
+{
+    Irp->PendingReturned = TRUE;
+}
 void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost);
 #define IofCompleteRequest IoCompleteRequest
 

@@ -41,6 +41,13 @@ typedef struct sim_driver {
     ULONG (*client_write)(const sim_write_values *v, unsigned char *buf, ULONG cap);
     /* What the client prints after WriteFile returned status and bytes. */
     void (*client_write_result)(NTSTATUS status, ULONG bytes, sim_record *r);
+    const sim_write_field *ioctl_fields; /* `client ioctl` fields, or NULL: no client ioctl */
+    /* Builds the DeviceIoControl input; sets the control code and the output size wanted. */
+    ULONG (*client_ioctl)(const sim_write_values *v, unsigned char *in, ULONG cap, ULONG *code, ULONG *out_len);
+    /* What the client prints after DeviceIoControl returned status and `bytes` of output. */
+    void (*client_ioctl_result)(NTSTATUS status, const unsigned char *out, ULONG bytes, sim_record *r);
+    /* Checks a FIELD_STRING field's syntax when the scenario is parsed (NULL: any). */
+    bool (*client_check)(const char *field, const char *value, char *message, size_t cap);
 } sim_driver;
 
 /* The built-in drivers, by name; NULL if none. */

@@ -12,6 +12,7 @@
 #include "ke/system.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
+#include "ke/ke.h"
 
 PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link);
 PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name);
@@ -159,6 +160,40 @@ NTSTATUS ntsim_device_read(ntsim_system *sys, const char *link, void *buffer, UL
         s = io_send(sys, f->object.DeviceObject, &f->object, IRP_MJ_READ, 0, NULL, 0, buffer, length, &info);
     *bytes = (ULONG)info;
     return s;
+}
+
+NTSTATUS ntsim_device_control(ntsim_system *sys, const char *link, ULONG code, const void *in, ULONG in_length,
+                              void *out, ULONG out_length, ULONG *bytes)
+{
+    io_file *f;
+    ULONG_PTR info = 0;
+    NTSTATUS s = outside_file(sys, link, &f);
+    if (NT_SUCCESS(s))
+        s = io_send(sys, f->object.DeviceObject, &f->object, IRP_MJ_DEVICE_CONTROL, code, in, in_length, out,
+                    out_length, &info);
+    *bytes = (ULONG)info;
+    ke_run_fibers(sys);
+    return s;
+}
+
+NTSTATUS ntsim_device_close(ntsim_system *sys, const char *link)
+{
+    PDEVICE_OBJECT dev = io_open_device(sys, link);
+    if (!dev)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    io_driver *d = dev->DriverObject->Internal;
+    if (!d->client)
+        return STATUS_INVALID_HANDLE;
+    io_file *f = d->client;
+    d->client = NULL;
+    ob_dereference(sys, &f->header); /* the last reference: cleanup and close */
+    ke_run_fibers(sys);
+    return STATUS_SUCCESS;
+}
+
+void ntsim_run_threads(ntsim_system *sys)
+{
+    ke_run_fibers(sys);
 }
 
 NTSTATUS ntsim_device_write(ntsim_system *sys, const char *link, const void *buffer, ULONG length, ULONG *bytes)

@@ -11,11 +11,17 @@
 #include "io/io.h"
 #include "ke/context.h"
 #include "ke/system.h"
+#include "ntsim/wdk.h"
+
+static void finish_built(PIRP irp);
 
 void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost)
 {
     (void)PriorityBoost;
     Irp->Completed = TRUE;
+    /* A request completed after its driver returned STATUS_PENDING: tell the caller now. */
+    if (Irp->Allocated && Irp->PendingReturned)
+        finish_built(Irp);
 }
 
 PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
@@ -106,5 +112,93 @@ NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR
         memcpy(out, system_buffer, info);
     free(system_buffer);
     *information = NT_SUCCESS(s) ? info : 0;
+    return s;
+}
+
+/* ---- drivers calling drivers -------------------------------------------------- */
+
+PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name);
+
+NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
+                                  PDEVICE_OBJECT *DeviceObject)
+{
+    ntsim_system *sys = ke_current_system("IoGetDeviceObjectPointer");
+    io_file *f;
+    *FileObject = NULL;
+    *DeviceObject = NULL;
+    NTSTATUS s = io_create_file(sys, ObjectName, DesiredAccess, &f);
+    if (!NT_SUCCESS(s))
+        return s;
+    /* The caller holds the file object (ObDereferenceObject releases it). */
+    *FileObject = &f->object;
+    *DeviceObject = f->object.DeviceObject;
+    return STATUS_SUCCESS;
+}
+
+PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObject, PVOID InputBuffer,
+                                   ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                                   BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    (void)InternalDeviceIoControl;
+    PIRP irp = calloc(1, sizeof *irp);
+    if (!irp)
+        return NULL;
+    irp->Allocated = TRUE;
+    irp->UserEvent = Event;
+    irp->UserIosb = IoStatusBlock;
+    irp->RequestorMode = KernelMode;
+    irp->Stack.MajorFunction = IRP_MJ_DEVICE_CONTROL;
+    irp->Stack.DeviceObject = DeviceObject;
+    irp->Stack.Parameters.DeviceIoControl.IoControlCode = IoControlCode;
+    irp->Stack.Parameters.DeviceIoControl.InputBufferLength = InputBufferLength;
+    irp->Stack.Parameters.DeviceIoControl.OutputBufferLength = OutputBufferLength;
+    ULONG method = METHOD_FROM_CTL_CODE(IoControlCode);
+    if (method == METHOD_NEITHER) {
+        irp->Stack.Parameters.DeviceIoControl.Type3InputBuffer = InputBuffer;
+        irp->UserBuffer = OutputBuffer;
+        return irp;
+    }
+    ULONG len = InputBufferLength > OutputBufferLength ? InputBufferLength : OutputBufferLength;
+    irp->AssociatedIrp.SystemBuffer = calloc(1, len ? len : 1);
+    if (!irp->AssociatedIrp.SystemBuffer) {
+        free(irp);
+        return NULL;
+    }
+    if (InputBuffer && InputBufferLength)
+        memcpy(irp->AssociatedIrp.SystemBuffer, InputBuffer, InputBufferLength);
+    irp->OutputBuffer = OutputBuffer;
+    return irp;
+}
+
+/* An IRP built by IoBuild*: its results go to the caller, then it is freed. */
+static void finish_built(PIRP irp)
+{
+    ULONG out_len = irp->Stack.Parameters.DeviceIoControl.OutputBufferLength;
+    ULONG_PTR info = irp->IoStatus.Information > out_len ? out_len : irp->IoStatus.Information;
+    if (irp->OutputBuffer && NT_SUCCESS(irp->IoStatus.Status) && METHOD_FROM_CTL_CODE(
+            irp->Stack.Parameters.DeviceIoControl.IoControlCode) == METHOD_BUFFERED)
+        memcpy(irp->OutputBuffer, irp->AssociatedIrp.SystemBuffer, info);
+    if (irp->UserIosb)
+        *irp->UserIosb = (IO_STATUS_BLOCK){ irp->IoStatus.Status, info };
+    if (irp->UserEvent)
+        KeSetEvent(irp->UserEvent, IO_NO_INCREMENT, FALSE);
+    free(irp->AssociatedIrp.SystemBuffer);
+    free(irp);
+}
+
+NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    ntsim_system *sys = ke_current_system("IoCallDriver");
+    Irp->Stack.DeviceObject = DeviceObject;
+    NTSTATUS s = dispatch(sys, DeviceObject, Irp);
+    if (!Irp->Allocated)
+        return s;
+    if (s == STATUS_PENDING && !Irp->Completed) {
+        Irp->PendingReturned = TRUE; /* finished by IoCompleteRequest, later */
+        return s;
+    }
+    if (!Irp->Completed)
+        Irp->IoStatus.Status = s;
+    finish_built(Irp);
     return s;
 }

@@ -69,6 +69,7 @@ NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number
     caller->tcb.previous_mode = saved;
     ob_dereference(sys, &caller->header);
     report(sys, number, svc, copy, n, mode, status);
+    ke_run_fibers(sys); /* system threads the call made runnable run now */
     return status;
 }
 
