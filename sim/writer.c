@@ -41,21 +41,28 @@ static void sb_char(sim_writer *w, char c)
     w->buf[w->len++] = c;
 }
 
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
+/* Decimal digits two at a time, from the right. */
 static void sb_u64(sim_writer *w, uint64_t v)
 {
     char d[24];
-    int n = 0;
-    if (v < 10) {
-        sb_char(w, (char)('0' + v));
-        return;
+    int n = 24;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        d[--n] = two_digits[2 * r + 1];
+        d[--n] = two_digits[2 * r];
     }
-    do {
-        d[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sb_grow(w, (size_t)n);
-    while (n)
-        w->buf[w->len++] = d[--n];
+    if (v >= 10) {
+        d[--n] = two_digits[2 * v + 1];
+        d[--n] = two_digits[2 * v];
+    } else {
+        d[--n] = (char)('0' + v);
+    }
+    sb_put(w, d + n, (size_t)(24 - n));
 }
 
 static void sb_i64(sim_writer *w, int64_t v)
@@ -74,6 +81,13 @@ static void flush_record(sim_writer *w)
     w->len = 0;
 }
 
+/* Bytes JSON strings cannot hold as they are: controls (and NUL, the end), quote, backslash. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+};
+
 static void json_string(sim_writer *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -81,7 +95,7 @@ static void json_string(sim_writer *w, const char *s)
     const unsigned char *p = (const unsigned char *)s, *run = p;
     for (;; p++) {
         unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (!needs_escape[c])
             continue;
         sb_put(w, (const char *)run, (size_t)(p - run));
         if (c == 0)

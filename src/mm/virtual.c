@@ -109,6 +109,10 @@ NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG prot
         return STATUS_CONFLICTING_ADDRESSES;
     if (v->type != VAD_PRIVATE)
         return STATUS_ALREADY_COMMITTED; /* views come committed; we model no reserved views */
+    /* Private pages have no copy-on-write; NT checks it only once the VAD
+     * is found, so a commit on free memory is a conflict first. */
+    if (mm_protect_is_copy_on_write(protect))
+        return STATUS_INVALID_PAGE_PROTECTION;
     if ((v->flags & VAD_LARGE_PAGES) && (protect & 0xFFu) != PAGE_READWRITE)
         return STATUS_INVALID_PAGE_PROTECTION;
     uint64_t newly = (end - start) / PAGE - mm_runs_count_committed(v, start, end);
@@ -142,8 +146,8 @@ static NTSTATUS allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE
     NTSTATUS st = check_alloc_type(s, type);
     if (!NT_SUCCESS(st))
         return st;
-    if (!mm_protect_is_valid(protect) || mm_protect_is_copy_on_write(protect))
-        return STATUS_INVALID_PAGE_PROTECTION; /* private memory has no copy-on-write */
+    if (!mm_protect_is_valid(protect))
+        return STATUS_INVALID_PAGE_PROTECTION;
     ULONG_PTR b = *base;
     SIZE_T sz = *size;
     if (sz == 0)
@@ -154,9 +158,14 @@ static NTSTATUS allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE
         return STATUS_INVALID_PARAMETER;
     if (type & MEM_PHYSICAL)
         return STATUS_NOT_SUPPORTED; /* AWE is not modelled */
+    if ((type & MEM_LARGE_PAGES) && !s->large_pages_ok)
+        return STATUS_PRIVILEGE_NOT_HELD;
+    /* A new reservation is private memory, which has no copy-on-write. NT
+     * checks this on its reserve path only, after the size and address
+     * checks; a commit at a base checks it once the VAD is found. */
+    if ((!b || (type & MEM_RESERVE)) && mm_protect_is_copy_on_write(protect))
+        return STATUS_INVALID_PAGE_PROTECTION;
     if (type & MEM_LARGE_PAGES) {
-        if (!s->large_pages_ok)
-            return STATUS_PRIVILEGE_NOT_HELD;
         if ((sz | b) & (MM_LARGE_PAGE_SIZE - 1))
             return STATUS_INVALID_PARAMETER;
         if (protect != PAGE_READWRITE)

@@ -117,11 +117,12 @@ void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver)
 
 /* ---- delivery -------------------------------------------------------------- */
 
-/* UTF-8 to a UTF-16 UNICODE_STRING the caller frees (Buffer). */
-static void to_unicode(const char *s, UNICODE_STRING *u)
+/* UTF-8 to a UTF-16 UNICODE_STRING: in `space` when it fits, else allocated
+   (free with free_unicode). */
+static void to_unicode_in(const char *s, UNICODE_STRING *u, WCHAR *space, size_t cap)
 {
     size_t n = strlen(s);
-    WCHAR *w = malloc((n + 1) * sizeof *w);
+    WCHAR *w = n < cap ? space : malloc((n + 1) * sizeof *w);
     size_t k = 0;
     if (!w)
         abort();
@@ -147,6 +148,12 @@ static void to_unicode(const char *s, UNICODE_STRING *u)
     u->MaximumLength = u->Length;
 }
 
+static void free_unicode(UNICODE_STRING *u, const WCHAR *space)
+{
+    if (u->Buffer != space)
+        free(u->Buffer);
+}
+
 /* Runs routines with `context` as the current thread, restoring it after. */
 static ps_thread *switch_to(ntsim_system *sys, ps_thread *context)
 {
@@ -164,8 +171,9 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     };
     ke_deliver_event(sys, &e);
     UNICODE_STRING image, cmdline;
-    to_unicode(p->nt_image_path, &image);
-    to_unicode(p->command_line, &cmdline);
+    WCHAR image_space[260], cmdline_space[260];
+    to_unicode_in(p->nt_image_path, &image, image_space, 260);
+    to_unicode_in(p->command_line, &cmdline, cmdline_space, 260);
     PS_CREATE_NOTIFY_INFO info = {
         .Size = sizeof info,
         .ParentProcessId = ULongToHandle(p->ppid),
@@ -182,8 +190,8 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
             IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
     }
     sys->current_thread = saved;
-    free(image.Buffer);
-    free(cmdline.Buffer);
+    free_unicode(&image, image_space);
+    free_unicode(&cmdline, cmdline_space);
     return info.CreationStatus;
 }
 
@@ -241,7 +249,8 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = pid, .image = nt_path, .base = base, .size = size };
     ke_deliver_event(sys, &e);
     UNICODE_STRING name;
-    to_unicode(nt_path, &name);
+    WCHAR name_space[260];
+    to_unicode_in(nt_path, &name, name_space, 260);
     IMAGE_INFO info = { .ImageBase = (PVOID)(uintptr_t)base, .ImageSize = size };
     info.u.s.SystemModeImage = pid == 0;
     info.u.s.ImageAddressingMode = 0;
@@ -252,5 +261,5 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
             IO_CALL(sys, s->driver, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
     }
     sys->current_thread = saved;
-    free(name.Buffer);
+    free_unicode(&name, name_space);
 }
