@@ -128,10 +128,18 @@ NTSTATUS sim_cmd_vm_write(sim_context *ctx, const sim_args *a, sim_record *r)
     return s;
 }
 
+/* A map row reads like a debugger's address summary: where, how big, what state, what lies there. */
 static bool map_one(void *context, const MEMORY_BASIC_INFORMATION *m, const char *detail)
 {
     sim_record *e = sim_array_add(context);
-    put_mbi(e, m);
+    sim_put_hex(e, "base", m->BaseAddress);
+    sim_put_hex(e, "end", m->BaseAddress + m->RegionSize);
+    sim_put_hex(e, "size", m->RegionSize);
+    sim_put_flags(e, "state", NTSIM_FLAGS_MEM, m->State);
+    sim_put_flags(e, "protect", NTSIM_FLAGS_PAGE, m->Protect);
+    sim_put_flags(e, "type", NTSIM_FLAGS_MEM, m->Type);
+    sim_put_hex(e, "alloc_base", m->AllocationBase);
+    sim_put_flags(e, "alloc_protect", NTSIM_FLAGS_PAGE, m->AllocationProtect);
     sim_put_str(e, "detail", detail ? detail : "");
     return true;
 }
