@@ -21,6 +21,28 @@
 
 #include "ntsim/ntsim.h"
 
+/* A status check that names both statuses when it fails. */
+#define assert_status(got, want) grader_assert_status((NTSTATUS)(got), (NTSTATUS)(want), #got, __FILE__, __LINE__)
+
+static inline const char *grader_status_text(NTSTATUS s, char *buf, size_t cap)
+{
+    const char *name = ntsim_status_name(s);
+    if (name)
+        return name;
+    snprintf(buf, cap, "0x%08x", (unsigned)s);
+    return buf;
+}
+
+static inline void grader_assert_status(NTSTATUS got, NTSTATUS want, const char *expr, const char *file, int line)
+{
+    char a[16], b[16];
+    if (got == want)
+        return;
+    print_error("%s returned %s, expected %s\n", expr, grader_status_text(got, a, sizeof a),
+                grader_status_text(want, b, sizeof b));
+    _fail(file, line);
+}
+
 /* What the kernel delivered while a check ran: leaks and debug prints. */
 typedef struct grader_events {
     int pool_leaks;           /* pool_leak events: blocks a driver did not free */
@@ -29,7 +51,7 @@ typedef struct grader_events {
     char last_dbgprint[512];
 } grader_events;
 
-static void grader_sink(void *context, const ntsim_event *e)
+static inline void grader_sink(void *context, const ntsim_event *e)
 {
     grader_events *g = context;
     if (e->kind == NTSIM_EVENT_POOL_LEAK)
@@ -43,14 +65,14 @@ static void grader_sink(void *context, const ntsim_event *e)
 }
 
 /* A fresh x64 system (or x86) with one processor, events recorded in *events. */
-static ntsim_system *grader_boot_arch(ntsim_arch arch, uint64_t seed, grader_events *events)
+static inline ntsim_system *grader_boot_arch(ntsim_arch arch, uint64_t seed, grader_events *events)
 {
     ntsim_config cfg;
     ntsim_system *sys = NULL;
     ntsim_config_default(&cfg);
     cfg.arch = arch;
     cfg.seed = seed;
-    assert_int_equal(ntsim_system_create(&cfg, &sys), STATUS_SUCCESS);
+    assert_status(ntsim_system_create(&cfg, &sys), STATUS_SUCCESS);
     if (events) {
         memset(events, 0, sizeof *events);
         ntsim_set_event_sink(sys, grader_sink, events);
@@ -58,7 +80,7 @@ static ntsim_system *grader_boot_arch(ntsim_arch arch, uint64_t seed, grader_eve
     return sys;
 }
 
-static ntsim_system *grader_boot(uint64_t seed, grader_events *events)
+static inline ntsim_system *grader_boot(uint64_t seed, grader_events *events)
 {
     return grader_boot_arch(NTSIM_ARCH_X64, seed, events);
 }
@@ -70,11 +92,11 @@ static ntsim_system *grader_boot(uint64_t seed, grader_events *events)
  * thread), with `parent_pid` as the parent (0: System). Returns the status;
  * the new IDs in *cid.
  */
-static NTSTATUS grader_spawn(ntsim_system *sys, const char *image, ULONG parent_pid, ULONG creator_tid, CLIENT_ID *cid)
+static inline NTSTATUS grader_spawn(ntsim_system *sys, const char *image, ULONG parent_pid, ULONG creator_tid, CLIENT_ID *cid)
 {
     NTSIM_PROCESS_PARAMS pp;
     CLIENT_ID ignored;
-    assert_int_equal(ntsim_set_current_thread(sys, creator_tid ? creator_tid : GRADER_SYSTEM_TID), STATUS_SUCCESS);
+    assert_status(ntsim_set_current_thread(sys, creator_tid ? creator_tid : GRADER_SYSTEM_TID), STATUS_SUCCESS);
     ntsim_process_params_default(&pp, image);
     pp.parent_pid = parent_pid;
     NTSTATUS s = ntsim_create_process(sys, &pp, cid ? cid : &ignored);
@@ -83,23 +105,26 @@ static NTSTATUS grader_spawn(ntsim_system *sys, const char *image, ULONG parent_
 }
 
 /* CreateThread / CreateRemoteThread by `creator_tid` into `pid`. */
-static NTSTATUS grader_thread(ntsim_system *sys, ULONG pid, ULONG creator_tid, CLIENT_ID *cid)
+static inline NTSTATUS grader_thread(ntsim_system *sys, ULONG pid, ULONG creator_tid, CLIENT_ID *cid)
 {
     CLIENT_ID ignored;
-    assert_int_equal(ntsim_set_current_thread(sys, creator_tid), STATUS_SUCCESS);
+    assert_status(ntsim_set_current_thread(sys, creator_tid), STATUS_SUCCESS);
     NTSTATUS s = ntsim_create_thread(sys, pid, 0, false, cid ? cid : &ignored);
     ntsim_set_current_thread(sys, GRADER_SYSTEM_TID);
     return s;
 }
 
 /* Runs the checks, prints one line per check and the score; 0 only with full marks. */
-static int grader_run(const char *title, const struct CMUnitTest *tests, size_t count)
+static inline int grader_run(const char *title, const struct CMUnitTest *tests, size_t count)
 {
     printf("== %s: %zu check(s), one point each\n", title, count);
+    fflush(stdout);
     int failed = _cmocka_run_group_tests(title, tests, count, NULL, NULL);
     if (failed < 0)
         failed = (int)count;
-    printf("score: %zu/%zu\n", count - (size_t)failed, count);
+    fflush(stderr);
+    printf("\nscore: %zu/%zu\n", count - (size_t)failed, count);
+    fflush(stdout);
     return failed == 0 ? 0 : 1;
 }
 
