@@ -42,6 +42,13 @@ NTSTATUS ntsim_device_control(ntsim_system *system, const char *link, ULONG code
                               void *out, ULONG out_length, ULONG *bytes);
 /* The outside client closes its handle: cleanup and close reach the driver. */
 NTSTATUS ntsim_device_close(ntsim_system *system, const char *link);
+/*
+ * Runs routine(context) as kernel code of this system, on the System
+ * process's first thread: the kernel API (wdk.h) may be called from it. For
+ * tests and exercises that look at a driver's state with its own locks.
+ */
+void ntsim_call_in_kernel(ntsim_system *system, void (*routine)(void *context), void *context);
+
 /* Runs the code of system threads that can run now (after a call that may have made them runnable). */
 void ntsim_run_threads(ntsim_system *system);
 

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 
 #include "ke/context.h"
+#include "ke/system.h"
+#include "ntsim/io.h"
+#include "ps/ps.h"
 
 static _Thread_local ke_context current;
 
@@ -32,4 +35,14 @@ ntsim_system *ke_current_system(const char *api)
 io_driver *ke_current_driver(void)
 {
     return current.driver;
+}
+
+void ntsim_call_in_kernel(ntsim_system *sys, void (*routine)(void *context), void *context)
+{
+    ps_thread *saved = sys->current_thread;
+    sys->current_thread = sys->system_process->first_thread;
+    ke_context outer = ke_enter(sys, NULL);
+    routine(context);
+    ke_leave(outer);
+    sys->current_thread = saved;
 }
