@@ -60,12 +60,27 @@ typedef struct mm_index {
     mm_pool nodes;          /* nodes side by side, cache-line aligned */
 } mm_index;
 struct mm_vad;
+/* What one index lookup found: the last VAD starting <= addr, its start, its
+ * summary (below), and the next VAD's start when it is in the same leaf. */
+typedef struct mm_index_hit {
+    struct mm_vad *vad;
+    ULONG_PTR start;
+    uint64_t summary;
+    ULONG_PTR next_start;   /* 0: not known from the leaf */
+    struct mm_vad *next;
+    uint64_t next_summary;
+    ULONG_PTR prev_end;     /* end of the VAD before, 0 when not known from the leaf */
+} mm_index_hit;
 void mm_index_init(mm_index *ix);
 void mm_index_destroy(mm_index *ix);
 bool mm_index_reserve(mm_index *ix); /* before an insert; false: host out of memory */
 void mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v);
 void mm_index_erase(mm_index *ix, ULONG_PTR key);
 struct mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr); /* last VAD starting <= addr */
+/* The same as a hit read from the leaf alone; false when the leaf cannot
+ * tell (empty index, or addr before the leaf's first key). */
+bool mm_index_lookup(const mm_index *ix, ULONG_PTR addr, mm_index_hit *hit);
+void mm_index_update(mm_index *ix, const struct mm_vad *v); /* after v's summary changed */
 bool mm_index_check(const mm_index *ix, uint64_t vads);
 
 typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
@@ -81,7 +96,6 @@ typedef struct mm_vad {
     ULONG_PTR start, end;   /* [start, end), page aligned */
     uint64_t gap;           /* free bytes between the previous VAD's end (or 0) and start */
     uint64_t max_gap;       /* largest gap in this subtree: finds free space in O(log n) */
-    uint64_t committed;     /* committed pages */
     avl_node *runs;         /* NULL: every page has attr */
     char *detail;           /* "PEB", an image name, ...; owned */
     uint32_t attr;          /* the pages' attribute when runs is NULL */
@@ -90,10 +104,34 @@ typedef struct mm_vad {
     uint8_t flags;          /* VAD_LARGE_PAGES */
 } mm_vad;
 
+/* A VAD's query answer in one word, kept beside its key in the index leaf,
+ * so a query of a uniform allocation reads the leaf and never the VAD (at
+ * 10^6 allocations each is a cache and TLB miss). Bit 0: valid (the VAD is
+ * uniform and everything fits); 1-2 type; 3-13 alloc_protect; 14 committed;
+ * 15-25 protect; 26-61 size in pages (36 bits: 256 TB). */
+#define SUM_VALID 1ull
+static inline uint64_t vad_summary(const mm_vad *v)
+{
+    uint64_t pages = (v->end - v->start) / PAGE;
+    uint32_t prot = v->attr & 0xFFFFu;
+    if (v->runs || pages >> 36 || prot > 0x7FF || v->alloc_protect > 0x7FF)
+        return 0;
+    return SUM_VALID | (uint64_t)v->type << 1 | (uint64_t)v->alloc_protect << 3 |
+           (uint64_t)((v->attr & ATTR_COMMITTED) != 0) << 14 | (uint64_t)prot << 15 | pages << 26;
+}
+static inline ULONG_PTR sum_end(ULONG_PTR start, uint64_t sum) { return start + (sum >> 26) * PAGE; }
+static inline uint32_t sum_type(uint64_t sum) { return (sum >> 1) & 3; }
+static inline uint32_t sum_alloc_protect(uint64_t sum) { return (sum >> 3) & 0x7FF; }
+static inline bool sum_committed(uint64_t sum) { return (sum >> 14) & 1; }
+static inline uint32_t sum_protect(uint64_t sum) { return (sum >> 15) & 0x7FF; }
+
 struct mm_space {
     avl_tree vads;
     mm_index index;         /* the same VADs by start, in a B+-tree: lookups */
     mm_vad *hint;           /* last VAD found: walks and repeated queries hit it */
+    /* The hint's bounds, so a query can test it without touching the VAD:
+     * [hint_lo, hint_start) is free (hint_lo may be hint_start: unknown). */
+    ULONG_PTR hint_lo, hint_start, hint_end;
     mm_arch arch;
     bool wow64;
     bool large_pages_ok;
@@ -113,6 +151,8 @@ struct mm_space {
 void mm_vad_tree_init(avl_tree *t);
 void mm_vad_bounds_changed(mm_space *s, mm_vad *v); /* after a trim */
 mm_vad *mm_vad_find(mm_space *s, ULONG_PTR addr);             /* containing addr, or NULL */
+void mm_hint_set(mm_space *s, mm_vad *v);                     /* v may be NULL */
+void mm_vad_summary_changed(mm_space *s, mm_vad *v);          /* runs, attr or end changed */
 mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr);      /* last VAD starting <= addr */
 mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr);     /* the same, trying the hint first */
 bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end);

@@ -35,16 +35,67 @@ static void fill_free(ULONG_PTR base, ULONG_PTR end, MEMORY_BASIC_INFORMATION *m
     mbi->Type = 0;
 }
 
+static ULONG sum_type_flag(uint64_t sum)
+{
+    uint32_t t = sum_type(sum);
+    return t == VAD_IMAGE ? MEM_IMAGE : t == VAD_MAPPED ? MEM_MAPPED : MEM_PRIVATE;
+}
+
+/* A uniform allocation answered from its index summary, without the VAD. */
+static void fill_summary(ULONG_PTR start, uint64_t sum, ULONG_PTR page, MEMORY_BASIC_INFORMATION *mbi)
+{
+    bool committed = sum_committed(sum);
+    mbi->BaseAddress = page;
+    mbi->AllocationBase = start;
+    mbi->AllocationProtect = sum_alloc_protect(sum);
+    mbi->RegionSize = sum_end(start, sum) - page;
+    mbi->State = committed ? MEM_COMMIT : MEM_RESERVE;
+    mbi->Protect = committed ? sum_protect(sum) : 0;
+    mbi->Type = sum_type_flag(sum);
+}
+
+/* The hint without reading its VAD: its bounds come from the leaf. */
+static void hint_from_leaf(mm_space *s, mm_vad *v, ULONG_PTR start, uint64_t sum, ULONG_PTR prev_end)
+{
+    s->hint = v;
+    s->hint_start = start;
+    s->hint_end = sum_end(start, sum);
+    s->hint_lo = prev_end ? prev_end : start; /* unknown: no free-gap shortcut */
+}
+
+/* An address the hint does not answer: one index descent. A uniform
+ * allocation (or the free gap before one in the same leaf) is answered from
+ * the leaf; anything else reads the VAD. */
+static bool query_from_index(mm_space *s, ULONG_PTR page, MEMORY_BASIC_INFORMATION *mbi)
+{
+    mm_index_hit h;
+    if (!mm_index_lookup(&s->index, page, &h) || !(h.summary & SUM_VALID))
+        return false;
+    ULONG_PTR end = sum_end(h.start, h.summary);
+    if (page < end) {
+        fill_summary(h.start, h.summary, page, mbi);
+        hint_from_leaf(s, h.vad, h.start, h.summary, h.prev_end);
+        return true;
+    }
+    if (!h.next || !(h.next_summary & SUM_VALID))
+        return false;
+    fill_free(page, h.next_start, mbi);
+    hint_from_leaf(s, h.next, h.next_start, h.next_summary, end); /* a walk asks for it next */
+    return true;
+}
+
 NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
 {
     if (address > s->highest)
         return STATUS_INVALID_PARAMETER;
     ULONG_PTR page = page_down(address);
-    mm_vad *h = s->hint;
-    if (h && page < h->start && page >= h->start - h->gap) {
-        fill_free(page, h->start, mbi); /* the free gap just before the hint */
+    if (s->hint && page < s->hint_start && page >= s->hint_lo) {
+        fill_free(page, s->hint_start, mbi); /* the free gap just before the hint */
         return STATUS_SUCCESS;
     }
+    bool near_hint = s->hint && page >= s->hint_start && page <= s->hint_end;
+    if (!near_hint && query_from_index(s, page, mbi))
+        return STATUS_SUCCESS;
     mm_vad *v = mm_vad_floor_hinted(s, page);
     if (v && page < v->end) {
         ULONG_PTR end;
@@ -56,7 +107,7 @@ NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
     ULONG_PTR end = next ? avl_entry(next, mm_vad, node)->start : s->highest + 1;
     fill_free(page, end, mbi);
     if (next) /* a walk asks for that allocation next */
-        s->hint = avl_entry(next, mm_vad, node);
+        mm_hint_set(s, avl_entry(next, mm_vad, node));
     return STATUS_SUCCESS;
 }
 

@@ -135,13 +135,30 @@ static void collapse(mm_space *s, mm_vad *v)
     }
 }
 
+static bool runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr);
+static bool runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+
+/* Both keep the index's summary of v in step. */
 bool mm_runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr)
+{
+    if (!runs_set(s, v, a, b, attr))
+        return false;
+    mm_vad_summary_changed(s, v);
+    return true;
+}
+
+bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
+{
+    if (!runs_decommit(s, v, a, b))
+        return false;
+    mm_vad_summary_changed(s, v);
+    return true;
+}
+
+static bool runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr)
 {
     if (!mm_pool_reserve(&s->run_pool, 3))
         return false;
-    uint64_t old = mm_runs_count_committed(v, a, b);
-    uint64_t now = (attr & ATTR_COMMITTED) ? (b - a) / PAGE : 0;
-    v->committed = v->committed - old + now;
     avl_tree t = {v->runs, NULL};
     if (!t.root) {
         if (v->attr == attr)
@@ -179,11 +196,10 @@ bool mm_runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr
  * still telling regions apart, as the recorded answers show: a page
  * decommitted from PAGE_READONLY is its own region next to reserved pages
  * that were PAGE_READWRITE. So the committed bit is cleared run by run. */
-bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
+static bool runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 {
     if (!mm_pool_reserve(&s->run_pool, 3))
         return false;
-    v->committed -= mm_runs_count_committed(v, a, b);
     avl_tree t = {v->runs, NULL};
     if (!t.root) {
         uint32_t attr = v->attr & ~ATTR_COMMITTED;
@@ -221,9 +237,7 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
         return false;
     bool middle = a > v->start && b < v->end;
     ULONG_PTR old_end = v->end;
-    v->committed -= mm_runs_count_committed(v, a, b);
     avl_tree nt = {NULL, NULL};
-    uint64_t moved_committed = 0;
     if (v->runs) {
         avl_tree t = {v->runs, NULL};
         split_at(s, &t, a);
@@ -239,9 +253,6 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
             mm_run *last = NULL;
             for (mm_run *r = run_floor(t.root, b); r;) {
                 mm_run *next = run_of(avl_next(&r->node));
-                ULONG_PTR e = next ? next->start : old_end;
-                if (run_attr(r) & ATTR_COMMITTED)
-                    moved_committed += (e - r->start) / PAGE;
                 avl_erase(&t, &r->node);
                 avl_link(&nt, &r->node, last ? &last->node : NULL, 0);
                 last = r;
@@ -249,8 +260,6 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
             }
         }
         v->runs = t.root;
-    } else if (middle && (v->attr & ATTR_COMMITTED)) {
-        moved_committed = (old_end - b) / PAGE;
     }
     if (a == v->start) {
         mm_vad_set_start(s, v, b);
@@ -259,15 +268,14 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     }
     uint32_t uniform = v->attr;
     collapse(s, v);
-    mm_vad_bounds_changed(s, v);
+    mm_vad_bounds_changed(s, v); /* also refreshes v's summary */
     if (!middle)
         return true;
-    v->committed -= moved_committed;
     mm_vad *nv = mm_vad_create(s, b, old_end, (mm_vad_type)v->type, v->alloc_protect, uniform);
     nv->flags = v->flags;
-    nv->committed = moved_committed;
     nv->runs = nt.root;
     collapse(s, nv);
+    mm_vad_summary_changed(s, nv);
     if (v->detail)
         mm_set_detail(s, b, v->detail);
     return true;
@@ -297,7 +305,8 @@ bool mm_runs_check(const mm_vad *v)
 {
     if (!v->runs) {
         uint64_t want = (v->attr & ATTR_COMMITTED) ? (v->end - v->start) / PAGE : 0;
-        return attr_ok(v->attr) && v->committed == want;
+        (void)want;
+        return attr_ok(v->attr);
     }
     avl_tree t = {v->runs, NULL};
     long count = avl_check(&t);
@@ -316,5 +325,5 @@ bool mm_runs_check(const mm_vad *v)
             committed += (run_end(v, r) - r->start) / PAGE;
         prev = r;
     }
-    return committed == v->committed;
+    return committed == mm_runs_count_committed(v, v->start, v->end);
 }

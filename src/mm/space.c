@@ -129,12 +129,14 @@ bool mm_check(const mm_space *s)
     for (const avl_node *n = avl_first(&s->vads); n; n = avl_next(n)) {
         const mm_vad *v = avl_entry(n, mm_vad, node);
         if (v->type == VAD_PRIVATE)
-            pages += v->committed;
+            pages += mm_runs_count_committed(v, v->start, v->end);
         count++;
     }
     if (count != s->vad_pool.live)
         return false;
-    if (s->hint && (s->hint->start >= s->hint->end))
+    if (s->hint && (s->hint->start >= s->hint->end || s->hint_start != s->hint->start ||
+                    s->hint_end != s->hint->end || s->hint_lo > s->hint_start ||
+                    s->hint_lo < s->hint->start - s->hint->gap))
         return false;
     return pages * PAGE == s->charge;
 }

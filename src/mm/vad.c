@@ -34,6 +34,24 @@ void mm_vad_tree_init(avl_tree *t)
     t->augment = augment_gap;
 }
 
+/* The hint and a copy of its bounds (queries test them without touching it). */
+void mm_hint_set(mm_space *s, mm_vad *v)
+{
+    s->hint = v;
+    if (v) {
+        s->hint_lo = v->start - v->gap;
+        s->hint_start = v->start;
+        s->hint_end = v->end;
+    } else {
+        s->hint_lo = s->hint_start = s->hint_end = 0;
+    }
+}
+
+void mm_vad_summary_changed(mm_space *s, mm_vad *v)
+{
+    mm_index_update(&s->index, v);
+}
+
 mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr)
 {
     return mm_index_floor(&s->index, addr);
@@ -66,14 +84,14 @@ mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr)
             if (!n || addr < n->start)
                 return h;
             if (addr < n->end) {
-                s->hint = n;
+                mm_hint_set(s, n);
                 return n;
             }
         }
     }
     mm_vad *v = mm_vad_floor(s, addr);
     if (v)
-        s->hint = v;
+        mm_hint_set(s, v);
     return v;
 }
 
@@ -95,6 +113,8 @@ static void refresh_gap(mm_space *s, mm_vad *v)
     mm_vad *prev = vad_of(avl_prev(&v->node));
     v->gap = v->start - (prev ? prev->end : 0);
     avl_propagate(&s->vads, &v->node);
+    if (s->hint == v)
+        mm_hint_set(s, v);
 }
 
 mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
@@ -106,7 +126,6 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
     v->start = start;
     v->end = end;
     v->gap = v->max_gap = 0;
-    v->committed = (attr & ATTR_COMMITTED) ? (end - start) / PAGE : 0;
     v->runs = NULL;
     v->detail = NULL;
     v->attr = attr;
@@ -135,7 +154,7 @@ void mm_vad_delete(mm_space *s, mm_vad *v)
 {
     mm_vad *next = vad_of(avl_next(&v->node));
     if (s->hint == v)
-        s->hint = NULL;
+        mm_hint_set(s, NULL);
     avl_erase(&s->vads, &v->node);
     mm_index_erase(&s->index, v->start);
     if (next)
@@ -151,6 +170,7 @@ void mm_vad_delete(mm_space *s, mm_vad *v)
 /* Bounds of v changed in place (trim): its gap and its successor's. */
 void mm_vad_bounds_changed(mm_space *s, mm_vad *v)
 {
+    mm_index_update(&s->index, v);
     refresh_gap(s, v);
     mm_vad *next = vad_of(avl_next(&v->node));
     if (next)

@@ -15,6 +15,12 @@
  * bounds (a deleted key may stay a separator), so a floor search that finds
  * nothing in its leaf takes the predecessor of the leaf's first VAD from the
  * AVL tree, O(1) amortised.
+ *
+ * A leaf also keeps each VAD's summary (mm_internal.h: end, state,
+ * protections, type of a uniform allocation), so a random query reads the
+ * leaf and not the VAD: one cache miss instead of two at 10^6 allocations.
+ * A search within a node compares all its keys, branch-free: cheaper than a
+ * binary search's dependent, mispredicted steps.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +32,11 @@
 
 
 struct idx_node {
-    ULONG_PTR key[MAXK + 1];          /* one spare: a node overflows before it splits */
-    void *ptr[MAXK + 2];              /* leaf: the VAD of key[i]; inner: children */
-    uint32_t count;                   /* keys */
+    uint32_t count;                   /* keys; first, in the keys' first cache line */
     uint32_t leaf;
+    ULONG_PTR key[MAXK + 1];          /* one spare: a node overflows before it splits */
+    uint64_t sum[MAXK + 1];           /* leaf: vad_summary of ptr[i]; inner: unused */
+    void *ptr[MAXK + 2];              /* leaf: the VAD of key[i]; inner: children */
 };
 
 #define NODE_BYTES ((sizeof(idx_node) + 63) & ~(size_t)63) /* whole cache lines */
@@ -38,21 +45,48 @@ struct idx_node {
  * after another: the search then waits for one miss, not four. */
 static void prefetch_keys(const idx_node *n)
 {
-    for (size_t i = 0; i < MAXK; i += 8)
-        __builtin_prefetch(&n->key[i]);
+    const char *p = (const char *)n;
+    for (size_t off = 0; off < offsetof(idx_node, sum); off += 64)
+        __builtin_prefetch(p + off);
 }
 
+/* A leaf's summaries and VADs are read right after its keys: all of it is
+ * fetched at once, so the leaf costs one memory latency, not two. Without
+ * temporal locality: at 10^6 allocations the leaves (~26 MB) are read at
+ * random and would push the inner nodes (~0.8 MB, read by every lookup) out
+ * of the caches. */
+static void prefetch_node(const idx_node *n)
+{
+    const char *p = (const char *)n;
+    for (size_t off = 0; off < NODE_BYTES; off += 64)
+        __builtin_prefetch(p + off, 0, 0);
+}
+
+/* The number of keys <= k: every key compared, independently of the others.
+ * A binary search is a chain of dependent loads and hard-to-predict
+ * branches (~2x slower on a cached node); these compares run side by side. */
 static size_t upper_bound(const idx_node *n, ULONG_PTR k)
 {
-    size_t lo = 0, hi = n->count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (n->key[mid] <= k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    size_t c = 0;
+    for (size_t j = 0; j < n->count; j++)
+        c += n->key[j] <= k;
+    return c;
+}
+
+/* Leaf entries i.. move by d (memmove of keys, summaries and VADs). */
+static void leaf_shift(idx_node *n, size_t i, ptrdiff_t d)
+{
+    size_t c = n->count - i;
+    memmove(n->key + i + d, n->key + i, c * sizeof *n->key);
+    memmove(n->sum + i + d, n->sum + i, c * sizeof *n->sum);
+    memmove(n->ptr + i + d, n->ptr + i, c * sizeof *n->ptr);
+}
+
+static void leaf_copy(idx_node *to, size_t ti, const idx_node *from, size_t fi, size_t c)
+{
+    memcpy(to->key + ti, from->key + fi, c * sizeof *to->key);
+    memcpy(to->sum + ti, from->sum + fi, c * sizeof *to->sum);
+    memcpy(to->ptr + ti, from->ptr + fi, c * sizeof *to->ptr);
 }
 
 static idx_node *new_node(mm_index *ix, bool leaf)
@@ -84,20 +118,18 @@ void mm_index_destroy(mm_index *ix)
 
 bool mm_index_reserve(mm_index *ix)
 {
-    /* An insert splits at most one node per level and may add a root. */
-    return mm_pool_reserve(&ix->nodes, ix->height + 2);
+    /* An insert splits at most one node per level and may add a root (the
+     * first insert makes the root leaf): height + 1 new nodes at most. */
+    return mm_pool_reserve(&ix->nodes, ix->height + 1);
 }
+
+static const idx_node *leaf_of(const mm_index *ix, ULONG_PTR addr);
 
 mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr)
 {
-    const idx_node *n = ix->root;
-    if (!n)
+    if (!ix->root)
         return NULL;
-    prefetch_keys(n);
-    while (!n->leaf) {
-        n = n->ptr[upper_bound(n, addr)];
-        prefetch_keys(n);
-    }
+    const idx_node *n = leaf_of(ix, addr);
     size_t i = upper_bound(n, addr);
     if (i)
         return n->ptr[i - 1];
@@ -109,6 +141,58 @@ mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr)
     return p ? avl_entry(p, mm_vad, node) : NULL;
 }
 
+/* The leaf where addr belongs. The height says which level is the leaf, so
+ * its prefetch can be the whole node before its first byte arrives. */
+static const idx_node *leaf_of(const mm_index *ix, ULONG_PTR addr)
+{
+    const idx_node *n = ix->root;
+    uint32_t level = ix->height;
+    if (level == 1)
+        prefetch_node(n);
+    else
+        prefetch_keys(n);
+    while (--level > 0) {
+        n = n->ptr[upper_bound(n, addr)];
+        if (level == 1)
+            prefetch_node(n);
+        else
+            prefetch_keys(n);
+    }
+    return n;
+}
+
+bool mm_index_lookup(const mm_index *ix, ULONG_PTR addr, mm_index_hit *hit)
+{
+    if (!ix->root)
+        return false;
+    const idx_node *n = leaf_of(ix, addr);
+    size_t i = upper_bound(n, addr);
+    if (!i)
+        return false;
+    hit->vad = n->ptr[i - 1];
+    hit->start = n->key[i - 1];
+    hit->summary = n->sum[i - 1];
+    hit->prev_end = i >= 2 && (n->sum[i - 2] & SUM_VALID) ? sum_end(n->key[i - 2], n->sum[i - 2]) : 0;
+    if (i < n->count) {
+        hit->next = n->ptr[i];
+        hit->next_start = n->key[i];
+        hit->next_summary = n->sum[i];
+    } else {
+        hit->next = NULL;
+        hit->next_start = 0;
+        hit->next_summary = 0;
+    }
+    return true;
+}
+
+void mm_index_update(mm_index *ix, const mm_vad *v)
+{
+    idx_node *n = (idx_node *)leaf_of(ix, v->start);
+    size_t i = upper_bound(n, v->start);
+    if (i && n->ptr[i - 1] == v)
+        n->sum[i - 1] = vad_summary(v);
+}
+
 /* Splits an overflowing node; returns the new right sibling and its lower bound. */
 static idx_node *split(mm_index *ix, idx_node *n, bool append, ULONG_PTR *sep)
 {
@@ -118,8 +202,7 @@ static idx_node *split(mm_index *ix, idx_node *n, bool append, ULONG_PTR *sep)
         if (append) /* the left node stays full, the new one gets the appended key */
             keep = n->count - 1;
         r->count = n->count - keep;
-        memcpy(r->key, n->key + keep, r->count * sizeof *r->key);
-        memcpy(r->ptr, n->ptr + keep, r->count * sizeof *r->ptr);
+        leaf_copy(r, 0, n, keep, r->count);
         n->count = keep;
         *sep = r->key[0];
     } else {
@@ -139,9 +222,9 @@ static idx_node *insert(mm_index *ix, idx_node *n, ULONG_PTR k, mm_vad *v, bool 
 {
     size_t i = upper_bound(n, k);
     if (n->leaf) {
-        memmove(n->key + i + 1, n->key + i, (n->count - i) * sizeof *n->key);
-        memmove(n->ptr + i + 1, n->ptr + i, (n->count - i) * sizeof *n->ptr);
+        leaf_shift(n, i, 1);
         n->key[i] = k;
+        n->sum[i] = vad_summary(v);
         n->ptr[i] = v;
         n->count++;
     } else {
@@ -186,13 +269,13 @@ static void fix_child(mm_index *ix, idx_node *n, size_t i)
     idx_node *c = n->ptr[i];
     idx_node *l = i > 0 ? n->ptr[i - 1] : NULL, *r = i < n->count ? n->ptr[i + 1] : NULL;
     if (l && l->count > MINK) { /* rotate the left sibling's last entry in */
-        memmove(c->key + 1, c->key, c->count * sizeof *c->key);
-        memmove(c->ptr + 1, c->ptr, (c->count + !c->leaf) * sizeof *c->ptr);
         if (c->leaf) {
-            c->key[0] = l->key[l->count - 1];
-            c->ptr[0] = l->ptr[l->count - 1];
+            leaf_shift(c, 0, 1);
+            leaf_copy(c, 0, l, l->count - 1, 1);
             n->key[i - 1] = c->key[0];
         } else {
+            memmove(c->key + 1, c->key, c->count * sizeof *c->key);
+            memmove(c->ptr + 1, c->ptr, (c->count + 1) * sizeof *c->ptr);
             c->key[0] = n->key[i - 1];
             c->ptr[0] = l->ptr[l->count];
             n->key[i - 1] = l->key[l->count - 1];
@@ -203,10 +286,8 @@ static void fix_child(mm_index *ix, idx_node *n, size_t i)
     }
     if (r && r->count > MINK) { /* rotate the right sibling's first entry in */
         if (c->leaf) {
-            c->key[c->count] = r->key[0];
-            c->ptr[c->count] = r->ptr[0];
-            memmove(r->key, r->key + 1, (r->count - 1) * sizeof *r->key);
-            memmove(r->ptr, r->ptr + 1, (r->count - 1) * sizeof *r->ptr);
+            leaf_copy(c, c->count, r, 0, 1);
+            leaf_shift(r, 1, -1);
             n->key[i] = r->key[0];
         } else {
             c->key[c->count] = n->key[i];
@@ -223,8 +304,7 @@ static void fix_child(mm_index *ix, idx_node *n, size_t i)
     size_t li = l ? i - 1 : i;
     idx_node *a = n->ptr[li], *b = n->ptr[li + 1];
     if (a->leaf) {
-        memcpy(a->key + a->count, b->key, b->count * sizeof *a->key);
-        memcpy(a->ptr + a->count, b->ptr, b->count * sizeof *a->ptr);
+        leaf_copy(a, a->count, b, 0, b->count);
         a->count += b->count;
     } else {
         a->key[a->count] = n->key[li];
@@ -244,8 +324,7 @@ static void erase(mm_index *ix, idx_node *n, ULONG_PTR k)
     if (n->leaf) {
         if (!i || n->key[i - 1] != k)
             return;
-        memmove(n->key + i - 1, n->key + i, (n->count - i) * sizeof *n->key);
-        memmove(n->ptr + i - 1, n->ptr + i, (n->count - i) * sizeof *n->ptr);
+        leaf_shift(n, i, -1);
         n->count--;
         ix->count--;
         return;
@@ -292,7 +371,7 @@ static long check(const idx_node *n, ULONG_PTR lo, ULONG_PTR hi, bool has_lo, bo
         if (*leaf_depth != depth)
             return -1;
         for (size_t i = 0; i < n->count; i++)
-            if (((const mm_vad *)n->ptr[i])->start != n->key[i])
+            if (((const mm_vad *)n->ptr[i])->start != n->key[i] || n->sum[i] != vad_summary(n->ptr[i]))
                 return -1;
         return (long)n->count;
     }

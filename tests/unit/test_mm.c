@@ -481,6 +481,58 @@ static void protect_keeps_the_allocations_caching(void **st)
     mm_space_destroy(s);
 }
 
+/* NT checks copy-on-write for private memory on the reserve path after the
+ * size checks, and for a commit at a base only once the VAD is found
+ * (allocvm.c), so the range's own errors come first. Found by vmdiff. */
+static void commit_of_writecopy_on_free_memory_is_a_conflict(void **st)
+{
+    (void)st;
+    mm_space *s = x64();
+    ULONG_PTR b = 0x200000000ull;
+    assert_int_equal(alloc(s, &b, 0x3000, MEM_COMMIT, PAGE_WRITECOPY), STATUS_CONFLICTING_ADDRESSES);
+    b = 0x200000000ull;
+    assert_int_equal(alloc(s, &b, 0x10000, MEM_RESERVE, PAGE_READWRITE), STATUS_SUCCESS);
+    b = 0x200001000ull;
+    assert_int_equal(alloc(s, &b, 0x1000, MEM_COMMIT, PAGE_WRITECOPY), STATUS_INVALID_PAGE_PROTECTION);
+    b = 0x200001000ull;
+    assert_int_equal(alloc(s, &b, 0x10000, MEM_COMMIT, PAGE_EXECUTE_WRITECOPY), STATUS_CONFLICTING_ADDRESSES);
+    mm_space_destroy(s);
+}
+
+static void writecopy_with_size_zero_fails_on_the_size(void **st)
+{
+    (void)st;
+    mm_space *s = x64();
+    ULONG_PTR b = 0x200240000ull;
+    assert_int_equal(alloc(s, &b, 0, MEM_COMMIT, PAGE_WRITECOPY), STATUS_INVALID_PARAMETER);
+    b = 0x200240000ull;
+    assert_int_equal(alloc(s, &b, 0, MEM_RESERVE, PAGE_WRITECOPY), STATUS_INVALID_PARAMETER);
+    b = 0x200240000ull;
+    assert_int_equal(alloc(s, &b, 0x1000, MEM_RESERVE, PAGE_WRITECOPY), STATUS_INVALID_PAGE_PROTECTION);
+    mm_space_destroy(s);
+}
+
+/* The protection mask is the first check of both calls (MiMakeProtectionMask
+ * before anything else); Wine checks it later. */
+static void invalid_protection_is_checked_before_the_range(void **st)
+{
+    (void)st;
+    mm_space *s = x64();
+    ULONG_PTR b = 0x2001b0000ull;
+    assert_int_equal(alloc(s, &b, 0x4000, MEM_COMMIT, 0x3), STATUS_INVALID_PAGE_PROTECTION);
+    b = 0x200220000ull;
+    assert_int_equal(alloc(s, &b, 0, MEM_RESERVE | MEM_COMMIT, 0), STATUS_INVALID_PAGE_PROTECTION);
+    b = 0x200000000ull;
+    SIZE_T sz = 0x10000;
+    ULONG old;
+    assert_int_equal(mm_protect(s, &b, &sz, 0, &old), STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(alloc(s, &b, 0x10000, MEM_RESERVE, PAGE_READWRITE), STATUS_SUCCESS);
+    sz = 0x2000;
+    assert_int_equal(mm_protect(s, &b, &sz, 0x3, &old), STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(mm_protect(s, &b, &sz, PAGE_WRITECOPY, &old), STATUS_INVALID_PAGE_PROTECTION);
+    mm_space_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +560,9 @@ int main(void)
         cmocka_unit_test(stack_is_reserve_guard_commit_from_the_top),
         cmocka_unit_test(huge_reservation_costs_no_page_table),
         cmocka_unit_test(protect_keeps_the_allocations_caching),
+        cmocka_unit_test(commit_of_writecopy_on_free_memory_is_a_conflict),
+        cmocka_unit_test(writecopy_with_size_zero_fails_on_the_size),
+        cmocka_unit_test(invalid_protection_is_checked_before_the_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,11 +113,13 @@ static size_t end_of(model *m, size_t i)
 
 static NTSTATUS model_alloc(model *m, uint64_t *base, uint64_t *size, uint32_t type, uint32_t prot)
 {
-    if (!model_valid(prot) || model_cow(prot))
+    if (!model_valid(prot))
         return STATUS_INVALID_PAGE_PROTECTION;
     if (*size == 0)
         return STATUS_INVALID_PARAMETER;
     if (type & MEM_RESERVE) {
+        if (model_cow(prot)) /* private memory: checked on the reserve path */
+            return STATUS_INVALID_PAGE_PROTECTION;
         uint64_t start = *base & ~(GR - 1), end = (*base + *size + PG - 1) & ~(PG - 1);
         for (uint64_t a = start; a < end; a += PG)
             if (m->pages[pidx(m, a)].id)
@@ -137,6 +139,8 @@ static NTSTATUS model_alloc(model *m, uint64_t *base, uint64_t *size, uint32_t t
     for (uint64_t a = start; a < end; a += PG)
         if (m->pages[pidx(m, a)].id != id)
             return STATUS_CONFLICTING_ADDRESSES;
+    if (model_cow(prot)) /* a commit checks it once the allocation is found */
+        return STATUS_INVALID_PAGE_PROTECTION;
     for (uint64_t a = start; a < end; a += PG)
         m->pages[pidx(m, a)] = (page){id, 1, (uint16_t)prot};
     *base = start;
