@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audio.h"
 #include "scenario.h"
 #include "values.h"
 
 static const char usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav] FILE...\n"
     "       ntsim check FILE...\n"
     "       ntsim --help | ntsim run --help | ntsim --version\n"
     "\n"
@@ -29,7 +30,7 @@ static const char usage[] =
     "(the contract: SCENARIO.md). Try: ntsim run --help\n";
 
 static const char run_usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav] FILE...\n"
     "\n"
     "options:\n"
     "  --format text   aligned lines for a person (default)\n"
@@ -41,6 +42,9 @@ static const char run_usage[] =
     "                  scheduling state change\n"
     "  --trace syscalls  a syscall event (tid, number, name, args, status) for\n"
     "                  every system service call (may be given with sched)\n"
+    "  --audio OUT.wav write every tone the speaker played (the beep driver's\n"
+    "                  beep events) into a WAV file, 44.1 kHz 16-bit mono, from\n"
+    "                  the first tone on; one FILE only. Same run, same bytes.\n"
     "\n"
     "scenario lines (one command a line, '#' comments, key=value options):\n"
     "  system [arch=x64|x86] [cpus=N] [seed=N] [aslr=on|off] [increase_uva=SIZE]\n"
@@ -61,6 +65,8 @@ static const char run_usage[] =
     "  syscall THREAD SERVICE ARG...         syscall table\n"
     "  driver load NAME [OPTION=VALUE...]    driver unload NAME\n"
     "  client read NAME [buffer=SIZE]        client write NAME [FIELD=VALUE...]\n"
+    "  client open NAME [by=THREAD]          client close NAME\n"
+    "  client ioctl NAME [FIELD=VALUE...]    (melody: notes=F:D[:DELAY[:REPEAT]],...)\n"
     "  sleep DURATION                        (10ms, 2s, 100us, or 100 ns ticks)\n"
     "  expect status STATUS_NAME | expect FIELD=VALUE... | expect event EVENT [FIELD=VALUE...]\n"
     "\n"
@@ -69,9 +75,23 @@ static const char run_usage[] =
     "The Idle and System processes and the thread System.main exist at boot;\n"
     "a process p's first thread is p.main.\n";
 
+/* --audio: the recorded tones into the WAV file (opened before the run); 0, or 2 when it cannot be written. */
+static int write_audio(const sim_audio *audio, FILE *f, const char *path)
+{
+    bool ok = sim_audio_write(audio, f);
+    ok &= fclose(f) == 0;
+    if (!ok) {
+        fprintf(stderr, "ntsim: cannot write %s (a write failed, or more than 4 GB of samples)\n", path);
+        remove(path);
+        return 2;
+    }
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
     sim_run_options o = { .format = SIM_FORMAT_TEXT };
+    const char *audio_path = NULL;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -106,6 +126,8 @@ static int run(int argc, char **argv)
                 fprintf(stderr, "ntsim: unknown trace '%s' (sched or syscalls)\n", t);
                 return 2;
             }
+        } else if (strcmp(a, "--audio") == 0 && i + 1 < argc) {
+            audio_path = argv[++i];
         } else if (strcmp(a, "--") == 0) {
             i++;
             break;
@@ -120,6 +142,20 @@ static int run(int argc, char **argv)
         fprintf(stderr, "ntsim run: no scenario file given\n%s", run_usage);
         return 2;
     }
+    if (audio_path && argc - i != 1) {
+        fprintf(stderr, "ntsim run: --audio renders one scenario: give one FILE\n");
+        return 2;
+    }
+    FILE *audio_file = NULL;
+    if (audio_path && !(audio_file = fopen(audio_path, "wb"))) {
+        fprintf(stderr, "ntsim: cannot write %s\n", audio_path);
+        return 2;
+    }
+    if (audio_path && !(o.audio = sim_audio_create())) {
+        fprintf(stderr, "ntsim: out of memory\n");
+        fclose(audio_file);
+        return 2;
+    }
     int worst = 0;
     for (; i < argc; i++) {
         int s = sim_run_file(argv[i], &o, stdout, stderr);
@@ -127,6 +163,13 @@ static int run(int argc, char **argv)
             worst = s;
         if (s == SIM_EXIT_ERROR)
             break; /* the run stops at a scenario error */
+    }
+    if (audio_path) {
+        /* What was heard up to the end (or up to a scenario error) is written. */
+        int s = write_audio(o.audio, audio_file, audio_path);
+        if (s > worst)
+            worst = s;
+        sim_audio_free(o.audio);
     }
     return worst;
 }

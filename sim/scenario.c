@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "audio.h"
 #include "drivers/driver.h"
 #include "scenario.h"
 #include "values.h"
@@ -95,7 +96,7 @@ static bool error_at(sim_error *e, int col, const char *fmt, ...)
 static const char *const drivers[] = { "sysmon", "detector", "enumproc", "booster", "blocker", "beep", "melody" };
 
 static const char *const event_names[] = { "process_create", "process_exit", "thread_create", "thread_exit",
-                                           "image_load", "dbgprint", "thread_state", "syscall" };
+                                           "image_load", "dbgprint", "thread_state", "syscall", "beep" };
 
 static bool is_driver(const char *s)
 {
@@ -463,7 +464,7 @@ static void on_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
     static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
-                                         "thread_state", "syscall", "dbgprint", "pool_leak" };
+                                         "thread_state", "syscall", "dbgprint", "pool_leak", "beep" };
     if (ctx->event_count == ctx->event_cap) {
         uint32_t cap = ctx->event_cap ? ctx->event_cap * 2 : 16;
         sim_record *ev = realloc(ctx->events, cap * sizeof *ev);
@@ -534,6 +535,15 @@ static void on_event(void *context, const ntsim_event *e)
         sim_put_str(r, "image", e->image);
         sim_put_hex(r, "base", e->base);
         sim_put_hex(r, "size", e->size);
+        break;
+    case NTSIM_EVENT_BEEP:
+        /* A tone on the speaker: heard too, with --audio. */
+        sim_put_int(r, "pid", e->pid);
+        sim_put_int(r, "tid", e->tid);
+        sim_put_int(r, "frequency", e->frequency);
+        sim_put_int(r, "duration", e->duration);
+        if (ctx->audio)
+            sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration);
         break;
     }
     sim_write_event(ctx->writer, ctx->line, names[e->kind], e->time, r);
@@ -740,6 +750,8 @@ static int process(const char *name, reader *in, const sim_run_options *options,
         ctx.trace_sched = options->trace_sched;
         ctx.trace_syscalls = options->trace_syscalls;
     }
+    if (options)
+        ctx.audio = options->audio; /* --audio: the tones the run plays */
     if (options && options->has_seed) {
         ctx.has_seed_override = true;
         ctx.seed_override = options->seed;

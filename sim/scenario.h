@@ -16,6 +16,7 @@ typedef struct sim_run_options {
     uint64_t seed;
     bool trace_sched;    /* --trace sched: thread_state events */
     bool trace_syscalls; /* --trace syscalls: syscall events */
+    struct sim_audio *audio; /* --audio: collects the beep events' tones (sim/audio.h), or NULL */
 } sim_run_options;
 
 /* Exit statuses of the contract. */

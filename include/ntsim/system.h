@@ -80,6 +80,7 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_SYSCALL,      /* only when traced */
     NTSIM_EVENT_DBGPRINT,     /* a driver's DbgPrint: text, image = the driver's name */
     NTSIM_EVENT_POOL_LEAK,    /* pool a driver left behind: image = driver, text = tag, count, size */
+    NTSIM_EVENT_BEEP,         /* the speaker sounds: frequency, duration; pid, tid = the calling thread */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {
@@ -104,6 +105,8 @@ typedef struct ntsim_event {
     NTSTATUS status;
     const char *text;   /* dbgprint, pool_leak */
     ULONG count;        /* pool_leak: blocks */
+    ULONG frequency;    /* beep: Hz, 0 = silence */
+    ULONG duration;     /* beep: milliseconds */
 } ntsim_event;
 
 typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);
@@ -115,6 +118,16 @@ void ntsim_set_trace(ntsim_system *system, ULONG flags);
 
 /* One observer of every notification, in delivery order (NULL to stop). */
 void ntsim_set_event_sink(ntsim_system *system, ntsim_event_sink sink, void *context);
+
+/*
+ * The machine's speaker, for driver code (what the Beep driver does with the
+ * HAL's HalMakeBeep and its stop timer, in one call): a tone of `frequency`
+ * Hz (0: silence) for `duration_ms` milliseconds from now on the virtual
+ * clock, reported as a `beep` event (image = the calling driver, pid and tid
+ * = the current thread). One speaker: a tone cuts one still sounding. Only
+ * from driver code (aborts outside it, as the WDK calls do).
+ */
+void ntsim_speaker_tone(ULONG frequency, ULONG duration_ms);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@ extern const sim_driver sim_driver_detector;
 extern const sim_driver sim_driver_enumproc;
 extern const sim_driver sim_driver_booster;
 extern const sim_driver sim_driver_blocker;
+extern const sim_driver sim_driver_beep;
+extern const sim_driver sim_driver_melody;
 
 /* Every driver `driver load` knows, by its name. */
 static const sim_driver *const drivers[] = {
@@ -24,6 +26,8 @@ static const sim_driver *const drivers[] = {
     &sim_driver_enumproc,
     &sim_driver_booster,
     &sim_driver_blocker,
+    &sim_driver_beep,
+    &sim_driver_melody,
 };
 
 const sim_driver *sim_find_driver(const char *name)

@@ -42,12 +42,17 @@ static void delete_leftovers(ntsim_system *sys, io_driver *d)
 
 void io_shutdown(ntsim_system *sys)
 {
+    /* The outside clients' files close first, while every driver still
+       stands: a close routine may call another driver (and wait for it). */
+    for (io_driver *d = sys->io.drivers; d; d = d->next) {
+        io_file *client = d->client;
+        d->client = NULL;
+        if (client)
+            ob_dereference(sys, &client->header);
+    }
     io_driver *d = sys->io.drivers;
     while (d) {
         io_driver *next = d->next;
-        if (d->client)
-            ob_dereference(sys, &d->client->header);
-        d->client = NULL;
         io_orphan_files(sys, d);
         ex_pool_report_and_free(sys, d);
         delete_leftovers(sys, d);

@@ -186,7 +186,10 @@ NTSTATUS ntsim_device_close(ntsim_system *sys, const char *link)
         return STATUS_INVALID_HANDLE;
     io_file *f = d->client;
     d->client = NULL;
-    ob_dereference(sys, &f->header); /* the last reference: cleanup and close */
+    /* Its one handle goes (cleanup), then its last reference (close). */
+    ULONG_PTR info;
+    io_send(sys, dev, &f->object, IRP_MJ_CLEANUP, 0, NULL, 0, NULL, 0, &info);
+    ob_dereference(sys, &f->header);
     ke_run_fibers(sys);
     return STATUS_SUCCESS;
 }

@@ -44,8 +44,7 @@ static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
     ps_thread *saved = sys->current_thread;
     IO_CALL(sys, drv->Internal, s = fn(dev, irp));
     sys->current_thread = saved;
-    /* What the caller sees is what the request was completed with. */
-    return irp->Completed ? irp->IoStatus.Status : s;
+    return s; /* what the routine returned (IoCallDriver's answer) */
 }
 
 NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR major, ULONG code, const void *in,
@@ -104,6 +103,9 @@ NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR
         }
     }
     NTSTATUS s = dispatch(sys, dev, &irp);
+    /* A synchronous caller sees what the request was completed with. */
+    if (irp.Completed)
+        s = irp.IoStatus.Status;
     ULONG limit = major == IRP_MJ_WRITE ? in_len : out_len;
     ULONG_PTR info = irp.IoStatus.Information;
     if (major == IRP_MJ_READ || major == IRP_MJ_DEVICE_CONTROL)
@@ -190,7 +192,14 @@ NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     ntsim_system *sys = ke_current_system("IoCallDriver");
     Irp->Stack.DeviceObject = DeviceObject;
+    /* While the dispatch routine runs, the IRP stays alive: a driver that
+       marks it pending and completes it before returning (beep.sys does, its
+       StartIo running at once) must not have it freed under this call. It
+       is finished below, once the routine has returned. */
+    BOOLEAN built = Irp->Allocated;
+    Irp->Allocated = FALSE;
     NTSTATUS s = dispatch(sys, DeviceObject, Irp);
+    Irp->Allocated = built;
     if (!Irp->Allocated)
         return s;
     if (s == STATUS_PENDING && !Irp->Completed) {

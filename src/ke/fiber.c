@@ -104,6 +104,10 @@ static void enter(ntsim_system *sys, ke_fiber *f)
     ob_reference(&saved->header); /* whatever the code does, the thread to come back to stays */
     sys->current_thread = (ps_thread *)((char *)f->thread - offsetof(ps_thread, tcb));
     sys->running_fiber = f;
+    /* Its code runs as its own driver's, whoever resumes it (a scenario
+       command, or another driver's wait); the resumer's context comes back
+       when it yields or ends. */
+    ke_context outer = ke_enter(sys, f->driver_context.driver);
 #ifdef FIBER_ASAN
     void *fake = NULL;
     __sanitizer_start_switch_fiber(&fake, f->stack, FIBER_STACK);
@@ -112,6 +116,7 @@ static void enter(ntsim_system *sys, ke_fiber *f)
 #ifdef FIBER_ASAN
     __sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
+    ke_leave(outer);
     sys->running_fiber = NULL;
     sys->current_thread = saved->terminated ? sys->system_process->first_thread : saved;
     ob_dereference(sys, &saved->header);

@@ -155,6 +155,38 @@ void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *o)
 
 /* ---- the driver API ---------------------------------------------------------- */
 
+/*
+ * Kernel code that runs on behalf of a thread which is itself in a wait:
+ * the System process's first thread idles waiting for work, yet DriverEntry,
+ * unload routines and the outside client's requests run as it. It cannot
+ * block a second time, so its wait runs the simulation forward, clock tick
+ * by clock tick, testing the objects after each step, until they satisfy it
+ * or the timeout passes (at a clock tick, as a timer would). Threads in a
+ * real wait are served first when an object is signaled. Gives up after an
+ * hour of virtual time, as other waits outside a system thread do.
+ */
+#define POLLED_WAIT_LIMIT (36000000000ull)
+
+static NTSTATUS polled_wait(ntsim_system *sys, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
+                            const uint64_t *timeout)
+{
+    uint64_t deadline = !timeout ? UINT64_MAX : *timeout > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + *timeout;
+    uint64_t limit = sys->time + POLLED_WAIT_LIMIT;
+    for (;;) {
+        ke_run_fibers(sys);
+        NTSTATUS s = count ? try_satisfy(count, objects, wait_all) : STATUS_PENDING;
+        if (s != STATUS_PENDING)
+            return s;
+        if (sys->time >= deadline)
+            return STATUS_TIMEOUT;
+        if (sys->sched.next_tick > limit) {
+            DbgPrint("ntsim: a wait outside a system thread did not end within an hour of virtual time");
+            return STATUS_TIMEOUT;
+        }
+        ke_advance(sys, sys->sched.next_tick);
+    }
+}
+
 /* A LARGE_INTEGER timeout as 100 ns from now (negative: relative; positive: absolute). */
 static uint64_t ticks_of(ntsim_system *sys, const LARGE_INTEGER *timeout)
 {
@@ -179,6 +211,8 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     for (ULONG i = 0; i < Count; i++)
         objects[i] = (DISPATCHER_HEADER *)Object[i];
     uint64_t ticks = Timeout ? ticks_of(sys, Timeout) : 0;
+    if (t->blocked && !(Timeout && ticks == 0))
+        return polled_wait(sys, Count, objects, WaitType == WaitAll, Timeout ? &ticks : NULL);
     NTSTATUS s = ke_wait_for_objects(sys, t, Count, objects, WaitType == WaitAll, Timeout ? &ticks : NULL,
                                      (ke_wait_block *)WaitBlockArray);
     return s == STATUS_PENDING ? ke_block_current(sys) : s;
@@ -198,6 +232,10 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
     uint64_t ticks = ticks_of(sys, Interval);
     if (ticks == 0)
         return STATUS_SUCCESS;
+    if (sys->current_thread->tcb.blocked) {
+        polled_wait(sys, 0, NULL, false, &ticks);
+        return STATUS_SUCCESS;
+    }
     NTSTATUS s = ke_wait(sys, &sys->current_thread->tcb, ticks);
     if (!NT_SUCCESS(s))
         return s;

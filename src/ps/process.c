@@ -166,6 +166,7 @@ void ps_shutdown(ntsim_system *sys)
         ps_thread *t = p->first_thread;
         while (t) {
             ps_thread *tn = t->next;
+            ke_delete_fiber(&t->tcb); /* a system thread still waiting: its stack goes too */
             free(t);
             t = tn;
         }
