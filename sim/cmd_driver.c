@@ -236,8 +236,11 @@ bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int 
 {
     const sim_driver *d = driver_of(a);
     const char *cmd = a->cmd->name;
-    if (!d)
-        return true; /* a driver of the contract not built yet: an error when run */
+    if (!d) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "%s: no built-in driver '%s'", cmd, a->pos[0].text);
+        return false;
+    }
     for (int i = 0; i < a->rest_count; i++) {
         const sim_token *t = &a->rest[i];
         *col = t->col;

@@ -68,8 +68,7 @@ struct sim_command {
     sim_arg_spec pos[SIM_MAX_ARGS];
     sim_arg_spec opt[SIM_MAX_OPTS];
     bool variadic;          /* extra tokens are kept in rest */
-    sim_handler run;        /* NULL: not implemented yet */
-    const char *later;      /* for NULL run: what brings it */
+    sim_handler run;        /* NULL for expect lines: the engine runs those */
 };
 
 /* Finds the command a line names; *words is how many tokens its name took. */

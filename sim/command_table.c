@@ -1,8 +1,7 @@
 /*
- * command_table.c - every command of ../shared/SCENARIO.md, its positional
- * arguments and options, and the handler that runs it. Commands whose
- * subsystem is not built yet are parsed and validated all the same, and say
- * so when run.
+ * command_table.c - every command of ../shared/SCENARIO.md (and ntsim's
+ * additions, docs/scenario-language.md), its positional arguments and
+ * options, and the handler that runs it.
  */
 #include <string.h>
 
@@ -16,70 +15,69 @@
 static const sim_command commands[] = {
     { "system", {}, { C("arch", "x64|x86"), O("cpus", ARG_NUMBER), O("seed", ARG_NUMBER), O("aslr", ARG_SWITCH),
                       O("increase_uva", ARG_NUMBER), O("memory", ARG_NUMBER), O("pagefile", ARG_NUMBER) },
-      false, sim_cmd_system, NULL },
+      false, sim_cmd_system },
 
     { "vm alloc", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS),
-                    P("PROT", ARG_PAGE_FLAGS) }, {}, false, sim_cmd_vm_alloc, NULL },
+                    P("PROT", ARG_PAGE_FLAGS) }, {}, false, sim_cmd_vm_alloc },
     { "vm free", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS) },
-      {}, false, sim_cmd_vm_free, NULL },
+      {}, false, sim_cmd_vm_free },
     { "vm protect", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("PROT", ARG_PAGE_FLAGS) },
-      {}, false, sim_cmd_vm_protect, NULL },
-    { "vm query", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, {}, false, sim_cmd_vm_query, NULL },
+      {}, false, sim_cmd_vm_protect },
+    { "vm query", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, {}, false, sim_cmd_vm_query },
     { "vm touch", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), { "ACCESS", ARG_CHOICE, "read|write|execute", false } },
-      {}, false, sim_cmd_vm_touch, NULL },
-    { "vm map", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_vm_map, NULL },
-    { "vm read", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, { C("size", "1|2|4|8") }, false, sim_cmd_vm_read,
-      NULL },
+      {}, false, sim_cmd_vm_touch },
+    { "vm map", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_vm_map },
+    { "vm read", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, { C("size", "1|2|4|8") }, false, sim_cmd_vm_read },
     { "vm write", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("VALUE", ARG_ANY) }, { C("size", "1|2|4|8") },
-      false, sim_cmd_vm_write, NULL },
+      false, sim_cmd_vm_write },
 
     { "process create", { P("NAME", ARG_NEW_PROCESS) },
       { R("image", ARG_STRING), O("parent", ARG_PROCESS), O("by", ARG_THREAD), O("cmdline", ARG_STRING),
         C("arch", "x64|x86"), O("laa", ARG_SWITCH), O("stack_reserve", ARG_NUMBER), O("stack_commit", ARG_NUMBER),
         O("lock_memory", ARG_SWITCH) },
-      false, sim_cmd_process_create, NULL },
-    { "process exit", { P("PROC", ARG_PROCESS) }, { O("code", ARG_NUMBER) }, false, sim_cmd_process_exit, NULL },
-    { "process query", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_process_query, NULL },
-    { "process list", {}, {}, false, sim_cmd_process_list, NULL },
+      false, sim_cmd_process_create },
+    { "process exit", { P("PROC", ARG_PROCESS) }, { O("code", ARG_NUMBER) }, false, sim_cmd_process_exit },
+    { "process query", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_process_query },
+    { "process list", {}, {}, false, sim_cmd_process_list },
 
     { "thread create", { P("PROC", ARG_PROCESS), P("NAME", ARG_NEW_THREAD) },
-      { O("by", ARG_THREAD), O("stack", ARG_NUMBER), O("reserve", ARG_SWITCH) }, false, sim_cmd_thread_create, NULL },
-    { "thread exit", { P("THREAD", ARG_THREAD) }, { O("code", ARG_NUMBER) }, false, sim_cmd_thread_exit, NULL },
-    { "thread query", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_query, NULL },
-    { "thread priority", { P("THREAD", ARG_THREAD), P("N", ARG_NUMBER) }, {}, false, sim_cmd_thread_priority, NULL },
-    { "thread affinity", { P("THREAD", ARG_THREAD), P("MASK", ARG_NUMBER) }, {}, false, sim_cmd_thread_affinity, NULL },
-    { "thread wait", { P("THREAD", ARG_THREAD) }, { O("timeout", ARG_DURATION) }, false, sim_cmd_thread_wait, NULL },
-    { "thread wake", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_wake, NULL },
-    { "thread suspend", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_suspend, NULL },
-    { "thread resume", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_resume, NULL },
-    { "stack touch", { P("THREAD", ARG_THREAD), P("BYTES", ARG_NUMBER) }, {}, false, sim_cmd_stack_touch, NULL },
-    { "system query", {}, {}, false, sim_cmd_system_query, NULL },
+      { O("by", ARG_THREAD), O("stack", ARG_NUMBER), O("reserve", ARG_SWITCH) }, false, sim_cmd_thread_create },
+    { "thread exit", { P("THREAD", ARG_THREAD) }, { O("code", ARG_NUMBER) }, false, sim_cmd_thread_exit },
+    { "thread query", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_query },
+    { "thread priority", { P("THREAD", ARG_THREAD), P("N", ARG_NUMBER) }, {}, false, sim_cmd_thread_priority },
+    { "thread affinity", { P("THREAD", ARG_THREAD), P("MASK", ARG_NUMBER) }, {}, false, sim_cmd_thread_affinity },
+    { "thread wait", { P("THREAD", ARG_THREAD) }, { O("timeout", ARG_DURATION) }, false, sim_cmd_thread_wait },
+    { "thread wake", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_wake },
+    { "thread suspend", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_suspend },
+    { "thread resume", { P("THREAD", ARG_THREAD) }, {}, false, sim_cmd_thread_resume },
+    { "stack touch", { P("THREAD", ARG_THREAD), P("BYTES", ARG_NUMBER) }, {}, false, sim_cmd_stack_touch },
+    { "system query", {}, {}, false, sim_cmd_system_query },
     { "image load", { P("PROC", ARG_PROCESS), P("PATH", ARG_STRING) }, { O("size", ARG_NUMBER), O("by", ARG_THREAD) },
-      false, sim_cmd_image_load, NULL },
+      false, sim_cmd_image_load },
 
     { "handle open", { P("PROC", ARG_PROCESS), P("TARGET", ARG_OBJECT) }, { R("access", ARG_ACCESS) }, false,
-      sim_cmd_handle_open, NULL },
+      sim_cmd_handle_open },
     { "handle dup", { P("PROC", ARG_PROCESS), P("HANDLE", ARG_NUMBER) }, { O("to", ARG_PROCESS), O("access", ARG_ACCESS) },
-      false, sim_cmd_handle_dup, NULL },
-    { "handle close", { P("PROC", ARG_PROCESS), P("HANDLE", ARG_NUMBER) }, {}, false, sim_cmd_handle_close, NULL },
-    { "handle list", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_handle_list, NULL },
+      false, sim_cmd_handle_dup },
+    { "handle close", { P("PROC", ARG_PROCESS), P("HANDLE", ARG_NUMBER) }, {}, false, sim_cmd_handle_close },
+    { "handle list", { P("PROC", ARG_PROCESS) }, {}, false, sim_cmd_handle_list },
 
-    { "syscall table", {}, {}, false, sim_cmd_syscall_table, NULL },
-    { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, sim_cmd_syscall, NULL },
+    { "syscall table", {}, {}, false, sim_cmd_syscall_table },
+    { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, sim_cmd_syscall },
 
-    { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_driver_load, NULL },
-    { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_driver_unload, NULL },
-    { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) }, false, sim_cmd_client_read, NULL },
-    { "client write", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_write, NULL },
-    { "client open", { P("NAME", ARG_DRIVER) }, { O("by", ARG_THREAD) }, false, sim_cmd_client_open, NULL },
-    { "client close", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_client_close, NULL },
-    { "client ioctl", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_ioctl, NULL },
+    { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_driver_load },
+    { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_driver_unload },
+    { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) }, false, sim_cmd_client_read },
+    { "client write", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_write },
+    { "client open", { P("NAME", ARG_DRIVER) }, { O("by", ARG_THREAD) }, false, sim_cmd_client_open },
+    { "client close", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_client_close },
+    { "client ioctl", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_client_ioctl },
 
-    { "sleep", { P("DURATION", ARG_DURATION) }, {}, false, sim_cmd_sleep, NULL },
+    { "sleep", { P("DURATION", ARG_DURATION) }, {}, false, sim_cmd_sleep },
     /* expect is run by the engine itself (scenario.c). */
-    { "expect status", { P("STATUS", ARG_ANY) }, {}, false, NULL, NULL },
-    { "expect event", { P("EVENT", ARG_ANY) }, {}, true, NULL, NULL },
-    { "expect", {}, {}, true, NULL, NULL },
+    { "expect status", { P("STATUS", ARG_ANY) }, {}, false, NULL },
+    { "expect event", { P("EVENT", ARG_ANY) }, {}, true, NULL },
+    { "expect", {}, {}, true, NULL },
 };
 
 static const char *const groups[] = { "vm", "process", "thread", "stack", "image", "handle", "driver", "client" };

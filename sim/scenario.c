@@ -696,16 +696,6 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
         sim_record_free(&scratch);
         return st == STATUS_SUCCESS ? SIM_EXIT_OK : SIM_EXIT_EXPECT;
     }
-    if (!cmd->run) {
-        error_at(err, 1, "%s: not implemented yet (it comes with %s)", cmd->name, cmd->later);
-        return SIM_EXIT_ERROR;
-    }
-    if ((strncmp(cmd->name, "driver", 6) == 0 || strncmp(cmd->name, "client", 6) == 0) &&
-        !sim_find_driver(a->pos[0].text)) {
-        error_at(err, a->pos[0].token->col, "%s: driver %s is not implemented yet (it comes with the I/O manager "
-                                            "and drivers calling drivers)", cmd->name, a->pos[0].text);
-        return SIM_EXIT_ERROR;
-    }
     if (strcmp(cmd->name, "system") != 0) {
         ctx->config_fixed = true;
         ntsim_system *sys;
