@@ -345,7 +345,16 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
         sb_str(w, ",\"event\":");
         json_string(w, event);
         sb_str(w, ",\"time\":");
-        sb_u64(w, time);
+        /* Events of a command share their time: format it once. */
+        if (time != w->time_value || !w->time_len) {
+            size_t at = w->len;
+            sb_u64(w, time);
+            w->time_len = w->len - at;
+            memcpy(w->time_text, w->buf + at, w->time_len);
+            w->time_value = time;
+        } else {
+            sb_put(w, w->time_text, w->time_len);
+        }
         if (r->count)
             sb_char(w, ',');
         json_fields(w, r);

@@ -16,6 +16,9 @@ typedef struct sim_writer {
     FILE *out;
     char *buf;        /* the record being assembled (jsonl) */
     size_t len, cap;
+    uint64_t time_value; /* the last event time, formatted */
+    char time_text[24];
+    size_t time_len;
 } sim_writer;
 
 void sim_writer_free(sim_writer *w);
