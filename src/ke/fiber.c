@@ -30,6 +30,8 @@
 #define FIBER_STACK (256 * 1024)
 
 struct ke_fiber {
+    const void *caller_bottom; /* the stack a yield returns to (for AddressSanitizer) */
+    size_t caller_size;
     ucontext_t context;
     ucontext_t *caller;        /* where a yield returns to */
     void *stack;
@@ -45,7 +47,8 @@ static void fiber_main(unsigned hi, unsigned lo)
 {
     ke_fiber *f = (ke_fiber *)(((uintptr_t)hi << 32) | lo);
 #ifdef FIBER_ASAN
-    __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+    /* Learn the stack we came from: a yield returns to it. */
+    __sanitizer_finish_switch_fiber(NULL, &f->caller_bottom, &f->caller_size);
 #endif
     ke_context saved = ke_enter(f->sys, f->driver_context.driver);
     f->start(f->arg);
@@ -129,11 +132,11 @@ static void yield(ntsim_system *sys, bool finished)
     f->finished = finished;
 #ifdef FIBER_ASAN
     void *fake = NULL;
-    __sanitizer_start_switch_fiber(finished ? NULL : &fake, NULL, 0);
+    __sanitizer_start_switch_fiber(finished ? NULL : &fake, f->caller_bottom, f->caller_size);
 #endif
     swapcontext(&f->context, f->caller);
 #ifdef FIBER_ASAN
-    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+    __sanitizer_finish_switch_fiber(fake, &f->caller_bottom, &f->caller_size);
 #endif
 }
 
