@@ -44,6 +44,14 @@ static struct sim_client *client_of(sim_context *ctx, const sim_driver *d)
     return NULL;
 }
 
+static struct sim_client *free_client(sim_context *ctx)
+{
+    for (size_t i = 0; i < sizeof ctx->clients / sizeof ctx->clients[0]; i++)
+        if (!ctx->clients[i].driver)
+            return &ctx->clients[i];
+    return NULL;
+}
+
 /* The device's name as the client opens it: "\\??\\SysMon" in UTF-16. */
 static void device_name(const sim_driver *d, WCHAR *w, size_t cap, UNICODE_STRING *u)
 {
@@ -79,9 +87,9 @@ NTSTATUS sim_cmd_client_open(sim_context *ctx, const sim_args *a, sim_record *r)
     NTSTATUS s = sim_thread_id(ctx, &a->opt[0], &tid);
     if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_thread(ctx, tid)))
         return s;
-    struct sim_client *c = client_of(ctx, &(sim_driver){ .name = NULL });
+    struct sim_client *c = free_client(ctx);
     if (!c)
-        return STATUS_INSUFFICIENT_RESOURCES;
+        return STATUS_INSUFFICIENT_RESOURCES; /* more drivers opened at once than ntsim tracks */
     WCHAR w[128];
     UNICODE_STRING name;
     device_name(d, w, 128, &name);

@@ -73,13 +73,15 @@ NTSTATUS sim_cmd_thread_wake(sim_context *ctx, const sim_args *a, sim_record *r)
     return s;
 }
 
-NTSTATUS sim_cmd_thread_suspend(sim_context *ctx, const sim_args *a, sim_record *r)
+/* Suspend and resume: the same shape, the previous count in the result. */
+static NTSTATUS suspend_or_resume(sim_context *ctx, const sim_args *a, sim_record *r,
+                                  NTSTATUS (*op)(ntsim_system *, ULONG, ULONG *))
 {
     ULONG tid, prev;
     NTSTATUS s = thread_of(ctx, a, &tid);
     if (!NT_SUCCESS(s))
         return s;
-    s = ntsim_suspend_thread(ctx->sys, tid, &prev);
+    s = op(ctx->sys, tid, &prev);
     if (NT_SUCCESS(s)) {
         put_state(ctx, r, tid);
         sim_put_int(r, "previous_count", prev);
@@ -87,16 +89,12 @@ NTSTATUS sim_cmd_thread_suspend(sim_context *ctx, const sim_args *a, sim_record 
     return s;
 }
 
+NTSTATUS sim_cmd_thread_suspend(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    return suspend_or_resume(ctx, a, r, ntsim_suspend_thread);
+}
+
 NTSTATUS sim_cmd_thread_resume(sim_context *ctx, const sim_args *a, sim_record *r)
 {
-    ULONG tid, prev;
-    NTSTATUS s = thread_of(ctx, a, &tid);
-    if (!NT_SUCCESS(s))
-        return s;
-    s = ntsim_resume_thread(ctx->sys, tid, &prev);
-    if (NT_SUCCESS(s)) {
-        put_state(ctx, r, tid);
-        sim_put_int(r, "previous_count", prev);
-    }
-    return s;
+    return suspend_or_resume(ctx, a, r, ntsim_resume_thread);
 }
