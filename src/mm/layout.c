@@ -253,7 +253,7 @@ NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb)
     if (!NT_SUCCESS(st))
         return st;
     char detail[40];
-    snprintf(detail, sizeof detail, "TEB of thread %u", (unsigned)tid);
+    mm_detail_with_id(detail, "TEB of thread ", tid);
     mm_set_detail(s, b, detail);
     *teb = b;
     MM_DEBUG_CHECK(s);

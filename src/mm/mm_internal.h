@@ -224,4 +224,7 @@ static inline ULONG_PTR align_up(ULONG_PTR x, uint64_t a) { return (x + a - 1) &
 #define MM_DEBUG_CHECK(s) ((void)0)
 #endif
 
+/* prefix followed by id in decimal (prefixes under 28 characters). */
+void mm_detail_with_id(char out[40], const char *prefix, uint32_t id);
+
 #endif

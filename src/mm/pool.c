@@ -6,6 +6,7 @@
 #if defined(__linux__) && !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE /* madvise */
 #endif
+#include <stdint.h>
 #include <stdlib.h>
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -31,8 +32,8 @@ void mm_pool_destroy(mm_pool *p)
 {
     void *c = p->chunks;
     while (c) {
-        void *next = *(void **)c;
-        free(c);
+        void *next = ((void **)c)[0];
+        free(((void **)c)[1]); /* the block the chunk was carved from */
         c = next;
     }
     mm_pool_init(p, p->object_size);
@@ -58,14 +59,18 @@ static bool grow(mm_pool *p)
         align = bytes = POOL_HUGE;
         n = (bytes - head) / p->object_size;
     }
-    char *c = aligned_alloc(align, bytes);
-    if (!c)
+    /* Small chunks come from malloc's fast path, aligned by hand: a process's
+       first chunks are short-lived, and aligned_alloc costs several times more. */
+    char *raw = huge ? aligned_alloc(align, bytes) : malloc(bytes + align);
+    if (!raw)
         return false;
+    char *c = huge ? raw : (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (huge)
         madvise(c, bytes, MADV_HUGEPAGE); /* a hint: without it the pool still works */
 #endif
-    *(void **)c = p->chunks;
+    ((void **)c)[0] = p->chunks;
+    ((void **)c)[1] = raw;
     p->chunks = c;
     for (size_t i = n; i-- > 0;) {
         void *obj = c + head + i * p->object_size;

@@ -93,6 +93,22 @@ void mm_set_guard_hook(mm_space *s, mm_guard_hook hook, void *ctx)
     s->guard_ctx = ctx;
 }
 
+void mm_detail_with_id(char out[40], const char *prefix, uint32_t id)
+{
+    /* "TEB of thread 12": built by hand, it is on every thread's creation path. */
+    size_t n = strlen(prefix);
+    char digits[10];
+    int k = 0;
+    memcpy(out, prefix, n);
+    do {
+        digits[k++] = (char)('0' + id % 10);
+        id /= 10;
+    } while (id);
+    while (k)
+        out[n++] = digits[--k];
+    out[n] = '\0';
+}
+
 NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detail)
 {
     mm_vad *v = mm_vad_find(s, allocation_base);

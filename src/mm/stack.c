@@ -134,7 +134,7 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
     if (guard)
         mm_runs_set(s, v, limit - guard, limit, attr_committed(PAGE_READWRITE | PAGE_GUARD));
     char detail[40];
-    snprintf(detail, sizeof detail, "stack of thread %u", (unsigned)tid);
+    mm_detail_with_id(detail, "stack of thread ", tid);
     mm_set_detail(s, b, detail);
     r->dealloc = b;
     r->base = top;
