@@ -96,11 +96,12 @@ const sim_command *sim_find_command(const sim_line *line, int *words)
         return NULL;
     const char *first = line->tokens[0].text;
     const char *second = line->count > 1 ? line->tokens[1].text : "";
-    /* Two-word names first ("syscall table", "expect status"), then one word. */
+    size_t n = strlen(first);
+    /* Two-word names first ("syscall table", "expect status"), then one word.
+       The first letter rules out most of the table without a call. */
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         const char *name = commands[i].name;
-        size_t n = strlen(first);
-        if (strncmp(name, first, n) == 0 && name[n] == ' ' && strcmp(name + n + 1, second) == 0) {
+        if (name[0] == first[0] && strncmp(name, first, n) == 0 && name[n] == ' ' && strcmp(name + n + 1, second) == 0) {
             *words = 2;
             return &commands[i];
         }
@@ -108,7 +109,7 @@ const sim_command *sim_find_command(const sim_line *line, int *words)
     if (sim_is_command_group(first))
         return NULL;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(commands[i].name, first) == 0) {
+        if (commands[i].name[0] == first[0] && strcmp(commands[i].name, first) == 0) {
             *words = 1;
             return &commands[i];
         }

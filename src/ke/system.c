@@ -74,6 +74,7 @@ void ntsim_system_destroy(ntsim_system *sys)
     ps_shutdown(sys);
     io_free_files(sys);
     mm_image_bases_destroy(sys->image_bases);
+    mm_chunk_cache_free(&sys->chunk_cache);
     mm_system_space_destroy(sys->system_space);
     ke_scheduler_free(sys);
     ob_handle_table_free(&sys->cid_table);

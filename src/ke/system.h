@@ -28,6 +28,7 @@ struct ntsim_system {
     ps_thread *current_thread;
     mm_commit commit;
     mm_image_bases *image_bases;   /* each image's base for this boot (ASLR) */
+    mm_chunk_cache chunk_cache;    /* pool chunks recycled between processes */
     mm_system_space *system_space; /* kernel stacks */
     ke_scheduler sched;
     NTSIM_SERVICE_ROUTINE services[450];   /* this system's copy of the table (replaceable) */

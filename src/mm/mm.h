@@ -12,6 +12,7 @@
 #define NTSIM_MM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ntsim/nt.h"
@@ -22,6 +23,23 @@
 #define MM_LARGE_PAGE_SIZE  0x200000ull   /* 2 MiB: GetLargePageMinimum() on x64 */
 
 typedef struct mm_space mm_space; /* one process's user address space (VAD tree) */
+
+/* Small pool chunks that destroyed spaces gave back, kept for the next
+ * spaces: a process's VADs, runs and index nodes then cost no host malloc.
+ * Owned by the system; bounded by MM_CHUNK_BUDGET bytes in all. */
+#define MM_CHUNK_CLASSES 8
+#define MM_CHUNK_MAX_BYTES 8192
+#define MM_CHUNK_BUDGET (1u << 20)
+typedef struct mm_chunk_cache {
+    size_t bytes_kept;
+    struct {
+        size_t bytes; /* 0: class unused */
+        unsigned count;
+        void *list;   /* chunks linked through their first word */
+    } cls[MM_CHUNK_CLASSES];
+} mm_chunk_cache;
+void mm_chunk_cache_free(mm_chunk_cache *c); /* after every space using it */
+unsigned mm_chunk_cache_count(const mm_chunk_cache *c);
 
 /* System-wide commit accounting, owned by the system; spaces charge it. */
 typedef struct mm_commit {
@@ -52,6 +70,7 @@ typedef struct mm_space_params {
     bool lock_memory_privilege;  /* SeLockMemoryPrivilege: MEM_LARGE_PAGES allowed */
     mm_commit *commit;           /* may be NULL = unlimited */
     mm_image_bases *image_bases; /* may be NULL = every process draws its own bases */
+    mm_chunk_cache *chunks;      /* may be NULL = pools use the host heap only */
 } mm_space_params;
 
 /* Creates an empty space. STATUS_INVALID_PARAMETER for a layout that cannot

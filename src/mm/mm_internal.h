@@ -43,8 +43,9 @@ typedef struct mm_pool {
     void *chunks;        /* singly linked through each chunk's first word */
     size_t live, capacity;
     uint64_t bytes;      /* obtained from the host */
+    mm_chunk_cache *cache; /* NULL: chunks go back to the host heap */
 } mm_pool;
-void mm_pool_init(mm_pool *p, size_t object_size);
+void mm_pool_init(mm_pool *p, size_t object_size, mm_chunk_cache *cache);
 void mm_pool_destroy(mm_pool *p);
 bool mm_pool_reserve(mm_pool *p, size_t n); /* make n objects available */
 void *mm_pool_get(mm_pool *p);              /* NULL only if the host is out */
@@ -71,7 +72,7 @@ typedef struct mm_index_hit {
     uint64_t next_summary;
     ULONG_PTR prev_end;     /* end of the VAD before, 0 when not known from the leaf */
 } mm_index_hit;
-void mm_index_init(mm_index *ix);
+void mm_index_init(mm_index *ix, mm_chunk_cache *cache);
 void mm_index_destroy(mm_index *ix);
 bool mm_index_reserve(mm_index *ix); /* before an insert; false: host out of memory */
 void mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v);

@@ -19,24 +19,93 @@
 #define POOL_HUGE (2u << 20)          /* a host huge page */
 #define POOL_HUGE_AFTER (16u << 20)   /* pools this big take whole huge pages */
 
-void mm_pool_init(mm_pool *p, size_t object_size)
+/* A chunk's first 64 bytes: the next chunk, the host block it was carved
+   from, and its size (which the chunk cache matches on). */
+#define CHUNK_NEXT(c) (((void **)(c))[0])
+#define CHUNK_RAW(c) (((void **)(c))[1])
+#define CHUNK_BYTES(c) (((size_t *)(c))[2])
+
+void mm_pool_init(mm_pool *p, size_t object_size, mm_chunk_cache *cache)
 {
     p->object_size = object_size < sizeof(void *) ? sizeof(void *) : object_size;
     p->free_list = NULL;
     p->chunks = NULL;
     p->live = p->capacity = 0;
     p->bytes = 0;
+    p->cache = cache;
+}
+
+/* Keeps a chunk for the next pool that wants one of its size; false when
+   the cache is full for it (the caller frees it). */
+static bool cache_put(mm_chunk_cache *cc, void *c)
+{
+    size_t bytes = CHUNK_BYTES(c);
+    if (!cc || bytes > MM_CHUNK_MAX_BYTES)
+        return false;
+    for (int i = 0; i < MM_CHUNK_CLASSES; i++) {
+        if (cc->cls[i].bytes == 0)
+            cc->cls[i].bytes = bytes;
+        if (cc->cls[i].bytes != bytes)
+            continue;
+        if (cc->bytes_kept + bytes > MM_CHUNK_BUDGET)
+            return false;
+        cc->bytes_kept += bytes;
+        CHUNK_NEXT(c) = cc->cls[i].list;
+        cc->cls[i].list = c;
+        cc->cls[i].count++;
+        return true;
+    }
+    return false;
+}
+
+static void *cache_get(mm_chunk_cache *cc, size_t bytes)
+{
+    if (!cc)
+        return NULL;
+    for (int i = 0; i < MM_CHUNK_CLASSES && cc->cls[i].bytes; i++) {
+        if (cc->cls[i].bytes != bytes || !cc->cls[i].list)
+            continue;
+        void *c = cc->cls[i].list;
+        cc->cls[i].list = CHUNK_NEXT(c);
+        cc->cls[i].count--;
+        cc->bytes_kept -= bytes;
+        return c;
+    }
+    return NULL;
+}
+
+void mm_chunk_cache_free(mm_chunk_cache *cc)
+{
+    for (int i = 0; i < MM_CHUNK_CLASSES; i++) {
+        for (void *c = cc->cls[i].list, *next; c; c = next) {
+            next = CHUNK_NEXT(c);
+            free(CHUNK_RAW(c));
+        }
+        cc->cls[i].list = NULL;
+        cc->cls[i].count = 0;
+        cc->cls[i].bytes = 0;
+    }
+    cc->bytes_kept = 0;
+}
+
+unsigned mm_chunk_cache_count(const mm_chunk_cache *cc)
+{
+    unsigned n = 0;
+    for (int i = 0; i < MM_CHUNK_CLASSES; i++)
+        n += cc->cls[i].count;
+    return n;
 }
 
 void mm_pool_destroy(mm_pool *p)
 {
     void *c = p->chunks;
     while (c) {
-        void *next = ((void **)c)[0];
-        free(((void **)c)[1]); /* the block the chunk was carved from */
+        void *next = CHUNK_NEXT(c);
+        if (!cache_put(p->cache, c))
+            free(CHUNK_RAW(c));
         c = next;
     }
-    mm_pool_init(p, p->object_size);
+    mm_pool_init(p, p->object_size, p->cache);
 }
 
 /* Chunks double while the pool is small (16 .. 4096 objects, so a small
@@ -59,18 +128,23 @@ static bool grow(mm_pool *p)
         align = bytes = POOL_HUGE;
         n = (bytes - head) / p->object_size;
     }
-    /* Small chunks come from malloc's fast path, aligned by hand: a process's
-       first chunks are short-lived, and aligned_alloc costs several times more. */
-    char *raw = huge ? aligned_alloc(align, bytes) : malloc(bytes + align);
-    if (!raw)
-        return false;
-    char *c = huge ? raw : (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+    /* Small chunks come from the system's cache of chunks that exited
+       processes gave back, else from malloc's fast path, aligned by hand:
+       aligned_alloc costs several times more. */
+    char *c = huge ? NULL : cache_get(p->cache, bytes);
+    if (!c) {
+        char *raw = huge ? aligned_alloc(align, bytes) : malloc(bytes + align);
+        if (!raw)
+            return false;
+        c = huge ? raw : (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (huge)
-        madvise(c, bytes, MADV_HUGEPAGE); /* a hint: without it the pool still works */
+        if (huge)
+            madvise(c, bytes, MADV_HUGEPAGE); /* a hint: without it the pool still works */
 #endif
-    ((void **)c)[0] = p->chunks;
-    ((void **)c)[1] = raw;
+        CHUNK_RAW(c) = raw;
+        CHUNK_BYTES(c) = bytes;
+    }
+    CHUNK_NEXT(c) = p->chunks;
     p->chunks = c;
     for (size_t i = n; i-- > 0;) {
         void *obj = c + head + i * p->object_size;

@@ -39,7 +39,7 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
     if (!s)
         return STATUS_NO_MEMORY;
     mm_vad_tree_init(&s->vads);
-    mm_index_init(&s->index);
+    mm_index_init(&s->index, p->chunks);
     s->arch = p->arch;
     s->wow64 = p->arch == MM_ARCH_X86 && p->system_is_x64;
     s->large_pages_ok = p->lock_memory_privilege;
@@ -47,8 +47,8 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
     s->highest = highest_for(p);
     s->commit = p->commit;
     s->image_bases = p->image_bases;
-    mm_pool_init(&s->vad_pool, sizeof(mm_vad));
-    mm_pool_init(&s->run_pool, sizeof(mm_run));
+    mm_pool_init(&s->vad_pool, sizeof(mm_vad), p->chunks);
+    mm_pool_init(&s->run_pool, sizeof(mm_run), p->chunks);
     *out = s;
     return STATUS_SUCCESS;
 }

@@ -102,18 +102,18 @@ static void free_node(mm_index *ix, idx_node *n)
     mm_pool_put(&ix->nodes, n);
 }
 
-void mm_index_init(mm_index *ix)
+void mm_index_init(mm_index *ix, mm_chunk_cache *cache)
 {
     ix->root = NULL;
     ix->height = 0;
     ix->count = 0;
-    mm_pool_init(&ix->nodes, NODE_BYTES);
+    mm_pool_init(&ix->nodes, NODE_BYTES, cache);
 }
 
 void mm_index_destroy(mm_index *ix)
 {
     mm_pool_destroy(&ix->nodes); /* every node is in the pool */
-    mm_index_init(ix);
+    mm_index_init(ix, ix->nodes.cache);
 }
 
 bool mm_index_reserve(mm_index *ix)

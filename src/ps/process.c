@@ -193,6 +193,7 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
         .lock_memory_privilege = p->lock_memory_privilege,
         .commit = &sys->commit,
         .image_bases = sys->image_bases,
+        .chunks = &sys->chunk_cache,
     };
     NTSTATUS s = mm_space_create(&mp, &p->vm);
     if (!NT_SUCCESS(s))
