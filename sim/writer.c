@@ -45,24 +45,35 @@ static const char two_digits[] = "0001020304050607080910111213141516171819202122
                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                  "8081828384858687888990919293949596979899";
 
-/* Decimal digits two at a time, from the right. */
+/* Decimal digits two at a time, from the right, straight into the buffer:
+   the length first (most numbers here are short), then the digits. */
 static void sb_u64(sim_writer *w, uint64_t v)
 {
-    char d[24];
-    int n = 24;
+    static const uint64_t pow10[20] = {
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+        UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
+        UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+        UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
+    size_t n = 1;
+    while (n < 20 && v >= pow10[n])
+        n++;
+    sb_grow(w, n);
+    char *d = w->buf + w->len + n;
+    w->len += n;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
-        d[--n] = two_digits[2 * r + 1];
-        d[--n] = two_digits[2 * r];
+        *--d = two_digits[2 * r + 1];
+        *--d = two_digits[2 * r];
     }
     if (v >= 10) {
-        d[--n] = two_digits[2 * v + 1];
-        d[--n] = two_digits[2 * v];
+        *--d = two_digits[2 * v + 1];
+        *--d = two_digits[2 * v];
     } else {
-        d[--n] = (char)('0' + v);
+        *--d = (char)('0' + v);
     }
-    sb_put(w, d + n, (size_t)(24 - n));
 }
 
 static void sb_i64(sim_writer *w, int64_t v)
@@ -88,32 +99,38 @@ static const unsigned char needs_escape[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 };
 
+/* Room for the worst case (every byte a \u00XX) first, then one pass that
+   writes straight into the buffer. */
 static void json_string(sim_writer *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    sb_char(w, '"');
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    for (;; p++) {
+    sb_grow(w, 6 * strlen(s) + 2);
+    char *d = w->buf + w->len;
+    *d++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s;; p++) {
         unsigned char c = *p;
-        if (!needs_escape[c])
+        if (!needs_escape[c]) {
+            *d++ = (char)c;
             continue;
-        sb_put(w, (const char *)run, (size_t)(p - run));
+        }
         if (c == 0)
             break;
+        *d++ = '\\';
         switch (c) {
-        case '"': sb_put(w, "\\\"", 2); break;
-        case '\\': sb_put(w, "\\\\", 2); break;
-        case '\n': sb_put(w, "\\n", 2); break;
-        case '\r': sb_put(w, "\\r", 2); break;
-        case '\t': sb_put(w, "\\t", 2); break;
-        default: {
-            char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-            sb_put(w, u, 6);
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\r': *d++ = 'r'; break;
+        case '\t': *d++ = 't'; break;
+        default:
+            memcpy(d, "u00", 3);
+            d[3] = hex[c >> 4];
+            d[4] = hex[c & 15];
+            d += 5;
         }
-        }
-        run = p + 1;
     }
-    sb_char(w, '"');
+    *d++ = '"';
+    w->len = (size_t)(d - w->buf);
 }
 
 static void json_fields(sim_writer *w, const sim_record *r);
@@ -187,11 +204,18 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
 static void json_fields(sim_writer *w, const sim_record *r)
 {
     for (uint32_t i = 0; i < r->count; i++) {
+        const char *key = r->fields[i].key; /* keys are plain identifiers */
+        size_t n = strlen(key);
+        sb_grow(w, n + 4);
+        char *d = w->buf + w->len;
         if (i)
-            sb_char(w, ',');
-        sb_char(w, '"');
-        sb_str(w, r->fields[i].key); /* keys are plain identifiers */
-        sb_put(w, "\":", 2);
+            *d++ = ',';
+        *d++ = '"';
+        memcpy(d, key, n);
+        d += n;
+        *d++ = '"';
+        *d++ = ':';
+        w->len = (size_t)(d - w->buf);
         json_value(w, r, &r->fields[i]);
     }
 }
