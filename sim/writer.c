@@ -86,6 +86,19 @@ static void sb_i64(sim_writer *w, int64_t v)
     }
 }
 
+static void sb_u64_cached(sim_writer *w, struct sim_number_text *c, uint64_t v)
+{
+    if (v != c->value || !c->len) {
+        size_t at = w->len;
+        sb_u64(w, v);
+        c->len = w->len - at;
+        memcpy(c->text, w->buf + at, c->len);
+        c->value = v;
+    } else {
+        sb_put(w, c->text, c->len);
+    }
+}
+
 static void flush_record(sim_writer *w)
 {
     fwrite(w->buf, 1, w->len, w->out);
@@ -342,7 +355,7 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
 {
     if (w->format == SIM_FORMAT_JSONL) {
         sb_str(w, "{\"kind\":\"result\",\"line\":");
-        sb_i64(w, line);
+        sb_u64_cached(w, &w->line_text, (uint64_t)line); /* lines count from 1 */
         sb_str(w, ",\"cmd\":");
         json_string(w, cmd);
         if (r->count)
@@ -365,20 +378,11 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
 {
     if (w->format == SIM_FORMAT_JSONL) {
         sb_str(w, "{\"kind\":\"event\",\"line\":");
-        sb_i64(w, line);
+        sb_u64_cached(w, &w->line_text, (uint64_t)line);
         sb_str(w, ",\"event\":");
         json_string(w, event);
         sb_str(w, ",\"time\":");
-        /* Events of a command share their time: format it once. */
-        if (time != w->time_value || !w->time_len) {
-            size_t at = w->len;
-            sb_u64(w, time);
-            w->time_len = w->len - at;
-            memcpy(w->time_text, w->buf + at, w->time_len);
-            w->time_value = time;
-        } else {
-            sb_put(w, w->time_text, w->time_len);
-        }
+        sb_u64_cached(w, &w->time_text, time);
         if (r->count)
             sb_char(w, ',');
         json_fields(w, r);

@@ -16,9 +16,13 @@ typedef struct sim_writer {
     FILE *out;
     char *buf;        /* the record being assembled (jsonl) */
     size_t len, cap;
-    uint64_t time_value; /* the last event time, formatted */
-    char time_text[24];
-    size_t time_len;
+    /* A command's records share their line and events their time:
+       each is formatted once and copied after that. */
+    struct sim_number_text {
+        uint64_t value;
+        char text[24];
+        size_t len; /* 0: nothing formatted yet */
+    } line_text, time_text;
 } sim_writer;
 
 void sim_writer_free(sim_writer *w);
