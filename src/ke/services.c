@@ -123,13 +123,15 @@ static NTSTATUS open_args(ntsim_system *sys, const ULONG64 *a, CLIENT_ID *cid)
     return STATUS_SUCCESS;
 }
 
-NTSTATUS ke_svc_open_process(ntsim_system *sys, const ULONG64 *a)
+/* NtOpenProcess and NtOpenThread: the same arguments, a different object. */
+static NTSTATUS open_by_cid(ntsim_system *sys, const ULONG64 *a,
+                            NTSTATUS (*open)(ntsim_system *, HANDLE *, ACCESS_MASK, const CLIENT_ID *))
 {
     CLIENT_ID cid;
     HANDLE handle;
     NTSTATUS s = open_args(sys, a, &cid);
     if (NT_SUCCESS(s))
-        s = ps_open_process(sys, &handle, (ACCESS_MASK)a[1], &cid);
+        s = open(sys, &handle, (ACCESS_MASK)a[1], &cid);
     if (NT_SUCCESS(s)) {
         ULONG64 v = hv(handle);
         s = out(sys, a[0], &v, 8);
@@ -137,18 +139,14 @@ NTSTATUS ke_svc_open_process(ntsim_system *sys, const ULONG64 *a)
     return s;
 }
 
+NTSTATUS ke_svc_open_process(ntsim_system *sys, const ULONG64 *a)
+{
+    return open_by_cid(sys, a, ps_open_process);
+}
+
 NTSTATUS ke_svc_open_thread(ntsim_system *sys, const ULONG64 *a)
 {
-    CLIENT_ID cid;
-    HANDLE handle;
-    NTSTATUS s = open_args(sys, a, &cid);
-    if (NT_SUCCESS(s))
-        s = ps_open_thread(sys, &handle, (ACCESS_MASK)a[1], &cid);
-    if (NT_SUCCESS(s)) {
-        ULONG64 v = hv(handle);
-        s = out(sys, a[0], &v, 8);
-    }
-    return s;
+    return open_by_cid(sys, a, ps_open_thread);
 }
 
 /* ---- processes and threads ---------------------------------------------- */

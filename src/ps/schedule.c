@@ -32,28 +32,28 @@ NTSTATUS ntsim_set_thread_affinity(ntsim_system *sys, ULONG tid, KAFFINITY affin
     return NT_SUCCESS(s) ? ke_set_affinity(sys, t, affinity) : s;
 }
 
-NTSTATUS ntsim_suspend_thread(ntsim_system *sys, ULONG tid, ULONG *previous)
+/* Suspend or resume by thread ID; *previous is 0 when the thread was not found. */
+static NTSTATUS change_suspend_count_by_id(ntsim_system *sys, ULONG tid, ULONG *previous,
+                                           NTSTATUS (*change)(ntsim_system *, ke_thread *, ULONG *))
 {
     ke_thread *t;
     ULONG prev = 0;
     NTSTATUS s = movable(sys, tid, &t);
     if (NT_SUCCESS(s))
-        s = ke_suspend(sys, t, &prev);
+        s = change(sys, t, &prev);
     if (previous)
         *previous = prev;
     return s;
 }
 
+NTSTATUS ntsim_suspend_thread(ntsim_system *sys, ULONG tid, ULONG *previous)
+{
+    return change_suspend_count_by_id(sys, tid, previous, ke_suspend);
+}
+
 NTSTATUS ntsim_resume_thread(ntsim_system *sys, ULONG tid, ULONG *previous)
 {
-    ke_thread *t;
-    ULONG prev = 0;
-    NTSTATUS s = movable(sys, tid, &t);
-    if (NT_SUCCESS(s))
-        s = ke_resume(sys, t, &prev);
-    if (previous)
-        *previous = prev;
-    return s;
+    return change_suspend_count_by_id(sys, tid, previous, ke_resume);
 }
 
 NTSTATUS ntsim_wait_thread(ntsim_system *sys, ULONG tid, uint64_t timeout)
@@ -106,30 +106,28 @@ NTSTATUS ps_set_information_thread(ntsim_system *sys, HANDLE ThreadHandle, THREA
     return s;
 }
 
-NTSTATUS ps_suspend_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+/* NtSuspendThread and NtResumeThread: the same checks around a different count change. */
+static NTSTATUS change_suspend_count(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount,
+                                     NTSTATUS (*change)(ntsim_system *, ke_thread *, ULONG *))
 {
     ps_thread *t;
     ULONG prev = 0;
     NTSTATUS s = by_handle(sys, ThreadHandle, THREAD_SUSPEND_RESUME, &t);
     if (!NT_SUCCESS(s))
         return s;
-    s = ke_suspend(sys, &t->tcb, &prev);
+    s = change(sys, &t->tcb, &prev);
     ob_dereference(sys, &t->header);
     if (NT_SUCCESS(s) && PreviousSuspendCount)
         *PreviousSuspendCount = prev;
     return s;
 }
 
+NTSTATUS ps_suspend_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
+{
+    return change_suspend_count(sys, ThreadHandle, PreviousSuspendCount, ke_suspend);
+}
+
 NTSTATUS ps_resume_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
 {
-    ps_thread *t;
-    ULONG prev = 0;
-    NTSTATUS s = by_handle(sys, ThreadHandle, THREAD_SUSPEND_RESUME, &t);
-    if (!NT_SUCCESS(s))
-        return s;
-    s = ke_resume(sys, &t->tcb, &prev);
-    ob_dereference(sys, &t->header);
-    if (NT_SUCCESS(s) && PreviousSuspendCount)
-        *PreviousSuspendCount = prev;
-    return s;
+    return change_suspend_count(sys, ThreadHandle, PreviousSuspendCount, ke_resume);
 }
