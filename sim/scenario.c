@@ -779,6 +779,7 @@ static int process(const char *name, reader *in, const sim_run_options *options,
             if (s != SIM_EXIT_ERROR)
                 continue;
         }
+        sim_writer_flush(&w); /* what came before the error goes out first */
         report(name, ctx.line, &e, err);
         errors++;
         if (!check) {
@@ -789,6 +790,7 @@ static int process(const char *name, reader *in, const sim_run_options *options,
     }
     if (check && errors)
         exit_status = SIM_EXIT_ERROR;
+    sim_writer_flush(&w);
     fflush(out);
     context_free(&ctx);
     sim_writer_free(&w);

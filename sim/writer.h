@@ -25,6 +25,8 @@ typedef struct sim_writer {
     } line_text, time_text;
 } sim_writer;
 
+/* Writes out what is buffered; free flushes too. */
+void sim_writer_flush(sim_writer *w);
 void sim_writer_free(sim_writer *w);
 
 /* A command's result: r holds status first, then the command's fields. */
