@@ -2,6 +2,14 @@
  * pool.c - the executive's pool: tagged allocations charged to the driver
  * whose code asked for them, so that what a driver forgets to free can be
  * reported when it unloads (Driver Verifier's pool tracking, in miniature).
+ *
+ * Small blocks, once freed, wait on lookaside lists by size class and serve
+ * the next allocation of their class, as Windows' per-processor lookaside
+ * lists do for small pool blocks: a driver that queues an item per
+ * notification allocates and frees the same few sizes all the time. Each
+ * list keeps at most 256 blocks (a lookaside list's maximum depth). Under
+ * AddressSanitizer every block goes back to the host at once, so that a use
+ * after free is still caught.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,14 +62,44 @@ static void unlink_block(ntsim_system *sys, ex_pool_block *b)
         b->driver->pool_blocks--;
 }
 
+enum { CLASS_BYTES = 16, CLASSES = 32, MAX_DEPTH = 256 };
+
+#if defined(__SANITIZE_ADDRESS__)
+#define LOOKASIDE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOOKASIDE 0
+#endif
+#endif
+#ifndef LOOKASIDE
+#define LOOKASIDE 1
+#endif
+
+/* The size class of a block of `size` bytes, or CLASSES when it has none. */
+static size_t size_class(SIZE_T size)
+{
+    size_t c = (size + CLASS_BYTES - 1) / CLASS_BYTES - 1;
+    return LOOKASIDE && c < CLASSES ? c : CLASSES;
+}
+
 static PVOID allocate(const char *api, SIZE_T size, ULONG tag)
 {
     ntsim_system *sys = ke_current_system(api);
     if (size == 0 || size > ((SIZE_T)1 << 40))
         return NULL;
-    ex_pool_block *b = calloc(1, sizeof *b + size);
-    if (!b)
-        return NULL;
+    size_t c = size_class(size);
+    ex_pool_block *b;
+    if (c < CLASSES && sys->io.lookaside[c]) {
+        b = sys->io.lookaside[c];
+        sys->io.lookaside[c] = b->next;
+        sys->io.lookaside_depth[c]--;
+        memset(b, 0, sizeof *b + (c + 1) * CLASS_BYTES);
+    } else {
+        /* A block of a class is the class's full size: any size of it can reuse it. */
+        b = calloc(1, sizeof *b + (c < CLASSES ? (c + 1) * CLASS_BYTES : size));
+        if (!b)
+            return NULL;
+    }
     b->driver = ke_current_driver();
     b->tag = tag;
     b->size = size;
@@ -89,7 +127,26 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
     ntsim_system *sys = ke_current_system("ExFreePoolWithTag");
     ex_pool_block *b = block_of(P);
     unlink_block(sys, b);
+    size_t c = size_class(b->size);
+    if (c < CLASSES && sys->io.lookaside_depth[c] < MAX_DEPTH) {
+        b->next = sys->io.lookaside[c];
+        sys->io.lookaside[c] = b;
+        sys->io.lookaside_depth[c]++;
+        return;
+    }
     free(b);
+}
+
+void ex_pool_free_lookaside(ntsim_system *sys)
+{
+    for (size_t c = 0; c < CLASSES; c++) {
+        while (sys->io.lookaside[c]) {
+            ex_pool_block *b = sys->io.lookaside[c];
+            sys->io.lookaside[c] = b->next;
+            free(b);
+        }
+        sys->io.lookaside_depth[c] = 0;
+    }
 }
 
 void ExFreePool(PVOID P)

@@ -68,6 +68,7 @@ void io_shutdown(ntsim_system *sys)
         free(l);
     }
     ex_pool_report_and_free(sys, NULL);
+    ex_pool_free_lookaside(sys);
 }
 
 static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***link)

@@ -62,6 +62,8 @@ typedef struct io_manager {
     io_driver *drivers;       /* loaded, in load order */
     io_symlink *links;
     ex_pool_block *kernel_first, *kernel_last; /* pool of no driver */
+    ex_pool_block *lookaside[32];  /* freed small blocks by 16-byte size class (src/ex/pool.c) */
+    uint16_t lookaside_depth[32];
     ULONG_PTR next_image_base; /* where the next driver image maps */
     io_file *files;            /* every file object */
 } io_manager;
@@ -72,6 +74,8 @@ void io_shutdown(ntsim_system *sys);
 
 /* Pool bookkeeping (src/ex/pool.c). */
 void ex_pool_report_and_free(ntsim_system *sys, io_driver *driver);
+/* Teardown: returns the lookaside lists' blocks to the host. */
+void ex_pool_free_lookaside(ntsim_system *sys);
 
 /* Calls a driver routine with the driver's context made current. */
 #define IO_CALL(sys, drv, expr)                         \

@@ -94,7 +94,7 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
     if (data)
         mm_runs_set(s, v, p, p + data * PAGE, attr_committed(PAGE_WRITECOPY));
     if (name)
-        mm_set_detail(s, b, name);
+        mm_vad_name_copy(s, v, name);
     *base = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;
@@ -190,7 +190,7 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
     NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
     if (!NT_SUCCESS(st))
         return st;
-    mm_set_detail(s, shared, "KUSER_SHARED_DATA");
+    mm_vad_name(s, mm_vad_find(s, shared), "KUSER_SHARED_DATA", false, 0);
 
     ULONG_PTR image = x64 ? 0x140000000ull : 0x400000ull;
     if (rng) {
@@ -228,7 +228,7 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
     st = mm_place(s, peb, peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
     if (!NT_SUCCESS(st))
         return st;
-    mm_set_detail(s, peb, "PEB");
+    mm_vad_name(s, v, "PEB", false, 0);
     s->peb = peb;
 
     out->image_base = image;
@@ -252,9 +252,7 @@ NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb)
     NTSTATUS st = mm_place(s, b, b + len, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
     if (!NT_SUCCESS(st))
         return st;
-    char detail[40];
-    mm_detail_with_id(detail, "TEB of thread ", tid);
-    mm_set_detail(s, b, detail);
+    mm_vad_name(s, v, "TEB of thread ", true, tid);
     *teb = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;

@@ -86,6 +86,8 @@ bool mm_index_check(const mm_index *ix, uint64_t vads);
 
 typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
 #define VAD_LARGE_PAGES 0x1u
+#define VAD_DETAIL_OWNED 0x2u /* detail is a heap copy */
+#define VAD_DETAIL_ID 0x4u    /* detail is a prefix; node.spare the number that ends it */
 
 typedef struct mm_run {
     avl_node node;   /* node.spare holds the run's attribute */
@@ -93,16 +95,16 @@ typedef struct mm_run {
 } mm_run;
 
 typedef struct mm_vad {
-    avl_node node;          /* keyed by start; node.spare unused */
+    avl_node node;          /* keyed by start; node.spare: see VAD_DETAIL_ID */
     ULONG_PTR start, end;   /* [start, end), page aligned */
     uint64_t gap;           /* free bytes between the previous VAD's end (or 0) and start */
     uint64_t max_gap;       /* largest gap in this subtree: finds free space in O(log n) */
     avl_node *runs;         /* NULL: every page has attr */
-    char *detail;           /* "PEB", an image name, ...; owned */
+    const char *detail;     /* "PEB", an image name, ...; static unless VAD_DETAIL_OWNED */
     uint32_t attr;          /* the pages' attribute when runs is NULL */
     uint16_t alloc_protect;
     uint8_t type;           /* mm_vad_type */
-    uint8_t flags;          /* VAD_LARGE_PAGES */
+    uint8_t flags;          /* VAD_LARGE_PAGES, VAD_DETAIL_* */
 } mm_vad;
 
 /* A VAD's query answer in one word, kept beside its key in the index leaf,
@@ -226,6 +228,17 @@ static inline ULONG_PTR align_up(ULONG_PTR x, uint64_t a) { return (x + a - 1) &
 #endif
 
 /* prefix followed by id in decimal (prefixes under 28 characters). */
-void mm_detail_with_id(char out[40], const char *prefix, uint32_t id);
+/* Names v with a static string (not copied), followed by id when with_id:
+   what the memory manager itself places, on every process's and thread's
+   creation path, costs no allocation. */
+void mm_vad_name(mm_space *s, mm_vad *v, const char *text, bool with_id, uint32_t id);
+/* Names v with a copy of detail (NULL: no name). */
+NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail);
+/* v's detail as text (formatted into buf when it carries a number), or NULL. */
+const char *mm_vad_detail(const mm_vad *v, char buf[48]);
+/* nv (split off v) takes v's detail. */
+void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v);
+/* Drops v's detail (freeing an owned copy). */
+void mm_vad_drop_detail(mm_space *s, mm_vad *v);
 
 #endif

@@ -115,6 +115,7 @@ void mm_walk(mm_space *s, mm_region_cb cb, void *ctx)
 {
     MEMORY_BASIC_INFORMATION mbi;
     ULONG_PTR addr = 0;
+    char buf[48];
     for (avl_node *n = avl_first(&s->vads); n; n = avl_next(n)) {
         const mm_vad *v = avl_entry(n, mm_vad, node);
         if (addr < v->start) {
@@ -126,7 +127,7 @@ void mm_walk(mm_space *s, mm_region_cb cb, void *ctx)
             ULONG_PTR end;
             uint32_t attr = mm_runs_attr_at(v, p, &end);
             fill_vad(v, p, end, attr, &mbi);
-            if (!cb(ctx, &mbi, v->detail))
+            if (!cb(ctx, &mbi, mm_vad_detail(v, buf)))
                 return;
             p = end;
         }

@@ -276,8 +276,7 @@ bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     nv->runs = nt.root;
     collapse(s, nv);
     mm_vad_summary_changed(s, nv);
-    if (v->detail)
-        mm_set_detail(s, b, v->detail);
+    mm_vad_copy_detail(s, nv, v);
     return true;
 }
 

@@ -61,7 +61,8 @@ static void delete_all(mm_space *s, avl_node *n)
     delete_all(s, n->right);
     mm_vad *v = avl_entry(n, mm_vad, node);
     mm_runs_free_all(s, v);
-    free(v->detail);
+    if (v->flags & VAD_DETAIL_OWNED)
+        free((char *)v->detail);
 }
 
 void mm_space_destroy(mm_space *s)
@@ -93,20 +94,76 @@ void mm_set_guard_hook(mm_space *s, mm_guard_hook hook, void *ctx)
     s->guard_ctx = ctx;
 }
 
-void mm_detail_with_id(char out[40], const char *prefix, uint32_t id)
+void mm_vad_drop_detail(mm_space *s, mm_vad *v)
 {
-    /* "TEB of thread 12": built by hand, it is on every thread's creation path. */
-    size_t n = strlen(prefix);
+    if (v->flags & VAD_DETAIL_OWNED) {
+        s->detail_bytes -= strlen(v->detail) + 1;
+        free((char *)v->detail);
+    }
+    v->detail = NULL;
+    v->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
+}
+
+void mm_vad_name(mm_space *s, mm_vad *v, const char *text, bool with_id, uint32_t id)
+{
+    mm_vad_drop_detail(s, v);
+    v->detail = text;
+    if (with_id) {
+        v->flags |= VAD_DETAIL_ID;
+        v->node.spare = id;
+    }
+}
+
+const char *mm_vad_detail(const mm_vad *v, char buf[48])
+{
+    if (!(v->flags & VAD_DETAIL_ID))
+        return v->detail;
+    /* "TEB of thread 12" */
+    size_t n = strlen(v->detail);
+    uint32_t id = v->node.spare;
     char digits[10];
     int k = 0;
-    memcpy(out, prefix, n);
+    if (n > 36)
+        n = 36;
+    memcpy(buf, v->detail, n);
     do {
         digits[k++] = (char)('0' + id % 10);
         id /= 10;
     } while (id);
     while (k)
-        out[n++] = digits[--k];
-    out[n] = '\0';
+        buf[n++] = digits[--k];
+    buf[n] = '\0';
+    return buf;
+}
+
+NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
+{
+    char *copy = NULL;
+    size_t n = 0;
+    if (detail) {
+        n = strlen(detail) + 1;
+        copy = malloc(n);
+        if (!copy)
+            return STATUS_NO_MEMORY;
+        memcpy(copy, detail, n);
+    }
+    mm_vad_drop_detail(s, v);
+    if (copy) {
+        v->detail = copy;
+        v->flags |= VAD_DETAIL_OWNED;
+        s->detail_bytes += n;
+    }
+    return STATUS_SUCCESS;
+}
+
+void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v)
+{
+    nv->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
+    nv->detail = NULL;
+    if (v->flags & VAD_DETAIL_OWNED)
+        mm_vad_name_copy(s, nv, v->detail); /* out of memory: the piece goes unnamed */
+    else
+        mm_vad_name(s, nv, v->detail, (v->flags & VAD_DETAIL_ID) != 0, v->node.spare);
 }
 
 NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detail)
@@ -114,20 +171,7 @@ NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detai
     mm_vad *v = mm_vad_find(s, allocation_base);
     if (!v || v->start != allocation_base)
         return STATUS_MEMORY_NOT_ALLOCATED;
-    char *copy = NULL;
-    if (detail) {
-        size_t n = strlen(detail) + 1;
-        copy = malloc(n);
-        if (!copy)
-            return STATUS_NO_MEMORY;
-        memcpy(copy, detail, n);
-        s->detail_bytes += n;
-    }
-    if (v->detail)
-        s->detail_bytes -= strlen(v->detail) + 1;
-    free(v->detail);
-    v->detail = copy;
-    return STATUS_SUCCESS;
+    return mm_vad_name_copy(s, v, detail);
 }
 
 void mm_get_stats(const mm_space *s, mm_stats *out)

@@ -133,9 +133,7 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
     mm_runs_set(s, v, limit, top, attr_committed(PAGE_READWRITE));
     if (guard)
         mm_runs_set(s, v, limit - guard, limit, attr_committed(PAGE_READWRITE | PAGE_GUARD));
-    char detail[40];
-    mm_detail_with_id(detail, "stack of thread ", tid);
-    mm_set_detail(s, b, detail);
+    mm_vad_name(s, v, "stack of thread ", true, tid);
     r->dealloc = b;
     r->base = top;
     r->limit = limit;

@@ -160,10 +160,7 @@ void mm_vad_delete(mm_space *s, mm_vad *v)
     if (next)
         refresh_gap(s, next);
     mm_runs_free_all(s, v);
-    if (v->detail) {
-        s->detail_bytes -= (strlen(v->detail) + 1);
-        free(v->detail);
-    }
+    mm_vad_drop_detail(s, v);
     mm_pool_put(&s->vad_pool, v);
 }
 
