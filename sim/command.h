@@ -63,12 +63,27 @@ typedef struct sim_args {
 /* Runs a command: fills r after its status field, returns the status. */
 typedef NTSTATUS (*sim_handler)(sim_context *ctx, const sim_args *a, sim_record *r);
 
+/* What the engine does for a command beyond its table entry: told by the
+   table, not by comparing names on every line. */
+typedef enum sim_command_kind {
+    SIM_CMD_PLAIN,
+    SIM_CMD_SYSTEM,         /* the system line: configuration checks */
+    SIM_CMD_EXPECT,         /* expect, expect status, expect event: run by the engine */
+    SIM_CMD_SYSCALL,        /* a service and its arguments */
+    SIM_CMD_DRIVER,         /* driver and client lines: checked against the driver */
+    SIM_CMD_DRIVER_OPTIONS, /* ... whose NAME=VALUE tokens are the driver's own */
+    SIM_CMD_VM_WRITE,       /* a value checked like a syscall argument */
+    SIM_CMD_PROCESS_EXIT,   /* ends a process name (and NAME.main) */
+    SIM_CMD_THREAD_EXIT,    /* ends a thread name */
+} sim_command_kind;
+
 struct sim_command {
     const char *name;       /* "vm alloc", "sleep" */
     sim_arg_spec pos[SIM_MAX_ARGS];
     sim_arg_spec opt[SIM_MAX_OPTS];
     bool variadic;          /* extra tokens are kept in rest */
     sim_handler run;        /* NULL for expect lines: the engine runs those */
+    sim_command_kind kind;  /* SIM_CMD_PLAIN when left out */
 };
 
 /* Finds the command a line names; *words is how many tokens its name took. */

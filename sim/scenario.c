@@ -328,21 +328,20 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
         if (!parse_value(ctx, spec, t->text, t->len, t->col, &a->pos[p], err))
             return false;
     }
-    if (strncmp(cmd->name, "expect", 6) == 0) {
+    if (cmd->kind == SIM_CMD_EXPECT) {
         a->rest = &line->tokens[i];
         a->rest_count = line->count - i;
         return validate_expect(ctx, a, err);
     }
-    if (strcmp(cmd->name, "syscall") == 0)
+    if (cmd->kind == SIM_CMD_SYSCALL)
         return validate_syscall(a, line, i, err);
-    if (strcmp(cmd->name, "driver load") == 0 || strcmp(cmd->name, "client write") == 0 ||
-        strcmp(cmd->name, "client ioctl") == 0) {
+    if (cmd->kind == SIM_CMD_DRIVER_OPTIONS) {
         /* Their NAME=VALUE tokens belong to the driver: checked against it. */
         a->rest = &line->tokens[i];
         a->rest_count = line->count - i;
         return validate_driver(a, err);
     }
-    if (strcmp(cmd->name, "vm write") == 0) {
+    if (cmd->kind == SIM_CMD_VM_WRITE) {
         uint64_t v;
         if (!sim_parse_syscall_arg(a->pos[2].text, a->pos[2].len, &v))
             return error_at(err, a->pos[2].token->col, "vm write: bad value '%s'", a->pos[2].text);
@@ -376,7 +375,7 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
         if (!parse_value(ctx, &cmd->opt[o], t->value, t->value_len, t->value_col, &a->opt[o], err))
             return false;
     }
-    if ((strncmp(cmd->name, "driver", 6) == 0 || strncmp(cmd->name, "client", 6) == 0) && !validate_driver(a, err))
+    if (cmd->kind == SIM_CMD_DRIVER && !validate_driver(a, err))
         return false;
     for (int o = 0; o < SIM_MAX_OPTS && cmd->opt[o].name; o++) {
         if (cmd->opt[o].required && !a->opt[o].present) {
@@ -384,7 +383,7 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
             return error_at(err, last->col + (int)last->len, "%s: missing option %s=", cmd->name, cmd->opt[o].name);
         }
     }
-    if (strcmp(cmd->name, "system") == 0)
+    if (cmd->kind == SIM_CMD_SYSTEM)
         return validate_system(ctx, line, a, err);
     return true;
 }
@@ -413,13 +412,13 @@ static void define_names(sim_context *ctx, const sim_args *a)
 {
     char main_name[SIM_MAX_LINE + 8];
     const sim_value *v = &a->pos[0];
-    if (strcmp(a->cmd->name, "process exit") == 0) {
+    if (a->cmd->kind == SIM_CMD_PROCESS_EXIT) {
         mark_ended(ctx, SIM_NAME_PROCESS, v->text, v->len);
         sim_main_name(main_name, v->text, v->len);
         mark_ended(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         return;
     }
-    if (strcmp(a->cmd->name, "thread exit") == 0) {
+    if (a->cmd->kind == SIM_CMD_THREAD_EXIT) {
         mark_ended(ctx, SIM_NAME_THREAD, v->text, v->len);
         return;
     }
@@ -689,14 +688,14 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
 {
     sim_record scratch = { 0 };
     const sim_command *cmd = a->cmd;
-    if (strncmp(cmd->name, "expect", 6) == 0) {
+    if (cmd->kind == SIM_CMD_EXPECT) {
         NTSTATUS st = run_expect(ctx, a);
         sim_put_status(&scratch, "status", st);
         sim_write_result(ctx->writer, ctx->line, cmd->name, &scratch);
         sim_record_free(&scratch);
         return st == STATUS_SUCCESS ? SIM_EXIT_OK : SIM_EXIT_EXPECT;
     }
-    if (strcmp(cmd->name, "system") != 0) {
+    if (cmd->kind != SIM_CMD_SYSTEM) {
         ctx->config_fixed = true;
         ntsim_system *sys;
         NTSTATUS s = sim_system(ctx, &sys);
@@ -769,7 +768,7 @@ static int process(const char *name, reader *in, const sim_run_options *options,
             define_names(&ctx, a);
             if (check) {
                 ctx.config_fixed = true; /* a system line too: it may come only once, first */
-                if (strncmp(a->cmd->name, "expect", 6) != 0)
+                if (a->cmd->kind != SIM_CMD_EXPECT)
                     ctx.have_result = true;
                 continue;
             }
