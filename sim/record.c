@@ -58,48 +58,49 @@ static size_t intern(sim_record *r, const char *s)
     return r->used - n;
 }
 
-static sim_field *add(sim_record *r, const char *key, sim_value_type type)
+static sim_field *add(sim_record *r, const char *key, uint32_t key_len, sim_value_type type)
 {
     if (r->count == r->cap)
         r->fields = grow(r->fields, &r->cap, sizeof *r->fields);
     sim_field *f = &r->fields[r->count++];
     memset(f, 0, sizeof *f);
     f->key = key;
+    f->key_len = key_len;
     f->type = type;
     return f;
 }
 
-void sim_put_int(sim_record *r, const char *key, int64_t v)
+void sim_put_int_n(sim_record *r, const char *key, uint32_t key_len, int64_t v)
 {
-    add(r, key, SIM_INT)->v.i = v;
+    add(r, key, key_len, SIM_INT)->v.i = v;
 }
 
-void sim_put_hex(sim_record *r, const char *key, uint64_t v)
+void sim_put_hex_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v)
 {
-    add(r, key, SIM_HEX)->v.u = v;
+    add(r, key, key_len, SIM_HEX)->v.u = v;
 }
 
-void sim_put_flags(sim_record *r, const char *key, ntsim_flag_kind kind, uint32_t v)
+void sim_put_flags_n(sim_record *r, const char *key, uint32_t key_len, ntsim_flag_kind kind, uint32_t v)
 {
-    sim_field *f = add(r, key, SIM_FLAGS);
+    sim_field *f = add(r, key, key_len, SIM_FLAGS);
     f->flags = kind;
     f->v.u = v;
 }
 
-void sim_put_status(sim_record *r, const char *key, NTSTATUS v)
+void sim_put_status_n(sim_record *r, const char *key, uint32_t key_len, NTSTATUS v)
 {
-    add(r, key, SIM_STATUS)->v.i = v;
+    add(r, key, key_len, SIM_STATUS)->v.i = v;
 }
 
-void sim_put_code(sim_record *r, const char *key, uint64_t v)
+void sim_put_code_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v)
 {
-    add(r, key, SIM_CODE)->v.u = v;
+    add(r, key, key_len, SIM_CODE)->v.u = v;
 }
 
-void sim_put_str(sim_record *r, const char *key, const char *s)
+void sim_put_str_n(sim_record *r, const char *key, uint32_t key_len, const char *s)
 {
     size_t off = intern(r, s);
-    add(r, key, SIM_STR)->v.s = r->arena + off;
+    add(r, key, key_len, SIM_STR)->v.s = r->arena + off;
 }
 
 static sim_record *new_child(sim_record *r)
@@ -116,9 +117,9 @@ static sim_record *new_child(sim_record *r)
     return c;
 }
 
-void sim_put_array(sim_record *r, const char *key)
+void sim_put_array_n(sim_record *r, const char *key, uint32_t key_len)
 {
-    sim_field *f = add(r, key, SIM_ARRAY);
+    sim_field *f = add(r, key, key_len, SIM_ARRAY);
     f->v.u = r->child_count; /* index of the first element */
 }
 
@@ -129,9 +130,9 @@ sim_record *sim_array_add(sim_record *r)
     return new_child(r);
 }
 
-void sim_put_lines(sim_record *r, const char *key)
+void sim_put_lines_n(sim_record *r, const char *key, uint32_t key_len)
 {
-    sim_field *f = add(r, key, SIM_LINES);
+    sim_field *f = add(r, key, key_len, SIM_LINES);
     new_child(r);
     f->v.u = r->child_count - 1; /* index of the child holding the strings */
 }

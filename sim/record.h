@@ -32,6 +32,7 @@ typedef struct sim_field {
         const char *s;
     } v;
     uint32_t count;    /* SIM_ARRAY / SIM_LINES: number of elements */
+    uint32_t key_len;  /* set by sim_put_*: key has 16 readable bytes (see SIM_KEY); 0: unknown */
 } sim_field;
 
 struct sim_record {
@@ -46,17 +47,30 @@ struct sim_record {
 void sim_record_reset(sim_record *r);
 void sim_record_free(sim_record *r);
 
-void sim_put_int(sim_record *r, const char *key, int64_t v);
-void sim_put_hex(sim_record *r, const char *key, uint64_t v);
-void sim_put_flags(sim_record *r, const char *key, ntsim_flag_kind kind, uint32_t v);
-void sim_put_status(sim_record *r, const char *key, NTSTATUS v);
-void sim_put_code(sim_record *r, const char *key, uint64_t v);
-void sim_put_str(sim_record *r, const char *key, const char *s);
+/* Keys are string literals. SIM_KEY passes one with its length and pads it
+   to at least 16 bytes, so the writer copies any key of up to 16 bytes with
+   one fixed-size move (a non-literal key does not compile). */
+#define SIM_KEY(k) k "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", (uint32_t)(sizeof(k) - 1)
+#define sim_put_int(r, k, v) sim_put_int_n((r), SIM_KEY(k), (v))
+#define sim_put_hex(r, k, v) sim_put_hex_n((r), SIM_KEY(k), (v))
+#define sim_put_flags(r, k, kind, v) sim_put_flags_n((r), SIM_KEY(k), (kind), (v))
+#define sim_put_status(r, k, v) sim_put_status_n((r), SIM_KEY(k), (v))
+#define sim_put_code(r, k, v) sim_put_code_n((r), SIM_KEY(k), (v))
+#define sim_put_str(r, k, s) sim_put_str_n((r), SIM_KEY(k), (s))
+#define sim_put_array(r, k) sim_put_array_n((r), SIM_KEY(k))
+#define sim_put_lines(r, k) sim_put_lines_n((r), SIM_KEY(k))
+
+void sim_put_int_n(sim_record *r, const char *key, uint32_t key_len, int64_t v);
+void sim_put_hex_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v);
+void sim_put_flags_n(sim_record *r, const char *key, uint32_t key_len, ntsim_flag_kind kind, uint32_t v);
+void sim_put_status_n(sim_record *r, const char *key, uint32_t key_len, NTSTATUS v);
+void sim_put_code_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v);
+void sim_put_str_n(sim_record *r, const char *key, uint32_t key_len, const char *s);
 /* Starts an array field; sim_array_add appends an element to the last array field. */
-void sim_put_array(sim_record *r, const char *key);
+void sim_put_array_n(sim_record *r, const char *key, uint32_t key_len);
 sim_record *sim_array_add(sim_record *r);
 /* Starts a field of strings; sim_lines_add appends one. */
-void sim_put_lines(sim_record *r, const char *key);
+void sim_put_lines_n(sim_record *r, const char *key, uint32_t key_len);
 void sim_lines_add(sim_record *r, const char *s);
 
 const sim_field *sim_record_get(const sim_record *r, const char *key);

@@ -46,35 +46,41 @@ static const char two_digits[] = "0001020304050607080910111213141516171819202122
                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                  "8081828384858687888990919293949596979899";
 
-/* Decimal digits two at a time, from the right, straight into the buffer:
-   the length first (most numbers here are short), then the digits. */
-static void sb_u64(sim_writer *w, uint64_t v)
+/* Decimal digits two at a time, from the right, into d (which has room for
+   20 bytes); returns the end. Most numbers here (IDs, codes) are short. */
+static char *put_u64(char *d, uint64_t v)
 {
-    static const uint64_t pow10[20] = {
-        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-        UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
-        UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
-        UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
-        UINT64_C(10000000000000000000),
-    };
-    size_t n = 1;
-    while (n < 20 && v >= pow10[n])
-        n++;
-    sb_grow(w, n);
-    char *d = w->buf + w->len + n;
-    w->len += n;
+    if (v < 100) {
+        if (v < 10) {
+            *d = (char)('0' + v);
+            return d + 1;
+        }
+        memcpy(d, two_digits + 2 * v, 2);
+        return d + 2;
+    }
+    char tmp[40];
+    char *p = tmp + 20;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
-        *--d = two_digits[2 * r + 1];
-        *--d = two_digits[2 * r];
+        p -= 2;
+        memcpy(p, two_digits + 2 * r, 2);
     }
     if (v >= 10) {
-        *--d = two_digits[2 * v + 1];
-        *--d = two_digits[2 * v];
+        p -= 2;
+        memcpy(p, two_digits + 2 * v, 2);
     } else {
-        *--d = (char)('0' + v);
+        *--p = (char)('0' + v);
     }
+    size_t n = (size_t)(tmp + 20 - p);
+    memcpy(d, p, 20); /* a fixed-size move; only n bytes count */
+    return d + n;
+}
+
+static void sb_u64(sim_writer *w, uint64_t v)
+{
+    sb_grow(w, 20);
+    w->len = (size_t)(put_u64(w->buf + w->len, v) - w->buf);
 }
 
 static void sb_i64(sim_writer *w, int64_t v)
@@ -254,19 +260,23 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
 static void json_fields(sim_writer *w, const sim_record *r)
 {
     for (uint32_t i = 0; i < r->count; i++) {
-        const char *key = r->fields[i].key; /* keys are plain identifiers */
-        size_t n = strlen(key);
-        sb_grow(w, n + 4);
+        const sim_field *f = &r->fields[i];
+        const char *key = f->key; /* keys are plain identifiers */
+        size_t n = f->key_len ? f->key_len : strlen(key);
+        sb_grow(w, n + 20);
         char *d = w->buf + w->len;
-        if (i)
-            *d++ = ',';
+        *d = ',';
+        d += i != 0;
         *d++ = '"';
-        memcpy(d, key, n);
+        if (f->key_len && n <= 16)
+            memcpy(d, key, 16); /* SIM_KEY padded it: room was made above */
+        else
+            memcpy(d, key, n);
         d += n;
         *d++ = '"';
         *d++ = ':';
         w->len = (size_t)(d - w->buf);
-        json_value(w, r, &r->fields[i]);
+        json_value(w, r, f);
     }
 }
 
