@@ -28,12 +28,29 @@ static int find(ps_notify_slot *slots, ULONG n, void *routine)
     return -1;
 }
 
+static ULONG end_of(const ps_notify_slot *slots)
+{
+    ULONG end = PS_MAX_NOTIFY;
+    while (end && !slots[end - 1].routine)
+        end--;
+    return end;
+}
+
+/* After any change of registrations. */
+static void recount(ps_notify *n)
+{
+    n->process_end = end_of(n->process);
+    n->thread_end = end_of(n->thread);
+    n->image_end = end_of(n->image);
+}
+
 /* The first free slot, as PspSetCreate*NotifyRoutine takes it. */
 static int add(ntsim_system *sys, ps_notify_slot *slots, void *routine, bool ex)
 {
     for (ULONG i = 0; i < limit(sys); i++) {
         if (!slots[i].routine) {
             slots[i] = (ps_notify_slot){ routine, ke_current_driver(), ex };
+            recount(&sys->notify);
             return (int)i;
         }
     }
@@ -46,6 +63,7 @@ static NTSTATUS remove_routine(ntsim_system *sys, ps_notify_slot *slots, void *r
     if (i < 0)
         return STATUS_PROCEDURE_NOT_FOUND;
     slots[i] = (ps_notify_slot){ 0 };
+    recount(&sys->notify);
     return STATUS_SUCCESS;
 }
 
@@ -113,6 +131,7 @@ void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver)
         for (ULONG i = 0; i < PS_MAX_NOTIFY; i++)
             if (all[k][i].routine && all[k][i].driver == driver)
                 all[k][i] = (ps_notify_slot){ 0 };
+    recount(&sys->notify);
 }
 
 /* ---- delivery -------------------------------------------------------------- */
@@ -127,6 +146,14 @@ static void to_unicode_in(const char *s, UNICODE_STRING *u, WCHAR *space, size_t
     if (!w)
         abort();
     for (size_t i = 0; i < n;) {
+        uint64_t x;
+        if (n - i >= 8 && (memcpy(&x, s + i, 8), (x & UINT64_C(0x8080808080808080)) == 0)) {
+            for (int j = 0; j < 8; j++) /* eight ASCII bytes, widened */
+                w[k + (size_t)j] = (WCHAR)(unsigned char)s[i + (size_t)j];
+            i += 8;
+            k += 8;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         uint32_t cp;
         int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -184,7 +211,7 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     };
     info.u.s.FileOpenNameAvailable = 1;
     ps_thread *saved = switch_to(sys, creator);
-    for (ULONG i = 0; i < PS_MAX_NOTIFY && NT_SUCCESS(info.CreationStatus); i++) {
+    for (ULONG i = 0; i < sys->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
         ps_notify_slot *s = &sys->notify.process[i];
         if (s->routine)
             IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
@@ -200,7 +227,7 @@ void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last)
     ntsim_event e = { .kind = NTSIM_EVENT_PROCESS_EXIT, .pid = p->pid, .exit_code = (ULONG)p->exit_status };
     ke_deliver_event(sys, &e);
     ps_thread *saved = switch_to(sys, last);
-    for (ULONG i = 0; i < PS_MAX_NOTIFY; i++) {
+    for (ULONG i = 0; i < sys->notify.process_end; i++) {
         ps_notify_slot *s = &sys->notify.process[i];
         if (s->routine)
             IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
@@ -210,7 +237,7 @@ void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last)
 
 static void call_thread_routines(ntsim_system *sys, ps_thread *t, bool create, ps_thread *plain_context)
 {
-    for (ULONG i = 0; i < PS_MAX_NOTIFY; i++) {
+    for (ULONG i = 0; i < sys->notify.thread_end; i++) {
         ps_notify_slot *s = &sys->notify.thread[i];
         if (!s->routine)
             continue;
@@ -255,7 +282,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     info.u.s.SystemModeImage = pid == 0;
     info.u.s.ImageAddressingMode = 0;
     ps_thread *saved = switch_to(sys, context);
-    for (ULONG i = 0; i < PS_MAX_NOTIFY; i++) {
+    for (ULONG i = 0; i < sys->notify.image_end; i++) {
         ps_notify_slot *s = &sys->notify.image[i];
         if (s->routine)
             IO_CALL(sys, s->driver, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));

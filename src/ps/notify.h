@@ -24,6 +24,8 @@ typedef struct ps_notify {
     ps_notify_slot process[PS_MAX_NOTIFY];
     ps_notify_slot thread[PS_MAX_NOTIFY];
     ps_notify_slot image[PS_MAX_NOTIFY];
+    /* One past each array's last used slot: delivery stops there, not at 64. */
+    ULONG process_end, thread_end, image_end;
 } ps_notify;
 
 /* Returns the CreationStatus the routines left (a failure refuses the creation). */
