@@ -1,9 +1,11 @@
 /*
  * avl.c - the AVL tree behind the VAD tree (Windows keeps VADs in an AVL
  * tree too, Windows Internals 7th ed., ch. 5 "Virtual address descriptors").
- * Height-based: every change walks from the lowest touched node to the root,
- * fixing heights, rotating where a side is two taller, and re-running the
- * augmentation hook, so aggregates stay exact in O(log n).
+ * Height-based: every change walks up from the lowest touched node, fixing
+ * heights, rotating where a side is two taller, and re-running the
+ * augmentation hook, so aggregates stay exact in O(log n). The walk ends at
+ * the first node whose height and aggregate both stay as they were: nothing
+ * above it can change (most inserts stop within a level or two).
  */
 #include "avl.h"
 
@@ -12,12 +14,16 @@ static int32_t height(const avl_node *n)
     return n ? n->height : 0;
 }
 
-static void update(avl_tree *t, avl_node *n)
+/* Returns whether n's height or aggregate changed. */
+static bool update(avl_tree *t, avl_node *n)
 {
     int32_t l = height(n->left), r = height(n->right);
-    n->height = 1 + (l > r ? l : r);
-    if (t->augment)
-        t->augment(n);
+    int32_t h = 1 + (l > r ? l : r);
+    bool changed = h != n->height;
+    n->height = h;
+    if (t->augment && t->augment(n))
+        changed = true;
+    return changed;
 }
 
 static void replace_child(avl_tree *t, avl_node *parent, avl_node *old, avl_node *new_node)
@@ -60,11 +66,15 @@ static avl_node *rotate_right(avl_tree *t, avl_node *x)
     return y;
 }
 
-/* Walks to the root: heights, rotations, augmentation. */
-static void rebalance_from(avl_tree *t, avl_node *n)
+/* Walks up: heights, rotations, augmentation; stops early once past
+   `through` (a node that must be recomputed whatever happens below it). */
+static void rebalance_from(avl_tree *t, avl_node *n, const avl_node *through)
 {
     while (n) {
-        update(t, n);
+        bool changed = update(t, n);
+        bool must = through != NULL;
+        if (n == through)
+            through = NULL;
         int32_t b = height(n->left) - height(n->right);
         if (b > 1) {
             if (height(n->left->left) < height(n->left->right))
@@ -74,6 +84,8 @@ static void rebalance_from(avl_tree *t, avl_node *n)
             if (height(n->right->right) < height(n->right->left))
                 rotate_right(t, n->right);
             n = rotate_left(t, n);
+        } else if (!changed && !must) {
+            return;
         }
         n = n->parent;
     }
@@ -90,12 +102,14 @@ void avl_link(avl_tree *t, avl_node *n, avl_node *parent, int is_left)
         parent->left = n;
     else
         parent->right = n;
-    rebalance_from(t, n);
+    /* The new leaf's aggregate is computed, whatever was in it before. */
+    update(t, n);
+    rebalance_from(t, parent, NULL);
 }
 
 void avl_erase(avl_tree *t, avl_node *n)
 {
-    avl_node *fix;
+    avl_node *fix, *through = NULL;
     if (n->left && n->right) {
         avl_node *s = n->right;
         while (s->left)
@@ -115,6 +129,7 @@ void avl_erase(avl_tree *t, avl_node *n)
         s->parent = n->parent;
         replace_child(t, n->parent, n, s);
         s->height = n->height;
+        through = s; /* in n's place now: its aggregate is n's no longer */
     } else {
         avl_node *child = n->left ? n->left : n->right;
         if (child)
@@ -122,15 +137,16 @@ void avl_erase(avl_tree *t, avl_node *n)
         replace_child(t, n->parent, n, child);
         fix = n->parent;
     }
-    rebalance_from(t, fix);
+    rebalance_from(t, fix, through);
 }
 
 void avl_propagate(avl_tree *t, avl_node *n)
 {
-    if (!t->augment)
+    if (!t->augment || !n)
         return;
-    for (; n; n = n->parent)
-        t->augment(n);
+    t->augment(n); /* n's own fields changed: recomputed whatever it held */
+    for (n = n->parent; n && t->augment(n); n = n->parent)
+        ;
 }
 
 avl_node *avl_first(const avl_tree *t)

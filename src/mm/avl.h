@@ -11,6 +11,7 @@
 #ifndef NTSIM_MM_AVL_H
 #define NTSIM_MM_AVL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,8 +21,9 @@ typedef struct avl_node {
     uint32_t spare;   /* free for the embedding struct (keeps padding useful) */
 } avl_node;
 
-/* Recomputes a node's aggregate from its own fields and its children's. */
-typedef void (*avl_augment_fn)(avl_node *n);
+/* Recomputes a node's aggregate from its own fields and its children's;
+   returns whether it changed (an unchanged node ends the walk upward). */
+typedef bool (*avl_augment_fn)(avl_node *n);
 
 typedef struct avl_tree {
     avl_node *root;

@@ -17,7 +17,7 @@ static mm_vad *vad_of(const avl_node *n)
     return n ? avl_entry(n, mm_vad, node) : NULL;
 }
 
-static void augment_gap(avl_node *n)
+static bool augment_gap(avl_node *n)
 {
     mm_vad *v = vad_of(n);
     uint64_t m = v->gap;
@@ -25,7 +25,9 @@ static void augment_gap(avl_node *n)
         m = vad_of(n->left)->max_gap;
     if (n->right && vad_of(n->right)->max_gap > m)
         m = vad_of(n->right)->max_gap;
+    bool changed = v->max_gap != m;
     v->max_gap = m;
+    return changed;
 }
 
 void mm_vad_tree_init(avl_tree *t)
