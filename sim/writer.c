@@ -189,6 +189,20 @@ static void json_string(sim_writer *w, const char *s)
     w->len = (size_t)(d - w->buf);
 }
 
+/* "0x..." lowercase into d (room for 18 bytes); returns the end. */
+static char *put_hex(char *d, uint64_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    int n = 1;
+    while (n < 16 && v >> (4 * n))
+        n++;
+    *d++ = '0';
+    *d++ = 'x';
+    for (int i = n - 1; i >= 0; i--)
+        *d++ = digits[(v >> (4 * i)) & 15];
+    return d;
+}
+
 static void json_fields(sim_writer *w, const sim_record *r);
 
 static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
@@ -201,25 +215,12 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
     case SIM_STR:
         json_string(w, f->v.s);
         return;
-    case SIM_HEX: {
-        /* "0x..." lowercase, without stdio */
-        static const char digits[] = "0123456789abcdef";
-        char d[20];
-        int n = 0;
-        uint64_t v = f->v.u;
-        do {
-            d[n++] = digits[v & 15];
-            v >>= 4;
-        } while (v);
-        sb_grow(w, (size_t)n + 4);
+    case SIM_HEX:
+        sb_grow(w, 20);
         w->buf[w->len++] = '"';
-        w->buf[w->len++] = '0';
-        w->buf[w->len++] = 'x';
-        while (n)
-            w->buf[w->len++] = d[--n];
+        w->len = (size_t)(put_hex(w->buf + w->len, f->v.u) - w->buf);
         w->buf[w->len++] = '"';
         return;
-    }
     case SIM_STATUS: {
         const char *name = ntsim_status_name((NTSTATUS)f->v.i);
         if (name) {
@@ -257,13 +258,16 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
     json_string(w, buf);
 }
 
+/* Fields as "key":value pairs. The key and a number or address are written
+   through one cursor after one check for room; other values go through
+   json_value. */
 static void json_fields(sim_writer *w, const sim_record *r)
 {
     for (uint32_t i = 0; i < r->count; i++) {
         const sim_field *f = &r->fields[i];
         const char *key = f->key; /* keys are plain identifiers */
         size_t n = f->key_len ? f->key_len : strlen(key);
-        sb_grow(w, n + 20);
+        sb_grow(w, n + 48);
         char *d = w->buf + w->len;
         *d = ',';
         d += i != 0;
@@ -275,8 +279,26 @@ static void json_fields(sim_writer *w, const sim_record *r)
         d += n;
         *d++ = '"';
         *d++ = ':';
+        switch (f->type) {
+        case SIM_INT:
+            if (f->v.i < 0) {
+                *d++ = '-';
+                d = put_u64(d, 0 - f->v.u);
+            } else {
+                d = put_u64(d, f->v.u);
+            }
+            break;
+        case SIM_HEX:
+            *d++ = '"';
+            d = put_hex(d, f->v.u);
+            *d++ = '"';
+            break;
+        default:
+            w->len = (size_t)(d - w->buf);
+            json_value(w, r, f);
+            continue;
+        }
         w->len = (size_t)(d - w->buf);
-        json_value(w, r, f);
     }
 }
 
