@@ -33,12 +33,12 @@ void sim_names_free(sim_names *n)
     memset(n, 0, sizeof *n);
 }
 
-static sim_name *probe(sim_name *slots, size_t cap, sim_name_kind kind, const char *s, size_t len)
+static sim_name *probe(sim_name *slots, size_t cap, sim_name_kind kind, const char *s, size_t len, uint64_t h)
 {
-    size_t i = hash(kind, s, len) & (cap - 1);
+    size_t i = h & (cap - 1);
     for (;; i = (i + 1) & (cap - 1)) {
         sim_name *e = &slots[i];
-        if (!e->name || (e->kind == kind && strlen(e->name) == len && memcmp(e->name, s, len) == 0))
+        if (!e->name || (e->hash == (uint32_t)h && e->kind == kind && e->len == len && memcmp(e->name, s, len) == 0))
             return e;
     }
 }
@@ -47,7 +47,7 @@ sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *nam
 {
     if (n->cap == 0)
         return NULL;
-    sim_name *e = probe(n->slots, n->cap, kind, name, len);
+    sim_name *e = probe(n->slots, n->cap, kind, name, len, hash(kind, name, len));
     return e->name ? e : NULL;
 }
 
@@ -62,7 +62,7 @@ static void grow(sim_names *n)
     for (size_t i = 0; i < n->cap; i++) {
         sim_name *e = &n->slots[i];
         if (e->name)
-            *probe(slots, cap, e->kind, e->name, strlen(e->name)) = *e;
+            *probe(slots, cap, e->kind, e->name, e->len, hash(e->kind, e->name, e->len)) = *e;
     }
     free(n->slots);
     n->slots = slots;
@@ -74,12 +74,15 @@ sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size
 {
     if ((n->count + 1) * 2 > n->cap)
         grow(n);
-    sim_name *e = probe(n->slots, n->cap, kind, name, len);
+    uint64_t h = hash(kind, name, len);
+    sim_name *e = probe(n->slots, n->cap, kind, name, len, h);
     e->name = malloc(len + 1);
     if (!e->name)
         abort();
     memcpy(e->name, name, len);
     e->name[len] = '\0';
+    e->len = (uint32_t)len;
+    e->hash = (uint32_t)h;
     e->kind = kind;
     e->id = 0;
     e->sequence = 0;

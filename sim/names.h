@@ -15,6 +15,8 @@ typedef enum sim_name_kind { SIM_NAME_PROCESS, SIM_NAME_THREAD, SIM_NAME_DRIVER 
 
 typedef struct sim_name {
     char *name;
+    uint32_t len;      /* of name */
+    uint32_t hash;     /* low half of the name's hash: most mismatches end here */
     sim_name_kind kind;
     uint32_t id;       /* PID or TID once bound; 0 = not (or no longer) bound */
     uint64_t sequence; /* the object's sequence number */
