@@ -58,8 +58,19 @@ static char *put_u64(char *d, uint64_t v)
         memcpy(d, two_digits + 2 * v, 2);
         return d + 2;
     }
-    char tmp[40];
-    char *p = tmp + 20;
+    static const uint64_t pow10[20] = {
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+        UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
+        UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
+        UINT64_C(10000000000000000), UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
+    /* The length first, then the digits in place: a copy from a scratch
+       buffer just written piecewise would stall on store forwarding. */
+    size_t n = 3;
+    while (n < 20 && v >= pow10[n])
+        n++;
+    char *end = d + n, *p = end;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -72,9 +83,7 @@ static char *put_u64(char *d, uint64_t v)
     } else {
         *--p = (char)('0' + v);
     }
-    size_t n = (size_t)(tmp + 20 - p);
-    memcpy(d, p, 20); /* a fixed-size move; only n bytes count */
-    return d + n;
+    return end;
 }
 
 static void sb_u64(sim_writer *w, uint64_t v)
