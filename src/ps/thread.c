@@ -227,7 +227,10 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     /* The exit notification runs on the exiting thread, before it is Terminated. */
     ps_notify_thread_exit(sys, t);
     ke_terminate_thread(sys, &t->tcb);
-    if (p->vm && t->deallocation_stack) {
+    /* The last thread's stack and TEB go with the whole address space, right
+       after the process-exit notification (which, as on Windows, still finds
+       them mapped): not one VAD at a time first. */
+    if (p->vm && t->deallocation_stack && p->active_threads > 1) {
         mm_stack st = { .stack_base = t->stack_base, .stack_limit = t->stack_limit,
                         .deallocation_stack = t->deallocation_stack, .reserve = t->stack_reserve,
                         .commit = t->stack_commit };
