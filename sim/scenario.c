@@ -299,7 +299,10 @@ static bool validate_syscall(sim_args *a, const sim_line *line, int i, sim_error
 static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, sim_error *err)
 {
     int words;
-    memset(a, 0, sizeof *a);
+    /* Only what this command uses is cleared: the whole is ~1 KB a line. */
+    a->cmd = NULL;
+    a->rest = NULL;
+    a->rest_count = 0;
     a->line = ctx->line;
     const sim_command *cmd = sim_find_command(line, &words);
     if (!cmd) {
@@ -313,9 +316,13 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
     }
     a->cmd = cmd;
     int i = words;
-    int npos = 0;
+    int npos = 0, nopt = 0;
     while (npos < SIM_MAX_ARGS && cmd->pos[npos].name)
         npos++;
+    while (nopt < SIM_MAX_OPTS && cmd->opt[nopt].name)
+        nopt++;
+    memset(a->pos, 0, (size_t)npos * sizeof *a->pos);
+    memset(a->opt, 0, (size_t)nopt * sizeof *a->opt);
     for (int p = 0; p < npos; p++, i++) {
         const sim_arg_spec *spec = &cmd->pos[p];
         if (i >= line->count || (line->tokens[i].key && sim_option_index(cmd, line->tokens[i].key) >= 0)) {
@@ -752,7 +759,9 @@ static int process(const char *name, reader *in, const sim_run_options *options,
     bool too_long;
     while (next_line(in, &text, &len, &too_long)) {
         ctx.line++;
-        sim_error e = { 0 };
+        sim_error e;
+        e.col = 0;
+        e.message[0] = '\0';
         sim_lex_error le;
         bool ok;
         if (too_long) {
