@@ -87,12 +87,18 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
         return st;
     /* Headers, .text, .rdata, .data: one page, then halves of what is left. */
     uint64_t pages = len / PAGE, rest = pages - 1;
-    uint64_t text = (rest + 1) / 2, rdata = (rest - text + 1) / 2, data = rest - text - rdata;
-    ULONG_PTR p = b + PAGE;
-    mm_runs_set(s, v, p, p + text * PAGE, attr_committed(PAGE_EXECUTE_READ));
-    p += (text + rdata) * PAGE;
-    if (data)
-        mm_runs_set(s, v, p, p + data * PAGE, attr_committed(PAGE_WRITECOPY));
+    uint64_t text = (rest + 1) / 2, rdata = (rest - text + 1) / 2;
+    ULONG_PTR t = b + PAGE, r = t + text * PAGE, d = r + rdata * PAGE;
+    const mm_piece sections[] = {
+        { b, attr_committed(PAGE_READONLY) },
+        { t, attr_committed(PAGE_EXECUTE_READ) },
+        { r, attr_committed(PAGE_READONLY) },
+        { d, attr_committed(PAGE_WRITECOPY) },
+    };
+    if (!mm_runs_layout(s, v, sections, 4)) {
+        mm_vad_delete(s, v);
+        return STATUS_NO_MEMORY;
+    }
     if (name)
         mm_vad_name_copy(s, v, name);
     *base = b;

@@ -176,11 +176,21 @@ uint64_t mm_runs_count_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b); /* 
 bool mm_runs_all_committed(const mm_vad *v, ULONG_PTR a, ULONG_PTR b);
 /* Gives [a, b) one attribute. false only if the host is out of memory (nothing changed). */
 bool mm_runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr);
-/* Removes [a, b) from the VAD (release of part of it), splitting it in two
- * when the hole is in the middle. false only if the host is out of memory. */
 /* Decommits [a, b): each page keeps its protection, hidden. */
 bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+/* Removes [a, b) from the VAD (release of part of it), splitting it in two
+ * when the hole is in the middle. false only if the host is out of memory. */
 bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+/* Lays out a new, uniform VAD's pages in one pass: piece i is [start[i],
+ * start[i + 1]) (the last ends at the VAD's end), start[0] the VAD's start,
+ * starts ascending; empty pieces are skipped and equal neighbours merge.
+ * What an image map or a new stack does, without a split per piece.
+ * false only if the host is out of memory (nothing changed). */
+typedef struct mm_piece {
+    ULONG_PTR start;
+    uint32_t attr;
+} mm_piece;
+bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n);
 void mm_runs_free_all(mm_space *s, mm_vad *v);
 bool mm_runs_check(const mm_vad *v);
 

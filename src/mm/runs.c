@@ -192,6 +192,27 @@ static bool runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t 
     return true;
 }
 
+bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n)
+{
+    if (!mm_pool_reserve(&s->run_pool, n))
+        return false;
+    avl_tree t = {NULL, NULL};
+    mm_run *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        ULONG_PTR end = i + 1 < n ? pieces[i + 1].start : v->end;
+        if (pieces[i].start >= end || (last && run_attr(last) == pieces[i].attr))
+            continue;
+        mm_run *r = new_run(s, pieces[i].start, pieces[i].attr);
+        /* Appended after the rightmost run: the tree stays in address order. */
+        avl_link(&t, &r->node, last ? &last->node : NULL, 0);
+        last = r;
+    }
+    v->runs = t.root;
+    collapse(s, v);
+    mm_vad_summary_changed(s, v);
+    return true;
+}
+
 /* Decommit keeps each page's last protection, hidden (query shows 0) but
  * still telling regions apart, as the recorded answers show: a page
  * decommitted from PAGE_READONLY is its own region next to reserved pages

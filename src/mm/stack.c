@@ -130,9 +130,17 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
         return st;
     }
     ULONG_PTR top = b + reserve, limit = top - commit;
-    mm_runs_set(s, v, limit, top, attr_committed(PAGE_READWRITE));
-    if (guard)
-        mm_runs_set(s, v, limit - guard, limit, attr_committed(PAGE_READWRITE | PAGE_GUARD));
+    const mm_piece pieces[] = {
+        { b, attr_reserved(PAGE_READWRITE) },
+        { limit - guard, attr_committed(PAGE_READWRITE | PAGE_GUARD) },
+        { limit, attr_committed(PAGE_READWRITE) },
+    };
+    if (!mm_runs_layout(s, v, pieces, 3)) {
+        mm_uncharge(s, commit + guard);
+        mm_vad_delete(s, v);
+        free(r);
+        return STATUS_NO_MEMORY;
+    }
     mm_vad_name(s, v, "stack of thread ", true, tid);
     r->dealloc = b;
     r->base = top;
