@@ -237,7 +237,6 @@ static inline ULONG_PTR align_up(ULONG_PTR x, uint64_t a) { return (x + a - 1) &
 #define MM_DEBUG_CHECK(s) ((void)0)
 #endif
 
-/* prefix followed by id in decimal (prefixes under 28 characters). */
 /* Names v with a static string (not copied), followed by id when with_id:
    what the memory manager itself places, on every process's and thread's
    creation path, costs no allocation. */
