@@ -102,18 +102,23 @@ static void sb_i64(sim_writer *w, int64_t v)
     }
 }
 
-static void sb_u64_cached(sim_writer *w, struct sim_number_text *c, uint64_t v)
+/* A number a command's records share (its line, its events' time), into d
+   (room for 24 bytes): formatted once, then copied. */
+static char *put_cached(char *d, struct sim_number_text *c, uint64_t v)
 {
     if (v != c->value || !c->len) {
-        size_t at = w->len;
-        sb_u64(w, v);
-        c->len = w->len - at;
-        memcpy(c->text, w->buf + at, c->len);
+        char *end = put_u64(d, v);
+        c->len = (size_t)(end - d);
+        memcpy(c->text, d, c->len);
         c->value = v;
-    } else {
-        sb_put(w, c->text, c->len);
+        return end;
     }
+    memcpy(d, c->text, sizeof c->text); /* a fixed-size move; only len bytes count */
+    return d + c->len;
 }
+
+/* A string literal's bytes, without its NUL. */
+#define PUT_LIT(d, lit) (memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
 
 /* Records collect in the buffer and go out in blocks: one fwrite per record
    cost more than formatting it. Callers flush before anything else writes. */
@@ -432,13 +437,18 @@ static void text_time(FILE *out, uint64_t t)
 void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record *r)
 {
     if (w->format == SIM_FORMAT_JSONL) {
-        sb_str(w, "{\"kind\":\"result\",\"line\":");
-        sb_u64_cached(w, &w->line_text, (uint64_t)line); /* lines count from 1 */
-        sb_str(w, ",\"cmd\":\"");
-        sb_str(w, cmd); /* command names are plain words */
-        sb_char(w, '"');
-        if (r->count)
-            sb_char(w, ',');
+        size_t n = strlen(cmd); /* command names are plain words */
+        sb_grow(w, 64 + n);
+        char *d = w->buf + w->len;
+        d = PUT_LIT(d, "{\"kind\":\"result\",\"line\":");
+        d = put_cached(d, &w->line_text, (uint64_t)line); /* lines count from 1 */
+        d = PUT_LIT(d, ",\"cmd\":\"");
+        memcpy(d, cmd, n);
+        d += n;
+        *d++ = '"';
+        *d = ',';
+        d += r->count != 0;
+        w->len = (size_t)(d - w->buf);
         json_fields(w, r);
         sb_put(w, "}\n", 2);
         flush_record(w);
@@ -456,14 +466,19 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
 void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, const sim_record *r)
 {
     if (w->format == SIM_FORMAT_JSONL) {
-        sb_str(w, "{\"kind\":\"event\",\"line\":");
-        sb_u64_cached(w, &w->line_text, (uint64_t)line);
-        sb_str(w, ",\"event\":\"");
-        sb_str(w, event); /* event names are plain words */
-        sb_str(w, "\",\"time\":");
-        sb_u64_cached(w, &w->time_text, time);
-        if (r->count)
-            sb_char(w, ',');
+        size_t n = strlen(event); /* event names are plain words */
+        sb_grow(w, 96 + n);
+        char *d = w->buf + w->len;
+        d = PUT_LIT(d, "{\"kind\":\"event\",\"line\":");
+        d = put_cached(d, &w->line_text, (uint64_t)line);
+        d = PUT_LIT(d, ",\"event\":\"");
+        memcpy(d, event, n);
+        d += n;
+        d = PUT_LIT(d, "\",\"time\":");
+        d = put_cached(d, &w->time_text, time);
+        *d = ',';
+        d += r->count != 0;
+        w->len = (size_t)(d - w->buf);
         json_fields(w, r);
         sb_put(w, "}\n", 2);
         flush_record(w);
