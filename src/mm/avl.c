@@ -107,6 +107,25 @@ void avl_link(avl_tree *t, avl_node *n, avl_node *parent, int is_left)
     rebalance_from(t, parent, NULL);
 }
 
+static avl_node *build(avl_tree *t, avl_node *const *sorted, size_t n, avl_node *parent)
+{
+    if (n == 0)
+        return NULL;
+    size_t mid = n / 2;
+    avl_node *root = sorted[mid];
+    root->parent = parent;
+    root->left = build(t, sorted, mid, root);
+    root->right = build(t, sorted + mid + 1, n - mid - 1, root);
+    root->height = 0;
+    update(t, root);
+    return root;
+}
+
+void avl_build(avl_tree *t, avl_node *const *sorted, size_t n)
+{
+    t->root = build(t, sorted, n, NULL);
+}
+
 void avl_erase(avl_tree *t, avl_node *n)
 {
     avl_node *fix, *through = NULL;

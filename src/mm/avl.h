@@ -33,6 +33,9 @@ typedef struct avl_tree {
 /* Links n as the left (is_left) or right child of parent (NULL: as root), then
  * rebalances. O(log n). */
 void avl_link(avl_tree *t, avl_node *n, avl_node *parent, int is_left);
+/* Builds t (empty) from n nodes already in key order: a perfectly balanced
+ * tree, heights and aggregates computed bottom-up, no rotation. O(n). */
+void avl_build(avl_tree *t, avl_node *const *sorted, size_t n);
 /* Unlinks n and rebalances. O(log n). */
 void avl_erase(avl_tree *t, avl_node *n);
 /* Re-runs the augmentation from n up to the root after n's own fields changed. */

@@ -196,17 +196,19 @@ bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n)
 {
     if (!mm_pool_reserve(&s->run_pool, n))
         return false;
-    avl_tree t = {NULL, NULL};
+    enum { MAX_PIECES = 8 };
+    avl_node *runs[MAX_PIECES];
+    size_t count = 0;
     mm_run *last = NULL;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < MAX_PIECES; i++) {
         ULONG_PTR end = i + 1 < n ? pieces[i + 1].start : v->end;
         if (pieces[i].start >= end || (last && run_attr(last) == pieces[i].attr))
             continue;
-        mm_run *r = new_run(s, pieces[i].start, pieces[i].attr);
-        /* Appended after the rightmost run: the tree stays in address order. */
-        avl_link(&t, &r->node, last ? &last->node : NULL, 0);
-        last = r;
+        last = new_run(s, pieces[i].start, pieces[i].attr);
+        runs[count++] = &last->node;
     }
+    avl_tree t = {NULL, NULL};
+    avl_build(&t, runs, count); /* already in address order */
     v->runs = t.root;
     collapse(s, v);
     mm_vad_summary_changed(s, v);
