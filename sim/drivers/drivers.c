@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "client.h"
+#include "rtl/format.h"
 
 extern const sim_driver sim_driver_sysmon;
 extern const sim_driver sim_driver_detector;
@@ -49,7 +50,7 @@ void sim_client_time(int64_t system_time, char *buf, size_t cap)
     uint64_t ms = system_time > 0 ? (uint64_t)system_time / ticks_per_ms % ms_per_day : 0;
     unsigned hours = (unsigned)(ms / 3600000), minutes = (unsigned)(ms / 60000 % 60);
     unsigned seconds = (unsigned)(ms / 1000 % 60), millis = (unsigned)(ms % 1000);
-    snprintf(buf, cap, "%02u:%02u:%02u.%03u: ", hours, minutes, seconds, millis);
+    rtl_format(buf, cap, "%02u:%02u:%02u.%03u: ", hours, minutes, seconds, millis);
 }
 
 /* ---- UTF-16 to UTF-8 --------------------------------------------------------- */
@@ -132,21 +133,19 @@ void sim_client_line(sim_record *r, int64_t system_time, const char *format, ...
     n = strlen(small);
     va_list ap;
     va_start(ap, format);
-    int more = vsnprintf(small + n, sizeof small - n, format, ap);
+    size_t more = rtl_vformat(small + n, sizeof small - n, format, ap);
     va_end(ap);
-    if (more < 0)
-        more = 0;
-    if ((size_t)more < sizeof small - n) {
+    if (more < sizeof small - n) {
         sim_lines_add(r, small);
         return;
     }
     /* A long command line: format again into a buffer of the right size. */
-    char *big = malloc(n + (size_t)more + 1);
+    char *big = malloc(n + more + 1);
     if (!big)
         abort(); /* out of host memory, as the record itself would */
     memcpy(big, small, n);
     va_start(ap, format);
-    vsnprintf(big + n, (size_t)more + 1, format, ap);
+    rtl_vformat(big + n, more + 1, format, ap);
     va_end(ap);
     sim_lines_add(r, big);
     free(big);

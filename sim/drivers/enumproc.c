@@ -17,9 +17,10 @@
 #define EXTRA_ROOM 4096         /* bytes beyond the size asked: the list may grow meanwhile */
 
 /*
- * %wZ, which ntsim's DbgPrint (the C library's printf) lacks: the counted
- * string as UTF-8 (names are ASCII here; other characters print as '?').
- * A string with no buffer prints "(null)", as the kernel's own %wZ does.
+ * The list's names are UNICODE_STRING64 (the 64-bit layout on any host),
+ * which DbgPrint's %wZ does not take: the counted string printed by hand
+ * (names are ASCII here; other characters print as '?'). A string with no
+ * buffer prints "(null)", as %wZ does.
  */
 static const char *NameOf(const UNICODE_STRING64 *name, char *out, size_t cap)
 {

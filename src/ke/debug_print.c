@@ -1,10 +1,10 @@
 /* debug_print.c - DbgPrint and the clock for drivers: KeQuerySystemTime(Precise). */
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "io/io.h"
 #include "ke/context.h"
 #include "ke/system.h"
+#include "rtl/format.h"
 
 ULONG DbgPrint(const char *Format, ...)
 {
@@ -12,7 +12,7 @@ ULONG DbgPrint(const char *Format, ...)
     char text[512];
     va_list ap;
     va_start(ap, Format);
-    vsnprintf(text, sizeof text, Format, ap);
+    rtl_vformat(text, sizeof text, Format, ap); /* %wZ, %ws and the C conversions */
     va_end(ap);
     /* A trailing newline is the print's end of line, not part of the text. */
     size_t n = 0;
