@@ -33,12 +33,21 @@ void sim_names_free(sim_names *n)
     memset(n, 0, sizeof *n);
 }
 
+/* Names are a few bytes long: compared inline, without a call. */
+static bool same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static sim_name *probe(sim_name *slots, size_t cap, sim_name_kind kind, const char *s, size_t len, uint64_t h)
 {
     size_t i = h & (cap - 1);
     for (;; i = (i + 1) & (cap - 1)) {
         sim_name *e = &slots[i];
-        if (!e->name || (e->hash == (uint32_t)h && e->kind == kind && e->len == len && memcmp(e->name, s, len) == 0))
+        if (!e->name || (e->hash == (uint32_t)h && e->kind == kind && e->len == len && same(e->name, s, len)))
             return e;
     }
 }
