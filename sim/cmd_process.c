@@ -22,16 +22,11 @@ static NTSTATUS act(sim_context *ctx, const sim_value *by, ULONG pid)
 static void bind(sim_context *ctx, sim_name_kind kind, const char *name, size_t len, ULONG id)
 {
     sim_name *e = sim_names_find(&ctx->names, kind, name, len);
-    uint64_t seq;
-    if (kind == SIM_NAME_PROCESS) {
-        NTSIM_PROCESS_INFO pi;
-        ntsim_query_process(ctx->sys, id, &pi);
-        seq = pi.sequence;
-    } else {
-        NTSIM_THREAD_INFO ti;
-        ntsim_query_thread(ctx->sys, id, &ti);
-        seq = ti.sequence;
-    }
+    uint64_t seq = 0;
+    if (kind == SIM_NAME_PROCESS)
+        ntsim_process_sequence(ctx->sys, id, &seq);
+    else
+        ntsim_thread_sequence(ctx->sys, id, &seq);
     sim_names_bind(&ctx->names, e, id, seq);
 }
 

@@ -13,15 +13,11 @@ static NTSTATUS resolve(sim_context *ctx, sim_name_kind kind, const sim_value *v
     if (!e || e->sequence == 0)
         return STATUS_INVALID_CID; /* its creation failed: nothing by that name */
     /* The ID may have been reused by another object: compare sequences. */
-    if (kind == SIM_NAME_PROCESS) {
-        NTSIM_PROCESS_INFO pi;
-        if (!NT_SUCCESS(ntsim_query_process(ctx->sys, e->id, &pi)) || pi.sequence != e->sequence)
-            return STATUS_INVALID_CID;
-    } else {
-        NTSIM_THREAD_INFO ti;
-        if (!NT_SUCCESS(ntsim_query_thread(ctx->sys, e->id, &ti)) || ti.sequence != e->sequence)
-            return STATUS_INVALID_CID;
-    }
+    uint64_t seq;
+    NTSTATUS s = kind == SIM_NAME_PROCESS ? ntsim_process_sequence(ctx->sys, e->id, &seq)
+                                          : ntsim_thread_sequence(ctx->sys, e->id, &seq);
+    if (!NT_SUCCESS(s) || seq != e->sequence)
+        return STATUS_INVALID_CID;
     *id = e->id;
     return STATUS_SUCCESS;
 }

@@ -195,6 +195,10 @@ NTSTATUS ntsim_touch_stack(ntsim_system *system, ULONG tid, SIZE_T bytes);
 /* STATUS_INVALID_CID when no process (thread) object has that ID. */
 NTSTATUS ntsim_query_process(ntsim_system *system, ULONG pid, NTSIM_PROCESS_INFO *info);
 NTSTATUS ntsim_query_thread(ntsim_system *system, ULONG tid, NTSIM_THREAD_INFO *info);
+/* The object's never-reused sequence number alone (what tells it from a
+ * later object with its reused ID), without the rest of a query. */
+NTSTATUS ntsim_process_sequence(ntsim_system *system, ULONG pid, uint64_t *sequence);
+NTSTATUS ntsim_thread_sequence(ntsim_system *system, ULONG tid, uint64_t *sequence);
 
 /* Every process object, in creation order (Idle first); return false to stop. */
 typedef bool (*ntsim_process_cb)(void *context, const NTSIM_PROCESS_INFO *info);

@@ -354,6 +354,15 @@ NTSTATUS ntsim_query_process(ntsim_system *sys, ULONG pid, NTSIM_PROCESS_INFO *i
     return STATUS_SUCCESS;
 }
 
+NTSTATUS ntsim_process_sequence(ntsim_system *sys, ULONG pid, uint64_t *sequence)
+{
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    *sequence = p->sequence;
+    return STATUS_SUCCESS;
+}
+
 void ntsim_walk_processes(ntsim_system *sys, ntsim_process_cb cb, void *context)
 {
     for (ps_process *p = sys->first_process; p; p = p->next) {

@@ -280,6 +280,15 @@ void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)
     };
 }
 
+NTSTATUS ntsim_thread_sequence(ntsim_system *sys, ULONG tid, uint64_t *sequence)
+{
+    ps_thread *t = ps_lookup_thread(sys, tid);
+    if (!t)
+        return STATUS_INVALID_CID;
+    *sequence = t->sequence;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS ntsim_query_thread(ntsim_system *sys, ULONG tid, NTSIM_THREAD_INFO *info)
 {
     ps_thread *t = ps_lookup_thread(sys, tid);

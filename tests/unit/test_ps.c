@@ -264,6 +264,27 @@ static void pid_is_gone_once_the_process_object_is_deleted(void **state)
     ntsim_system_destroy(sys);
 }
 
+static void sequence_queries_tell_a_reused_id_apart(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot();
+    CLIENT_ID a = spawn(sys, "C:\\a.exe");
+    uint64_t ps = 0, ts = 0;
+    NTSIM_THREAD_INFO ti;
+    assert_int_equal(ntsim_process_sequence(sys, a.UniqueProcess, &ps), STATUS_SUCCESS);
+    assert_int_equal(ntsim_thread_sequence(sys, a.UniqueThread, &ts), STATUS_SUCCESS);
+    assert_int_equal(ps, process_info(sys, a.UniqueProcess).sequence);
+    assert_int_equal(ntsim_query_thread(sys, a.UniqueThread, &ti), STATUS_SUCCESS);
+    assert_int_equal(ts, ti.sequence);
+    assert_int_not_equal(ps, ts);
+    /* Gone with the object; an ID of a process is no thread's. */
+    assert_int_equal(ntsim_thread_sequence(sys, a.UniqueProcess, &ts), STATUS_INVALID_CID);
+    assert_int_equal(ntsim_exit_process(sys, a.UniqueProcess, 0), STATUS_SUCCESS);
+    assert_int_equal(ntsim_process_sequence(sys, a.UniqueProcess, &ps), STATUS_INVALID_CID);
+    assert_int_equal(ntsim_thread_sequence(sys, a.UniqueThread, &ts), STATUS_INVALID_CID);
+    ntsim_system_destroy(sys);
+}
+
 static void freed_ids_come_back_fifo_and_only_after_the_fresh_ones(void **state)
 {
     (void)state;
@@ -1112,6 +1133,7 @@ int main(void)
         cmocka_unit_test(pids_and_tids_come_from_one_pool_in_steps_of_4),
         cmocka_unit_test(exited_process_keeps_its_pid_while_a_handle_holds_it),
         cmocka_unit_test(pid_is_gone_once_the_process_object_is_deleted),
+        cmocka_unit_test(sequence_queries_tell_a_reused_id_apart),
         cmocka_unit_test(freed_ids_come_back_fifo_and_only_after_the_fresh_ones),
         cmocka_unit_test(an_id_held_by_a_handle_is_not_reused_when_the_pool_wraps),
         cmocka_unit_test(create_delivers_process_then_thread_then_image_and_ntdll),
