@@ -46,6 +46,9 @@ typedef struct sim_value {
     uint64_t number;    /* numbers, durations, flags, switches (0/1), choice index */
     const char *text;   /* strings and names */
     size_t len;
+    /* A name's entry, found once per line (see sim_value_name). */
+    sim_name *name;
+    uint32_t name_generation;
 } sim_value;
 
 typedef struct sim_context sim_context;
@@ -125,6 +128,10 @@ struct sim_context {
 /* Boots the system on first use (after the optional `system` line). */
 NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys);
 
+/* The entry of the name v holds, of that kind (NULL if none): the one the
+   line's parse or definition found, while the table has not moved, else
+   looked up and kept. */
+sim_name *sim_value_name(sim_context *ctx, sim_name_kind kind, const sim_value *v);
 /* Resolves a bound name to its live object ID; STATUS_INVALID_CID when the object is gone. */
 NTSTATUS sim_process_id(sim_context *ctx, const sim_value *v, ULONG *pid);
 NTSTATUS sim_thread_id(sim_context *ctx, const sim_value *v, ULONG *tid);

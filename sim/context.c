@@ -6,9 +6,22 @@
 
 #include "command.h"
 
+sim_name *sim_value_name(sim_context *ctx, sim_name_kind kind, const sim_value *v)
+{
+    sim_value *m = (sim_value *)v; /* the cache only: what v says stays the same */
+    if (m->name && m->name_generation == ctx->names.generation && m->name->kind == kind)
+        return m->name;
+    sim_name *e = sim_names_find(&ctx->names, kind, v->text, v->len);
+    if (e) {
+        m->name = e;
+        m->name_generation = ctx->names.generation;
+    }
+    return e;
+}
+
 static NTSTATUS resolve(sim_context *ctx, sim_name_kind kind, const sim_value *v, ULONG *id)
 {
-    const sim_name *e = sim_names_find(&ctx->names, kind, v->text, v->len);
+    const sim_name *e = sim_value_name(ctx, kind, v);
     *id = 0;
     if (!e || e->sequence == 0)
         return STATUS_INVALID_CID; /* its creation failed: nothing by that name */

@@ -76,6 +76,7 @@ static void grow(sim_names *n)
     free(n->slots);
     n->slots = slots;
     n->cap = cap;
+    n->generation++;
     rehash_seq(n, n->seq_cap ? n->seq_cap : 64); /* slot indices moved */
 }
 

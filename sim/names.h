@@ -27,6 +27,7 @@ typedef struct sim_name {
 typedef struct sim_names {
     sim_name *slots;
     size_t cap, count;
+    uint32_t generation; /* bumped when entries move: a kept sim_name * is stale */
     /* Reverse index: object sequence -> slot, to name objects in output. */
     size_t *by_seq;
     size_t seq_cap, seq_count;

@@ -148,8 +148,8 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
     case ARG_OBJECT: {
         if (!sim_valid_name(s, n))
             return error_at(err, col, "bad name '%.*s' for %s", (int)n, s, spec->name);
-        bool found = (spec->kind != ARG_THREAD && sim_names_find(&ctx->names, SIM_NAME_PROCESS, s, n)) ||
-                     (spec->kind != ARG_PROCESS && sim_names_find(&ctx->names, SIM_NAME_THREAD, s, n));
+        bool found = (spec->kind != ARG_THREAD && sim_value_name(ctx, SIM_NAME_PROCESS, v)) ||
+                     (spec->kind != ARG_PROCESS && sim_value_name(ctx, SIM_NAME_THREAD, v));
         if (!found)
             return error_at(err, col, "unknown %s '%.*s'",
                             spec->kind == ARG_PROCESS ? "process" : spec->kind == ARG_THREAD ? "thread"
@@ -168,7 +168,7 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
         if (!sim_valid_name(s, n))
             return error_at(err, col, "bad name '%.*s': names are [A-Za-z_][A-Za-z0-9_.-]*", (int)n, s);
         /* A name may be defined again once an exit line has ended what it named. */
-        const sim_name *e = sim_names_find(&ctx->names, kind, s, n);
+        const sim_name *e = sim_value_name(ctx, kind, v);
         if (e && !e->ended)
             return error_at(err, col, "duplicate %s name '%.*s' (defined on line %d)", name_kind_word(kind),
                             (int)n, s, e->line);
@@ -396,22 +396,38 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
 }
 
 /* Defines a name, or takes back one an exit line ended (unbound until its create runs). */
-static void define(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)
+static sim_name *define_entry(sim_context *ctx, sim_name_kind kind, sim_name *e, const char *s, size_t n)
 {
-    sim_name *e = sim_names_find(&ctx->names, kind, s, n);
-    if (!e) {
-        sim_names_add(&ctx->names, kind, s, n, ctx->line);
-        return;
-    }
+    if (!e)
+        return sim_names_add(&ctx->names, kind, s, n, ctx->line);
     sim_names_bind(&ctx->names, e, 0, 0);
     e->line = ctx->line;
+    return e;
+}
+
+static void define(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)
+{
+    define_entry(ctx, kind, sim_names_find(&ctx->names, kind, s, n), s, n);
+}
+
+/* A value defines its name: the entry is kept for the command that binds it. */
+static void define_value(sim_context *ctx, sim_name_kind kind, const sim_value *v)
+{
+    sim_name *e = define_entry(ctx, kind, sim_value_name(ctx, kind, v), v->text, v->len);
+    sim_value *m = (sim_value *)v; /* the cache only */
+    m->name = e;
+    m->name_generation = ctx->names.generation;
+}
+
+static void mark_ended_entry(sim_name *e)
+{
+    if (e && e->line > 0) /* boot-time names are never reused */
+        e->ended = true;
 }
 
 static void mark_ended(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)
 {
-    sim_name *e = sim_names_find(&ctx->names, kind, s, n);
-    if (e && e->line > 0) /* boot-time names are never reused */
-        e->ended = true;
+    mark_ended_entry(sim_names_find(&ctx->names, kind, s, n));
 }
 
 /* A validated line's names: new ones enter the namespace, exit lines end theirs. */
@@ -420,23 +436,23 @@ static void define_names(sim_context *ctx, const sim_args *a)
     char main_name[SIM_MAX_LINE + 8];
     const sim_value *v = &a->pos[0];
     if (a->cmd->kind == SIM_CMD_PROCESS_EXIT) {
-        mark_ended(ctx, SIM_NAME_PROCESS, v->text, v->len);
+        mark_ended_entry(sim_value_name(ctx, SIM_NAME_PROCESS, v));
         sim_main_name(main_name, v->text, v->len);
         mark_ended(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         return;
     }
     if (a->cmd->kind == SIM_CMD_THREAD_EXIT) {
-        mark_ended(ctx, SIM_NAME_THREAD, v->text, v->len);
+        mark_ended_entry(sim_value_name(ctx, SIM_NAME_THREAD, v));
         return;
     }
     for (int p = 0; p < SIM_MAX_ARGS && a->cmd->pos[p].name; p++) {
         v = &a->pos[p];
         if (a->cmd->pos[p].kind == ARG_NEW_PROCESS) {
-            define(ctx, SIM_NAME_PROCESS, v->text, v->len);
+            define_value(ctx, SIM_NAME_PROCESS, v);
             sim_main_name(main_name, v->text, v->len);
             define(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         } else if (a->cmd->pos[p].kind == ARG_NEW_THREAD) {
-            define(ctx, SIM_NAME_THREAD, v->text, v->len);
+            define_value(ctx, SIM_NAME_THREAD, v);
         }
     }
 }
