@@ -17,6 +17,7 @@
 #include "io/io.h"
 #include "ke/context.h"
 #include "ke/system.h"
+#include "rtl/zalloc.h"
 
 struct ex_pool_block {
     ex_pool_block *prev, *next;
@@ -96,7 +97,7 @@ static PVOID allocate(const char *api, SIZE_T size, ULONG tag)
         memset(b, 0, sizeof *b + (c + 1) * CLASS_BYTES);
     } else {
         /* A block of a class is the class's full size: any size of it can reuse it. */
-        b = calloc(1, sizeof *b + (c < CLASSES ? (c + 1) * CLASS_BYTES : size));
+        b = rtl_zalloc(sizeof *b + (c < CLASSES ? (c + 1) * CLASS_BYTES : size));
         if (!b)
             return NULL;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mm/mm_internal.h"
+#include "rtl/zalloc.h"
 
 #define X86_2GB_HIGHEST   0x7FFEFFFFull
 #define WOW64_LAA_HIGHEST 0xFFFEFFFFull
@@ -35,7 +36,7 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
 {
     if (!p || !out)
         return STATUS_INVALID_PARAMETER;
-    mm_space *s = calloc(1, sizeof *s);
+    mm_space *s = rtl_zalloc(sizeof *s);
     if (!s)
         return STATUS_NO_MEMORY;
     mm_vad_tree_init(&s->vads);

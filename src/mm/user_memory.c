@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mm/user_memory.h"
+#include "rtl/zalloc.h"
 
 #define PAGE 0x1000ull
 
@@ -19,7 +20,7 @@ struct mm_page_store {
 
 mm_page_store *mm_page_store_create(void)
 {
-    return calloc(1, sizeof(mm_page_store));
+    return rtl_zalloc(sizeof(mm_page_store));
 }
 
 void mm_page_store_destroy(mm_page_store *st)

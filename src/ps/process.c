@@ -12,6 +12,7 @@
 #include "ob/handles.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
+#include "rtl/zalloc.h"
 
 #define DEFAULT_STACK_RESERVE (1024 * 1024)
 #define DEFAULT_STACK_COMMIT 4096
@@ -100,7 +101,7 @@ static void process_delete(ntsim_system *sys, ob_header *h)
 /* A process object with its strings and an ID; not yet linked or populated. */
 static ps_process *new_process(ntsim_system *sys, const char *image_path, const char *cmdline, bool with_cid)
 {
-    ps_process *p = calloc(1, sizeof *p);
+    ps_process *p = rtl_zalloc(sizeof *p);
     if (!p)
         return NULL;
     ob_initialize_header(&p->header, &ps_process_type, ProcessObject);

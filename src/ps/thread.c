@@ -10,6 +10,7 @@
 #include "mm/user_memory.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
+#include "rtl/zalloc.h"
 
 #define PAGE_SIZE 0x1000ull
 #define ALLOCATION_GRANULARITY 0x10000ull
@@ -121,7 +122,7 @@ void ps_start_kernel_thread(ntsim_system *sys, ps_thread *t)
 static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool user,
                               ps_thread **out)
 {
-    ps_thread *t = calloc(1, sizeof *t);
+    ps_thread *t = rtl_zalloc(sizeof *t);
     if (!t)
         return STATUS_NO_MEMORY;
     ob_initialize_header(&t->header, &ps_thread_type, ThreadObject); /* the running thread's own reference */
