@@ -58,26 +58,14 @@ static size_t intern(sim_record *r, const char *s)
     return r->used - n;
 }
 
+void sim_record_grow(sim_record *r)
+{
+    r->fields = grow(r->fields, &r->cap, sizeof *r->fields);
+}
+
 static sim_field *add(sim_record *r, const char *key, uint32_t key_len, sim_value_type type)
 {
-    if (r->count == r->cap)
-        r->fields = grow(r->fields, &r->cap, sizeof *r->fields);
-    sim_field *f = &r->fields[r->count++];
-    memset(f, 0, sizeof *f);
-    f->key = key;
-    f->key_len = key_len;
-    f->type = type;
-    return f;
-}
-
-void sim_put_int_n(sim_record *r, const char *key, uint32_t key_len, int64_t v)
-{
-    add(r, key, key_len, SIM_INT)->v.i = v;
-}
-
-void sim_put_hex_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v)
-{
-    add(r, key, key_len, SIM_HEX)->v.u = v;
+    return sim_record_add(r, key, key_len, type);
 }
 
 void sim_put_flags_n(sim_record *r, const char *key, uint32_t key_len, ntsim_flag_kind kind, uint32_t v)

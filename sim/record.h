@@ -60,8 +60,29 @@ void sim_record_free(sim_record *r);
 #define sim_put_array(r, k) sim_put_array_n((r), SIM_KEY(k))
 #define sim_put_lines(r, k) sim_put_lines_n((r), SIM_KEY(k))
 
-void sim_put_int_n(sim_record *r, const char *key, uint32_t key_len, int64_t v);
-void sim_put_hex_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v);
+/* Makes room for one more field (out of line: rare). */
+void sim_record_grow(sim_record *r);
+
+/* Appends a field: inline, as every event puts several. */
+static inline sim_field *sim_record_add(sim_record *r, const char *key, uint32_t key_len, sim_value_type type)
+{
+    if (r->count == r->cap)
+        sim_record_grow(r);
+    sim_field *f = &r->fields[r->count++];
+    *f = (sim_field){ .key = key, .key_len = key_len, .type = type };
+    return f;
+}
+
+static inline void sim_put_int_n(sim_record *r, const char *key, uint32_t key_len, int64_t v)
+{
+    sim_record_add(r, key, key_len, SIM_INT)->v.i = v;
+}
+
+static inline void sim_put_hex_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v)
+{
+    sim_record_add(r, key, key_len, SIM_HEX)->v.u = v;
+}
+
 void sim_put_flags_n(sim_record *r, const char *key, uint32_t key_len, ntsim_flag_kind kind, uint32_t v);
 void sim_put_status_n(sim_record *r, const char *key, uint32_t key_len, NTSTATUS v);
 void sim_put_code_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v);
