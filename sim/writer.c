@@ -71,6 +71,16 @@ static char *put_u64(char *d, uint64_t v)
     while (n < 20 && v >= pow10[n])
         n++;
     char *end = d + n, *p = end;
+    if (v <= UINT32_MAX) { /* 32-bit division is cheaper: IDs, codes */
+        uint32_t u = (uint32_t)v;
+        while (u >= 100) {
+            unsigned r = u % 100;
+            u /= 100;
+            p -= 2;
+            memcpy(p, two_digits + 2 * r, 2);
+        }
+        v = u;
+    }
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
