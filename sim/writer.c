@@ -10,10 +10,16 @@
 
 /* A record is assembled in the writer's buffer and written with one fwrite:
    formatting by hand is several times faster than stdio call by call. */
-static void sb_grow(sim_writer *w, size_t more)
+static void sb_grow_slow(sim_writer *w, size_t more);
+
+static inline void sb_grow(sim_writer *w, size_t more)
 {
-    if (w->len + more <= w->cap)
-        return;
+    if (w->len + more > w->cap)
+        sb_grow_slow(w, more);
+}
+
+static void sb_grow_slow(sim_writer *w, size_t more)
+{
     size_t cap = w->cap ? w->cap * 2 : 4096;
     while (cap < w->len + more)
         cap *= 2;
@@ -24,7 +30,7 @@ static void sb_grow(sim_writer *w, size_t more)
     w->cap = cap;
 }
 
-static void sb_put(sim_writer *w, const char *s, size_t n)
+static inline void sb_put(sim_writer *w, const char *s, size_t n)
 {
     sb_grow(w, n);
     memcpy(w->buf + w->len, s, n);
@@ -36,10 +42,18 @@ static void sb_str(sim_writer *w, const char *s)
     sb_put(w, s, strlen(s));
 }
 
-static void sb_char(sim_writer *w, char c)
+static inline void sb_char(sim_writer *w, char c)
 {
     sb_grow(w, 1);
     w->buf[w->len++] = c;
+}
+
+/* A record's end: "}" and the newline. */
+static inline void sb_end(sim_writer *w)
+{
+    sb_grow(w, 2);
+    w->buf[w->len++] = '}';
+    w->buf[w->len++] = '\n';
 }
 
 static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -246,14 +260,21 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
         w->buf[w->len++] = '"';
         return;
     case SIM_STATUS: {
-        const char *name = ntsim_status_name((NTSTATUS)f->v.i);
-        if (name) {
-            sb_char(w, '"');
-            sb_str(w, name);
-            sb_char(w, '"');
-            return;
+        /* Most results succeed: the last name and its length are kept. */
+        if (!w->status_name || w->status != (NTSTATUS)f->v.i) {
+            const char *name = ntsim_status_name((NTSTATUS)f->v.i);
+            if (!name)
+                break;
+            w->status = (NTSTATUS)f->v.i;
+            w->status_name = name;
+            w->status_len = strlen(name);
         }
-        break;
+        sb_grow(w, w->status_len + 2);
+        w->buf[w->len++] = '"';
+        memcpy(w->buf + w->len, w->status_name, w->status_len);
+        w->len += w->status_len;
+        w->buf[w->len++] = '"';
+        return;
     }
     case SIM_ARRAY:
         sb_char(w, '[');
@@ -460,7 +481,7 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
         d += r->count != 0;
         w->len = (size_t)(d - w->buf);
         json_fields(w, r);
-        sb_put(w, "}\n", 2);
+        sb_end(w);
         flush_record(w);
         return;
     }
@@ -490,7 +511,7 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
         d += r->count != 0;
         w->len = (size_t)(d - w->buf);
         json_fields(w, r);
-        sb_put(w, "}\n", 2);
+        sb_end(w);
         flush_record(w);
         return;
     }
@@ -510,7 +531,7 @@ void sim_write_error(sim_writer *w, int line, int col, const char *message)
     sb_i64(w, col);
     sb_str(w, ",\"message\":");
     json_string(w, message);
-    sb_put(w, "}\n", 2);
+    sb_end(w);
     flush_record(w);
 }
 
@@ -525,7 +546,7 @@ void sim_write_expect(sim_writer *w, int line, const char *message, const char *
         json_string(w, want);
         sb_str(w, ",\"got\":");
         json_string(w, got);
-        sb_put(w, "}\n", 2);
+        sb_end(w);
         flush_record(w);
         return;
     }

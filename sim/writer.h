@@ -23,6 +23,9 @@ typedef struct sim_writer {
         char text[24];
         size_t len; /* 0: nothing formatted yet */
     } line_text, time_text;
+    NTSTATUS status;         /* the last status written, its name and length */
+    const char *status_name;
+    size_t status_len;
 } sim_writer;
 
 /* Writes out what is buffered; free flushes too. */
