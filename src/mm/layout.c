@@ -72,7 +72,8 @@ static NTSTATUS dll_base(mm_space *s, const char *name, SIZE_T len, ULONG_PTR *o
     return image_base(s, name, len, rng, x64 ? X64_DLL_LO : X86_DLL_LO, x64 ? X64_DLL_HI : X86_DLL_HI, out);
 }
 
-NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name)
+/* static_name: name is a literal that outlives the space (ntdll's), kept without a copy. */
+static NTSTATUS map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name, bool static_name)
 {
     if (size == 0 || size > s->highest)
         return STATUS_INVALID_PARAMETER;
@@ -99,11 +100,18 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
         mm_vad_delete(s, v);
         return STATUS_NO_MEMORY;
     }
-    if (name)
+    if (name && static_name)
+        mm_vad_name(s, v, name, false, 0);
+    else if (name)
         mm_vad_name_copy(s, v, name);
     *base = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name)
+{
+    return map_image(s, base, size, name, false);
 }
 
 NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, const char *name)
@@ -216,7 +224,7 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
         if (!NT_SUCCESS(st))
             return st;
     }
-    st = mm_map_image(s, &ntdll, ntdll_size, "ntdll.dll");
+    st = map_image(s, &ntdll, ntdll_size, "ntdll.dll", true);
     if (!NT_SUCCESS(st))
         return st;
 

@@ -37,15 +37,6 @@ const ob_type ps_process_type = {
     .delete_procedure = process_delete,
 };
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static const char *file_name(const char *path)
 {
     const char *name = path;
@@ -83,9 +74,7 @@ static void free_process(ps_process *p)
         mm_space_destroy(p->vm);
     mm_page_store_destroy(p->pages);
     ob_handle_table_free(&p->handles);
-    free(p->image_path);
     free(p->nt_image_path);
-    free(p->command_line);
     free(p);
 }
 
@@ -101,15 +90,17 @@ static void process_delete(ntsim_system *sys, ob_header *h)
 /* A process object with its strings and an ID; not yet linked or populated. */
 static ps_process *new_process(ntsim_system *sys, const char *image_path, const char *cmdline, bool with_cid)
 {
-    ps_process *p = rtl_zalloc(sizeof *p);
+    /* The image path and command line live in the same block, after the object. */
+    size_t ni = strlen(image_path) + 1, nc = strlen(cmdline) + 1;
+    ps_process *p = rtl_zalloc(sizeof *p + ni + nc);
     if (!p)
         return NULL;
     ob_initialize_header(&p->header, &ps_process_type, ProcessObject);
     ob_handle_table_init(&p->handles, false);
-    p->image_path = dup_string(image_path);
+    p->image_path = memcpy((char *)(p + 1), image_path, ni);
+    p->command_line = memcpy((char *)(p + 1) + ni, cmdline, nc);
     p->nt_image_path = ps_nt_path(image_path);
-    p->command_line = dup_string(cmdline);
-    if (!p->image_path || !p->nt_image_path || !p->command_line)
+    if (!p->nt_image_path)
         goto fail;
     p->image_name = file_name(p->image_path);
     if (with_cid && (p->pid = ob_handle_create(&sys->cid_table, p, 0)) == 0)

@@ -19,10 +19,10 @@ typedef struct ps_process {
     ULONG pid;
     uint64_t sequence;
     ULONG ppid;
-    char *image_path;
-    char *nt_image_path;
+    char *image_path;       /* in the object's own block, after it */
+    char *nt_image_path;    /* heap */
     const char *image_name; /* points into image_path */
-    char *command_line;
+    char *command_line;     /* in the object's own block, after image_path */
     ntsim_arch arch;
     bool wow64;
     bool large_address_aware;
