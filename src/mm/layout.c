@@ -213,7 +213,7 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
         if (!NT_SUCCESS(st))
             return st;
     }
-    st = mm_map_image(s, &image, image_size, image_name);
+    st = map_image(s, &image, image_size, image_name, true);
     if (!NT_SUCCESS(st))
         return st;
 

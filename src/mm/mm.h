@@ -136,7 +136,8 @@ NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base);
  * preferred base 0x140000000 for x64 / 0x400000 for x86), ntdll.dll and the
  * PEB. With an image-base registry the image and ntdll take their boot-wide
  * bases (drawn from rng on the first process that maps them). On x64 with
- * aslr nothing lands in [0x100000000, 0x400000000). */
+ * aslr nothing lands in [0x100000000, 0x400000000). image_name must outlive
+ * the space: it names the image's VAD without a copy (the process's own). */
 typedef struct mm_process_layout {
     ULONG_PTR image_base;
     SIZE_T image_size;
