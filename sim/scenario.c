@@ -55,6 +55,13 @@ static bool next_line(reader *r, const char **text, size_t *len, bool *too_long)
         const char *from = r->buf + r->start;
         const char *nl = memchr(from, '\n', r->end - r->start);
         size_t chunk = nl ? (size_t)(nl - from) : r->end - r->start;
+        if (n == 0 && nl && chunk <= SIM_MAX_LINE) {
+            /* The whole line is in the buffer: read in place, not copied. */
+            r->start += chunk + 1;
+            *text = from;
+            *len = chunk;
+            return true;
+        }
         size_t room = SIM_MAX_LINE + 1 - n;
         size_t copy = chunk < room ? chunk : room;
         memcpy(r->line + n, from, copy);
