@@ -58,7 +58,8 @@ NTSTATUS ntsim_write_memory(ntsim_system *system, ULONG_PTR address, const void 
 NTSTATUS ntsim_load_image(ntsim_system *system, const char *path, SIZE_T size, ULONG_PTR *base);
 
 /* Every region of a process's user address space, lowest first, as query
- * reports them, with what lies there ("PEB", "notepad.exe", ...) or NULL. */
+ * reports them, with what lies there ("PEB", "notepad.exe", ...) or NULL.
+ * detail is valid only during the callback: copy it to keep it. */
 typedef bool (*ntsim_region_cb)(void *context, const MEMORY_BASIC_INFORMATION *mbi, const char *detail);
 NTSTATUS ntsim_walk_memory(ntsim_system *system, ULONG pid, ntsim_region_cb cb, void *context);
 

@@ -11,6 +11,7 @@
  * AddressSanitizer every block goes back to the host at once, so that a use
  * after free is still caught.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,9 +128,17 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
         return;
     ntsim_system *sys = ke_current_system("ExFreePoolWithTag");
     ex_pool_block *b = block_of(P);
+    if (b->size == 0) {
+        /* Waiting on a lookaside list: freed already. Windows stops with
+           bug check BAD_POOL_CALLER (0xC2, parameter 7); so does ntsim. */
+        fprintf(stderr, "ntsim: BAD_POOL_CALLER (0xC2): ExFreePoolWithTag of a block already freed (tag %.4s)\n",
+                (const char *)&b->tag);
+        abort();
+    }
     unlink_block(sys, b);
     size_t c = size_class(b->size);
     if (c < CLASSES && sys->io.lookaside_depth[c] < MAX_DEPTH) {
+        b->size = 0; /* the mark of a freed block (a live one has at least a byte) */
         b->next = sys->io.lookaside[c];
         sys->io.lookaside[c] = b;
         sys->io.lookaside_depth[c]++;

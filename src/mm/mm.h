@@ -112,7 +112,8 @@ NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detai
 
 /* Walks every region from address 0 to the top of user space, free ones
  * included, exactly as query reports them, with the detail of its allocation
- * (NULL if none). cb returns false to stop. O(regions). */
+ * (NULL if none; valid only during the call). cb returns false to stop.
+ * O(regions). */
 typedef bool (*mm_region_cb)(void *ctx, const MEMORY_BASIC_INFORMATION *mbi, const char *detail);
 void mm_walk(mm_space *s, mm_region_cb cb, void *ctx);
 

@@ -197,10 +197,12 @@ bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n)
     if (!mm_pool_reserve(&s->run_pool, n))
         return false;
     enum { MAX_PIECES = 8 };
+    if (n > MAX_PIECES)
+        return false; /* a caller's error: nothing changed */
     avl_node *runs[MAX_PIECES];
     size_t count = 0;
     mm_run *last = NULL;
-    for (size_t i = 0; i < n && i < MAX_PIECES; i++) {
+    for (size_t i = 0; i < n; i++) {
         ULONG_PTR end = i + 1 < n ? pieces[i + 1].start : v->end;
         if (pieces[i].start >= end || (last && run_attr(last) == pieces[i].attr))
             continue;

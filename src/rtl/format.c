@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ntsim/nt.h"
@@ -154,13 +155,17 @@ static void wide(sink *o, const spec *f, const WCHAR *w, size_t n)
         fill(o, ' ', (size_t)f->width - bytes);
 }
 
-static size_t wide_length(const WCHAR *w)
+/* Up to the NUL, or to the precision without reading past it. */
+static size_t wide_length(const WCHAR *w, int precision)
 {
     size_t n = 0;
-    while (w[n])
+    while ((precision < 0 || n < (size_t)precision) && w[n])
         n++;
     return n;
 }
+
+/* Widths and precisions above this are taken as this. */
+#define MAX_FIELD 100000
 
 enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_J, LEN_T, LEN_W, LEN_BIG_L };
 
@@ -200,8 +205,8 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
             }
             p++;
         } else {
-            while (*p >= '0' && *p <= '9' && f.width < 100000)
-                f.width = f.width * 10 + (*p++ - '0');
+            for (; *p >= '0' && *p <= '9'; p++) /* every digit read; the value capped */
+                f.width = f.width < MAX_FIELD ? f.width * 10 + (*p - '0') : MAX_FIELD;
         }
         if (*p == '.') {
             p++;
@@ -212,8 +217,8 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
                     f.precision = -1;
                 p++;
             } else {
-                while (*p >= '0' && *p <= '9' && f.precision < 100000)
-                    f.precision = f.precision * 10 + (*p++ - '0');
+                for (; *p >= '0' && *p <= '9'; p++)
+                    f.precision = f.precision < MAX_FIELD ? f.precision * 10 + (*p - '0') : MAX_FIELD;
             }
         }
         enum length len = LEN_NONE;
@@ -291,7 +296,7 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
             if (conv == 'S' || len == LEN_L || len == LEN_W) {
                 const WCHAR *w = va_arg(ap, const WCHAR *);
                 if (w)
-                    wide(&o, &f, w, wide_length(w));
+                    wide(&o, &f, w, wide_length(w, f.precision));
                 else
                     field(&o, &f, "(null)", 6);
             } else {
@@ -299,8 +304,8 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
                 if (!s)
                     s = "(null)";
                 size_t n = 0;
-                while (s[n] && (f.precision < 0 || n < (size_t)f.precision))
-                    n++;
+                while ((f.precision < 0 || n < (size_t)f.precision) && s[n])
+                    n++; /* an array without NUL may be printed up to the precision */
                 field(&o, &f, s, n);
             }
             break;
@@ -324,18 +329,48 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
         case 'G':
         case 'a':
         case 'A': {
-            /* Floating point: the C library, one conversion at a time. */
-            char one[64], text[512];
-            size_t n = (size_t)(p - start);
-            if (n >= sizeof one) {
-                put(&o, start, n);
+            /* Floating point: the C library, one conversion at a time, its
+               width and precision written out (a '*' was taken above). */
+            char one[48];
+            int k = 0;
+            one[k++] = '%';
+            if (f.left)
+                one[k++] = '-';
+            if (f.plus)
+                one[k++] = '+';
+            if (f.space)
+                one[k++] = ' ';
+            if (f.alt)
+                one[k++] = '#';
+            if (f.zero)
+                one[k++] = '0';
+            if (f.width > 0)
+                k += snprintf(one + k, sizeof one - (size_t)k, "%d", f.width);
+            if (f.precision >= 0)
+                k += snprintf(one + k, sizeof one - (size_t)k, ".%d", f.precision);
+            if (len == LEN_BIG_L)
+                one[k++] = 'L';
+            one[k++] = conv;
+            one[k] = '\0';
+            long double ld = len == LEN_BIG_L ? va_arg(ap, long double) : 0;
+            double d = len == LEN_BIG_L ? 0 : va_arg(ap, double);
+            char text[512], *t = text;
+            int m = len == LEN_BIG_L ? snprintf(text, sizeof text, one, ld) : snprintf(text, sizeof text, one, d);
+            if (m < 0)
                 break;
+            if ((size_t)m >= sizeof text && (t = malloc((size_t)m + 1)) != NULL) {
+                if (len == LEN_BIG_L)
+                    snprintf(t, (size_t)m + 1, one, ld);
+                else
+                    snprintf(t, (size_t)m + 1, one, d);
             }
-            memcpy(one, start, n);
-            one[n] = '\0';
-            int k = len == LEN_BIG_L ? snprintf(text, sizeof text, one, va_arg(ap, long double))
-                                     : snprintf(text, sizeof text, one, va_arg(ap, double));
-            put(&o, text, k < 0 ? 0 : (size_t)k < sizeof text ? (size_t)k : sizeof text - 1);
+            if (t) {
+                put(&o, t, (size_t)m);
+                if (t != text)
+                    free(t);
+            } else {
+                put(&o, text, sizeof text - 1); /* out of host memory: what fits */
+            }
             break;
         }
         case '%':

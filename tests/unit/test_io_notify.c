@@ -4,6 +4,7 @@
  * each routine runs in, refusing a creation, pool tracking, devices and
  * requests.
  */
+#define _POSIX_C_SOURCE 200809L /* fork, for the double free's bug check */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,10 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ntsim/wdk.h"
 
@@ -326,6 +331,67 @@ static void pool_left_at_unload_is_reported_by_tag(void **state)
     ntsim_system_destroy(sys);
 }
 
+static void quiet_unload(PDRIVER_OBJECT d)
+{
+    (void)d;
+}
+
+/* A freed block may come back from a lookaside list: still zeroed. */
+static NTSTATUS entry_recycler(PDRIVER_OBJECT d, PUNICODE_STRING reg)
+{
+    (void)reg;
+    d->DriverUnload = quiet_unload;
+    for (int round = 0; round < 3; round++) {
+        unsigned char *a = ExAllocatePoolWithTag(PagedPool, 40, 'cyeR');
+        if (!a)
+            return STATUS_NO_MEMORY;
+        for (int i = 0; i < 40; i++)
+            if (a[i] != 0)
+                return STATUS_UNSUCCESSFUL;
+        memset(a, 0xAB, 40);
+        ExFreePoolWithTag(a, 'cyeR');
+    }
+    return STATUS_SUCCESS;
+}
+
+static void recycled_pool_comes_back_zeroed(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(NTSIM_ARCH_X64);
+    memset(&leak, 0, sizeof leak);
+    ntsim_set_event_sink(sys, catch_leak, NULL);
+    assert_int_equal(ntsim_load_driver(sys, "recycler", entry_recycler, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(ntsim_unload_driver(sys, "recycler"), STATUS_SUCCESS);
+    assert_int_equal(leak.leaks, 0);
+    ntsim_system_destroy(sys);
+}
+
+static NTSTATUS entry_double_free(PDRIVER_OBJECT d, PUNICODE_STRING reg)
+{
+    (void)d;
+    (void)reg;
+    void *a = ExAllocatePoolWithTag(PagedPool, 24, 'lbuD');
+    ExFreePoolWithTag(a, 'lbuD');
+    ExFreePoolWithTag(a, 'lbuD'); /* the driver's bug */
+    return STATUS_SUCCESS;
+}
+
+static void double_free_stops_the_system(void **state)
+{
+    (void)state;
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        freopen("/dev/null", "w", stderr);
+        ntsim_system *sys = boot(NTSIM_ARCH_X64);
+        ntsim_load_driver(sys, "doublefree", entry_double_free, NULL, 0);
+        _exit(0); /* not reached: the second free stops it (a bug check, or AddressSanitizer) */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0));
+}
+
 /* A device that echoes what was written, through buffered I/O. */
 static unsigned char stored[16];
 static ULONG stored_len;
@@ -556,6 +622,8 @@ int main(void)
         cmocka_unit_test(thread_routines_are_limited_to_64_on_x64_and_8_on_x86),
         cmocka_unit_test(registration_errors_are_windows_statuses),
         cmocka_unit_test(pool_left_at_unload_is_reported_by_tag),
+        cmocka_unit_test(recycled_pool_comes_back_zeroed),
+        cmocka_unit_test(double_free_stops_the_system),
         cmocka_unit_test(client_reads_what_it_wrote_through_the_device),
         cmocka_unit_test(driver_entry_runs_in_system_with_its_options),
         cmocka_unit_test(zw_call_from_a_driver_uses_kernel_pointers),

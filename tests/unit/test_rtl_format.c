@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -40,6 +41,28 @@ static void c_conversions_match_the_c_library(void **state)
     SAME("%.2f %.0f %e %g %5.1f", 3.14159, 2.5, 12345.678, 0.0001, -2.25);
     SAME("100%% sure %s", "yes");
     SAME("%02u:%02u:%02u.%03u: ", 1u, 2u, 3u, 45u);
+    SAME("[%*.*f] [%-*.2e] [%.*g]", 9, 3, 3.14159, 12, 1234.5, 4, 0.000123456);
+}
+
+static void precision_bounds_what_is_read(void **state)
+{
+    (void)state;
+    char out[64];
+    const char four[4] = { 'a', 'b', 'c', 'd' }; /* no NUL: the precision says where to stop */
+    rtl_format(out, sizeof out, "[%.4s]", four);
+    assert_string_equal(out, "[abcd]");
+    const WCHAR wide4[2] = { u'x', u'y' };
+    rtl_format(out, sizeof out, "[%.2ws]", wide4);
+    assert_string_equal(out, "[xy]");
+    /* A huge width is capped, and every one of its digits is consumed: the
+       arguments after it stay in step. */
+    size_t n = rtl_format(out, sizeof out, "%123456789d|%s", 5, "tail");
+    assert_int_equal(n, 100000 + 5);
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    rtl_format(big, n + 1, "%123456789d|%s", 5, "tail");
+    assert_string_equal(big + n - 6, "5|tail");
+    free(big);
 }
 
 static void kernel_conversions(void **state)
@@ -90,6 +113,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(c_conversions_match_the_c_library),
+        cmocka_unit_test(precision_bounds_what_is_read),
         cmocka_unit_test(kernel_conversions),
         cmocka_unit_test(truncates_and_reports_the_whole_length),
     };
