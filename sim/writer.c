@@ -246,18 +246,9 @@ static void json_fields(sim_writer *w, const sim_record *r);
 static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
 {
     char buf[512];
-    switch (f->type) {
-    case SIM_INT:
-        sb_i64(w, f->v.i);
-        return;
+    switch (f->type) { /* numbers and addresses: json_fields writes them itself */
     case SIM_STR:
         json_string(w, f->v.s);
-        return;
-    case SIM_HEX:
-        sb_grow(w, 20);
-        w->buf[w->len++] = '"';
-        w->len = (size_t)(put_hex(w->buf + w->len, f->v.u) - w->buf);
-        w->buf[w->len++] = '"';
         return;
     case SIM_STATUS: {
         /* Most results succeed: the last name and its length are kept. */

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "rtl/format.h"
+#include "rtl/utf8.h"
 
 extern const sim_driver sim_driver_sysmon;
 extern const sim_driver sim_driver_detector;
@@ -55,44 +56,14 @@ void sim_client_time(int64_t system_time, char *buf, size_t cap)
 
 /* ---- UTF-16 to UTF-8 --------------------------------------------------------- */
 
-static size_t put_utf8(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | c >> 6);
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | c >> 12);
-        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | c >> 18);
-    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 char *sim_client_utf8(const WCHAR *s, size_t n)
 {
     char *out = malloc(3 * n + 1); /* a UTF-16 unit never takes more than 3 bytes */
     if (!out)
         return NULL;
     size_t len = 0;
-    for (size_t i = 0; i < n && s[i]; i++) {
-        uint32_t c = s[i];
-        if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] < 0xE000)
-            c = 0x10000 + ((c - 0xD800) << 10) + (s[++i] - 0xDC00u);
-        else if (c >= 0xD800 && c < 0xE000)
-            c = 0xFFFD;
-        len += put_utf8(out + len, c);
-    }
+    for (size_t i = 0; i < n && s[i];)
+        len += rtl_utf8_put(out + len, rtl_utf16_next(s, n, &i));
     out[len] = '\0';
     return out;
 }

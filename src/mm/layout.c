@@ -130,7 +130,7 @@ NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, c
     if (!NT_SUCCESS(st))
         return st;
     if (name)
-        mm_set_detail(s, b, name);
+        mm_vad_name_copy(s, v, name);
     *base = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;

@@ -106,10 +106,6 @@ NTSTATUS mm_touch(mm_space *s, ULONG_PTR address, mm_access access);
 typedef NTSTATUS (*mm_guard_hook)(void *ctx, mm_space *s, ULONG_PTR page);
 void mm_set_guard_hook(mm_space *s, mm_guard_hook hook, void *ctx);
 
-/* What lies in an allocation, for `vm map`: "PEB", "TEB of thread 12", ... The
- * string is copied. STATUS_MEMORY_NOT_ALLOCATED if no allocation starts there. */
-NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detail);
-
 /* Walks every region from address 0 to the top of user space, free ones
  * included, exactly as query reports them, with the detail of its allocation
  * (NULL if none; valid only during the call). cb returns false to stop.

@@ -167,14 +167,6 @@ void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v)
         mm_vad_name(s, nv, v->detail, (v->flags & VAD_DETAIL_ID) != 0, v->node.spare);
 }
 
-NTSTATUS mm_set_detail(mm_space *s, ULONG_PTR allocation_base, const char *detail)
-{
-    mm_vad *v = mm_vad_find(s, allocation_base);
-    if (!v || v->start != allocation_base)
-        return STATUS_MEMORY_NOT_ALLOCATED;
-    return mm_vad_name_copy(s, v, detail);
-}
-
 void mm_get_stats(const mm_space *s, mm_stats *out)
 {
     out->allocations = s->vad_pool.live;

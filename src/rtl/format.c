@@ -17,6 +17,7 @@
 
 #include "ntsim/nt.h"
 #include "rtl/format.h"
+#include "rtl/utf8.h"
 
 typedef struct sink {
     char *buf;
@@ -102,31 +103,6 @@ static void integer(sink *o, const spec *f, uint64_t v, bool negative, unsigned 
         fill(o, ' ', pad);
 }
 
-/* UTF-8 of one code point into out (4 bytes of room); returns its length. */
-static size_t utf8(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | c >> 6);
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | c >> 12);
-        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | c >> 18);
-    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* n UTF-16 units as UTF-8 (a lone surrogate becomes U+FFFD), padded to
    the width; the precision counts units, as the C library's %ls does. */
 static void wide(sink *o, const spec *f, const WCHAR *w, size_t n)
@@ -137,14 +113,9 @@ static void wide(sink *o, const spec *f, const WCHAR *w, size_t n)
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && !f->left && f->width > 0 && (size_t)f->width > bytes)
             fill(o, ' ', (size_t)f->width - bytes);
-        for (size_t i = 0; i < n; i++) {
-            uint32_t c = w[i];
-            if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && w[i + 1] >= 0xDC00 && w[i + 1] <= 0xDFFF)
-                c = 0x10000 + ((c - 0xD800) << 10) + (w[++i] - 0xDC00);
-            else if (c >= 0xD800 && c <= 0xDFFF)
-                c = 0xFFFD;
+        for (size_t i = 0; i < n;) {
             char u[4];
-            size_t k = utf8(u, c);
+            size_t k = rtl_utf8_put(u, rtl_utf16_next(w, n, &i));
             if (pass == 0)
                 bytes += k;
             else
