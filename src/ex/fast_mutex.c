@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ps/ps.h"
 #include "ntsim/wdk.h"
 

@@ -17,7 +17,7 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "rtl/zalloc.h"
 
 struct ex_pool_block {

@@ -4,7 +4,7 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 
 static void copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
 {

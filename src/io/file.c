@@ -9,7 +9,7 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 #include "ke/ke.h"

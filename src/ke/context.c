@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ntsim/io.h"
 #include "ps/ps.h"
 

@@ -13,7 +13,7 @@
 
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ntsim/wdk.h"
 #include "ps/ps.h"
 

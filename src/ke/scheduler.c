@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "ke/ke.h"
-#include "ke/system.h"
+#include "system/system.h"
 
 static int highest_bit(uint32_t v)
 {

@@ -10,7 +10,7 @@
 
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ntsim/wdk.h"
 #include "ps/ps.h"
 

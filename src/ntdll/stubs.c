@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "ntsim/ntsim.h"
-#include "ke/service_table.h"
-#include "ke/system.h"
+#include "system/service_table.h"
+#include "system/system.h"
 #include "mm/user_memory.h"
 #include "ps/ps.h"
 

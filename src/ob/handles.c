@@ -3,10 +3,10 @@
  * calls that do it: NtClose, NtDuplicateObject.
  */
 #include "ob/handles.h"
-#include "ke/nt_kernel.h"
+#include "system/service_bodies.h"
 #include "ntsim/ob.h"
 #include "io/io.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ps/ps.h"
 
 static ULONG handle_value(HANDLE h)

@@ -4,7 +4,7 @@
  * KeSetPriorityThread.
  */
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ntsim/wdk.h"
 #include "ps/ps.h"
 

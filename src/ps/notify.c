@@ -8,7 +8,7 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ke/system.h"
+#include "system/system.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ob/handles.h"

@@ -7,7 +7,7 @@
 #include "io/io.h"
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ntsim/wdk.h"
 #include "ob/handles.h"
 #include "ps/ps.h"

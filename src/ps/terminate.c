@@ -3,8 +3,8 @@
  * NtOpenProcess, NtOpenThread, NtTerminateProcess, NtTerminateThread, and
  * the simulator's ExitProcess / ExitThread.
  */
-#include "ke/system.h"
-#include "ke/nt_kernel.h"
+#include "system/system.h"
+#include "system/service_bodies.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "ke/system.h"
+#include "system/system.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ps/notify.h"

@@ -5,7 +5,7 @@
  */
 #include "io/io.h"
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ps/ps.h"
 
 void ntsim_speaker_tone(ULONG frequency, ULONG duration_ms)

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ke/nt_kernel.h"
-#include "ke/service_table.h"
-#include "ke/system.h"
+#include "system/service_bodies.h"
+#include "system/service_table.h"
+#include "system/system.h"
 #include "mm/user_memory.h"
 #include "ob/handles.h"
 #include "ps/ps.h"

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "ke/system.h"
-#include "ke/nt_kernel.h"
+#include "system/system.h"
+#include "system/service_bodies.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 

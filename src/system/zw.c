@@ -4,7 +4,7 @@
  * KernelMode, so nothing is probed and pointers are the driver's own.
  */
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "ntsim/wdk.h"
 
 static NTSTATUS zw(const char *name, const ULONG64 *args, ULONG argc)

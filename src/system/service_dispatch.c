@@ -5,8 +5,8 @@
  */
 #include <string.h>
 
-#include "ke/service_table.h"
-#include "ke/system.h"
+#include "system/service_table.h"
+#include "system/system.h"
 #include "ps/ps.h"
 
 void ke_dispatcher_init(ntsim_system *sys)

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "ke/system.h"
+#include "system/system.h"
 #include "ps/ps.h"
 
 void ntsim_config_default(ntsim_config *c)

@@ -3,7 +3,7 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "ke/system.h"
+#include "system/system.h"
 #include "rtl/format.h"
 
 ULONG DbgPrint(const char *Format, ...)

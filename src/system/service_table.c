@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "ke/service_table.h"
+#include "system/service_table.h"
 
 #define SVC(n, name, argc, fn) { n, #name, argc, fn }
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ke/system.h"
-#include "ke/nt_kernel.h"
+#include "system/system.h"
+#include "system/service_bodies.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ntsim/mm.h"
