@@ -14,5 +14,6 @@
 #include "services.h"
 #include "sysinfo.h"
 #include "io.h"
+#include "limits.h"
 
 #endif

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 
 #include "ke/context.h"
-#include "system/system.h"
-#include "ps/ps.h"
+#include "ke/ke.h"
 #include "ntsim/wdk.h"
 
 void ExInitializeFastMutex(PFAST_MUTEX m)
@@ -27,7 +26,7 @@ void ExAcquireFastMutex(PFAST_MUTEX m)
         abort();
     }
     m->Count = 0;
-    m->Owner = sys->current_thread;
+    m->Owner = ke_state(sys)->current_thread->object; /* the ETHREAD */
 }
 
 void ExReleaseFastMutex(PFAST_MUTEX m)

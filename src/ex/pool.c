@@ -15,16 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/io.h"
+#include "ex/ex.h"
 #include "ke/context.h"
-#include "system/system.h"
 #include "rtl/zalloc.h"
 
 struct ex_pool_block {
-    ex_pool_block *prev, *next;
-    io_driver *driver;
+    LIST_ENTRY link;      /* its owner's blocks; while freed, a lookaside list (Flink only) */
+    ex_pool_owner *owner;
     ULONG tag;
-    SIZE_T size;
+    SIZE_T size;          /* 0 while freed on a lookaside list */
     _Alignas(16) unsigned char data[];
 };
 
@@ -33,38 +32,31 @@ static ex_pool_block *block_of(PVOID p)
     return (ex_pool_block *)((unsigned char *)p - offsetof(ex_pool_block, data));
 }
 
-static void link_block(ntsim_system *sys, ex_pool_block *b)
+void ex_pool_owner_init(ex_pool_owner *owner, const char *name)
 {
-    ex_pool_block **first = b->driver ? &b->driver->pool_first : &sys->io.kernel_first;
-    ex_pool_block **last = b->driver ? &b->driver->pool_last : &sys->io.kernel_last;
-    b->prev = *last;
-    b->next = NULL;
-    if (*last)
-        (*last)->next = b;
-    else
-        *first = b;
-    *last = b;
-    if (b->driver)
-        b->driver->pool_blocks++;
+    InitializeListHead(&owner->blocks);
+    owner->count = 0;
+    owner->name = name;
 }
 
-static void unlink_block(ntsim_system *sys, ex_pool_block *b)
+void ex_initialize(ntsim_system *sys)
 {
-    ex_pool_block **first = b->driver ? &b->driver->pool_first : &sys->io.kernel_first;
-    ex_pool_block **last = b->driver ? &b->driver->pool_last : &sys->io.kernel_last;
-    if (b->prev)
-        b->prev->next = b->next;
-    else
-        *first = b->next;
-    if (b->next)
-        b->next->prev = b->prev;
-    else
-        *last = b->prev;
-    if (b->driver)
-        b->driver->pool_blocks--;
+    ex_pool_owner_init(&ex_state(sys)->kernel_pool, "");
 }
 
-enum { CLASS_BYTES = 16, CLASSES = 32, MAX_DEPTH = 256 };
+static void link_block(ex_pool_block *b)
+{
+    InsertTailList(&b->owner->blocks, &b->link);
+    b->owner->count++;
+}
+
+static void unlink_block(ex_pool_block *b)
+{
+    RemoveEntryList(&b->link);
+    b->owner->count--;
+}
+
+enum { CLASS_BYTES = 16, CLASSES = EX_POOL_CLASSES, MAX_DEPTH = 256 };
 
 #if defined(__SANITIZE_ADDRESS__)
 #define LOOKASIDE 0
@@ -86,15 +78,15 @@ static size_t size_class(SIZE_T size)
 
 static PVOID allocate(const char *api, SIZE_T size, ULONG tag)
 {
-    ntsim_system *sys = ke_current_system(api);
+    ex_system *ex = ex_state(ke_current_system(api));
     if (size == 0 || size > ((SIZE_T)1 << 40))
         return NULL;
     size_t c = size_class(size);
     ex_pool_block *b;
-    if (c < CLASSES && sys->io.lookaside[c]) {
-        b = sys->io.lookaside[c];
-        sys->io.lookaside[c] = b->next;
-        sys->io.lookaside_depth[c]--;
+    if (c < CLASSES && ex->lookaside[c]) {
+        b = ex->lookaside[c];
+        ex->lookaside[c] = (ex_pool_block *)b->link.Flink;
+        ex->lookaside_depth[c]--;
         memset(b, 0, sizeof *b + (c + 1) * CLASS_BYTES);
     } else {
         /* A block of a class is the class's full size: any size of it can reuse it. */
@@ -102,10 +94,11 @@ static PVOID allocate(const char *api, SIZE_T size, ULONG tag)
         if (!b)
             return NULL;
     }
-    b->driver = ke_current_driver();
+    ex_pool_owner *owner = ex->current_pool_owner ? ex->current_pool_owner() : NULL;
+    b->owner = owner ? owner : &ex->kernel_pool;
     b->tag = tag;
     b->size = size;
-    link_block(sys, b);
+    link_block(b);
     return b->data;
 }
 
@@ -126,7 +119,7 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
     (void)Tag;
     if (!P)
         return;
-    ntsim_system *sys = ke_current_system("ExFreePoolWithTag");
+    ex_system *ex = ex_state(ke_current_system("ExFreePoolWithTag"));
     ex_pool_block *b = block_of(P);
     if (b->size == 0) {
         /* Waiting on a lookaside list: freed already. Windows stops with
@@ -135,28 +128,16 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
                 (const char *)&b->tag);
         abort();
     }
-    unlink_block(sys, b);
+    unlink_block(b);
     size_t c = size_class(b->size);
-    if (c < CLASSES && sys->io.lookaside_depth[c] < MAX_DEPTH) {
+    if (c < CLASSES && ex->lookaside_depth[c] < MAX_DEPTH) {
         b->size = 0; /* the mark of a freed block (a live one has at least a byte) */
-        b->next = sys->io.lookaside[c];
-        sys->io.lookaside[c] = b;
-        sys->io.lookaside_depth[c]++;
+        b->link.Flink = (LIST_ENTRY *)ex->lookaside[c];
+        ex->lookaside[c] = b;
+        ex->lookaside_depth[c]++;
         return;
     }
     free(b);
-}
-
-void ex_pool_free_lookaside(ntsim_system *sys)
-{
-    for (size_t c = 0; c < CLASSES; c++) {
-        while (sys->io.lookaside[c]) {
-            ex_pool_block *b = sys->io.lookaside[c];
-            sys->io.lookaside[c] = b->next;
-            free(b);
-        }
-        sys->io.lookaside_depth[c] = 0;
-    }
 }
 
 void ExFreePool(PVOID P)
@@ -174,27 +155,41 @@ static void tag_text(ULONG tag, char out[5])
     out[4] = '\0';
 }
 
-void ex_pool_report_and_free(ntsim_system *sys, io_driver *driver)
+void ex_pool_report_and_free(ntsim_system *sys, ex_pool_owner *owner)
 {
-    ex_pool_block **first = driver ? &driver->pool_first : &sys->io.kernel_first;
     /* One event per tag, in the order of each tag's oldest block. */
-    while (*first) {
-        ULONG tag = (*first)->tag;
+    while (!IsListEmpty(&owner->blocks)) {
+        ULONG tag = CONTAINING_RECORD(owner->blocks.Flink, ex_pool_block, link)->tag;
         ULONG blocks = 0;
         SIZE_T bytes = 0;
-        for (ex_pool_block *b = *first, *next; b; b = next) {
-            next = b->next;
+        for (LIST_ENTRY *e = owner->blocks.Flink, *next; e != &owner->blocks; e = next) {
+            next = e->Flink;
+            ex_pool_block *b = CONTAINING_RECORD(e, ex_pool_block, link);
             if (b->tag != tag)
                 continue;
             blocks++;
             bytes += b->size;
-            unlink_block(sys, b);
+            unlink_block(b);
             free(b);
         }
         char text[5];
         tag_text(tag, text);
-        ntsim_event e = { .kind = NTSIM_EVENT_POOL_LEAK, .image = driver ? driver->name : "", .text = text,
-                          .count = blocks, .size = bytes };
+        ntsim_event e = { .kind = NTSIM_EVENT_POOL_LEAK, .image = owner->name, .text = text, .count = blocks,
+                          .size = bytes };
         ke_deliver_event(sys, &e);
+    }
+}
+
+void ex_shutdown(ntsim_system *sys)
+{
+    ex_system *ex = ex_state(sys);
+    ex_pool_report_and_free(sys, &ex->kernel_pool);
+    for (size_t c = 0; c < CLASSES; c++) {
+        while (ex->lookaside[c]) {
+            ex_pool_block *b = ex->lookaside[c];
+            ex->lookaside[c] = (ex_pool_block *)b->link.Flink;
+            free(b);
+        }
+        ex->lookaside_depth[c] = 0;
     }
 }

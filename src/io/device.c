@@ -4,7 +4,7 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "system/system.h"
+#include "rtl/utf8.h"
 
 static void copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
 {
@@ -20,7 +20,7 @@ static void copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
 /* A device by its name (\Device\X), in every loaded driver. */
 static PDEVICE_OBJECT find_device(ntsim_system *sys, PCUNICODE_STRING name)
 {
-    for (io_driver *d = sys->io.drivers; d; d = d->next)
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next)
         for (PDEVICE_OBJECT dev = d->object.DeviceObject; dev; dev = dev->NextDevice)
             if (RtlEqualUnicodeString(&dev->Name, name, TRUE))
                 return dev;
@@ -75,7 +75,7 @@ void IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
 NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
 {
     ntsim_system *sys = ke_current_system("IoCreateSymbolicLink");
-    for (io_symlink *l = sys->io.links; l; l = l->next)
+    for (io_symlink *l = io_state(sys)->links; l; l = l->next)
         if (RtlEqualUnicodeString(&l->link, SymbolicLinkName, TRUE))
             return STATUS_OBJECT_NAME_COLLISION;
     io_symlink *l = calloc(1, sizeof *l);
@@ -83,15 +83,15 @@ NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
         return STATUS_INSUFFICIENT_RESOURCES;
     copy_string(&l->link, SymbolicLinkName);
     copy_string(&l->target, DeviceName);
-    l->next = sys->io.links;
-    sys->io.links = l;
+    l->next = io_state(sys)->links;
+    io_state(sys)->links = l;
     return STATUS_SUCCESS;
 }
 
 NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 {
     ntsim_system *sys = ke_current_system("IoDeleteSymbolicLink");
-    for (io_symlink **p = &sys->io.links; *p; p = &(*p)->next) {
+    for (io_symlink **p = &io_state(sys)->links; *p; p = &(*p)->next) {
         if (RtlEqualUnicodeString(&(*p)->link, SymbolicLinkName, TRUE)) {
             io_symlink *l = *p;
             *p = l->next;
@@ -106,7 +106,7 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 
 PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name)
 {
-    for (io_symlink *l = sys->io.links; l; l = l->next)
+    for (io_symlink *l = io_state(sys)->links; l; l = l->next)
         if (RtlEqualUnicodeString(&l->link, name, TRUE))
             return find_device(sys, &l->target);
     return find_device(sys, name); /* a device may be opened by its own name too */
@@ -118,8 +118,7 @@ PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link)
     size_t n = strlen(link);
     if (n >= 256)
         return NULL;
-    for (size_t i = 0; i <= n; i++)
-        w[i] = (unsigned char)link[i];
+    n = rtl_utf8_to_utf16(link, n, w);
     UNICODE_STRING name = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), w };
     return io_open_device_w(sys, &name);
 }

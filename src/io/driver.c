@@ -9,18 +9,26 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "system/system.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
+#include "rtl/utf8.h"
 
 #define DRIVER_IMAGE_SIZE 0x8000
 #define SYSTEM_IMAGE_BASE 0xFFFFF80140000000ull /* where ntsim maps driver images (x64) */
 #define SYSTEM_IMAGE_BASE_X86 0x82400000ull
 
+/* The pool of the driver whose code runs (ex charges allocations to it). */
+static ex_pool_owner *current_pool_owner(void)
+{
+    io_driver *d = ke_current_driver();
+    return d ? &d->pool : NULL;
+}
+
 void io_initialize(ntsim_system *sys)
 {
-    memset(&sys->io, 0, sizeof sys->io);
-    sys->io.next_image_base = sys->config.arch == NTSIM_ARCH_X64 ? SYSTEM_IMAGE_BASE : SYSTEM_IMAGE_BASE_X86;
+    ex_state(sys)->current_pool_owner = current_pool_owner;
+    io_state(sys)->next_image_base =
+        ke_state(sys)->config.arch == NTSIM_ARCH_X64 ? SYSTEM_IMAGE_BASE : SYSTEM_IMAGE_BASE_X86;
 }
 
 static void free_driver(io_driver *d)
@@ -44,36 +52,34 @@ void io_shutdown(ntsim_system *sys)
 {
     /* The outside clients' files close first, while every driver still
        stands: a close routine may call another driver (and wait for it). */
-    for (io_driver *d = sys->io.drivers; d; d = d->next) {
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next) {
         io_file *client = d->client;
         d->client = NULL;
         if (client)
             ob_dereference(sys, &client->header);
     }
-    io_driver *d = sys->io.drivers;
+    io_driver *d = io_state(sys)->drivers;
     while (d) {
         io_driver *next = d->next;
         io_orphan_files(sys, d);
-        ex_pool_report_and_free(sys, d);
+        ex_pool_report_and_free(sys, &d->pool);
         delete_leftovers(sys, d);
         free_driver(d);
         d = next;
     }
-    sys->io.drivers = NULL;
-    while (sys->io.links) {
-        io_symlink *l = sys->io.links;
-        sys->io.links = l->next;
+    io_state(sys)->drivers = NULL;
+    while (io_state(sys)->links) {
+        io_symlink *l = io_state(sys)->links;
+        io_state(sys)->links = l->next;
         free(l->link.Buffer);
         free(l->target.Buffer);
         free(l);
     }
-    ex_pool_report_and_free(sys, NULL);
-    ex_pool_free_lookaside(sys);
 }
 
 static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***link)
 {
-    io_driver **p = &sys->io.drivers;
+    io_driver **p = &io_state(sys)->drivers;
     for (; *p; p = &(*p)->next) {
         if (strcmp((*p)->name, name) == 0) {
             if (link)
@@ -86,16 +92,40 @@ static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***
     return NULL;
 }
 
+/* A counted UTF-16 copy of s, or NULL when out of memory. */
 static PWSTR widen(const char *s, USHORT *bytes)
 {
     size_t n = strlen(s);
     PWSTR w = calloc(n + 1, sizeof *w);
-    if (!w)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        w[i] = (unsigned char)s[i];
-    *bytes = (USHORT)(n * sizeof *w);
+    if (w)
+        *bytes = (USHORT)(rtl_utf8_to_utf16(s, n, w) * sizeof *w);
     return w;
+}
+
+static char *copy_text(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    return c ? memcpy(c, s, n) : NULL;
+}
+
+/* The driver's own copies of its name and options; false when out of memory. */
+static bool copy_identity(io_driver *d, const char *name, const char *const *options, ULONG option_count)
+{
+    d->object.Internal = d;
+    d->name = copy_text(name);
+    d->options = calloc(option_count ? option_count : 1, sizeof *d->options);
+    if (!d->name || !d->options)
+        return false;
+    ex_pool_owner_init(&d->pool, d->name);
+    for (; d->option_count < option_count; d->option_count++)
+        if (!(d->options[d->option_count] = copy_text(options[d->option_count])))
+            return false;
+    char path[256];
+    snprintf(path, sizeof path, "\\Driver\\%s", name);
+    d->object.DriverName.Buffer = widen(path, &d->object.DriverName.Length);
+    d->object.DriverName.MaximumLength = d->object.DriverName.Length;
+    return d->object.DriverName.Buffer != NULL;
 }
 
 NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
@@ -108,51 +138,38 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
         return STATUS_IMAGE_ALREADY_LOADED;
     io_driver *d = calloc(1, sizeof *d);
     if (!d)
-        return STATUS_NO_MEMORY;
-    d->object.Internal = d;
-    d->name = malloc(strlen(name) + 1);
-    d->options = calloc(option_count ? option_count : 1, sizeof *d->options);
-    if (!d->name || !d->options)
-        abort();
-    strcpy(d->name, name);
-    for (ULONG i = 0; i < option_count; i++) {
-        d->options[i] = malloc(strlen(options[i]) + 1);
-        if (!d->options[i])
-            abort();
-        strcpy(d->options[i], options[i]);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    UNICODE_STRING registry = { 0 };
+    char key[256];
+    snprintf(key, sizeof key, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\%s", name);
+    if (!copy_identity(d, name, options, option_count) || !(registry.Buffer = widen(key, &registry.Length))) {
+        free_driver(d);
+        return STATUS_INSUFFICIENT_RESOURCES;
     }
-    d->option_count = option_count;
+    registry.MaximumLength = registry.Length;
     char path[256];
-    snprintf(path, sizeof path, "\\Driver\\%s", name);
-    d->object.DriverName.Buffer = widen(path, &d->object.DriverName.Length);
-    d->object.DriverName.MaximumLength = d->object.DriverName.Length;
 
     /* The image goes into system space: announced with PID 0. */
-    d->image_base = sys->io.next_image_base;
+    d->image_base = io_state(sys)->next_image_base;
     d->image_size = DRIVER_IMAGE_SIZE;
-    sys->io.next_image_base += 0x10000;
+    io_state(sys)->next_image_base += 0x10000;
     snprintf(path, sizeof path, "\\SystemRoot\\System32\\drivers\\%s.sys", name);
-    ps_thread *system_thread = sys->system_process->first_thread;
+    ps_thread *system_thread = ps_state(sys)->system_process->first_thread;
     ps_notify_image_load(sys, 0, path, d->image_base, d->image_size, system_thread);
 
     /* DriverEntry runs on a System thread. */
-    UNICODE_STRING registry;
-    char key[256];
-    snprintf(key, sizeof key, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\%s", name);
-    registry.Buffer = widen(key, &registry.Length);
-    registry.MaximumLength = registry.Length;
-    ps_thread *saved = sys->current_thread;
-    sys->current_thread = system_thread;
+    ps_thread *saved = ps_current_thread(sys);
+    ps_set_current_thread(sys, system_thread);
     NTSTATUS s;
     IO_CALL(sys, d, s = entry(&d->object, &registry));
-    sys->current_thread = saved;
+    ps_set_current_thread(sys, saved);
     free(registry.Buffer);
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
         io_orphan_files(sys, d);
         ps_notify_unregister_driver(sys, d);
         delete_leftovers(sys, d);
-        ex_pool_report_and_free(sys, d);
+        ex_pool_report_and_free(sys, &d->pool);
         free_driver(d);
         return s;
     }
@@ -174,14 +191,14 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
         d->client = NULL;
     }
     io_orphan_files(sys, d);
-    ps_thread *saved = sys->current_thread;
-    sys->current_thread = sys->system_process->first_thread;
+    ps_thread *saved = ps_current_thread(sys);
+    ps_set_current_thread(sys, ps_state(sys)->system_process->first_thread);
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));
-    sys->current_thread = saved;
+    ps_set_current_thread(sys, saved);
     *link = d->next;
     ps_notify_unregister_driver(sys, d);
     delete_leftovers(sys, d);
-    ex_pool_report_and_free(sys, d);
+    ex_pool_report_and_free(sys, &d->pool);
     free_driver(d);
     return STATUS_SUCCESS;
 }

@@ -13,12 +13,25 @@
 #include "ob/handles.h"
 #include "ps/ps.h"
 #include "ke/ke.h"
+#include "rtl/utf8.h"
 
 PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link);
 PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name);
 
 static void file_close(ntsim_system *sys, ob_header *h, uint32_t handles_left);
 static void file_delete(ntsim_system *sys, ob_header *h);
+
+/* A file is named by its device, as handle tools show it. */
+static void file_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *name, size_t size)
+{
+    const io_file *f = (const io_file *)h;
+    info->type = NTSIM_OBJECT_FILE;
+    if (f->object.DeviceObject) {
+        const UNICODE_STRING *n = &f->object.DeviceObject->Name;
+        rtl_utf16_to_utf8(n->Buffer, n->Length / sizeof(WCHAR), name, size);
+    }
+    info->object_name = name;
+}
 
 const ob_type io_file_type = {
     .name = "File",
@@ -27,6 +40,7 @@ const ob_type io_file_type = {
                  .execute = READ_CONTROL | SYNCHRONIZE | FILE_EXECUTE | FILE_READ_ATTRIBUTES, .all = FILE_ALL_ACCESS },
     .delete_procedure = file_delete,
     .close_procedure = file_close,
+    .describe = file_describe,
 };
 
 /* The device a file was opened on, if its driver is still loaded. */
@@ -52,7 +66,7 @@ static void file_delete(ntsim_system *sys, ob_header *h)
     if (f->prev)
         f->prev->next = f->next;
     else
-        sys->io.files = f->next;
+        io_state(sys)->files = f->next;
     if (f->next)
         f->next->prev = f->prev;
     free(f);
@@ -61,7 +75,7 @@ static void file_delete(ntsim_system *sys, ob_header *h)
 void io_orphan_files(ntsim_system *sys, io_driver *d)
 {
     /* The driver goes away: its open files stay, pointing at nothing. */
-    for (io_file *f = sys->io.files; f; f = f->next) {
+    for (io_file *f = io_state(sys)->files; f; f = f->next) {
         if (f->driver == d) {
             f->driver = NULL;
             f->object.DeviceObject = NULL;
@@ -71,9 +85,9 @@ void io_orphan_files(ntsim_system *sys, io_driver *d)
 
 void io_free_files(ntsim_system *sys)
 {
-    while (sys->io.files) {
-        io_file *f = sys->io.files;
-        sys->io.files = f->next;
+    while (io_state(sys)->files) {
+        io_file *f = io_state(sys)->files;
+        io_state(sys)->files = f->next;
         free(f);
     }
 }
@@ -91,10 +105,10 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     f->object.DeviceObject = dev;
     f->driver = dev->DriverObject->Internal;
     f->access = access;
-    f->next = sys->io.files;
+    f->next = io_state(sys)->files;
     if (f->next)
         f->next->prev = f;
-    sys->io.files = f;
+    io_state(sys)->files = f;
     ULONG_PTR info;
     NTSTATUS s = io_send(sys, dev, &f->object, IRP_MJ_CREATE, 0, NULL, 0, NULL, 0, &info);
     if (!NT_SUCCESS(s)) {

@@ -7,10 +7,9 @@
 
 #include "ntsim/io.h"
 #include "ntsim/wdk.h"
+#include "ps/ps.h"
 
 typedef struct io_driver io_driver;
-
-typedef struct ex_pool_block ex_pool_block;
 typedef struct io_file io_file;
 
 struct io_driver {
@@ -20,8 +19,7 @@ struct io_driver {
     ULONG option_count;
     ULONG_PTR image_base;
     SIZE_T image_size;
-    ex_pool_block *pool_first, *pool_last; /* its allocations, oldest first */
-    ULONG pool_blocks;
+    ex_pool_owner pool;       /* its allocations, reported if it unloads holding them */
     io_file *client;          /* the outside client's open file (ntsim_device_read/write) */
     struct io_driver *next;
 };
@@ -58,29 +56,29 @@ typedef struct io_symlink {
     struct io_symlink *next;
 } io_symlink;
 
-typedef struct io_manager {
-    io_driver *drivers;       /* loaded, in load order */
+/* The I/O manager's part of the system (nested as ob_system explains). */
+typedef struct io_system {
+    ps_system ps;              /* first: the layer below */
+    io_driver *drivers;        /* loaded, in load order */
     io_symlink *links;
-    ex_pool_block *kernel_first, *kernel_last; /* pool of no driver */
-    ex_pool_block *lookaside[32];  /* freed small blocks by 16-byte size class (src/ex/pool.c) */
-    uint16_t lookaside_depth[32];
     ULONG_PTR next_image_base; /* where the next driver image maps */
     io_file *files;            /* every file object */
-} io_manager;
+} io_system;
+
+static inline io_system *io_state(ntsim_system *sys)
+{
+    return (io_system *)(void *)sys;
+}
 
 void io_initialize(ntsim_system *sys);
 /* Unloads nothing: reports and frees what every driver still holds. */
 void io_shutdown(ntsim_system *sys);
 
-/* Pool bookkeeping (src/ex/pool.c). */
-void ex_pool_report_and_free(ntsim_system *sys, io_driver *driver);
-/* Teardown: returns the lookaside lists' blocks to the host. */
-void ex_pool_free_lookaside(ntsim_system *sys);
 
 /* Calls a driver routine with the driver's context made current. */
 #define IO_CALL(sys, drv, expr)                         \
     do {                                                \
-        ke_context saved_ = ke_enter((sys), (drv));     \
+        ke_context saved_ = ke_enter((sys), (drv), (drv) ? (drv)->name : NULL); \
         expr;                                           \
         ke_leave(saved_);                               \
     } while (0)

@@ -41,9 +41,9 @@ static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
                                                                               : STATUS_INVALID_DEVICE_REQUEST;
     }
     NTSTATUS s;
-    ps_thread *saved = sys->current_thread;
+    ps_thread *saved = ps_current_thread(sys);
     IO_CALL(sys, drv->Internal, s = fn(dev, irp));
-    sys->current_thread = saved;
+    ps_set_current_thread(sys, saved);
     return s; /* what the routine returned (IoCallDriver's answer) */
 }
 

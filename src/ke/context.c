@@ -3,17 +3,15 @@
 #include <stdlib.h>
 
 #include "ke/context.h"
-#include "system/system.h"
+#include "ke/ke.h"
 #include "ntsim/io.h"
-#include "ps/ps.h"
 
 static _Thread_local ke_context current;
 
-ke_context ke_enter(ntsim_system *sys, io_driver *driver)
+ke_context ke_enter(ntsim_system *sys, io_driver *driver, const char *image)
 {
     ke_context saved = current;
-    current.sys = sys;
-    current.driver = driver;
+    current = (ke_context){ sys, driver, image ? image : "" };
     return saved;
 }
 
@@ -37,12 +35,18 @@ io_driver *ke_current_driver(void)
     return current.driver;
 }
 
+const char *ke_current_image(void)
+{
+    return current.image ? current.image : "";
+}
+
 void ntsim_call_in_kernel(ntsim_system *sys, void (*routine)(void *context), void *context)
 {
-    ps_thread *saved = sys->current_thread;
-    sys->current_thread = sys->system_process->first_thread;
-    ke_context outer = ke_enter(sys, NULL);
+    ke_system *ke = ke_state(sys);
+    ke_thread *saved = ke->current_thread;
+    ke->current_thread = ke->system_thread;
+    ke_context outer = ke_enter(sys, NULL, NULL);
     routine(context);
     ke_leave(outer);
-    sys->current_thread = saved;
+    ke->current_thread = saved;
 }

@@ -11,19 +11,21 @@
 
 #include "ntsim/system.h"
 
-typedef struct io_driver io_driver;
+typedef struct io_driver io_driver; /* opaque here: io owns drivers */
 
 typedef struct ke_context {
     ntsim_system *sys;
     io_driver *driver;
+    const char *image; /* the driver's name, for what its code prints ("" for the kernel) */
 } ke_context;
 
 /* Enters driver code of `driver` (NULL: the kernel itself); returns what to restore. */
-ke_context ke_enter(ntsim_system *sys, io_driver *driver);
+ke_context ke_enter(ntsim_system *sys, io_driver *driver, const char *image);
 void ke_leave(ke_context saved);
 
 /* The system of the running driver code; aborts with a message outside it. */
 ntsim_system *ke_current_system(const char *api);
 io_driver *ke_current_driver(void);
+const char *ke_current_image(void);
 
 #endif

@@ -2,7 +2,6 @@
  * synchronization events release one waiter and reset themselves. */
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "system/system.h"
 #include "ntsim/wdk.h"
 
 void KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)

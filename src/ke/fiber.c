@@ -13,9 +13,8 @@
 
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "system/system.h"
+#include "ntsim/limits.h"
 #include "ntsim/wdk.h"
-#include "ps/ps.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -50,15 +49,12 @@ static void fiber_main(unsigned hi, unsigned lo)
     /* Learn the stack we came from: a yield returns to it. */
     __sanitizer_finish_switch_fiber(NULL, &f->caller_bottom, &f->caller_size);
 #endif
-    ke_context saved = ke_enter(f->sys, f->driver_context.driver);
+    ke_context saved = ke_enter(f->sys, f->driver_context.driver, f->driver_context.image);
     f->start(f->arg);
     ke_leave(saved);
     /* Returning from the start routine ends the thread (PsTerminateSystemThread). */
-    if (f->thread) {
-        ps_thread *t = (ps_thread *)((char *)f->thread - offsetof(ps_thread, tcb));
-        if (!t->terminated)
-            ps_terminate_thread(f->sys, t, STATUS_SUCCESS);
-    }
+    if (f->thread && !f->thread->terminating && f->thread->exit_routine)
+        f->thread->exit_routine(f->sys, f->thread);
     ke_exit_fiber(f->sys);
 }
 
@@ -73,6 +69,7 @@ NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context)
     f->arg = context;
     f->thread = t;
     f->driver_context.driver = ke_current_driver();
+    f->driver_context.image = ke_current_image();
     getcontext(&f->context);
     f->context.uc_stack.ss_sp = f->stack;
     f->context.uc_stack.ss_size = FIBER_STACK;
@@ -89,7 +86,7 @@ void ke_delete_fiber(ke_thread *t)
     if (!f)
         return;
     t->fiber = NULL;
-    if (f->sys && f->sys->running_fiber == f) {
+    if (f->sys && ke_state(f->sys)->running_fiber == f) {
         f->thread = NULL; /* it runs now: the run loop frees it once it has left */
         return;
     }
@@ -103,14 +100,15 @@ static void enter(ntsim_system *sys, ke_fiber *f)
     ucontext_t here;
     f->caller = &here;
     f->sys = sys;
-    ps_thread *saved = sys->current_thread;
-    ob_reference(&saved->header); /* whatever the code does, the thread to come back to stays */
-    sys->current_thread = (ps_thread *)((char *)f->thread - offsetof(ps_thread, tcb));
-    sys->running_fiber = f;
+    ke_system *ke = ke_state(sys);
+    ke_thread *saved = ke->current_thread;
+    ob_reference(saved->object); /* whatever the code does, the thread to come back to stays */
+    ke->current_thread = f->thread;
+    ke->running_fiber = f;
     /* Its code runs as its own driver's, whoever resumes it (a scenario
        command, or another driver's wait); the resumer's context comes back
        when it yields or ends. */
-    ke_context outer = ke_enter(sys, f->driver_context.driver);
+    ke_context outer = ke_enter(sys, f->driver_context.driver, f->driver_context.image);
 #ifdef FIBER_ASAN
     void *fake = NULL;
     __sanitizer_start_switch_fiber(&fake, f->stack, FIBER_STACK);
@@ -120,15 +118,15 @@ static void enter(ntsim_system *sys, ke_fiber *f)
     __sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
     ke_leave(outer);
-    sys->running_fiber = NULL;
-    sys->current_thread = saved->terminated ? sys->system_process->first_thread : saved;
-    ob_dereference(sys, &saved->header);
+    ke->running_fiber = NULL;
+    ke->current_thread = saved->terminating ? ke->system_thread : saved;
+    ob_dereference(sys, saved->object);
 }
 
 /* From inside a fiber: back to whoever entered it. */
 static void yield(ntsim_system *sys, bool finished)
 {
-    ke_fiber *f = sys->running_fiber;
+    ke_fiber *f = ke_state(sys)->running_fiber;
     f->finished = finished;
 #ifdef FIBER_ASAN
     void *fake = NULL;
@@ -150,8 +148,8 @@ void ke_exit_fiber(ntsim_system *sys)
 /* A thread whose code can run now: on a processor, not waiting, not done. */
 static ke_fiber *runnable(ntsim_system *sys)
 {
-    for (uint32_t cpu = 0; cpu < sys->sched.cpus; cpu++) {
-        ke_thread *t = sys->sched.prcb[cpu].current;
+    for (uint32_t cpu = 0; cpu < ke_state(sys)->sched.cpus; cpu++) {
+        ke_thread *t = ke_state(sys)->sched.prcb[cpu].current;
         if (t && t->fiber && !t->fiber->finished && t->state == Running && !t->blocked)
             return t->fiber;
     }
@@ -160,7 +158,7 @@ static ke_fiber *runnable(ntsim_system *sys)
 
 void ke_run_fibers(ntsim_system *sys)
 {
-    if (sys->running_fiber)
+    if (ke_state(sys)->running_fiber)
         return; /* only the scheduler's own loop enters fibers */
     ke_fiber *f;
     while ((f = runnable(sys)) != NULL) {
@@ -177,21 +175,21 @@ void ke_run_fibers(ntsim_system *sys)
 
 /* A wait from code that is not a fiber runs the world until it ends; past an
    hour of virtual time with nothing ending it, it gives up. */
-#define NESTED_WAIT_LIMIT (36000000000ull)
+
 
 NTSTATUS ke_block_current(ntsim_system *sys)
 {
-    ke_thread *t = &sys->current_thread->tcb;
-    if (sys->running_fiber && sys->running_fiber->thread == t) {
+    ke_thread *t = ke_state(sys)->current_thread;
+    if (ke_state(sys)->running_fiber && ke_state(sys)->running_fiber->thread == t) {
         yield(sys, false);
         return t->wait_status;
     }
-    uint64_t until = sys->time + NESTED_WAIT_LIMIT;
+    uint64_t until = ke_state(sys)->time + NTSIM_NESTED_WAIT_HORIZON;
     while (t->blocked) {
         ke_run_fibers(sys);
         if (!t->blocked)
             break;
-        uint64_t next = sys->sched.next_tick;
+        uint64_t next = ke_state(sys)->sched.next_tick;
         if (next > until) {
             ke_unwait(sys, t, STATUS_TIMEOUT, 0);
             DbgPrint("ntsim: a wait outside a system thread did not end within an hour of virtual time");

@@ -13,6 +13,8 @@
 #define NTSIM_KE_KE_H
 
 #include "ntsim/ps.h"
+#include "ntsim/system.h"
+#include "ob/object.h"
 
 struct ke_thread;
 typedef struct ke_fiber ke_fiber;
@@ -50,6 +52,10 @@ typedef struct ke_thread {
     ke_wait_block builtin_blocks[KE_THREAD_WAIT_OBJECTS];
     void (*wait_done)(ntsim_system *sys, struct ke_thread *t); /* called when the wait ends */
     ke_fiber *fiber;             /* code it runs (a system thread's start routine), if any */
+    ob_header *object;           /* the thread object this is the kernel part of */
+    bool terminating;            /* its termination has begun (it may still run exit notifications) */
+    /* Its code returned (a system thread's start routine): the thread ends. Set by ps. */
+    void (*exit_routine)(ntsim_system *sys, struct ke_thread *t);
 } ke_thread;
 
 /* A processor's control block (KPRCB): what runs, and its ready queues. */
@@ -71,7 +77,26 @@ typedef struct ke_scheduler {
     bool trace;          /* deliver thread_state events */
 } ke_scheduler;
 
-typedef struct ntsim_system ntsim_system;
+/* The kernel's part of the system (nested as ob_system explains). */
+typedef struct ke_system {
+    ob_system ob;               /* first: the layer below */
+    ntsim_config config;        /* the boot parameters every component reads */
+    uint64_t time;              /* the virtual clock, 100 ns units */
+    ke_scheduler sched;
+    ke_thread *current_thread;  /* the thread the simulation acts as now */
+    ke_thread *system_thread;   /* System's first thread: kernel code runs as it */
+    ke_fiber *running_fiber;    /* the system thread whose code runs now, if any */
+    ntsim_event_sink sink;      /* where events go, stamped with the clock */
+    void *sink_context;
+} ke_system;
+
+static inline ke_system *ke_state(ntsim_system *sys)
+{
+    return (ke_system *)(void *)sys;
+}
+
+/* Delivers an event to the observer, stamped with the clock. */
+void ke_deliver_event(ntsim_system *sys, ntsim_event *event);
 
 #define KE_CLOCK_INTERVAL 156250 /* 15.625 ms in 100 ns units */
 #define KE_QUANTUM_UNITS 6       /* client systems: 2 clock ticks */

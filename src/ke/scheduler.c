@@ -13,7 +13,6 @@
 #include <stdlib.h>
 
 #include "ke/ke.h"
-#include "system/system.h"
 
 static int highest_bit(uint32_t v)
 {
@@ -24,7 +23,7 @@ static void set_state(ntsim_system *sys, ke_thread *t, KTHREAD_STATE to)
 {
     KTHREAD_STATE from = t->state;
     t->state = to;
-    if (sys->sched.trace && !t->idle && from != to) {
+    if (ke_state(sys)->sched.trace && !t->idle && from != to) {
         ntsim_event e = { .kind = NTSIM_EVENT_THREAD_STATE, .tid = t->tid, .from = from, .to = to, .cpu = t->cpu };
         ke_deliver_event(sys, &e);
     }
@@ -94,9 +93,9 @@ static ke_thread *find_ready(ke_scheduler *s, uint32_t cpu, int min_priority)
 
 static void run_on(ntsim_system *sys, uint32_t cpu, ke_thread *t)
 {
-    ke_prcb *p = &sys->sched.prcb[cpu];
+    ke_prcb *p = &ke_state(sys)->sched.prcb[cpu];
     if (t->state == Ready)
-        dequeue(&sys->sched.prcb[t->cpu], t);
+        dequeue(&ke_state(sys)->sched.prcb[t->cpu], t);
     p->idle->state = Ready;
     t->cpu = cpu;
     set_state(sys, t, Standby);
@@ -107,8 +106,8 @@ static void run_on(ntsim_system *sys, uint32_t cpu, ke_thread *t)
 /* The processor's current thread stopped running: choose the next one. */
 static void select_next(ntsim_system *sys, uint32_t cpu)
 {
-    ke_prcb *p = &sys->sched.prcb[cpu];
-    ke_thread *next = find_ready(&sys->sched, cpu, 0);
+    ke_prcb *p = &ke_state(sys)->sched.prcb[cpu];
+    ke_thread *next = find_ready(&ke_state(sys)->sched, cpu, 0);
     if (next) {
         run_on(sys, cpu, next);
     } else {
@@ -125,7 +124,7 @@ static bool is_idle(const ke_prcb *p)
 /* KiDeferredReadyThread: find t a processor, preempting if its priority says so. */
 static void ready(ntsim_system *sys, ke_thread *t)
 {
-    ke_scheduler *s = &sys->sched;
+    ke_scheduler *s = &ke_state(sys)->sched;
     set_state(sys, t, DeferredReady);
     KAFFINITY allowed = t->affinity;
     uint32_t target = t->cpu;
@@ -165,14 +164,14 @@ static void ready(ntsim_system *sys, ke_thread *t)
 static void unschedule(ntsim_system *sys, ke_thread *t)
 {
     if (t->state == Ready)
-        dequeue(&sys->sched.prcb[t->cpu], t);
-    else if (t->state == Running && sys->sched.prcb[t->cpu].current == t)
-        sys->sched.prcb[t->cpu].current = NULL;
+        dequeue(&ke_state(sys)->sched.prcb[t->cpu], t);
+    else if (t->state == Running && ke_state(sys)->sched.prcb[t->cpu].current == t)
+        ke_state(sys)->sched.prcb[t->cpu].current = NULL;
 }
 
 static void after_unschedule(ntsim_system *sys, uint32_t cpu)
 {
-    if (sys->sched.prcb[cpu].current == NULL)
+    if (ke_state(sys)->sched.prcb[cpu].current == NULL)
         select_next(sys, cpu);
 }
 
@@ -249,28 +248,28 @@ static void timer_remove(ke_scheduler *s, ke_thread *t)
 
 void ke_scheduler_init(ntsim_system *sys, uint64_t now)
 {
-    ke_scheduler *s = &sys->sched;
-    s->cpus = sys->config.cpus;
+    ke_scheduler *s = &ke_state(sys)->sched;
+    s->cpus = ke_state(sys)->config.cpus;
     /* Clock interrupts fall on a grid of 15.625 ms from boot. */
     s->next_tick = now + KE_CLOCK_INTERVAL;
 }
 
 void ke_scheduler_free(ntsim_system *sys)
 {
-    free(sys->sched.timers);
-    sys->sched.timers = NULL;
+    free(ke_state(sys)->sched.timers);
+    ke_state(sys)->sched.timers = NULL;
 }
 
 void ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity)
 {
     *t = (ke_thread){ .state = Initialized, .priority = priority, .base_priority = priority,
                       .affinity = affinity, .quantum = KE_QUANTUM_UNITS, .tid = tid,
-                      .order = sys->sched.orders++ };
+                      .order = ke_state(sys)->sched.orders++ };
 }
 
 void ke_set_idle_thread(ntsim_system *sys, ke_thread *t, uint32_t cpu)
 {
-    ke_prcb *p = &sys->sched.prcb[cpu];
+    ke_prcb *p = &ke_state(sys)->sched.prcb[cpu];
     t->idle = true;
     t->cpu = cpu;
     t->priority = t->base_priority = 0;
@@ -289,7 +288,7 @@ void ke_terminate_thread(ntsim_system *sys, ke_thread *t)
     uint32_t cpu = t->cpu;
     bool was_running = t->state == Running;
     unschedule(sys, t);
-    timer_remove(&sys->sched, t);
+    timer_remove(&ke_state(sys)->sched, t);
     ke_abandon_object_wait(sys, t);
     t->blocked = false;
     set_state(sys, t, Terminated);
@@ -337,8 +336,8 @@ NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
     t->wait_status = STATUS_PENDING;
     if (timeout) {
         /* A timeout past the end of the clock never expires. */
-        t->deadline = timeout > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + timeout;
-        timer_insert(&sys->sched, t);
+        t->deadline = timeout > UINT64_MAX - ke_state(sys)->time ? UINT64_MAX : ke_state(sys)->time + timeout;
+        timer_insert(&ke_state(sys)->sched, t);
     }
     block(sys, t);
     return STATUS_SUCCESS;
@@ -347,7 +346,7 @@ NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
 /* KiUnwaitThread: the wait is over (how: status); the thread may run again. */
 void ke_unwait(ntsim_system *sys, ke_thread *t, NTSTATUS status, KPRIORITY boost)
 {
-    timer_remove(&sys->sched, t);
+    timer_remove(&ke_state(sys)->sched, t);
     ke_abandon_object_wait(sys, t);
     t->blocked = false;
     t->wait_status = status;
@@ -400,16 +399,16 @@ NTSTATUS ke_set_priority(ntsim_system *sys, ke_thread *t, KPRIORITY priority)
     if (priority == old)
         return STATUS_SUCCESS;
     if (t->state == Ready) {
-        ke_prcb *p = &sys->sched.prcb[t->cpu];
+        ke_prcb *p = &ke_state(sys)->sched.prcb[t->cpu];
         dequeue(p, t);
         t->priority = priority;
         ready(sys, t);
     } else if (t->state == Running) {
         t->priority = priority;
         /* Lowered below a ready thread: it gives way (to the head: it was preempted). */
-        ke_thread *better = find_ready(&sys->sched, t->cpu, priority + 1);
+        ke_thread *better = find_ready(&ke_state(sys)->sched, t->cpu, priority + 1);
         if (better) {
-            ke_prcb *p = &sys->sched.prcb[t->cpu];
+            ke_prcb *p = &ke_state(sys)->sched.prcb[t->cpu];
             set_state(sys, t, Ready);
             enqueue(p, t, true);
             p->current = NULL;
@@ -423,7 +422,7 @@ NTSTATUS ke_set_priority(ntsim_system *sys, ke_thread *t, KPRIORITY priority)
 
 NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity)
 {
-    KAFFINITY active = sys->sched.cpus >= 64 ? ~0ull : (1ull << sys->sched.cpus) - 1;
+    KAFFINITY active = ke_state(sys)->sched.cpus >= 64 ? ~0ull : (1ull << ke_state(sys)->sched.cpus) - 1;
     if (affinity == 0 || (affinity & ~active))
         return STATUS_INVALID_PARAMETER;
     t->affinity = affinity;
@@ -444,12 +443,12 @@ NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity)
 /* KiQuantumEnd: the boost decays; an equal-priority ready thread takes over. */
 static void quantum_end(ntsim_system *sys, uint32_t cpu)
 {
-    ke_prcb *p = &sys->sched.prcb[cpu];
+    ke_prcb *p = &ke_state(sys)->sched.prcb[cpu];
     ke_thread *t = p->current;
     t->quantum = KE_QUANTUM_UNITS;
     if (t->priority > t->base_priority && t->base_priority < 16)
         t->priority--;
-    ke_thread *next = find_ready(&sys->sched, cpu, t->priority);
+    ke_thread *next = find_ready(&ke_state(sys)->sched, cpu, t->priority);
     if (!next)
         return;
     set_state(sys, t, Ready);
@@ -461,7 +460,7 @@ static void quantum_end(ntsim_system *sys, uint32_t cpu)
 /* One clock interrupt at time `at`: timeouts expire, quanta run down. */
 static void clock_tick(ntsim_system *sys, uint64_t at)
 {
-    ke_scheduler *s = &sys->sched;
+    ke_scheduler *s = &ke_state(sys)->sched;
     while (s->timer_count && s->timers[0]->deadline <= at) {
         ke_unwait(sys, s->timers[0], STATUS_TIMEOUT, 0);
     }
@@ -491,7 +490,7 @@ static bool ticks_matter(const ke_scheduler *s)
 
 void ke_advance(ntsim_system *sys, uint64_t now)
 {
-    ke_scheduler *s = &sys->sched;
+    ke_scheduler *s = &ke_state(sys)->sched;
     while (s->next_tick <= now) {
         if (!ticks_matter(s)) {
             /* Nothing moves until the next timeout: skip the idle ticks. */
@@ -511,7 +510,7 @@ void ke_advance(ntsim_system *sys, uint64_t now)
                 }
             }
         }
-        sys->time = s->next_tick;
+        ke_state(sys)->time = s->next_tick;
         clock_tick(sys, s->next_tick);
         ke_run_fibers(sys); /* system threads run what this tick made runnable */
         if (s->next_tick > UINT64_MAX - KE_CLOCK_INTERVAL) {
@@ -520,5 +519,5 @@ void ke_advance(ntsim_system *sys, uint64_t now)
         }
         s->next_tick += KE_CLOCK_INTERVAL;
     }
-    sys->time = now;
+    ke_state(sys)->time = now;
 }

@@ -1,7 +1,6 @@
 /* semaphore.c - semaphores: a count up to a limit; each satisfied wait takes one. */
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "system/system.h"
 #include "ntsim/wdk.h"
 
 void KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)

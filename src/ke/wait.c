@@ -10,9 +10,8 @@
 
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "system/system.h"
+#include "ntsim/limits.h"
 #include "ntsim/wdk.h"
-#include "ps/ps.h"
 
 static bool signaled(const DISPATCHER_HEADER *o)
 {
@@ -165,25 +164,25 @@ void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *o)
  * real wait are served first when an object is signaled. Gives up after an
  * hour of virtual time, as other waits outside a system thread do.
  */
-#define POLLED_WAIT_LIMIT (36000000000ull)
+
 
 static NTSTATUS polled_wait(ntsim_system *sys, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
                             const uint64_t *timeout)
 {
-    uint64_t deadline = !timeout ? UINT64_MAX : *timeout > UINT64_MAX - sys->time ? UINT64_MAX : sys->time + *timeout;
-    uint64_t limit = sys->time + POLLED_WAIT_LIMIT;
+    uint64_t deadline = !timeout ? UINT64_MAX : *timeout > UINT64_MAX - ke_state(sys)->time ? UINT64_MAX : ke_state(sys)->time + *timeout;
+    uint64_t limit = ke_state(sys)->time + NTSIM_NESTED_WAIT_HORIZON;
     for (;;) {
         ke_run_fibers(sys);
         NTSTATUS s = count ? try_satisfy(count, objects, wait_all) : STATUS_PENDING;
         if (s != STATUS_PENDING)
             return s;
-        if (sys->time >= deadline)
+        if (ke_state(sys)->time >= deadline)
             return STATUS_TIMEOUT;
-        if (sys->sched.next_tick > limit) {
+        if (ke_state(sys)->sched.next_tick > limit) {
             DbgPrint("ntsim: a wait outside a system thread did not end within an hour of virtual time");
             return STATUS_TIMEOUT;
         }
-        ke_advance(sys, sys->sched.next_tick);
+        ke_advance(sys, ke_state(sys)->sched.next_tick);
     }
 }
 
@@ -193,7 +192,7 @@ static uint64_t ticks_of(ntsim_system *sys, const LARGE_INTEGER *timeout)
     LONG64 v = timeout->QuadPart;
     if (v <= 0)
         return (uint64_t)(-v);
-    return (uint64_t)v > sys->time ? (uint64_t)v - sys->time : 0;
+    return (uint64_t)v > ke_state(sys)->time ? (uint64_t)v - ke_state(sys)->time : 0;
 }
 
 NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
@@ -204,7 +203,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     (void)WaitMode;
     (void)Alertable;
     ntsim_system *sys = ke_current_system("KeWaitForMultipleObjects");
-    ke_thread *t = &sys->current_thread->tcb;
+    ke_thread *t = ke_state(sys)->current_thread;
     DISPATCHER_HEADER *objects[64];
     if (Count == 0 || Count > 64)
         return STATUS_INVALID_PARAMETER;
@@ -232,11 +231,11 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
     uint64_t ticks = ticks_of(sys, Interval);
     if (ticks == 0)
         return STATUS_SUCCESS;
-    if (sys->current_thread->tcb.blocked) {
+    if (ke_state(sys)->current_thread->blocked) {
         polled_wait(sys, 0, NULL, false, &ticks);
         return STATUS_SUCCESS;
     }
-    NTSTATUS s = ke_wait(sys, &sys->current_thread->tcb, ticks);
+    NTSTATUS s = ke_wait(sys, ke_state(sys)->current_thread, ticks);
     if (!NT_SUCCESS(s))
         return s;
     s = ke_block_current(sys);

@@ -33,7 +33,7 @@ typedef struct frame {
 
 static void frame_begin(frame *f, ntsim_system *sys)
 {
-    ps_thread *t = sys->current_thread;
+    ps_thread *t = ps_current_thread(sys);
     *f = (frame){ .sys = sys, .process = t->process };
     f->kernel = !t->process->vm || !t->stack_base;
     if (!f->kernel) {
@@ -102,7 +102,7 @@ static void get(frame *f, ULONG64 at, void *host, size_t n)
 
 static NTSTATUS call(frame *f, ULONG number, const ULONG64 *args, ULONG argc)
 {
-    return ke_system_service(f->sys, f->kernel ? KernelMode : UserMode, number, args, argc);
+    return sys_system_service(f->sys, f->kernel ? KernelMode : UserMode, number, args, argc);
 }
 
 static ULONG64 hv(HANDLE h)

@@ -9,8 +9,8 @@
 ps_process *ps_lookup_process(ntsim_system *sys, ULONG pid)
 {
     if (pid == 0)
-        return sys->idle;
-    ob_handle_entry *e = ob_handle_lookup(&sys->cid_table, pid);
+        return ps_state(sys)->idle;
+    ob_handle_entry *e = ob_handle_lookup(&ps_state(sys)->cid_table, pid);
     if (!e || (pid & 3))
         return NULL;
     ob_header *h = e->object;
@@ -19,7 +19,7 @@ ps_process *ps_lookup_process(ntsim_system *sys, ULONG pid)
 
 ps_thread *ps_lookup_thread(ntsim_system *sys, ULONG tid)
 {
-    ob_handle_entry *e = ob_handle_lookup(&sys->cid_table, tid);
+    ob_handle_entry *e = ob_handle_lookup(&ps_state(sys)->cid_table, tid);
     if (!e || (tid & 3))
         return NULL;
     ob_header *h = e->object;

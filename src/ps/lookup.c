@@ -4,7 +4,6 @@
  * KeSetPriorityThread.
  */
 #include "ke/context.h"
-#include "system/system.h"
 #include "ntsim/wdk.h"
 #include "ps/ps.h"
 
@@ -15,12 +14,12 @@ static ntsim_system *sys_for(const char *api)
 
 PETHREAD PsGetCurrentThread(void)
 {
-    return sys_for("PsGetCurrentThread")->current_thread;
+    return ps_current_thread(sys_for("PsGetCurrentThread"));
 }
 
 PEPROCESS PsGetCurrentProcess(void)
 {
-    return sys_for("PsGetCurrentProcess")->current_thread->process;
+    return ps_current_thread(sys_for("PsGetCurrentProcess"))->process;
 }
 
 HANDLE PsGetCurrentProcessId(void)

@@ -11,13 +11,14 @@
 #include "system/system.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
+#include "rtl/utf8.h"
 
 /* ---- registration --------------------------------------------------------- */
 
 static ULONG limit(ntsim_system *sys)
 {
     /* PSP_MAX_*_NOTIFY: 64 on x64 (8 before the 2014 updates, and on x86). */
-    return sys->config.arch == NTSIM_ARCH_X64 ? PS_MAX_NOTIFY : 8;
+    return ke_state(sys)->config.arch == NTSIM_ARCH_X64 ? PS_MAX_NOTIFY : 8;
 }
 
 static int find(ps_notify_slot *slots, ULONG n, void *routine)
@@ -50,7 +51,7 @@ static int add(ntsim_system *sys, ps_notify_slot *slots, void *routine, bool ex)
     for (ULONG i = 0; i < limit(sys); i++) {
         if (!slots[i].routine) {
             slots[i] = (ps_notify_slot){ routine, ke_current_driver(), ex };
-            recount(&sys->notify);
+            recount(&ps_state(sys)->notify);
             return (int)i;
         }
     }
@@ -63,14 +64,14 @@ static NTSTATUS remove_routine(ntsim_system *sys, ps_notify_slot *slots, void *r
     if (i < 0)
         return STATUS_PROCEDURE_NOT_FOUND;
     slots[i] = (ps_notify_slot){ 0 };
-    recount(&sys->notify);
+    recount(&ps_state(sys)->notify);
     return STATUS_SUCCESS;
 }
 
 NTSTATUS PsSetCreateProcessNotifyRoutineEx(PCREATE_PROCESS_NOTIFY_ROUTINE_EX NotifyRoutine, BOOLEAN Remove)
 {
     ntsim_system *sys = ke_current_system("PsSetCreateProcessNotifyRoutineEx");
-    ps_notify_slot *slots = sys->notify.process;
+    ps_notify_slot *slots = ps_state(sys)->notify.process;
     if (Remove)
         return remove_routine(sys, slots, (void *)NotifyRoutine);
     if (!NotifyRoutine || find(slots, limit(sys), (void *)NotifyRoutine) >= 0)
@@ -83,7 +84,7 @@ NTSTATUS PsSetCreateThreadNotifyRoutine(PCREATE_THREAD_NOTIFY_ROUTINE NotifyRout
     ntsim_system *sys = ke_current_system("PsSetCreateThreadNotifyRoutine");
     if (!NotifyRoutine)
         return STATUS_INVALID_PARAMETER;
-    return add(sys, sys->notify.thread, (void *)NotifyRoutine, false) >= 0 ? STATUS_SUCCESS
+    return add(sys, ps_state(sys)->notify.thread, (void *)NotifyRoutine, false) >= 0 ? STATUS_SUCCESS
                                                                           : STATUS_INSUFFICIENT_RESOURCES;
 }
 
@@ -92,14 +93,14 @@ NTSTATUS PsSetCreateThreadNotifyRoutineEx(PSCREATETHREADNOTIFYTYPE NotifyType, P
     ntsim_system *sys = ke_current_system("PsSetCreateThreadNotifyRoutineEx");
     if (NotifyType != PsCreateThreadNotifyNonSystem || !NotifyInformation)
         return STATUS_INVALID_PARAMETER;
-    return add(sys, sys->notify.thread, NotifyInformation, true) >= 0 ? STATUS_SUCCESS
+    return add(sys, ps_state(sys)->notify.thread, NotifyInformation, true) >= 0 ? STATUS_SUCCESS
                                                                        : STATUS_INSUFFICIENT_RESOURCES;
 }
 
 NTSTATUS PsRemoveCreateThreadNotifyRoutine(PCREATE_THREAD_NOTIFY_ROUTINE NotifyRoutine)
 {
     ntsim_system *sys = ke_current_system("PsRemoveCreateThreadNotifyRoutine");
-    return remove_routine(sys, sys->notify.thread, (void *)NotifyRoutine);
+    return remove_routine(sys, ps_state(sys)->notify.thread, (void *)NotifyRoutine);
 }
 
 NTSTATUS PsSetLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine)
@@ -107,7 +108,7 @@ NTSTATUS PsSetLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine)
     ntsim_system *sys = ke_current_system("PsSetLoadImageNotifyRoutine");
     if (!NotifyRoutine)
         return STATUS_INVALID_PARAMETER;
-    return add(sys, sys->notify.image, (void *)NotifyRoutine, false) >= 0 ? STATUS_SUCCESS
+    return add(sys, ps_state(sys)->notify.image, (void *)NotifyRoutine, false) >= 0 ? STATUS_SUCCESS
                                                                          : STATUS_INSUFFICIENT_RESOURCES;
 }
 
@@ -120,18 +121,18 @@ NTSTATUS PsSetLoadImageNotifyRoutineEx(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine,
 NTSTATUS PsRemoveLoadImageNotifyRoutine(PLOAD_IMAGE_NOTIFY_ROUTINE NotifyRoutine)
 {
     ntsim_system *sys = ke_current_system("PsRemoveLoadImageNotifyRoutine");
-    return remove_routine(sys, sys->notify.image, (void *)NotifyRoutine);
+    return remove_routine(sys, ps_state(sys)->notify.image, (void *)NotifyRoutine);
 }
 
 void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver)
 {
     /* A driver must remove its routines before unloading; ntsim forgets any it left. */
-    ps_notify_slot *all[] = { sys->notify.process, sys->notify.thread, sys->notify.image };
+    ps_notify_slot *all[] = { ps_state(sys)->notify.process, ps_state(sys)->notify.thread, ps_state(sys)->notify.image };
     for (int k = 0; k < 3; k++)
         for (ULONG i = 0; i < PS_MAX_NOTIFY; i++)
             if (all[k][i].routine && all[k][i].driver == driver)
                 all[k][i] = (ps_notify_slot){ 0 };
-    recount(&sys->notify);
+    recount(&ps_state(sys)->notify);
 }
 
 /* ---- delivery -------------------------------------------------------------- */
@@ -142,33 +143,12 @@ static void to_unicode_in(const char *s, UNICODE_STRING *u, WCHAR *space, size_t
 {
     size_t n = strlen(s);
     WCHAR *w = n < cap ? space : malloc((n + 1) * sizeof *w);
-    size_t k = 0;
-    if (!w)
-        abort();
-    for (size_t i = 0; i < n;) {
-        uint64_t x;
-        if (n - i >= 8 && (memcpy(&x, s + i, 8), (x & UINT64_C(0x8080808080808080)) == 0)) {
-            for (int j = 0; j < 8; j++) /* eight ASCII bytes, widened */
-                w[k + (size_t)j] = (WCHAR)(unsigned char)s[i + (size_t)j];
-            i += 8;
-            k += 8;
-            continue;
-        }
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-        for (int j = 1; j < len && i + (size_t)j < n; j++)
-            cp = (cp << 6) | ((unsigned char)s[i + (size_t)j] & 0x3F);
-        i += (size_t)len;
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            w[k++] = (WCHAR)(0xD800 | (cp >> 10));
-            w[k++] = (WCHAR)(0xDC00 | (cp & 0x3FF));
-        } else {
-            w[k++] = (WCHAR)cp;
-        }
+    if (!w) {
+        /* No memory for a long name: the routine sees it cut to what fits. */
+        w = space;
+        n = cap - 1;
     }
+    size_t k = rtl_utf8_to_utf16(s, n, w);
     w[k] = 0;
     u->Buffer = w;
     u->Length = (USHORT)(k * sizeof(WCHAR) > 0xFFFE ? 0xFFFE : k * sizeof(WCHAR));
@@ -184,8 +164,8 @@ static void free_unicode(UNICODE_STRING *u, const WCHAR *space)
 /* Runs routines with `context` as the current thread, restoring it after. */
 static ps_thread *switch_to(ntsim_system *sys, ps_thread *context)
 {
-    ps_thread *saved = sys->current_thread;
-    sys->current_thread = context;
+    ps_thread *saved = ps_current_thread(sys);
+    ps_set_current_thread(sys, context);
     return saved;
 }
 
@@ -211,12 +191,12 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     };
     info.u.s.FileOpenNameAvailable = 1;
     ps_thread *saved = switch_to(sys, creator);
-    for (ULONG i = 0; i < sys->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
-        ps_notify_slot *s = &sys->notify.process[i];
+    for (ULONG i = 0; i < ps_state(sys)->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
+        ps_notify_slot *s = &ps_state(sys)->notify.process[i];
         if (s->routine)
             IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
     }
-    sys->current_thread = saved;
+    ps_set_current_thread(sys, saved);
     free_unicode(&image, image_space);
     free_unicode(&cmdline, cmdline_space);
     return info.CreationStatus;
@@ -227,28 +207,28 @@ void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last)
     ntsim_event e = { .kind = NTSIM_EVENT_PROCESS_EXIT, .pid = p->pid, .exit_code = (ULONG)p->exit_status };
     ke_deliver_event(sys, &e);
     ps_thread *saved = switch_to(sys, last);
-    for (ULONG i = 0; i < sys->notify.process_end; i++) {
-        ps_notify_slot *s = &sys->notify.process[i];
+    for (ULONG i = 0; i < ps_state(sys)->notify.process_end; i++) {
+        ps_notify_slot *s = &ps_state(sys)->notify.process[i];
         if (s->routine)
             IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
     }
-    sys->current_thread = saved;
+    ps_set_current_thread(sys, saved);
 }
 
 static void call_thread_routines(ntsim_system *sys, ps_thread *t, bool create, ps_thread *plain_context)
 {
-    for (ULONG i = 0; i < sys->notify.thread_end; i++) {
-        ps_notify_slot *s = &sys->notify.thread[i];
+    for (ULONG i = 0; i < ps_state(sys)->notify.thread_end; i++) {
+        ps_notify_slot *s = &ps_state(sys)->notify.thread[i];
         if (!s->routine)
             continue;
         /* The Ex (non-system) form runs on the new thread and skips system threads. */
-        if (s->ex && create && t->process == sys->system_process)
+        if (s->ex && create && t->process == ps_state(sys)->system_process)
             continue;
         ps_thread *saved = switch_to(sys, s->ex || !create ? t : plain_context);
         IO_CALL(sys, s->driver,
                 ((PCREATE_THREAD_NOTIFY_ROUTINE)s->routine)(ULongToHandle(t->process->pid), ULongToHandle(t->tid),
                                                             create));
-        sys->current_thread = saved;
+        ps_set_current_thread(sys, saved);
     }
 }
 
@@ -282,11 +262,11 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     info.u.s.SystemModeImage = pid == 0;
     info.u.s.ImageAddressingMode = 0;
     ps_thread *saved = switch_to(sys, context);
-    for (ULONG i = 0; i < sys->notify.image_end; i++) {
-        ps_notify_slot *s = &sys->notify.image[i];
+    for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
+        ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
             IO_CALL(sys, s->driver, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
     }
-    sys->current_thread = saved;
+    ps_set_current_thread(sys, saved);
     free_unicode(&name, name_space);
 }

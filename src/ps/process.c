@@ -23,6 +23,21 @@
 
 static void process_delete(ntsim_system *sys, ob_header *h);
 
+static void process_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *name, size_t size)
+{
+    const ps_process *p = (const ps_process *)h;
+    (void)name, (void)size;
+    info->type = NTSIM_OBJECT_PROCESS;
+    info->object_id = p->pid;
+    info->object_sequence = p->sequence;
+}
+
+/* The protected Idle and System processes: others get at most limited rights, by open or by duplication. */
+static ACCESS_MASK process_access_limit(const ob_header *h)
+{
+    return ((const ps_process *)h)->permanent ? PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE : ~(ACCESS_MASK)0;
+}
+
 const ob_type ps_process_type = {
     .name = "Process",
     .index = 7,
@@ -35,6 +50,8 @@ const ob_type ps_process_type = {
         .all = PROCESS_ALL_ACCESS,
     },
     .delete_procedure = process_delete,
+    .describe = process_describe,
+    .access_limit = process_access_limit,
 };
 
 static const char *file_name(const char *path)
@@ -48,12 +65,12 @@ static const char *file_name(const char *path)
 
 static void link_process(ntsim_system *sys, ps_process *p)
 {
-    p->prev = sys->last_process;
-    if (sys->last_process)
-        sys->last_process->next = p;
+    p->prev = ps_state(sys)->last_process;
+    if (ps_state(sys)->last_process)
+        ps_state(sys)->last_process->next = p;
     else
-        sys->first_process = p;
-    sys->last_process = p;
+        ps_state(sys)->first_process = p;
+    ps_state(sys)->last_process = p;
 }
 
 static void unlink_process(ntsim_system *sys, ps_process *p)
@@ -61,11 +78,11 @@ static void unlink_process(ntsim_system *sys, ps_process *p)
     if (p->prev)
         p->prev->next = p->next;
     else
-        sys->first_process = p->next;
+        ps_state(sys)->first_process = p->next;
     if (p->next)
         p->next->prev = p->prev;
     else
-        sys->last_process = p->prev;
+        ps_state(sys)->last_process = p->prev;
 }
 
 static void free_process(ps_process *p)
@@ -82,7 +99,7 @@ static void process_delete(ntsim_system *sys, ob_header *h)
 {
     ps_process *p = (ps_process *)h;
     if (p->pid != 0)
-        ob_handle_destroy(&sys->cid_table, p->pid);
+        ob_handle_destroy(&ps_state(sys)->cid_table, p->pid);
     unlink_process(sys, p);
     free_process(p);
 }
@@ -103,41 +120,88 @@ static ps_process *new_process(ntsim_system *sys, const char *image_path, const 
     if (!p->nt_image_path)
         goto fail;
     p->image_name = file_name(p->image_path);
-    if (with_cid && (p->pid = ob_handle_create(&sys->cid_table, p, 0)) == 0)
+    if (with_cid && (p->pid = ob_handle_create(&ps_state(sys)->cid_table, p, 0)) == 0)
         goto fail;
-    p->sequence = sys->next_sequence++;
+    p->sequence = ps_state(sys)->next_sequence++;
     p->exit_status = STATUS_PENDING;
-    p->create_time = sys->time;
-    p->arch = sys->config.arch;
+    p->create_time = ke_state(sys)->time;
+    p->arch = ke_state(sys)->config.arch;
     return p;
 fail:
     free_process(p);
     return NULL;
 }
 
+/* What ob asks about the caller: its process's handle table, the pseudo-handles' objects, its mode. */
+static ob_handle_table *caller_table(ntsim_system *sys)
+{
+    return &ps_current_process(sys)->handles;
+}
+
+static ob_header *caller_process(ntsim_system *sys)
+{
+    return &ps_current_process(sys)->header;
+}
+
+static ob_header *caller_thread(ntsim_system *sys)
+{
+    ps_thread *t = ps_current_thread(sys);
+    return t ? &t->header : NULL;
+}
+
+static bool caller_kernel_mode(ntsim_system *sys)
+{
+    ke_thread *t = ke_state(sys)->current_thread;
+    return !t || t->previous_mode == KernelMode;
+}
+
+static const ob_caller_ops caller_ops = { caller_table, caller_process, caller_thread, caller_kernel_mode };
+
+/* The memory manager's system-wide state: commit, image bases (ASLR from the seed), system space. */
+static NTSTATUS initialize_memory(ntsim_system *sys)
+{
+    ps_system *ps = ps_state(sys);
+    const ntsim_config *config = &ke_state(sys)->config;
+    rtl_random_seed(&ps->rng, config->seed);
+    ps->commit.limit = config->memory + config->pagefile;
+    NTSTATUS s = mm_image_bases_create(config->aslr ? &ps->rng : NULL, &ps->image_bases);
+    if (NT_SUCCESS(s))
+        s = mm_system_space_create(config->arch == NTSIM_ARCH_X64 ? MM_ARCH_X64 : MM_ARCH_X86, &ps->commit,
+                                   &ps->system_space);
+    return s;
+}
+
 NTSTATUS ps_initialize(ntsim_system *sys)
 {
+    ps_system *ps = ps_state(sys);
+    ps->next_sequence = 1;
+    ob_handle_table_init(&ps->cid_table, true);
+    ob_state(sys)->caller = &caller_ops;
+    NTSTATUS status = initialize_memory(sys);
+    if (!NT_SUCCESS(status))
+        return status;
     ps_process *idle = new_process(sys, "", "", false);
     if (!idle)
         return STATUS_NO_MEMORY;
     idle->permanent = true;
     link_process(sys, idle);
-    sys->idle = idle;
+    ps_state(sys)->idle = idle;
     ps_process *system = new_process(sys, "System", "", true);
     if (!system)
         return STATUS_NO_MEMORY;
     system->permanent = true;
     system->ppid = 0;
     link_process(sys, system);
-    sys->system_process = system;
+    ps_state(sys)->system_process = system;
     /* One idle thread per processor, all with TID 0 as on Windows. */
-    for (uint32_t cpu = 0; cpu < sys->config.cpus; cpu++) {
+    for (uint32_t cpu = 0; cpu < ke_state(sys)->config.cpus; cpu++) {
         ps_thread *t;
         NTSTATUS s = ps_create_thread_object(sys, idle, 0, 0, &t);
         if (!NT_SUCCESS(s))
             return s;
         ke_set_idle_thread(sys, &t->tcb, cpu);
     }
+    ob_state(sys)->kernel_table = &system->handles;
     ps_thread *main;
     NTSTATUS s = ps_create_thread_object(sys, system, 0, 0, &main);
     if (!NT_SUCCESS(s))
@@ -145,14 +209,15 @@ NTSTATUS ps_initialize(ntsim_system *sys)
     /* System threads wait for work; nothing is queued at boot. */
     main->tcb.blocked = true;
     main->tcb.state = Waiting;
-    sys->current_thread = main;
+    ke_state(sys)->system_thread = &main->tcb;
+    ps_set_current_thread(sys, main);
     return STATUS_SUCCESS;
 }
 
 void ps_shutdown(ntsim_system *sys)
 {
     /* Free everything whatever its counts: handles may form cycles. */
-    ps_process *p = sys->first_process;
+    ps_process *p = ps_state(sys)->first_process;
     while (p) {
         ps_process *next = p->next;
         ps_thread *t = p->first_thread;
@@ -165,9 +230,15 @@ void ps_shutdown(ntsim_system *sys)
         free_process(p);
         p = next;
     }
-    sys->first_process = sys->last_process = NULL;
-    sys->idle = sys->system_process = NULL;
-    sys->current_thread = NULL;
+    ps_state(sys)->first_process = ps_state(sys)->last_process = NULL;
+    ps_state(sys)->idle = ps_state(sys)->system_process = NULL;
+    ps_set_current_thread(sys, NULL);
+    ke_state(sys)->system_thread = NULL;
+    ps_system *ps = ps_state(sys);
+    mm_image_bases_destroy(ps->image_bases);
+    mm_chunk_cache_free(&ps->chunk_cache);
+    mm_system_space_destroy(ps->system_space);
+    ob_handle_table_free(&ps->cid_table);
 }
 
 void ntsim_process_params_default(NTSIM_PROCESS_PARAMS *params, const char *image_path)
@@ -179,13 +250,13 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
 {
     mm_space_params mp = {
         .arch = p->arch == NTSIM_ARCH_X86 ? MM_ARCH_X86 : MM_ARCH_X64,
-        .system_is_x64 = sys->config.arch == NTSIM_ARCH_X64,
+        .system_is_x64 = ke_state(sys)->config.arch == NTSIM_ARCH_X64,
         .large_address_aware = p->large_address_aware,
-        .increase_uva = sys->config.increase_uva,
+        .increase_uva = ke_state(sys)->config.increase_uva,
         .lock_memory_privilege = p->lock_memory_privilege,
-        .commit = &sys->commit,
-        .image_bases = sys->image_bases,
-        .chunks = &sys->chunk_cache,
+        .commit = &ps_state(sys)->commit,
+        .image_bases = ps_state(sys)->image_bases,
+        .chunks = &ps_state(sys)->chunk_cache,
     };
     NTSTATUS s = mm_space_create(&mp, &p->vm);
     if (!NT_SUCCESS(s))
@@ -193,7 +264,7 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
     if (!(p->pages = mm_page_store_create()))
         return STATUS_NO_MEMORY;
     mm_process_layout layout;
-    s = mm_initialize_process(p->vm, p->image_name, IMAGE_SIZE, sys->config.aslr, &sys->rng, &layout);
+    s = mm_initialize_process(p->vm, p->image_name, IMAGE_SIZE, ke_state(sys)->config.aslr, &ps_state(sys)->rng, &layout);
     if (!NT_SUCCESS(s))
         return s;
     p->image_base = layout.image_base;
@@ -207,7 +278,7 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
 /* A driver refused the creation: the new process goes away unseen (no exit notifications). */
 static void abort_creation(ntsim_system *sys, ps_process *p, ps_thread *t)
 {
-    t->terminated = true;
+    t->terminated = t->tcb.terminating = true;
     t->tcb.state = Terminated;
     p->active_threads--;
     p->exited = true;
@@ -218,7 +289,7 @@ static void abort_creation(ntsim_system *sys, ps_process *p, ps_thread *t)
 
 NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params, CLIENT_ID *cid)
 {
-    ps_thread *creator = sys->current_thread;
+    ps_thread *creator = ps_current_thread(sys);
     if (cid)
         *cid = (CLIENT_ID){ 0, 0 };
     if (!params || !params->image_path || !creator || creator->terminated)
@@ -226,11 +297,11 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     if (params->arch != NTSIM_ARCH_X64 && params->arch != NTSIM_ARCH_X86)
         return STATUS_INVALID_PARAMETER;
     ps_process *parent = ps_lookup_process(sys, params->parent_pid ? params->parent_pid : 4);
-    if (!parent || parent == sys->idle)
+    if (!parent || parent == ps_state(sys)->idle)
         return STATUS_INVALID_CID;
     if (parent->exited)
         return STATUS_PROCESS_IS_TERMINATING;
-    if (params->arch == NTSIM_ARCH_X64 && sys->config.arch == NTSIM_ARCH_X86)
+    if (params->arch == NTSIM_ARCH_X64 && ke_state(sys)->config.arch == NTSIM_ARCH_X86)
         return STATUS_INVALID_IMAGE_FORMAT;
 
     const char *cmdline = params->command_line ? params->command_line : params->image_path;
@@ -239,7 +310,7 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
         return STATUS_NO_MEMORY;
     p->ppid = parent->pid;
     p->arch = params->arch;
-    p->wow64 = params->arch == NTSIM_ARCH_X86 && sys->config.arch == NTSIM_ARCH_X64;
+    p->wow64 = params->arch == NTSIM_ARCH_X86 && ke_state(sys)->config.arch == NTSIM_ARCH_X64;
     p->large_address_aware = params->large_address_aware;
     p->lock_memory_privilege = params->lock_memory_privilege;
     p->stack_reserve = params->stack_reserve ? params->stack_reserve : DEFAULT_STACK_RESERVE;
@@ -279,9 +350,9 @@ void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS
 {
     p->exited = true;
     p->exit_status = status;
-    p->exit_time = sys->time;
+    p->exit_time = ke_state(sys)->time;
     ps_notify_process_exit(sys, p, last);
-    ob_close_all_handles(sys, p);
+    ob_close_all_handles(sys, &p->handles);
     if (p->vm) {
         mm_space_destroy(p->vm);
         p->vm = NULL;
@@ -295,7 +366,7 @@ void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)
 {
     ob_reference(&p->header); /* the last thread's deletion must not free p under us */
     /* A system thread ending its own process ends itself last (it does not return). */
-    ps_thread *self = sys->running_fiber && sys->current_thread->process == p ? sys->current_thread : NULL;
+    ps_thread *self = ke_state(sys)->running_fiber && ps_current_thread(sys)->process == p ? ps_current_thread(sys) : NULL;
     ps_thread *t = p->first_thread;
     while (t) {
         ps_thread *next = t->next;
@@ -357,7 +428,7 @@ NTSTATUS ntsim_process_sequence(ntsim_system *sys, ULONG pid, uint64_t *sequence
 
 void ntsim_walk_processes(ntsim_system *sys, ntsim_process_cb cb, void *context)
 {
-    for (ps_process *p = sys->first_process; p; p = p->next) {
+    for (ps_process *p = ps_state(sys)->first_process; p; p = p->next) {
         NTSIM_PROCESS_INFO info;
         ps_fill_process_info(p, &info);
         if (!cb(context, &info))

@@ -6,10 +6,13 @@
 #define NTSIM_PS_PS_H
 
 #include "ntsim/ps.h"
+#include "ex/ex.h"
 #include "ob/handle_table.h"
 #include "ob/object.h"
 #include "ke/ke.h"
 #include "mm/mm.h"
+#include "ps/notify.h"
+#include "rtl/random.h"
 
 typedef struct mm_space mm_space;
 typedef struct ps_thread ps_thread;
@@ -59,6 +62,45 @@ struct ps_thread {
     ps_thread *prev, *next; /* the process's threads */
 };
 
+/* The process manager's part of the system (nested as ob_system explains). */
+typedef struct ps_system {
+    ex_system ex;                 /* first: the layer below */
+    rtl_random rng;               /* the seed's stream: ASLR */
+    uint64_t next_sequence;       /* creation order of processes and threads */
+    ob_handle_table cid_table;    /* PspCidTable: PIDs and TIDs, strict FIFO */
+    ps_process *idle, *system_process;
+    ps_process *first_process, *last_process; /* creation order */
+    /* The memory manager's system-wide state, which processes and threads draw on. */
+    mm_commit commit;
+    mm_image_bases *image_bases;  /* each image's base for this boot (ASLR) */
+    mm_chunk_cache chunk_cache;   /* pool chunks recycled between processes */
+    mm_system_space *system_space; /* kernel stacks */
+    ps_notify notify;             /* drivers' notify routines */
+} ps_system;
+
+static inline ps_system *ps_state(ntsim_system *sys)
+{
+    return (ps_system *)(void *)sys;
+}
+
+/* The thread the simulation acts as (NULL before boot) and its process (System's when none). */
+static inline ps_thread *ps_current_thread(ntsim_system *sys)
+{
+    ke_thread *t = ke_state(sys)->current_thread;
+    return t ? CONTAINING_RECORD(t, ps_thread, tcb) : NULL;
+}
+
+static inline ps_process *ps_current_process(ntsim_system *sys)
+{
+    ps_thread *t = ps_current_thread(sys);
+    return t ? t->process : ps_state(sys)->system_process;
+}
+
+static inline void ps_set_current_thread(ntsim_system *sys, ps_thread *t)
+{
+    ke_state(sys)->current_thread = t ? &t->tcb : NULL;
+}
+
 extern const ob_type ps_process_type;
 extern const ob_type ps_thread_type;
 
@@ -88,6 +130,11 @@ void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS
 
 void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info);
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info);
+
+/* NtDuplicateObject's body (src/ps/process_handles.c). */
+NTSTATUS ps_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                             HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
+                             ULONG HandleAttributes, ULONG Options);
 
 /* Win32 path to NT path: C: is \Device\HarddiskVolume3. Caller frees. */
 char *ps_nt_path(const char *win32_path);

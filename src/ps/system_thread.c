@@ -20,7 +20,7 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
                               PVOID StartContext)
 {
     ntsim_system *sys = ke_current_system("PsCreateSystemThread");
-    ps_process *p = sys->system_process;
+    ps_process *p = ps_state(sys)->system_process;
     ob_header *po = NULL;
     if (ThreadHandle)
         *ThreadHandle = NULL;
@@ -28,10 +28,10 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
         return STATUS_INVALID_PARAMETER;
     if (ProcessHandle) {
         /* Kernel code may name any process: no access is needed. */
-        KPROCESSOR_MODE saved = sys->current_thread->tcb.previous_mode;
-        sys->current_thread->tcb.previous_mode = KernelMode;
+        KPROCESSOR_MODE saved = ps_current_thread(sys)->tcb.previous_mode;
+        ps_current_thread(sys)->tcb.previous_mode = KernelMode;
         NTSTATUS s = ob_reference_by_handle(sys, ProcessHandle, 0, &ps_process_type, &po, NULL);
-        sys->current_thread->tcb.previous_mode = saved;
+        ps_current_thread(sys)->tcb.previous_mode = saved;
         if (!NT_SUCCESS(s))
             return s;
         p = (ps_process *)po;
@@ -43,7 +43,7 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
     if (NT_SUCCESS(s)) {
         bool kernel_handle = ObjectAttributes && (ObjectAttributes->Attributes & OBJ_KERNEL_HANDLE);
         ULONG value = 0;
-        s = ob_insert_handle(kernel_handle ? sys->system_process : ob_current_process(sys), &t->header,
+        s = ob_insert_handle(kernel_handle ? &ps_state(sys)->system_process->handles : &ps_current_process(sys)->handles, &t->header,
                              ob_map_access(&ps_thread_type, DesiredAccess), &value);
         if (NT_SUCCESS(s) && ThreadHandle)
             *ThreadHandle = kernel_handle ? ob_kernel_handle(value) : (HANDLE)(uintptr_t)value;
@@ -59,7 +59,7 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
 NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
 {
     ntsim_system *sys = ke_current_system("PsTerminateSystemThread");
-    ps_thread *t = sys->current_thread;
+    ps_thread *t = ps_current_thread(sys);
     if (!t->tcb.fiber)
         return STATUS_INVALID_PARAMETER; /* only a system thread may end itself this way */
     ps_terminate_thread(sys, t, ExitStatus);
@@ -72,12 +72,12 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
     (void)HandleInformation;
     ntsim_system *sys = ke_current_system("ObReferenceObjectByHandle");
     /* AccessMode KernelMode: kernel handles allowed, no access check. */
-    KPROCESSOR_MODE saved = sys->current_thread->tcb.previous_mode;
-    sys->current_thread->tcb.previous_mode = AccessMode;
+    KPROCESSOR_MODE saved = ps_current_thread(sys)->tcb.previous_mode;
+    ps_current_thread(sys)->tcb.previous_mode = AccessMode;
     ob_header *o;
     NTSTATUS s = ob_reference_by_handle(sys, Handle, AccessMode == KernelMode ? 0 : DesiredAccess, ObjectType, &o,
                                         NULL);
-    sys->current_thread->tcb.previous_mode = saved;
+    ps_current_thread(sys)->tcb.previous_mode = saved;
     *Object = NT_SUCCESS(s) ? o : NULL;
     return s;
 }

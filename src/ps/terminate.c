@@ -16,7 +16,7 @@ static NTSTATUS grant(ntsim_system *sys, ps_process *target, const ob_type *type
                       ACCESS_MASK limited, ACCESS_MASK *granted)
 {
     ACCESS_MASK want = ob_map_access(type, desired);
-    ps_process *caller = ob_current_process(sys);
+    ps_process *caller = ps_current_process(sys);
     if (target->permanent && caller != target) {
         if (desired & MAXIMUM_ALLOWED)
             want = limited;
@@ -30,7 +30,7 @@ static NTSTATUS grant(ntsim_system *sys, ps_process *target, const ob_type *type
 static NTSTATUS open_object(ntsim_system *sys, HANDLE *out, ob_header *object, ACCESS_MASK access)
 {
     ULONG value;
-    NTSTATUS s = ob_insert_handle(ob_current_process(sys), object, access, &value);
+    NTSTATUS s = ob_insert_handle(&ps_current_process(sys)->handles, object, access, &value);
     if (NT_SUCCESS(s))
         *out = (HANDLE)(uintptr_t)value;
     return s;
@@ -42,7 +42,7 @@ NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK D
         return STATUS_INVALID_PARAMETER;
     *ProcessHandle = NULL;
     ps_process *p = ps_lookup_process(sys, ClientId->UniqueProcess);
-    if (!p || p == sys->idle)
+    if (!p || p == ps_state(sys)->idle)
         return STATUS_INVALID_CID;
     if (ClientId->UniqueThread) {
         ps_thread *t = ps_lookup_thread(sys, ClientId->UniqueThread);

@@ -17,6 +17,23 @@
 #define MB (1024ull * 1024ull)
 
 static void thread_delete(ntsim_system *sys, ob_header *h);
+static void thread_code_returned(ntsim_system *sys, ke_thread *tcb);
+
+static void thread_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *name, size_t size)
+{
+    const ps_thread *t = (const ps_thread *)h;
+    (void)name, (void)size;
+    info->type = NTSIM_OBJECT_THREAD;
+    info->object_id = t->tid;
+    info->object_sequence = t->sequence;
+}
+
+/* A thread of a protected process: as its process, limited rights for others. */
+static ACCESS_MASK thread_access_limit(const ob_header *h)
+{
+    return ((const ps_thread *)h)->process->permanent ? THREAD_QUERY_LIMITED_INFORMATION | SYNCHRONIZE
+                                                      : ~(ACCESS_MASK)0;
+}
 
 const ob_type ps_thread_type = {
     .name = "Thread",
@@ -29,6 +46,8 @@ const ob_type ps_thread_type = {
         .all = THREAD_ALL_ACCESS,
     },
     .delete_procedure = thread_delete,
+    .describe = thread_describe,
+    .access_limit = thread_access_limit,
 };
 
 static const char *const state_names[] = {
@@ -87,9 +106,9 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
     ps_thread *t = (ps_thread *)h;
     ps_process *p = t->process;
     if (t->tid != 0)
-        ob_handle_destroy(&sys->cid_table, t->tid);
+        ob_handle_destroy(&ps_state(sys)->cid_table, t->tid);
     if (t->kernel_stack.base)
-        mm_delete_kernel_stack(sys->system_space, &t->kernel_stack);
+        mm_delete_kernel_stack(ps_state(sys)->system_space, &t->kernel_stack);
     ke_delete_fiber(&t->tcb);
     unlink_thread(p, t);
     free(t);
@@ -110,7 +129,7 @@ NTSTATUS ps_create_kernel_thread(ntsim_system *sys, ps_process *p, ps_thread **o
         return STATUS_PROCESS_IS_TERMINATING;
     NTSTATUS s = create_object(sys, p, 0, 0, false, out);
     if (NT_SUCCESS(s))
-        ps_notify_thread_create(sys, *out, sys->current_thread);
+        ps_notify_thread_create(sys, *out, ps_current_thread(sys));
     return s;
 }
 
@@ -127,23 +146,26 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
         return STATUS_NO_MEMORY;
     ob_initialize_header(&t->header, &ps_thread_type, ThreadObject); /* the running thread's own reference */
     /* The Idle process's threads all have TID 0 and are not in the CID table. */
-    if (p != sys->idle && (t->tid = ob_handle_create(&sys->cid_table, t, 0)) == 0) {
+    if (p != ps_state(sys)->idle && (t->tid = ob_handle_create(&ps_state(sys)->cid_table, t, 0)) == 0) {
         free(t);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    t->sequence = sys->next_sequence++;
+    t->sequence = ps_state(sys)->next_sequence++;
     t->process = p;
     ob_reference(&p->header);
     link_thread(p, t);
     p->active_threads++;
     /* Normal priority class: base 8; every processor allowed. */
-    ke_thread_init(sys, &t->tcb, t->tid, 8, sys->config.cpus >= 64 ? ~0ull : (1ull << sys->config.cpus) - 1);
+    uint32_t cpus = ke_state(sys)->config.cpus;
+    ke_thread_init(sys, &t->tcb, t->tid, 8, cpus >= 64 ? ~0ull : (1ull << cpus) - 1);
+    t->tcb.object = &t->header;
+    t->tcb.exit_routine = thread_code_returned;
     t->exit_status = STATUS_PENDING;
-    t->create_time = sys->time;
+    t->create_time = ke_state(sys)->time;
     /* Every thread has a kernel stack in system space (12 KB x86, 24 KB x64). */
-    NTSTATUS ks = mm_create_kernel_stack(sys->system_space, &t->kernel_stack);
+    NTSTATUS ks = mm_create_kernel_stack(ps_state(sys)->system_space, &t->kernel_stack);
     if (!NT_SUCCESS(ks)) {
-        t->terminated = true;
+        t->terminated = t->tcb.terminating = true;
         t->tcb.state = Terminated;
         p->active_threads--;
         ob_dereference(sys, &t->header);
@@ -158,7 +180,7 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
         }
         if (!NT_SUCCESS(s)) {
             /* Undo: the thread never ran, nobody saw it. */
-            t->terminated = true;
+            t->terminated = t->tcb.terminating = true;
             t->tcb.state = Terminated;
             p->active_threads--;
             ob_dereference(sys, &t->header);
@@ -177,10 +199,10 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
 NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,
                           ps_thread **out)
 {
-    ps_thread *creator = sys->current_thread;
+    ps_thread *creator = ps_current_thread(sys);
     if (!creator || creator->terminated)
         return STATUS_INVALID_PARAMETER;
-    if (p == sys->idle)
+    if (p == ps_state(sys)->idle)
         return STATUS_INVALID_CID;
     if (p->exited)
         return STATUS_PROCESS_IS_TERMINATING;
@@ -217,14 +239,20 @@ NTSTATUS ntsim_create_thread(ntsim_system *sys, ULONG pid, SIZE_T stack_size, bo
     return s;
 }
 
+/* A system thread's start routine returned: the thread ends as PsTerminateSystemThread(STATUS_SUCCESS). */
+static void thread_code_returned(ntsim_system *sys, ke_thread *tcb)
+{
+    ps_terminate_thread(sys, CONTAINING_RECORD(tcb, ps_thread, tcb), STATUS_SUCCESS);
+}
+
 void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
 {
     ps_process *p = t->process;
     if (t->terminated)
         return;
-    t->terminated = true;
+    t->terminated = t->tcb.terminating = true;
     t->exit_status = status;
-    t->exit_time = sys->time;
+    t->exit_time = ke_state(sys)->time;
     /* The exit notification runs on the exiting thread, before it is Terminated. */
     ps_notify_thread_exit(sys, t);
     ke_terminate_thread(sys, &t->tcb);
@@ -243,9 +271,9 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     ke_signal_object(sys, &t->header.dispatch);
     if (--p->active_threads == 0)
         ps_process_exit(sys, p, t, status);
-    bool self = t->tcb.fiber && t->tcb.fiber == (ke_fiber *)sys->running_fiber;
-    if (sys->current_thread == t && !self)
-        sys->current_thread = sys->system_process->first_thread;
+    bool self = t->tcb.fiber && t->tcb.fiber == (ke_fiber *)ke_state(sys)->running_fiber;
+    if (ps_current_thread(sys) == t && !self)
+        ps_set_current_thread(sys, ps_state(sys)->system_process->first_thread);
     ob_dereference(sys, &t->header); /* the running thread's own reference */
     /* A system thread that ended itself never returns to its code. */
     if (self)

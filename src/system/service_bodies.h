@@ -18,10 +18,6 @@ NTSTATUS mm_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseA
 NTSTATUS mm_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
                      MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                      SIZE_T MemoryInformationLength, SIZE_T *ReturnLength);
-NTSTATUS ob_close(ntsim_system *sys, HANDLE Handle);
-NTSTATUS ob_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
-                             HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
-                             ULONG HandleAttributes, ULONG Options);
 NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId);
 NTSTATUS ps_open_thread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId);
 NTSTATUS ps_terminate_process_handle(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus);

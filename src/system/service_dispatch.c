@@ -9,11 +9,11 @@
 #include "system/system.h"
 #include "ps/ps.h"
 
-void ke_dispatcher_init(ntsim_system *sys)
+void sys_service_table_init(ntsim_system *sys)
 {
     memset(sys->services, 0, sizeof sys->services);
-    for (ULONG i = 0; i < ke_service_count; i++)
-        sys->services[ke_services[i].number] = ke_services[i].routine;
+    for (ULONG i = 0; i < sys_service_count; i++)
+        sys->services[sys_services[i].number] = sys_services[i].routine;
 }
 
 /* A service number: bits 0-11 index a table, bits 12-13 choose it. */
@@ -22,13 +22,13 @@ static bool decode(ULONG number, ULONG *index)
     ULONG table = (number >> 12) & 0x3;
     *index = number & 0xFFF;
     /* Table 1 (win32k's GUI services) has no entries in ntsim. */
-    return number <= 0x3FFF && table == 0 && *index < KE_SERVICE_LIMIT;
+    return number <= 0x3FFF && table == 0 && *index < NTSIM_SERVICE_LIMIT;
 }
 
-static void report(ntsim_system *sys, ULONG number, const ke_service *svc, const ULONG64 *args, ULONG argc,
+static void report(ntsim_system *sys, ULONG number, const sys_service *svc, const ULONG64 *args, ULONG argc,
                    KPROCESSOR_MODE mode, NTSTATUS status)
 {
-    ULONG tid = sys->current_thread ? sys->current_thread->tid : 0;
+    ULONG tid = ps_current_thread(sys) ? ps_current_thread(sys)->tid : 0;
     if (sys->syscall_observer) {
         NTSIM_SYSCALL call = { tid, number, svc ? svc->name : NULL, argc, args, mode, status };
         sys->syscall_observer(sys->syscall_observer_context, &call);
@@ -42,14 +42,14 @@ static void report(ntsim_system *sys, ULONG number, const ke_service *svc, const
     }
 }
 
-NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc)
+NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc)
 {
     ULONG index;
     if (!decode(number, &index)) {
         report(sys, number, NULL, args, argc, mode, STATUS_INVALID_SYSTEM_SERVICE);
         return STATUS_INVALID_SYSTEM_SERVICE;
     }
-    const ke_service *svc = ke_service_at(index);
+    const sys_service *svc = sys_service_at(index);
     NTSIM_SERVICE_ROUTINE routine = sys->services[index];
     if (!routine) {
         /* A slot of the real table whose service ntsim does not model. */
@@ -57,11 +57,11 @@ NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number
         return STATUS_NOT_IMPLEMENTED;
     }
     /* The dispatcher copies exactly the table's argument count; missing ones read as 0. */
-    ULONG64 copy[KE_MAX_ARGUMENTS] = { 0 };
+    ULONG64 copy[NTSIM_MAX_SERVICE_ARGUMENTS] = { 0 };
     ULONG n = svc ? svc->argc : argc;
     memcpy(copy, args, (argc < n ? argc : n) * sizeof *copy);
     /* The caller may end itself in the service: hold it until the mode is restored. */
-    ps_thread *caller = sys->current_thread;
+    ps_thread *caller = ps_current_thread(sys);
     ob_reference(&caller->header);
     KPROCESSOR_MODE saved = caller->tcb.previous_mode;
     caller->tcb.previous_mode = mode;
@@ -75,12 +75,13 @@ NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number
 
 NTSTATUS ntsim_system_call(ntsim_system *sys, ULONG number, const ULONG64 *arguments, ULONG count)
 {
-    return ke_system_service(sys, UserMode, number, arguments, count);
+    return sys_system_service(sys, UserMode, number, arguments, count);
 }
 
 KPROCESSOR_MODE ntsim_previous_mode(const ntsim_system *sys)
 {
-    return sys->current_thread ? sys->current_thread->tcb.previous_mode : KernelMode;
+    const ke_thread *t = ke_state((ntsim_system *)sys)->current_thread;
+    return t ? t->previous_mode : KernelMode;
 }
 
 NTSTATUS ntsim_query_service(ntsim_system *sys, ULONG number, NTSIM_SERVICE_INFO *info)
@@ -88,7 +89,7 @@ NTSTATUS ntsim_query_service(ntsim_system *sys, ULONG number, NTSIM_SERVICE_INFO
     ULONG index;
     if (!decode(number, &index))
         return STATUS_INVALID_SYSTEM_SERVICE;
-    const ke_service *svc = ke_service_at(index);
+    const sys_service *svc = sys_service_at(index);
     *info = (NTSIM_SERVICE_INFO){ number, svc ? svc->name : NULL, svc ? svc->argc : 0 };
     (void)sys;
     return STATUS_SUCCESS;

@@ -7,45 +7,45 @@
 
 #include "ntsim/services.h"
 
-#define KE_SERVICE_LIMIT 450 /* entries in the native table of build 14393 */
-#define KE_MAX_ARGUMENTS 16
+#define NTSIM_SERVICE_LIMIT 450 /* entries in the native table of build 14393 */
+#define NTSIM_MAX_SERVICE_ARGUMENTS 16
 
-typedef struct ke_service {
+typedef struct sys_service {
     ULONG number;
     const char *name;
     UCHAR argc;
     NTSIM_SERVICE_ROUTINE routine;
-} ke_service;
+} sys_service;
 
 /* The services ntsim implements, by ascending number. */
-extern const ke_service ke_services[];
-extern const ULONG ke_service_count;
+extern const sys_service sys_services[];
+extern const ULONG sys_service_count;
 
 /* The entry for a table index, or NULL for a slot ntsim leaves empty. */
-const ke_service *ke_service_at(ULONG index);
+const sys_service *sys_service_at(ULONG index);
 
 /* The service routines (src/ke/services.c). */
-NTSTATUS ke_svc_wait_for_single_object(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_read_file(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_device_io_control_file(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_write_file(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_set_information_thread(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_close(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_allocate_virtual_memory(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_query_information_process(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_free_virtual_memory(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_query_virtual_memory(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_open_process(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_terminate_process(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_delay_execution(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_query_system_information(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_duplicate_object(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_protect_virtual_memory(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_resume_thread(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_terminate_thread(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_create_thread_ex(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_open_thread(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_suspend_thread(ntsim_system *, const ULONG64 *);
-NTSTATUS ke_svc_create_file(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_wait_for_single_object(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_read_file(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_device_io_control_file(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_write_file(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_set_information_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_close(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_allocate_virtual_memory(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_query_information_process(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_free_virtual_memory(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_query_virtual_memory(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_open_process(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_terminate_process(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_delay_execution(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_query_system_information(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_duplicate_object(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_protect_virtual_memory(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_resume_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_terminate_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_create_thread_ex(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_open_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_suspend_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_create_file(ntsim_system *, const ULONG64 *);
 
 #endif

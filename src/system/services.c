@@ -21,7 +21,7 @@
 
 static bool from_user(ntsim_system *sys)
 {
-    return sys->current_thread && sys->current_thread->tcb.previous_mode == UserMode;
+    return ps_current_thread(sys) && ps_current_thread(sys)->tcb.previous_mode == UserMode;
 }
 
 /* Captures n bytes at ptr (ProbeForRead + copy, inside the service's try block). */
@@ -33,7 +33,7 @@ static NTSTATUS in(ntsim_system *sys, ULONG64 ptr, void *v, size_t n, ULONG alig
         memcpy(v, (const void *)(uintptr_t)ptr, n);
         return STATUS_SUCCESS;
     }
-    ps_process *p = ob_current_process(sys);
+    ps_process *p = ps_current_process(sys);
     if (!p->vm)
         return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = mm_probe(p->vm, ptr, n, align);
@@ -47,7 +47,7 @@ static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
 {
     if (!from_user(sys))
         return STATUS_SUCCESS; /* kernel-mode callers are trusted: no probe */
-    ps_process *p = ob_current_process(sys);
+    ps_process *p = ps_current_process(sys);
     if (!p->vm || (!ptr && n))
         return STATUS_ACCESS_VIOLATION;
     return mm_probe(p->vm, ptr, n, align);
@@ -62,7 +62,7 @@ static NTSTATUS out(ntsim_system *sys, ULONG64 ptr, const void *v, size_t n)
         memcpy((void *)(uintptr_t)ptr, v, n);
         return STATUS_SUCCESS;
     }
-    ps_process *p = ob_current_process(sys);
+    ps_process *p = ps_current_process(sys);
     return mm_copy_to_user(p->vm, p->pages, ptr, v, n);
 }
 
@@ -78,18 +78,18 @@ static ULONG64 hv(HANDLE v)
 
 /* ---- objects and handles ------------------------------------------------- */
 
-NTSTATUS ke_svc_close(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_close(ntsim_system *sys, const ULONG64 *a)
 {
     return ob_close(sys, h(a[0]));
 }
 
-NTSTATUS ke_svc_duplicate_object(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_duplicate_object(ntsim_system *sys, const ULONG64 *a)
 {
     NTSTATUS s;
     if (a[3] && !NT_SUCCESS(s = probe_out(sys, a[3], 8, 8)))
         return s;
     HANDLE target = NULL;
-    s = ob_duplicate_object(sys, h(a[0]), h(a[1]), h(a[2]), a[3] ? &target : NULL, (ACCESS_MASK)a[4], (ULONG)a[5],
+    s = ps_duplicate_object(sys, h(a[0]), h(a[1]), h(a[2]), a[3] ? &target : NULL, (ACCESS_MASK)a[4], (ULONG)a[5],
                             (ULONG)a[6]);
     if (NT_SUCCESS(s) && a[3]) {
         ULONG64 v = hv(target);
@@ -139,24 +139,24 @@ static NTSTATUS open_by_cid(ntsim_system *sys, const ULONG64 *a,
     return s;
 }
 
-NTSTATUS ke_svc_open_process(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_open_process(ntsim_system *sys, const ULONG64 *a)
 {
     return open_by_cid(sys, a, ps_open_process);
 }
 
-NTSTATUS ke_svc_open_thread(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_open_thread(ntsim_system *sys, const ULONG64 *a)
 {
     return open_by_cid(sys, a, ps_open_thread);
 }
 
 /* ---- processes and threads ---------------------------------------------- */
 
-NTSTATUS ke_svc_terminate_process(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_terminate_process(ntsim_system *sys, const ULONG64 *a)
 {
     return ps_terminate_process_handle(sys, h(a[0]), (NTSTATUS)a[1]);
 }
 
-NTSTATUS ke_svc_terminate_thread(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_terminate_thread(ntsim_system *sys, const ULONG64 *a)
 {
     return ps_terminate_thread_handle(sys, h(a[0]), (NTSTATUS)a[1]);
 }
@@ -173,17 +173,17 @@ static NTSTATUS suspend_resume(ntsim_system *sys, const ULONG64 *a, bool suspend
     return s;
 }
 
-NTSTATUS ke_svc_suspend_thread(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_suspend_thread(ntsim_system *sys, const ULONG64 *a)
 {
     return suspend_resume(sys, a, true);
 }
 
-NTSTATUS ke_svc_resume_thread(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_resume_thread(ntsim_system *sys, const ULONG64 *a)
 {
     return suspend_resume(sys, a, false);
 }
 
-NTSTATUS ke_svc_set_information_thread(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_set_information_thread(ntsim_system *sys, const ULONG64 *a)
 {
     unsigned char buf[8];
     ULONG len = (ULONG)a[3];
@@ -195,7 +195,7 @@ NTSTATUS ke_svc_set_information_thread(ntsim_system *sys, const ULONG64 *a)
     return ps_set_information_thread(sys, h(a[0]), (THREADINFOCLASS)a[1], buf, len);
 }
 
-NTSTATUS ke_svc_create_thread_ex(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_create_thread_ex(ntsim_system *sys, const ULONG64 *a)
 {
     NTSTATUS s = probe_out(sys, a[0], 8, 8);
     if (!NT_SUCCESS(s))
@@ -209,7 +209,7 @@ NTSTATUS ke_svc_create_thread_ex(ntsim_system *sys, const ULONG64 *a)
     s = ps_create_thread(sys, (ps_process *)o, a[8], a[9], (a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0, &t);
     if (NT_SUCCESS(s)) {
         ULONG value;
-        s = ob_insert_handle(ob_current_process(sys), &t->header, ob_map_access(&ps_thread_type, (ACCESS_MASK)a[1]),
+        s = ob_insert_handle(&ps_current_process(sys)->handles, &t->header, ob_map_access(&ps_thread_type, (ACCESS_MASK)a[1]),
                              &value);
         ULONG64 v = value;
         if (NT_SUCCESS(s))
@@ -233,7 +233,7 @@ static void put_basic_information(unsigned char *b, const ps_process *p)
     memcpy(b + 40, &ppid, 8);
 }
 
-NTSTATUS ke_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
 {
     if (a[1] != ProcessBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
@@ -270,10 +270,10 @@ static uint64_t timeout_ticks(ntsim_system *sys, LONG64 t)
 {
     if (t < 0)
         return (uint64_t)(-t);
-    return (uint64_t)t > sys->time ? (uint64_t)t - sys->time : 1;
+    return (uint64_t)t > ke_state(sys)->time ? (uint64_t)t - ke_state(sys)->time : 1;
 }
 
-NTSTATUS ke_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
 {
     LONG64 interval;
     NTSTATUS s = in(sys, a[1], &interval, 8, 4);
@@ -281,7 +281,7 @@ NTSTATUS ke_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
         return s;
     if (interval == 0)
         return STATUS_SUCCESS; /* a zero delay only yields */
-    s = ke_wait(sys, &sys->current_thread->tcb, timeout_ticks(sys, interval));
+    s = ke_wait(sys, &ps_current_thread(sys)->tcb, timeout_ticks(sys, interval));
     /* The thread now sleeps; when it wakes the call returns STATUS_SUCCESS. */
     return NT_SUCCESS(s) ? STATUS_SUCCESS : s;
 }
@@ -295,7 +295,7 @@ static void drop_wait_reference(ntsim_system *sys, ke_thread *t)
         ob_dereference(sys, o);
 }
 
-NTSTATUS ke_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
 {
     LONG64 timeout = 0;
     NTSTATUS s;
@@ -309,7 +309,7 @@ NTSTATUS ke_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
         ob_dereference(sys, o);
         return STATUS_OBJECT_TYPE_MISMATCH;
     }
-    ps_thread *self = sys->current_thread;
+    ps_thread *self = ps_current_thread(sys);
     uint64_t ticks = a[2] ? (timeout == 0 ? 0 : timeout_ticks(sys, timeout)) : 0;
     DISPATCHER_HEADER *d = &o->dispatch;
     s = ke_wait_for_objects(sys, &self->tcb, 1, &d, false, a[2] ? &ticks : NULL, NULL);
@@ -340,7 +340,7 @@ static NTSTATUS out_range(ntsim_system *sys, ULONG64 pbase, ULONG64 psize, ULONG
     return NT_SUCCESS(s) ? out(sys, psize, &size, 8) : s;
 }
 
-NTSTATUS ke_svc_allocate_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_allocate_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     ULONG_PTR base;
     SIZE_T size;
@@ -351,7 +351,7 @@ NTSTATUS ke_svc_allocate_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     return NT_SUCCESS(s) ? out_range(sys, a[1], a[3], base, size) : s;
 }
 
-NTSTATUS ke_svc_free_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_free_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     ULONG_PTR base;
     SIZE_T size;
@@ -364,7 +364,7 @@ NTSTATUS ke_svc_free_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     return NT_SUCCESS(s) ? out_range(sys, a[1], a[2], base, size) : s;
 }
 
-NTSTATUS ke_svc_protect_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_protect_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     ULONG_PTR base;
     SIZE_T size;
@@ -396,7 +396,7 @@ static void put_mbi(unsigned char *b, const MEMORY_BASIC_INFORMATION *m)
     memcpy(b + 40, &m->Type, 4);
 }
 
-NTSTATUS ke_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     if (a[2] != MemoryBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
@@ -457,7 +457,7 @@ static void fill_processes(ntsim_system *sys, unsigned char *b, ULONG64 where)
 {
     size_t off = 0, prev = 0;
     bool first = true;
-    for (ps_process *p = sys->first_process; p; p = p->next) {
+    for (ps_process *p = ps_state(sys)->first_process; p; p = p->next) {
         if (p->exited)
             continue;
         if (!first)
@@ -499,7 +499,7 @@ static void fill_processes(ntsim_system *sys, unsigned char *b, ULONG64 where)
     }
 }
 
-NTSTATUS ke_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
 {
     if (a[0] != SystemProcessInformation)
         return STATUS_INVALID_INFO_CLASS;
@@ -510,7 +510,7 @@ NTSTATUS ke_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
     if (!NT_SUCCESS(s))
         return s;
     size_t need = 0;
-    for (ps_process *p = sys->first_process; p; p = p->next)
+    for (ps_process *p = ps_state(sys)->first_process; p; p = p->next)
         if (!p->exited)
             need += entry_size(p);
     /* Too small: say how much is needed (the size-query-then-fill protocol). */
@@ -567,7 +567,7 @@ static NTSTATUS in_object_name(ntsim_system *sys, ULONG64 oa, UNICODE_STRING *na
     return STATUS_SUCCESS;
 }
 
-NTSTATUS ke_svc_create_file(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_create_file(ntsim_system *sys, const ULONG64 *a)
 {
     WCHAR buf[512];
     UNICODE_STRING name;
@@ -584,7 +584,7 @@ NTSTATUS ke_svc_create_file(ntsim_system *sys, const ULONG64 *a)
     if (!NT_SUCCESS(s))
         return s;
     ULONG value;
-    s = ob_insert_handle(ob_current_process(sys), &f->header, access, &value);
+    s = ob_insert_handle(&ps_current_process(sys)->handles, &f->header, access, &value);
     ob_dereference(sys, &f->header); /* the handle holds it now */
     if (!NT_SUCCESS(s))
         return s;
@@ -628,18 +628,18 @@ static NTSTATUS file_io(ntsim_system *sys, HANDLE handle, UCHAR major, ULONG cod
     return s;
 }
 
-NTSTATUS ke_svc_read_file(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_read_file(ntsim_system *sys, const ULONG64 *a)
 {
     /* (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key) */
     return file_io(sys, h(a[0]), IRP_MJ_READ, 0, a[4], 0, 0, a[5], (ULONG)a[6]);
 }
 
-NTSTATUS ke_svc_write_file(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_write_file(ntsim_system *sys, const ULONG64 *a)
 {
     return file_io(sys, h(a[0]), IRP_MJ_WRITE, 0, a[4], a[5], (ULONG)a[6], 0, 0);
 }
 
-NTSTATUS ke_svc_device_io_control_file(ntsim_system *sys, const ULONG64 *a)
+NTSTATUS sys_svc_device_io_control_file(ntsim_system *sys, const ULONG64 *a)
 {
     /* (FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode,
         InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength) */

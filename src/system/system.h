@@ -1,54 +1,39 @@
 /*
- * system.h (private) - the simulated machine: every piece of state hangs
- * off one ntsim_system, so several can live in one host process.
+ * system.h (private) - the simulated machine: the top of the system's state,
+ * whose first member is the I/O manager's part, whose first is the process
+ * manager's, and so on down to the object manager's (ob_system explains the
+ * nesting). What only the top layer holds is here: the service table and
+ * the observers of system calls.
  */
-#ifndef NTSIM_KE_SYSTEM_H
-#define NTSIM_KE_SYSTEM_H
+#ifndef NTSIM_SYSTEM_SYSTEM_H
+#define NTSIM_SYSTEM_SYSTEM_H
 
-#include "ntsim/system.h"
-#include "ob/handle_table.h"
-#include "rtl/random.h"
-#include "mm/mm.h"
-#include "ke/ke.h"
-#include "ntsim/services.h"
+#include <stddef.h>
+
 #include "io/io.h"
-#include "ps/notify.h"
-
-typedef struct ps_process ps_process;
-typedef struct ps_thread ps_thread;
+#include "ntsim/services.h"
+#include "ntsim/system.h"
+#include "ntsim/limits.h"
 
 struct ntsim_system {
-    ntsim_config config;
-    rtl_random rng;
-    uint64_t time;
-    uint64_t next_sequence;
-    ob_handle_table cid_table; /* PspCidTable: PIDs and TIDs, strict FIFO */
-    ps_process *idle, *system_process;
-    ps_process *first_process, *last_process; /* creation order */
-    ps_thread *current_thread;
-    mm_commit commit;
-    mm_image_bases *image_bases;   /* each image's base for this boot (ASLR) */
-    mm_chunk_cache chunk_cache;    /* pool chunks recycled between processes */
-    mm_system_space *system_space; /* kernel stacks */
-    ke_scheduler sched;
-    NTSIM_SERVICE_ROUTINE services[450];   /* this system's copy of the table (replaceable) */
+    io_system io; /* first: every layer's part, nested */
+    NTSIM_SERVICE_ROUTINE services[NTSIM_SERVICE_LIMIT]; /* this system's copy of the table (replaceable) */
     ntsim_syscall_observer syscall_observer;
     void *syscall_observer_context;
     bool trace_syscalls;
-    ps_notify notify;  /* drivers' notify routines */
-    ke_fiber *running_fiber; /* the system thread whose code runs now, if any */
-    io_manager io;     /* loaded drivers, devices, pool */
-    ntsim_event_sink sink;
-    void *sink_context;
 };
 
+/* Each layer's part begins the one above: xx_state(sys) is sys itself. */
+_Static_assert(offsetof(ntsim_system, io) == 0, "io_system begins ntsim_system");
+_Static_assert(offsetof(io_system, ps) == 0, "ps_system begins io_system");
+_Static_assert(offsetof(ps_system, ex) == 0, "ex_system begins ps_system");
+_Static_assert(offsetof(ex_system, ke) == 0, "ke_system begins ex_system");
+_Static_assert(offsetof(ke_system, ob) == 0, "ob_system begins ke_system");
+
 /* Fills the system's service table from the one table of services. */
-void ke_dispatcher_init(ntsim_system *sys);
+void sys_service_table_init(ntsim_system *sys);
 
 /* Runs a service as KiSystemService does, with the given previous mode. */
-NTSTATUS ke_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc);
-
-/* Delivers a notification to the observers, stamped with the clock. */
-void ke_deliver_event(ntsim_system *sys, ntsim_event *event);
+NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc);
 
 #endif

@@ -151,7 +151,7 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     if (NT_SUCCESS(s)) {
         char *nt_path = ps_nt_path(path);
         SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
-        ps_notify_image_load(sys, p->pid, nt_path ? nt_path : path, at, mapped, sys->current_thread);
+        ps_notify_image_load(sys, p->pid, nt_path ? nt_path : path, at, mapped, ps_current_thread(sys));
         free(nt_path);
         if (base)
             *base = at;

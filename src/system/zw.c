@@ -12,7 +12,7 @@ static NTSTATUS zw(const char *name, const ULONG64 *args, ULONG argc)
     ntsim_system *sys = ke_current_system(name);
     ULONG number = 0;
     ntsim_service_number(name + 0, &number);
-    return ke_system_service(sys, KernelMode, number, args, argc);
+    return sys_system_service(sys, KernelMode, number, args, argc);
 }
 
 NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,

@@ -1,5 +1,5 @@
 /*
- * test_ke_services.c - the system service path: number layout and dispatch,
+ * test_sys_services.c - the system service path: number layout and dispatch,
  * invalid numbers, previous mode, probing of user pointers, handle type and
  * access checks, the service argument rules, the table hook and observer.
  */

@@ -704,7 +704,7 @@ static void exiting_the_current_threads_process_makes_system_current(void **stat
 
 /* A regression test (a bug found in review). A thread that ends its own process through
  * NtTerminateProcess(NtCurrentProcess()) is freed inside the service, and
- * the dispatcher (ke_system_service) then writes the saved previous mode
+ * the dispatcher (sys_system_service) then writes the saved previous mode
  * into the freed thread: a heap use-after-free that AddressSanitizer reports
  * (a plain build passes by luck). Same for NtTerminateThread(NtCurrentThread()). */
 static void terminating_the_calling_process_through_its_pseudo_handle_is_memory_safe(void **state)

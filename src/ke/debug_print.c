@@ -1,9 +1,8 @@
-/* debug_print.c - DbgPrint and the clock for drivers: KeQuerySystemTime(Precise). */
+/* debug_print.c - DbgPrint: a driver's line to the kernel debugger, as an event. */
 #include <stdarg.h>
 
-#include "io/io.h"
 #include "ke/context.h"
-#include "system/system.h"
+#include "ke/ke.h"
 #include "rtl/format.h"
 
 ULONG DbgPrint(const char *Format, ...)
@@ -20,18 +19,7 @@ ULONG DbgPrint(const char *Format, ...)
         n++;
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
         text[--n] = '\0';
-    io_driver *d = ke_current_driver();
-    ntsim_event e = { .kind = NTSIM_EVENT_DBGPRINT, .text = text, .image = d ? d->name : "" };
+    ntsim_event e = { .kind = NTSIM_EVENT_DBGPRINT, .text = text, .image = ke_current_image() };
     ke_deliver_event(sys, &e);
     return STATUS_SUCCESS;
-}
-
-void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime)
-{
-    CurrentTime->QuadPart = (LONG64)ntsim_time(ke_current_system("KeQuerySystemTimePrecise"));
-}
-
-void KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
-{
-    CurrentTime->QuadPart = (LONG64)ntsim_time(ke_current_system("KeQuerySystemTime"));
 }

@@ -1,0 +1,44 @@
+/*
+ * ex.h - the executive support layer's private view: the pool's state
+ * (tagged blocks charged to an owner, lookaside lists of freed small blocks).
+ */
+#ifndef NTSIM_EX_EX_H
+#define NTSIM_EX_EX_H
+
+#include "ke/ke.h"
+#include "ntsim/wdk.h"
+
+typedef struct ex_pool_block ex_pool_block;
+
+/* Whoever pool is charged to: a driver, or the kernel itself. */
+typedef struct ex_pool_owner {
+    LIST_ENTRY blocks;  /* its live allocations, oldest first */
+    ULONG count;
+    const char *name;   /* shown in leak reports: the driver's, "" for the kernel */
+} ex_pool_owner;
+
+#define EX_POOL_CLASSES 32 /* lookaside lists, one per 16-byte size class */
+
+/* The executive's part of the system (nested as ob_system explains). */
+typedef struct ex_system {
+    ke_system ke; /* first: the layer below */
+    ex_pool_owner kernel_pool;
+    ex_pool_block *lookaside[EX_POOL_CLASSES];
+    uint16_t lookaside_depth[EX_POOL_CLASSES];
+    /* The pool of the driver whose code runs, NULL for the kernel (registered by io). */
+    ex_pool_owner *(*current_pool_owner)(void);
+} ex_system;
+
+static inline ex_system *ex_state(ntsim_system *sys)
+{
+    return (ex_system *)(void *)sys;
+}
+
+void ex_initialize(ntsim_system *sys);
+void ex_pool_owner_init(ex_pool_owner *owner, const char *name);
+/* Reports what an owner still holds (a pool_leak event per tag) and frees it. */
+void ex_pool_report_and_free(ntsim_system *sys, ex_pool_owner *owner);
+/* Teardown: the kernel's blocks reported and freed, the lookaside lists' returned to the host. */
+void ex_shutdown(ntsim_system *sys);
+
+#endif
