@@ -9,7 +9,6 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "system/system.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 #include "ke/ke.h"
@@ -42,6 +41,9 @@ const ob_type io_file_type = {
     .close_procedure = file_close,
     .describe = file_describe,
 };
+
+static POBJECT_TYPE file_type = &io_file_type;
+POBJECT_TYPE *IoFileObjectType = &file_type;
 
 /* The device a file was opened on, if its driver is still loaded. */
 static PDEVICE_OBJECT device_of(io_file *f)

@@ -7,6 +7,7 @@
 
 #include "ntsim/io.h"
 #include "ntsim/wdk.h"
+#include "ke/context.h"
 #include "ps/ps.h"
 
 typedef struct io_driver io_driver;
@@ -76,11 +77,6 @@ void io_shutdown(ntsim_system *sys);
 
 
 /* Calls a driver routine with the driver's context made current. */
-#define IO_CALL(sys, drv, expr)                         \
-    do {                                                \
-        ke_context saved_ = ke_enter((sys), (drv), (drv) ? (drv)->name : NULL); \
-        expr;                                           \
-        ke_leave(saved_);                               \
-    } while (0)
+#define IO_CALL(sys, drv, expr) KE_CALL_AS((sys), (drv), (drv) ? (drv)->name : NULL, expr)
 
 #endif

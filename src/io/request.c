@@ -10,7 +10,6 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "system/system.h"
 #include "ntsim/wdk.h"
 
 static void finish_built(PIRP irp);

@@ -23,6 +23,14 @@ typedef struct ke_context {
 ke_context ke_enter(ntsim_system *sys, io_driver *driver, const char *image);
 void ke_leave(ke_context saved);
 
+/* Runs expr as code of `driver` (named image), restoring the context after. */
+#define KE_CALL_AS(sys, driver, image, expr)                   \
+    do {                                                       \
+        ke_context saved_ = ke_enter((sys), (driver), (image)); \
+        expr;                                                  \
+        ke_leave(saved_);                                      \
+    } while (0)
+
 /* The system of the running driver code; aborts with a message outside it. */
 ntsim_system *ke_current_system(const char *api);
 io_driver *ke_current_driver(void);

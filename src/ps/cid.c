@@ -3,7 +3,6 @@
  * multiples of 4. It is strictly FIFO, so an ID returns to the pool only when
  * its object is deleted and comes back only after the others in the pool.
  */
-#include "system/system.h"
 #include "ps/ps.h"
 
 ps_process *ps_lookup_process(ntsim_system *sys, ULONG pid)

@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/io.h"
 #include "ke/context.h"
-#include "system/system.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
 #include "rtl/utf8.h"
@@ -18,7 +16,7 @@
 static ULONG limit(ntsim_system *sys)
 {
     /* PSP_MAX_*_NOTIFY: 64 on x64 (8 before the 2014 updates, and on x86). */
-    return ke_state(sys)->config.arch == NTSIM_ARCH_X64 ? PS_MAX_NOTIFY : 8;
+    return ke_state(sys)->config.arch == NTSIM_ARCH_X64 ? NTSIM_MAX_NOTIFY_ROUTINES : NTSIM_MAX_NOTIFY_ROUTINES_X86;
 }
 
 static int find(ps_notify_slot *slots, ULONG n, void *routine)
@@ -50,7 +48,7 @@ static int add(ntsim_system *sys, ps_notify_slot *slots, void *routine, bool ex)
 {
     for (ULONG i = 0; i < limit(sys); i++) {
         if (!slots[i].routine) {
-            slots[i] = (ps_notify_slot){ routine, ke_current_driver(), ex };
+            slots[i] = (ps_notify_slot){ routine, ke_current_driver(), ke_current_image(), ex };
             recount(&ps_state(sys)->notify);
             return (int)i;
         }
@@ -194,7 +192,7 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     for (ULONG i = 0; i < ps_state(sys)->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.process[i];
         if (s->routine)
-            IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
+            KE_CALL_AS(sys, s->driver, s->image, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
     }
     ps_set_current_thread(sys, saved);
     free_unicode(&image, image_space);
@@ -210,7 +208,7 @@ void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last)
     for (ULONG i = 0; i < ps_state(sys)->notify.process_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.process[i];
         if (s->routine)
-            IO_CALL(sys, s->driver, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
+            KE_CALL_AS(sys, s->driver, s->image, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
     }
     ps_set_current_thread(sys, saved);
 }
@@ -225,7 +223,7 @@ static void call_thread_routines(ntsim_system *sys, ps_thread *t, bool create, p
         if (s->ex && create && t->process == ps_state(sys)->system_process)
             continue;
         ps_thread *saved = switch_to(sys, s->ex || !create ? t : plain_context);
-        IO_CALL(sys, s->driver,
+        KE_CALL_AS(sys, s->driver, s->image,
                 ((PCREATE_THREAD_NOTIFY_ROUTINE)s->routine)(ULongToHandle(t->process->pid), ULongToHandle(t->tid),
                                                             create));
         ps_set_current_thread(sys, saved);
@@ -265,7 +263,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
-            IO_CALL(sys, s->driver, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
+            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
     }
     ps_set_current_thread(sys, saved);
     free_unicode(&name, name_space);

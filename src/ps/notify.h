@@ -7,7 +7,9 @@
 
 #include "ntsim/nt.h"
 
-#define PS_MAX_NOTIFY 64
+#include "ntsim/limits.h"
+
+#define PS_MAX_NOTIFY NTSIM_MAX_NOTIFY_ROUTINES
 
 typedef struct io_driver io_driver;
 typedef struct ps_process ps_process;
@@ -16,7 +18,8 @@ typedef struct ntsim_system ntsim_system;
 
 typedef struct ps_notify_slot {
     void *routine;      /* NULL: free */
-    io_driver *driver;  /* who registered it (pool charges, context) */
+    io_driver *driver;  /* who registered it (pool charges, context); opaque here */
+    const char *image;  /* its name, while it is loaded */
     bool ex;            /* the Ex form of a thread routine */
 } ps_notify_slot;
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "system/system.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ob/handles.h"

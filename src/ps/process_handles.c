@@ -5,7 +5,6 @@
  */
 #include "ob/handles.h"
 #include "ps/ps.h"
-#include "system/service_bodies.h"
 
 /* The source handle, one of the source process's: its pseudo-handles name the source itself and the caller's thread. */
 static NTSTATUS reference_source(ntsim_system *sys, ps_process *src, HANDLE handle, ob_header **object,

@@ -131,6 +131,18 @@ void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS
 void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info);
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info);
 
+/* The bodies of the process and thread services, on handles and client IDs
+   in kernel memory (src/ps/terminate.c, src/ps/thread_control.c). */
+NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId);
+NTSTATUS ps_open_thread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId);
+NTSTATUS ps_terminate_process_handle(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus);
+NTSTATUS ps_terminate_thread_handle(ntsim_system *sys, HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSTATUS ps_set_information_thread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                   const void *ThreadInformation, ULONG ThreadInformationLength);
+NTSTATUS ps_suspend_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
+NTSTATUS ps_resume_thread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
+
+
 /* NtDuplicateObject's body (src/ps/process_handles.c). */
 NTSTATUS ps_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
                              HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,

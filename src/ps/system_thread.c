@@ -4,16 +4,14 @@
  * names, running a start routine on a fiber; and the object-by-handle
  * lookups drivers use (ObReferenceObjectByHandle).
  */
-#include "io/io.h"
 #include "ke/context.h"
 #include "ke/ke.h"
-#include "system/system.h"
 #include "ntsim/wdk.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 
-static POBJECT_TYPE process_type = &ps_process_type, thread_type = &ps_thread_type, file_type = &io_file_type;
-POBJECT_TYPE *PsProcessType = &process_type, *PsThreadType = &thread_type, *IoFileObjectType = &file_type;
+static POBJECT_TYPE process_type = &ps_process_type, thread_type = &ps_thread_type;
+POBJECT_TYPE *PsProcessType = &process_type, *PsThreadType = &thread_type;
 
 NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                               HANDLE ProcessHandle, CLIENT_ID *ClientId, PKSTART_ROUTINE StartRoutine,

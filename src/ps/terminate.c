@@ -3,8 +3,6 @@
  * NtOpenProcess, NtOpenThread, NtTerminateProcess, NtTerminateThread, and
  * the simulator's ExitProcess / ExitThread.
  */
-#include "system/system.h"
-#include "system/service_bodies.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 

@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 
-#include "system/system.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ps/notify.h"

@@ -4,8 +4,6 @@
  */
 #include <string.h>
 
-#include "system/system.h"
-#include "system/service_bodies.h"
 #include "ob/handles.h"
 #include "ps/ps.h"
 

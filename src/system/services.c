@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "system/service_bodies.h"
 #include "system/service_table.h"
 #include "system/system.h"
 #include "mm/user_memory.h"
@@ -347,7 +346,7 @@ NTSTATUS sys_svc_allocate_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     NTSTATUS s = in_range(sys, a, &base, &size);
     if (!NT_SUCCESS(s))
         return s;
-    s = mm_allocate_vm(sys, h(a[0]), &base, a[2], &size, (ULONG)a[4], (ULONG)a[5]);
+    s = sys_allocate_vm(sys, h(a[0]), &base, a[2], &size, (ULONG)a[4], (ULONG)a[5]);
     return NT_SUCCESS(s) ? out_range(sys, a[1], a[3], base, size) : s;
 }
 
@@ -360,7 +359,7 @@ NTSTATUS sys_svc_free_virtual_memory(ntsim_system *sys, const ULONG64 *a)
         s = in(sys, a[2], &size, 8, 8);
     if (!NT_SUCCESS(s))
         return s;
-    s = mm_free_vm(sys, h(a[0]), &base, &size, (ULONG)a[3]);
+    s = sys_free_vm(sys, h(a[0]), &base, &size, (ULONG)a[3]);
     return NT_SUCCESS(s) ? out_range(sys, a[1], a[2], base, size) : s;
 }
 
@@ -376,7 +375,7 @@ NTSTATUS sys_svc_protect_virtual_memory(ntsim_system *sys, const ULONG64 *a)
         s = probe_out(sys, a[4], 4, 4);
     if (!NT_SUCCESS(s))
         return s;
-    s = mm_protect_vm(sys, h(a[0]), &base, &size, (ULONG)a[3], &old);
+    s = sys_protect_vm(sys, h(a[0]), &base, &size, (ULONG)a[3], &old);
     if (!NT_SUCCESS(s))
         return s;
     s = out_range(sys, a[1], a[2], base, size);
@@ -408,7 +407,7 @@ NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     if (!NT_SUCCESS(s))
         return s;
     MEMORY_BASIC_INFORMATION m;
-    s = mm_query_vm(sys, h(a[0]), a[1], MemoryBasicInformation, &m, sizeof m, NULL);
+    s = sys_query_vm(sys, h(a[0]), a[1], MemoryBasicInformation, &m, sizeof m, NULL);
     if (!NT_SUCCESS(s))
         return s;
     unsigned char b[48];

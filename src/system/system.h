@@ -36,4 +36,15 @@ void sys_service_table_init(ntsim_system *sys);
 /* Runs a service as KiSystemService does, with the given previous mode. */
 NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc);
 
+/* The bodies of the virtual-memory services on a process handle, arguments
+   in kernel memory (src/system/vm_calls.c). */
+NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
+                        SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect);
+NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                    ULONG FreeType);
+NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                       ULONG NewProtect, ULONG *OldProtect);
+NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
+                     MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
+                     SIZE_T MemoryInformationLength, SIZE_T *ReturnLength);
 #endif

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "system/system.h"
-#include "system/service_bodies.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ntsim/mm.h"
@@ -33,7 +32,7 @@ static NTSTATUS space_of(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_pro
     return STATUS_SUCCESS;
 }
 
-NTSTATUS mm_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
+NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
                                  SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
 {
     ps_process *p;
@@ -47,7 +46,7 @@ NTSTATUS mm_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Base
     return s;
 }
 
-NTSTATUS mm_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                              ULONG FreeType)
 {
     ps_process *p;
@@ -63,7 +62,7 @@ NTSTATUS mm_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddr
     return s;
 }
 
-NTSTATUS mm_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                                 ULONG NewProtect, ULONG *OldProtect)
 {
     ps_process *p;
@@ -77,7 +76,7 @@ NTSTATUS mm_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseA
     return s;
 }
 
-NTSTATUS mm_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
+NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
                               MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                               SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
 {
