@@ -180,7 +180,7 @@ bool mm_runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr
 bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
 /* Removes [a, b) from the VAD (release of part of it), splitting it in two
  * when the hole is in the middle. false only if the host is out of memory. */
-bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
+bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b);
 /* Lays out a new, uniform VAD's pages in one pass (at most 8 pieces): piece i is [start[i],
  * start[i + 1]) (the last ends at the VAD's end), start[0] the VAD's start,
  * starts ascending; empty pieces are skipped and equal neighbours merge.

@@ -256,7 +256,7 @@ static bool runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     return true;
 }
 
-bool mm_vad_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
+bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 {
     if (!mm_pool_reserve(&s->run_pool, 2) || !mm_vad_reserve(s))
         return false;

@@ -197,7 +197,7 @@ static NTSTATUS release(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end)
     uint64_t pages = v->type == VAD_PRIVATE ? mm_runs_count_committed(v, start, end) : 0;
     if (start == v->start && end == v->end) {
         mm_vad_delete(s, v);
-    } else if (!mm_vad_cut(s, v, start, end)) {
+    } else if (!mm_runs_cut(s, v, start, end)) {
         return STATUS_NO_MEMORY;
     }
     mm_uncharge(s, pages * PAGE);

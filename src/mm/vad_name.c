@@ -1,0 +1,82 @@
+/*
+ * vad_name.c - what a VAD is for (an image's path, "Stack of thread 12",
+ * "TEB of thread 12"): the Details column of VMMap. Most names are static
+ * text, some carry a thread ID shown after them; a name that must outlive
+ * its caller is copied and counted in the space's host bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/mm_internal.h"
+
+void mm_vad_drop_detail(mm_space *s, mm_vad *v)
+{
+    if (v->flags & VAD_DETAIL_OWNED) {
+        s->detail_bytes -= strlen(v->detail) + 1;
+        free((char *)v->detail);
+    }
+    v->detail = NULL;
+    v->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
+}
+
+void mm_vad_name(mm_space *s, mm_vad *v, const char *text, bool with_id, uint32_t id)
+{
+    mm_vad_drop_detail(s, v);
+    v->detail = text;
+    if (with_id) {
+        v->flags |= VAD_DETAIL_ID;
+        v->node.spare = id;
+    }
+}
+
+const char *mm_vad_detail(const mm_vad *v, char buf[48])
+{
+    if (!(v->flags & VAD_DETAIL_ID))
+        return v->detail;
+    /* "TEB of thread 12" */
+    size_t n = strlen(v->detail);
+    uint32_t id = v->node.spare;
+    char digits[10];
+    int k = 0;
+    if (n > 36)
+        n = 36;
+    memcpy(buf, v->detail, n);
+    do {
+        digits[k++] = (char)('0' + id % 10);
+        id /= 10;
+    } while (id);
+    while (k)
+        buf[n++] = digits[--k];
+    buf[n] = '\0';
+    return buf;
+}
+
+NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
+{
+    char *copy = NULL;
+    size_t n = 0;
+    if (detail) {
+        n = strlen(detail) + 1;
+        copy = malloc(n);
+        if (!copy)
+            return STATUS_NO_MEMORY;
+        memcpy(copy, detail, n);
+    }
+    mm_vad_drop_detail(s, v);
+    if (copy) {
+        v->detail = copy;
+        v->flags |= VAD_DETAIL_OWNED;
+        s->detail_bytes += n;
+    }
+    return STATUS_SUCCESS;
+}
+
+void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v)
+{
+    nv->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
+    nv->detail = NULL;
+    if (v->flags & VAD_DETAIL_OWNED)
+        mm_vad_name_copy(s, nv, v->detail); /* out of memory: the piece goes unnamed */
+    else
+        mm_vad_name(s, nv, v->detail, (v->flags & VAD_DETAIL_ID) != 0, v->node.spare);
+}
