@@ -4,7 +4,7 @@
  * NTSTATUS in every case. The order of the checks is the kernel's (parameters
  * first, then the VAD lookup, then the pages), because the first failing
  * check decides which status a caller sees. Sources for each rule are in
- * docs/memory-manager.md and /work/shared/vm-oracle.
+ * docs/memory-manager.md, with the recorded Windows answers it names.
  */
 #include "mm/mm_internal.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ntsim/ntsim.h"
-#include "system/service_table.h"
+#include "system/service_list.h"
 #include "system/system.h"
 #include "mm/user_memory.h"
 #include "ps/ps.h"
@@ -110,13 +110,6 @@ static ULONG64 hv(HANDLE h)
     return (ULONG64)(uintptr_t)h;
 }
 
-/* Service numbers by name, from the one table. */
-static ULONG number(const char *name)
-{
-    ULONG n = 0;
-    ntsim_service_number(name, &n);
-    return n;
-}
 
 /* ---- the stubs ----------------------------------------------------------- */
 
@@ -125,7 +118,7 @@ NTSTATUS NtClose(ntsim_system *sys, HANDLE Handle)
     frame f;
     frame_begin(&f, sys);
     ULONG64 a[] = { hv(Handle) };
-    NTSTATUS s = call(&f, 0x00F, a, 1);
+    NTSTATUS s = call(&f, SYS_NR(NtClose), a, SYS_ARGC(NtClose));
     frame_end(&f);
     return s;
 }
@@ -137,7 +130,7 @@ NTSTATUS NtAllocateVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_
     frame_begin(&f, sys);
     ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8);
     ULONG64 a[] = { hv(ProcessHandle), pb, ZeroBits, ps, AllocationType, Protect };
-    NTSTATUS s = call(&f, 0x018, a, 6);
+    NTSTATUS s = call(&f, SYS_NR(NtAllocateVirtualMemory), a, SYS_ARGC(NtAllocateVirtualMemory));
     get(&f, pb, BaseAddress, 8);
     get(&f, ps, RegionSize, 8);
     frame_end(&f);
@@ -151,7 +144,7 @@ NTSTATUS NtFreeVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR 
     frame_begin(&f, sys);
     ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8);
     ULONG64 a[] = { hv(ProcessHandle), pb, ps, FreeType };
-    NTSTATUS s = call(&f, 0x01E, a, 4);
+    NTSTATUS s = call(&f, SYS_NR(NtFreeVirtualMemory), a, SYS_ARGC(NtFreeVirtualMemory));
     get(&f, pb, BaseAddress, 8);
     get(&f, ps, RegionSize, 8);
     frame_end(&f);
@@ -165,7 +158,7 @@ NTSTATUS NtProtectVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_P
     frame_begin(&f, sys);
     ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8), po = slot(&f, OldProtect, 4);
     ULONG64 a[] = { hv(ProcessHandle), pb, ps, NewProtect, po };
-    NTSTATUS s = call(&f, 0x050, a, 5);
+    NTSTATUS s = call(&f, SYS_NR(NtProtectVirtualMemory), a, SYS_ARGC(NtProtectVirtualMemory));
     get(&f, pb, BaseAddress, 8);
     get(&f, ps, RegionSize, 8);
     get(&f, po, OldProtect, 4);
@@ -186,7 +179,7 @@ NTSTATUS NtQueryVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR
         pm = (ULONG64)(uintptr_t)raw;
     ULONG64 a[] = { hv(ProcessHandle), BaseAddress, MemoryInformationClass, pm, want ? 48 : MemoryInformationLength,
                     pr };
-    NTSTATUS s = call(&f, 0x023, a, 6);
+    NTSTATUS s = call(&f, SYS_NR(NtQueryVirtualMemory), a, SYS_ARGC(NtQueryVirtualMemory));
     get(&f, pm, raw, sizeof raw);
     get(&f, pr, ReturnLength, 8);
     if (NT_SUCCESS(s)) {
@@ -233,12 +226,12 @@ static NTSTATUS open_by_id(ntsim_system *sys, ULONG service, HANDLE *Handle, ACC
 
 NTSTATUS NtOpenProcess(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
 {
-    return open_by_id(sys, 0x026, ProcessHandle, DesiredAccess, ClientId);
+    return open_by_id(sys, SYS_NR(NtOpenProcess), ProcessHandle, DesiredAccess, ClientId);
 }
 
 NTSTATUS NtOpenThread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)
 {
-    return open_by_id(sys, number("NtOpenThread"), ThreadHandle, DesiredAccess, ClientId);
+    return open_by_id(sys, SYS_NR(NtOpenThread), ThreadHandle, DesiredAccess, ClientId);
 }
 
 NTSTATUS NtDuplicateObject(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
@@ -251,7 +244,7 @@ NTSTATUS NtDuplicateObject(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE
     ULONG64 pt = TargetHandle ? slot(&f, &out_handle, 8) : 0;
     ULONG64 a[] = { hv(SourceProcessHandle), hv(SourceHandle), hv(TargetProcessHandle), pt, DesiredAccess,
                     HandleAttributes, Options };
-    NTSTATUS s = call(&f, 0x03C, a, 7);
+    NTSTATUS s = call(&f, SYS_NR(NtDuplicateObject), a, SYS_ARGC(NtDuplicateObject));
     get(&f, pt, &out_handle, 8);
     if (TargetHandle)
         *TargetHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
@@ -271,12 +264,12 @@ static NTSTATUS handle_and_value(ntsim_system *sys, ULONG service, HANDLE handle
 
 NTSTATUS NtTerminateProcess(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus)
 {
-    return handle_and_value(sys, 0x02C, ProcessHandle, (ULONG)ExitStatus);
+    return handle_and_value(sys, SYS_NR(NtTerminateProcess), ProcessHandle, (ULONG)ExitStatus);
 }
 
 NTSTATUS NtTerminateThread(ntsim_system *sys, HANDLE ThreadHandle, NTSTATUS ExitStatus)
 {
-    return handle_and_value(sys, 0x053, ThreadHandle, (ULONG)ExitStatus);
+    return handle_and_value(sys, SYS_NR(NtTerminateThread), ThreadHandle, (ULONG)ExitStatus);
 }
 
 static NTSTATUS handle_and_count(ntsim_system *sys, ULONG service, HANDLE handle, ULONG *count)
@@ -293,12 +286,12 @@ static NTSTATUS handle_and_count(ntsim_system *sys, ULONG service, HANDLE handle
 
 NTSTATUS NtSuspendThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
 {
-    return handle_and_count(sys, number("NtSuspendThread"), ThreadHandle, PreviousSuspendCount);
+    return handle_and_count(sys, SYS_NR(NtSuspendThread), ThreadHandle, PreviousSuspendCount);
 }
 
 NTSTATUS NtResumeThread(ntsim_system *sys, HANDLE ThreadHandle, ULONG *PreviousSuspendCount)
 {
-    return handle_and_count(sys, 0x052, ThreadHandle, PreviousSuspendCount);
+    return handle_and_count(sys, SYS_NR(NtResumeThread), ThreadHandle, PreviousSuspendCount);
 }
 
 NTSTATUS NtSetInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
@@ -308,7 +301,7 @@ NTSTATUS NtSetInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADIN
     frame_begin(&f, sys);
     ULONG64 pi = put(&f, ThreadInformation, ThreadInformationLength);
     ULONG64 a[] = { hv(ThreadHandle), ThreadInformationClass, pi, ThreadInformationLength };
-    NTSTATUS s = call(&f, 0x00D, a, 4);
+    NTSTATUS s = call(&f, SYS_NR(NtSetInformationThread), a, SYS_ARGC(NtSetInformationThread));
     frame_end(&f);
     return s;
 }
@@ -321,7 +314,7 @@ NTSTATUS NtQueryInformationProcess(ntsim_system *sys, HANDLE ProcessHandle, PROC
     ULONG64 pi = slot(&f, ProcessInformation, ProcessInformationLength);
     ULONG64 pr = slot(&f, ReturnLength, 4);
     ULONG64 a[] = { hv(ProcessHandle), ProcessInformationClass, pi, ProcessInformationLength, pr };
-    NTSTATUS s = call(&f, 0x019, a, 5);
+    NTSTATUS s = call(&f, SYS_NR(NtQueryInformationProcess), a, SYS_ARGC(NtQueryInformationProcess));
     get(&f, pi, ProcessInformation, ProcessInformationLength);
     get(&f, pr, ReturnLength, 4);
     frame_end(&f);
@@ -336,7 +329,7 @@ NTSTATUS NtQuerySystemInformation(ntsim_system *sys, SYSTEM_INFORMATION_CLASS Sy
     ULONG64 pi = SystemInformation ? slot(&f, SystemInformation, SystemInformationLength) : 0;
     ULONG64 pr = slot(&f, ReturnLength, 4);
     ULONG64 a[] = { SystemInformationClass, pi, SystemInformationLength, pr };
-    NTSTATUS s = call(&f, 0x036, a, 4);
+    NTSTATUS s = call(&f, SYS_NR(NtQuerySystemInformation), a, SYS_ARGC(NtQuerySystemInformation));
     get(&f, pi, SystemInformation, SystemInformationLength);
     get(&f, pr, ReturnLength, 4);
     frame_end(&f);
@@ -355,7 +348,7 @@ NTSTATUS NtCreateThreadEx(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK D
     ULONG64 ph = slot(&f, &out_handle, 8);
     ULONG64 a[] = { ph, DesiredAccess, 0, hv(ProcessHandle), StartRoutine, Argument, CreateFlags, ZeroBits, StackSize,
                     MaximumStackSize, 0 };
-    NTSTATUS s = call(&f, number("NtCreateThreadEx"), a, 11);
+    NTSTATUS s = call(&f, SYS_NR(NtCreateThreadEx), a, SYS_ARGC(NtCreateThreadEx));
     get(&f, ph, &out_handle, 8);
     if (ThreadHandle)
         *ThreadHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
@@ -368,7 +361,7 @@ NTSTATUS NtDelayExecution(ntsim_system *sys, bool Alertable, const LONG64 *Delay
     frame f;
     frame_begin(&f, sys);
     ULONG64 a[] = { Alertable, put(&f, DelayInterval, 8) };
-    NTSTATUS s = call(&f, 0x034, a, 2);
+    NTSTATUS s = call(&f, SYS_NR(NtDelayExecution), a, SYS_ARGC(NtDelayExecution));
     frame_end(&f);
     return s;
 }
@@ -378,7 +371,7 @@ NTSTATUS NtWaitForSingleObject(ntsim_system *sys, HANDLE Handle, bool Alertable,
     frame f;
     frame_begin(&f, sys);
     ULONG64 a[] = { hv(Handle), Alertable, put(&f, Timeout, 8) };
-    NTSTATUS s = call(&f, 0x004, a, 3);
+    NTSTATUS s = call(&f, SYS_NR(NtWaitForSingleObject), a, SYS_ARGC(NtWaitForSingleObject));
     frame_end(&f);
     return s;
 }
@@ -446,7 +439,7 @@ NTSTATUS NtCreateFile(ntsim_system *sys, HANDLE *FileHandle, ACCESS_MASK Desired
     ULONG64 pi = iosb_slot(&f, IoStatusBlock);
     ULONG64 a[] = { ph, DesiredAccess, put_attributes(&f, ObjectAttributes), pi, 0, FileAttributes, ShareAccess,
                     CreateDisposition, CreateOptions, 0, EaLength };
-    NTSTATUS s = call(&f, 0x055, a, 11);
+    NTSTATUS s = call(&f, SYS_NR(NtCreateFile), a, SYS_ARGC(NtCreateFile));
     get(&f, ph, &out_handle, 8);
     get_iosb(&f, pi, IoStatusBlock);
     if (FileHandle)
@@ -467,7 +460,7 @@ NTSTATUS NtReadFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Event, void *Ap
     ULONG64 pi = iosb_slot(&f, IoStatusBlock);
     ULONG64 pb = f.kernel ? (ULONG64)(uintptr_t)Buffer : (Length ? reserve(&f, Length) : 0);
     ULONG64 a[] = { hv(FileHandle), hv(Event), 0, 0, pi, pb, Length, 0, 0 };
-    NTSTATUS s = call(&f, 0x006, a, 9);
+    NTSTATUS s = call(&f, SYS_NR(NtReadFile), a, SYS_ARGC(NtReadFile));
     get(&f, pb, Buffer, Length);
     get_iosb(&f, pi, IoStatusBlock);
     frame_end(&f);
@@ -485,7 +478,7 @@ NTSTATUS NtWriteFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Event, void *A
     frame_begin(&f, sys);
     ULONG64 pi = iosb_slot(&f, IoStatusBlock);
     ULONG64 a[] = { hv(FileHandle), hv(Event), 0, 0, pi, put(&f, Buffer, Length), Length, 0, 0 };
-    NTSTATUS s = call(&f, 0x008, a, 9);
+    NTSTATUS s = call(&f, SYS_NR(NtWriteFile), a, SYS_ARGC(NtWriteFile));
     get_iosb(&f, pi, IoStatusBlock);
     frame_end(&f);
     return s;
@@ -504,7 +497,7 @@ NTSTATUS NtDeviceIoControlFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Even
     ULONG64 po = f.kernel ? (ULONG64)(uintptr_t)OutputBuffer : (OutputBufferLength ? reserve(&f, OutputBufferLength) : 0);
     ULONG64 a[] = { hv(FileHandle), hv(Event), 0, 0, pi, IoControlCode, put(&f, InputBuffer, InputBufferLength),
                     InputBufferLength, po, OutputBufferLength };
-    NTSTATUS s = call(&f, 0x007, a, 10);
+    NTSTATUS s = call(&f, SYS_NR(NtDeviceIoControlFile), a, SYS_ARGC(NtDeviceIoControlFile));
     get(&f, po, OutputBuffer, OutputBufferLength);
     get_iosb(&f, pi, IoStatusBlock);
     frame_end(&f);

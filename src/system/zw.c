@@ -4,15 +4,13 @@
  * KernelMode, so nothing is probed and pointers are the driver's own.
  */
 #include "ke/context.h"
+#include "system/service_list.h"
 #include "system/system.h"
 #include "ntsim/wdk.h"
 
-static NTSTATUS zw(const char *name, const ULONG64 *args, ULONG argc)
+static NTSTATUS zw(const char *api, ULONG number, const ULONG64 *args, ULONG argc)
 {
-    ntsim_system *sys = ke_current_system(name);
-    ULONG number = 0;
-    ntsim_service_number(name + 0, &number);
-    return sys_system_service(sys, KernelMode, number, args, argc);
+    return sys_system_service(ke_current_system(api), KernelMode, number, args, argc);
 }
 
 NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
@@ -20,13 +18,13 @@ NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClas
 {
     ULONG64 a[] = { SystemInformationClass, (ULONG64)(uintptr_t)SystemInformation, SystemInformationLength,
                     (ULONG64)(uintptr_t)ReturnLength };
-    return zw("NtQuerySystemInformation", a, 4);
+    return zw("ZwQuerySystemInformation", SYS_NR(NtQuerySystemInformation), a, SYS_ARGC(NtQuerySystemInformation));
 }
 
 NTSTATUS ZwClose(HANDLE Handle)
 {
     ULONG64 a[] = { (ULONG64)(uintptr_t)Handle };
-    return zw("NtClose", a, 1);
+    return zw("ZwClose", SYS_NR(NtClose), a, SYS_ARGC(NtClose));
 }
 
 KPROCESSOR_MODE ExGetPreviousMode(void)
