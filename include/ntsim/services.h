@@ -62,7 +62,11 @@ void ntsim_set_syscall_observer(ntsim_system *system, ntsim_syscall_observer obs
 /*
  * What a stub's syscall instruction does: runs service `number` for the
  * current thread with previous mode UserMode; pointer arguments are user
- * addresses of its process. STATUS_INVALID_SYSTEM_SERVICE for a bad number.
+ * addresses of its process. STATUS_INVALID_SYSTEM_SERVICE for a bad number;
+ * STATUS_INVALID_PARAMETER, before anything is read, for more arguments
+ * than the service takes (than NTSIM_MAX_SERVICE_ARGUMENTS for a replaced
+ * empty slot) or for a count with no array. Fewer read as 0; arguments may
+ * be NULL when count is 0.
  */
 NTSTATUS ntsim_system_call(ntsim_system *system, ULONG number, const ULONG64 *arguments, ULONG count);
 

@@ -44,6 +44,14 @@ static void report(ntsim_system *sys, ULONG number, const sys_service *svc, cons
 
 NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc)
 {
+    static const ULONG64 no_arguments[1];
+    if (argc == 0)
+        args = no_arguments; /* no array is needed for no arguments */
+    if (!args || argc > NTSIM_MAX_SERVICE_ARGUMENTS) {
+        /* Refused before anything is read: the report shows none of them. */
+        report(sys, number, NULL, NULL, 0, mode, STATUS_INVALID_PARAMETER);
+        return STATUS_INVALID_PARAMETER;
+    }
     ULONG index;
     if (!decode(number, &index)) {
         report(sys, number, NULL, args, argc, mode, STATUS_INVALID_SYSTEM_SERVICE);
@@ -56,10 +64,15 @@ NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG numbe
         report(sys, number, svc, args, argc, mode, STATUS_NOT_IMPLEMENTED);
         return STATUS_NOT_IMPLEMENTED;
     }
-    /* The dispatcher copies exactly the table's argument count; missing ones read as 0. */
-    ULONG64 copy[NTSIM_MAX_SERVICE_ARGUMENTS] = { 0 };
+    /* The dispatcher copies exactly the table's argument count; missing ones
+       read as 0. More than the slot takes is refused, never copied. */
     ULONG n = svc ? svc->argc : argc;
-    memcpy(copy, args, (argc < n ? argc : n) * sizeof *copy);
+    if (argc > n) {
+        report(sys, number, svc, NULL, 0, mode, STATUS_INVALID_PARAMETER);
+        return STATUS_INVALID_PARAMETER;
+    }
+    ULONG64 copy[NTSIM_MAX_SERVICE_ARGUMENTS] = { 0 };
+    memcpy(copy, args, argc * sizeof *copy);
     /* The caller may end itself in the service: hold it until the mode is restored. */
     ps_thread *caller = ps_current_thread(sys);
     ob_reference(&caller->header);

@@ -303,6 +303,50 @@ static void wait_for_a_process_ends_when_it_exits(void **state)
     NtClose(f->sys, ph);
 }
 
+static ULONG spy_calls;
+static ULONG64 spy_last_argument;
+
+static NTSTATUS spy_sixteen(ntsim_system *sys, const ULONG64 *args)
+{
+    (void)sys;
+    spy_calls++;
+    spy_last_argument = args[15];
+    return STATUS_SUCCESS;
+}
+
+static void more_arguments_than_a_replaced_slot_allows_are_refused_not_copied(void **state)
+{
+    fixture *f = *state;
+    ULONG64 args[64];
+    for (ULONG i = 0; i < 64; i++)
+        args[i] = 0x1000 + i;
+    spy_calls = 0;
+    assert_int_equal(ntsim_replace_service(f->sys, 0x100, spy_sixteen, NULL), STATUS_SUCCESS);
+    assert_int_equal(ntsim_system_call(f->sys, 0x100, args, 64), STATUS_INVALID_PARAMETER);
+    assert_int_equal(ntsim_system_call(f->sys, 0x100, args, NTSIM_MAX_SERVICE_ARGUMENTS + 1),
+                     STATUS_INVALID_PARAMETER);
+    assert_int_equal(spy_calls, 0);
+    assert_int_equal(ntsim_system_call(f->sys, 0x100, args, NTSIM_MAX_SERVICE_ARGUMENTS), STATUS_SUCCESS);
+    assert_int_equal(spy_calls, 1);
+    assert_int_equal(spy_last_argument, 0x100F);
+}
+
+static void more_arguments_than_a_service_takes_are_refused(void **state)
+{
+    fixture *f = *state;
+    ULONG64 args[2] = { 0x44, 0 };
+    assert_int_equal(ntsim_system_call(f->sys, 0x0F, args, 2), STATUS_INVALID_PARAMETER); /* NtClose takes 1 */
+    assert_int_equal(ntsim_system_call(f->sys, 0x0F, args, 1), STATUS_INVALID_HANDLE);
+}
+
+static void no_argument_array_reads_as_zeros_or_is_refused(void **state)
+{
+    fixture *f = *state;
+    /* NtClose(0): no arguments given, the missing one reads as 0. */
+    assert_int_equal(ntsim_system_call(f->sys, 0x0F, NULL, 0), STATUS_INVALID_HANDLE);
+    assert_int_equal(ntsim_system_call(f->sys, 0x18, NULL, 3), STATUS_INVALID_PARAMETER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +368,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(observer_sees_each_call_with_its_status, setup, teardown),
         cmocka_unit_test_setup_teardown(delay_execution_puts_the_caller_to_sleep, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_a_process_ends_when_it_exits, setup, teardown),
+        cmocka_unit_test_setup_teardown(more_arguments_than_a_replaced_slot_allows_are_refused_not_copied, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(more_arguments_than_a_service_takes_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_argument_array_reads_as_zeros_or_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
