@@ -1,10 +1,13 @@
 /*
  * main.c - the `ntsim` command line: run and check scenario files.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audio.h"
+#include "ntsim/system.h"
 #include "scenario.h"
 #include "values.h"
 
@@ -194,7 +197,59 @@ static int check(int argc, char **argv)
     return worst;
 }
 
+/* NTSIM_ALLOC_LOG: one line per host allocation, "N SITE", as it is made. */
+static void log_allocation(void *context, uint64_t n, const char *site)
+{
+    fprintf(context, "%" PRIu64 " %s\n", n, site);
+}
+
+/*
+ * The fault-injection controls (docs/testing.md): NTSIM_FAIL_ALLOC=N makes
+ * the N-th host allocation of the run fail; NTSIM_ALLOC_LOG=FILE lists every
+ * allocation and where it is made. Both need a build with fault injection.
+ * Returns 0, or 2 when they cannot be honoured; *log is the opened log.
+ */
+static int fault_injection(FILE **log)
+{
+    const char *fail = getenv("NTSIM_FAIL_ALLOC"), *path = getenv("NTSIM_ALLOC_LOG");
+    *log = NULL;
+    if ((!fail || !*fail) && (!path || !*path))
+        return 0;
+    uint64_t n = 0;
+    if (fail && *fail && !sim_parse_number(fail, strlen(fail), &n)) {
+        fprintf(stderr, "ntsim: bad NTSIM_FAIL_ALLOC '%s' (a number)\n", fail);
+        return 2;
+    }
+    if (!ntsim_fail_allocation(n)) {
+        fprintf(stderr, "ntsim: NTSIM_FAIL_ALLOC and NTSIM_ALLOC_LOG need a build with NTSIM_FAULT_INJECTION\n");
+        return 2;
+    }
+    if (path && *path) {
+        if (!(*log = fopen(path, "w"))) {
+            fprintf(stderr, "ntsim: cannot write %s\n", path);
+            return 2;
+        }
+        ntsim_observe_allocations(log_allocation, *log);
+    }
+    return 0;
+}
+
+static int command(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    FILE *log;
+    if (fault_injection(&log) != 0)
+        return 2;
+    int status = command(argc, argv);
+    if (log) {
+        ntsim_observe_allocations(NULL, NULL);
+        fclose(log);
+    }
+    return status;
+}
+
+static int command(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);

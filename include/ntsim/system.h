@@ -129,6 +129,32 @@ void ntsim_set_event_sink(ntsim_system *system, ntsim_event_sink sink, void *con
  */
 void ntsim_speaker_tone(ULONG frequency, ULONG duration_ms);
 
+/*
+ * Fault injection, for tests: running out of host memory on purpose. In a
+ * build with NTSIM_FAULT_INJECTION (a CMake option, on by default in Debug
+ * and sanitizer builds) every host allocation ntsim makes, the library's and
+ * the scenario engine's, is counted on the calling host thread, and one of
+ * them can be made to fail. The call that meets the failure returns
+ * STATUS_INSUFFICIENT_RESOURCES (or what Windows returns for it: the memory
+ * manager's calls STATUS_NO_MEMORY) and leaves the system as it was; the
+ * scenario engine reports FILE:LINE:COL: error: out of memory. The `ntsim`
+ * command line reads NTSIM_FAIL_ALLOC=N (docs/testing.md).
+ *
+ * ntsim_fail_allocation(n): the n-th allocation from now on fails (1: the
+ * next one), once; 0 takes a pending failure back. False, and nothing
+ * happens, in a build without fault injection.
+ * ntsim_allocation_count(): allocations so far on this host thread (0
+ * without fault injection): the difference across a run is what it made.
+ * ntsim_observe_allocations: the observer sees each allocation as it is
+ * counted, with its number and where in ntsim's sources it is made
+ * ("src/mm/pool.c:136"); NULL stops. Allocation is not reentrant: the
+ * observer must not call ntsim.
+ */
+typedef void (*ntsim_allocation_observer)(void *context, uint64_t n, const char *site);
+bool ntsim_fail_allocation(uint64_t n);
+uint64_t ntsim_allocation_count(void);
+void ntsim_observe_allocations(ntsim_allocation_observer observer, void *context);
+
 #ifdef __cplusplus
 }
 #endif

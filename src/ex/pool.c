@@ -17,7 +17,7 @@
 
 #include "ex/ex.h"
 #include "ke/context.h"
-#include "rtl/zalloc.h"
+#include "rtl/alloc.h"
 
 struct ex_pool_block {
     LIST_ENTRY link;      /* its owner's blocks; while freed, a lookaside list (Flink only) */
@@ -137,7 +137,7 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
         ex->lookaside_depth[c]++;
         return;
     }
-    free(b);
+    rtl_free(b);
 }
 
 void ExFreePool(PVOID P)
@@ -170,7 +170,7 @@ void ex_pool_report_and_free(ntsim_system *sys, ex_pool_owner *owner)
             blocks++;
             bytes += b->size;
             unlink_block(b);
-            free(b);
+            rtl_free(b);
         }
         char text[5];
         tag_text(tag, text);
@@ -188,7 +188,7 @@ void ex_shutdown(ntsim_system *sys)
         while (ex->lookaside[c]) {
             ex_pool_block *b = ex->lookaside[c];
             ex->lookaside[c] = (ex_pool_block *)b->link.Flink;
-            free(b);
+            rtl_free(b);
         }
         ex->lookaside_depth[c] = 0;
     }

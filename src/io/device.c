@@ -5,12 +5,13 @@
 #include "io/io.h"
 #include "ke/context.h"
 #include "rtl/utf8.h"
+#include "rtl/alloc.h"
 
 static void copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
 {
     dst->Length = src ? src->Length : 0;
     dst->MaximumLength = dst->Length;
-    dst->Buffer = calloc(1, dst->Length + sizeof(WCHAR));
+    dst->Buffer = rtl_calloc(1, dst->Length + sizeof(WCHAR));
     if (!dst->Buffer)
         abort();
     if (src && src->Length)
@@ -41,11 +42,11 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     for (PDEVICE_OBJECT dev = DriverObject->DeviceObject; DeviceName && dev; dev = dev->NextDevice)
         if (RtlEqualUnicodeString(&dev->Name, DeviceName, TRUE))
             return STATUS_OBJECT_NAME_COLLISION;
-    PDEVICE_OBJECT dev = calloc(1, sizeof *dev);
+    PDEVICE_OBJECT dev = rtl_calloc(1, sizeof *dev);
     if (!dev)
         return STATUS_INSUFFICIENT_RESOURCES;
-    if (DeviceExtensionSize && !(dev->DeviceExtension = calloc(1, DeviceExtensionSize))) {
-        free(dev);
+    if (DeviceExtensionSize && !(dev->DeviceExtension = rtl_calloc(1, DeviceExtensionSize))) {
+        rtl_free(dev);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     copy_string(&dev->Name, DeviceName);
@@ -67,9 +68,9 @@ void IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
             break;
         }
     }
-    free(DeviceObject->Name.Buffer);
-    free(DeviceObject->DeviceExtension);
-    free(DeviceObject);
+    rtl_free(DeviceObject->Name.Buffer);
+    rtl_free(DeviceObject->DeviceExtension);
+    rtl_free(DeviceObject);
 }
 
 NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
@@ -78,7 +79,7 @@ NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
     for (io_symlink *l = io_state(sys)->links; l; l = l->next)
         if (RtlEqualUnicodeString(&l->link, SymbolicLinkName, TRUE))
             return STATUS_OBJECT_NAME_COLLISION;
-    io_symlink *l = calloc(1, sizeof *l);
+    io_symlink *l = rtl_calloc(1, sizeof *l);
     if (!l)
         return STATUS_INSUFFICIENT_RESOURCES;
     copy_string(&l->link, SymbolicLinkName);
@@ -95,9 +96,9 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
         if (RtlEqualUnicodeString(&(*p)->link, SymbolicLinkName, TRUE)) {
             io_symlink *l = *p;
             *p = l->next;
-            free(l->link.Buffer);
-            free(l->target.Buffer);
-            free(l);
+            rtl_free(l->link.Buffer);
+            rtl_free(l->target.Buffer);
+            rtl_free(l);
             return STATUS_SUCCESS;
         }
     }

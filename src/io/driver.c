@@ -12,6 +12,7 @@
 #include "ps/notify.h"
 #include "ps/ps.h"
 #include "rtl/utf8.h"
+#include "rtl/alloc.h"
 
 #define DRIVER_IMAGE_SIZE 0x8000
 #define SYSTEM_IMAGE_BASE 0xFFFFF80140000000ull /* where ntsim maps driver images (x64) */
@@ -34,11 +35,11 @@ void io_initialize(ntsim_system *sys)
 static void free_driver(io_driver *d)
 {
     for (ULONG i = 0; i < d->option_count; i++)
-        free(d->options[i]);
-    free(d->options);
-    free(d->object.DriverName.Buffer);
-    free(d->name);
-    free(d);
+        rtl_free(d->options[i]);
+    rtl_free(d->options);
+    rtl_free(d->object.DriverName.Buffer);
+    rtl_free(d->name);
+    rtl_free(d);
 }
 
 /* Devices and links a driver left behind when it went away. */
@@ -71,9 +72,9 @@ void io_shutdown(ntsim_system *sys)
     while (io_state(sys)->links) {
         io_symlink *l = io_state(sys)->links;
         io_state(sys)->links = l->next;
-        free(l->link.Buffer);
-        free(l->target.Buffer);
-        free(l);
+        rtl_free(l->link.Buffer);
+        rtl_free(l->target.Buffer);
+        rtl_free(l);
     }
 }
 
@@ -96,7 +97,7 @@ static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***
 static PWSTR widen(const char *s, USHORT *bytes)
 {
     size_t n = strlen(s);
-    PWSTR w = calloc(n + 1, sizeof *w);
+    PWSTR w = rtl_calloc(n + 1, sizeof *w);
     if (w)
         *bytes = (USHORT)(rtl_utf8_to_utf16(s, n, w) * sizeof *w);
     return w;
@@ -105,7 +106,7 @@ static PWSTR widen(const char *s, USHORT *bytes)
 static char *copy_text(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *c = malloc(n);
+    char *c = rtl_malloc(n);
     return c ? memcpy(c, s, n) : NULL;
 }
 
@@ -114,7 +115,7 @@ static bool copy_identity(io_driver *d, const char *name, const char *const *opt
 {
     d->object.Internal = d;
     d->name = copy_text(name);
-    d->options = calloc(option_count ? option_count : 1, sizeof *d->options);
+    d->options = rtl_calloc(option_count ? option_count : 1, sizeof *d->options);
     if (!d->name || !d->options)
         return false;
     ex_pool_owner_init(&d->pool, d->name);
@@ -136,7 +137,7 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
         return STATUS_INVALID_PARAMETER;
     if (find_driver(sys, name, &tail))
         return STATUS_IMAGE_ALREADY_LOADED;
-    io_driver *d = calloc(1, sizeof *d);
+    io_driver *d = rtl_calloc(1, sizeof *d);
     if (!d)
         return STATUS_INSUFFICIENT_RESOURCES;
     UNICODE_STRING registry = { 0 };
@@ -163,7 +164,7 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     NTSTATUS s;
     IO_CALL(sys, d, s = entry(&d->object, &registry));
     ps_set_current_thread(sys, saved);
-    free(registry.Buffer);
+    rtl_free(registry.Buffer);
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
         io_orphan_files(sys, d);

@@ -13,6 +13,7 @@
 #include "ps/ps.h"
 #include "ke/ke.h"
 #include "rtl/utf8.h"
+#include "rtl/alloc.h"
 
 PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link);
 PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name);
@@ -71,7 +72,7 @@ static void file_delete(ntsim_system *sys, ob_header *h)
         io_state(sys)->files = f->next;
     if (f->next)
         f->next->prev = f->prev;
-    free(f);
+    rtl_free(f);
 }
 
 void io_orphan_files(ntsim_system *sys, io_driver *d)
@@ -90,7 +91,7 @@ void io_free_files(ntsim_system *sys)
     while (io_state(sys)->files) {
         io_file *f = io_state(sys)->files;
         io_state(sys)->files = f->next;
-        free(f);
+        rtl_free(f);
     }
 }
 
@@ -100,7 +101,7 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     PDEVICE_OBJECT dev = io_open_device_w(sys, name);
     if (!dev)
         return STATUS_OBJECT_NAME_NOT_FOUND;
-    io_file *f = calloc(1, sizeof *f);
+    io_file *f = rtl_calloc(1, sizeof *f);
     if (!f)
         return STATUS_INSUFFICIENT_RESOURCES;
     ob_initialize_header(&f->header, &io_file_type, NonWaitableObject);

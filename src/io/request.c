@@ -11,6 +11,7 @@
 #include "io/io.h"
 #include "ke/context.h"
 #include "ntsim/wdk.h"
+#include "rtl/alloc.h"
 
 static void finish_built(PIRP irp);
 
@@ -82,7 +83,7 @@ NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR
         ULONG len = in_len > out_len ? in_len : out_len;
         if (method == METHOD_BUFFERED || (major == IRP_MJ_DEVICE_CONTROL && method != METHOD_NEITHER)) {
             /* The kernel's copy holds the input; for buffered output it receives it. */
-            system_buffer = calloc(1, len ? len : 1);
+            system_buffer = rtl_calloc(1, len ? len : 1);
             if (!system_buffer)
                 return STATUS_INSUFFICIENT_RESOURCES;
             if (in && in_len)
@@ -111,7 +112,7 @@ NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR
         info = info > limit ? limit : info;
     if (system_buffer && out && NT_SUCCESS(s) && method == METHOD_BUFFERED)
         memcpy(out, system_buffer, info);
-    free(system_buffer);
+    rtl_free(system_buffer);
     *information = NT_SUCCESS(s) ? info : 0;
     return s;
 }
@@ -141,7 +142,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
                                    BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
 {
     (void)InternalDeviceIoControl;
-    PIRP irp = calloc(1, sizeof *irp);
+    PIRP irp = rtl_calloc(1, sizeof *irp);
     if (!irp)
         return NULL;
     irp->Allocated = TRUE;
@@ -160,9 +161,9 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
         return irp;
     }
     ULONG len = InputBufferLength > OutputBufferLength ? InputBufferLength : OutputBufferLength;
-    irp->AssociatedIrp.SystemBuffer = calloc(1, len ? len : 1);
+    irp->AssociatedIrp.SystemBuffer = rtl_calloc(1, len ? len : 1);
     if (!irp->AssociatedIrp.SystemBuffer) {
-        free(irp);
+        rtl_free(irp);
         return NULL;
     }
     if (InputBuffer && InputBufferLength)
@@ -183,8 +184,8 @@ static void finish_built(PIRP irp)
         *irp->UserIosb = (IO_STATUS_BLOCK){ irp->IoStatus.Status, info };
     if (irp->UserEvent)
         KeSetEvent(irp->UserEvent, IO_NO_INCREMENT, FALSE);
-    free(irp->AssociatedIrp.SystemBuffer);
-    free(irp);
+    rtl_free(irp->AssociatedIrp.SystemBuffer);
+    rtl_free(irp);
 }
 
 NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)

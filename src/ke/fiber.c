@@ -15,6 +15,7 @@
 #include "ke/ke.h"
 #include "ntsim/limits.h"
 #include "ntsim/wdk.h"
+#include "rtl/alloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -60,9 +61,9 @@ static void fiber_main(unsigned hi, unsigned lo)
 
 NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context)
 {
-    ke_fiber *f = calloc(1, sizeof *f);
-    if (!f || !(f->stack = malloc(FIBER_STACK))) {
-        free(f);
+    ke_fiber *f = rtl_calloc(1, sizeof *f);
+    if (!f || !(f->stack = rtl_malloc(FIBER_STACK))) {
+        rtl_free(f);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     f->start = start;
@@ -90,8 +91,8 @@ void ke_delete_fiber(ke_thread *t)
         f->thread = NULL; /* it runs now: the run loop frees it once it has left */
         return;
     }
-    free(f->stack);
-    free(f);
+    rtl_free(f->stack);
+    rtl_free(f);
 }
 
 /* Switches from the scheduler into a fiber, until it yields. */
@@ -167,8 +168,8 @@ void ke_run_fibers(ntsim_system *sys)
             /* Its thread let go of it (or is gone): the stack it ran on can go now. */
             if (f->thread)
                 f->thread->fiber = NULL;
-            free(f->stack);
-            free(f);
+            rtl_free(f->stack);
+            rtl_free(f);
         }
     }
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "ke/ke.h"
+#include "rtl/alloc.h"
 
 static int highest_bit(uint32_t v)
 {
@@ -219,7 +220,7 @@ static void timer_insert(ke_scheduler *s, ke_thread *t)
 {
     if (s->timer_count == s->timer_cap) {
         size_t cap = s->timer_cap ? s->timer_cap * 2 : 64;
-        ke_thread **n = realloc(s->timers, cap * sizeof *n);
+        ke_thread **n = rtl_realloc(s->timers, cap * sizeof *n);
         if (!n)
             abort();
         s->timers = n;
@@ -256,7 +257,7 @@ void ke_scheduler_init(ntsim_system *sys, uint64_t now)
 
 void ke_scheduler_free(ntsim_system *sys)
 {
-    free(ke_state(sys)->sched.timers);
+    rtl_free(ke_state(sys)->sched.timers);
     ke_state(sys)->sched.timers = NULL;
 }
 

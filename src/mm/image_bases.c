@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mm/mm_internal.h"
+#include "rtl/alloc.h"
 
 typedef struct image_entry {
     avl_node node;     /* in by_base, keyed by base */
@@ -79,7 +80,7 @@ static bool same_name(const image_entry *e, const char *f, bool is64)
 
 NTSTATUS mm_image_bases_create(rtl_random *rng, mm_image_bases **out)
 {
-    mm_image_bases *b = calloc(1, sizeof *b);
+    mm_image_bases *b = rtl_calloc(1, sizeof *b);
     if (!b)
         return STATUS_NO_MEMORY;
     b->rng = rng;
@@ -93,9 +94,9 @@ void mm_image_bases_destroy(mm_image_bases *b)
     if (!b)
         return;
     for (size_t i = 0; i < b->capacity; i++)
-        free(b->slots[i]);
-    free(b->slots);
-    free(b);
+        rtl_free(b->slots[i]);
+    rtl_free(b->slots);
+    rtl_free(b);
 }
 
 rtl_random *mm_image_bases_rng(const mm_image_bases *b)
@@ -143,7 +144,7 @@ bool mm_image_bases_taken(const mm_image_bases *b, ULONG_PTR start, ULONG_PTR en
 static bool grow(mm_image_bases *b)
 {
     size_t cap = b->capacity ? b->capacity * 2 : 16;
-    image_entry **slots = calloc(cap, sizeof *slots);
+    image_entry **slots = rtl_calloc(cap, sizeof *slots);
     if (!slots)
         return false;
     image_entry **old = b->slots;
@@ -153,7 +154,7 @@ static bool grow(mm_image_bases *b)
     for (size_t i = 0; i < old_cap; i++)
         if (old[i])
             slots[find_slot(b, old[i]->name, old[i]->is64, old[i]->hash)] = old[i];
-    free(old);
+    rtl_free(old);
     b->bytes += (cap - old_cap) * sizeof *slots;
     return true;
 }
@@ -178,7 +179,7 @@ NTSTATUS mm_image_bases_record(mm_image_bases *b, const char *name, bool is64, U
     uint64_t h = name_hash(f, is64);
     size_t i = find_slot(b, f, is64, h);
     size_t len = strlen(f);
-    image_entry *e = malloc(sizeof *e + len + 1);
+    image_entry *e = rtl_malloc(sizeof *e + len + 1);
     if (!e)
         return STATUS_NO_MEMORY;
     for (size_t k = 0; k < len; k++)
@@ -192,7 +193,7 @@ NTSTATUS mm_image_bases_record(mm_image_bases *b, const char *name, bool is64, U
     if (old) { /* the file changed size: a new section replaces the old one */
         avl_erase(&b->by_base, &old->node);
         b->bytes -= sizeof *old + strlen(old->name) + 1;
-        free(old);
+        rtl_free(old);
         b->count--;
     }
     b->slots[i] = e;

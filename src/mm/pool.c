@@ -13,6 +13,7 @@
 #endif
 
 #include "mm/mm_internal.h"
+#include "rtl/alloc.h"
 
 #define POOL_MIN_CHUNK 16
 #define POOL_DOUBLING 4096            /* chunks double up to this many objects, then grow by 1/16 */
@@ -79,7 +80,7 @@ void mm_chunk_cache_free(mm_chunk_cache *cc)
     for (int i = 0; i < MM_CHUNK_CLASSES; i++) {
         for (void *c = cc->cls[i].list, *next; c; c = next) {
             next = CHUNK_NEXT(c);
-            free(CHUNK_RAW(c));
+            rtl_free(CHUNK_RAW(c));
         }
         cc->cls[i].list = NULL;
         cc->cls[i].count = 0;
@@ -102,7 +103,7 @@ void mm_pool_destroy(mm_pool *p)
     while (c) {
         void *next = CHUNK_NEXT(c);
         if (!cache_put(p->cache, c))
-            free(CHUNK_RAW(c));
+            rtl_free(CHUNK_RAW(c));
         c = next;
     }
     mm_pool_init(p, p->object_size, p->cache);
@@ -133,7 +134,7 @@ static bool grow(mm_pool *p)
        aligned_alloc costs several times more. */
     char *c = huge ? NULL : cache_get(p->cache, bytes);
     if (!c) {
-        char *raw = huge ? aligned_alloc(align, bytes) : malloc(bytes + align);
+        char *raw = huge ? rtl_aligned_alloc(align, bytes) : rtl_malloc(bytes + align);
         if (!raw)
             return false;
         c = huge ? raw : (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "mm/mm_internal.h"
-#include "rtl/zalloc.h"
+#include "rtl/alloc.h"
 
 #define X86_2GB_HIGHEST   0x7FFEFFFFull
 #define WOW64_LAA_HIGHEST 0xFFFEFFFFull
@@ -63,7 +63,7 @@ static void delete_all(mm_space *s, avl_node *n)
     mm_vad *v = avl_entry(n, mm_vad, node);
     mm_runs_free_all(s, v);
     if (v->flags & VAD_DETAIL_OWNED)
-        free((char *)v->detail);
+        rtl_free((char *)v->detail);
 }
 
 void mm_space_destroy(mm_space *s)
@@ -76,7 +76,7 @@ void mm_space_destroy(mm_space *s)
     mm_index_destroy(&s->index);
     mm_pool_destroy(&s->vad_pool);
     mm_pool_destroy(&s->run_pool);
-    free(s);
+    rtl_free(s);
 }
 
 ULONG_PTR mm_lowest_user_address(const mm_space *s)

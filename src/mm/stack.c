@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "mm/mm_internal.h"
+#include "rtl/alloc.h"
 
 #define STACK_ROUND      0x100000ull /* reserve grows to 1 MB multiples when commit >= reserve */
 #define DEFAULT_RESERVE  0x100000ull
@@ -85,7 +86,7 @@ static void free_recs(avl_node *n)
         return;
     free_recs(n->left);
     free_recs(n->right);
-    free(rec_of(n));
+    rtl_free(rec_of(n));
 }
 
 void mm_stacks_free_all(mm_space *s)
@@ -112,12 +113,12 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
     SIZE_T guard = reserve > commit ? reserve - commit : 0;
     if (guard > guard_size(s))
         guard = guard_size(s);
-    mm_stack_rec *r = malloc(sizeof *r);
+    mm_stack_rec *r = rtl_malloc(sizeof *r);
     if (!r)
         return STATUS_NO_MEMORY;
     ULONG_PTR b;
     if (!mm_find_free(s, reserve, GRAN, s->lowest, s->highest + 1, false, &b)) {
-        free(r);
+        rtl_free(r);
         return STATUS_NO_MEMORY;
     }
     mm_vad *v;
@@ -127,7 +128,7 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
         st = STATUS_COMMITMENT_LIMIT;
     }
     if (!NT_SUCCESS(st)) {
-        free(r);
+        rtl_free(r);
         return st;
     }
     ULONG_PTR top = b + reserve, limit = top - commit;
@@ -139,7 +140,7 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
     if (!mm_runs_layout(s, v, pieces, 3)) {
         mm_uncharge(s, commit + guard);
         mm_vad_delete(s, v);
-        free(r);
+        rtl_free(r);
         return STATUS_NO_MEMORY;
     }
     mm_vad_name(s, v, "stack of thread ", true, tid);
@@ -164,7 +165,7 @@ NTSTATUS mm_delete_stack(mm_space *s, const mm_stack *st)
     mm_stack_rec *r = stack_exactly(s, st->deallocation_stack);
     if (r) {
         avl_erase(&s->stacks, &r->node);
-        free(r);
+        rtl_free(r);
     }
     ULONG_PTR base = st->deallocation_stack;
     SIZE_T size = 0;

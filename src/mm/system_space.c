@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "mm/mm_internal.h"
+#include "rtl/alloc.h"
 
 #define X64_KSTACK_SIZE 0x6000ull
 #define X86_KSTACK_SIZE 0x3000ull
@@ -39,7 +40,7 @@ struct mm_system_space {
 
 NTSTATUS mm_system_space_create(mm_arch arch, mm_commit *commit, mm_system_space **out)
 {
-    mm_system_space *ss = calloc(1, sizeof *ss);
+    mm_system_space *ss = rtl_calloc(1, sizeof *ss);
     if (!ss)
         return STATUS_NO_MEMORY;
     bool x64 = arch == MM_ARCH_X64;
@@ -58,8 +59,8 @@ void mm_system_space_destroy(mm_system_space *ss)
         return;
     if (ss->commit)
         ss->commit->charged -= ss->stacks * ss->stack_size;
-    free(ss->dead);
-    free(ss);
+    rtl_free(ss->dead);
+    rtl_free(ss);
 }
 
 /* A slot is the guard page and the stack above it. */
@@ -96,7 +97,7 @@ void mm_delete_kernel_stack(mm_system_space *ss, const mm_kernel_stack *ks)
 {
     if (ss->dead_count == ss->dead_capacity) {
         size_t cap = ss->dead_capacity ? ss->dead_capacity * 2 : 64;
-        uint64_t *d = realloc(ss->dead, cap * sizeof *d);
+        uint64_t *d = rtl_realloc(ss->dead, cap * sizeof *d);
         if (!d)
             return; /* the slot is lost for reuse; the counts stay right */
         ss->dead = d;

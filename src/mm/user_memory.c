@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "mm/user_memory.h"
-#include "rtl/zalloc.h"
+#include "rtl/alloc.h"
 
 #define PAGE 0x1000ull
 
@@ -28,9 +28,9 @@ void mm_page_store_destroy(mm_page_store *st)
     if (!st)
         return;
     for (size_t i = 0; i < st->cap; i++)
-        free(st->slots[i].bytes);
-    free(st->slots);
-    free(st);
+        rtl_free(st->slots[i].bytes);
+    rtl_free(st->slots);
+    rtl_free(st);
 }
 
 static size_t hash(ULONG_PTR page)
@@ -61,13 +61,13 @@ static void put(stored_page *slots, size_t cap, stored_page p)
 
 static void rehash(mm_page_store *st, size_t cap)
 {
-    stored_page *slots = calloc(cap, sizeof *slots);
+    stored_page *slots = rtl_calloc(cap, sizeof *slots);
     if (!slots)
         abort();
     for (size_t i = 0; i < st->cap; i++)
         if (st->slots[i].page)
             put(slots, cap, st->slots[i]);
-    free(st->slots);
+    rtl_free(st->slots);
     st->slots = slots;
     st->cap = cap;
 }
@@ -79,7 +79,7 @@ static unsigned char *page_for_write(mm_page_store *st, ULONG_PTR page)
         return p->bytes;
     if ((st->count + 1) * 2 > st->cap)
         rehash(st, st->cap ? st->cap * 2 : 16);
-    unsigned char *bytes = calloc(1, PAGE);
+    unsigned char *bytes = rtl_calloc(1, PAGE);
     if (!bytes)
         abort();
     put(st->slots, st->cap, (stored_page){ page + 1, bytes });
@@ -98,7 +98,7 @@ void mm_page_store_discard(mm_page_store *st, ULONG_PTR base, SIZE_T size)
         for (ULONG_PTR pg = first; pg <= last; pg++) {
             stored_page *p = find(st, pg);
             if (p) {
-                free(p->bytes);
+                rtl_free(p->bytes);
                 p->bytes = NULL;
                 p->page = (ULONG_PTR)-1; /* dead; dropped by the rehash below */
                 any = true;
@@ -108,7 +108,7 @@ void mm_page_store_discard(mm_page_store *st, ULONG_PTR base, SIZE_T size)
         for (size_t i = 0; i < st->cap; i++) {
             stored_page *p = &st->slots[i];
             if (p->page && p->page - 1 >= first && p->page - 1 <= last) {
-                free(p->bytes);
+                rtl_free(p->bytes);
                 p->bytes = NULL;
                 p->page = (ULONG_PTR)-1;
                 any = true;
@@ -126,13 +126,13 @@ void mm_page_store_discard(mm_page_store *st, ULONG_PTR base, SIZE_T size)
             live++;
     stored_page *old = st->slots;
     size_t cap = st->cap;
-    st->slots = calloc(cap, sizeof *st->slots);
+    st->slots = rtl_calloc(cap, sizeof *st->slots);
     if (!st->slots)
         abort();
     for (size_t i = 0; i < cap; i++)
         if (old[i].page)
             put(st->slots, cap, old[i]);
-    free(old);
+    rtl_free(old);
     st->count = live;
 }
 

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "mm/mm_internal.h"
+#include "rtl/alloc.h"
 
 void mm_vad_drop_detail(mm_space *s, mm_vad *v)
 {
     if (v->flags & VAD_DETAIL_OWNED) {
         s->detail_bytes -= strlen(v->detail) + 1;
-        free((char *)v->detail);
+        rtl_free((char *)v->detail);
     }
     v->detail = NULL;
     v->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
@@ -57,7 +58,7 @@ NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
     size_t n = 0;
     if (detail) {
         n = strlen(detail) + 1;
-        copy = malloc(n);
+        copy = rtl_malloc(n);
         if (!copy)
             return STATUS_NO_MEMORY;
         memcpy(copy, detail, n);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "ob/handle_table.h"
+#include "rtl/alloc.h"
 
 /* A page of 16-byte entries on x64: the unit by which Windows grows a table. */
 #define ENTRIES_PER_PAGE 256u
@@ -14,7 +15,7 @@ void ob_handle_table_init(ob_handle_table *t, bool strict_fifo)
 
 void ob_handle_table_free(ob_handle_table *t)
 {
-    free(t->entries);
+    rtl_free(t->entries);
     *t = (ob_handle_table){ .strict_fifo = t->strict_fifo };
 }
 
@@ -39,7 +40,7 @@ static bool grow(ob_handle_table *t)
     uint32_t cap = old + ENTRIES_PER_PAGE;
     if (cap > (UINT32_MAX >> 2))
         return false;
-    ob_handle_entry *e = realloc(t->entries, cap * sizeof *e);
+    ob_handle_entry *e = rtl_realloc(t->entries, cap * sizeof *e);
     if (!e)
         return false;
     t->entries = e;

@@ -10,6 +10,7 @@
 #include "ps/notify.h"
 #include "ps/ps.h"
 #include "rtl/utf8.h"
+#include "rtl/alloc.h"
 
 /* ---- registration --------------------------------------------------------- */
 
@@ -140,7 +141,7 @@ void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver)
 static void to_unicode_in(const char *s, UNICODE_STRING *u, WCHAR *space, size_t cap)
 {
     size_t n = strlen(s);
-    WCHAR *w = n < cap ? space : malloc((n + 1) * sizeof *w);
+    WCHAR *w = n < cap ? space : rtl_malloc((n + 1) * sizeof *w);
     if (!w) {
         /* No memory for a long name: the routine sees it cut to what fits. */
         w = space;
@@ -156,7 +157,7 @@ static void to_unicode_in(const char *s, UNICODE_STRING *u, WCHAR *space, size_t
 static void free_unicode(UNICODE_STRING *u, const WCHAR *space)
 {
     if (u->Buffer != space)
-        free(u->Buffer);
+        rtl_free(u->Buffer);
 }
 
 /* Runs routines with `context` as the current thread, restoring it after. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ps/ps.h"
+#include "rtl/alloc.h"
 
 /* Drive C: is the system volume; other drives keep their DOS-device form. */
 #define SYSTEM_VOLUME "\\Device\\HarddiskVolume3"
@@ -25,7 +26,7 @@ char *ps_nt_path(const char *path)
         rest = path + 2;
     }
     size_t pn = strlen(prefix), rn = strlen(rest);
-    char *out = malloc(pn + rn + 1);
+    char *out = rtl_malloc(pn + rn + 1);
     if (!out)
         return NULL;
     memcpy(out, prefix, pn);

@@ -11,7 +11,7 @@
 #include "ob/handles.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
-#include "rtl/zalloc.h"
+#include "rtl/alloc.h"
 
 #define DEFAULT_STACK_RESERVE (1024 * 1024)
 #define DEFAULT_STACK_COMMIT 4096
@@ -90,8 +90,8 @@ static void free_process(ps_process *p)
         mm_space_destroy(p->vm);
     mm_page_store_destroy(p->pages);
     ob_handle_table_free(&p->handles);
-    free(p->nt_image_path);
-    free(p);
+    rtl_free(p->nt_image_path);
+    rtl_free(p);
 }
 
 static void process_delete(ntsim_system *sys, ob_header *h)
@@ -223,7 +223,7 @@ void ps_shutdown(ntsim_system *sys)
         while (t) {
             ps_thread *tn = t->next;
             ke_delete_fiber(&t->tcb); /* a system thread still waiting: its stack goes too */
-            free(t);
+            rtl_free(t);
             t = tn;
         }
         free_process(p);

@@ -9,7 +9,7 @@
 #include "mm/user_memory.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
-#include "rtl/zalloc.h"
+#include "rtl/alloc.h"
 
 #define PAGE_SIZE 0x1000ull
 #define ALLOCATION_GRANULARITY 0x10000ull
@@ -110,7 +110,7 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
         mm_delete_kernel_stack(ps_state(sys)->system_space, &t->kernel_stack);
     ke_delete_fiber(&t->tcb);
     unlink_thread(p, t);
-    free(t);
+    rtl_free(t);
     ob_dereference(sys, &p->header);
 }
 
@@ -146,7 +146,7 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
     ob_initialize_header(&t->header, &ps_thread_type, ThreadObject); /* the running thread's own reference */
     /* The Idle process's threads all have TID 0 and are not in the CID table. */
     if (p != ps_state(sys)->idle && (t->tid = ob_handle_create(&ps_state(sys)->cid_table, t, 0)) == 0) {
-        free(t);
+        rtl_free(t);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     t->sequence = ps_state(sys)->next_sequence++;

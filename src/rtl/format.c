@@ -18,6 +18,7 @@
 #include "ntsim/nt.h"
 #include "rtl/format.h"
 #include "rtl/utf8.h"
+#include "rtl/alloc.h"
 
 typedef struct sink {
     char *buf;
@@ -329,7 +330,7 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
             int m = len == LEN_BIG_L ? snprintf(text, sizeof text, one, ld) : snprintf(text, sizeof text, one, d);
             if (m < 0)
                 break;
-            if ((size_t)m >= sizeof text && (t = malloc((size_t)m + 1)) != NULL) {
+            if ((size_t)m >= sizeof text && (t = rtl_malloc((size_t)m + 1)) != NULL) {
                 if (len == LEN_BIG_L)
                     snprintf(t, (size_t)m + 1, one, ld);
                 else
@@ -338,7 +339,7 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
             if (t) {
                 put(&o, t, (size_t)m);
                 if (t != text)
-                    free(t);
+                    rtl_free(t);
             } else {
                 put(&o, text, sizeof text - 1); /* out of host memory: what fits */
             }

@@ -9,6 +9,7 @@
 #include "ex/ex.h"
 #include "ps/ps.h"
 #include "system/system.h"
+#include "rtl/alloc.h"
 
 void ntsim_config_default(ntsim_config *c)
 {
@@ -41,7 +42,7 @@ NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
     *out = NULL;
     if (!config || !config_valid(config))
         return STATUS_INVALID_PARAMETER;
-    ntsim_system *sys = calloc(1, sizeof *sys);
+    ntsim_system *sys = rtl_calloc(1, sizeof *sys);
     if (!sys)
         return STATUS_NO_MEMORY;
     ke_system *ke = ke_state(sys);
@@ -69,7 +70,7 @@ void ntsim_system_destroy(ntsim_system *sys)
     ps_shutdown(sys);
     io_free_files(sys);
     ke_scheduler_free(sys);
-    free(sys);
+    rtl_free(sys);
 }
 
 void ntsim_query_system(ntsim_system *sys, NTSIM_SYSTEM_INFO *info)

@@ -15,6 +15,7 @@
 #include "ps/ps.h"
 #include "io/io.h"
 #include "ntsim/wdk.h"
+#include "rtl/alloc.h"
 
 /* ---- user buffers -------------------------------------------------------- */
 
@@ -519,12 +520,12 @@ NTSTATUS sys_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
             out(sys, a[3], &n, 4);
         return STATUS_INFO_LENGTH_MISMATCH;
     }
-    unsigned char *b = calloc(1, need ? need : 1);
+    unsigned char *b = rtl_calloc(1, need ? need : 1);
     if (!b)
         return STATUS_INSUFFICIENT_RESOURCES;
     fill_processes(sys, b, a[1]);
     s = out(sys, a[1], b, need);
-    free(b);
+    rtl_free(b);
     ULONG n = (ULONG)need;
     if (NT_SUCCESS(s) && a[3])
         s = out(sys, a[3], &n, 4);
@@ -605,10 +606,10 @@ static NTSTATUS file_io(ntsim_system *sys, HANDLE handle, UCHAR major, ULONG cod
         return s;
     if (in_len > (64u << 20) || out_len > (64u << 20))
         return STATUS_INVALID_PARAMETER;
-    unsigned char *ib = in_len ? malloc(in_len) : NULL, *ob = out_len ? calloc(1, out_len) : NULL;
+    unsigned char *ib = in_len ? rtl_malloc(in_len) : NULL, *ob = out_len ? rtl_calloc(1, out_len) : NULL;
     if ((in_len && !ib) || (out_len && !ob)) {
-        free(ib);
-        free(ob);
+        rtl_free(ib);
+        rtl_free(ob);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     if (in_len)
@@ -622,8 +623,8 @@ static NTSTATUS file_io(ntsim_system *sys, HANDLE handle, UCHAR major, ULONG cod
     /* The status block tells what the request was completed with. */
     if (NT_SUCCESS(s) || request != STATUS_INVALID_HANDLE)
         out_iosb(sys, iosb, request, info);
-    free(ib);
-    free(ob);
+    rtl_free(ib);
+    rtl_free(ob);
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include "ob/handles.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
+#include "rtl/alloc.h"
 
 /* The space behind a process handle with the rights asked for, referenced. */
 static NTSTATUS space_of(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_process **p)
@@ -151,7 +152,7 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
         char *nt_path = ps_nt_path(path);
         SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
         ps_notify_image_load(sys, p->pid, nt_path ? nt_path : path, at, mapped, ps_current_thread(sys));
-        free(nt_path);
+        rtl_free(nt_path);
         if (base)
             *base = at;
     }
