@@ -72,6 +72,7 @@ typedef struct ke_scheduler {
     ke_prcb prcb[64];
     ke_thread **timers; /* min-heap by (deadline, order) */
     size_t timer_count, timer_cap;
+    size_t threads;      /* threads initialized and not deleted: the heap has room for all */
     uint64_t next_tick;  /* time of the next clock interrupt */
     uint64_t orders;
     bool trace;          /* deliver thread_state events */
@@ -105,8 +106,11 @@ void ke_deliver_event(ntsim_system *sys, ntsim_event *event);
 void ke_scheduler_init(ntsim_system *sys, uint64_t now);
 void ke_scheduler_free(ntsim_system *sys);
 
-/* A new thread: Initialized, not yet runnable. */
-void ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity);
+/* A new thread: Initialized, not yet runnable. STATUS_INSUFFICIENT_RESOURCES
+   (t untouched) when the host has no memory for its timer's place. */
+NTSTATUS ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity);
+/* The thread object is deleted: its code's fiber and its timer's place go. */
+void ke_thread_delete(ntsim_system *sys, ke_thread *t);
 /* Makes a processor's idle thread of t. */
 void ke_set_idle_thread(ntsim_system *sys, ke_thread *t, uint32_t cpu);
 /* The new thread starts: it becomes ready and may run at once. */

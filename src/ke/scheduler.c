@@ -10,6 +10,7 @@
  * thread goes back to the head of its queue; a thread whose quantum ends goes
  * to the tail when another of its priority is ready (round-robin).
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "ke/ke.h"
@@ -216,16 +217,10 @@ static void sift_down(ke_scheduler *s, size_t i)
     heap_set(s, i, t);
 }
 
+/* Every thread's place in the heap is made when the thread is (ke_thread_init). */
 static void timer_insert(ke_scheduler *s, ke_thread *t)
 {
-    if (s->timer_count == s->timer_cap) {
-        size_t cap = s->timer_cap ? s->timer_cap * 2 : 64;
-        ke_thread **n = rtl_realloc(s->timers, cap * sizeof *n);
-        if (!n)
-            abort();
-        s->timers = n;
-        s->timer_cap = cap;
-    }
+    assert(s->timer_count < s->timer_cap);
     s->timers[s->timer_count++] = t;
     sift_up(s, s->timer_count - 1);
 }
@@ -261,11 +256,30 @@ void ke_scheduler_free(ntsim_system *sys)
     ke_state(sys)->sched.timers = NULL;
 }
 
-void ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity)
+NTSTATUS ke_thread_init(ntsim_system *sys, ke_thread *t, uint32_t tid, KPRIORITY priority, KAFFINITY affinity)
 {
+    /* A KTHREAD embeds its timer, so a wait with a timeout never needs
+       memory; here the heap keeps a place for every thread instead. */
+    ke_scheduler *s = &ke_state(sys)->sched;
+    if (s->threads == s->timer_cap) {
+        size_t cap = s->timer_cap ? s->timer_cap * 2 : 64;
+        ke_thread **n = rtl_realloc(s->timers, cap * sizeof *n);
+        if (!n)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        s->timers = n;
+        s->timer_cap = cap;
+    }
+    s->threads++;
     *t = (ke_thread){ .state = Initialized, .priority = priority, .base_priority = priority,
                       .affinity = affinity, .quantum = KE_QUANTUM_UNITS, .tid = tid,
-                      .order = ke_state(sys)->sched.orders++ };
+                      .order = s->orders++ };
+    return STATUS_SUCCESS;
+}
+
+void ke_thread_delete(ntsim_system *sys, ke_thread *t)
+{
+    ke_delete_fiber(t);
+    ke_state(sys)->sched.threads--;
 }
 
 void ke_set_idle_thread(ntsim_system *sys, ke_thread *t, uint32_t cpu)

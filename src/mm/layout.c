@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mm/mm_internal.h"
+#include "rtl/alloc.h"
 
 #define SHARED_USER_DATA 0x7FFE0000ull
 
@@ -79,13 +80,18 @@ static NTSTATUS map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char 
         return STATUS_INVALID_PARAMETER;
     SIZE_T len = page_up(size);
     ULONG_PTR b = *base;
+    /* The name's copy first: once the view is placed, nothing may fail. */
+    char *copy = NULL;
+    if (name && !static_name && !(copy = mm_vad_name_dup(name)))
+        return STATUS_NO_MEMORY;
     NTSTATUS st = (!b && s->image_bases && name) ? dll_base(s, name, len, &b) : view_base(s, &b, len);
-    if (!NT_SUCCESS(st))
-        return st;
     mm_vad *v;
-    st = mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v);
-    if (!NT_SUCCESS(st))
+    if (NT_SUCCESS(st))
+        st = mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v);
+    if (!NT_SUCCESS(st)) {
+        rtl_free(copy);
         return st;
+    }
     /* Headers, .text, .rdata, .data: one page, then halves of what is left. */
     uint64_t pages = len / PAGE, rest = pages - 1;
     uint64_t text = (rest + 1) / 2, rdata = (rest - text + 1) / 2;
@@ -96,14 +102,15 @@ static NTSTATUS map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char 
         { r, attr_committed(PAGE_READONLY) },
         { d, attr_committed(PAGE_WRITECOPY) },
     };
-    if (!mm_runs_layout(s, v, sections, 4)) {
+    if (!mm_runs_layout(s, v, sections, 4)) { /* runs reserved by mm_place: not for want of memory */
         mm_vad_delete(s, v);
+        rtl_free(copy);
         return STATUS_NO_MEMORY;
     }
     if (name && static_name)
         mm_vad_name(s, v, name, false, 0);
     else if (name)
-        mm_vad_name_copy(s, v, name);
+        mm_vad_name_adopt(s, v, copy);
     *base = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;
@@ -122,15 +129,18 @@ NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, c
         return STATUS_INVALID_PAGE_PROTECTION;
     SIZE_T len = page_up(size);
     ULONG_PTR b = *base;
+    char *copy = NULL;
+    if (name && !(copy = mm_vad_name_dup(name)))
+        return STATUS_NO_MEMORY;
     NTSTATUS st = view_base(s, &b, len);
-    if (!NT_SUCCESS(st))
-        return st;
     mm_vad *v;
-    st = mm_place(s, b, b + len, VAD_MAPPED, protect, attr_committed(protect), &v);
-    if (!NT_SUCCESS(st))
+    if (NT_SUCCESS(st))
+        st = mm_place(s, b, b + len, VAD_MAPPED, protect, attr_committed(protect), &v);
+    if (!NT_SUCCESS(st)) {
+        rtl_free(copy);
         return st;
-    if (name)
-        mm_vad_name_copy(s, v, name);
+    }
+    mm_vad_name_adopt(s, v, copy);
     *base = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;

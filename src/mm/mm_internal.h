@@ -194,6 +194,15 @@ bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n);
 void mm_runs_free_all(mm_space *s, mm_vad *v);
 bool mm_runs_check(const mm_vad *v);
 
+/* virtual.c: the attribute of the page at addr (0 when no allocation holds it). */
+uint32_t mm_attr_at(mm_space *s, ULONG_PTR addr);
+/* Run nodes a touch of a page may need: a guard page's removal and the new
+   guard region below it (3 each), or a copy-on-write page's split (3). A
+   touch takes them before anything changes, so it happens whole or not at
+   all; mm_touch_changes tells whether a touch changes the page at all. */
+#define MM_TOUCH_RUNS 6
+bool mm_touch_changes(uint32_t attr, mm_access access);
+
 /* virtual.c: MEM_COMMIT of [start, end) (page aligned) inside one private VAD,
  * with NtAllocateVirtualMemory's statuses; the stack-growth path uses it. */
 NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect);
@@ -241,12 +250,18 @@ static inline ULONG_PTR align_up(ULONG_PTR x, uint64_t a) { return (x + a - 1) &
    what the memory manager itself places, on every process's and thread's
    creation path, costs no allocation. */
 void mm_vad_name(mm_space *s, mm_vad *v, const char *text, bool with_id, uint32_t id);
-/* Names v with a copy of detail (NULL: no name). */
+/* Names v with a copy of detail (NULL: no name); STATUS_NO_MEMORY, v unchanged, when the host is out. */
 NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail);
+/* The two halves of a copy, for callers that must take the memory before any
+   change: a heap copy of detail (NULL when the host is out), then v named
+   with it (v owns it from then on; NULL: no name). */
+char *mm_vad_name_dup(const char *detail);
+void mm_vad_name_adopt(mm_space *s, mm_vad *v, char *copy);
 /* v's detail as text (formatted into buf when it carries a number), or NULL. */
 const char *mm_vad_detail(const mm_vad *v, char buf[48]);
-/* nv (split off v) takes v's detail. */
-void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v);
+/* nv (split off v) takes v's detail; copy: a mm_vad_name_dup of it when v
+   owns its detail (taken by the caller beforehand), else NULL. */
+void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v, char *copy);
 /* Drops v's detail (freeing an owned copy). */
 void mm_vad_drop_detail(mm_space *s, mm_vad *v);
 

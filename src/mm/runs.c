@@ -261,6 +261,10 @@ bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     if (!mm_pool_reserve(&s->run_pool, 2) || !mm_vad_reserve(s))
         return false;
     bool middle = a > v->start && b < v->end;
+    /* The second piece's own copy of an owned name, taken before any change. */
+    char *name = NULL;
+    if (middle && (v->flags & VAD_DETAIL_OWNED) && !(name = mm_vad_name_dup(v->detail)))
+        return false;
     ULONG_PTR old_end = v->end;
     avl_tree nt = {NULL, NULL};
     if (v->runs) {
@@ -301,7 +305,7 @@ bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     nv->runs = nt.root;
     collapse(s, nv);
     mm_vad_summary_changed(s, nv);
-    mm_vad_copy_detail(s, nv, v);
+    mm_vad_copy_detail(s, nv, v, name);
     return true;
 }
 

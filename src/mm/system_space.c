@@ -74,6 +74,16 @@ NTSTATUS mm_create_kernel_stack(mm_system_space *ss, mm_kernel_stack *out)
     mm_commit *c = ss->commit;
     if (c && (ss->stack_size > c->limit || c->charged > c->limit - ss->stack_size))
         return STATUS_INSUFFICIENT_RESOURCES; /* MmCreateKernelStack fails: no commit left */
+    /* Room on the dead-stack list for this stack's slot, taken now: a
+       thread's deletion then never needs memory. */
+    if (ss->dead_capacity < ss->stacks + 1) {
+        size_t cap = ss->dead_capacity ? ss->dead_capacity * 2 : 64;
+        uint64_t *d = rtl_realloc(ss->dead, cap * sizeof *d);
+        if (!d)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        ss->dead = d;
+        ss->dead_capacity = cap;
+    }
     uint64_t slot;
     if (ss->dead_count) {
         slot = ss->dead[--ss->dead_count];
@@ -95,14 +105,7 @@ NTSTATUS mm_create_kernel_stack(mm_system_space *ss, mm_kernel_stack *out)
 
 void mm_delete_kernel_stack(mm_system_space *ss, const mm_kernel_stack *ks)
 {
-    if (ss->dead_count == ss->dead_capacity) {
-        size_t cap = ss->dead_capacity ? ss->dead_capacity * 2 : 64;
-        uint64_t *d = rtl_realloc(ss->dead, cap * sizeof *d);
-        if (!d)
-            return; /* the slot is lost for reuse; the counts stay right */
-        ss->dead = d;
-        ss->dead_capacity = cap;
-    }
+    /* Every live stack has its place on the list (mm_create_kernel_stack). */
     ss->dead[ss->dead_count++] = (ks->guard - ss->lo) / slot_size(ss);
     if (ss->commit)
         ss->commit->charged -= ss->stack_size;

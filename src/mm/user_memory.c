@@ -2,10 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/mm_internal.h"
 #include "mm/user_memory.h"
 #include "rtl/alloc.h"
-
-#define PAGE 0x1000ull
 
 typedef struct stored_page {
     ULONG_PTR page; /* page number + 1; 0 = empty slot */
@@ -59,32 +58,56 @@ static void put(stored_page *slots, size_t cap, stored_page p)
     slots[i] = p;
 }
 
-static void rehash(mm_page_store *st, size_t cap)
+/* Moves the entries into a table of cap slots; false (nothing changed) when out of memory. */
+static bool rehash(mm_page_store *st, size_t cap)
 {
     stored_page *slots = rtl_calloc(cap, sizeof *slots);
     if (!slots)
-        abort();
+        return false;
     for (size_t i = 0; i < st->cap; i++)
         if (st->slots[i].page)
             put(slots, cap, st->slots[i]);
     rtl_free(st->slots);
     st->slots = slots;
     st->cap = cap;
+    return true;
 }
 
+/* The page's bytes, made (zeroed) on its first write; NULL when out of memory. */
 static unsigned char *page_for_write(mm_page_store *st, ULONG_PTR page)
 {
     stored_page *p = find(st, page);
     if (p)
         return p->bytes;
-    if ((st->count + 1) * 2 > st->cap)
-        rehash(st, st->cap ? st->cap * 2 : 16);
+    if ((st->count + 1) * 2 > st->cap && !rehash(st, st->cap ? st->cap * 2 : 16))
+        return NULL;
     unsigned char *bytes = rtl_calloc(1, PAGE);
     if (!bytes)
-        abort();
+        return NULL;
     put(st->slots, st->cap, (stored_page){ page + 1, bytes });
     st->count++;
     return bytes;
+}
+
+/* Takes slot i out of the table, moving up the entries whose probe chain ran
+   through it (deletion without tombstones, Knuth's algorithm R): no memory
+   needed, so a release never fails for want of it. */
+static void remove_slot(mm_page_store *st, size_t i)
+{
+    size_t mask = st->cap - 1;
+    rtl_free(st->slots[i].bytes);
+    st->slots[i] = (stored_page){ 0 };
+    st->count--;
+    for (size_t j = (i + 1) & mask; st->slots[j].page; j = (j + 1) & mask) {
+        size_t home = hash(st->slots[j].page - 1) & mask;
+        /* j's entry may move to i unless its home lies cyclically in (i, j]. */
+        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays)
+            continue;
+        st->slots[i] = st->slots[j];
+        st->slots[j] = (stored_page){ 0 };
+        i = j;
+    }
 }
 
 void mm_page_store_discard(mm_page_store *st, ULONG_PTR base, SIZE_T size)
@@ -92,48 +115,22 @@ void mm_page_store_discard(mm_page_store *st, ULONG_PTR base, SIZE_T size)
     if (!st || !st->count || !size)
         return;
     ULONG_PTR first = base / PAGE, last = (base + size - 1) / PAGE;
-    bool any = false;
     /* Walk whichever is smaller: the range or the store. */
     if (last - first < st->cap) {
-        for (ULONG_PTR pg = first; pg <= last; pg++) {
+        for (ULONG_PTR pg = first; pg <= last && st->count; pg++) {
             stored_page *p = find(st, pg);
-            if (p) {
-                rtl_free(p->bytes);
-                p->bytes = NULL;
-                p->page = (ULONG_PTR)-1; /* dead; dropped by the rehash below */
-                any = true;
-            }
+            if (p)
+                remove_slot(st, (size_t)(p - st->slots));
         }
-    } else {
-        for (size_t i = 0; i < st->cap; i++) {
-            stored_page *p = &st->slots[i];
-            if (p->page && p->page - 1 >= first && p->page - 1 <= last) {
-                rtl_free(p->bytes);
-                p->bytes = NULL;
-                p->page = (ULONG_PTR)-1;
-                any = true;
-            }
-        }
-    }
-    if (!any)
         return;
-    /* Rebuild without the dead entries, so probing chains stay correct. */
-    size_t live = 0;
-    for (size_t i = 0; i < st->cap; i++)
-        if (st->slots[i].page == (ULONG_PTR)-1)
-            st->slots[i].page = 0;
-        else if (st->slots[i].page)
-            live++;
-    stored_page *old = st->slots;
-    size_t cap = st->cap;
-    st->slots = rtl_calloc(cap, sizeof *st->slots);
-    if (!st->slots)
-        abort();
-    for (size_t i = 0; i < cap; i++)
-        if (old[i].page)
-            put(st->slots, cap, old[i]);
-    rtl_free(old);
-    st->count = live;
+    }
+    for (size_t i = 0; i < st->cap && st->count;) {
+        stored_page *p = &st->slots[i];
+        if (p->page && p->page - 1 >= first && p->page - 1 <= last)
+            remove_slot(st, i); /* slot i may now hold a moved entry: look again */
+        else
+            i++;
+    }
 }
 
 NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG alignment)
@@ -148,11 +145,14 @@ NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG ali
     return STATUS_SUCCESS;
 }
 
-/* One page as the user would touch it; any fault is an access violation. */
+/* One page as the user would touch it; any fault is an access violation
+   (a host out of memory stays STATUS_NO_MEMORY: no fault of the caller's). */
 static NTSTATUS access(mm_space *s, ULONG_PTR page_base, mm_access a)
 {
     NTSTATUS st = mm_touch(s, page_base, a);
-    return NT_SUCCESS(st) ? STATUS_SUCCESS : STATUS_ACCESS_VIOLATION;
+    if (NT_SUCCESS(st) || st == STATUS_NO_MEMORY)
+        return st;
+    return STATUS_ACCESS_VIOLATION;
 }
 
 NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
@@ -183,8 +183,31 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
         if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE)))
             break;
-        memcpy(page_for_write(store, page) + off, in, n);
+        unsigned char *bytes = page_for_write(store, page);
+        if (!bytes)
+            return STATUS_NO_MEMORY;
+        memcpy(bytes + off, in, n);
         in += n, address += n, length -= n;
     }
     return st;
+}
+
+NTSTATUS mm_prepare_user_write(mm_space *s, mm_page_store *store, ULONG_PTR address, SIZE_T length)
+{
+    if (!length || !NT_SUCCESS(mm_probe(s, address, length, 1)))
+        return STATUS_SUCCESS; /* the write will fault, and take nothing */
+    size_t changes = 0;
+    for (ULONG_PTR page = address / PAGE, last = (address + length - 1) / PAGE; page <= last; page++) {
+        /* Only committed pages: the others fault, and must not hold host memory. */
+        uint32_t attr = mm_attr_at(s, page * PAGE);
+        if (!(attr & ATTR_COMMITTED))
+            continue;
+        if (!page_for_write(store, page))
+            return STATUS_NO_MEMORY;
+        changes += mm_touch_changes(attr, MM_WRITE);
+    }
+    /* And the run nodes the touches of guard and copy-on-write pages take. */
+    if (changes && !mm_pool_reserve(&s->run_pool, changes * MM_TOUCH_RUNS))
+        return STATUS_NO_MEMORY;
+    return STATUS_SUCCESS;
 }

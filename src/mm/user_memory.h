@@ -27,8 +27,22 @@ void mm_page_store_discard(mm_page_store *store, ULONG_PTR base, SIZE_T size);
  */
 NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG alignment);
 
-/* Copies between user memory and the kernel's buffer, as the user would access it. */
+/*
+ * Copies between user memory and the kernel's buffer, as the user would
+ * access it, page by page. A fault part way leaves the pages before it
+ * copied, as on Windows. STATUS_NO_MEMORY when the host has no memory for a
+ * page written for the first time (or for the change a touch makes).
+ */
 NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length);
 NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length);
+
+/*
+ * Takes now the host memory a later mm_copy_to_user of the range needs for
+ * its committed pages (their contents stay as they are), so that a service
+ * can write its results once its work is done without failing for want of
+ * memory. STATUS_NO_MEMORY when the host has none; nothing visible changes
+ * either way. Pages that are not committed take nothing: writing them faults.
+ */
+NTSTATUS mm_prepare_user_write(mm_space *s, mm_page_store *store, ULONG_PTR address, SIZE_T length);
 
 #endif

@@ -52,32 +52,38 @@ const char *mm_vad_detail(const mm_vad *v, char buf[48])
     return buf;
 }
 
-NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
+char *mm_vad_name_dup(const char *detail)
 {
-    char *copy = NULL;
-    size_t n = 0;
-    if (detail) {
-        n = strlen(detail) + 1;
-        copy = rtl_malloc(n);
-        if (!copy)
-            return STATUS_NO_MEMORY;
-        memcpy(copy, detail, n);
-    }
+    size_t n = strlen(detail) + 1;
+    char *copy = rtl_malloc(n);
+    return copy ? memcpy(copy, detail, n) : NULL;
+}
+
+void mm_vad_name_adopt(mm_space *s, mm_vad *v, char *copy)
+{
     mm_vad_drop_detail(s, v);
     if (copy) {
         v->detail = copy;
         v->flags |= VAD_DETAIL_OWNED;
-        s->detail_bytes += n;
+        s->detail_bytes += strlen(copy) + 1;
     }
+}
+
+NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
+{
+    char *copy = NULL;
+    if (detail && !(copy = mm_vad_name_dup(detail)))
+        return STATUS_NO_MEMORY;
+    mm_vad_name_adopt(s, v, copy);
     return STATUS_SUCCESS;
 }
 
-void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v)
+void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v, char *copy)
 {
     nv->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
     nv->detail = NULL;
     if (v->flags & VAD_DETAIL_OWNED)
-        mm_vad_name_copy(s, nv, v->detail); /* out of memory: the piece goes unnamed */
+        mm_vad_name_adopt(s, nv, copy);
     else
         mm_vad_name(s, nv, v->detail, (v->flags & VAD_DETAIL_ID) != 0, v->node.spare);
 }

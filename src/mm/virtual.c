@@ -290,6 +290,21 @@ NTSTATUS mm_protect(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protec
     return st;
 }
 
+uint32_t mm_attr_at(mm_space *s, ULONG_PTR addr)
+{
+    mm_vad *v = addr <= s->highest ? mm_vad_find(s, page_down(addr)) : NULL;
+    return v ? mm_runs_attr_at(v, addr, NULL) : 0;
+}
+
+bool mm_touch_changes(uint32_t attr, mm_access access)
+{
+    ULONG prot = attr & 0xFFFFu;
+    if (!(attr & ATTR_COMMITTED))
+        return false;
+    return (prot & PAGE_GUARD) ||
+           (access == MM_WRITE && mm_protect_is_copy_on_write(prot) && mm_protect_allows(prot, access));
+}
+
 static NTSTATUS touch(mm_space *s, ULONG_PTR address, mm_access access)
 {
     if (address > s->highest)
@@ -302,6 +317,8 @@ static NTSTATUS touch(mm_space *s, ULONG_PTR address, mm_access access)
     if (!(attr & ATTR_COMMITTED))
         return STATUS_ACCESS_VIOLATION;
     ULONG prot = attr & 0xFFFFu;
+    if (mm_touch_changes(attr, access) && !mm_pool_reserve(&s->run_pool, MM_TOUCH_RUNS))
+        return STATUS_NO_MEMORY;
     if (prot & PAGE_GUARD) {
         /* The guard fires once, whatever the access, and is gone. */
         if (!mm_runs_set(s, v, page, page + PAGE, attr_committed(prot & ~PAGE_GUARD)))

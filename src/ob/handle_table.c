@@ -51,10 +51,15 @@ static bool grow(ob_handle_table *t)
     return true;
 }
 
+bool ob_handle_reserve(ob_handle_table *t)
+{
+    return t->first_free != 0 || grow(t);
+}
+
 uint32_t ob_handle_create(ob_handle_table *t, void *object, ACCESS_MASK access)
 {
     assert(object != NULL);
-    if (t->first_free == 0 && !grow(t))
+    if (!ob_handle_reserve(t))
         return 0;
     uint32_t index = t->first_free;
     ob_handle_entry *e = &t->entries[index];

@@ -28,6 +28,10 @@ typedef struct ob_handle_table {
 void ob_handle_table_init(ob_handle_table *t, bool strict_fifo);
 void ob_handle_table_free(ob_handle_table *t);
 
+/* Makes sure the next create needs no memory (the table grows now if it
+   must); false when the host is out. Nothing visible changes. */
+bool ob_handle_reserve(ob_handle_table *t);
+
 /* Stores object and returns its value (a multiple of 4), or 0 when out of memory. */
 uint32_t ob_handle_create(ob_handle_table *t, void *object, ACCESS_MASK access);
 
