@@ -755,7 +755,8 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     sim_put_status(r, "status", STATUS_SUCCESS);
     ctx->keep_fields = false;
     NTSTATUS st = cmd->run(ctx, a, r);
-    ntsim_run_threads(ctx->sys); /* system threads the command made runnable run now */
+    if (ctx->sys) /* none when the system line could not boot it */
+        ntsim_run_threads(ctx->sys); /* system threads the command made runnable run now */
     r->fields[0].v.i = st;
     if (!NT_SUCCESS(st) && !ctx->keep_fields)
         r->count = 1; /* a failed call reports its status alone */

@@ -7,15 +7,17 @@
 #include "rtl/utf8.h"
 #include "rtl/alloc.h"
 
-static void copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
+/* dst: a terminated copy of src (NULL: empty); false when the host is out. */
+static bool copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)
 {
     dst->Length = src ? src->Length : 0;
     dst->MaximumLength = dst->Length;
     dst->Buffer = rtl_calloc(1, dst->Length + sizeof(WCHAR));
     if (!dst->Buffer)
-        abort();
+        return false;
     if (src && src->Length)
         memcpy(dst->Buffer, src->Buffer, src->Length);
+    return true;
 }
 
 /* A device by its name (\Device\X), in every loaded driver. */
@@ -45,11 +47,12 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     PDEVICE_OBJECT dev = rtl_calloc(1, sizeof *dev);
     if (!dev)
         return STATUS_INSUFFICIENT_RESOURCES;
-    if (DeviceExtensionSize && !(dev->DeviceExtension = rtl_calloc(1, DeviceExtensionSize))) {
+    if ((DeviceExtensionSize && !(dev->DeviceExtension = rtl_calloc(1, DeviceExtensionSize))) ||
+        !copy_string(&dev->Name, DeviceName)) {
+        rtl_free(dev->DeviceExtension);
         rtl_free(dev);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    copy_string(&dev->Name, DeviceName);
     dev->DriverObject = DriverObject;
     dev->DeviceType = DeviceType;
     /* New devices go to the head of the driver's list, as on Windows. */
@@ -82,8 +85,11 @@ NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
     io_symlink *l = rtl_calloc(1, sizeof *l);
     if (!l)
         return STATUS_INSUFFICIENT_RESOURCES;
-    copy_string(&l->link, SymbolicLinkName);
-    copy_string(&l->target, DeviceName);
+    if (!copy_string(&l->link, SymbolicLinkName) || !copy_string(&l->target, DeviceName)) {
+        rtl_free(l->link.Buffer);
+        rtl_free(l);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
     l->next = io_state(sys)->links;
     io_state(sys)->links = l;
     return STATUS_SUCCESS;

@@ -149,19 +149,26 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     }
     registry.MaximumLength = registry.Length;
     char path[256];
+    snprintf(path, sizeof path, "\\SystemRoot\\System32\\drivers\\%s.sys", name);
+    ps_unicode unicode;
+    NTSTATUS s = ps_unicode_init(&unicode, path);
+    if (!NT_SUCCESS(s)) {
+        rtl_free(registry.Buffer);
+        free_driver(d);
+        return s;
+    }
 
     /* The image goes into system space: announced with PID 0. */
     d->image_base = io_state(sys)->next_image_base;
     d->image_size = DRIVER_IMAGE_SIZE;
     io_state(sys)->next_image_base += 0x10000;
-    snprintf(path, sizeof path, "\\SystemRoot\\System32\\drivers\\%s.sys", name);
     ps_thread *system_thread = ps_state(sys)->system_process->first_thread;
-    ps_notify_image_load(sys, 0, path, d->image_base, d->image_size, system_thread);
+    ps_notify_image_load(sys, 0, path, &unicode.string, d->image_base, d->image_size, system_thread);
+    ps_unicode_free(&unicode);
 
     /* DriverEntry runs on a System thread. */
     ps_thread *saved = ps_current_thread(sys);
     ps_set_current_thread(sys, system_thread);
-    NTSTATUS s;
     IO_CALL(sys, d, s = entry(&d->object, &registry));
     ps_set_current_thread(sys, saved);
     rtl_free(registry.Buffer);

@@ -29,6 +29,7 @@ typedef struct frame {
     ULONG_PTR next, limit;     /* free part of the stack frame */
     ULONG_PTR temp;            /* a temporary region, if one was needed */
     SIZE_T temp_size, temp_used;
+    NTSTATUS failed;           /* an argument could not be written: the call is not made */
 } frame;
 
 static void frame_begin(frame *f, ntsim_system *sys)
@@ -82,8 +83,12 @@ static ULONG64 put(frame *f, const void *host, size_t n)
     if (f->kernel)
         return (ULONG64)(uintptr_t)host;
     ULONG_PTR at = reserve(f, n);
-    if (at)
-        mm_copy_to_user(f->process->vm, f->process->pages, at, host, n);
+    if (at) {
+        /* A page of the frame written for the first time takes host memory. */
+        NTSTATUS s = mm_copy_to_user(f->process->vm, f->process->pages, at, host, n);
+        if (s == STATUS_NO_MEMORY && NT_SUCCESS(f->failed))
+            f->failed = s;
+    }
     return at;
 }
 
@@ -102,6 +107,8 @@ static void get(frame *f, ULONG64 at, void *host, size_t n)
 
 static NTSTATUS call(frame *f, ULONG number, const ULONG64 *args, ULONG argc)
 {
+    if (!NT_SUCCESS(f->failed))
+        return f->failed;
     return sys_system_service(f->sys, f->kernel ? KernelMode : UserMode, number, args, argc);
 }
 

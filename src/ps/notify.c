@@ -136,28 +136,25 @@ void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver)
 
 /* ---- delivery -------------------------------------------------------------- */
 
-/* UTF-8 to a UTF-16 UNICODE_STRING: in `space` when it fits, else allocated
-   (free with free_unicode). */
-static void to_unicode_in(const char *s, UNICODE_STRING *u, WCHAR *space, size_t cap)
+NTSTATUS ps_unicode_init(ps_unicode *u, const char *s)
 {
-    size_t n = strlen(s);
-    WCHAR *w = n < cap ? space : rtl_malloc((n + 1) * sizeof *w);
-    if (!w) {
-        /* No memory for a long name: the routine sees it cut to what fits. */
-        w = space;
-        n = cap - 1;
-    }
+    size_t n = strlen(s), cap = sizeof u->space / sizeof u->space[0];
+    WCHAR *w = n < cap ? u->space : rtl_malloc((n + 1) * sizeof *w);
+    if (!w)
+        return STATUS_INSUFFICIENT_RESOURCES;
     size_t k = rtl_utf8_to_utf16(s, n, w);
     w[k] = 0;
-    u->Buffer = w;
-    u->Length = (USHORT)(k * sizeof(WCHAR) > 0xFFFE ? 0xFFFE : k * sizeof(WCHAR));
-    u->MaximumLength = u->Length;
+    u->string.Buffer = w;
+    u->string.Length = (USHORT)(k * sizeof(WCHAR) > 0xFFFE ? 0xFFFE : k * sizeof(WCHAR));
+    u->string.MaximumLength = u->string.Length;
+    return STATUS_SUCCESS;
 }
 
-static void free_unicode(UNICODE_STRING *u, const WCHAR *space)
+void ps_unicode_free(ps_unicode *u)
 {
-    if (u->Buffer != space)
-        rtl_free(u->Buffer);
+    if (u->string.Buffer != u->space)
+        rtl_free(u->string.Buffer);
+    u->string.Buffer = NULL;
 }
 
 /* Runs routines with `context` as the current thread, restoring it after. */
@@ -168,7 +165,8 @@ static ps_thread *switch_to(ntsim_system *sys, ps_thread *context)
     return saved;
 }
 
-NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *creator)
+NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *creator, UNICODE_STRING *image,
+                                  UNICODE_STRING *cmdline)
 {
     ntsim_event e = {
         .kind = NTSIM_EVENT_PROCESS_CREATE, .pid = p->pid, .ppid = p->ppid,
@@ -176,16 +174,12 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
         .image = p->image_path, .cmdline = p->command_line,
     };
     ke_deliver_event(sys, &e);
-    UNICODE_STRING image, cmdline;
-    WCHAR image_space[260], cmdline_space[260];
-    to_unicode_in(p->nt_image_path, &image, image_space, 260);
-    to_unicode_in(p->command_line, &cmdline, cmdline_space, 260);
     PS_CREATE_NOTIFY_INFO info = {
         .Size = sizeof info,
         .ParentProcessId = ULongToHandle(p->ppid),
         .CreatingThreadId = { creator->process->pid, creator->tid },
-        .ImageFileName = &image,
-        .CommandLine = &cmdline,
+        .ImageFileName = image,
+        .CommandLine = cmdline,
         .CreationStatus = STATUS_SUCCESS,
     };
     info.u.s.FileOpenNameAvailable = 1;
@@ -196,8 +190,6 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
             KE_CALL_AS(sys, s->driver, s->image, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
     }
     ps_set_current_thread(sys, saved);
-    free_unicode(&image, image_space);
-    free_unicode(&cmdline, cmdline_space);
     return info.CreationStatus;
 }
 
@@ -249,14 +241,11 @@ void ps_notify_thread_exit(ntsim_system *sys, ps_thread *t)
     call_thread_routines(sys, t, false, t);
 }
 
-void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULONG_PTR base, SIZE_T size,
-                          ps_thread *context)
+void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNICODE_STRING *name, ULONG_PTR base,
+                          SIZE_T size, ps_thread *context)
 {
     ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = pid, .image = nt_path, .base = base, .size = size };
     ke_deliver_event(sys, &e);
-    UNICODE_STRING name;
-    WCHAR name_space[260];
-    to_unicode_in(nt_path, &name, name_space, 260);
     IMAGE_INFO info = { .ImageBase = (PVOID)(uintptr_t)base, .ImageSize = size };
     info.u.s.SystemModeImage = pid == 0;
     info.u.s.ImageAddressingMode = 0;
@@ -264,8 +253,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
-            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
+            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), &info));
     }
     ps_set_current_thread(sys, saved);
-    free_unicode(&name, name_space);
 }

@@ -31,14 +31,28 @@ typedef struct ps_notify {
     ULONG process_end, thread_end, image_end;
 } ps_notify;
 
+/*
+ * A name as notify routines receive it: UTF-16, in `space` when it fits,
+ * else on the heap. Made before anything happens that the routines would
+ * hear of, since making it may fail (STATUS_INSUFFICIENT_RESOURCES).
+ */
+typedef struct ps_unicode {
+    UNICODE_STRING string;
+    WCHAR space[260];
+} ps_unicode;
+NTSTATUS ps_unicode_init(ps_unicode *u, const char *utf8);
+void ps_unicode_free(ps_unicode *u);
+
 /* Returns the CreationStatus the routines left (a failure refuses the creation). */
-NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *creator);
+NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *creator, UNICODE_STRING *image,
+                                  UNICODE_STRING *cmdline);
 void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last);
 void ps_notify_thread_create(ntsim_system *sys, ps_thread *t, ps_thread *creator);
 void ps_notify_thread_exit(ntsim_system *sys, ps_thread *t);
-/* context: the thread whose process loads the image (System's for drivers). */
-void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULONG_PTR base, SIZE_T size,
-                          ps_thread *context);
+/* context: the thread whose process loads the image (System's for drivers);
+   nt_path for the event, name (the same path) for the routines. */
+void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNICODE_STRING *name, ULONG_PTR base,
+                          SIZE_T size, ps_thread *context);
 void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver);
 
 #endif

@@ -274,7 +274,24 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
     return STATUS_SUCCESS;
 }
 
-/* A driver refused the creation: the new process goes away unseen (no exit notifications). */
+/* The names the notify routines see: the image's NT path, the command line, ntdll's path. */
+static NTSTATUS notify_names(const ps_process *p, ps_unicode *image, ps_unicode *command, ps_unicode *ntdll)
+{
+    NTSTATUS s = ps_unicode_init(image, p->nt_image_path);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ps_unicode_init(command, p->command_line);
+    if (NT_SUCCESS(s)) {
+        s = ps_unicode_init(ntdll, NTDLL_PATH);
+        if (!NT_SUCCESS(s))
+            ps_unicode_free(command);
+    }
+    if (!NT_SUCCESS(s))
+        ps_unicode_free(image);
+    return s;
+}
+
+/* The creation failed, or a driver refused it: the new process goes away unseen (no exit notifications). */
 static void abort_creation(ntsim_system *sys, ps_process *p, ps_thread *t)
 {
     t->terminated = t->tcb.terminating = true;
@@ -306,7 +323,7 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     const char *cmdline = params->command_line ? params->command_line : params->image_path;
     ps_process *p = new_process(sys, params->image_path, cmdline, true);
     if (!p)
-        return STATUS_NO_MEMORY;
+        return STATUS_INSUFFICIENT_RESOURCES;
     p->ppid = parent->pid;
     p->arch = params->arch;
     p->wow64 = params->arch == NTSIM_ARCH_X86 && ke_state(sys)->config.arch == NTSIM_ARCH_X64;
@@ -316,26 +333,38 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     p->stack_commit = params->stack_commit ? params->stack_commit : DEFAULT_STACK_COMMIT;
     link_process(sys, p);
 
-    ps_thread *t;
+    /* Everything that may fail for want of memory comes before the first
+       notification: until then a failure leaves nothing behind, unseen. */
+    ps_thread *t = NULL;
+    ps_unicode image, command, ntdll;
     NTSTATUS s = create_address_space(sys, p);
     if (NT_SUCCESS(s))
         s = ps_create_thread_object(sys, p, 0, 0, &t);
+    if (NT_SUCCESS(s))
+        s = notify_names(p, &image, &command, &ntdll);
     if (!NT_SUCCESS(s)) {
+        if (t)
+            abort_creation(sys, p, t);
         ob_dereference(sys, &p->header);
         return s;
     }
 
     /* Notifications: process then first thread in the creator's context, then the
        images in the new process. A process routine may refuse the creation. */
-    s = ps_notify_process_create(sys, p, creator);
+    s = ps_notify_process_create(sys, p, creator, &image.string, &command.string);
+    if (NT_SUCCESS(s)) {
+        ps_notify_thread_create(sys, t, creator);
+        ps_notify_image_load(sys, p->pid, p->nt_image_path, &image.string, p->image_base, p->image_size, t);
+        ps_notify_image_load(sys, p->pid, NTDLL_PATH, &ntdll.string, p->ntdll_base, p->ntdll_size, t);
+    }
+    ps_unicode_free(&image);
+    ps_unicode_free(&command);
+    ps_unicode_free(&ntdll);
     if (!NT_SUCCESS(s)) {
         abort_creation(sys, p, t);
         ob_dereference(sys, &p->header);
         return s;
     }
-    ps_notify_thread_create(sys, t, creator);
-    ps_notify_image_load(sys, p->pid, p->nt_image_path, p->image_base, p->image_size, t);
-    ps_notify_image_load(sys, p->pid, NTDLL_PATH, p->ntdll_base, p->ntdll_size, t);
 
     if (cid)
         *cid = (CLIENT_ID){ p->pid, t->tid };

@@ -115,8 +115,10 @@ void ps_shutdown(ntsim_system *sys);
 
 /* A new thread object in p with its TEB and stack (no notification); sizes 0 = the image's. */
 NTSTATUS ps_create_thread_object(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, ps_thread **out);
-/* A kernel thread (no TEB, no user stack) in p, created by the current thread and notified. */
+/* A kernel thread (no TEB, no user stack) in p; not yet notified nor started. */
 NTSTATUS ps_create_kernel_thread(ntsim_system *sys, ps_process *p, ps_thread **out);
+/* A thread just created, never notified nor started, goes away unseen. */
+void ps_discard_thread(ntsim_system *sys, ps_thread *t);
 void ps_start_kernel_thread(ntsim_system *sys, ps_thread *t);
 /* A thread created by the current thread: notified, then started (unless suspended). */
 NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,

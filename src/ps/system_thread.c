@@ -34,20 +34,33 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
             return s;
         p = (ps_process *)po;
     }
+    /* What may fail for want of memory comes first (the thread, its fiber, a
+       place in the handle table): until the notification, a failure leaves
+       nothing behind and nobody has seen the thread. */
+    bool kernel_handle = ObjectAttributes && (ObjectAttributes->Attributes & OBJ_KERNEL_HANDLE);
+    ob_handle_table *table = kernel_handle ? &ps_state(sys)->system_process->handles : &ps_current_process(sys)->handles;
     ps_thread *t;
     NTSTATUS s = ps_create_kernel_thread(sys, p, &t);
-    if (NT_SUCCESS(s))
-        s = ke_create_fiber(&t->tcb, StartRoutine, StartContext);
     if (NT_SUCCESS(s)) {
-        bool kernel_handle = ObjectAttributes && (ObjectAttributes->Attributes & OBJ_KERNEL_HANDLE);
+        s = ke_create_fiber(&t->tcb, StartRoutine, StartContext);
+        if (NT_SUCCESS(s) && !ob_handle_reserve(table))
+            s = STATUS_INSUFFICIENT_RESOURCES;
+        if (!NT_SUCCESS(s))
+            ps_discard_thread(sys, t);
+    }
+    if (NT_SUCCESS(s)) {
+        ps_notify_thread_create(sys, t, ps_current_thread(sys));
         ULONG value = 0;
-        s = ob_insert_handle(kernel_handle ? &ps_state(sys)->system_process->handles : &ps_current_process(sys)->handles, &t->header,
-                             ob_map_access(&ps_thread_type, DesiredAccess), &value);
+        s = ob_insert_handle(table, &t->header, ob_map_access(&ps_thread_type, DesiredAccess), &value);
         if (NT_SUCCESS(s) && ThreadHandle)
             *ThreadHandle = kernel_handle ? ob_kernel_handle(value) : (HANDLE)(uintptr_t)value;
         if (ClientId)
             *ClientId = (CLIENT_ID){ p->pid, t->tid };
         ps_start_kernel_thread(sys, t);
+        /* The place a notify routine took meanwhile, and none to be had: the
+           thread starts only to end, as PspCreateThread's dead thread. */
+        if (!NT_SUCCESS(s))
+            ps_terminate_thread(sys, t, s);
     }
     if (po)
         ob_dereference(sys, po);

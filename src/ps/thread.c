@@ -108,7 +108,7 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
         ob_handle_destroy(&ps_state(sys)->cid_table, t->tid);
     if (t->kernel_stack.base)
         mm_delete_kernel_stack(ps_state(sys)->system_space, &t->kernel_stack);
-    ke_delete_fiber(&t->tcb);
+    ke_thread_delete(sys, &t->tcb);
     unlink_thread(p, t);
     rtl_free(t);
     ob_dereference(sys, &p->header);
@@ -126,10 +126,16 @@ NTSTATUS ps_create_kernel_thread(ntsim_system *sys, ps_process *p, ps_thread **o
 {
     if (p->exited)
         return STATUS_PROCESS_IS_TERMINATING;
-    NTSTATUS s = create_object(sys, p, 0, 0, false, out);
-    if (NT_SUCCESS(s))
-        ps_notify_thread_create(sys, *out, ps_current_thread(sys));
-    return s;
+    return create_object(sys, p, 0, 0, false, out);
+}
+
+void ps_discard_thread(ntsim_system *sys, ps_thread *t)
+{
+    /* Undo: the thread never ran, nobody saw it. */
+    t->terminated = t->tcb.terminating = true;
+    t->tcb.state = Terminated;
+    t->process->active_threads--;
+    ob_dereference(sys, &t->header);
 }
 
 void ps_start_kernel_thread(ntsim_system *sys, ps_thread *t)
@@ -142,21 +148,27 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
 {
     ps_thread *t = rtl_zalloc(sizeof *t);
     if (!t)
-        return STATUS_NO_MEMORY;
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* Normal priority class: base 8; every processor allowed. */
+    uint32_t cpus = ke_state(sys)->config.cpus;
+    NTSTATUS ke = ke_thread_init(sys, &t->tcb, 0, 8, cpus >= 64 ? ~0ull : (1ull << cpus) - 1);
+    if (!NT_SUCCESS(ke)) {
+        rtl_free(t);
+        return ke;
+    }
     ob_initialize_header(&t->header, &ps_thread_type, ThreadObject); /* the running thread's own reference */
     /* The Idle process's threads all have TID 0 and are not in the CID table. */
     if (p != ps_state(sys)->idle && (t->tid = ob_handle_create(&ps_state(sys)->cid_table, t, 0)) == 0) {
+        ke_thread_delete(sys, &t->tcb);
         rtl_free(t);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
+    t->tcb.tid = t->tid;
     t->sequence = ps_state(sys)->next_sequence++;
     t->process = p;
     ob_reference(&p->header);
     link_thread(p, t);
     p->active_threads++;
-    /* Normal priority class: base 8; every processor allowed. */
-    uint32_t cpus = ke_state(sys)->config.cpus;
-    ke_thread_init(sys, &t->tcb, t->tid, 8, cpus >= 64 ? ~0ull : (1ull << cpus) - 1);
     t->tcb.object = &t->header;
     t->tcb.exit_routine = thread_code_returned;
     t->exit_status = STATUS_PENDING;
@@ -164,10 +176,7 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
     /* Every thread has a kernel stack in system space (12 KB x86, 24 KB x64). */
     NTSTATUS ks = mm_create_kernel_stack(ps_state(sys)->system_space, &t->kernel_stack);
     if (!NT_SUCCESS(ks)) {
-        t->terminated = t->tcb.terminating = true;
-        t->tcb.state = Terminated;
-        p->active_threads--;
-        ob_dereference(sys, &t->header);
+        ps_discard_thread(sys, t);
         return ks;
     }
     if (p->vm && user) {
@@ -178,11 +187,9 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
             s = mm_create_stack(p->vm, t->tid, t->stack_reserve, t->stack_commit, &st);
         }
         if (!NT_SUCCESS(s)) {
-            /* Undo: the thread never ran, nobody saw it. */
-            t->terminated = t->tcb.terminating = true;
-            t->tcb.state = Terminated;
-            p->active_threads--;
-            ob_dereference(sys, &t->header);
+            if (t->teb)
+                mm_delete_teb(p->vm, t->teb);
+            ps_discard_thread(sys, t);
             return s;
         }
         t->stack_base = st.stack_base;

@@ -43,7 +43,7 @@ static NTSTATUS in(ntsim_system *sys, ULONG64 ptr, void *v, size_t n, ULONG alig
 }
 
 /* ProbeForWrite: range and alignment only, as Windows checks before the work. */
-static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
+static NTSTATUS probe_range(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
 {
     if (!from_user(sys))
         return STATUS_SUCCESS; /* kernel-mode callers are trusted: no probe */
@@ -51,6 +51,25 @@ static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
     if (!p->vm || (!ptr && n))
         return STATUS_ACCESS_VIOLATION;
     return mm_probe(p->vm, ptr, n, align);
+}
+
+/* The n bytes at ptr a result will be written to, made ready before the
+   work (their host memory taken now): writing the result once the work is
+   done then cannot fail for want of memory, which would leave the work done
+   and the caller told it failed. */
+static NTSTATUS prepare_out(ntsim_system *sys, ULONG64 ptr, size_t n)
+{
+    if (!from_user(sys) || !ptr)
+        return STATUS_SUCCESS;
+    ps_process *p = ps_current_process(sys);
+    return p->vm ? mm_prepare_user_write(p->vm, p->pages, ptr, n) : STATUS_SUCCESS;
+}
+
+/* ProbeForWrite of a result's n bytes, made ready (prepare_out). */
+static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
+{
+    NTSTATUS s = probe_range(sys, ptr, n, align);
+    return NT_SUCCESS(s) ? prepare_out(sys, ptr, n) : s;
 }
 
 /* Writes a result; a fault here is the service's exception: STATUS_ACCESS_VIOLATION. */
@@ -204,13 +223,18 @@ NTSTATUS sys_svc_create_thread_ex(ntsim_system *sys, const ULONG64 *a)
     s = ob_reference_by_handle(sys, h(a[3]), PROCESS_CREATE_THREAD, &ps_process_type, &o, NULL);
     if (!NT_SUCCESS(s))
         return s;
+    /* The handle's place first: once the thread exists, nothing may fail for want of memory. */
+    ob_handle_table *table = &ps_current_process(sys)->handles;
+    if (!ob_handle_reserve(table)) {
+        ob_dereference(sys, o);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
     /* StackSize is the commit, MaximumStackSize the reserve. */
     ps_thread *t;
     s = ps_create_thread(sys, (ps_process *)o, a[8], a[9], (a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0, &t);
     if (NT_SUCCESS(s)) {
         ULONG value;
-        s = ob_insert_handle(&ps_current_process(sys)->handles, &t->header, ob_map_access(&ps_thread_type, (ACCESS_MASK)a[1]),
-                             &value);
+        s = ob_insert_handle(table, &t->header, ob_map_access(&ps_thread_type, (ACCESS_MASK)a[1]), &value);
         ULONG64 v = value;
         if (NT_SUCCESS(s))
             s = out(sys, a[0], &v, 8);
@@ -325,12 +349,17 @@ NTSTATUS sys_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
 
 /* ---- virtual memory ------------------------------------------------------ */
 
-/* The (base, size) pair most memory services take by reference. */
-static NTSTATUS in_range(ntsim_system *sys, const ULONG64 *a, ULONG_PTR *base, SIZE_T *size)
+/* The (base, size) pair the memory services take by reference, captured;
+   the same places receive the results, made ready now. */
+static NTSTATUS in_range(ntsim_system *sys, ULONG64 pbase, ULONG64 psize, ULONG_PTR *base, SIZE_T *size)
 {
-    NTSTATUS s = in(sys, a[1], base, 8, 8);
+    NTSTATUS s = in(sys, pbase, base, 8, 8);
     if (NT_SUCCESS(s))
-        s = in(sys, a[3], size, 8, 8);
+        s = in(sys, psize, size, 8, 8);
+    if (NT_SUCCESS(s))
+        s = prepare_out(sys, pbase, 8);
+    if (NT_SUCCESS(s))
+        s = prepare_out(sys, psize, 8);
     return s;
 }
 
@@ -344,7 +373,7 @@ NTSTATUS sys_svc_allocate_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     ULONG_PTR base;
     SIZE_T size;
-    NTSTATUS s = in_range(sys, a, &base, &size);
+    NTSTATUS s = in_range(sys, a[1], a[3], &base, &size);
     if (!NT_SUCCESS(s))
         return s;
     s = sys_allocate_vm(sys, h(a[0]), &base, a[2], &size, (ULONG)a[4], (ULONG)a[5]);
@@ -355,9 +384,7 @@ NTSTATUS sys_svc_free_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     ULONG_PTR base;
     SIZE_T size;
-    NTSTATUS s = in(sys, a[1], &base, 8, 8);
-    if (NT_SUCCESS(s))
-        s = in(sys, a[2], &size, 8, 8);
+    NTSTATUS s = in_range(sys, a[1], a[2], &base, &size);
     if (!NT_SUCCESS(s))
         return s;
     s = sys_free_vm(sys, h(a[0]), &base, &size, (ULONG)a[3]);
@@ -369,9 +396,7 @@ NTSTATUS sys_svc_protect_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     ULONG_PTR base;
     SIZE_T size;
     ULONG old = 0;
-    NTSTATUS s = in(sys, a[1], &base, 8, 8);
-    if (NT_SUCCESS(s))
-        s = in(sys, a[2], &size, 8, 8);
+    NTSTATUS s = in_range(sys, a[1], a[2], &base, &size);
     if (NT_SUCCESS(s))
         s = probe_out(sys, a[4], 4, 4);
     if (!NT_SUCCESS(s))
@@ -504,7 +529,7 @@ NTSTATUS sys_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
     if (a[0] != SystemProcessInformation)
         return STATUS_INVALID_INFO_CLASS;
     ULONG len = (ULONG)a[2];
-    NTSTATUS s = probe_out(sys, a[1], len, 4);
+    NTSTATUS s = probe_range(sys, a[1], len, 4);
     if (NT_SUCCESS(s) && a[3])
         s = probe_out(sys, a[3], 4, 4);
     if (!NT_SUCCESS(s))
@@ -513,6 +538,8 @@ NTSTATUS sys_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
     for (ps_process *p = ps_state(sys)->first_process; p; p = p->next)
         if (!p->exited)
             need += entry_size(p);
+    if (len >= need && !NT_SUCCESS(s = prepare_out(sys, a[1], need)))
+        return s;
     /* Too small: say how much is needed (the size-query-then-fill protocol). */
     if (len < need) {
         ULONG n = (ULONG)need;
@@ -578,6 +605,9 @@ NTSTATUS sys_svc_create_file(ntsim_system *sys, const ULONG64 *a)
         s = in_object_name(sys, a[2], &name, buf, sizeof buf / sizeof buf[0]);
     if (!NT_SUCCESS(s))
         return s;
+    /* The handle's place first: the device hears of the open, which a failure after would undo. */
+    if (!ob_handle_reserve(&ps_current_process(sys)->handles))
+        return STATUS_INSUFFICIENT_RESOURCES;
     io_file *f;
     ACCESS_MASK access = ob_map_access(&io_file_type, (ACCESS_MASK)a[1]);
     s = io_create_file(sys, &name, access, &f);

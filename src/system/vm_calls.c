@@ -146,16 +146,22 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     for (const char *c = path; *c; c++)
         if (*c == '\\' || *c == '/')
             name = c + 1;
+    /* The names the notification needs first: once the image is mapped, nothing may fail. */
     ULONG_PTR at = 0;
-    s = mm_map_image(p->vm, &at, size ? size : 0x10000, name);
+    ps_unicode unicode;
+    char *nt_path = ps_nt_path(path);
+    s = nt_path ? ps_unicode_init(&unicode, nt_path) : STATUS_INSUFFICIENT_RESOURCES;
     if (NT_SUCCESS(s)) {
-        char *nt_path = ps_nt_path(path);
-        SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
-        ps_notify_image_load(sys, p->pid, nt_path ? nt_path : path, at, mapped, ps_current_thread(sys));
-        rtl_free(nt_path);
-        if (base)
-            *base = at;
+        s = mm_map_image(p->vm, &at, size ? size : 0x10000, name);
+        if (NT_SUCCESS(s)) {
+            SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
+            ps_notify_image_load(sys, p->pid, nt_path, &unicode.string, at, mapped, ps_current_thread(sys));
+            if (base)
+                *base = at;
+        }
+        ps_unicode_free(&unicode);
     }
+    rtl_free(nt_path);
     ob_dereference(sys, &p->header);
     return s;
 }
