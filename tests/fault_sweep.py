@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""fault_sweep.py - out of memory is a status, and it is tested.
+
+Replays scenarios with the N-th host allocation made to fail (NTSIM_FAIL_ALLOC,
+a build with NTSIM_FAULT_INJECTION), for N over every allocation a clean run
+makes (with a stride when there are many, but the first allocation of every
+site always), and checks each run:
+
+  - it ends by itself, with the contract's exit status (0, 1 or 2): no
+    signal, no sanitizer report (AddressSanitizer, LeakSanitizer, UBSan), no
+    failed invariant check (the engine checks the whole system after every
+    command when a failure is armed, and Debug builds check more);
+  - the failure shows: the run's output is the clean run's up to the command
+    that met it, and that command reports STATUS_INSUFFICIENT_RESOURCES or
+    STATUS_NO_MEMORY, or the engine reports FILE:LINE:COL: error: out of
+    memory. Pool a driver asked for is the driver's to handle (a sample
+    driver drops an event, fails a request): any outcome that passes the
+    first check is accepted for it. A run whose output does not change at
+    all is counted as absorbed (a cache that did without, a request that
+    found another way).
+
+usage: fault_sweep.py NTSIM SCENARIO_DIR [--scenario NAME.scn]... [--max-runs N] [--jobs N] [--verbose]
+
+Exit status 0 when every run passed. The figures printed at the end (runs,
+allocations, sites reached) are what docs/testing.md quotes.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+# A representative handful: drivers (the book's sysmon, melody with beep and
+# system threads, detector, blocker), virtual memory, stacks, handles,
+# processes and threads, services.
+DEFAULT_SCENARIOS = [
+    "book-sysmon-launch.scn", "book-sysmon-local-thread.scn", "book-sysmon-small-reads.scn",
+    "book-melody.scn", "book-detector-first-thread.scn", "book-blocker.scn", "book-injection.scn",
+    "vm-basics.scn", "stack-growth.scn", "handles.scn", "pid-reuse.scn", "sched-two-cpus.scn",
+    "guide-system-services.scn", "guide-layouts.scn",
+]
+
+OOM_STATUSES = {"STATUS_INSUFFICIENT_RESOURCES", "STATUS_NO_MEMORY"}
+# The same statuses as a driver prints them ("... returned error (0xC000009A)").
+OOM_CODES = ("0xC000009A", "0xc000009a", "0xC0000017", "0xc0000017") + tuple(OOM_STATUSES)
+# Allocations a driver asked for, and what it does without them is its own affair.
+DRIVER_SITES = ("src/ex/pool.c",)
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "AddressSanitizer:DEADLYSIGNAL",
+                   "Assertion", "ntsim: invariant")
+TIMEOUT = 120
+
+
+def sanitizer_env():
+    env = dict(os.environ)
+    # Distinct exit codes: a sanitizer's report must never look like the contract's 1 or 2.
+    env["ASAN_OPTIONS"] = "detect_leaks=1:exitcode=86:" + env.get("ASAN_OPTIONS", "")
+    env["LSAN_OPTIONS"] = "exitcode=87:" + env.get("LSAN_OPTIONS", "")
+    env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=88:" + env.get("UBSAN_OPTIONS", "")
+    env.pop("NTSIM_FAIL_ALLOC", None)
+    env.pop("NTSIM_ALLOC_LOG", None)
+    return env
+
+
+def run(ntsim, scenario, env, fail_at=None, log=None):
+    env = dict(env)
+    if fail_at is not None:
+        env["NTSIM_FAIL_ALLOC"] = str(fail_at)
+    if log is not None:
+        env["NTSIM_ALLOC_LOG"] = log
+    try:
+        p = subprocess.run([ntsim, "run", "--format", "jsonl", scenario], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after %d s" % TIMEOUT
+
+
+def records(text):
+    out = []
+    for line in text.splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            out.append({"kind": "unparsable", "text": line})
+    return out
+
+
+def plan(sites, max_runs):
+    """The allocation numbers to fail: all, or the first of each site plus a stride."""
+    n = len(sites)
+    if n <= max_runs:
+        return list(range(1, n + 1))
+    chosen, seen = set(), set()
+    for i, site in enumerate(sites, 1):
+        if site not in seen:
+            seen.add(site)
+            chosen.add(i)
+    room = max(max_runs - len(chosen), 1)
+    stride = max(n // room, 1)
+    chosen.update(range(1, n + 1, stride))
+    chosen.add(n)
+    return sorted(chosen)
+
+
+def judge(clean, rc, out, err, site):
+    """'reported', 'absorbed', 'driver' (a driver's pool: its own handling), or a failure message."""
+    if rc is None:
+        return "FAIL: " + err
+    for mark in SANITIZER_MARKS:
+        if mark in err:
+            lines = [l for l in err.splitlines() if mark in l or "#0" in l or "#1" in l or "#2" in l]
+            return "FAIL: %s" % " | ".join(lines[:6])
+    if rc < 0:
+        return "FAIL: killed by signal %d" % -rc
+    if rc not in (0, 1, 2):
+        return "FAIL: exit status %d" % rc
+    clean_rc, clean_out = clean
+    if rc == clean_rc and out == clean_out:
+        return "absorbed"
+    got, want = records(out), records(clean_out)
+    i = 0
+    while i < len(got) and i < len(want) and got[i] == want[i]:
+        i += 1
+    line = (got[i] if i < len(got) else want[i] if i < len(want) else {}).get("line")
+    for r in got[i:]:
+        if r.get("line") != line:
+            continue
+        if r.get("kind") == "result" and r.get("status") in OOM_STATUSES:
+            return "reported"
+        if r.get("kind") == "error" and "out of memory" in r.get("message", ""):
+            return "reported"
+        if r.get("kind") == "event" and any(c in r.get("text", "") for c in OOM_CODES):
+            return "reported"  # a driver said so in its debug output
+    if "out of memory" in err and ":%s:" % line in err:
+        return "reported"
+    if site.startswith(DRIVER_SITES):
+        return "driver"
+    first = got[i] if i < len(got) else {"end of output": True}
+    return "FAIL: line %s does not report the failure; first difference: %s" % (line, json.dumps(first)[:300])
+
+
+def sweep(ntsim, scenario, max_runs, jobs, env, verbose):
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "alloc.log")
+        rc, out, err = run(ntsim, scenario, env, log=log)
+        with open(log) as f:
+            sites = [line.split(" ", 1)[1].strip() for line in f if " " in line]
+    name = os.path.basename(scenario)
+    if rc is None or rc not in (0, 1) or any(m in err for m in SANITIZER_MARKS):
+        return name, len(sites), set(sites), {}, ["%s: the clean run failed (exit %s): %s" % (name, rc, err[:300])]
+    numbers = plan(sites, max_runs)
+    outcomes, failures = {}, []
+
+    def one(n):
+        frc, fout, ferr = run(ntsim, scenario, env, fail_at=n)
+        return n, judge((rc, out), frc, fout, ferr, sites[n - 1])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for n, verdict in pool.map(one, numbers):
+            kind = verdict.split(":", 1)[0]
+            outcomes[kind] = outcomes.get(kind, 0) + 1
+            if kind == "FAIL":
+                failures.append("%s: allocation %d (%s): %s" % (name, n, sites[n - 1], verdict[6:]))
+            elif verbose:
+                print("  %s %d %s %s" % (name, n, sites[n - 1], verdict))
+    return name, len(sites), set(sites), outcomes, failures
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("ntsim")
+    ap.add_argument("scenario_dir")
+    ap.add_argument("--scenario", action="append", help="a scenario file name (default: a representative set)")
+    ap.add_argument("--max-runs", type=int, default=400, help="failing runs per scenario at most (default 400)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+
+    env = sanitizer_env()
+    probe = subprocess.run([args.ntsim, "--version"], env=dict(env, NTSIM_FAIL_ALLOC="0"),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if probe.returncode != 0:
+        print("fault_sweep: %s has no fault injection: %s" % (args.ntsim, probe.stderr.decode().strip()))
+        return 1
+
+    names = args.scenario or DEFAULT_SCENARIOS
+    all_sites, failures = set(), []
+    total_runs = total_allocations = 0
+    totals = {}
+    print("%-34s %11s %6s %6s  %s" % ("scenario", "allocations", "sites", "runs", "outcomes"))
+    for name in names:
+        scenario = os.path.join(args.scenario_dir, name)
+        name, count, sites, outcomes, fails = sweep(args.ntsim, scenario, args.max_runs, args.jobs, env, args.verbose)
+        runs = sum(outcomes.values())
+        total_runs += runs
+        total_allocations += count
+        all_sites |= sites
+        for k, v in outcomes.items():
+            totals[k] = totals.get(k, 0) + v
+        print("%-34s %11d %6d %6d  %s" % (name, count, len(sites), runs,
+                                          ", ".join("%s %d" % kv for kv in sorted(outcomes.items()))))
+        sys.stdout.flush()
+        failures += fails
+    print("\n%d scenarios, %d allocations, %d failing runs, %d distinct allocation sites reached: %s" %
+          (len(names), total_allocations, total_runs, len(all_sites),
+           ", ".join("%s %d" % kv for kv in sorted(totals.items()))))
+    if args.verbose:
+        for site in sorted(all_sites):
+            print("  site", site)
+    for f in failures:
+        print("FAIL", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
