@@ -155,6 +155,18 @@ bool ntsim_fail_allocation(uint64_t n);
 uint64_t ntsim_allocation_count(void);
 void ntsim_observe_allocations(ntsim_allocation_observer observer, void *context);
 
+/*
+ * The system's invariants, across its parts, for tests: every handle names
+ * a live object and the objects' handle counts add up to the handles;
+ * client IDs name their objects; thread counts, kernel stacks, commit
+ * charged and the scheduler's timers agree with the threads and address
+ * spaces that hold them; every address space passes its own check; pool
+ * owners' counts match their blocks. What a failed call must leave intact.
+ * False when one is broken, with a sentence saying which in why (cap bytes;
+ * why may be NULL). O(objects + handles + allocations).
+ */
+bool ntsim_check_system(ntsim_system *system, char *why, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

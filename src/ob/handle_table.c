@@ -98,3 +98,20 @@ uint32_t ob_handle_next(const ob_handle_table *t, uint32_t after)
             return i << 2;
     return 0;
 }
+
+bool ob_handle_table_check(const ob_handle_table *t)
+{
+    if (t->capacity == 0)
+        return t->count == 0 && t->first_free == 0 && !t->entries;
+    uint32_t used = 0, free_count = 0;
+    for (uint32_t i = 1; i < t->capacity; i++)
+        used += t->entries[i].object != NULL;
+    /* The free list: every other entry once, each empty, ending at last_free. */
+    uint32_t last = 0;
+    for (uint32_t i = t->first_free; i != 0; i = t->entries[i].next_free) {
+        if (i >= t->capacity || t->entries[i].object || ++free_count > t->capacity)
+            return false;
+        last = i;
+    }
+    return used == t->count && used + free_count == t->capacity - 1 && last == t->last_free;
+}

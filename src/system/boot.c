@@ -4,6 +4,10 @@
  * pool, the I/O manager, the process manager's Idle and System), torn down
  * from the top; and the simulator's controls over a running one.
  */
+#ifdef NTSIM_DEBUG_CHECKS
+#include <assert.h>
+#include <stdio.h>
+#endif
 #include <stdlib.h>
 
 #include "ex/ex.h"
@@ -37,6 +41,17 @@ static bool config_valid(const ntsim_config *c)
     return true;
 }
 
+/* Each layer torn down from the top, whatever its state (a boot may have stopped half way). */
+static void teardown(ntsim_system *sys)
+{
+    io_shutdown(sys); /* drivers' leftovers reported while the system still stands */
+    ex_shutdown(sys);
+    ps_shutdown(sys);
+    io_free_files(sys);
+    ke_scheduler_free(sys);
+    rtl_free(sys);
+}
+
 NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
 {
     *out = NULL;
@@ -54,7 +69,7 @@ NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
     io_initialize(sys);
     NTSTATUS status = ps_initialize(sys);
     if (!NT_SUCCESS(status)) {
-        ntsim_system_destroy(sys);
+        teardown(sys); /* half booted: no invariant to check */
         return status;
     }
     *out = sys;
@@ -65,12 +80,14 @@ void ntsim_system_destroy(ntsim_system *sys)
 {
     if (!sys)
         return;
-    io_shutdown(sys); /* drivers' leftovers reported while the system still stands */
-    ex_shutdown(sys);
-    ps_shutdown(sys);
-    io_free_files(sys);
-    ke_scheduler_free(sys);
-    rtl_free(sys);
+#ifdef NTSIM_DEBUG_CHECKS
+    char why[256];
+    if (!ntsim_check_system(sys, why, sizeof why)) {
+        fprintf(stderr, "ntsim: invariant broken at teardown: %s\n", why);
+        assert(!"ntsim_check_system");
+    }
+#endif
+    teardown(sys);
 }
 
 void ntsim_query_system(ntsim_system *sys, NTSIM_SYSTEM_INFO *info)
