@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audio.h"
+#include "rtl/alloc.h"
 
 #define TICKS_PER_SECOND 10000000u /* the clock's 100 ns units */
 #define FADE_SAMPLES 88u           /* 2 ms at 44.1 kHz */
@@ -51,28 +52,29 @@ static const int16_t quarter_sine[257] = {
 
 sim_audio *sim_audio_create(void)
 {
-    return calloc(1, sizeof(sim_audio));
+    return rtl_calloc(1, sizeof(sim_audio));
 }
 
 void sim_audio_free(sim_audio *a)
 {
     if (!a)
         return;
-    free(a->tones);
-    free(a);
+    rtl_free(a->tones);
+    rtl_free(a);
 }
 
-void sim_audio_tone(sim_audio *a, uint64_t time, uint32_t frequency, uint32_t duration_ms)
+bool sim_audio_tone(sim_audio *a, uint64_t time, uint32_t frequency, uint32_t duration_ms)
 {
     if (a->count == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 64;
-        tone *t = realloc(a->tones, cap * sizeof *t);
+        tone *t = rtl_realloc(a->tones, cap * sizeof *t);
         if (!t)
-            abort(); /* out of host memory, as a record would */
+            return false;
         a->tones = t;
         a->cap = cap;
     }
     a->tones[a->count++] = (tone){ time, frequency, duration_ms };
+    return true;
 }
 
 size_t sim_audio_count(const sim_audio *a)

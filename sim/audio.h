@@ -28,8 +28,9 @@ sim_audio *sim_audio_create(void);
 void sim_audio_free(sim_audio *audio);
 
 /* One beep event: a tone of `frequency` Hz (0: silence) for `duration_ms`
- * from `time` (the virtual clock, 100 ns units). Events come in time order. O(1) amortized. */
-void sim_audio_tone(sim_audio *audio, uint64_t time, uint32_t frequency, uint32_t duration_ms);
+ * from `time` (the virtual clock, 100 ns units). Events come in time order. O(1) amortized.
+ * False (nothing recorded) when the host is out of memory. */
+bool sim_audio_tone(sim_audio *audio, uint64_t time, uint32_t frequency, uint32_t duration_ms);
 
 /* How many tones were recorded. */
 size_t sim_audio_count(const sim_audio *audio);

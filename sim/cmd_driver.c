@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "drivers/driver.h"
+#include "rtl/alloc.h"
 #include "values.h"
 
 /* The built-in driver a line names; a driver of the contract not built yet is an error. */
@@ -186,7 +187,7 @@ NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
     uint64_t size = a->opt[0].present ? a->opt[0].number : d->default_read;
     if (size > 16u << 20)
         return STATUS_INVALID_PARAMETER; /* the client's buffer: at most 16 MB */
-    unsigned char *buf = calloc(1, size ? size : 1);
+    unsigned char *buf = rtl_calloc(1, size ? size : 1);
     if (!buf)
         return STATUS_NO_MEMORY;
     ULONG bytes = 0;
@@ -206,7 +207,7 @@ NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
         if (d->client_read)
             d->client_read(buf, bytes, r);
     }
-    free(buf);
+    rtl_free(buf);
     return s;
 }
 

@@ -26,7 +26,8 @@ static void bind_entry(sim_context *ctx, sim_name_kind kind, sim_name *e, ULONG 
         ntsim_process_sequence(ctx->sys, id, &seq);
     else
         ntsim_thread_sequence(ctx->sys, id, &seq);
-    sim_names_bind(&ctx->names, e, id, seq);
+    /* The process exists; without room to name it the line ends in an error. */
+    ctx->out_of_memory |= !sim_names_bind(&ctx->names, e, id, seq);
 }
 
 static void bind(sim_context *ctx, sim_name_kind kind, const char *name, size_t len, ULONG id)

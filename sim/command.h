@@ -123,6 +123,8 @@ struct sim_context {
     sim_record *events;  /* the last command's events, for expect event */
     const char **event_names;
     uint32_t event_count, event_cap;
+    bool out_of_memory;  /* the engine could not keep or write something: the line ends in an error */
+    bool check_invariants; /* the system checked after every command (sim_run_options) */
 };
 
 /* Boots the system on first use (after the optional `system` line). */

@@ -93,7 +93,9 @@ static int write_audio(const sim_audio *audio, FILE *f, const char *path)
 
 static int run(int argc, char **argv)
 {
-    sim_run_options o = { .format = SIM_FORMAT_TEXT };
+    /* With an allocation made to fail, the system is checked after every command. */
+    const char *fail = getenv("NTSIM_FAIL_ALLOC");
+    sim_run_options o = { .format = SIM_FORMAT_TEXT, .check_invariants = fail && *fail };
     const char *audio_path = NULL;
     int i = 0;
     for (; i < argc; i++) {

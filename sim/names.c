@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "rtl/alloc.h"
 
 static uint64_t hash(sim_name_kind kind, const char *s, size_t n)
 {
@@ -27,9 +28,9 @@ void sim_names_init(sim_names *n)
 void sim_names_free(sim_names *n)
 {
     for (size_t i = 0; i < n->cap; i++)
-        free(n->slots[i].name);
-    free(n->slots);
-    free(n->by_seq);
+        rtl_free(n->slots[i].name);
+    rtl_free(n->slots);
+    rtl_free(n->by_seq);
     memset(n, 0, sizeof *n);
 }
 
@@ -60,35 +61,42 @@ sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *nam
     return e->name ? e : NULL;
 }
 
-static void rehash_seq(sim_names *n, size_t cap);
+static void fill_seq(sim_names *n, size_t *table, size_t cap);
 
-static void grow(sim_names *n)
+/* Doubles the table; false (nothing changed) when out of memory. */
+static bool grow(sim_names *n)
 {
-    size_t cap = n->cap ? n->cap * 2 : 64;
-    sim_name *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        abort();
+    size_t cap = n->cap ? n->cap * 2 : 64, seq_cap = n->seq_cap ? n->seq_cap : 64;
+    sim_name *slots = rtl_calloc(cap, sizeof *slots);
+    size_t *by_seq = rtl_calloc(seq_cap, sizeof *by_seq); /* slot indices move: the reverse index is rebuilt */
+    if (!slots || !by_seq) {
+        rtl_free(slots);
+        rtl_free(by_seq);
+        return false;
+    }
     for (size_t i = 0; i < n->cap; i++) {
         sim_name *e = &n->slots[i];
         if (e->name)
             *probe(slots, cap, e->kind, e->name, e->len, hash(e->kind, e->name, e->len)) = *e;
     }
-    free(n->slots);
+    rtl_free(n->slots);
     n->slots = slots;
     n->cap = cap;
     n->generation++;
-    rehash_seq(n, n->seq_cap ? n->seq_cap : 64); /* slot indices moved */
+    fill_seq(n, by_seq, seq_cap);
+    return true;
 }
 
 sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line)
 {
-    if ((n->count + 1) * 2 > n->cap)
-        grow(n);
+    char *copy = rtl_malloc(len + 1);
+    if (!copy || ((n->count + 1) * 2 > n->cap && !grow(n))) {
+        rtl_free(copy);
+        return NULL;
+    }
     uint64_t h = hash(kind, name, len);
     sim_name *e = probe(n->slots, n->cap, kind, name, len, h);
-    e->name = malloc(len + 1);
-    if (!e->name)
-        abort();
+    e->name = copy;
     memcpy(e->name, name, len);
     e->name[len] = '\0';
     e->len = (uint32_t)len;
@@ -111,21 +119,28 @@ static void seq_insert(size_t *table, size_t cap, const sim_names *n, size_t slo
     table[i] = slot + 1;
 }
 
-static void rehash_seq(sim_names *n, size_t cap)
+/* The reverse index rebuilt into table (cap slots, zeroed), which it then owns. */
+static void fill_seq(sim_names *n, size_t *table, size_t cap)
 {
-    size_t *t = calloc(cap, sizeof *t);
-    if (!t)
-        abort();
     n->seq_count = 0;
     for (size_t i = 0; i < n->cap; i++) {
         if (n->slots[i].name && n->slots[i].sequence) {
-            seq_insert(t, cap, n, i);
+            seq_insert(table, cap, n, i);
             n->seq_count++;
         }
     }
-    free(n->by_seq);
-    n->by_seq = t;
+    rtl_free(n->by_seq);
+    n->by_seq = table;
     n->seq_cap = cap;
+}
+
+static bool rehash_seq(sim_names *n, size_t cap)
+{
+    size_t *t = rtl_calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    fill_seq(n, t, cap);
+    return true;
 }
 
 /* Removes a slot's entry from the reverse index (backward-shift deletion). */
@@ -147,8 +162,12 @@ static void seq_remove(sim_names *n, size_t slot)
     }
 }
 
-void sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence)
+bool sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence)
 {
+    /* Room in the reverse index first: a failure changes nothing. */
+    if (sequence && !e->sequence && (n->seq_count + 1) * 2 > n->seq_cap &&
+        !rehash_seq(n, n->seq_cap ? n->seq_cap * 2 : 64))
+        return false;
     size_t slot = (size_t)(e - n->slots);
     if (e->sequence)
         seq_remove(n, slot);
@@ -156,11 +175,10 @@ void sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence)
     e->sequence = sequence;
     e->ended = false;
     if (sequence == 0)
-        return;
-    if ((n->seq_count + 1) * 2 > n->seq_cap)
-        rehash_seq(n, n->seq_cap ? n->seq_cap * 2 : 64);
-    seq_insert(n->by_seq, n->seq_cap, n, (size_t)(e - n->slots));
+        return true;
+    seq_insert(n->by_seq, n->seq_cap, n, slot);
     n->seq_count++;
+    return true;
 }
 
 const sim_name *sim_names_by_sequence(const sim_names *n, uint64_t sequence)

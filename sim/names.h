@@ -37,10 +37,11 @@ void sim_names_init(sim_names *n);
 void sim_names_free(sim_names *n);
 
 sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *name, size_t len);
-/* Adds a name (which must not exist yet); returns the new entry. */
+/* Adds a name (which must not exist yet); returns the new entry, or NULL
+   (nothing changed) when the host is out of memory. */
 sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line);
-/* Binds a name to an object. */
-void sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence);
+/* Binds a name to an object; false (nothing changed) when out of memory. */
+bool sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence);
 /* The name bound to the object with this sequence, or NULL. */
 const sim_name *sim_names_by_sequence(const sim_names *n, uint64_t sequence);
 

@@ -5,14 +5,15 @@
 #include <string.h>
 
 #include "record.h"
+#include "rtl/alloc.h"
 
+/* A doubled array, or NULL (p untouched) when the host is out. */
 static void *grow(void *p, uint32_t *cap, size_t size)
 {
     uint32_t n = *cap ? *cap * 2 : 8;
-    void *q = realloc(p, n * size);
-    if (!q)
-        abort(); /* out of host memory: nothing sensible to report */
-    *cap = n;
+    void *q = rtl_realloc(p, n * size);
+    if (q)
+        *cap = n;
     return q;
 }
 
@@ -23,29 +24,40 @@ void sim_record_reset(sim_record *r)
     r->count = 0;
     r->used = 0;
     r->child_count = 0;
+    r->failed = false;
 }
 
 void sim_record_free(sim_record *r)
 {
     for (uint32_t i = 0; i < r->child_cap; i++)
         sim_record_free(&r->children[i]);
-    free(r->fields);
-    free(r->arena);
-    free(r->children);
+    rtl_free(r->fields);
+    rtl_free(r->arena);
+    rtl_free(r->children);
     memset(r, 0, sizeof *r);
 }
 
-/* Copies s into the arena; returns an offset (the arena may move). */
-static size_t intern(sim_record *r, const char *s)
+bool sim_record_failed(const sim_record *r)
+{
+    if (r->failed)
+        return true;
+    for (uint32_t i = 0; i < r->child_count; i++)
+        if (sim_record_failed(&r->children[i]))
+            return true;
+    return false;
+}
+
+/* Copies s into the arena; returns its copy (the arena may move), or NULL when out of memory. */
+static const char *intern(sim_record *r, const char *s)
 {
     size_t n = strlen(s) + 1;
     if (r->used + n > r->arena_cap) {
         size_t cap = r->arena_cap ? r->arena_cap : 256;
         while (cap < r->used + n)
             cap *= 2;
-        char *a = realloc(r->arena, cap);
+        char *a = rtl_realloc(r->arena, cap);
         if (!a)
-            abort();
+            return NULL;
         /* Re-point string fields at the moved arena. */
         for (uint32_t i = 0; i < r->count; i++)
             if (r->fields[i].type == SIM_STR && r->fields[i].v.s >= r->arena && r->fields[i].v.s < r->arena + r->arena_cap)
@@ -55,12 +67,18 @@ static size_t intern(sim_record *r, const char *s)
     }
     memcpy(r->arena + r->used, s, n);
     r->used += n;
-    return r->used - n;
+    return r->arena + r->used - n;
 }
 
-void sim_record_grow(sim_record *r)
+bool sim_record_grow(sim_record *r)
 {
-    r->fields = grow(r->fields, &r->cap, sizeof *r->fields);
+    sim_field *f = grow(r->fields, &r->cap, sizeof *r->fields);
+    if (!f) {
+        r->failed = true;
+        return false;
+    }
+    r->fields = f;
+    return true;
 }
 
 static sim_field *add(sim_record *r, const char *key, uint32_t key_len, sim_value_type type)
@@ -87,15 +105,24 @@ void sim_put_code_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v
 
 void sim_put_str_n(sim_record *r, const char *key, uint32_t key_len, const char *s)
 {
-    size_t off = intern(r, s);
-    add(r, key, key_len, SIM_STR)->v.s = r->arena + off;
+    const char *copy = intern(r, s);
+    if (!copy) {
+        r->failed = true;
+        return;
+    }
+    add(r, key, key_len, SIM_STR)->v.s = copy;
 }
 
+/* The next child record, or NULL (r failed) when out of memory. */
 static sim_record *new_child(sim_record *r)
 {
     if (r->child_count == r->child_cap) {
         uint32_t old = r->child_cap;
         sim_record *c = grow(r->children, &r->child_cap, sizeof *r->children);
+        if (!c) {
+            r->failed = true;
+            return NULL;
+        }
         memset(c + old, 0, (r->child_cap - old) * sizeof *c);
         /* Fields point at children by index below, so moving them is safe. */
         r->children = c;
@@ -113,20 +140,26 @@ void sim_put_array_n(sim_record *r, const char *key, uint32_t key_len)
 
 sim_record *sim_array_add(sim_record *r)
 {
-    sim_field *f = &r->fields[r->count - 1];
-    f->count++;
-    return new_child(r);
+    /* Once r has failed its last field may not be the array: elements go to r itself, dropped with it. */
+    sim_record *c = r->failed ? NULL : new_child(r);
+    if (!c)
+        return r;
+    r->fields[r->count - 1].count++;
+    return c;
 }
 
 void sim_put_lines_n(sim_record *r, const char *key, uint32_t key_len)
 {
     sim_field *f = add(r, key, key_len, SIM_LINES);
-    new_child(r);
+    if (r->failed || !new_child(r))
+        return;
     f->v.u = r->child_count - 1; /* index of the child holding the strings */
 }
 
 void sim_lines_add(sim_record *r, const char *s)
 {
+    if (r->failed)
+        return;
     sim_field *f = &r->fields[r->count - 1];
     f->count++;
     sim_put_str(&r->children[f->v.u], "", s);

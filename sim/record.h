@@ -7,6 +7,8 @@
 #ifndef NTSIM_SIM_RECORD_H
 #define NTSIM_SIM_RECORD_H
 
+#include <stdbool.h>
+
 #include "ntsim/names.h"
 
 typedef enum sim_value_type {
@@ -35,6 +37,12 @@ typedef struct sim_field {
     uint32_t key_len;  /* set by sim_put_*: key has 16 readable bytes (see SIM_KEY); 0: unknown */
 } sim_field;
 
+/*
+ * Out of host memory, a put is dropped and the record marked failed (as
+ * SQLite's mallocFailed): building one goes on without a check at every
+ * put, and the engine, which looks before writing it (sim_record_failed),
+ * reports the command's line instead.
+ */
 struct sim_record {
     sim_field *fields;
     uint32_t count, cap;
@@ -42,10 +50,14 @@ struct sim_record {
     size_t used, arena_cap;
     sim_record *children;
     uint32_t child_count, child_cap;
+    bool failed;       /* a put was dropped for want of memory (until the next reset) */
+    sim_field spare;   /* where a dropped field goes */
 };
 
 void sim_record_reset(sim_record *r);
 void sim_record_free(sim_record *r);
+/* Was anything dropped from r or its children since it was reset? */
+bool sim_record_failed(const sim_record *r);
 
 /* Keys are string literals. SIM_KEY passes one with its length and pads it
    to at least 16 bytes, so the writer copies any key of up to 16 bytes with
@@ -60,15 +72,16 @@ void sim_record_free(sim_record *r);
 #define sim_put_array(r, k) sim_put_array_n((r), SIM_KEY(k))
 #define sim_put_lines(r, k) sim_put_lines_n((r), SIM_KEY(k))
 
-/* Makes room for one more field (out of line: rare). */
-void sim_record_grow(sim_record *r);
+/* Makes room for one more field (out of line: rare); false when the host is out. */
+bool sim_record_grow(sim_record *r);
 
-/* Appends a field: inline, as every event puts several. */
+/* Appends a field: inline, as every event puts several. Out of memory, the
+   field goes to the spare and the record is failed. */
 static inline sim_field *sim_record_add(sim_record *r, const char *key, uint32_t key_len, sim_value_type type)
 {
-    if (r->count == r->cap)
-        sim_record_grow(r);
-    sim_field *f = &r->fields[r->count++];
+    sim_field *f = &r->spare;
+    if (r->count < r->cap || sim_record_grow(r))
+        f = &r->fields[r->count++];
     *f = (sim_field){ .key = key, .key_len = key_len, .type = type };
     return f;
 }

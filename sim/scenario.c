@@ -12,6 +12,7 @@
 #include "command.h"
 #include "audio.h"
 #include "drivers/driver.h"
+#include "rtl/alloc.h"
 #include "scenario.h"
 #include "values.h"
 
@@ -420,9 +421,12 @@ static bool parse_command(sim_context *ctx, const sim_line *line, sim_args *a, s
 /* Defines a name, or takes back one an exit line ended (unbound until its create runs). */
 static sim_name *define_entry(sim_context *ctx, sim_name_kind kind, sim_name *e, const char *s, size_t n)
 {
-    if (!e)
-        return sim_names_add(&ctx->names, kind, s, n, ctx->line);
-    sim_names_bind(&ctx->names, e, 0, 0);
+    if (!e) {
+        e = sim_names_add(&ctx->names, kind, s, n, ctx->line);
+        ctx->out_of_memory |= !e;
+        return e;
+    }
+    sim_names_bind(&ctx->names, e, 0, 0); /* an unbinding: takes no memory */
     e->line = ctx->line;
     return e;
 }
@@ -488,9 +492,9 @@ static void context_init(sim_context *ctx, sim_writer *w)
     ctx->writer = w;
     sim_names_init(&ctx->names);
     /* Boot-time objects have names of their own. */
-    sim_names_add(&ctx->names, SIM_NAME_PROCESS, "Idle", 4, 0);
-    sim_names_add(&ctx->names, SIM_NAME_PROCESS, "System", 6, 0);
-    sim_names_add(&ctx->names, SIM_NAME_THREAD, "System.main", 11, 0);
+    ctx->out_of_memory = !sim_names_add(&ctx->names, SIM_NAME_PROCESS, "Idle", 4, 0) ||
+                         !sim_names_add(&ctx->names, SIM_NAME_PROCESS, "System", 6, 0) ||
+                         !sim_names_add(&ctx->names, SIM_NAME_THREAD, "System.main", 11, 0);
 }
 
 static void context_free(sim_context *ctx)
@@ -500,8 +504,30 @@ static void context_free(sim_context *ctx)
     sim_record_free(&ctx->result);
     for (uint32_t i = 0; i < ctx->event_cap; i++)
         sim_record_free(&ctx->events[i]);
-    free(ctx->events);
-    free(ctx->event_names);
+    rtl_free(ctx->events);
+    rtl_free(ctx->event_names);
+}
+
+/* Room for one more of the command's events; false (the engine out of memory) when there is none. */
+static bool event_room(sim_context *ctx)
+{
+    if (ctx->event_count < ctx->event_cap)
+        return true;
+    uint32_t cap = ctx->event_cap ? ctx->event_cap * 2 : 16;
+    sim_record *ev = rtl_realloc(ctx->events, cap * sizeof *ev);
+    if (ev) {
+        memset(ev + ctx->event_cap, 0, (cap - ctx->event_cap) * sizeof *ev);
+        ctx->events = ev;
+    }
+    const char **nm = ev ? rtl_realloc(ctx->event_names, cap * sizeof *nm) : NULL;
+    if (!nm) {
+        /* The records have their larger block, or still the old one: only the capacity stays. */
+        ctx->out_of_memory = true;
+        return false;
+    }
+    ctx->event_names = nm;
+    ctx->event_cap = cap;
+    return true;
 }
 
 static void on_event(void *context, const ntsim_event *e)
@@ -509,17 +535,8 @@ static void on_event(void *context, const ntsim_event *e)
     sim_context *ctx = context;
     static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
                                          "thread_state", "syscall", "dbgprint", "pool_leak", "beep" };
-    if (ctx->event_count == ctx->event_cap) {
-        uint32_t cap = ctx->event_cap ? ctx->event_cap * 2 : 16;
-        sim_record *ev = realloc(ctx->events, cap * sizeof *ev);
-        const char **nm = realloc(ctx->event_names, cap * sizeof *nm);
-        if (!ev || !nm)
-            abort();
-        memset(ev + ctx->event_cap, 0, (cap - ctx->event_cap) * sizeof *ev);
-        ctx->events = ev;
-        ctx->event_names = nm;
-        ctx->event_cap = cap;
-    }
+    if (!event_room(ctx))
+        return; /* the line ends in an error */
     sim_record *r = &ctx->events[ctx->event_count];
     ctx->event_names[ctx->event_count++] = names[e->kind];
     sim_record_reset(r);
@@ -586,9 +603,14 @@ static void on_event(void *context, const ntsim_event *e)
         sim_put_int(r, "tid", e->tid);
         sim_put_int(r, "frequency", e->frequency);
         sim_put_int(r, "duration", e->duration);
-        if (ctx->audio)
-            sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration);
+        if (ctx->audio && !sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration))
+            ctx->out_of_memory = true;
         break;
+    }
+    if (sim_record_failed(r)) {
+        ctx->event_count--; /* not kept for expect either */
+        ctx->out_of_memory = true;
+        return;
     }
     sim_write_event(ctx->writer, ctx->line, names[e->kind], e->time, r);
 }
@@ -607,15 +629,17 @@ NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys)
                                       (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
         /* Bind the boot-time names. */
         NTSIM_PROCESS_INFO pi;
+        bool bound = true;
         ntsim_query_process(ctx->sys, 0, &pi);
-        sim_names_bind(&ctx->names, sim_names_find(&ctx->names, SIM_NAME_PROCESS, "Idle", 4), 0, pi.sequence);
+        bound &= sim_names_bind(&ctx->names, sim_names_find(&ctx->names, SIM_NAME_PROCESS, "Idle", 4), 0, pi.sequence);
         ntsim_query_process(ctx->sys, 4, &pi);
-        sim_names_bind(&ctx->names, sim_names_find(&ctx->names, SIM_NAME_PROCESS, "System", 6), 4, pi.sequence);
+        bound &= sim_names_bind(&ctx->names, sim_names_find(&ctx->names, SIM_NAME_PROCESS, "System", 6), 4, pi.sequence);
         NTSIM_THREAD_INFO ti;
         ULONG main_tid = ntsim_current_thread_id(ctx->sys);
         ntsim_query_thread(ctx->sys, main_tid, &ti);
-        sim_names_bind(&ctx->names, sim_names_find(&ctx->names, SIM_NAME_THREAD, "System.main", 11), main_tid,
-                       ti.sequence);
+        bound &= sim_names_bind(&ctx->names, sim_names_find(&ctx->names, SIM_NAME_THREAD, "System.main", 11), main_tid,
+                                ti.sequence);
+        ctx->out_of_memory |= !bound;
     }
     *sys = ctx->sys;
     return STATUS_SUCCESS;
@@ -728,6 +752,17 @@ static NTSTATUS run_expect(sim_context *ctx, const sim_args *a)
     return STATUS_UNSUCCESSFUL;
 }
 
+/* Did the engine run out of host memory (a name, a record, the writer)?
+   Then the line ends in a scenario error, and the flags are cleared. */
+static bool out_of_memory(sim_context *ctx, sim_error *err)
+{
+    if (!ctx->out_of_memory && !ctx->writer->failed)
+        return false;
+    ctx->out_of_memory = ctx->writer->failed = false;
+    error_at(err, 1, "out of memory");
+    return true;
+}
+
 /* Runs one validated command; returns the exit status it implies. */
 static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
 {
@@ -736,8 +771,12 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     if (cmd->kind == SIM_CMD_EXPECT) {
         NTSTATUS st = run_expect(ctx, a);
         sim_put_status(&scratch, "status", st);
-        sim_write_result(ctx->writer, ctx->line, cmd->name, &scratch);
+        ctx->out_of_memory |= sim_record_failed(&scratch);
+        if (!ctx->out_of_memory)
+            sim_write_result(ctx->writer, ctx->line, cmd->name, &scratch);
         sim_record_free(&scratch);
+        if (out_of_memory(ctx, err))
+            return SIM_EXIT_ERROR;
         return st == STATUS_SUCCESS ? SIM_EXIT_OK : SIM_EXIT_EXPECT;
     }
     if (cmd->kind != SIM_CMD_SYSTEM) {
@@ -763,8 +802,23 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     ctx->result_cmd = cmd->name;
     ctx->result_line = ctx->line;
     ctx->have_result = true;
-    sim_write_result(ctx->writer, ctx->line, cmd->name, r);
-    return SIM_EXIT_OK;
+    /* A result or event the engine could not keep or write: the line ends in an error instead. */
+    ctx->out_of_memory |= sim_record_failed(r);
+    if (!ctx->out_of_memory)
+        sim_write_result(ctx->writer, ctx->line, cmd->name, r);
+    return out_of_memory(ctx, err) ? SIM_EXIT_ERROR : SIM_EXIT_OK;
+}
+
+/* The fault sweep's consistency check: whatever a command met, the system
+   stands. A broken invariant is ntsim's bug, not the scenario's: the run
+   stops at once, loudly. */
+static void check_invariants(sim_context *ctx, const char *file)
+{
+    char why[256];
+    if (ctx->sys && !ntsim_check_system(ctx->sys, why, sizeof why)) {
+        fprintf(stderr, "%s:%d: ntsim: invariant broken: %s\n", file, ctx->line, why);
+        abort();
+    }
 }
 
 static void report(const char *file, int line, const sim_error *e, FILE *err)
@@ -776,17 +830,24 @@ static int process(const char *name, reader *in, const sim_run_options *options,
 {
     sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out };
     sim_context ctx;
-    sim_line *line = malloc(sizeof *line);
-    sim_args *a = malloc(sizeof *a);
-    if (!line || !a)
-        abort();
+    sim_line *line = rtl_malloc(sizeof *line);
+    sim_args *a = rtl_malloc(sizeof *a);
     context_init(&ctx, &w);
+    if (!line || !a || ctx.out_of_memory) {
+        fprintf(err, "%s:1:1: error: out of memory\n", name);
+        context_free(&ctx);
+        rtl_free(line);
+        rtl_free(a);
+        return SIM_EXIT_ERROR;
+    }
     if (options) {
         ctx.trace_sched = options->trace_sched;
         ctx.trace_syscalls = options->trace_syscalls;
     }
-    if (options)
+    if (options) {
         ctx.audio = options->audio; /* --audio: the tones the run plays */
+        ctx.check_invariants = options->check_invariants;
+    }
     if (options && options->has_seed) {
         ctx.has_seed_override = true;
         ctx.seed_override = options->seed;
@@ -814,6 +875,9 @@ static int process(const char *name, reader *in, const sim_run_options *options,
         }
         if (ok) {
             define_names(&ctx, a);
+            ok = !out_of_memory(&ctx, &e);
+        }
+        if (ok) {
             if (check) {
                 ctx.config_fixed = true; /* a system line too: it may come only once, first */
                 if (a->cmd->kind != SIM_CMD_EXPECT)
@@ -821,6 +885,8 @@ static int process(const char *name, reader *in, const sim_run_options *options,
                 continue;
             }
             int s = run_command(&ctx, a, &e);
+            if (ctx.check_invariants)
+                check_invariants(&ctx, name);
             if (s == SIM_EXIT_EXPECT)
                 exit_status = SIM_EXIT_EXPECT;
             if (s != SIM_EXIT_ERROR)
@@ -841,16 +907,23 @@ static int process(const char *name, reader *in, const sim_run_options *options,
     fflush(out);
     context_free(&ctx);
     sim_writer_free(&w);
-    free(line);
-    free(a);
+    rtl_free(line);
+    rtl_free(a);
     return exit_status;
+}
+
+/* A reader could not be had: the file's first line says so. */
+static int no_reader(const char *name, FILE *err)
+{
+    fprintf(err, "%s:1:1: error: out of memory\n", name);
+    return SIM_EXIT_ERROR;
 }
 
 static int with_file(const char *path, const sim_run_options *options, FILE *out, FILE *err, bool check)
 {
-    reader *r = calloc(1, sizeof *r);
+    reader *r = rtl_calloc(1, sizeof *r);
     if (!r)
-        abort();
+        return no_reader(strcmp(path, "-") == 0 ? "<stdin>" : path, err);
     bool is_stdin = strcmp(path, "-") == 0;
     r->file = is_stdin ? stdin : fopen(path, "rb");
     if (!r->file) {
@@ -863,13 +936,13 @@ static int with_file(const char *path, const sim_run_options *options, FILE *out
             sim_write_error(&w, 1, 1, msg);
             sim_writer_free(&w);
         }
-        free(r);
+        rtl_free(r);
         return SIM_EXIT_ERROR;
     }
     int s = process(is_stdin ? "<stdin>" : path, r, options, out, err, check);
     if (!is_stdin)
         fclose(r->file);
-    free(r);
+    rtl_free(r);
     return s;
 }
 
@@ -885,24 +958,24 @@ int sim_check_file(const char *path, FILE *err)
 
 int sim_run_buffer(const char *name, const char *data, size_t len, const sim_run_options *options, FILE *out, FILE *err)
 {
-    reader *r = calloc(1, sizeof *r);
+    reader *r = rtl_calloc(1, sizeof *r);
     if (!r)
-        abort();
+        return no_reader(name, err);
     r->data = data;
     r->size = len;
     int s = process(name, r, options, out, err, false);
-    free(r);
+    rtl_free(r);
     return s;
 }
 
 int sim_check_buffer(const char *name, const char *data, size_t len, FILE *err)
 {
-    reader *r = calloc(1, sizeof *r);
+    reader *r = rtl_calloc(1, sizeof *r);
     if (!r)
-        abort();
+        return no_reader(name, err);
     r->data = data;
     r->size = len;
     int s = process(name, r, NULL, NULL, err, true);
-    free(r);
+    rtl_free(r);
     return s;
 }

@@ -4,35 +4,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtl/alloc.h"
 #include "writer.h"
 
 /* ---- JSON Lines ---------------------------------------------------------- */
 
 /* A record is assembled in the writer's buffer and written with one fwrite:
    formatting by hand is several times faster than stdio call by call. */
-static void sb_grow_slow(sim_writer *w, size_t more);
+static bool sb_grow_slow(sim_writer *w, size_t more);
 
-static inline void sb_grow(sim_writer *w, size_t more)
+/* Room for `more` bytes; out of host memory, false and the writer failed
+   (the record being assembled is then dropped whole: see record_end). */
+static inline bool sb_grow(sim_writer *w, size_t more)
 {
-    if (w->len + more > w->cap)
-        sb_grow_slow(w, more);
+    return w->len + more <= w->cap || sb_grow_slow(w, more);
 }
 
-static void sb_grow_slow(sim_writer *w, size_t more)
+static bool sb_grow_slow(sim_writer *w, size_t more)
 {
     size_t cap = w->cap ? w->cap * 2 : 4096;
     while (cap < w->len + more)
         cap *= 2;
-    char *b = realloc(w->buf, cap);
-    if (!b)
-        abort();
+    char *b = rtl_realloc(w->buf, cap);
+    if (!b) {
+        w->failed = true;
+        return false;
+    }
     w->buf = b;
     w->cap = cap;
+    return true;
 }
 
 static inline void sb_put(sim_writer *w, const char *s, size_t n)
 {
-    sb_grow(w, n);
+    if (!sb_grow(w, n))
+        return;
     memcpy(w->buf + w->len, s, n);
     w->len += n;
 }
@@ -44,14 +50,16 @@ static void sb_str(sim_writer *w, const char *s)
 
 static inline void sb_char(sim_writer *w, char c)
 {
-    sb_grow(w, 1);
+    if (!sb_grow(w, 1))
+        return;
     w->buf[w->len++] = c;
 }
 
 /* A record's end: "}" and the newline. */
 static inline void sb_end(sim_writer *w)
 {
-    sb_grow(w, 2);
+    if (!sb_grow(w, 2))
+        return;
     w->buf[w->len++] = '}';
     w->buf[w->len++] = '\n';
 }
@@ -112,7 +120,8 @@ static char *put_u64(char *d, uint64_t v)
 
 static void sb_u64(sim_writer *w, uint64_t v)
 {
-    sb_grow(w, 20);
+    if (!sb_grow(w, 20))
+        return;
     w->len = (size_t)(put_u64(w->buf + w->len, v) - w->buf);
 }
 
@@ -186,7 +195,8 @@ static void json_string(sim_writer *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     size_t n = strlen(s);
-    sb_grow(w, 6 * n + 10);
+    if (!sb_grow(w, 6 * n + 10))
+        return;
     char *d = w->buf + w->len;
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     *d++ = '"';
@@ -260,7 +270,8 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
             w->status_name = name;
             w->status_len = strlen(name);
         }
-        sb_grow(w, w->status_len + 2);
+        if (!sb_grow(w, w->status_len + 2))
+            return;
         w->buf[w->len++] = '"';
         memcpy(w->buf + w->len, w->status_name, w->status_len);
         w->len += w->status_len;
@@ -303,7 +314,8 @@ static void json_fields(sim_writer *w, const sim_record *r)
         const sim_field *f = &r->fields[i];
         const char *key = f->key; /* keys are plain identifiers */
         size_t n = f->key_len ? f->key_len : strlen(key);
-        sb_grow(w, n + 48);
+        if (!sb_grow(w, n + 48))
+            return;
         char *d = w->buf + w->len;
         *d = ',';
         d += i != 0;
@@ -456,11 +468,28 @@ static void text_time(FILE *out, uint64_t t)
 
 /* ---- records ------------------------------------------------------------- */
 
+/* A jsonl record that could not be assembled whole is dropped whole: the
+   output never holds half a record. The failure stays in w->failed for the
+   engine to report. */
+static void record_end(sim_writer *w, size_t start, bool failed_before)
+{
+    if (w->failed && !failed_before)
+        w->len = start;
+    w->failed |= failed_before;
+    flush_record(w);
+}
+
 void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record *r)
 {
     if (w->format == SIM_FORMAT_JSONL) {
+        size_t start = w->len;
+        bool failed = w->failed;
+        w->failed = false;
         size_t n = strlen(cmd); /* command names are plain words */
-        sb_grow(w, 64 + n);
+        if (!sb_grow(w, 64 + n)) {
+            record_end(w, start, failed);
+            return;
+        }
         char *d = w->buf + w->len;
         d = PUT_LIT(d, "{\"kind\":\"result\",\"line\":");
         d = put_cached(d, &w->line_text, (uint64_t)line); /* lines count from 1 */
@@ -473,7 +502,7 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
         w->len = (size_t)(d - w->buf);
         json_fields(w, r);
         sb_end(w);
-        flush_record(w);
+        record_end(w, start, failed);
         return;
     }
     char status[64] = "";
@@ -488,8 +517,14 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
 void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, const sim_record *r)
 {
     if (w->format == SIM_FORMAT_JSONL) {
+        size_t start = w->len;
+        bool failed = w->failed;
+        w->failed = false;
         size_t n = strlen(event); /* event names are plain words */
-        sb_grow(w, 96 + n);
+        if (!sb_grow(w, 96 + n)) {
+            record_end(w, start, failed);
+            return;
+        }
         char *d = w->buf + w->len;
         d = PUT_LIT(d, "{\"kind\":\"event\",\"line\":");
         d = put_cached(d, &w->line_text, (uint64_t)line);
@@ -503,7 +538,7 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
         w->len = (size_t)(d - w->buf);
         json_fields(w, r);
         sb_end(w);
-        flush_record(w);
+        record_end(w, start, failed);
         return;
     }
     fprintf(w->out, "%5d    event %-14s ", line, event);
@@ -516,6 +551,9 @@ void sim_write_error(sim_writer *w, int line, int col, const char *message)
 {
     if (w->format != SIM_FORMAT_JSONL)
         return;
+    size_t start = w->len;
+    bool failed = w->failed;
+    w->failed = false;
     sb_str(w, "{\"kind\":\"error\",\"line\":");
     sb_i64(w, line);
     sb_str(w, ",\"col\":");
@@ -523,12 +561,15 @@ void sim_write_error(sim_writer *w, int line, int col, const char *message)
     sb_str(w, ",\"message\":");
     json_string(w, message);
     sb_end(w);
-    flush_record(w);
+    record_end(w, start, failed);
 }
 
 void sim_write_expect(sim_writer *w, int line, const char *message, const char *want, const char *got)
 {
     if (w->format == SIM_FORMAT_JSONL) {
+        size_t start = w->len;
+        bool failed = w->failed;
+        w->failed = false;
         sb_str(w, "{\"kind\":\"expect\",\"line\":");
         sb_i64(w, line);
         sb_str(w, ",\"message\":");
@@ -538,7 +579,7 @@ void sim_write_expect(sim_writer *w, int line, const char *message, const char *
         sb_str(w, ",\"got\":");
         json_string(w, got);
         sb_end(w);
-        flush_record(w);
+        record_end(w, start, failed);
         return;
     }
     fprintf(w->out, "%5d  EXPECT FAILED    %s: want %s, got %s\n", line, message, want, got);
@@ -547,7 +588,7 @@ void sim_write_expect(sim_writer *w, int line, const char *message, const char *
 void sim_writer_free(sim_writer *w)
 {
     sim_writer_flush(w);
-    free(w->buf);
+    rtl_free(w->buf);
     w->buf = NULL;
     w->len = w->cap = 0;
 }

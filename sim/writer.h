@@ -26,6 +26,7 @@ typedef struct sim_writer {
     NTSTATUS status;         /* the last status written, its name and length */
     const char *status_name;
     size_t status_len;
+    bool failed;             /* a record was dropped for want of memory (the engine reports and clears it) */
 } sim_writer;
 
 /* Writes out what is buffered; free flushes too. */

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "client.h"
+#include "rtl/alloc.h"
 #include "rtl/format.h"
 #include "rtl/utf8.h"
 
@@ -58,7 +59,7 @@ void sim_client_time(int64_t system_time, char *buf, size_t cap)
 
 char *sim_client_utf8(const WCHAR *s, size_t n)
 {
-    char *out = malloc(3 * n + 1); /* a UTF-16 unit never takes more than 3 bytes */
+    char *out = rtl_malloc(3 * n + 1); /* a UTF-16 unit never takes more than 3 bytes */
     if (!out)
         return NULL;
     size_t len = 0;
@@ -111,13 +112,15 @@ void sim_client_line(sim_record *r, int64_t system_time, const char *format, ...
         return;
     }
     /* A long command line: format again into a buffer of the right size. */
-    char *big = malloc(n + more + 1);
-    if (!big)
-        abort(); /* out of host memory, as the record itself would */
+    char *big = rtl_malloc(n + more + 1);
+    if (!big) {
+        r->failed = true; /* out of host memory: the engine reports the line */
+        return;
+    }
     memcpy(big, small, n);
     va_start(ap, format);
     rtl_vformat(big + n, more + 1, format, ap);
     va_end(ap);
     sim_lines_add(r, big);
-    free(big);
+    rtl_free(big);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "rtl/alloc.h"
 
 /* ==== SysMonCommon.h: the items on the wire ==================================
  * Laid out explicitly: every field fixed-width, every 64-bit field 8-aligned,
@@ -404,29 +405,29 @@ typedef union AnyItem {
     ImageLoadInfo ImageLoad;
 } AnyItem;
 
-/* The command line of a ProcessCreate item at p (size bytes), as UTF-8; the caller frees it. */
-static char *CommandLineOf(const unsigned char *p, ULONG size, const ProcessCreateInfo *info)
+/* The command line of a ProcessCreate item at p (size bytes), as UTF-8; the
+   caller frees it. Out of host memory: NULL, and r (being filled) failed. */
+static char *CommandLineOf(const unsigned char *p, ULONG size, const ProcessCreateInfo *info, sim_record *r)
 {
     const ULONG start = offsetof(ProcessCreateInfo, CommandLine);
     ULONG chars = info->CommandLineLength;
     if (chars > (size - start) / sizeof(WCHAR))
         chars = (size - start) / sizeof(WCHAR); /* never past the item */
-    WCHAR *text = malloc((chars + 1) * sizeof(WCHAR));
-    if (!text)
-        abort();
-    memcpy(text, p + start, chars * sizeof(WCHAR));
-    char *utf8 = sim_client_utf8(text, chars);
-    free(text);
-    if (!utf8)
-        abort();
+    WCHAR *text = rtl_malloc((chars + 1) * sizeof(WCHAR));
+    char *utf8 = NULL;
+    if (text) {
+        memcpy(text, p + start, chars * sizeof(WCHAR));
+        utf8 = sim_client_utf8(text, chars);
+        rtl_free(text);
+    }
+    r->failed |= !utf8;
     return utf8;
 }
 
-static char *ImageNameOf(const ImageLoadInfo *info)
+static char *ImageNameOf(const ImageLoadInfo *info, sim_record *r)
 {
     char *utf8 = sim_client_utf8(info->ImageFileName, MaxImageFileSize + 1);
-    if (!utf8)
-        abort();
+    r->failed |= !utf8;
     return utf8;
 }
 
@@ -449,13 +450,13 @@ static void AddItemRecord(const unsigned char *p, const AnyItem *item, sim_recor
     switch (type) {
     case ProcessCreate: {
         const ProcessCreateInfo *info = &item->ProcessCreate;
-        char *cmdline = CommandLineOf(p, item->Header.Size, info);
+        char *cmdline = CommandLineOf(p, item->Header.Size, info, e);
         sim_put_int(e, "pid", info->ProcessId);
         sim_put_int(e, "ppid", info->ParentProcessId);
         sim_put_int(e, "creating_pid", info->CreatingProcessId);
         sim_put_int(e, "creating_tid", info->CreatingThreadId);
-        sim_put_str(e, "cmdline", cmdline);
-        free(cmdline);
+        sim_put_str(e, "cmdline", cmdline ? cmdline : "");
+        rtl_free(cmdline);
         break;
     }
     case ProcessExit:
@@ -472,12 +473,12 @@ static void AddItemRecord(const unsigned char *p, const AnyItem *item, sim_recor
         sim_put_int(e, "exit_code", item->ThreadExit.ExitCode);
         break;
     case ImageLoad: {
-        char *image = ImageNameOf(&item->ImageLoad);
+        char *image = ImageNameOf(&item->ImageLoad, e);
         sim_put_int(e, "pid", item->ImageLoad.ProcessId);
         sim_put_hex(e, "base", item->ImageLoad.LoadAddress);
         sim_put_hex(e, "image_size", item->ImageLoad.ImageSize);
-        sim_put_str(e, "image", image);
-        free(image);
+        sim_put_str(e, "image", image ? image : "");
+        rtl_free(image);
         break;
     }
     default:
@@ -492,9 +493,10 @@ static void PrintItem(const unsigned char *p, const AnyItem *item, sim_record *r
     int64_t time = item->Header.Time.QuadPart;
     switch (type) {
     case ProcessCreate: {
-        char *cmdline = CommandLineOf(p, item->Header.Size, &item->ProcessCreate);
-        sim_client_line(r, time, "Process %u Created. Command line: %s", item->ProcessCreate.ProcessId, cmdline);
-        free(cmdline);
+        char *cmdline = CommandLineOf(p, item->Header.Size, &item->ProcessCreate, r);
+        sim_client_line(r, time, "Process %u Created. Command line: %s", item->ProcessCreate.ProcessId,
+                        cmdline ? cmdline : "");
+        rtl_free(cmdline);
         break;
     }
     case ProcessExit:
@@ -510,12 +512,12 @@ static void PrintItem(const unsigned char *p, const AnyItem *item, sim_record *r
                         item->ThreadExit.ProcessId, item->ThreadExit.ExitCode);
         break;
     case ImageLoad: {
-        char *image = ImageNameOf(&item->ImageLoad);
+        char *image = ImageNameOf(&item->ImageLoad, r);
         char dos[1024];
-        sim_client_dos_name(image, dos, sizeof dos);
+        sim_client_dos_name(image ? image : "", dos, sizeof dos);
         sim_client_line(r, time, "Image loaded into process %u at address 0x%llX (%s)", item->ImageLoad.ProcessId,
                         (unsigned long long)item->ImageLoad.LoadAddress, dos);
-        free(image);
+        rtl_free(image);
         break;
     }
     default:
