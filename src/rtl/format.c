@@ -330,18 +330,23 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
             int m = len == LEN_BIG_L ? snprintf(text, sizeof text, one, ld) : snprintf(text, sizeof text, one, d);
             if (m < 0)
                 break;
-            if ((size_t)m >= sizeof text && (t = rtl_malloc((size_t)m + 1)) != NULL) {
+            /* Longer than text, and more of it would show: formatted again at its length. */
+            size_t room = o.len < o.cap ? o.cap - o.len : 0;
+            if ((size_t)m >= sizeof text && room >= sizeof text && (t = rtl_malloc((size_t)m + 1)) != NULL) {
                 if (len == LEN_BIG_L)
                     snprintf(t, (size_t)m + 1, one, ld);
                 else
                     snprintf(t, (size_t)m + 1, one, d);
             }
             if (t) {
-                put(&o, t, (size_t)m);
+                put(&o, t, (size_t)m); /* text: what shows fits in it (the length counts the rest) */
                 if (t != text)
                     rtl_free(t);
             } else {
-                put(&o, text, sizeof text - 1); /* out of host memory: what fits */
+                /* Out of host memory: the output stops after what text holds; the length still counts all. */
+                put(&o, text, sizeof text - 1);
+                o.cap = o.len;
+                o.len += (size_t)m - (sizeof text - 1);
             }
             break;
         }
@@ -354,8 +359,9 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
             break;
         }
     }
+    size_t end = o.len < o.cap ? o.len : o.cap; /* o.cap: cap, or where an out-of-memory cut the text */
     if (cap)
-        buf[o.len < cap ? o.len : cap - 1] = '\0';
+        buf[end < cap ? end : cap - 1] = '\0';
     return o.len;
 }
 

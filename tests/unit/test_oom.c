@@ -22,6 +22,8 @@
 
 #include "drivers/driver.h"
 #include "ntsim/ntsim.h"
+#include "rtl/format.h"
+#include "scenario.h"
 
 /* ---- what the public API shows of a system, as text ----------------------------- */
 
@@ -444,6 +446,53 @@ static void file_open_fails_whole(void **state)
     sweep_call(load_sysmon, create_file);
 }
 
+/* A float longer than the formatter's stack buffer, with room for all of it:
+   its heap copy fails, the text stops where the known digits end, the length
+   still counts it all. */
+static void long_float_without_memory_is_cut_not_garbled(void **state)
+{
+    (void)state;
+    NEEDS_FAULT_INJECTION();
+    static char with[2048], without[2048];
+    size_t n = rtl_format(with, sizeof with, "x=%.900f;", 1.0);
+    uint64_t start = ntsim_allocation_count();
+    ntsim_fail_allocation(1);
+    size_t m = rtl_format(without, sizeof without, "x=%.900f;", 1.0);
+    ntsim_fail_allocation(0);
+    assert_int_equal(ntsim_allocation_count() - start, 1);
+    assert_int_equal(m, n);
+    assert_int_equal(strlen(without), 2 + 511);
+    assert_memory_equal(without, with, 2 + 511);
+}
+
+/* The engine's own start: no memory for its reader, a located error. */
+static void engine_without_a_reader_reports_the_file(void **state)
+{
+    (void)state;
+    NEEDS_FAULT_INJECTION();
+    static const char text[] = "process create a image=C:\\a.exe\n";
+    char *out = NULL, *err = NULL;
+    size_t out_len = 0, err_len = 0;
+    FILE *o = open_memstream(&out, &out_len), *e = open_memstream(&err, &err_len);
+    sim_run_options options = { .format = SIM_FORMAT_JSONL };
+    ntsim_fail_allocation(1);
+    int status = sim_run_buffer("mem.scn", text, sizeof text - 1, &options, o, e);
+    ntsim_fail_allocation(0);
+    fclose(o);
+    fclose(e);
+    assert_int_equal(status, SIM_EXIT_ERROR);
+    assert_string_equal(err, "mem.scn:1:1: error: out of memory\n");
+    free(out);
+    free(err);
+    e = open_memstream(&err, &err_len);
+    ntsim_fail_allocation(1);
+    assert_int_equal(sim_check_buffer("mem.scn", text, sizeof text - 1, e), SIM_EXIT_ERROR);
+    ntsim_fail_allocation(0);
+    fclose(e);
+    assert_string_equal(err, "mem.scn:1:1: error: out of memory\n");
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +505,8 @@ int main(void)
         cmocka_unit_test(handle_calls_fail_whole),
         cmocka_unit_test(queries_fail_whole),
         cmocka_unit_test(file_open_fails_whole),
+        cmocka_unit_test(long_float_without_memory_is_cut_not_garbled),
+        cmocka_unit_test(engine_without_a_reader_reports_the_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
