@@ -19,7 +19,12 @@ site always), and checks each run:
     all is counted as absorbed (a cache that did without, a request that
     found another way).
 
-usage: fault_sweep.py NTSIM SCENARIO_DIR [--scenario NAME.scn]... [--max-runs N] [--jobs N] [--verbose]
+usage: fault_sweep.py NTSIM SOURCE_DIR [--all | --scenario FILE...] [--max-runs N] [--jobs N] [--verbose]
+
+SOURCE_DIR is the top of the tree; FILE a path below it. By default a
+representative set of the shipped scenarios is swept, some with options that
+reach more of the engine (--audio, --trace), one in `ntsim check` mode, and
+tests/fault/more-sites.scn, written to reach what they do not.
 
 Exit status 0 when every run passed. The figures printed at the end (runs,
 allocations, sites reached) are what docs/testing.md quotes.
@@ -28,18 +33,32 @@ import argparse
 import concurrent.futures
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 # A representative handful: drivers (the book's sysmon, melody with beep and
 # system threads, detector, blocker), virtual memory, stacks, handles,
-# processes and threads, services.
-DEFAULT_SCENARIOS = [
-    "book-sysmon-launch.scn", "book-sysmon-local-thread.scn", "book-sysmon-small-reads.scn",
-    "book-melody.scn", "book-detector-first-thread.scn", "book-blocker.scn", "book-injection.scn",
-    "vm-basics.scn", "stack-growth.scn", "handles.scn", "pid-reuse.scn", "sched-two-cpus.scn",
-    "guide-system-services.scn", "guide-layouts.scn",
+# processes and threads, services. (file, options; {tmp}: a directory of the run's own)
+SCENARIOS = "sim/scenarios/"
+DEFAULT_CASES = [
+    (SCENARIOS + "book-sysmon-launch.scn", []),
+    (SCENARIOS + "book-sysmon-local-thread.scn", []),
+    (SCENARIOS + "book-sysmon-small-reads.scn", []),
+    (SCENARIOS + "book-melody.scn", ["--audio", "{tmp}/melody.wav"]),
+    (SCENARIOS + "book-detector-first-thread.scn", []),
+    (SCENARIOS + "book-blocker.scn", []),
+    (SCENARIOS + "book-injection.scn", []),
+    (SCENARIOS + "vm-basics.scn", []),
+    (SCENARIOS + "stack-growth.scn", []),
+    (SCENARIOS + "handles.scn", []),
+    (SCENARIOS + "pid-reuse.scn", []),
+    (SCENARIOS + "sched-two-cpus.scn", ["--trace", "sched"]),
+    (SCENARIOS + "guide-system-services.scn", ["--trace", "syscalls"]),
+    (SCENARIOS + "guide-layouts.scn", []),
+    (SCENARIOS + "book-sysmon-exit-codes.scn", ["check"]),
+    ("tests/fault/more-sites.scn", []),
 ]
 
 OOM_STATUSES = {"STATUS_INSUFFICIENT_RESOURCES", "STATUS_NO_MEMORY"}
@@ -63,18 +82,26 @@ def sanitizer_env():
     return env
 
 
-def run(ntsim, scenario, env, fail_at=None, log=None):
+def command(ntsim, scenario, options, tmp):
+    """`ntsim check FILE` for the option "check", else `ntsim run --format jsonl OPTIONS FILE`."""
+    if options == ["check"]:
+        return [ntsim, "check", scenario]
+    return [ntsim, "run", "--format", "jsonl"] + [o.replace("{tmp}", tmp) for o in options] + [scenario]
+
+
+def run(ntsim, scenario, options, env, fail_at=None, log=None):
     env = dict(env)
     if fail_at is not None:
         env["NTSIM_FAIL_ALLOC"] = str(fail_at)
     if log is not None:
         env["NTSIM_ALLOC_LOG"] = log
-    try:
-        p = subprocess.run([ntsim, "run", "--format", "jsonl", scenario], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=TIMEOUT)
-        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        return None, "", "timed out after %d s" % TIMEOUT
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            p = subprocess.run(command(ntsim, scenario, options, tmp), env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=TIMEOUT)
+            return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            return None, "", "timed out after %d s" % TIMEOUT
 
 
 def records(text):
@@ -119,6 +146,10 @@ def judge(clean, rc, out, err, site):
     clean_rc, clean_out = clean
     if rc == clean_rc and out == clean_out:
         return "absorbed"
+    if not clean_out and not out:
+        # `ntsim check`: errors on standard error alone, the one that met the failure among them.
+        return "reported" if rc == 2 and re.search(r":\d+:\d+: error: out of memory", err) else \
+            "FAIL: exit %d without an out-of-memory error: %s" % (rc, err.strip()[:300])
     got, want = records(out), records(clean_out)
     i = 0
     while i < len(got) and i < len(want) and got[i] == want[i]:
@@ -133,28 +164,32 @@ def judge(clean, rc, out, err, site):
             return "reported"
         if r.get("kind") == "event" and any(c in r.get("text", "") for c in OOM_CODES):
             return "reported"  # a driver said so in its debug output
-    if "out of memory" in err and ":%s:" % line in err:
-        return "reported"
+    for m in re.finditer(r":(\d+):(\d+): error: out of memory", err):
+        # At the line that met it; before any line, at 1:1 (the engine's own start-up).
+        if int(m.group(1)) == line or (i == 0 and m.group(1) == "1"):
+            return "reported"
+    if i == 0 and not got and "ntsim: out of memory" in err:
+        return "reported"  # the command line's own (--audio's recording), before any line ran
     if site.startswith(DRIVER_SITES):
         return "driver"
     first = got[i] if i < len(got) else {"end of output": True}
     return "FAIL: line %s does not report the failure; first difference: %s" % (line, json.dumps(first)[:300])
 
 
-def sweep(ntsim, scenario, max_runs, jobs, env, verbose):
+def sweep(ntsim, scenario, options, max_runs, jobs, env, verbose):
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "alloc.log")
-        rc, out, err = run(ntsim, scenario, env, log=log)
+        rc, out, err = run(ntsim, scenario, options, env, log=log)
         with open(log) as f:
             sites = [line.split(" ", 1)[1].strip() for line in f if " " in line]
-    name = os.path.basename(scenario)
+    name = " ".join([os.path.basename(scenario)] + options).replace("{tmp}/", "")
     if rc is None or rc not in (0, 1) or any(m in err for m in SANITIZER_MARKS):
         return name, len(sites), set(sites), {}, ["%s: the clean run failed (exit %s): %s" % (name, rc, err[:300])]
     numbers = plan(sites, max_runs)
     outcomes, failures = {}, []
 
     def one(n):
-        frc, fout, ferr = run(ntsim, scenario, env, fail_at=n)
+        frc, fout, ferr = run(ntsim, scenario, options, env, fail_at=n)
         return n, judge((rc, out), frc, fout, ferr, sites[n - 1])
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -171,8 +206,9 @@ def sweep(ntsim, scenario, max_runs, jobs, env, verbose):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("ntsim")
-    ap.add_argument("scenario_dir")
-    ap.add_argument("--scenario", action="append", help="a scenario file name (default: a representative set)")
+    ap.add_argument("source_dir")
+    ap.add_argument("--scenario", action="append", help="a scenario file below SOURCE_DIR (default: a representative set)")
+    ap.add_argument("--all", action="store_true", help="every shipped scenario (sim/scenarios/*.scn)")
     ap.add_argument("--max-runs", type=int, default=400, help="failing runs per scenario at most (default 400)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--verbose", action="store_true")
@@ -185,26 +221,31 @@ def main():
         print("fault_sweep: %s has no fault injection: %s" % (args.ntsim, probe.stderr.decode().strip()))
         return 1
 
-    names = args.scenario or DEFAULT_SCENARIOS
+    if args.all:
+        cases = [(SCENARIOS + n, []) for n in sorted(os.listdir(os.path.join(args.source_dir, SCENARIOS)))
+                 if n.endswith(".scn")]
+    else:
+        cases = [(n, []) for n in args.scenario] if args.scenario else DEFAULT_CASES
     all_sites, failures = set(), []
     total_runs = total_allocations = 0
     totals = {}
-    print("%-34s %11s %6s %6s  %s" % ("scenario", "allocations", "sites", "runs", "outcomes"))
-    for name in names:
-        scenario = os.path.join(args.scenario_dir, name)
-        name, count, sites, outcomes, fails = sweep(args.ntsim, scenario, args.max_runs, args.jobs, env, args.verbose)
+    print("%-44s %11s %6s %6s  %s" % ("scenario", "allocations", "sites", "runs", "outcomes"))
+    for path, options in cases:
+        scenario = os.path.join(args.source_dir, path)
+        name, count, sites, outcomes, fails = sweep(args.ntsim, scenario, options, args.max_runs, args.jobs, env,
+                                                    args.verbose)
         runs = sum(outcomes.values())
         total_runs += runs
         total_allocations += count
         all_sites |= sites
         for k, v in outcomes.items():
             totals[k] = totals.get(k, 0) + v
-        print("%-34s %11d %6d %6d  %s" % (name, count, len(sites), runs,
+        print("%-44s %11d %6d %6d  %s" % (name, count, len(sites), runs,
                                           ", ".join("%s %d" % kv for kv in sorted(outcomes.items()))))
         sys.stdout.flush()
         failures += fails
-    print("\n%d scenarios, %d allocations, %d failing runs, %d distinct allocation sites reached: %s" %
-          (len(names), total_allocations, total_runs, len(all_sites),
+    print("\n%d runs of scenarios, %d allocations, %d failing runs, %d distinct allocation sites reached: %s" %
+          (len(cases), total_allocations, total_runs, len(all_sites),
            ", ".join("%s %d" % kv for kv in sorted(totals.items()))))
     if args.verbose:
         for site in sorted(all_sites):
