@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -114,12 +115,40 @@ static inline NTSTATUS grader_thread(ntsim_system *sys, ULONG pid, ULONG creator
     return s;
 }
 
+/* NTSIM_ALLOC_LOG: one line per host allocation, "N SITE". */
+static inline void grader_log_allocation(void *context, uint64_t n, const char *site)
+{
+    fprintf(context, "%llu %s\n", (unsigned long long)n, site);
+}
+
+/*
+ * For the out-of-memory sweep (tests/fault_sweep.py, docs/testing.md), as
+ * the ntsim command line: NTSIM_FAIL_ALLOC=N makes the N-th host allocation
+ * of the run fail (the checks that meet it fail; nothing may crash),
+ * NTSIM_ALLOC_LOG=FILE lists the allocations. Returns the log to close.
+ */
+static inline FILE *grader_fault_injection(void)
+{
+    const char *fail = getenv("NTSIM_FAIL_ALLOC"), *path = getenv("NTSIM_ALLOC_LOG");
+    FILE *log = path && *path ? fopen(path, "w") : NULL;
+    if (fail && *fail)
+        ntsim_fail_allocation(strtoull(fail, NULL, 0));
+    if (log)
+        ntsim_observe_allocations(grader_log_allocation, log);
+    return log;
+}
+
 /* Runs the checks, prints one line per check and the score; 0 only with full marks. */
 static inline int grader_run(const char *title, const struct CMUnitTest *tests, size_t count)
 {
     printf("== %s: %zu check(s), one point each\n", title, count);
     fflush(stdout);
+    FILE *log = grader_fault_injection();
     int failed = _cmocka_run_group_tests(title, tests, count, NULL, NULL);
+    if (log) {
+        ntsim_observe_allocations(NULL, NULL);
+        fclose(log);
+    }
     if (failed < 0)
         failed = (int)count;
     fflush(stderr);

@@ -19,12 +19,19 @@ site always), and checks each run:
     all is counted as absorbed (a cache that did without, a request that
     found another way).
 
-usage: fault_sweep.py NTSIM SOURCE_DIR [--all | --scenario FILE...] [--max-runs N] [--jobs N] [--verbose]
+usage: fault_sweep.py NTSIM SOURCE_DIR [--all | --scenario FILE...] [--graders DIR] [--max-runs N] [--jobs N] [--verbose]
 
 SOURCE_DIR is the top of the tree; FILE a path below it. By default a
 representative set of the shipped scenarios is swept, some with options that
 reach more of the engine (--audio, --trace), one in `ntsim check` mode, and
 tests/fault/more-sites.scn, written to reach what they do not.
+
+With --graders, the exercises' graders found in DIR (grade-NN-name, run on
+their reference solutions) are swept too, sampled (--grader-runs each, the
+first allocation of every site included): their checks fail where they meet
+the failure, and that is all; no crash, no exception caught by cmocka, no
+sanitizer report (leaks aside: a failed cmocka check leaves its system
+behind by design).
 
 Exit status 0 when every run passed. The figures printed at the end (runs,
 allocations, sites reached) are what docs/testing.md quotes.
@@ -176,6 +183,53 @@ def judge(clean, rc, out, err, site):
     return "FAIL: line %s does not report the failure; first difference: %s" % (line, json.dumps(first)[:300])
 
 
+def grader_run(grader, env, fail_at=None, log=None):
+    env = dict(env)
+    env["ASAN_OPTIONS"] = env["ASAN_OPTIONS"].replace("detect_leaks=1", "detect_leaks=0")
+    if fail_at is not None:
+        env["NTSIM_FAIL_ALLOC"] = str(fail_at)
+    if log is not None:
+        env["NTSIM_ALLOC_LOG"] = log
+    try:
+        p = subprocess.run([grader], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after %d s" % TIMEOUT
+
+
+def judge_grader(rc, out, err):
+    if rc is None:
+        return "FAIL: " + err
+    for mark in SANITIZER_MARKS:
+        if mark in err:
+            return "FAIL: " + " | ".join([l for l in err.splitlines() if mark in l or "#0" in l or "#1" in l][:4])
+    if rc < 0 or rc not in (0, 1):
+        return "FAIL: exit status %d" % rc
+    if "with exception" in out or "with exception" in err:
+        return "FAIL: cmocka caught a signal: " + [l for l in (out + err).splitlines() if "exception" in l][0]
+    return "checked" if rc == 0 else "reported"
+
+
+def sweep_grader(grader, max_runs, jobs, env):
+    name = os.path.basename(grader)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "alloc.log")
+        rc, out, err = grader_run(grader, env, log=log)
+        with open(log) as f:
+            sites = [line.split(" ", 1)[1].strip() for line in f if " " in line]
+    if rc != 0:
+        return name, len(sites), set(sites), {}, ["%s: the clean run failed (exit %s)" % (name, rc)]
+    outcomes, failures = {}, []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for n, verdict in pool.map(lambda n: (n, judge_grader(*grader_run(grader, env, fail_at=n))),
+                                   plan(sites, max_runs)):
+            kind = verdict.split(":", 1)[0]
+            outcomes[kind] = outcomes.get(kind, 0) + 1
+            if kind == "FAIL":
+                failures.append("%s: allocation %d (%s): %s" % (name, n, sites[n - 1], verdict[6:]))
+    return name, len(sites), set(sites), outcomes, failures
+
+
 def sweep(ntsim, scenario, options, max_runs, jobs, env, verbose):
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "alloc.log")
@@ -209,6 +263,8 @@ def main():
     ap.add_argument("source_dir")
     ap.add_argument("--scenario", action="append", help="a scenario file below SOURCE_DIR (default: a representative set)")
     ap.add_argument("--all", action="store_true", help="every shipped scenario (sim/scenarios/*.scn)")
+    ap.add_argument("--graders", help="a directory holding the exercises' graders (grade-NN-name)")
+    ap.add_argument("--grader-runs", type=int, default=40, help="failing runs per grader at most (default 40)")
     ap.add_argument("--max-runs", type=int, default=400, help="failing runs per scenario at most (default 400)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--verbose", action="store_true")
@@ -244,8 +300,24 @@ def main():
                                           ", ".join("%s %d" % kv for kv in sorted(outcomes.items()))))
         sys.stdout.flush()
         failures += fails
-    print("\n%d runs of scenarios, %d allocations, %d failing runs, %d distinct allocation sites reached: %s" %
-          (len(cases), total_allocations, total_runs, len(all_sites),
+    graders = []
+    if args.graders:
+        graders = sorted(os.path.join(args.graders, g) for g in os.listdir(args.graders)
+                         if re.match(r"grade-\d\d-.*", g) and not g.endswith("-starter"))
+    for grader in graders:
+        name, count, sites, outcomes, fails = sweep_grader(grader, args.grader_runs, args.jobs, env)
+        runs = sum(outcomes.values())
+        total_runs += runs
+        total_allocations += count
+        all_sites |= sites
+        for k, v in outcomes.items():
+            totals[k] = totals.get(k, 0) + v
+        print("%-44s %11d %6d %6d  %s" % (name, count, len(sites), runs,
+                                          ", ".join("%s %d" % kv for kv in sorted(outcomes.items()))))
+        sys.stdout.flush()
+        failures += fails
+    print("\n%d graders and %d runs of scenarios, %d allocations, %d failing runs, %d distinct allocation sites reached: %s" %
+          (len(graders), len(cases), total_allocations, total_runs, len(all_sites),
            ", ".join("%s %d" % kv for kv in sorted(totals.items()))))
     if args.verbose:
         for site in sorted(all_sites):
