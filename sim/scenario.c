@@ -535,8 +535,9 @@ static void on_event(void *context, const ntsim_event *e)
     sim_context *ctx = context;
     static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
                                          "thread_state", "syscall", "dbgprint", "pool_leak", "beep" };
-    if (!event_room(ctx))
-        return; /* the line ends in an error */
+    /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
+    if (ctx->out_of_memory || ctx->writer->failed || !event_room(ctx))
+        return;
     sim_record *r = &ctx->events[ctx->event_count];
     ctx->event_names[ctx->event_count++] = names[e->kind];
     sim_record_reset(r);
