@@ -65,7 +65,9 @@ static NTSTATUS prepare_out(ntsim_system *sys, ULONG64 ptr, size_t n)
     return p->vm ? mm_prepare_user_write(p->vm, p->pages, ptr, n) : STATUS_SUCCESS;
 }
 
-/* ProbeForWrite of a result's n bytes, made ready (prepare_out). */
+/* ProbeForWrite of a result's n bytes, made ready (prepare_out): for the
+   services whose work changes something. A query, which changes nothing,
+   only probes (probe_range): a write that fails leaves nothing half done. */
 static NTSTATUS probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
 {
     NTSTATUS s = probe_range(sys, ptr, n, align);
@@ -263,9 +265,9 @@ NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
         return STATUS_INVALID_INFO_CLASS;
     if (a[3] != 48)
         return STATUS_INFO_LENGTH_MISMATCH;
-    NTSTATUS s = probe_out(sys, a[2], 48, 8);
+    NTSTATUS s = probe_range(sys, a[2], 48, 8);
     if (NT_SUCCESS(s) && a[4])
-        s = probe_out(sys, a[4], 4, 4);
+        s = probe_range(sys, a[4], 4, 4);
     if (!NT_SUCCESS(s))
         return s;
     ob_header *o;
@@ -427,9 +429,9 @@ NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
         return STATUS_INVALID_INFO_CLASS;
     if (a[4] < 48)
         return STATUS_INFO_LENGTH_MISMATCH;
-    NTSTATUS s = probe_out(sys, a[3], 48, 8);
+    NTSTATUS s = probe_range(sys, a[3], 48, 8);
     if (NT_SUCCESS(s) && a[5])
-        s = probe_out(sys, a[5], 8, 8);
+        s = probe_range(sys, a[5], 8, 8);
     if (!NT_SUCCESS(s))
         return s;
     MEMORY_BASIC_INFORMATION m;
@@ -531,15 +533,13 @@ NTSTATUS sys_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
     ULONG len = (ULONG)a[2];
     NTSTATUS s = probe_range(sys, a[1], len, 4);
     if (NT_SUCCESS(s) && a[3])
-        s = probe_out(sys, a[3], 4, 4);
+        s = probe_range(sys, a[3], 4, 4);
     if (!NT_SUCCESS(s))
         return s;
     size_t need = 0;
     for (ps_process *p = ps_state(sys)->first_process; p; p = p->next)
         if (!p->exited)
             need += entry_size(p);
-    if (len >= need && !NT_SUCCESS(s = prepare_out(sys, a[1], need)))
-        return s;
     /* Too small: say how much is needed (the size-query-then-fill protocol). */
     if (len < need) {
         ULONG n = (ULONG)need;
