@@ -4,8 +4,8 @@
 
 #include "io/io.h"
 #include "ke/context.h"
-#include "rtl/utf8.h"
 #include "rtl/alloc.h"
+#include "rtl/utf8.h"
 
 /* dst: a terminated copy of src (NULL: empty); false when the host is out. */
 static bool copy_string(UNICODE_STRING *dst, PCUNICODE_STRING src)

@@ -11,8 +11,8 @@
 #include "ke/context.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
-#include "rtl/utf8.h"
 #include "rtl/alloc.h"
+#include "rtl/utf8.h"
 
 #define DRIVER_IMAGE_SIZE 0x8000
 #define SYSTEM_IMAGE_BASE 0xFFFFF80140000000ull /* where ntsim maps driver images (x64) */

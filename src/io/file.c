@@ -12,8 +12,8 @@
 #include "ob/handles.h"
 #include "ps/ps.h"
 #include "ke/ke.h"
-#include "rtl/utf8.h"
 #include "rtl/alloc.h"
+#include "rtl/utf8.h"
 
 PDEVICE_OBJECT io_open_device(ntsim_system *sys, const char *link);
 PDEVICE_OBJECT io_open_device_w(ntsim_system *sys, PCUNICODE_STRING name);

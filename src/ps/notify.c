@@ -9,8 +9,8 @@
 #include "ke/context.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
-#include "rtl/utf8.h"
 #include "rtl/alloc.h"
+#include "rtl/utf8.h"
 
 /* ---- registration --------------------------------------------------------- */
 

@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "ntsim/nt.h"
+#include "rtl/alloc.h"
 #include "rtl/format.h"
 #include "rtl/utf8.h"
-#include "rtl/alloc.h"
 
 typedef struct sink {
     char *buf;

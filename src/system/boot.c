@@ -12,8 +12,8 @@
 
 #include "ex/ex.h"
 #include "ps/ps.h"
-#include "system/system.h"
 #include "rtl/alloc.h"
+#include "system/system.h"
 
 void ntsim_config_default(ntsim_config *c)
 {
