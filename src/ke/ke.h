@@ -42,7 +42,7 @@ typedef struct ke_thread {
     bool blocked;           /* in a wait (thread wait) not yet satisfied */
     NTSTATUS wait_status;   /* how its last wait ended */
     KPROCESSOR_MODE previous_mode; /* the mode its current system service was called from */
-    uint64_t deadline;      /* the wait's timeout, 0 = none */
+    uint64_t deadline;      /* when the wait times out (KE_NO_DEADLINE: never) */
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */
     struct ke_thread *qnext, *qprev; /* its ready queue */
@@ -115,17 +115,27 @@ void ke_start_thread(ntsim_system *sys, ke_thread *t);
 void ke_terminate_thread(ntsim_system *sys, ke_thread *t);
 
 /*
+ * Timeouts: one convention for every wait in ke, Windows' own (the
+ * LARGE_INTEGER of KeWaitForSingleObject and NtDelayExecution): NULL = no
+ * timeout; negative = relative, in 100 ns; positive = an absolute time on
+ * the clock; zero = do not block. An absolute time already past counts as
+ * zero. ke_deadline turns one into a time on the clock, saturating at the
+ * end of time (KE_NO_DEADLINE: never).
+ */
+#define KE_NO_DEADLINE UINT64_MAX
+uint64_t ke_deadline(ntsim_system *sys, const LONG64 *timeout);
+
+/*
  * Waits on objects (KeWaitForMultipleObjects' rules): satisfied at once when
  * one (wait-any: the lowest index) or all (wait-all) are signaled, returning
  * STATUS_WAIT_0 + index and acquiring them (a semaphore's count drops, a
  * synchronization event resets); STATUS_TIMEOUT at once for a zero timeout
  * (poll); else the thread blocks and STATUS_PENDING says so: it is released
- * when the wait is satisfied or the timeout (100 ns; NULL = none) passes.
+ * when the wait is satisfied or the timeout passes.
  * blocks: count of them, or NULL to use the thread's own (count <= 3).
  */
 NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
-                             const uint64_t *timeout, ke_wait_block *blocks);
-NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, DISPATCHER_HEADER *object, uint64_t timeout);
+                             const LONG64 *timeout, ke_wait_block *blocks);
 /* The object's state changed to signaled: its waiters are tested in order (KiWaitTest). */
 void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *object);
 void ke_wait_test(ntsim_system *sys, DISPATCHER_HEADER *object, KPRIORITY boost);
@@ -145,8 +155,9 @@ void ke_delete_fiber(ke_thread *t);
 /* The running fiber's thread has ended: leave it for good. */
 void ke_exit_fiber(ntsim_system *sys);
 
-/* The thread blocks (Waiting); timeout 0 = forever. */
-NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout);
+/* The thread blocks (Waiting) until woken or its timeout passes; a zero
+   timeout does not block (STATUS_TIMEOUT). */
+NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, const LONG64 *timeout);
 /* Its wait is satisfied (an event set it free): priority boost of 1. */
 NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t);
 NTSTATUS ke_suspend(ntsim_system *sys, ke_thread *t, ULONG *previous);

@@ -326,19 +326,32 @@ static void release(ntsim_system *sys, ke_thread *t, int boost)
     ready(sys, t);
 }
 
-NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
+uint64_t ke_deadline(ntsim_system *sys, const LONG64 *timeout)
 {
+    uint64_t now = ke_state(sys)->time;
+    if (!timeout)
+        return KE_NO_DEADLINE;
+    if (*timeout < 0) {
+        uint64_t delta = (uint64_t)-(*timeout + 1) + 1; /* |timeout|, even for INT64_MIN */
+        return delta >= KE_NO_DEADLINE - now ? KE_NO_DEADLINE : now + delta;
+    }
+    return (uint64_t)*timeout > now ? (uint64_t)*timeout : now; /* past: now, a zero timeout */
+}
+
+NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, const LONG64 *timeout)
+{
+    uint64_t deadline = ke_deadline(sys, timeout);
+    if (deadline == ke_state(sys)->time)
+        return STATUS_TIMEOUT; /* nothing to wait for */
     if (t->state == Terminated)
         return STATUS_THREAD_IS_TERMINATING;
     if (t->blocked)
         return STATUS_INVALID_PARAMETER; /* already in a wait */
     t->blocked = true;
     t->wait_status = STATUS_PENDING;
-    if (timeout) {
-        /* A timeout past the end of the clock never expires. */
-        t->deadline = timeout > UINT64_MAX - ke_state(sys)->time ? UINT64_MAX : ke_state(sys)->time + timeout;
+    t->deadline = deadline;
+    if (deadline != KE_NO_DEADLINE)
         timer_insert(&ke_state(sys)->sched, t);
-    }
     block(sys, t);
     return STATUS_SUCCESS;
 }

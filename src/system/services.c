@@ -264,25 +264,16 @@ NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
 
 /* ---- waits ---------------------------------------------------------------- */
 
-/* A relative (negative) or absolute (positive) time in 100 ns, as a timeout. */
-static uint64_t timeout_ticks(ntsim_system *sys, LONG64 t)
-{
-    if (t < 0)
-        return (uint64_t)(-t);
-    return (uint64_t)t > ke_state(sys)->time ? (uint64_t)t - ke_state(sys)->time : 1;
-}
-
 NTSTATUS sys_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
 {
     LONG64 interval;
     NTSTATUS s = in(sys, a[1], &interval, 8, 4);
     if (!NT_SUCCESS(s))
         return s;
-    if (interval == 0)
-        return STATUS_SUCCESS; /* a zero delay only yields */
-    s = ke_wait(sys, &ps_current_thread(sys)->tcb, timeout_ticks(sys, interval));
-    /* The thread now sleeps; when it wakes the call returns STATUS_SUCCESS. */
-    return NT_SUCCESS(s) ? STATUS_SUCCESS : s;
+    /* The thread now sleeps, unless the interval is zero or already past (it
+       only yields); when it wakes the call returns STATUS_SUCCESS. */
+    s = ke_wait(sys, &ps_current_thread(sys)->tcb, &interval);
+    return NT_SUCCESS(s) || s == STATUS_TIMEOUT ? STATUS_SUCCESS : s;
 }
 
 static void drop_wait_reference(ntsim_system *sys, ke_thread *t)
@@ -309,9 +300,8 @@ NTSTATUS sys_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
         return STATUS_OBJECT_TYPE_MISMATCH;
     }
     ps_thread *self = ps_current_thread(sys);
-    uint64_t ticks = a[2] ? (timeout == 0 ? 0 : timeout_ticks(sys, timeout)) : 0;
     DISPATCHER_HEADER *d = &o->dispatch;
-    s = ke_wait_for_objects(sys, &self->tcb, 1, &d, false, a[2] ? &ticks : NULL, NULL);
+    s = ke_wait_for_objects(sys, &self->tcb, 1, &d, false, a[2] ? &timeout : NULL, NULL);
     if (s == STATUS_PENDING) {
         /* The waiting thread holds the object until its wait ends. */
         self->wait_reference = o;

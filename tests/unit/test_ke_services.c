@@ -284,6 +284,24 @@ static void delay_execution_puts_the_caller_to_sleep(void **state)
     assert_int_equal(ti.priority, 8);  /* a timeout gives no boost */
 }
 
+/* One timeout convention: an absolute time already past is a zero timeout, for delays and waits alike. */
+static void a_time_already_past_neither_delays_nor_waits(void **state)
+{
+    fixture *f = *state;
+    LONG64 past = (LONG64)ntsim_time(f->sys) - 1;
+    assert_int_equal(NtDelayExecution(f->sys, false, &past), STATUS_SUCCESS);
+    NTSIM_THREAD_INFO ti;
+    ntsim_query_thread(f->sys, f->tid, &ti);
+    assert_int_equal(ti.state, Running);
+    HANDLE ph;
+    CLIENT_ID cid = { f->other_pid, 0 };
+    assert_int_equal(NtOpenProcess(f->sys, &ph, SYNCHRONIZE, &cid), STATUS_SUCCESS);
+    assert_int_equal(NtWaitForSingleObject(f->sys, ph, false, &past), STATUS_TIMEOUT);
+    ntsim_query_thread(f->sys, f->tid, &ti);
+    assert_int_equal(ti.state, Running);
+    assert_int_equal(NtClose(f->sys, ph), STATUS_SUCCESS);
+}
+
 static void wait_for_a_process_ends_when_it_exits(void **state)
 {
     fixture *f = *state;
@@ -368,6 +386,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(observer_sees_each_call_with_its_status, setup, teardown),
         cmocka_unit_test_setup_teardown(delay_execution_puts_the_caller_to_sleep, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_a_process_ends_when_it_exits, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_time_already_past_neither_delays_nor_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(more_arguments_than_a_replaced_slot_allows_are_refused_not_copied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(more_arguments_than_a_service_takes_are_refused, setup, teardown),
