@@ -27,6 +27,7 @@ static ex_pool_owner *current_pool_owner(void)
 void io_initialize(ntsim_system *sys)
 {
     ex_state(sys)->current_pool_owner = current_pool_owner;
+    InitializeListHead(&io_state(sys)->files);
     io_state(sys)->next_image_base =
         ke_state(sys)->config.arch == NTSIM_ARCH_X64 ? SYSTEM_IMAGE_BASE : SYSTEM_IMAGE_BASE_X86;
 }
@@ -154,7 +155,7 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     d->image_size = DRIVER_IMAGE_SIZE;
     io_state(sys)->next_image_base += 0x10000;
     snprintf(path, sizeof path, "\\SystemRoot\\System32\\drivers\\%s.sys", name);
-    ps_thread *system_thread = ps_state(sys)->system_process->first_thread;
+    ps_thread *system_thread = ps_system_thread(sys);
     ps_notify_image_load(sys, 0, path, d->image_base, d->image_size, system_thread);
 
     /* DriverEntry runs on a System thread. */
@@ -192,7 +193,7 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
     }
     io_orphan_files(sys, d);
     ps_thread *saved = ps_current_thread(sys);
-    ps_set_current_thread(sys, ps_state(sys)->system_process->first_thread);
+    ps_set_current_thread(sys, ps_system_thread(sys));
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));
     ps_set_current_thread(sys, saved);
     *link = d->next;

@@ -33,7 +33,7 @@ struct io_file {
     FILE_OBJECT object;
     io_driver *driver;        /* NULL once the driver unloaded */
     ACCESS_MASK access;
-    io_file *prev, *next;     /* every file object of the system */
+    LIST_ENTRY links;         /* every file object of the system */
 };
 
 extern const ob_type io_file_type;
@@ -63,7 +63,7 @@ typedef struct io_system {
     io_driver *drivers;        /* loaded, in load order */
     io_symlink *links;
     ULONG_PTR next_image_base; /* where the next driver image maps */
-    io_file *files;            /* every file object */
+    LIST_ENTRY files;          /* every file object */
 } io_system;
 
 static inline io_system *io_state(ntsim_system *sys)

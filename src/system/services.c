@@ -446,7 +446,7 @@ static void fill_processes(ntsim_system *sys, unsigned char *b, ULONG64 where)
 {
     size_t off = 0, prev = 0;
     bool first = true;
-    for (ps_process *p = ps_state(sys)->first_process; p; p = p->next) {
+    for (ps_process *p = ps_first_process(sys); p; p = ps_next_process(sys, p)) {
         if (p->exited)
             continue;
         if (!first)
@@ -464,7 +464,7 @@ static void fill_processes(ntsim_system *sys, unsigned char *b, ULONG64 where)
         put32(e, 0x60, p->handles.count);      /* HandleCount */
         put32(e, 0x64, p->pid <= 4 ? 0 : 1);   /* SessionId: services 0, users 1 */
         size_t t_off = SPI_SIZE;
-        for (ps_thread *t = p->first_thread; t; t = t->next) {
+        for (ps_thread *t = ps_first_thread(p); t; t = ps_next_thread(t)) {
             if (t->terminated)
                 continue;
             unsigned char *ti = e + t_off;
@@ -499,7 +499,7 @@ NTSTATUS sys_svc_query_system_information(ntsim_system *sys, const ULONG64 *a)
     if (!NT_SUCCESS(s))
         return s;
     size_t need = 0;
-    for (ps_process *p = ps_state(sys)->first_process; p; p = p->next)
+    for (ps_process *p = ps_first_process(sys); p; p = ps_next_process(sys, p))
         if (!p->exited)
             need += entry_size(p);
     /* Too small: say how much is needed (the size-query-then-fill protocol). */
