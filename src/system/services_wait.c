@@ -21,7 +21,7 @@ NTSTATUS sys_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
 
 static void drop_wait_reference(ntsim_system *sys, ke_thread *t)
 {
-    ps_thread *thread = (ps_thread *)((char *)t - offsetof(ps_thread, tcb));
+    ps_thread *thread = CONTAINING_RECORD(t, ps_thread, tcb);
     ob_header *o = thread->wait_reference;
     thread->wait_reference = NULL;
     if (o)
