@@ -252,8 +252,13 @@ static inline ULONG HandleToULong(HANDLE h) { return (ULONG)(uintptr_t)h; }
 typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 
+typedef short CSHORT;
+#define IO_TYPE_FILE 5
+
 /* An open instance of a device: what a handle from CreateFile refers to. */
 struct _FILE_OBJECT {
+    CSHORT Type; /* IO_TYPE_FILE */
+    CSHORT Size; /* sizeof(FILE_OBJECT) */
     PDEVICE_OBJECT DeviceObject;
     PVOID FsContext;  /* the driver's, per open */
     PVOID FsContext2;

@@ -40,7 +40,9 @@ const ob_type io_file_type = {
     .delete_procedure = file_delete,
     .close_procedure = file_close,
     .describe = file_describe,
+    .body_offset = sizeof(ob_header),
 };
+_Static_assert(offsetof(io_file, object) == sizeof(ob_header), "a FILE_OBJECT follows its header");
 
 static POBJECT_TYPE file_type = &io_file_type;
 POBJECT_TYPE *IoFileObjectType = &file_type;
@@ -99,6 +101,8 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     if (!f)
         return STATUS_INSUFFICIENT_RESOURCES;
     ob_initialize_header(&f->header, &io_file_type, NonWaitableObject);
+    f->object.Type = IO_TYPE_FILE;
+    f->object.Size = sizeof f->object;
     f->object.DeviceObject = dev;
     f->driver = dev->DriverObject->Internal;
     f->access = access;

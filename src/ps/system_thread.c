@@ -76,6 +76,6 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
     NTSTATUS s = ob_reference_by_handle(sys, Handle, AccessMode == KernelMode ? 0 : DesiredAccess, ObjectType, &o,
                                         NULL);
     ps_current_thread(sys)->tcb.previous_mode = saved;
-    *Object = NT_SUCCESS(s) ? o : NULL;
+    *Object = NT_SUCCESS(s) ? ob_body(o) : NULL;
     return s;
 }
