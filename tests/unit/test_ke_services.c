@@ -409,6 +409,41 @@ static void handle_values_beyond_32_bits_are_invalid(void **state)
     assert_int_equal(NtClose(f->sys, ph), STATUS_SUCCESS);
 }
 
+/* KUSER_SHARED_DATA: read-only to user mode and secured (its VAD's NoChange bit), as the WRK and ReactOS show it. */
+static void the_shared_user_data_page_cannot_be_changed_from_user_mode(void **state)
+{
+    fixture *f = *state;
+    const ULONG_PTR page = 0x7FFE0000;
+    MEMORY_BASIC_INFORMATION mbi;
+    assert_int_equal(NtQueryVirtualMemory(f->sys, NtCurrentProcess(), page, MemoryBasicInformation, &mbi, sizeof mbi,
+                                          NULL),
+                     STATUS_SUCCESS);
+    assert_int_equal(mbi.Protect, PAGE_READONLY);
+    assert_int_equal(mbi.Type, MEM_PRIVATE);
+    ULONG_PTR base = page;
+    SIZE_T size = 0x1000;
+    ULONG old = 0;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &base, &size, PAGE_READWRITE, &old),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(ntsim_touch_memory(f->sys, page, NTSIM_WRITE), STATUS_ACCESS_VIOLATION);
+    assert_int_equal(ntsim_write_memory(f->sys, page, "x", 1), STATUS_ACCESS_VIOLATION);
+    assert_int_equal(NtFreeVirtualMemory(f->sys, NtCurrentProcess(), &base, &size, MEM_DECOMMIT),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(NtFreeVirtualMemory(f->sys, NtCurrentProcess(), &base, &size, MEM_RELEASE),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(NtAllocateVirtualMemory(f->sys, NtCurrentProcess(), &base, 0, &size, MEM_COMMIT, PAGE_READWRITE),
+                     STATUS_CONFLICTING_ADDRESSES);
+    assert_int_equal(NtAllocateVirtualMemory(f->sys, NtCurrentProcess(), &base, 0, &size, MEM_RESERVE, PAGE_READWRITE),
+                     STATUS_CONFLICTING_ADDRESSES);
+    /* Still there, still read-only, still readable. */
+    assert_int_equal(ntsim_touch_memory(f->sys, page, NTSIM_READ), STATUS_SUCCESS);
+    assert_int_equal(NtQueryVirtualMemory(f->sys, NtCurrentProcess(), page, MemoryBasicInformation, &mbi, sizeof mbi,
+                                          NULL),
+                     STATUS_SUCCESS);
+    assert_int_equal(mbi.State, MEM_COMMIT);
+    assert_int_equal(mbi.Protect, PAGE_READONLY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_time_already_past_neither_delays_nor_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(one_handle_is_found_by_its_value, setup, teardown),
         cmocka_unit_test_setup_teardown(handle_values_beyond_32_bits_are_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_shared_user_data_page_cannot_be_changed_from_user_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(more_arguments_than_a_replaced_slot_allows_are_refused_not_copied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(more_arguments_than_a_service_takes_are_refused, setup, teardown),
