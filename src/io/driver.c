@@ -78,6 +78,15 @@ void io_shutdown(ntsim_system *sys)
     }
 }
 
+/* A driver going away: its notify routines, devices and links, and pool (reported) go with it. */
+static void forget_driver(ntsim_system *sys, io_driver *d)
+{
+    ps_notify_unregister_driver(sys, d);
+    delete_leftovers(sys, d);
+    ex_pool_report_and_free(sys, &d->pool);
+    free_driver(d);
+}
+
 static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***link)
 {
     io_driver **p = &io_state(sys)->drivers;
@@ -168,10 +177,7 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
         io_orphan_files(sys, d);
-        ps_notify_unregister_driver(sys, d);
-        delete_leftovers(sys, d);
-        ex_pool_report_and_free(sys, &d->pool);
-        free_driver(d);
+        forget_driver(sys, d);
         return s;
     }
     *tail = d;
@@ -197,10 +203,7 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));
     ps_set_current_thread(sys, saved);
     *link = d->next;
-    ps_notify_unregister_driver(sys, d);
-    delete_leftovers(sys, d);
-    ex_pool_report_and_free(sys, &d->pool);
-    free_driver(d);
+    forget_driver(sys, d);
     return STATUS_SUCCESS;
 }
 
