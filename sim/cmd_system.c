@@ -4,20 +4,23 @@
 NTSTATUS sim_cmd_system(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     ntsim_config *c = &ctx->config;
-    if (a->opt[0].present)
-        c->arch = a->opt[0].number == 0 ? NTSIM_ARCH_X64 : NTSIM_ARCH_X86;
-    if (a->opt[1].present)
-        c->cpus = a->opt[1].number > 64 ? 65 : (uint32_t)a->opt[1].number;
-    if (a->opt[2].present)
-        c->seed = a->opt[2].number;
-    if (a->opt[3].present)
-        c->aslr = a->opt[3].number != 0;
-    if (a->opt[4].present)
-        c->increase_uva = a->opt[4].number;
-    if (a->opt[5].present)
-        c->memory = a->opt[5].number;
-    if (a->opt[6].present)
-        c->pagefile = a->opt[6].number;
+    const sim_value *arch = sim_option(a, "arch"), *cpus = sim_option(a, "cpus"), *seed = sim_option(a, "seed");
+    const sim_value *aslr = sim_option(a, "aslr"), *uva = sim_option(a, "increase_uva");
+    const sim_value *memory = sim_option(a, "memory"), *pagefile = sim_option(a, "pagefile");
+    if (arch->present)
+        c->arch = sim_value_is(arch, "x86") ? NTSIM_ARCH_X86 : NTSIM_ARCH_X64;
+    if (cpus->present)
+        c->cpus = cpus->number > 64 ? 65 : (uint32_t)cpus->number;
+    if (seed->present)
+        c->seed = seed->number;
+    if (aslr->present)
+        c->aslr = aslr->number != 0;
+    if (uva->present)
+        c->increase_uva = uva->number;
+    if (memory->present)
+        c->memory = memory->number;
+    if (pagefile->present)
+        c->pagefile = pagefile->number;
     ctx->config_fixed = true;
     ntsim_system *sys;
     NTSTATUS s = sim_system(ctx, &sys);

@@ -96,6 +96,11 @@ bool sim_is_command_group(const char *word);
 
 /* Index of an option by key in a command's spec, or -1. */
 int sim_option_index(const sim_command *cmd, const char *key);
+/* The value of a's option `key`, which a's command must have: options read
+   by name, not by their place in the table. O(options). */
+const sim_value *sim_option(const sim_args *a, const char *key);
+/* Whether a value is written as `word` (a choice, a switch, a name). */
+bool sim_value_is(const sim_value *v, const char *word);
 
 /* The state of one scenario run. */
 struct sim_context {
@@ -120,9 +125,11 @@ struct sim_context {
         HANDLE handle;
     } clients[8];
     bool have_result;
-    sim_record *events;  /* the last command's events, for expect event */
-    const char **event_names;
-    uint32_t event_count, event_cap;
+    struct sim_event_log { /* the last command's events, for expect event (recorder.c) */
+        sim_record *records;
+        const char **names;
+        uint32_t count, cap;
+    } events;
 };
 
 /* Boots the system on first use (after the optional `system` line). */

@@ -3,6 +3,7 @@
  * additions, docs/scenario-language.md), its positional arguments and
  * options, and the handler that runs it.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "command.h"
@@ -133,4 +134,16 @@ int sim_option_index(const sim_command *cmd, const char *key)
         if (strcmp(cmd->opt[i].name, key) == 0)
             return i;
     return -1;
+}
+
+const sim_value *sim_option(const sim_args *a, const char *key)
+{
+    int i = sim_option_index(a->cmd, key);
+    assert(i >= 0 && "an option the command table gives this command");
+    return &a->opt[i];
+}
+
+bool sim_value_is(const sim_value *v, const char *word)
+{
+    return v->len == strlen(word) && memcmp(v->text, word, v->len) == 0;
 }
