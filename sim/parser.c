@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/driver.h"
 #include "expect.h"
 #include "parser.h"
 #include "values.h"
@@ -22,14 +23,15 @@ bool sim_error_at(sim_error *e, int col, const char *fmt, ...)
     return false;
 }
 
-static const char *const drivers[] = { "sysmon", "detector", "enumproc", "booster", "blocker", "beep", "melody" };
-
-static bool is_driver(const char *s)
+/* A name that is no built-in driver: the error lists the ones there are. */
+static bool unknown_driver(int col, const char *s, size_t n, sim_error *err)
 {
-    for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
-        if (strcmp(drivers[i], s) == 0)
-            return true;
-    return false;
+    char list[200] = "";
+    size_t used = 0;
+    const sim_driver *d;
+    for (size_t i = 0; (d = sim_driver_at(i)) != NULL && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", d->name);
+    return sim_error_at(err, col, "unknown driver '%.*s' (built-in: %s)", (int)n, s, list);
 }
 
 static int choice_index(const char *choices, const char *s, size_t n)
@@ -103,10 +105,7 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
     case ARG_OBJECT:
         return parse_name(ctx, spec, col, v, err);
     case ARG_DRIVER:
-        if (!is_driver(s))
-            return sim_error_at(err, col, "unknown driver '%.*s' (built-in: sysmon, detector, enumproc, booster, "
-                                          "blocker, beep, melody)", (int)n, s);
-        return true;
+        return sim_find_driver(s) ? true : unknown_driver(col, s, n, err);
     case ARG_NEW_PROCESS:
     case ARG_NEW_THREAD:
         return parse_new_name(ctx, spec, col, v, err);

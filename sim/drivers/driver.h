@@ -52,6 +52,8 @@ typedef struct sim_driver {
 
 /* The built-in drivers, by name; NULL if none. */
 const sim_driver *sim_find_driver(const char *name);
+/* The i-th built-in driver (0-based, in the table's order); NULL past the last. */
+const sim_driver *sim_driver_at(size_t i);
 
 /* The client's time prefix "HH:MM:SS.mmm: " for a system time (local = UTC). */
 void sim_client_time(int64_t system_time, char *buf, size_t cap);

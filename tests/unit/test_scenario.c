@@ -242,6 +242,15 @@ static void bad_option_values_are_reported_at_the_value(void **state)
     assert_error("system arch=x86 cpus=33\n", "1:22: error: cpus must be 1..32");
     assert_error("system increase_uva=3G\n", "1:8: error: increase_uva is a 32-bit boot option (arch=x86)");
     assert_error("system arch=x86 increase_uva=1G\n", "1:30: error: increase_uva must be 2G..3G");
+    assert_error("system memory=2000T\n", "1:15: error: memory is too large");
+    assert_error("system cpus=2 pagefile=2000T\n", "1:24: error: pagefile is too large");
+}
+
+static void unknown_driver_lists_the_built_in_ones(void **state)
+{
+    (void)state;
+    assert_error("driver load nope\n", "1:13: error: unknown driver 'nope' (built-in: sysmon, detector, enumproc, "
+                                       "booster, blocker, beep, melody)");
 }
 
 static void unknown_process_name_is_reported_at_the_name(void **state)
@@ -978,6 +987,7 @@ int main(void)
         cmocka_unit_test(option_given_twice_is_reported_at_the_second),
         cmocka_unit_test(missing_required_option_is_reported_after_the_last_token),
         cmocka_unit_test(bad_option_values_are_reported_at_the_value),
+        cmocka_unit_test(unknown_driver_lists_the_built_in_ones),
         cmocka_unit_test(unknown_process_name_is_reported_at_the_name),
         cmocka_unit_test(unknown_thread_name_is_reported_at_the_name),
         cmocka_unit_test(a_name_is_unknown_before_the_line_that_defines_it),
