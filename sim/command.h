@@ -127,7 +127,7 @@ struct sim_context {
     bool have_result;
     struct sim_event_log { /* the last command's events, for expect event (recorder.c) */
         sim_record *records;
-        const char **names;
+        ntsim_event_kind *kinds;
         uint32_t count, cap;
     } events;
 };

@@ -7,21 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "event_table.h"
 #include "expect.h"
 #include "values.h"
 
-static const char *const event_names[] = { "process_create", "process_exit", "thread_create", "thread_exit",
-                                           "image_load", "dbgprint", "thread_state", "syscall", "beep" };
-
-static bool is_event_name(const char *s)
-{
-    for (size_t i = 0; i < sizeof event_names / sizeof event_names[0]; i++)
-        if (strcmp(event_names[i], s) == 0)
-            return true;
-    return false;
-}
-
-bool sim_expect_validate(sim_context *ctx, const sim_args *a, sim_error *err)
+bool sim_expect_validate(sim_context *ctx, sim_args *a, sim_error *err)
 {
     const char *name = a->cmd->name;
     if (!ctx->have_result)
@@ -38,8 +28,10 @@ bool sim_expect_validate(sim_context *ctx, const sim_args *a, sim_error *err)
     }
     int from = 0;
     if (strcmp(name, "expect event") == 0) {
-        if (!is_event_name(a->pos[0].text))
+        ntsim_event_kind kind;
+        if (!sim_event_from_name(a->pos[0].text, a->pos[0].len, &kind))
             return sim_error_at(err, a->pos[0].token->col, "unknown event '%s'", a->pos[0].text);
+        a->pos[0].number = kind; /* what the run compares */
     } else if (a->rest_count == 0) {
         return sim_error_at(err, 1, "expect needs FIELD=VALUE, 'status STATUS' or 'event EVENT'");
     }
@@ -122,7 +114,8 @@ NTSTATUS sim_expect_run(sim_context *ctx, const sim_args *a)
         int failed;
         size_t used = 0;
         for (uint32_t i = 0; i < ctx->events.count; i++)
-            if (strcmp(ctx->events.names[i], a->pos[0].text) == 0 && record_matches(&ctx->events.records[i], a->rest, a->rest_count, &failed))
+            if (ctx->events.kinds[i] == (ntsim_event_kind)a->pos[0].number &&
+                record_matches(&ctx->events.records[i], a->rest, a->rest_count, &failed))
                 return STATUS_SUCCESS;
         snprintf(want, sizeof want, "%s", a->pos[0].text);
         for (int i = 0; i < a->rest_count; i++) {
@@ -132,7 +125,7 @@ NTSTATUS sim_expect_run(sim_context *ctx, const sim_args *a)
         got[0] = '\0';
         for (uint32_t i = 0; i < ctx->events.count; i++) {
             used = strlen(got);
-            snprintf(got + used, sizeof got - used, "%s%s", i ? " " : "", ctx->events.names[i]);
+            snprintf(got + used, sizeof got - used, "%s%s", i ? " " : "", sim_event_name(ctx->events.kinds[i]));
         }
         if (ctx->events.count == 0)
             snprintf(got, sizeof got, "no events");

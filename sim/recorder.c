@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audio.h"
+#include "event_table.h"
 #include "recorder.h"
 
 /* Room for one more event; its record, reset. */
@@ -17,12 +18,12 @@ static sim_record *next_record(struct sim_event_log *log)
     if (log->count == log->cap) {
         uint32_t cap = log->cap ? log->cap * 2 : 16;
         sim_record *ev = realloc(log->records, cap * sizeof *ev);
-        const char **nm = realloc(log->names, cap * sizeof *nm);
-        if (!ev || !nm)
+        ntsim_event_kind *kinds = realloc(log->kinds, cap * sizeof *kinds);
+        if (!ev || !kinds)
             abort();
         memset(ev + log->cap, 0, (cap - log->cap) * sizeof *ev);
         log->records = ev;
-        log->names = nm;
+        log->kinds = kinds;
         log->cap = cap;
     }
     sim_record *r = &log->records[log->count++];
@@ -33,10 +34,8 @@ static sim_record *next_record(struct sim_event_log *log)
 void sim_recorder_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
-    static const char *const names[] = { "process_create", "process_exit", "thread_create", "thread_exit", "image_load",
-                                         "thread_state", "syscall", "dbgprint", "pool_leak", "beep" };
     sim_record *r = next_record(&ctx->events);
-    ctx->events.names[ctx->events.count - 1] = names[e->kind];
+    ctx->events.kinds[ctx->events.count - 1] = e->kind;
     if (e->kind <= NTSIM_EVENT_IMAGE_LOAD)
         sim_put_int(r, "pid", e->pid);
     switch (e->kind) {
@@ -104,7 +103,7 @@ void sim_recorder_event(void *context, const ntsim_event *e)
             sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration);
         break;
     }
-    sim_write_event(ctx->writer, ctx->line, names[e->kind], e->time, r);
+    sim_write_event(ctx->writer, ctx->line, sim_event_name(e->kind), e->time, r);
 }
 
 void sim_recorder_clear(sim_context *ctx)
@@ -117,6 +116,6 @@ void sim_recorder_free(sim_context *ctx)
     for (uint32_t i = 0; i < ctx->events.cap; i++)
         sim_record_free(&ctx->events.records[i]);
     free(ctx->events.records);
-    free(ctx->events.names);
+    free(ctx->events.kinds);
     ctx->events = (struct sim_event_log){ 0 };
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "event_table.h"
 #include "scenario.h"
 
 #define BOOT "134116992000000000" /* NTSIM_BOOT_TIME as the output prints it */
@@ -780,6 +781,30 @@ static void expect_event_sees_only_the_previous_commands_events(void **state)
     done(&r);
 }
 
+/* A regression test: `expect event` checked names against a list of its own
+ * that lacked pool_leak (so `expect event pool_leak` was an "unknown event").
+ * Every kind of the event table can be expected: check accepts the line, and
+ * run compares it (no such event came: exit 1, an expect record naming it). */
+static void every_event_kind_can_be_expected(void **state)
+{
+    (void)state;
+    for (int k = 0; k < SIM_EVENT_KINDS; k++) {
+        const char *name = sim_event_name((ntsim_event_kind)k);
+        char text[128], want[256];
+        snprintf(text, sizeof text, "sleep 1\nexpect event %s\n", name);
+        outcome c = check(text);
+        if (c.rc != 0)
+            fail_msg("check: exit %d for 'expect event %s': %s", c.rc, name, c.err);
+        done(&c);
+        outcome r = run(text);
+        snprintf(want, sizeof want, "{\"kind\":\"expect\",\"line\":2,\"message\":\"no matching event\",\"want\":\"%s\","
+                                    "\"got\":\"no events\"}", name);
+        assert_int_equal(r.rc, 1);
+        assert_string_equal(out_line(&r, 2), want);
+        done(&r);
+    }
+}
+
 /* ---- lexical rules ---------------------------------------------------------------------- */
 
 static void comments_and_blank_lines_count_as_lines(void **state)
@@ -1037,6 +1062,7 @@ int main(void)
         cmocka_unit_test(expect_event_matches_name_and_fields),
         cmocka_unit_test(expect_event_fails_with_the_events_that_came),
         cmocka_unit_test(expect_event_sees_only_the_previous_commands_events),
+        cmocka_unit_test(every_event_kind_can_be_expected),
         cmocka_unit_test(comments_and_blank_lines_count_as_lines),
         cmocka_unit_test(tabs_crlf_and_a_missing_final_newline_are_fine),
         cmocka_unit_test(quoted_token_keeps_spaces_and_backslashes),
