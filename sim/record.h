@@ -32,7 +32,7 @@ typedef struct sim_field {
         const char *s;
     } v;
     uint32_t count;    /* SIM_ARRAY / SIM_LINES: number of elements */
-    uint32_t key_len;  /* set by sim_put_*: key has 16 readable bytes (see SIM_KEY); 0: unknown */
+    uint32_t key_len;  /* set by sim_put_*: key has SIM_KEY_READABLE readable bytes (SIM_KEY); 0: unknown */
 } sim_field;
 
 struct sim_record {
@@ -48,9 +48,14 @@ void sim_record_reset(sim_record *r);
 void sim_record_free(sim_record *r);
 
 /* Keys are string literals. SIM_KEY passes one with its length and pads it
-   to at least 16 bytes, so the writer copies any key of up to 16 bytes with
-   one fixed-size move (a non-literal key does not compile). */
-#define SIM_KEY(k) k "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", (uint32_t)(sizeof(k) - 1)
+   so that SIM_KEY_READABLE bytes can be read from it, whatever its length:
+   the JSON writer (jsonl.c) copies any key of up to that many bytes with one
+   fixed-size move. A non-literal key does not compile. */
+#define SIM_KEY_READABLE 16
+#define SIM_KEY_PAD "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define SIM_KEY(k) k SIM_KEY_PAD, (uint32_t)(sizeof(k) - 1)
+/* Even the empty key "" has the pad's bytes (its NUL included) to read. */
+_Static_assert(sizeof(SIM_KEY_PAD) >= SIM_KEY_READABLE, "SIM_KEY pads every key to SIM_KEY_READABLE bytes");
 #define sim_put_int(r, k, v) sim_put_int_n((r), SIM_KEY(k), (v))
 #define sim_put_hex(r, k, v) sim_put_hex_n((r), SIM_KEY(k), (v))
 #define sim_put_flags(r, k, kind, v) sim_put_flags_n((r), SIM_KEY(k), (kind), (v))
