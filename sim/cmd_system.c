@@ -1,9 +1,8 @@
 /* cmd_system.c - the `system` line (the machine's configuration) and `sleep` (the virtual clock). */
 #include "command.h"
 
-NTSTATUS sim_cmd_system(sim_context *ctx, const sim_args *a, sim_record *r)
+void sim_configure(ntsim_config *c, const sim_args *a)
 {
-    ntsim_config *c = &ctx->config;
     const sim_value *arch = sim_option(a, "arch"), *cpus = sim_option(a, "cpus"), *seed = sim_option(a, "seed");
     const sim_value *aslr = sim_option(a, "aslr"), *uva = sim_option(a, "increase_uva");
     const sim_value *memory = sim_option(a, "memory"), *pagefile = sim_option(a, "pagefile");
@@ -21,16 +20,18 @@ NTSTATUS sim_cmd_system(sim_context *ctx, const sim_args *a, sim_record *r)
         c->memory = memory->number;
     if (pagefile->present)
         c->pagefile = pagefile->number;
-    ctx->config_fixed = true;
-    ntsim_system *sys;
-    NTSTATUS s = sim_system(ctx, &sys);
-    if (!NT_SUCCESS(s))
-        return s;
+}
+
+/* The engine has configured the system from this line and booted it: the result says how. */
+NTSTATUS sim_cmd_system(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    (void)a;
+    const ntsim_config *c = &ctx->config;
     sim_put_str(r, "arch", c->arch == NTSIM_ARCH_X64 ? "x64" : "x86");
     sim_put_int(r, "cpus", c->cpus);
     sim_put_int(r, "seed", (int64_t)(ctx->has_seed_override ? ctx->seed_override : c->seed));
     sim_put_str(r, "aslr", c->aslr ? "on" : "off");
-    sim_put_int(r, "time", (int64_t)ntsim_time(sys));
+    sim_put_int(r, "time", (int64_t)ntsim_time(ctx->sys));
     return STATUS_SUCCESS;
 }
 

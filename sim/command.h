@@ -132,8 +132,8 @@ struct sim_context {
     } events;
 };
 
-/* Boots the system on first use (after the optional `system` line). */
-NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys);
+/* The system line's options (validated) applied to a configuration. */
+void sim_configure(ntsim_config *c, const sim_args *a);
 
 /* The entry of the name v holds, of that kind (NULL if none): the one the
    line's parse or definition found, while the table has not moved, else

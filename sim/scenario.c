@@ -5,6 +5,7 @@
  * `expect` lines are run by expect.c. `check` stops after validation.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,22 +33,35 @@ static void context_free(sim_context *ctx)
     sim_recorder_free(ctx);
 }
 
-NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys)
+/* Boots the system on first use: at the system line, or at the first
+   command of a file without one. */
+static NTSTATUS boot(sim_context *ctx)
 {
-    if (!ctx->sys) {
-        ntsim_config c = ctx->config;
-        if (ctx->has_seed_override)
-            c.seed = ctx->seed_override;
-        NTSTATUS s = ntsim_system_create(&c, &ctx->sys);
-        if (!NT_SUCCESS(s))
-            return s;
-        ntsim_set_event_sink(ctx->sys, sim_recorder_event, ctx);
-        ntsim_set_trace(ctx->sys, (ctx->trace_sched ? NTSIM_TRACE_SCHED : 0) |
-                                      (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
-        sim_bind_boot_names(ctx);
-    }
-    *sys = ctx->sys;
+    if (ctx->sys)
+        return STATUS_SUCCESS;
+    ntsim_config c = ctx->config;
+    if (ctx->has_seed_override)
+        c.seed = ctx->seed_override;
+    NTSTATUS s = ntsim_system_create(&c, &ctx->sys);
+    if (!NT_SUCCESS(s))
+        return s;
+    ntsim_set_event_sink(ctx->sys, sim_recorder_event, ctx);
+    ntsim_set_trace(ctx->sys, (ctx->trace_sched ? NTSIM_TRACE_SCHED : 0) |
+                                  (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
+    sim_bind_boot_names(ctx);
     return STATUS_SUCCESS;
+}
+
+/* A configuration the library will not boot is the scenario's error, at its line. */
+static bool refused(sim_error *err, NTSTATUS s)
+{
+    char hex[16];
+    const char *name = ntsim_status_name(s);
+    if (!name) {
+        snprintf(hex, sizeof hex, "0x%08x", (unsigned)s);
+        name = hex;
+    }
+    return sim_error_at(err, 1, "the system line's configuration was refused (%s)", name);
 }
 
 /* Runs one validated command; returns the exit status it implies. */
@@ -62,14 +76,13 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
         sim_record_free(&scratch);
         return st == STATUS_SUCCESS ? SIM_EXIT_OK : SIM_EXIT_EXPECT;
     }
-    if (cmd->kind != SIM_CMD_SYSTEM) {
-        ctx->config_fixed = true;
-        ntsim_system *sys;
-        NTSTATUS s = sim_system(ctx, &sys);
-        if (!NT_SUCCESS(s)) {
-            sim_error_at(err, 1, "the system line's configuration was refused (%s)", ntsim_status_name(s));
-            return SIM_EXIT_ERROR;
-        }
+    if (cmd->kind == SIM_CMD_SYSTEM)
+        sim_configure(&ctx->config, a);
+    ctx->config_fixed = true;
+    NTSTATUS s = boot(ctx);
+    if (!NT_SUCCESS(s)) {
+        refused(err, s);
+        return SIM_EXIT_ERROR;
     }
     sim_recorder_clear(ctx);
     sim_record *r = &ctx->result;
@@ -115,12 +128,25 @@ static line_kind parse_line(sim_context *ctx, const char *text, size_t len, bool
     return sim_parse_command(ctx, line, a, e) ? LINE_COMMAND : LINE_ERROR;
 }
 
-/* `check` after a valid line: what running it would have changed for the lines after it. */
-static void check_command(sim_context *ctx, const sim_args *a)
+/* `check` of a valid line: whether the system line's configuration boots
+   (a system made and destroyed at once), and what running the line would
+   have changed for the lines after it; returns the exit status it implies. */
+static int check_command(sim_context *ctx, const sim_args *a, sim_error *err)
 {
     ctx->config_fixed = true; /* a system line too: it may come only once, first */
     if (a->cmd->kind != SIM_CMD_EXPECT)
         ctx->have_result = true;
+    if (a->cmd->kind != SIM_CMD_SYSTEM)
+        return SIM_EXIT_OK;
+    ntsim_config c = ctx->config;
+    ntsim_system *sys;
+    sim_configure(&c, a);
+    NTSTATUS s = ntsim_system_create(&c, &sys);
+    ntsim_system_destroy(sys);
+    if (NT_SUCCESS(s))
+        return SIM_EXIT_OK;
+    refused(err, s);
+    return SIM_EXIT_ERROR;
 }
 
 static void apply_options(sim_context *ctx, const sim_run_options *options)
@@ -160,11 +186,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
             continue;
         if (k == LINE_COMMAND) {
             sim_define_names(&ctx, a);
-            if (check) {
-                check_command(&ctx, a);
-                continue;
-            }
-            int s = run_command(&ctx, a, &e);
+            int s = check ? check_command(&ctx, a, &e) : run_command(&ctx, a, &e);
             if (s == SIM_EXIT_EXPECT)
                 exit_status = SIM_EXIT_EXPECT;
             if (s != SIM_EXIT_ERROR)

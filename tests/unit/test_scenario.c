@@ -247,6 +247,18 @@ static void bad_option_values_are_reported_at_the_value(void **state)
     assert_error("system cpus=2 pagefile=2000T\n", "1:24: error: pagefile is too large");
 }
 
+/* A regression test: a system line whose configuration the library refuses
+ * crashed `run` (the next command's scheduler ran with no system) and passed
+ * `check`. It is the scenario's error, at its line, in both. */
+static void system_configuration_the_library_refuses_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("system memory=4K pagefile=0\nsleep 1\n",
+                 "1:1: error: the system line's configuration was refused (STATUS_INSUFFICIENT_RESOURCES)");
+    assert_error("# just the machine\nsystem memory=0 pagefile=0\n",
+                 "2:1: error: the system line's configuration was refused (STATUS_INSUFFICIENT_RESOURCES)");
+}
+
 static void unknown_driver_lists_the_built_in_ones(void **state)
 {
     (void)state;
@@ -1012,6 +1024,7 @@ int main(void)
         cmocka_unit_test(option_given_twice_is_reported_at_the_second),
         cmocka_unit_test(missing_required_option_is_reported_after_the_last_token),
         cmocka_unit_test(bad_option_values_are_reported_at_the_value),
+        cmocka_unit_test(system_configuration_the_library_refuses_is_an_error),
         cmocka_unit_test(unknown_driver_lists_the_built_in_ones),
         cmocka_unit_test(unknown_process_name_is_reported_at_the_name),
         cmocka_unit_test(unknown_thread_name_is_reported_at_the_name),
