@@ -175,10 +175,12 @@ static void jsonl_numbers_read_as_printf_writes_them(void **state)
     values[n++] = INT64_MIN;
     values[n++] = UINT32_MAX;
     values[n++] = (int64_t)UINT32_MAX + 1;
-    for (int64_t p = 10; p <= INT64_C(1000000000000000000); p *= 10) {
+    for (int64_t p = 10;; p *= 10) { /* 10 .. 10^18, every digit count */
         values[n++] = p - 1;
         values[n++] = p;
         values[n++] = -p;
+        if (p > INT64_MAX / 10)
+            break;
     }
     for (size_t i = 0; i < n; i++) {
         char field[128];
