@@ -170,10 +170,10 @@ static bool validate_system(sim_context *ctx, const sim_line *line, const sim_ar
     return true;
 }
 
-static bool validate_driver(const sim_args *a, sim_error *err)
+static bool validate_driver(sim_context *ctx, const sim_args *a, sim_error *err)
 {
     int col;
-    if (sim_validate_driver_line(a, err->message, sizeof err->message, &col))
+    if (sim_validate_driver_line(ctx, a, err->message, sizeof err->message, &col))
         return true;
     err->col = col;
     return false;
@@ -302,7 +302,7 @@ bool sim_parse_command(sim_context *ctx, const sim_line *line, sim_args *a, sim_
         /* Their NAME=VALUE tokens belong to the driver: checked against it. */
         a->rest = &line->tokens[i];
         a->rest_count = line->count - i;
-        return validate_driver(a, err);
+        return validate_driver(ctx, a, err);
     case SIM_CMD_VM_WRITE: {
         uint64_t v;
         if (!sim_parse_syscall_arg(a->pos[2].text, a->pos[2].len, &v))
@@ -315,7 +315,7 @@ bool sim_parse_command(sim_context *ctx, const sim_line *line, sim_args *a, sim_
     if (!parse_options(ctx, line, i, a, err))
         return false;
     if (cmd->kind == SIM_CMD_DRIVER)
-        return validate_driver(a, err);
+        return validate_driver(ctx, a, err);
     if (cmd->kind == SIM_CMD_SYSTEM)
         return validate_system(ctx, line, a, err);
     return true;

@@ -101,6 +101,22 @@ void sim_lines_add(sim_record *r, const char *s);
 
 const sim_field *sim_record_get(const sim_record *r, const char *key);
 
+/* A field a record of some shape may hold (a command's result, an event):
+   what `expect FIELD=VALUE` may name, and how the value is written. Lists of
+   them end with a NULL name. */
+typedef struct sim_field_spec {
+    const char *key;
+    sim_value_type type;
+    ntsim_flag_kind flags; /* SIM_FLAGS: its names (NTSIM_FLAGS_ACCESS: the object's kind decides) */
+} sim_field_spec;
+
+/* The spec of key in a list (which may be NULL), or NULL. O(list). */
+const sim_field_spec *sim_field_spec_find(const sim_field_spec *list, const char *key);
+/* Whether r's fields from `from` on are each in list a or b (either may be
+   NULL), with the type they give: the Debug builds' check that a shape's
+   declaration and the code that fills it agree. */
+bool sim_record_fits(const sim_record *r, uint32_t from, const sim_field_spec *a, const sim_field_spec *b);
+
 /* Element i of an array field of r (a record of fields), or of a lines field (a string). */
 const sim_record *sim_field_item(const sim_record *r, const sim_field *f, uint32_t i);
 const char *sim_field_line(const sim_record *r, const sim_field *f, uint32_t i);

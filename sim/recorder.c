@@ -3,6 +3,7 @@
  * into a record kept for `expect event`, then written under the running
  * line (a beep is also heard, with --audio).
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,7 @@ void sim_recorder_event(void *context, const ntsim_event *e)
             sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration);
         break;
     }
+    assert(sim_record_fits(r, 0, sim_event_fields(e->kind), NULL)); /* as the event table declares them */
     sim_write_event(ctx->writer, ctx->line, sim_event_name(e->kind), e->time, r);
 }
 

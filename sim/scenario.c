@@ -4,12 +4,14 @@
  * (binding.c), then run, its events (recorder.c) and result written;
  * `expect` lines are run by expect.c. `check` stops after validation.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "binding.h"
+#include "drivers/driver.h"
 #include "expect.h"
 #include "parser.h"
 #include "reader.h"
@@ -94,9 +96,9 @@ static int run_command(sim_context *ctx, const sim_args *a, sim_error *err)
     r->fields[0].v.i = st;
     if (!NT_SUCCESS(st) && !ctx->keep_fields)
         r->count = 1; /* a failed call reports its status alone */
-    ctx->result_cmd = cmd->name;
-    ctx->result_line = ctx->line;
-    ctx->have_result = true;
+    /* What `expect` may name of a result is declared with its command: they must agree. */
+    assert(sim_record_fits(r, 1, cmd->fields,
+                           ctx->previous.driver ? sim_driver_result_fields(cmd, ctx->previous.driver) : NULL));
     sim_write_result(ctx->writer, ctx->line, cmd->name, r);
     return SIM_EXIT_OK;
 }
@@ -128,14 +130,23 @@ static line_kind parse_line(sim_context *ctx, const char *text, size_t len, bool
     return sim_parse_command(ctx, line, a, e) ? LINE_COMMAND : LINE_ERROR;
 }
 
+/* A valid line that is not an expect is the command the expect lines after it check. */
+static void remember_command(sim_context *ctx, const sim_args *a)
+{
+    if (a->cmd->kind == SIM_CMD_EXPECT)
+        return;
+    bool has_driver = a->cmd->kind == SIM_CMD_DRIVER || a->cmd->kind == SIM_CMD_DRIVER_OPTIONS;
+    ctx->previous.cmd = a->cmd;
+    ctx->previous.driver = has_driver ? sim_find_driver(a->pos[0].text) : NULL;
+    ctx->previous.line = ctx->line;
+}
+
 /* `check` of a valid line: whether the system line's configuration boots
    (a system made and destroyed at once), and what running the line would
    have changed for the lines after it; returns the exit status it implies. */
 static int check_command(sim_context *ctx, const sim_args *a, sim_error *err)
 {
     ctx->config_fixed = true; /* a system line too: it may come only once, first */
-    if (a->cmd->kind != SIM_CMD_EXPECT)
-        ctx->have_result = true;
     if (a->cmd->kind != SIM_CMD_SYSTEM)
         return SIM_EXIT_OK;
     ntsim_config c = ctx->config;
@@ -186,6 +197,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
             continue;
         if (k == LINE_COMMAND) {
             sim_define_names(&ctx, a);
+            remember_command(&ctx, a);
             int s = check ? check_command(&ctx, a, &e) : run_command(&ctx, a, &e);
             if (s == SIM_EXIT_EXPECT)
                 exit_status = SIM_EXIT_EXPECT;

@@ -48,6 +48,12 @@ typedef struct sim_driver {
     void (*client_ioctl_result)(NTSTATUS status, const unsigned char *out, ULONG bytes, sim_record *r);
     /* Checks a FIELD_STRING field's syntax when the scenario is parsed (NULL: any). */
     bool (*client_check)(const char *field, const char *value, char *message, size_t cap);
+    /* What the client adds to the result of a `client read`, `client write`
+       or `client ioctl` besides `bytes` (NULL-key-terminated, or NULL): the
+       fields an `expect` after one may name. */
+    const sim_field_spec *read_result_fields;
+    const sim_field_spec *write_result_fields;
+    const sim_field_spec *ioctl_result_fields;
 } sim_driver;
 
 /* The built-in drivers, by name; NULL if none. */

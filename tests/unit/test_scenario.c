@@ -742,14 +742,87 @@ static void expect_reports_the_first_field_that_differs(void **state)
     done(&r);
 }
 
-static void expect_on_a_missing_field_fails(void **state)
+/* A failed call reports its status alone: its other fields are missing at run time. */
+static void expect_on_a_field_the_result_lacks_fails(void **state)
 {
     (void)state;
-    outcome r = run("sleep 1\nexpect pid=4\n");
+    outcome r = run("handle close System 100\nexpect handle=100\n");
     assert_int_equal(r.rc, 1);
     assert_string_equal(out_line(&r, 2),
-                        "{\"kind\":\"expect\",\"line\":2,\"message\":\"field pid\",\"want\":\"4\",\"got\":\"(no such field)\"}");
+                        "{\"kind\":\"expect\",\"line\":2,\"message\":\"field handle\",\"want\":\"100\",\"got\":\"(no such field)\"}");
     done(&r);
+}
+
+/* A regression test: `check` let a misspelled expect field pass (`expect
+ * stat=...`), which failed only when run. A field the previous command's
+ * result can never hold is a scenario error, for check and run alike. */
+static void expect_of_a_field_the_command_never_has_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("process create p image=a\nexpect stat=STATUS_SUCCESS\n",
+                 "2:8: error: process create (line 1) has no field 'stat'");
+    assert_error("sleep 1\n# a comment\nexpect time=1 pid=4\n", "3:15: error: sleep (line 1) has no field 'pid'");
+    assert_error("sleep 1\nexpect status STATUS_SUCCESS\nexpect pid=4\n", "3:8: error: sleep (line 1) has no field 'pid'");
+}
+
+static void expect_of_a_value_the_field_cannot_hold_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("process create p image=a\nexpect pid=twelve\n", "2:12: error: bad value 'twelve' for pid: a number");
+    assert_error("process create p image=a\nvm query p 0\nexpect state=MEM_BOGUS\n",
+                 "3:14: error: bad value 'MEM_BOGUS' for state: flag names or a number");
+    assert_error("sleep 1\nexpect status=STATUS_BOGUS\n",
+                 "2:15: error: bad value 'STATUS_BOGUS' for status: a status name or a number");
+    assert_error("process list\nexpect processes=all\n", "2:18: error: bad value 'all' for processes: a number of elements");
+}
+
+static void expect_event_of_a_field_the_event_never_has_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("process create p image=a\nexpect event process_create pidd=12\n",
+                 "2:29: error: event process_create has no field 'pidd'");
+    assert_error("process create p image=a\nexpect event image_load base=low\n",
+                 "2:30: error: bad value 'low' for base: a number");
+}
+
+/* The fields a client adds to a result are its driver's: the melody client prints lines, the beep one does not. */
+static void expect_after_a_client_line_knows_its_drivers_fields(void **state)
+{
+    (void)state;
+    outcome c = check("driver load melody\nclient ioctl melody notes=440:100\nexpect bytes=0 lines=0\n"
+                      "driver load sysmon\nclient read sysmon\nexpect items=0 lines=0\n");
+    assert_int_equal(c.rc, 0);
+    assert_string_equal(c.err, "");
+    done(&c);
+    assert_error("driver load beep\nclient ioctl beep frequency=440 duration=100\nexpect lines=0\n",
+                 "3:8: error: client ioctl (line 2) has no field 'lines'");
+}
+
+/* A regression test: a client field naming a thread was not checked, so a
+ * misspelled name passed check and silently sent TID 0. A name never defined
+ * is an error, as everywhere else; one whose thread has exited is not. */
+static void client_field_naming_an_unknown_thread_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("driver load booster\nclient write booster thread=nope priority=5\n",
+                 "2:29: error: client write: unknown thread 'nope' for thread");
+    outcome c = check("driver load booster\nprocess create p image=a\nthread create p w\nthread exit w\n"
+                      "client write booster thread=w priority=5\n");
+    assert_int_equal(c.rc, 0);
+    done(&c);
+}
+
+/* check knows every field any command's result may hold: the shipped
+   scenarios, each expect included, all pass it (tests/golden runs them). */
+static void expect_accepts_the_fields_of_conditional_results(void **state)
+{
+    (void)state;
+    outcome c = check("process create p image=a\nprocess exit p code=3\nprocess query p\nexpect exit_code=3 state=1\n"
+                      "thread query System.main\nexpect guard_start=0 teb=0\n"
+                      "process create q image=b\nhandle open q q access=PROCESS_ALL_ACCESS\nexpect access=PROCESS_ALL_ACCESS\n");
+    assert_int_equal(c.rc, 0);
+    assert_string_equal(c.err, "");
+    done(&c);
 }
 
 static void expect_checks_the_last_command_not_the_last_expect(void **state)
@@ -1070,7 +1143,13 @@ int main(void)
         cmocka_unit_test(expect_flags_compare_by_value),
         cmocka_unit_test(expect_strings_compare_exactly),
         cmocka_unit_test(expect_reports_the_first_field_that_differs),
-        cmocka_unit_test(expect_on_a_missing_field_fails),
+        cmocka_unit_test(expect_on_a_field_the_result_lacks_fails),
+        cmocka_unit_test(expect_of_a_field_the_command_never_has_is_an_error),
+        cmocka_unit_test(expect_of_a_value_the_field_cannot_hold_is_an_error),
+        cmocka_unit_test(expect_event_of_a_field_the_event_never_has_is_an_error),
+        cmocka_unit_test(expect_after_a_client_line_knows_its_drivers_fields),
+        cmocka_unit_test(expect_accepts_the_fields_of_conditional_results),
+        cmocka_unit_test(client_field_naming_an_unknown_thread_is_an_error),
         cmocka_unit_test(expect_checks_the_last_command_not_the_last_expect),
         cmocka_unit_test(expect_event_matches_name_and_fields),
         cmocka_unit_test(expect_event_fails_with_the_events_that_came),
