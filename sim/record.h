@@ -103,7 +103,7 @@ const sim_field *sim_record_get(const sim_record *r, const char *key);
 
 /* A field a record of some shape may hold (a command's result, an event):
    what `expect FIELD=VALUE` may name, and how the value is written. Lists of
-   them end with a NULL name. */
+   them end with a NULL key. */
 typedef struct sim_field_spec {
     const char *key;
     sim_value_type type;
