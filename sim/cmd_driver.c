@@ -239,8 +239,27 @@ NTSTATUS sim_cmd_client_write(sim_context *ctx, const sim_args *a, sim_record *r
     return s;
 }
 
+const sim_field_spec *sim_driver_result_fields(const sim_command *cmd, const sim_driver *d)
+{
+    if (cmd->run == sim_cmd_client_read)
+        return d->read_result_fields;
+    if (cmd->run == sim_cmd_client_write)
+        return d->write_result_fields;
+    if (cmd->run == sim_cmd_client_ioctl)
+        return d->ioctl_result_fields;
+    return NULL;
+}
+
+/* A client field that names a thread or a process: a name the file has defined. */
+static bool known_object(sim_context *ctx, sim_field_kind kind, const sim_token *t)
+{
+    sim_value v = { .present = true, .text = t->value, .len = t->value_len };
+    return kind == FIELD_THREAD ? sim_value_name(ctx, SIM_NAME_THREAD, &v) != NULL
+                                : sim_value_name(ctx, SIM_NAME_PROCESS, &v) != NULL;
+}
+
 /* Validation of the driver lines (called by the parser). */
-bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int *col)
+bool sim_validate_driver_line(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col)
 {
     const sim_driver *d = driver_of(a);
     const char *cmd = a->cmd->name;
@@ -270,6 +289,13 @@ bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int 
                 if (fields[f].kind == FIELD_NUMBER && !sim_parse_syscall_arg(t->value, t->value_len, &v)) {
                     *col = t->value_col;
                     snprintf(message, cap, "%s: bad number '%s' for %s", cmd, t->value, t->key);
+                    return false;
+                }
+                if ((fields[f].kind == FIELD_THREAD || fields[f].kind == FIELD_PROCESS) &&
+                    !known_object(ctx, fields[f].kind, t)) {
+                    *col = t->value_col;
+                    snprintf(message, cap, "%s: unknown %s '%s' for %s", cmd,
+                             fields[f].kind == FIELD_THREAD ? "thread" : "process", t->value, t->key);
                     return false;
                 }
                 if (fields[f].kind == FIELD_STRING && d->client_check &&

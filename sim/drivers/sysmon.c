@@ -559,4 +559,6 @@ const sim_driver sim_driver_sysmon = {
     .device = "\\??\\SysMon",
     .default_read = 64 * 1024, /* the book's client: a 64 KB buffer */
     .client_read = SysMonClientRead,
+    .read_result_fields = (const sim_field_spec[]){ { "items", SIM_ARRAY, 0 }, { "lines", SIM_LINES, 0 },
+                                                    { NULL, SIM_INT, 0 } },
 };
