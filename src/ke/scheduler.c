@@ -489,27 +489,101 @@ static bool ticks_matter(const ke_scheduler *s)
     return false;
 }
 
+/* How many clock ticks, from the next one, pass before the tick that may
+ * expire the earliest timeout or the last tick by `now`: none of them expires
+ * a timeout, and none reaches the end of the clock. */
+static uint64_t ticks_before(const ke_scheduler *s, uint64_t now)
+{
+    uint64_t until = now;
+    if (s->timer_count && s->timers[0]->deadline < until)
+        until = s->timers[0]->deadline;
+    return until >= s->next_tick ? (until - s->next_tick) / KE_CLOCK_INTERVAL : 0;
+}
+
+/* Whether the thread's quantum end leaves its priority as it is (no boost to decay). */
+static bool keeps_priority(const ke_thread *t)
+{
+    return t->priority <= t->base_priority || t->base_priority >= 16;
+}
+
+/*
+ * Round-robin in closed form: n clock ticks in which no timeout expires,
+ * applied at once when every processor is in its periodic state. A busy
+ * processor is when its thread and the ready threads of the same priority
+ * (if any) keep their priorities at quantum end, none is readier (higher),
+ * the waiting ones all have a full quantum, none has code to run (a fiber)
+ * and no trace wants their transitions. Then each tick only runs the quantum
+ * down, and each quantum end (the first after the running thread's quantum
+ * left, then every KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK ticks) moves the
+ * running thread to the tail and the head in: after e quantum ends, k
+ * threads have turned e mod k places, and the newest has run the ticks since
+ * the last one. An idle processor's tick does nothing. Returns false, having
+ * changed nothing, when a processor is not periodic yet (ticking gets it
+ * there: a boost decays, a partial quantum ends, within a round or two).
+ */
+static bool skip_round_robin(ntsim_system *sys, uint64_t n)
+{
+    ke_scheduler *s = &sys->sched;
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        ke_prcb *p = &s->prcb[cpu];
+        ke_thread *cur = p->current;
+        if (cur->fiber)
+            return false;
+        if (is_idle(p))
+            continue;
+        if (!keeps_priority(cur) || (p->summary >> cur->priority) > 1)
+            return false; /* a boost decays, or a higher priority is ready */
+        if (!(p->summary & (1u << cur->priority)))
+            continue; /* alone at its priority: its quantum only runs down and back up */
+        if (s->trace)
+            return false; /* each turn is an event: tick them one by one */
+        for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
+            if (t->fiber || !keeps_priority(t) || t->quantum != KE_QUANTUM_UNITS || t->cpu != cpu)
+                return false;
+    }
+    const uint64_t per_quantum = (KE_QUANTUM_UNITS + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        ke_prcb *p = &s->prcb[cpu];
+        ke_thread *cur = p->current;
+        if (is_idle(p))
+            continue;
+        /* The tick that ends the running thread's quantum: the first that brings it to 0 or below. */
+        uint64_t first = cur->quantum <= 0 ? 1 : ((uint64_t)cur->quantum + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
+        if (n < first) {
+            cur->quantum -= (int32_t)(n * KE_QUANTUM_PER_TICK);
+            continue;
+        }
+        uint64_t ends = 1 + (n - first) / per_quantum;
+        uint64_t since = (n - first) % per_quantum; /* ticks after the last quantum end */
+        uint64_t k = 1;
+        for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
+            k++;
+        for (uint64_t i = ends % k; i > 0; i--)
+            quantum_end(sys, cpu);
+        p->current->quantum = KE_QUANTUM_UNITS - (int32_t)(since * KE_QUANTUM_PER_TICK);
+    }
+    return true;
+}
+
 void ke_advance(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &sys->sched;
     while (s->next_tick <= now) {
+        uint64_t skip = ticks_before(s, now);
         if (!ticks_matter(s)) {
             /* Nothing moves until the next timeout: skip the idle ticks. */
-            uint64_t until = now;
-            if (s->timer_count && s->timers[0]->deadline < until)
-                until = s->timers[0]->deadline;
-            if (until >= s->next_tick) {
-                uint64_t skip = (until - s->next_tick) / KE_CLOCK_INTERVAL;
-                s->next_tick += skip * KE_CLOCK_INTERVAL;
-                /* The skipped ticks still ran the quanta down (and back up). */
-                uint64_t period = KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK;
-                for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
-                    ke_thread *t = s->prcb[cpu].current;
-                    for (uint64_t i = 0; !t->idle && i < skip % period; i++)
-                        if ((t->quantum -= KE_QUANTUM_PER_TICK) <= 0)
-                            t->quantum = KE_QUANTUM_UNITS;
-                }
+            s->next_tick += skip * KE_CLOCK_INTERVAL;
+            /* The skipped ticks still ran the quanta down (and back up). */
+            uint64_t period = KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK;
+            for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+                ke_thread *t = s->prcb[cpu].current;
+                for (uint64_t i = 0; !t->idle && i < skip % period; i++)
+                    if ((t->quantum -= KE_QUANTUM_PER_TICK) <= 0)
+                        t->quantum = KE_QUANTUM_UNITS;
             }
+        } else if (skip && skip_round_robin(sys, skip)) {
+            /* Threads take turns and nothing else happens: whole rounds at once. */
+            s->next_tick += skip * KE_CLOCK_INTERVAL;
         }
         sys->time = s->next_tick;
         clock_tick(sys, s->next_tick);
