@@ -475,20 +475,6 @@ static void clock_tick(ntsim_system *sys, uint64_t at)
     }
 }
 
-/* Whether a tick can change anything: a thread shares a processor's level or
- * is boosted, or could move to an idle processor. */
-static bool ticks_matter(const ke_scheduler *s)
-{
-    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
-        const ke_prcb *p = &s->prcb[cpu];
-        if (p->ready_count)
-            return true;
-        if (!is_idle(p) && p->current->priority > p->current->base_priority)
-            return true;
-    }
-    return false;
-}
-
 /* How many clock ticks, from the next one, pass before the tick that may
  * expire the earliest timeout or the last tick by `now`: none of them expires
  * a timeout, and none reaches the end of the clock. */
@@ -507,23 +493,25 @@ static bool keeps_priority(const ke_thread *t)
 }
 
 /*
- * Round-robin in closed form: n clock ticks in which no timeout expires,
- * applied at once when every processor is in its periodic state. A busy
- * processor is when its thread and the ready threads of the same priority
- * (if any) keep their priorities at quantum end, none is readier (higher),
- * the waiting ones all have a full quantum, none has code to run (a fiber)
- * and no trace wants their transitions. Then each tick only runs the quantum
- * down, and each quantum end (the first after the running thread's quantum
- * left, then every KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK ticks) moves the
- * running thread to the tail and the head in: after e quantum ends, k
- * threads have turned e mod k places, and the newest has run the ticks since
- * the last one. An idle processor's tick does nothing. Returns false, having
- * changed nothing, when a processor is not periodic yet (ticking gets it
- * there: a boost decays, a partial quantum ends, within a round or two).
+ * n clock ticks at once, exactly as clock_tick would leave the processors
+ * one tick after another, for ticks in which no timeout expires
+ * (ticks_before) when every processor is periodic: idle (its ticks do
+ * nothing), or running a thread that keeps its priority at quantum end and
+ * shares that priority with k - 1 ready threads on its queue (k >= 1) that
+ * keep theirs too and have a full quantum, with nothing readier above them.
+ * None of them may have code to run (a fiber: ke_run_fibers would enter it
+ * between ticks), and when k > 1 no trace may want the transitions. Then a
+ * tick only runs the quantum down; quantum ends fall on the tick that uses
+ * up the running thread's quantum, then every KE_QUANTUM_UNITS /
+ * KE_QUANTUM_PER_TICK ticks, each moving the running thread to the tail and
+ * the head in: after e of them the k threads have turned e mod k places, and
+ * the one running has what the ticks since the last one left of its quantum.
+ *
+ * Returns false, having changed nothing, when a processor is not periodic
+ * yet (ticking gets it there: a boost decays, a partial quantum ends).
  */
-static bool skip_round_robin(ntsim_system *sys, uint64_t n)
+static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n)
 {
-    ke_scheduler *s = &sys->sched;
     for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
         ke_prcb *p = &s->prcb[cpu];
         ke_thread *cur = p->current;
@@ -569,22 +557,10 @@ void ke_advance(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &sys->sched;
     while (s->next_tick <= now) {
+        /* Until the next timeout, ticks that only turn quanta over go at once. */
         uint64_t skip = ticks_before(s, now);
-        if (!ticks_matter(s)) {
-            /* Nothing moves until the next timeout: skip the idle ticks. */
+        if (skip && skip_round_robin(sys, s, skip))
             s->next_tick += skip * KE_CLOCK_INTERVAL;
-            /* The skipped ticks still ran the quanta down (and back up). */
-            uint64_t period = KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK;
-            for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
-                ke_thread *t = s->prcb[cpu].current;
-                for (uint64_t i = 0; !t->idle && i < skip % period; i++)
-                    if ((t->quantum -= KE_QUANTUM_PER_TICK) <= 0)
-                        t->quantum = KE_QUANTUM_UNITS;
-            }
-        } else if (skip && skip_round_robin(sys, skip)) {
-            /* Threads take turns and nothing else happens: whole rounds at once. */
-            s->next_tick += skip * KE_CLOCK_INTERVAL;
-        }
         sys->time = s->next_tick;
         clock_tick(sys, s->next_tick);
         ke_run_fibers(sys); /* system threads run what this tick made runnable */
