@@ -508,9 +508,11 @@ static bool keeps_priority(const ke_thread *t)
  * the one running has what the ticks since the last one left of its quantum.
  *
  * Returns false, having changed nothing, when a processor is not periodic
- * yet (ticking gets it there: a boost decays, a partial quantum ends).
+ * yet (ticking gets it there: a boost decays, a partial quantum ends), or
+ * when its queue is longer than n (looking would cost more than ticking).
+ * *looked counts the ready threads it looked at: O(k) whatever n.
  */
-static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n)
+static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n, uint64_t *looked)
 {
     for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
         ke_prcb *p = &s->prcb[cpu];
@@ -526,7 +528,7 @@ static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n)
         if (s->trace)
             return false; /* each turn is an event: tick them one by one */
         for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
-            if (t->fiber || !keeps_priority(t) || t->quantum != KE_QUANTUM_UNITS || t->cpu != cpu)
+            if (++*looked > n || t->fiber || !keeps_priority(t) || t->quantum != KE_QUANTUM_UNITS || t->cpu != cpu)
                 return false;
     }
     const uint64_t per_quantum = (KE_QUANTUM_UNITS + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
@@ -556,11 +558,17 @@ static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n)
 void ke_advance(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &sys->sched;
+    uint64_t unlooked = 0; /* ticks to take one by one before looking for rounds again */
     while (s->next_tick <= now) {
-        /* Until the next timeout, ticks that only turn quanta over go at once. */
-        uint64_t skip = ticks_before(s, now);
-        if (skip && skip_round_robin(sys, s, skip))
+        /* Until the next timeout, ticks that only turn quanta over go at once. A
+           look that finds none is paid for by as many ticks taken one by one. */
+        uint64_t skip = ticks_before(s, now), looked = 0;
+        if (unlooked)
+            unlooked--;
+        else if (skip && skip_round_robin(sys, s, skip, &looked))
             s->next_tick += skip * KE_CLOCK_INTERVAL;
+        else
+            unlooked = looked;
         sys->time = s->next_tick;
         clock_tick(sys, s->next_tick);
         ke_run_fibers(sys); /* system threads run what this tick made runnable */

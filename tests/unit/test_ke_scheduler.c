@@ -556,6 +556,52 @@ static void advance_to_the_end_of_the_clock_ends_with_waits_and_traces(void **st
     ntsim_system_destroy(sys);
 }
 
+/* Looking for whole rounds among 20,000 equal threads costs more than the 3
+ * ticks of each advance: it must not be done at every one (ctest's TIMEOUT
+ * says how soon). 600,000 ticks are 300,000 quantum ends, 15 whole rounds:
+ * the first thread runs again. */
+static void short_advances_among_many_threads_cost_what_ticking_costs(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(1, NULL);
+    ULONG first = spawn(sys), last = first;
+    NTSIM_THREAD_INFO ti = info(sys, first);
+    for (int i = 1; i < 20000; i++) {
+        CLIENT_ID cid;
+        assert_int_equal(ntsim_create_thread(sys, ti.pid, 0, false, &cid), STATUS_SUCCESS);
+        last = cid.UniqueThread;
+    }
+    for (int i = 0; i < 200000; i++)
+        ntsim_advance(sys, 3 * TICK);
+    assert_int_equal(info(sys, first).state, Running);
+    assert_int_equal(info(sys, last).state, Ready);
+    ntsim_system_destroy(sys);
+}
+
+/* A woken thread at the tail of 40,000 equal ones keeps the round from
+ * being periodic until it has had its turn (its boost decays): looking again
+ * at every tick of that round would cost 40,000 looks of 40,000 threads. */
+static void a_long_first_round_among_many_threads_costs_what_ticking_costs(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(1, NULL);
+    ULONG first = spawn(sys), last = first;
+    NTSIM_THREAD_INFO ti = info(sys, first);
+    for (int i = 1; i < 40000; i++) {
+        CLIENT_ID cid;
+        assert_int_equal(ntsim_create_thread(sys, ti.pid, 0, false, &cid), STATUS_SUCCESS);
+        last = cid.UniqueThread;
+    }
+    assert_int_equal(ntsim_set_thread_priority(sys, last, 7), STATUS_SUCCESS);
+    assert_int_equal(ntsim_wait_thread(sys, last, 0), STATUS_SUCCESS);
+    assert_int_equal(ntsim_wake_thread(sys, last), STATUS_SUCCESS);
+    assert_int_equal(info(sys, last).priority, 8);
+    ntsim_advance(sys, 1000000 * TICK);
+    assert_int_equal(info(sys, last).priority, 7);
+    assert_int_equal(info(sys, last).state, Ready);
+    ntsim_system_destroy(sys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +626,8 @@ int main(void)
         cmocka_unit_test(long_advance_is_its_remainder_of_whole_rounds),
         cmocka_unit_test(advance_to_the_end_of_the_clock_ends),
         cmocka_unit_test(advance_to_the_end_of_the_clock_ends_with_waits_and_traces),
+        cmocka_unit_test(short_advances_among_many_threads_cost_what_ticking_costs),
+        cmocka_unit_test(a_long_first_round_among_many_threads_costs_what_ticking_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
