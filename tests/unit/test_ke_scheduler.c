@@ -556,49 +556,52 @@ static void advance_to_the_end_of_the_clock_ends_with_waits_and_traces(void **st
     ntsim_system_destroy(sys);
 }
 
-/* Looking for whole rounds among 20,000 equal threads costs more than the 3
+/* n threads of priority 8, one process each (cheap to create in any build). */
+static ULONG crowd(ntsim_system *sys, int n, ULONG *last)
+{
+    ULONG first = spawn(sys);
+    *last = first;
+    for (int i = 1; i < n; i++)
+        *last = spawn(sys);
+    return first;
+}
+
+/* Looking for whole rounds among 5,000 equal threads costs more than the 3
  * ticks of each advance: it must not be done at every one (ctest's TIMEOUT
- * says how soon). 600,000 ticks are 300,000 quantum ends, 15 whole rounds:
- * the first thread runs again. */
+ * says how soon). 1,500,000 ticks are 750,000 quantum ends, 150 whole
+ * rounds: the first thread runs again. */
 static void short_advances_among_many_threads_cost_what_ticking_costs(void **state)
 {
     (void)state;
     ntsim_system *sys = boot(1, NULL);
-    ULONG first = spawn(sys), last = first;
-    NTSIM_THREAD_INFO ti = info(sys, first);
-    for (int i = 1; i < 20000; i++) {
-        CLIENT_ID cid;
-        assert_int_equal(ntsim_create_thread(sys, ti.pid, 0, false, &cid), STATUS_SUCCESS);
-        last = cid.UniqueThread;
-    }
-    for (int i = 0; i < 200000; i++)
+    ULONG last, first = crowd(sys, 5000, &last);
+    for (int i = 0; i < 500000; i++)
         ntsim_advance(sys, 3 * TICK);
     assert_int_equal(info(sys, first).state, Running);
     assert_int_equal(info(sys, last).state, Ready);
     ntsim_system_destroy(sys);
 }
 
-/* A woken thread at the tail of 40,000 equal ones keeps the round from
- * being periodic until it has had its turn (its boost decays): looking again
- * at every tick of that round would cost 40,000 looks of 40,000 threads. */
+/* A woken thread at the tail of 5,000 equal ones keeps the round from being
+ * periodic until it has had its turn and its boost has decayed: looking
+ * again at every tick of that round would cost 5,000 looks at up to 5,000
+ * threads, here a hundred times over. */
 static void a_long_first_round_among_many_threads_costs_what_ticking_costs(void **state)
 {
     (void)state;
     ntsim_system *sys = boot(1, NULL);
-    ULONG first = spawn(sys), last = first;
-    NTSIM_THREAD_INFO ti = info(sys, first);
-    for (int i = 1; i < 40000; i++) {
-        CLIENT_ID cid;
-        assert_int_equal(ntsim_create_thread(sys, ti.pid, 0, false, &cid), STATUS_SUCCESS);
-        last = cid.UniqueThread;
+    ULONG w;
+    crowd(sys, 5000, &w);
+    w = spawn(sys);
+    assert_int_equal(ntsim_set_thread_priority(sys, w, 7), STATUS_SUCCESS);
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(ntsim_wait_thread(sys, w, 0), STATUS_SUCCESS);
+        assert_int_equal(ntsim_wake_thread(sys, w), STATUS_SUCCESS);
+        assert_int_equal(info(sys, w).priority, 8);
+        ntsim_advance(sys, 15000 * TICK);
+        assert_int_equal(info(sys, w).priority, 7);
+        assert_int_equal(info(sys, w).state, Ready);
     }
-    assert_int_equal(ntsim_set_thread_priority(sys, last, 7), STATUS_SUCCESS);
-    assert_int_equal(ntsim_wait_thread(sys, last, 0), STATUS_SUCCESS);
-    assert_int_equal(ntsim_wake_thread(sys, last), STATUS_SUCCESS);
-    assert_int_equal(info(sys, last).priority, 8);
-    ntsim_advance(sys, 1000000 * TICK);
-    assert_int_equal(info(sys, last).priority, 7);
-    assert_int_equal(info(sys, last).state, Ready);
     ntsim_system_destroy(sys);
 }
 
