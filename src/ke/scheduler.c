@@ -558,17 +558,17 @@ static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n, uin
 void ke_advance(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &sys->sched;
-    uint64_t unlooked = 0; /* ticks to take one by one before looking for rounds again */
     while (s->next_tick <= now) {
         /* Until the next timeout, ticks that only turn quanta over go at once. A
            look that finds none is paid for by as many ticks taken one by one. */
         uint64_t skip = ticks_before(s, now), looked = 0;
-        if (unlooked)
-            unlooked--;
-        else if (skip && skip_round_robin(sys, s, skip, &looked))
+        if (s->unlooked) {
+            s->unlooked--;
+        } else if (skip && skip_round_robin(sys, s, skip, &looked)) {
             s->next_tick += skip * KE_CLOCK_INTERVAL;
-        else
-            unlooked = looked;
+        } else {
+            s->unlooked = looked;
+        }
         sys->time = s->next_tick;
         clock_tick(sys, s->next_tick);
         ke_run_fibers(sys); /* system threads run what this tick made runnable */
