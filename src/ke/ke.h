@@ -74,6 +74,7 @@ typedef struct ke_scheduler {
     size_t timer_count, timer_cap;
     uint64_t next_tick;  /* time of the next clock interrupt */
     uint64_t orders;
+    uint64_t unlooked;   /* clock ticks to take one by one before looking for whole rounds again */
     bool trace;          /* deliver thread_state events */
 } ke_scheduler;
 

@@ -487,41 +487,99 @@ static void clock_tick(ntsim_system *sys, uint64_t at)
     }
 }
 
-/* Whether a tick can change anything: a thread shares a processor's level or
- * is boosted, or could move to an idle processor. */
-static bool ticks_matter(const ke_scheduler *s)
+/* How many clock ticks, from the next one, pass before the tick that may
+ * expire the earliest timeout or the last tick by `now`: none of them expires
+ * a timeout, and none reaches the end of the clock. */
+static uint64_t ticks_before(const ke_scheduler *s, uint64_t now)
+{
+    uint64_t until = now;
+    if (s->timer_count && s->timers[0]->deadline < until)
+        until = s->timers[0]->deadline;
+    return until >= s->next_tick ? (until - s->next_tick) / KE_CLOCK_INTERVAL : 0;
+}
+
+/* Whether the thread's quantum end leaves its priority as it is (no boost to decay). */
+static bool keeps_priority(const ke_thread *t)
+{
+    return t->priority <= t->base_priority || t->base_priority >= 16;
+}
+
+/*
+ * n clock ticks at once, exactly as clock_tick would leave the processors
+ * one tick after another, for ticks in which no timeout expires
+ * (ticks_before) when every processor is periodic: idle (its ticks do
+ * nothing), or running a thread that keeps its priority at quantum end and
+ * shares that priority with k - 1 ready threads on its queue (k >= 1) that
+ * keep theirs too and have a full quantum, with nothing readier above them.
+ * None of them may have code to run (a fiber: ke_run_fibers would enter it
+ * between ticks), and when k > 1 no trace may want the transitions. Then a
+ * tick only runs the quantum down; quantum ends fall on the tick that uses
+ * up the running thread's quantum, then every KE_QUANTUM_UNITS /
+ * KE_QUANTUM_PER_TICK ticks, each moving the running thread to the tail and
+ * the head in: after e of them the k threads have turned e mod k places, and
+ * the one running has what the ticks since the last one left of its quantum.
+ *
+ * Returns false, having changed nothing, when a processor is not periodic
+ * yet (ticking gets it there: a boost decays, a partial quantum ends), or
+ * when its queue is longer than n (looking would cost more than ticking).
+ * *looked counts the ready threads it looked at: O(k) whatever n.
+ */
+static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n, uint64_t *looked)
 {
     for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
-        const ke_prcb *p = &s->prcb[cpu];
-        if (p->ready_count)
-            return true;
-        if (!is_idle(p) && p->current->priority > p->current->base_priority)
-            return true;
+        ke_prcb *p = &s->prcb[cpu];
+        ke_thread *cur = p->current;
+        if (cur->fiber)
+            return false;
+        if (is_idle(p))
+            continue;
+        if (!keeps_priority(cur) || (p->summary >> cur->priority) > 1)
+            return false; /* a boost decays, or a higher priority is ready */
+        if (!(p->summary & (1u << cur->priority)))
+            continue; /* alone at its priority: its quantum only runs down and back up */
+        if (s->trace)
+            return false; /* each turn is an event: tick them one by one */
+        for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
+            if (++*looked > n || t->fiber || !keeps_priority(t) || t->quantum != KE_QUANTUM_UNITS || t->cpu != cpu)
+                return false;
     }
-    return false;
+    const uint64_t per_quantum = (KE_QUANTUM_UNITS + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        ke_prcb *p = &s->prcb[cpu];
+        ke_thread *cur = p->current;
+        if (is_idle(p))
+            continue;
+        /* The tick that ends the running thread's quantum: the first that brings it to 0 or below. */
+        uint64_t first = cur->quantum <= 0 ? 1 : ((uint64_t)cur->quantum + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
+        if (n < first) {
+            cur->quantum -= (int32_t)(n * KE_QUANTUM_PER_TICK);
+            continue;
+        }
+        uint64_t ends = 1 + (n - first) / per_quantum;
+        uint64_t since = (n - first) % per_quantum; /* ticks after the last quantum end */
+        uint64_t k = 1;
+        for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
+            k++;
+        for (uint64_t i = ends % k; i > 0; i--)
+            quantum_end(sys, cpu);
+        p->current->quantum = KE_QUANTUM_UNITS - (int32_t)(since * KE_QUANTUM_PER_TICK);
+    }
+    return true;
 }
 
 void ke_advance(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &ke_state(sys)->sched;
     while (s->next_tick <= now) {
-        if (!ticks_matter(s)) {
-            /* Nothing moves until the next timeout: skip the idle ticks. */
-            uint64_t until = now;
-            if (s->timer_count && s->timers[0]->deadline < until)
-                until = s->timers[0]->deadline;
-            if (until >= s->next_tick) {
-                uint64_t skip = (until - s->next_tick) / KE_CLOCK_INTERVAL;
-                s->next_tick += skip * KE_CLOCK_INTERVAL;
-                /* The skipped ticks still ran the quanta down (and back up). */
-                uint64_t period = KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK;
-                for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
-                    ke_thread *t = s->prcb[cpu].current;
-                    for (uint64_t i = 0; !t->idle && i < skip % period; i++)
-                        if ((t->quantum -= KE_QUANTUM_PER_TICK) <= 0)
-                            t->quantum = KE_QUANTUM_UNITS;
-                }
-            }
+        /* Until the next timeout, ticks that only turn quanta over go at once. A
+           look that finds none is paid for by as many ticks taken one by one. */
+        uint64_t skip = ticks_before(s, now), looked = 0;
+        if (s->unlooked) {
+            s->unlooked--;
+        } else if (skip && skip_round_robin(sys, s, skip, &looked)) {
+            s->next_tick += skip * KE_CLOCK_INTERVAL;
+        } else {
+            s->unlooked = looked;
         }
         ke_state(sys)->time = s->next_tick;
         clock_tick(sys, s->next_tick);
