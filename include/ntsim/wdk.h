@@ -23,6 +23,7 @@ extern "C" {
 
 typedef unsigned char BOOLEAN;
 typedef char CHAR;
+typedef short SHORT;
 typedef void *PVOID;
 #define TRUE 1
 #define FALSE 0
@@ -175,7 +176,7 @@ typedef struct _KSEMAPHORE {
 } KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
 
 typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
-typedef enum _KWAIT_REASON { Executive = 0, UserRequest = 6 } KWAIT_REASON;
+typedef enum _KWAIT_REASON { Executive = 0, UserRequest = 6, WrResource = 27 } KWAIT_REASON;
 #define THREAD_WAIT_OBJECTS 3
 #define MAXIMUM_WAIT_OBJECTS 64
 /* Storage for one wait block: KeWaitForMultipleObjects needs an array of
@@ -215,6 +216,31 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
                                   PKWAIT_BLOCK WaitBlockArray);
 /* Sleeps (Interval: 100 ns, negative = relative). */
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval);
+
+/* ---- critical regions ------------------------------------------------------ */
+
+/* A critical region holds off normal kernel APCs (ntsim delivers none, but
+ * counts regions as Windows does, per thread: KernelApcDisable). Leaving a
+ * region the thread is not in stops the system as Driver Verifier does
+ * (bug check 0xC4, 0x3E). KeAreApcsDisabled: TRUE inside a region. */
+void KeEnterCriticalRegion(void);
+void KeLeaveCriticalRegion(void);
+BOOLEAN KeAreApcsDisabled(void);
+
+/* ---- bug checks ---------------------------------------------------------- */
+
+/* The codes ntsim stops with (bugcodes.h). */
+#define KMODE_EXCEPTION_NOT_HANDLED ((ULONG)0x0000001E)
+#define SYSTEM_THREAD_EXCEPTION_NOT_HANDLED ((ULONG)0x0000007E)
+#define BAD_POOL_CALLER ((ULONG)0x000000C2)
+#define DRIVER_VERIFIER_DETECTED_VIOLATION ((ULONG)0x000000C4)
+#define MANUALLY_INITIATED_CRASH ((ULONG)0x000000E2)
+#define RESOURCE_NOT_OWNED ((ULONG)0x000000E3)
+
+/* Stops the system: ntsim prints "ntsim: bug check 0x000000E3
+ * RESOURCE_NOT_OWNED (parameters...)" on stderr and aborts the process. */
+void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1, ULONG_PTR BugCheckParameter2,
+                  ULONG_PTR BugCheckParameter3, ULONG_PTR BugCheckParameter4) __attribute__((noreturn));
 
 /* ---- system threads -------------------------------------------------------- */
 
