@@ -100,20 +100,128 @@ static inline PLIST_ENTRY RemoveTailList(PLIST_ENTRY head)
 
 /* ---- executive support: pool, fast mutex, time, debug output ------------- */
 
-typedef enum _POOL_TYPE { NonPagedPool = 0, PagedPool = 1, NonPagedPoolNx = 512 } POOL_TYPE;
+typedef enum _POOL_TYPE {
+    NonPagedPool = 0,
+    NonPagedPoolExecute = 0,
+    PagedPool = 1,
+    NonPagedPoolMustSucceed = 2, /* reserved for the system */
+    DontUseThisType = 3,
+    NonPagedPoolCacheAligned = 4,
+    PagedPoolCacheAligned = 5,
+    NonPagedPoolCacheAlignedMustS = 6, /* reserved for the system */
+    MaxPoolType = 7,
+    NonPagedPoolNx = 512,
+    NonPagedPoolNxCacheAligned = 516,
+} POOL_TYPE;
 
+/* Bits a POOL_TYPE may carry besides the type. */
+#define POOL_QUOTA_FAIL_INSTEAD_OF_RAISE 8
+#define POOL_RAISE_IF_ALLOCATION_FAILURE 16
+#define POOL_NX_ALLOCATION 512
+
+/* POOL_FLAGS: the low 32 bits are required (an allocation fails when one is
+ * not recognized or cannot be met), the high 32 optional (ignored then). */
+typedef ULONG64 POOL_FLAGS;
+#define POOL_FLAG_REQUIRED_START 0x0000000000000001ull
+#define POOL_FLAG_USE_QUOTA 0x0000000000000001ull
+#define POOL_FLAG_UNINITIALIZED 0x0000000000000002ull
+#define POOL_FLAG_SESSION 0x0000000000000004ull
+#define POOL_FLAG_CACHE_ALIGNED 0x0000000000000008ull
+#define POOL_FLAG_RESERVED1 0x0000000000000010ull
+#define POOL_FLAG_RAISE_ON_FAILURE 0x0000000000000020ull
 #define POOL_FLAG_NON_PAGED 0x0000000000000040ull
+#define POOL_FLAG_NON_PAGED_EXECUTE 0x0000000000000080ull
 #define POOL_FLAG_PAGED 0x0000000000000100ull
+#define POOL_FLAG_RESERVED2 0x0000000000000200ull
+#define POOL_FLAG_RESERVED3 0x0000000000000400ull
+#define POOL_FLAG_LAST_KNOWN_REQUIRED POOL_FLAG_RESERVED3
+#define POOL_FLAG_REQUIRED_END 0x0000000080000000ull
+#define POOL_FLAG_OPTIONAL_START 0x0000000100000000ull
+#define POOL_FLAG_SPECIAL_POOL 0x0000000100000000ull
+#define POOL_FLAG_OPTIONAL_END 0x8000000000000000ull
+
+/* What ExAllocatePool3 may be told besides the flags. */
+typedef enum _EX_POOL_PRIORITY {
+    LowPoolPriority = 0,
+    LowPoolPrioritySpecialPoolOverrun = 8,
+    LowPoolPrioritySpecialPoolUnderrun = 9,
+    NormalPoolPriority = 16,
+    NormalPoolPrioritySpecialPoolOverrun = 24,
+    NormalPoolPrioritySpecialPoolUnderrun = 25,
+    HighPoolPriority = 32,
+    HighPoolPrioritySpecialPoolOverrun = 40,
+    HighPoolPrioritySpecialPoolUnderrun = 41,
+} EX_POOL_PRIORITY;
+
+typedef enum POOL_EXTENDED_PARAMETER_TYPE {
+    PoolExtendedParameterInvalidType = 0,
+    PoolExtendedParameterPriority,
+    PoolExtendedParameterSecurePool,
+    PoolExtendedParameterNumaNode,
+    PoolExtendedParameterMax
+} POOL_EXTENDED_PARAMETER_TYPE, *PPOOL_EXTENDED_PARAMETER_TYPE;
+
+#define POOL_EXTENDED_PARAMETER_TYPE_BITS 8
+#define POOL_EXTENDED_PARAMETER_REQUIRED_FIELD_BITS 1
+#define POOL_EXTENDED_PARAMETER_RESERVED_BITS (64 - POOL_EXTENDED_PARAMETER_TYPE_BITS - POOL_EXTENDED_PARAMETER_REQUIRED_FIELD_BITS)
+typedef ULONG POOL_NODE_REQUIREMENT;
+#define MM_ANY_NODE_OK 0x80000000u
+
+typedef struct _POOL_EXTENDED_PARAMETER {
+    struct {
+        ULONG64 Type : POOL_EXTENDED_PARAMETER_TYPE_BITS;
+        ULONG64 Optional : POOL_EXTENDED_PARAMETER_REQUIRED_FIELD_BITS;
+        ULONG64 Reserved : POOL_EXTENDED_PARAMETER_RESERVED_BITS;
+    };
+    union {
+        ULONG64 Reserved2;
+        PVOID Reserved3;
+        EX_POOL_PRIORITY Priority;
+        struct _POOL_EXTENDED_PARAMS_SECURE_POOL *SecurePoolParams;
+        POOL_NODE_REQUIREMENT PreferredNode;
+    };
+} POOL_EXTENDED_PARAMETER, *PPOOL_EXTENDED_PARAMETER;
+typedef const POOL_EXTENDED_PARAMETER *PCPOOL_EXTENDED_PARAMETER;
 
 /*
  * Pool allocations are tagged and charged to the driver whose code asked
- * for them. ntsim zero-fills every block (so nothing depends on host memory)
- * and reports the blocks a driver still holds when it unloads, and those any
- * driver holds when the system is destroyed, as `pool_leak` events.
- * NULL for a zero size or when the host is out of memory.
+ * for them; what a driver still holds when it unloads, and what any driver
+ * holds when the system is destroyed, is reported as `pool_leak` events
+ * (one per tag) and freed. Blocks are 16-byte aligned, as on x64 Windows.
+ *
+ * ExAllocatePool2, as POOL_FLAGS documents the flags:
+ *  - exactly one of POOL_FLAG_NON_PAGED, POOL_FLAG_NON_PAGED_EXECUTE and
+ *    POOL_FLAG_PAGED (ntsim's pools behave alike);
+ *  - zeroed, unless POOL_FLAG_UNINITIALIZED: then the block holds whatever
+ *    its last user left (ntsim recycles small blocks), or, new from the
+ *    host, the byte 0xCD throughout; never host garbage, never by chance zero;
+ *  - POOL_FLAG_CACHE_ALIGNED: 64-byte aligned;
+ *  - POOL_FLAG_USE_QUOTA: accepted; ntsim charges no quota;
+ *  - NULL for a zero size, a zero tag, a required flag that is unknown or
+ *    reserved (POOL_FLAG_RESERVED1..3, and POOL_FLAG_SESSION: ntsim has no
+ *    session pool), no pool type or more than one, or a host out of
+ *    memory. Optional flags (POOL_FLAG_SPECIAL_POOL among them) are ignored;
+ *  - POOL_FLAG_RAISE_ON_FAILURE: where it would return NULL, Windows raises
+ *    an exception. ntsim has no structured exception handling, so the
+ *    exception is one nobody handles: bug check KMODE_EXCEPTION_NOT_HANDLED
+ *    (0x1E), or SYSTEM_THREAD_EXCEPTION_NOT_HANDLED (0x7E) in a system
+ *    thread, with STATUS_INSUFFICIENT_RESOURCES as its first parameter.
+ * ExAllocatePool3: the same, with extended parameters. A priority (any
+ * EX_POOL_PRIORITY) is accepted and changes nothing: ntsim's pool never
+ * runs low, so no request is refused for its priority. A NUMA node must be
+ * 0 (ntsim has one) unless MM_ANY_NODE_OK is in it; it matters only with
+ * POOL_FLAG_NON_PAGED. Secure pool is not supported. A parameter ntsim
+ * cannot honour fails the allocation (NULL), or is ignored when Optional.
+ * ExAllocatePoolWithTag: zero-filled (Windows leaves the block as it was;
+ * ntsim keeps host memory out of driver code); the cache-aligned types
+ * align on 64 bytes; POOL_RAISE_IF_ALLOCATION_FAILURE in PoolType raises
+ * as above; NULL for a zero size.
+ * ExFreePoolWithTag of a block already freed: bug check BAD_POOL_CALLER (0xC2).
  */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
-PVOID ExAllocatePool2(ULONG64 Flags, SIZE_T NumberOfBytes, ULONG Tag);
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+PVOID ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+                      ULONG ExtendedParametersCount);
 void ExFreePoolWithTag(PVOID P, ULONG Tag);
 void ExFreePool(PVOID P);
 
