@@ -246,6 +246,168 @@ void KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
 ULONG DbgPrint(const char *Format, ...) __attribute__((format(printf, 1, 2)));
 #define KdPrint(args) DbgPrint args
 
+/* ---- lookaside lists ------------------------------------------------------ */
+
+/* A singly linked list whose head counts its entries (what Windows keeps
+ * lock-free; ntsim runs one thread at a time, so plain operations do). */
+typedef struct _SINGLE_LIST_ENTRY {
+    struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+typedef SINGLE_LIST_ENTRY SLIST_ENTRY, *PSLIST_ENTRY;
+typedef struct _SLIST_HEADER {
+    SLIST_ENTRY Next; /* the first entry */
+    USHORT Depth;     /* how many entries */
+    USHORT Sequence;
+} SLIST_HEADER, *PSLIST_HEADER;
+
+static inline void InitializeSListHead(PSLIST_HEADER SListHead)
+{
+    SListHead->Next.Next = NULL;
+    SListHead->Depth = 0;
+    SListHead->Sequence = 0;
+}
+
+static inline USHORT ExQueryDepthSList(PSLIST_HEADER SListHead)
+{
+    return SListHead->Depth;
+}
+
+/* Returns the entry that was first before. */
+static inline PSLIST_ENTRY InterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry)
+{
+    PSLIST_ENTRY first = ListHead->Next.Next;
+    ListEntry->Next = first;
+    ListHead->Next.Next = ListEntry;
+    ListHead->Depth++;
+    ListHead->Sequence++;
+    return first;
+}
+
+static inline PSLIST_ENTRY InterlockedPopEntrySList(PSLIST_HEADER ListHead)
+{
+    PSLIST_ENTRY first = ListHead->Next.Next;
+    if (first) {
+        ListHead->Next.Next = first->Next;
+        ListHead->Depth--;
+        ListHead->Sequence++;
+    }
+    return first;
+}
+
+/* Empties the list, returning its entries (still linked). */
+static inline PSLIST_ENTRY InterlockedFlushSList(PSLIST_HEADER ListHead)
+{
+    PSLIST_ENTRY first = ListHead->Next.Next;
+    ListHead->Next.Next = NULL;
+    ListHead->Depth = 0;
+    return first;
+}
+
+typedef struct _LOOKASIDE_LIST_EX LOOKASIDE_LIST_EX, *PLOOKASIDE_LIST_EX;
+typedef PVOID (*PALLOCATE_FUNCTION)(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+typedef void (*PFREE_FUNCTION)(PVOID Buffer);
+typedef PVOID (*PALLOCATE_FUNCTION_EX)(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag,
+                                       PLOOKASIDE_LIST_EX Lookaside);
+typedef void (*PFREE_FUNCTION_EX)(PVOID Buffer, PLOOKASIDE_LIST_EX Lookaside);
+
+/* A lookaside list's state (the members wdm.h names; drivers read the counters at most). */
+typedef struct _GENERAL_LOOKASIDE {
+    union {
+        SLIST_HEADER ListHead; /* the cached entries: ExQueryDepthSList counts them */
+        SINGLE_LIST_ENTRY SingleListHead;
+    };
+    USHORT Depth;        /* how many entries it may cache now: the system tunes it */
+    USHORT MaximumDepth; /* how high Depth may go (256) */
+    ULONG TotalAllocates;
+    union {
+        ULONG AllocateMisses; /* allocations the cache could not serve */
+        ULONG AllocateHits;
+    };
+    ULONG TotalFrees;
+    union {
+        ULONG FreeMisses; /* frees the cache, full, passed to Free */
+        ULONG FreeHits;
+    };
+    POOL_TYPE Type;
+    ULONG Tag;
+    ULONG Size;
+    union {
+        PALLOCATE_FUNCTION_EX AllocateEx;
+        PALLOCATE_FUNCTION Allocate;
+    };
+    union {
+        PFREE_FUNCTION_EX FreeEx;
+        PFREE_FUNCTION Free;
+    };
+    LIST_ENTRY ListEntry;
+    ULONG LastTotalAllocates; /* the counters when the system last tuned Depth */
+    union {
+        ULONG LastAllocateMisses;
+        ULONG LastAllocateHits;
+    };
+    ULONG Future[2]; /* the system's (ntsim: the tuning scans applied) */
+} GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE, GENERAL_LOOKASIDE_POOL, *PGENERAL_LOOKASIDE_POOL;
+
+typedef struct _NPAGED_LOOKASIDE_LIST {
+    GENERAL_LOOKASIDE L;
+} NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
+typedef struct _PAGED_LOOKASIDE_LIST {
+    GENERAL_LOOKASIDE L;
+} PAGED_LOOKASIDE_LIST, *PPAGED_LOOKASIDE_LIST;
+struct _LOOKASIDE_LIST_EX {
+    GENERAL_LOOKASIDE_POOL L;
+};
+
+/* An entry holds its link while it is cached: none may be smaller. */
+#define LOOKASIDE_MINIMUM_BLOCK_SIZE (sizeof(SLIST_ENTRY))
+#define EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL 0x00000001u
+#define EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE 0x00000002u
+
+/*
+ * Lookaside lists: a cache of freed entries of one size. Allocating takes
+ * the entry freed last, if any (the same memory comes back, its contents as
+ * they were but for the link in its first bytes), else calls the list's
+ * Allocate routine (by default ExAllocatePoolWithTag(Type, Size, Tag),
+ * charged to the driver whose code calls). Freeing caches the entry unless
+ * the list already holds Depth of them; then it goes to the Free routine
+ * (by default ExFreePool). Deleting a list frees what it caches; a list a
+ * driver forgets to delete leaves its cached entries to the unload's
+ * pool_leak report, under the list's tag.
+ *
+ * Depth is the system's: the Depth parameter is reserved (pass 0). A list
+ * starts at 4 (NTSIM_LOOKASIDE_MINIMUM_DEPTH) and the balance set manager
+ * retunes it every 3 s of virtual time, up to 256, by demand and misses:
+ * see docs/executive.md for the rule, which is Windows'.
+ *
+ * Flags (the classic lists): POOL_NX_ALLOCATION, POOL_RAISE_IF_ALLOCATION_FAILURE,
+ * added to the list's pool type. ExInitializeLookasideListEx returns
+ * STATUS_INVALID_PARAMETER_4 for a pool type other than NonPagedPool,
+ * PagedPool, their cache-aligned forms and NonPagedPoolNx (with the flag
+ * bits above), STATUS_INVALID_PARAMETER_5 for unknown flags or both
+ * EX_LOOKASIDE_LIST_EX_FLAGS_*. A Size below LOOKASIDE_MINIMUM_BLOCK_SIZE
+ * stops the system as Driver Verifier does (bug check 0xC4, 0xCD).
+ */
+void ExInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
+                                     PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+void ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+PVOID ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside);
+void ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+
+void ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
+                                    PFREE_FUNCTION Free, ULONG Flags, SIZE_T Size, ULONG Tag, USHORT Depth);
+void ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+PVOID ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside);
+void ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry);
+
+NTSTATUS ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PALLOCATE_FUNCTION_EX Allocate,
+                                     PFREE_FUNCTION_EX Free, POOL_TYPE PoolType, ULONG Flags, SIZE_T Size,
+                                     ULONG Tag, USHORT Depth);
+void ExDeleteLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
+PVOID ExAllocateFromLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
+void ExFreeToLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PVOID Entry);
+/* Frees every cached entry; the list stays usable. */
+void ExFlushLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
+
 /* ---- processes and threads ------------------------------------------------ */
 
 typedef struct ps_process *PEPROCESS;
