@@ -497,6 +497,98 @@ void KeEnterCriticalRegion(void);
 void KeLeaveCriticalRegion(void);
 BOOLEAN KeAreApcsDisabled(void);
 
+/* ---- executive resources --------------------------------------------------- */
+
+typedef ULONG_PTR ERESOURCE_THREAD, *PERESOURCE_THREAD;
+
+typedef struct _OWNER_ENTRY {
+    ERESOURCE_THREAD OwnerThread; /* 0: a free entry */
+    union {
+        struct {
+            ULONG IoPriorityBoosted : 1;
+            ULONG OwnerReferenced : 1;
+            ULONG IoQoSPriorityBoosted : 1;
+            ULONG OwnerCount : 29; /* its acquisitions not yet released */
+        };
+        ULONG TableSize; /* entry 0 of an owner table: the table's size */
+    };
+} OWNER_ENTRY, *POWNER_ENTRY;
+
+/* A reader/writer lock with owners (opaque to drivers; wdm.h's members). */
+typedef struct _ERESOURCE {
+    LIST_ENTRY SystemResourcesList;
+    POWNER_ENTRY OwnerTable; /* shared owners beyond OwnerEntry */
+    SHORT ActiveCount;       /* 1 while owned */
+    union {
+        USHORT Flag; /* ResourceOwnedExclusive */
+        struct {
+            UCHAR ReservedLowFlags;
+            UCHAR WaiterPriority;
+        };
+    };
+    PKSEMAPHORE SharedWaiters;   /* from the pool at the first shared wait */
+    PKEVENT ExclusiveWaiters;    /* from the pool at the first exclusive wait */
+    OWNER_ENTRY OwnerEntry;      /* the exclusive owner, or a shared one */
+    ULONG ActiveEntries;         /* owners (threads) */
+    ULONG ContentionCount;       /* waits so far */
+    ULONG NumberOfSharedWaiters;
+    ULONG NumberOfExclusiveWaiters;
+    PVOID Reserved2;
+    union {
+        PVOID Address;
+        ULONG_PTR CreatorBackTraceIndex;
+    };
+    ULONG_PTR SpinLock;
+} ERESOURCE, *PERESOURCE;
+
+#define ResourceNeverExclusive 0x10
+#define ResourceReleaseByOtherThread 0x20
+#define ResourceOwnedExclusive 0x80
+
+/* The owner identity of the running thread: its thread object. */
+#define ExGetCurrentResourceThread() ((ERESOURCE_THREAD)(uintptr_t)KeGetCurrentThread())
+
+/*
+ * Executive resources, with Windows' rules (docs/executive.md says more):
+ *  - unowned: granted at once, either way;
+ *  - exclusive owner: acquires again either way (a shared request counts
+ *    as one more exclusive hold); every acquisition needs its release;
+ *  - shared owners: a new shared request is granted at once unless an
+ *    exclusive waiter is queued (then it waits behind it), except for a
+ *    thread that already owns it shared, which is granted again;
+ *  - otherwise the caller waits (Wait TRUE; with FALSE the call returns
+ *    FALSE at once). A thread that owns it shared and asks for exclusive
+ *    waits for itself: a deadlock on Windows, a stop in ntsim.
+ * Release: the owner's last release hands the resource on before any
+ * waiter runs: an exclusive owner's to every shared waiter at once if
+ * there is one, else to the first exclusive waiter; the last shared
+ * owner's to the first exclusive waiter. Waiters block on dispatcher
+ * objects (a system thread in its wait; other kernel code runs the
+ * simulation forward until the resource is handed to it).
+ * Callers must have normal kernel APCs disabled (a critical region, or a
+ * fast mutex held): acquiring or releasing without stops the system as
+ * Driver Verifier does (bug check 0xC4, 0x37 or 0x38). Releasing a
+ * resource the thread does not own: bug check RESOURCE_NOT_OWNED (0xE3).
+ * Deleting a resource still owned or waited for stops the system too.
+ */
+NTSTATUS ExInitializeResourceLite(PERESOURCE Resource);
+NTSTATUS ExDeleteResourceLite(PERESOURCE Resource);
+BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait);
+BOOLEAN ExAcquireResourceSharedLite(PERESOURCE Resource, BOOLEAN Wait);
+void ExReleaseResourceLite(PERESOURCE Resource);
+void ExReleaseResourceForThreadLite(PERESOURCE Resource, ERESOURCE_THREAD ResourceThreadId);
+/* TRUE when the calling thread owns it exclusively. */
+BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE Resource);
+/* How many acquisitions, shared or exclusive, the calling thread holds. */
+ULONG ExIsResourceAcquiredSharedLite(PERESOURCE Resource);
+ULONG ExGetExclusiveWaiterCount(PERESOURCE Resource);
+ULONG ExGetSharedWaiterCount(PERESOURCE Resource);
+/* KeEnterCriticalRegion, then the acquisition (waiting); the value returned is opaque (NULL). */
+PVOID ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE Resource);
+PVOID ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE Resource);
+/* ExReleaseResourceLite, then KeLeaveCriticalRegion. */
+void ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE Resource);
+
 /* ---- bug checks ---------------------------------------------------------- */
 
 /* The codes ntsim stops with (bugcodes.h). */
