@@ -40,7 +40,7 @@ static void acquire_exclusive_three_ways(void)
     counts[0] = ExIsResourceAcquiredSharedLite(&resource);
     answers[3] = ExIsResourceAcquiredExclusiveLite(&resource);
     ExReleaseResourceLite(&resource);
-    ExReleaseResourceLite(&resource);
+    ExReleaseResourceForThreadLite(&resource, ExGetCurrentResourceThread()); /* the same owner, named */
     answers[4] = ExIsResourceAcquiredExclusiveLite(&resource); /* one acquisition left */
     counts[1] = ExIsResourceAcquiredSharedLite(&resource);
     ExReleaseResourceLite(&resource);
