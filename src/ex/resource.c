@@ -53,9 +53,10 @@ static ntsim_system *checked(const char *api, PERESOURCE r, ULONG verifier_code)
     return sys;
 }
 
-static _Noreturn void deadlock(const char *api, const char *why)
+/* A stop Windows has no bug check for: a deadlock, or a host out of memory. */
+static _Noreturn void stop(const char *api, const char *why)
 {
-    fprintf(stderr, "ntsim: %s: %s (a deadlock on Windows)\n", api, why);
+    fprintf(stderr, "ntsim: %s: %s\n", api, why);
     fflush(stderr);
     abort();
 }
@@ -87,7 +88,7 @@ static POWNER_ENTRY free_table_entry(PERESOURCE r)
     ULONG grown = size ? size * 2 : 4;
     POWNER_ENTRY table = ExAllocatePoolWithTag(NonPagedPoolNx, grown * sizeof *table, RESOURCE_TAG);
     if (!table)
-        deadlock("ExAcquireResourceSharedLite", "the host is out of memory for the owner table");
+        stop("ExAcquireResourceSharedLite", "the host is out of memory for the owner table");
     if (size) {
         memcpy(table, r->OwnerTable, size * sizeof *table);
         ExFreePoolWithTag(r->OwnerTable, RESOURCE_TAG);
@@ -103,7 +104,7 @@ static PKEVENT exclusive_waiters(PERESOURCE r)
     if (!r->ExclusiveWaiters) {
         r->ExclusiveWaiters = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(KEVENT), RESOURCE_TAG);
         if (!r->ExclusiveWaiters)
-            deadlock("ExAcquireResourceExclusiveLite", "the host is out of memory for the waiters' event");
+            stop("ExAcquireResourceExclusiveLite", "the host is out of memory for the waiters' event");
         KeInitializeEvent(r->ExclusiveWaiters, SynchronizationEvent, FALSE);
     }
     return r->ExclusiveWaiters;
@@ -114,7 +115,7 @@ static PKSEMAPHORE shared_waiters(PERESOURCE r)
     if (!r->SharedWaiters) {
         r->SharedWaiters = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(KSEMAPHORE), RESOURCE_TAG);
         if (!r->SharedWaiters)
-            deadlock("ExAcquireResourceSharedLite", "the host is out of memory for the waiters' semaphore");
+            stop("ExAcquireResourceSharedLite", "the host is out of memory for the waiters' semaphore");
         KeInitializeSemaphore(r->SharedWaiters, 0, 0x7FFFFFFF);
     }
     return r->SharedWaiters;
@@ -128,7 +129,8 @@ static void wait_for_grant(PERESOURCE r, PVOID object, const char *api)
     r->ContentionCount++;
     NTSTATUS s = KeWaitForSingleObject(object, WrResource, KernelMode, FALSE, NULL);
     if (s != STATUS_WAIT_0)
-        deadlock(api, "the resource was not released within an hour of virtual time");
+        stop(api, "the resource was not released within an hour of virtual time "
+                  "(a deadlock: Windows would wait forever)");
 }
 
 static void become_sole_owner(PERESOURCE r, ERESOURCE_THREAD t, bool exclusive)
@@ -203,7 +205,7 @@ BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait)
     if (!Wait)
         return FALSE;
     if (!owned_exclusive(Resource) && find_entry(Resource, me))
-        deadlock(api, "the thread owns the resource shared, and would wait for itself forever");
+        stop(api, "the thread owns the resource shared, and would wait for itself forever (a deadlock on Windows)");
     PKEVENT event = exclusive_waiters(Resource);
     Resource->NumberOfExclusiveWaiters++;
     wait_for_grant(Resource, event, api);

@@ -552,6 +552,32 @@ static void shared_owner_waiting_for_exclusive_is_a_deadlock(void **state)
     expect_stop(shared_then_exclusive, "would wait for itself forever (a deadlock on Windows)");
 }
 
+static void hold_forever(PVOID context)
+{
+    (void)context;
+    KeEnterCriticalRegion();
+    ExAcquireResourceExclusiveLite(&resource, TRUE);
+    KeWaitForSingleObject(&gates[0], Executive, KernelMode, FALSE, NULL); /* never opened */
+}
+
+static void wait_for_a_holder_that_never_lets_go(void)
+{
+    initialize_resource_and_gates(NULL);
+    start_system_thread(hold_forever, NULL);
+    LARGE_INTEGER tick = { .QuadPart = -20 * MS };
+    KeDelayExecutionThread(KernelMode, FALSE, &tick);
+    KeEnterCriticalRegion();
+    ExAcquireResourceSharedLite(&resource, TRUE);
+}
+
+/* Outside a system thread the wait runs the world forward; after an hour of
+   virtual time with the holder still waiting, nothing will release it. */
+static void wait_outside_a_system_thread_stops_after_an_hour(void **state)
+{
+    (void)state;
+    expect_stop(wait_for_a_holder_that_never_lets_go, "not released within an hour of virtual time");
+}
+
 #define CONTENTION(test) cmocka_unit_test_setup_teardown(test, contention_setup, harness_teardown)
 #define ALONE(test) cmocka_unit_test_setup_teardown(test, harness_setup, harness_teardown)
 
@@ -577,6 +603,7 @@ int main(void)
         cmocka_unit_test(leaving_a_region_never_entered_is_a_verifier_bug_check),
         cmocka_unit_test(deleting_an_owned_resource_stops_the_system),
         cmocka_unit_test(shared_owner_waiting_for_exclusive_is_a_deadlock),
+        cmocka_unit_test(wait_outside_a_system_thread_stops_after_an_hour),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
