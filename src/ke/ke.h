@@ -56,6 +56,11 @@ typedef struct ke_thread {
     bool terminating;            /* its termination has begun (it may still run exit notifications) */
     /* Its code returned (a system thread's start routine): the thread ends. Set by ps. */
     void (*exit_routine)(ntsim_system *sys, struct ke_thread *t);
+    /* KTHREAD's KernelApcDisable: each critical region entered counts it
+       down, so -1 is one region deep (as Windows keeps it); 0 = enabled. */
+    int16_t kernel_apc_disable;
+    /* Fast mutexes it holds: Windows runs their owner at APC_LEVEL. */
+    uint16_t fast_mutexes;
 } ke_thread;
 
 /* A processor's control block (KPRCB): what runs, and its ready queues. */
@@ -169,5 +174,17 @@ NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity);
 
 /* The clock moves to `now`: clock ticks end quanta and expire timeouts. */
 void ke_advance(ntsim_system *sys, uint64_t now);
+
+/* Normal kernel APCs cannot reach t: it is in a critical region, or at
+   APC_LEVEL (it holds a fast mutex). What an executive resource asks of its callers. */
+bool ke_normal_apcs_disabled(const ke_thread *t);
+
+/*
+ * Stops the system, as KeBugCheckEx: prints "ntsim: bug check 0x000000E3
+ * RESOURCE_NOT_OWNED (p1, p2, p3, p4): why" on stderr and aborts the host
+ * process. There is no blue screen and no crash dump; a test sees the
+ * process end abnormally and the line on stderr.
+ */
+_Noreturn void ke_bug_check(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4, const char *why);
 
 #endif
