@@ -15,7 +15,7 @@
 #ifndef NTSIM_WDK_H
 #define NTSIM_WDK_H
 
-#include "ntsim.h"
+#include "nt.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -618,7 +618,7 @@ typedef void (*PKSTART_ROUTINE)(PVOID StartContext);
  * attributes the handle is a kernel handle.
  */
 NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                              HANDLE ProcessHandle, CLIENT_ID *ClientId, PKSTART_ROUTINE StartRoutine,
+                              HANDLE ProcessHandle, PKCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext);
 NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
 
@@ -661,10 +661,10 @@ typedef struct _PS_CREATE_NOTIFY_INFO {
             ULONG FileOpenNameAvailable : 1;
             ULONG IsSubsystemProcess : 1;
             ULONG Reserved : 30;
-        } s;
-    } u;
+        };
+    };
     HANDLE ParentProcessId;
-    CLIENT_ID CreatingThreadId;
+    KCLIENT_ID CreatingThreadId;
     PFILE_OBJECT FileObject;
     PCUNICODE_STRING ImageFileName; /* the NT path */
     PCUNICODE_STRING CommandLine;
@@ -689,8 +689,8 @@ typedef struct _IMAGE_INFO {
             ULONG ImageSignatureType : 3;
             ULONG ImagePartialMap : 1;
             ULONG Reserved : 12;
-        } s;
-    } u;
+        };
+    };
     PVOID ImageBase;     /* a simulated address, not a host pointer */
     ULONG ImageSelector;
     SIZE_T ImageSize;
@@ -866,8 +866,8 @@ NTSTATUS IoQueryDriverOption(PDRIVER_OBJECT DriverObject, const char *Name, cons
 
 /* ---- native services from kernel mode (previous mode KernelMode) --------- */
 
-NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, PVOID SystemInformation,
-                                  ULONG SystemInformationLength, ULONG *ReturnLength);
+/* ZwQuerySystemInformation, which the WDK leaves undeclared (drivers declare
+   it), is declared by ntsim's own sysinfo.h. */
 NTSTATUS ZwClose(HANDLE Handle);
 KPROCESSOR_MODE ExGetPreviousMode(void);
 

@@ -8,6 +8,7 @@
 #ifndef NTSIM_SIM_DRIVERS_DRIVER_H
 #define NTSIM_SIM_DRIVERS_DRIVER_H
 
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 #include "record.h"
 

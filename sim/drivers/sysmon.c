@@ -168,8 +168,8 @@ static void OnProcessNotify(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTI
     ProcessCreateInfo *info = (ProcessCreateInfo *)&item->Data;
     info->ProcessId = HandleToULong(ProcessId);
     info->ParentProcessId = HandleToULong(CreateInfo->ParentProcessId);
-    info->CreatingProcessId = CreateInfo->CreatingThreadId.UniqueProcess;
-    info->CreatingThreadId = CreateInfo->CreatingThreadId.UniqueThread;
+    info->CreatingProcessId = HandleToULong(CreateInfo->CreatingThreadId.UniqueProcess);
+    info->CreatingThreadId = HandleToULong(CreateInfo->CreatingThreadId.UniqueThread);
     info->CommandLineLength = (USHORT)chars;
     if (chars)
         memcpy((char *)info + offsetof(ProcessCreateInfo, CommandLine), CreateInfo->CommandLine->Buffer,

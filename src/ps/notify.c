@@ -182,12 +182,12 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     PS_CREATE_NOTIFY_INFO info = {
         .Size = sizeof info,
         .ParentProcessId = ULongToHandle(p->ppid),
-        .CreatingThreadId = { creator->process->pid, creator->tid },
+        .CreatingThreadId = { ULongToHandle(creator->process->pid), ULongToHandle(creator->tid) },
         .ImageFileName = &image,
         .CommandLine = &cmdline,
         .CreationStatus = STATUS_SUCCESS,
     };
-    info.u.s.FileOpenNameAvailable = 1;
+    info.FileOpenNameAvailable = 1;
     ps_thread *saved = switch_to(sys, creator);
     for (ULONG i = 0; i < ps_state(sys)->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.process[i];
@@ -257,8 +257,8 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     WCHAR name_space[260];
     to_unicode_in(nt_path, &name, name_space, 260);
     IMAGE_INFO info = { .ImageBase = (PVOID)(uintptr_t)base, .ImageSize = size };
-    info.u.s.SystemModeImage = pid == 0;
-    info.u.s.ImageAddressingMode = 0;
+    info.SystemModeImage = pid == 0;
+    info.ImageAddressingMode = 0;
     ps_thread *saved = switch_to(sys, context);
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];

@@ -14,7 +14,7 @@ static POBJECT_TYPE process_type = &ps_process_type, thread_type = &ps_thread_ty
 POBJECT_TYPE *PsProcessType = &process_type, *PsThreadType = &thread_type;
 
 NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                              HANDLE ProcessHandle, CLIENT_ID *ClientId, PKSTART_ROUTINE StartRoutine,
+                              HANDLE ProcessHandle, PKCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext)
 {
     ntsim_system *sys = ke_current_system("PsCreateSystemThread");
@@ -46,7 +46,7 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
         if (NT_SUCCESS(s) && ThreadHandle)
             *ThreadHandle = kernel_handle ? ob_kernel_handle(value) : (HANDLE)(uintptr_t)value;
         if (ClientId)
-            *ClientId = (CLIENT_ID){ p->pid, t->tid };
+            *ClientId = (KCLIENT_ID){ ULongToHandle(p->pid), ULongToHandle(t->tid) };
         ps_start_kernel_thread(sys, t);
     }
     if (po)

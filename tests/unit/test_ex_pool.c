@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 
 #include "driver_harness.h"

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 
 #define MS 10000LL                /* 100 ns units in a millisecond */
