@@ -243,9 +243,18 @@ void ExReleaseFastMutex(PFAST_MUTEX FastMutex);
 void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
 void KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
 
-/* Debug output: each call is a `dbgprint` event with the formatted text. */
+/* Debug output: each call is a `dbgprint` event with the formatted text.
+ * DbgPrintEx's component and level do not filter: every line is shown. */
 ULONG DbgPrint(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, const char *Format, ...) __attribute__((format(printf, 3, 4)));
+ULONG ntsim_dbg_print(const char *Format, ...);
 #define KdPrint(args) DbgPrint args
+#define KdPrintEx(args) DbgPrintEx args
+#define DPFLTR_IHVDRIVER_ID 77
+#define DPFLTR_ERROR_LEVEL 0
+#define DPFLTR_WARNING_LEVEL 1
+#define DPFLTR_TRACE_LEVEL 2
+#define DPFLTR_INFO_LEVEL 3
 
 /* ---- lookaside lists ------------------------------------------------------ */
 
@@ -607,7 +616,8 @@ void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1, ULONG_PTR Bu
 
 /* ---- system threads -------------------------------------------------------- */
 
-typedef void (*PKSTART_ROUTINE)(PVOID StartContext);
+typedef void KSTART_ROUTINE(PVOID StartContext);
+typedef KSTART_ROUTINE *PKSTART_ROUTINE;
 
 /*
  * A thread that runs StartRoutine in kernel mode, in the process
@@ -621,6 +631,15 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
                               HANDLE ProcessHandle, PKCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext);
 NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
+/* PsCreateSystemThread for a driver's object (IoObject: its driver or device object). */
+NTSTATUS IoCreateSystemThread(PVOID IoObject, HANDLE *ThreadHandle, ULONG DesiredAccess,
+                              POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle, PKCLIENT_ID ClientId,
+                              PKSTART_ROUTINE StartRoutine, PVOID StartContext);
+
+/* The System process (PsInitialSystemProcess, a variable in the WDK: here the
+   running code's system's, read through a call). */
+PEPROCESS ntsim_initial_system_process(void);
+#define PsInitialSystemProcess (ntsim_initial_system_process())
 
 typedef const struct ob_type *POBJECT_TYPE;
 extern POBJECT_TYPE *PsProcessType, *PsThreadType, *IoFileObjectType;
@@ -651,6 +670,7 @@ struct _FILE_OBJECT {
     PDEVICE_OBJECT DeviceObject;
     PVOID FsContext;  /* the driver's, per open */
     PVOID FsContext2;
+    UNICODE_STRING FileName; /* an image's file: its NT path */
 };
 
 typedef struct _PS_CREATE_NOTIFY_INFO {
@@ -697,6 +717,15 @@ typedef struct _IMAGE_INFO {
     ULONG ImageSectionNumber;
 } IMAGE_INFO, *PIMAGE_INFO;
 
+/* What an image-load routine's IMAGE_INFO is part of when ExtendedInfoPresent
+   is set (always, as on Windows 10): the image's file object, whose name
+   FltGetFileNameInformationUnsafe gives. */
+typedef struct _IMAGE_INFO_EX {
+    SIZE_T Size;
+    IMAGE_INFO ImageInfo;
+    PFILE_OBJECT FileObject;
+} IMAGE_INFO_EX, *PIMAGE_INFO_EX;
+
 typedef void (*PLOAD_IMAGE_NOTIFY_ROUTINE)(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_INFO ImageInfo);
 
 /*
@@ -732,9 +761,13 @@ typedef struct _IRP IRP, *PIRP;
 #define IRP_MJ_CLEANUP 0x12
 #define IRP_MJ_MAXIMUM_FUNCTION 0x1b
 
-typedef NTSTATUS (*PDRIVER_DISPATCH)(PDEVICE_OBJECT DeviceObject, PIRP Irp);
-typedef void (*PDRIVER_UNLOAD)(PDRIVER_OBJECT DriverObject);
-typedef NTSTATUS (*PDRIVER_INITIALIZE)(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+/* The routine types, as function types (DRIVER_DISPATCH SysMonRead;) and pointers. */
+typedef NTSTATUS DRIVER_DISPATCH(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef DRIVER_DISPATCH *PDRIVER_DISPATCH;
+typedef void DRIVER_UNLOAD(PDRIVER_OBJECT DriverObject);
+typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
+typedef NTSTATUS DRIVER_INITIALIZE(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 
 struct _DRIVER_OBJECT {
     PDEVICE_OBJECT DeviceObject;
@@ -863,6 +896,44 @@ NTSTATUS IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 /* The driver's configuration from its `driver load` options (the registry
  * Parameters key of a real driver): STATUS_OBJECT_NAME_NOT_FOUND if absent. */
 NTSTATUS IoQueryDriverOption(PDRIVER_OBJECT DriverObject, const char *Name, const char **Value);
+
+/* ---- the filter manager's file names (fltKernel.h) ------------------------ */
+
+typedef struct _FLT_INSTANCE *PFLT_INSTANCE;
+typedef ULONG FLT_FILE_NAME_OPTIONS;
+typedef USHORT FLT_FILE_NAME_PARSED_FLAGS;
+#define FLT_FILE_NAME_NORMALIZED 0x01
+#define FLT_FILE_NAME_OPENED 0x02
+#define FLT_FILE_NAME_SHORT 0x03
+#define FLT_FILE_NAME_QUERY_DEFAULT 0x0100
+#define FLT_FILE_NAME_QUERY_CACHE_ONLY 0x0200
+#define FLT_FILE_NAME_QUERY_FILESYSTEM_ONLY 0x0300
+#define FLT_FILE_NAME_QUERY_ALWAYS_ALLOW_CACHE_LOOKUP 0x0400
+
+typedef struct _FLT_FILE_NAME_INFORMATION {
+    USHORT Size;
+    FLT_FILE_NAME_PARSED_FLAGS NamesParsed;
+    FLT_FILE_NAME_OPTIONS Format;
+    UNICODE_STRING Name;
+    UNICODE_STRING Volume;
+    UNICODE_STRING Share;
+    UNICODE_STRING Extension;
+    UNICODE_STRING Stream;
+    UNICODE_STRING FinalComponent;
+    UNICODE_STRING ParentDir;
+} FLT_FILE_NAME_INFORMATION, *PFLT_FILE_NAME_INFORMATION;
+
+/*
+ * The name of the file a file object is open on (an image-load routine's
+ * IMAGE_INFO_EX.FileObject): normalized or opened, both the NT path here
+ * (ntsim has no short names or reparse points). Allocated from the pool and
+ * charged to the caller until FltReleaseFileNameInformation; a file object
+ * with no name: STATUS_FLT_INVALID_NAME_REQUEST. Instance may be NULL.
+ */
+NTSTATUS FltGetFileNameInformationUnsafe(PFILE_OBJECT FileObject, PFLT_INSTANCE Instance,
+                                         FLT_FILE_NAME_OPTIONS NameOptions,
+                                         PFLT_FILE_NAME_INFORMATION *FileNameInformation);
+void FltReleaseFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
 
 /* ---- native services from kernel mode (previous mode KernelMode) --------- */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "client.h"
-#include "ntddbeep.h"
+#include "ntsim/wdk/ntddbeep.h"
 
 /* ==== MelodyPublic.h: what the client and the driver share ===================== */
 

@@ -256,14 +256,20 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, ULO
     UNICODE_STRING name;
     WCHAR name_space[260];
     to_unicode_in(nt_path, &name, name_space, 260);
-    IMAGE_INFO info = { .ImageBase = (PVOID)(uintptr_t)base, .ImageSize = size };
-    info.SystemModeImage = pid == 0;
-    info.ImageAddressingMode = 0;
+    /* The image's file, as the routine's IMAGE_INFO_EX shows it (the name only: it is read, not opened). */
+    FILE_OBJECT file = { .Type = IO_TYPE_FILE, .Size = sizeof file, .FileName = name };
+    IMAGE_INFO_EX ex = { .Size = sizeof ex, .FileObject = &file };
+    IMAGE_INFO *info = &ex.ImageInfo;
+    info->ImageBase = (PVOID)(uintptr_t)base;
+    info->ImageSize = size;
+    info->SystemModeImage = pid == 0;
+    info->ImageAddressingMode = 0;
+    info->ExtendedInfoPresent = 1;
     ps_thread *saved = switch_to(sys, context);
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
-            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), &info));
+            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(&name, ULongToHandle(pid), info));
     }
     ps_set_current_thread(sys, saved);
     free_unicode(&name, name_space);

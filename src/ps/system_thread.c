@@ -64,6 +64,24 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     return STATUS_SUCCESS; /* not reached: the thread's code does not return */
 }
 
+NTSTATUS IoCreateSystemThread(PVOID IoObject, HANDLE *ThreadHandle, ULONG DesiredAccess,
+                              POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle, PKCLIENT_ID ClientId,
+                              PKSTART_ROUTINE StartRoutine, PVOID StartContext)
+{
+    /* Windows also keeps IoObject referenced while the thread runs, so its
+       driver cannot unload under it; ntsim's unload does not wait for
+       threads either way (docs/sample-drivers.md). */
+    if (!IoObject)
+        return STATUS_INVALID_PARAMETER;
+    return PsCreateSystemThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle, ClientId, StartRoutine,
+                                StartContext);
+}
+
+PEPROCESS ntsim_initial_system_process(void)
+{
+    return ps_state(ke_current_system("PsInitialSystemProcess"))->system_process;
+}
+
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation)
 {

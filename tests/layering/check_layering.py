@@ -45,12 +45,16 @@ def check_includes(root):
                     errors.append(f"src/{comp}/{name}:{line}: includes {m.group(0).strip()} (no component)")
                 elif RANK[target] > RANK[comp]:
                     errors.append(f"src/{comp}/{name}:{line}: {comp} includes {target}/, a component above it")
-    public = os.path.join(root, "include", "ntsim")
-    for name in sorted(os.listdir(public)):
-        text = open(os.path.join(public, name), encoding="utf-8").read()
-        for m in INCLUDE.finditer(text):
-            line = text.count("\n", 0, m.start()) + 1
-            errors.append(f"include/ntsim/{name}:{line}: a public header includes {m.group(0).strip()}")
+    public = os.path.join(root, "include")
+    for dirpath, _, names in sorted(os.walk(public)):
+        for name in sorted(n for n in names if n.endswith(".h")):
+            path = os.path.join(dirpath, name)
+            text = open(path, encoding="utf-8").read()
+            for m in INCLUDE.finditer(text):
+                if m.group(1) == "ntsim":
+                    continue
+                line = text.count("\n", 0, m.start()) + 1
+                errors.append(f"{os.path.relpath(path, root)}:{line}: a public header includes {m.group(0).strip()}")
     return errors
 
 
