@@ -245,8 +245,15 @@ void KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
 
 /* Debug output: each call is a `dbgprint` event with the formatted text.
  * DbgPrintEx's component and level do not filter: every line is shown. */
-ULONG DbgPrint(const char *Format, ...) __attribute__((format(printf, 1, 2)));
-ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, const char *Format, ...) __attribute__((format(printf, 3, 4)));
+/* The compiler checks the C conversions of ntsim's own drivers; a driver built
+   as the WDK builds one writes %wZ and %ws, which no compiler knows. */
+#ifdef NTSIM_KERNEL_MODE
+#define NTSIM_PRINTF(f, a)
+#else
+#define NTSIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+ULONG DbgPrint(const char *Format, ...) NTSIM_PRINTF(1, 2);
+ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, const char *Format, ...) NTSIM_PRINTF(3, 4);
 ULONG ntsim_dbg_print(const char *Format, ...);
 #define KdPrint(args) DbgPrint args
 #define KdPrintEx(args) DbgPrintEx args

@@ -20,6 +20,10 @@
 #define NTSIM_KERNEL_MODE 1
 #include "../wdk.h"
 
+/* Pool tags are written as the WDK writes them, 'nomS': multi-character
+   constants, which MSVC takes silently and GCC warns about. */
+#pragma GCC diagnostic ignored "-Wmultichar"
+
 #include <string.h>
 
 /* ---- calling conventions and declaration decorations (x64: one convention) */
