@@ -14,6 +14,8 @@
 
 #include "ntsim/ps.h"
 #include "ntsim/system.h"
+#include "ntsim/limits.h"
+#include "ntsim/wdk.h"
 #include "ob/object.h"
 
 struct ke_thread;
@@ -45,7 +47,7 @@ typedef struct ke_thread {
     uint64_t deadline;      /* when the wait times out (KE_NO_DEADLINE: never) */
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */
-    struct ke_thread *qnext, *qprev; /* its ready queue */
+    LIST_ENTRY ready_link;  /* its ready queue, while Ready (KTHREAD's WaitListEntry) */
     ke_wait_block *wait_blocks;  /* its current object wait, if any */
     ULONG wait_count;
     bool wait_all;
@@ -67,14 +69,14 @@ typedef struct ke_thread {
 typedef struct ke_prcb {
     ke_thread *current;
     ke_thread *idle;
-    ke_thread *head[32], *tail[32];
-    uint32_t summary; /* bit p set: head[p] is not empty */
+    LIST_ENTRY ready[32]; /* one queue per priority (DispatcherReadyListHead) */
+    uint32_t summary;     /* bit p set: ready[p] is not empty */
     uint32_t ready_count;
 } ke_prcb;
 
 typedef struct ke_scheduler {
     uint32_t cpus;
-    ke_prcb prcb[64];
+    ke_prcb prcb[NTSIM_MAX_CPUS];
     ke_thread **timers; /* min-heap by (deadline, order) */
     size_t timer_count, timer_cap;
     uint64_t next_tick;  /* time of the next clock interrupt */
@@ -171,6 +173,9 @@ NTSTATUS ke_resume(ntsim_system *sys, ke_thread *t, ULONG *previous);
 /* Base and current priority (1..31). */
 NTSTATUS ke_set_priority(ntsim_system *sys, ke_thread *t, KPRIORITY priority);
 NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity);
+
+/* The processors' ready queues, summary bits and current threads agree (Debug builds check after each advance). */
+bool ke_scheduler_check(const ke_scheduler *s);
 
 /* The clock moves to `now`: clock ticks end quanta and expire timeouts. */
 void ke_advance(ntsim_system *sys, uint64_t now);

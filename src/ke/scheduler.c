@@ -10,6 +10,7 @@
  * thread goes back to the head of its queue; a thread whose quantum ends goes
  * to the tail when another of its priority is ready (round-robin).
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "ke/ke.h"
@@ -31,21 +32,26 @@ static void set_state(ntsim_system *sys, ke_thread *t, KTHREAD_STATE to)
 
 /* ---- ready queues ------------------------------------------------------- */
 
+/* The first thread of a priority's queue, and the one after t; NULL past the end. */
+static ke_thread *first_ready(ke_prcb *p, int pri)
+{
+    LIST_ENTRY *q = &p->ready[pri];
+    return q->Flink != q ? CONTAINING_RECORD(q->Flink, ke_thread, ready_link) : NULL;
+}
+
+static ke_thread *next_ready(ke_prcb *p, const ke_thread *t)
+{
+    LIST_ENTRY *q = &p->ready[t->priority];
+    return t->ready_link.Flink != q ? CONTAINING_RECORD(t->ready_link.Flink, ke_thread, ready_link) : NULL;
+}
+
 static void enqueue(ke_prcb *p, ke_thread *t, bool at_head)
 {
     int pri = t->priority;
-    t->qnext = t->qprev = NULL;
-    if (!p->head[pri]) {
-        p->head[pri] = p->tail[pri] = t;
-    } else if (at_head) {
-        t->qnext = p->head[pri];
-        p->head[pri]->qprev = t;
-        p->head[pri] = t;
-    } else {
-        t->qprev = p->tail[pri];
-        p->tail[pri]->qnext = t;
-        p->tail[pri] = t;
-    }
+    if (at_head)
+        InsertHeadList(&p->ready[pri], &t->ready_link);
+    else
+        InsertTailList(&p->ready[pri], &t->ready_link);
     p->summary |= 1u << pri;
     p->ready_count++;
 }
@@ -53,17 +59,8 @@ static void enqueue(ke_prcb *p, ke_thread *t, bool at_head)
 static void dequeue(ke_prcb *p, ke_thread *t)
 {
     int pri = t->priority;
-    if (t->qprev)
-        t->qprev->qnext = t->qnext;
-    else
-        p->head[pri] = t->qnext;
-    if (t->qnext)
-        t->qnext->qprev = t->qprev;
-    else
-        p->tail[pri] = t->qprev;
-    if (!p->head[pri])
-        p->summary &= ~(1u << pri);
-    t->qnext = t->qprev = NULL;
+    if (RemoveEntryList(&t->ready_link))
+        p->summary &= ~(1u << pri); /* the queue is empty now */
     p->ready_count--;
 }
 
@@ -75,14 +72,14 @@ static ke_thread *find_ready(ke_scheduler *s, uint32_t cpu, int min_priority)
     if (p->summary) {
         int pri = highest_bit(p->summary);
         if (pri >= min_priority)
-            return p->head[pri];
+            return first_ready(p, pri);
     }
     if (min_priority > 0)
         return NULL;
     for (uint32_t other = 0; other < s->cpus; other++) {
         ke_prcb *o = &s->prcb[other];
         for (uint32_t bits = o->summary; bits; bits &= ~(1u << highest_bit(bits)))
-            for (ke_thread *t = o->head[highest_bit(bits)]; t; t = t->qnext)
+            for (ke_thread *t = first_ready(o, highest_bit(bits)); t; t = next_ready(o, t))
                 if (t->affinity & (1ull << cpu))
                     return t;
     }
@@ -250,6 +247,9 @@ void ke_scheduler_init(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &ke_state(sys)->sched;
     s->cpus = ke_state(sys)->config.cpus;
+    for (uint32_t cpu = 0; cpu < NTSIM_MAX_CPUS; cpu++)
+        for (int pri = 0; pri < 32; pri++)
+            InitializeListHead(&s->prcb[cpu].ready[pri]);
     /* Clock interrupts fall on a grid of 15.625 ms from boot. */
     s->next_tick = now + KE_CLOCK_INTERVAL;
 }
@@ -539,7 +539,7 @@ static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n, uin
             continue; /* alone at its priority: its quantum only runs down and back up */
         if (s->trace)
             return false; /* each turn is an event: tick them one by one */
-        for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
+        for (ke_thread *t = first_ready(p, cur->priority); t; t = next_ready(p, t))
             if (++*looked > n || t->fiber || !keeps_priority(t) || t->quantum != KE_QUANTUM_UNITS || t->cpu != cpu)
                 return false;
     }
@@ -558,11 +558,41 @@ static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n, uin
         uint64_t ends = 1 + (n - first) / per_quantum;
         uint64_t since = (n - first) % per_quantum; /* ticks after the last quantum end */
         uint64_t k = 1;
-        for (ke_thread *t = p->head[cur->priority]; t; t = t->qnext)
+        for (ke_thread *t = first_ready(p, cur->priority); t; t = next_ready(p, t))
             k++;
         for (uint64_t i = ends % k; i > 0; i--)
             quantum_end(sys, cpu);
         p->current->quantum = KE_QUANTUM_UNITS - (int32_t)(since * KE_QUANTUM_PER_TICK);
+    }
+    return true;
+}
+
+/*
+ * The processors' invariants, checked after every advance in Debug builds:
+ * a priority's summary bit is set exactly when its queue is not empty; every
+ * queued thread is Ready, at that priority, and counted in ready_count; a
+ * processor's current thread is Running on it (or is its idle thread).
+ * O(ready threads).
+ */
+bool ke_scheduler_check(const ke_scheduler *s)
+{
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        const ke_prcb *p = &s->prcb[cpu];
+        uint32_t count = 0;
+        for (int pri = 0; pri < 32; pri++) {
+            const LIST_ENTRY *q = &p->ready[pri];
+            if (!(p->summary & (1u << pri)) != (q->Flink == q))
+                return false;
+            for (const LIST_ENTRY *e = q->Flink; e != q; e = e->Flink) {
+                const ke_thread *t = CONTAINING_RECORD(e, ke_thread, ready_link);
+                if (t->state != Ready || t->priority != pri || e->Flink->Blink != e || ++count > p->ready_count)
+                    return false;
+            }
+        }
+        if (count != p->ready_count)
+            return false;
+        if (p->current && p->current != p->idle && (p->current->state != Running || p->current->cpu != cpu))
+            return false;
     }
     return true;
 }
@@ -591,4 +621,13 @@ void ke_advance(ntsim_system *sys, uint64_t now)
         s->next_tick += KE_CLOCK_INTERVAL;
     }
     ke_state(sys)->time = now;
+#ifdef NTSIM_DEBUG_CHECKS
+    /* O(ready threads): checked while queues are short, so that tests of
+       thousands of threads stay linear in Debug builds too. */
+    uint32_t ready = 0;
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++)
+        ready += s->prcb[cpu].ready_count;
+    if (ready <= 256)
+        assert(ke_scheduler_check(s));
+#endif
 }
