@@ -24,6 +24,25 @@ typedef NTSTATUS (*ntsim_driver_entry)(struct _DRIVER_OBJECT *DriverObject, stru
  */
 NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_entry entry,
                            const char *const *options, ULONG option_count);
+/*
+ * Loads a driver from a file: a host shared object (a module built by
+ * ntsim_add_driver) that defines DriverEntry. The module is opened with its
+ * symbols kept to itself (two drivers may define the same functions) and
+ * resolves the kernel API against the program that loads it, which must
+ * export it (docs/scenario-language.md, "Drivers from files"); then it loads as ntsim_load_driver
+ * does. name NULL: the file's stem ("out/SysMon.so" loads as "SysMon").
+ * The module is closed when the driver unloads or the system is destroyed.
+ * Statuses, nothing loaded when one fails:
+ *  - STATUS_IMAGE_ALREADY_LOADED: a driver of that name is loaded;
+ *  - STATUS_OBJECT_NAME_NOT_FOUND: no such file (its folder exists);
+ *  - STATUS_OBJECT_PATH_NOT_FOUND: its folder does not exist;
+ *  - STATUS_INVALID_IMAGE_FORMAT: the file is not a loadable module
+ *    (or one whose kernel calls the program does not export);
+ *  - STATUS_PROCEDURE_NOT_FOUND: the module has no DriverEntry;
+ *  - DriverEntry's own failure status (its pool reported and freed).
+ */
+NTSTATUS ntsim_load_driver_file(ntsim_system *system, const char *path, const char *name,
+                                const char *const *options, ULONG option_count);
 /* Runs DriverUnload; STATUS_OBJECT_NAME_NOT_FOUND if not loaded,
  * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. */
 NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
