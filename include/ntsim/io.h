@@ -32,8 +32,11 @@ NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_
  * export it (docs/scenario-language.md, "Drivers from files"); then it loads as ntsim_load_driver
  * does. name NULL: the file's stem ("out/SysMon.so" loads as "SysMon").
  * The module is closed when the driver unloads or the system is destroyed.
+ * Two systems in one process that load the same file share its globals
+ * (the host loads a file once).
  * Statuses, nothing loaded when one fails:
- *  - STATUS_IMAGE_ALREADY_LOADED: a driver of that name is loaded;
+ *  - STATUS_IMAGE_ALREADY_LOADED: a driver of that name is loaded, or one
+ *    from that file (as Windows loads an image once);
  *  - STATUS_OBJECT_NAME_NOT_FOUND: no such file (its folder exists);
  *  - STATUS_OBJECT_PATH_NOT_FOUND: its folder does not exist;
  *  - STATUS_INVALID_IMAGE_FORMAT: the file is not a loadable module

@@ -172,11 +172,19 @@ bool io_driver_loaded(ntsim_system *sys, const char *name)
 NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
                            ULONG option_count)
 {
-    return io_load_driver(sys, name, entry, options, option_count, NULL);
+    return io_load_driver(sys, name, entry, options, option_count, NULL, NULL);
+}
+
+bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2])
+{
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next)
+        if (d->module && d->file_id[0] == file_id[0] && d->file_id[1] == file_id[1])
+            return true;
+    return false;
 }
 
 NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
-                        ULONG option_count, void *module)
+                        ULONG option_count, void *module, const uint64_t file_id[2])
 {
     io_driver **tail;
     if (!name || !entry)
@@ -195,6 +203,8 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
     }
     registry.MaximumLength = registry.Length;
     d->module = module;
+    if (file_id)
+        memcpy(d->file_id, file_id, sizeof d->file_id);
     char path[256];
 
     /* The image goes into system space: announced with PID 0. */

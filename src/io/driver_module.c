@@ -28,12 +28,15 @@ static void file_stem(const char *path, char *stem, size_t cap)
     stem[n] = '\0';
 }
 
-/* Whether the file is there; if not, whether its folder is (name or path not found). */
-static NTSTATUS check_file(const char *path)
+/* Whether the file is there (its identity in id); if not, whether its folder is (name or path not found). */
+static NTSTATUS check_file(const char *path, uint64_t id[2])
 {
     struct stat st;
-    if (stat(path, &st) == 0)
+    if (stat(path, &st) == 0) {
+        id[0] = (uint64_t)st.st_dev;
+        id[1] = (uint64_t)st.st_ino;
         return STATUS_SUCCESS;
+    }
     if (errno != ENOENT)
         return errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_OBJECT_NAME_NOT_FOUND;
     char folder[4096];
@@ -62,9 +65,14 @@ NTSTATUS ntsim_load_driver_file(ntsim_system *sys, const char *path, const char 
         return STATUS_INVALID_PARAMETER;
     if (io_driver_loaded(sys, name))
         return STATUS_IMAGE_ALREADY_LOADED; /* before the file is touched: nothing loaded half */
-    NTSTATUS s = check_file(path);
+    uint64_t id[2];
+    NTSTATUS s = check_file(path, id);
     if (!NT_SUCCESS(s))
         return s;
+    /* As MmLoadSystemImage: an image already loaded (under another name) is
+       not loaded twice; dlopen would hand out the same module, globals and all. */
+    if (io_driver_file_loaded(sys, id))
+        return STATUS_IMAGE_ALREADY_LOADED;
     /* A path without '/' would be searched for by dlopen: name the file itself. */
     char local[4096];
     if (!strchr(path, '/')) {
@@ -82,7 +90,7 @@ NTSTATUS ntsim_load_driver_file(ntsim_system *sys, const char *path, const char 
     }
     ntsim_driver_entry entry;
     memcpy(&entry, &symbol, sizeof entry); /* POSIX: a data pointer from dlsym holds the function */
-    s = io_load_driver(sys, name, entry, options, option_count, module);
+    s = io_load_driver(sys, name, entry, options, option_count, module, id);
     if (!NT_SUCCESS(s))
         dlclose(module); /* DriverEntry failed: its pool is reported and freed, its code goes */
     return s;

@@ -23,6 +23,7 @@ struct io_driver {
     ex_pool_owner pool;       /* its allocations, reported if it unloads holding them */
     io_file *client;          /* the outside client's open file (ntsim_device_read/write) */
     void *module;             /* a driver from a file: its dlopen handle, closed after it is gone */
+    uint64_t file_id[2];      /* ... and its file (device, inode): one image loads once */
     struct io_driver *next;
 };
 
@@ -55,9 +56,11 @@ void io_free_files(ntsim_system *sys);
 /* Loads a driver whose code is entry; module (a dlopen handle or NULL) goes
    with the driver when it is kept and is left to the caller when it is not. */
 NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
-                        ULONG option_count, void *module);
+                        ULONG option_count, void *module, const uint64_t file_id[2]);
 /* Whether a driver of that name is loaded. */
 bool io_driver_loaded(ntsim_system *sys, const char *name);
+/* Whether a driver from the file with this (device, inode) is loaded. */
+bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2]);
 /* Closes the modules io_shutdown kept: the system's very last step. */
 void io_close_modules(ntsim_system *sys);
 /* Closes a driver file's module (src/io/driver_module.c): after its code can no longer run. */

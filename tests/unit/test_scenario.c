@@ -263,7 +263,7 @@ static void unknown_driver_lists_the_built_in_ones(void **state)
 {
     (void)state;
     assert_error("driver load nope\n", "1:13: error: unknown driver 'nope' (built-in: sysmon, detector, enumproc, "
-                                       "booster, blocker, beep, melody)");
+                                       "booster, blocker, beep, melody; a driver file is a path with a '/' or ending in .so)");
 }
 
 static void unknown_process_name_is_reported_at_the_name(void **state)
