@@ -31,7 +31,10 @@ NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_
  * resolves the kernel API against the program that loads it, which must
  * export it (docs/scenario-language.md, "Drivers from files"); then it loads as ntsim_load_driver
  * does. name NULL: the file's stem ("out/SysMon.so" loads as "SysMon").
- * The module is closed when the driver unloads or the system is destroyed.
+ * The module is closed when the driver unloads (its DriverUnload must have
+ * stopped what runs its code: system threads, work items, as on Windows,
+ * where code left running after unload crashes the system) or, for a
+ * driver still loaded, as the system's very last step when it is destroyed.
  * Two systems in one process that load the same file share its globals
  * (the host loads a file once).
  * Statuses, nothing loaded when one fails:

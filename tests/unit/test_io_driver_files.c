@@ -50,6 +50,20 @@ static void one_file_loads_once(void **state)
     ntsim_system_destroy(sys);
 }
 
+/* plain.so is first.c built without the tree's flags (no sanitizers in the
+   ASan build): it loads into any ntsim; another file, so first.so's device
+   name is taken while first is loaded (its DriverEntry's status is the load's). */
+static void plain_module_loads(void **state)
+{
+    ntsim_system *sys = boot();
+    const char *options[] = { "greeting=plain" };
+    assert_int_equal(ntsim_load_driver_file(sys, DRIVER("plain.so"), NULL, options, 1), STATUS_SUCCESS);
+    assert_int_equal(ntsim_load_driver_file(sys, DRIVER("first.so"), NULL, NULL, 0), STATUS_OBJECT_NAME_COLLISION);
+    assert_int_equal(ntsim_unload_driver(sys, "plain"), STATUS_SUCCESS);
+    assert_int_equal(ntsim_load_driver_file(sys, DRIVER("first.so"), NULL, NULL, 0), STATUS_SUCCESS);
+    ntsim_system_destroy(sys);
+}
+
 static void one_name_loads_once(void **state)
 {
     ntsim_system *sys = boot();
@@ -121,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_and_unloads),
         cmocka_unit_test(two_modules_with_one_entry_name_load_side_by_side),
+        cmocka_unit_test(plain_module_loads),
         cmocka_unit_test(one_name_loads_once),
         cmocka_unit_test(one_file_loads_once),
         cmocka_unit_test(missing_file_is_name_not_found),
