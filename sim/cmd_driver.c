@@ -16,9 +16,52 @@ static const sim_driver *driver_of(const sim_args *a)
     return sim_find_driver(a->pos[0].text);
 }
 
+bool sim_is_driver_file(const char *text)
+{
+    size_t n = strlen(text);
+    return strchr(text, '/') || (n > 3 && strcmp(text + n - 3, ".so") == 0);
+}
+
+/* The name a driver file loads as: name=NAME, else the file's stem ("out/SysMon.so": SysMon). */
+static void driver_file_name(const sim_args *a, char *name, size_t cap)
+{
+    for (int i = 0; i < a->rest_count; i++) {
+        if (a->rest[i].key && strcmp(a->rest[i].key, "name") == 0) {
+            snprintf(name, cap, "%s", a->rest[i].value);
+            return;
+        }
+    }
+    const char *path = a->pos[0].text;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    int n = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(name, cap, "%.*s", n, base);
+}
+
+/* `driver load PATH [name=NAME] [OPTION=VALUE...]`: the file relative to the scenario's folder. */
+static NTSTATUS load_driver_file(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    char name[SIM_MAX_LINE + 1], path[8192];
+    driver_file_name(a, name, sizeof name);
+    const char *file = a->pos[0].text;
+    snprintf(path, sizeof path, "%s%s", file[0] == '/' ? "" : ctx->folder, file);
+    const char *options[16];
+    int n = 0;
+    for (int i = 0; i < a->rest_count && n < 16; i++)
+        if (strcmp(a->rest[i].key, "name") != 0)
+            options[n++] = a->rest[i].text; /* "name=value", as written */
+    NTSTATUS s = ntsim_load_driver_file(ctx->sys, path, name, options, (ULONG)n);
+    sim_put_str(r, "driver", name);
+    sim_put_str(r, "file", file); /* as the scenario wrote it: no machine's path in the output */
+    return s;
+}
+
 NTSTATUS sim_cmd_driver_load(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
+    if (!d)
+        return load_driver_file(ctx, a, r);
     const char *options[16];
     int n = 0;
     for (int i = 0; i < a->rest_count && n < 16; i++)
@@ -30,8 +73,8 @@ NTSTATUS sim_cmd_driver_load(sim_context *ctx, const sim_args *a, sim_record *r)
 
 NTSTATUS sim_cmd_driver_unload(sim_context *ctx, const sim_args *a, sim_record *r)
 {
-    NTSTATUS s = ntsim_unload_driver(ctx->sys, driver_of(a)->name);
-    sim_put_str(r, "driver", driver_of(a)->name);
+    NTSTATUS s = ntsim_unload_driver(ctx->sys, a->pos[0].text);
+    sim_put_str(r, "driver", a->pos[0].text);
     return s;
 }
 
@@ -258,11 +301,49 @@ static bool known_object(sim_context *ctx, sim_field_kind kind, const sim_token 
                                 : sim_value_name(ctx, SIM_NAME_PROCESS, &v) != NULL;
 }
 
+/* `driver load PATH`: NAME=VALUE tokens, name= a valid name (the stem when absent); the name is the file's driver from here on. */
+static bool validate_driver_file(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col)
+{
+    for (int i = 0; i < a->rest_count; i++) {
+        const sim_token *t = &a->rest[i];
+        *col = t->col;
+        if (!t->key) {
+            snprintf(message, cap, "driver load: expected NAME=VALUE, got '%s'", t->text);
+            return false;
+        }
+    }
+    char name[SIM_MAX_LINE + 1];
+    driver_file_name(a, name, sizeof name);
+    if (!sim_valid_name(name, strlen(name))) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "driver load: bad driver name '%s': names are [A-Za-z_][A-Za-z0-9_.-]* (give name=NAME)",
+                 name);
+        return false;
+    }
+    if (sim_find_driver(name)) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "driver load: '%s' is a built-in driver's name (give name=NAME)", name);
+        return false;
+    }
+    if (!sim_names_find(&ctx->names, SIM_NAME_DRIVER, name, strlen(name)))
+        sim_names_add(&ctx->names, SIM_NAME_DRIVER, name, strlen(name), ctx->line);
+    return true;
+}
+
 /* Validation of the driver lines (called by the parser). */
 bool sim_validate_driver_line(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col)
 {
     const sim_driver *d = driver_of(a);
     const char *cmd = a->cmd->name;
+    if (!d && strcmp(cmd, "driver load") == 0)
+        return validate_driver_file(ctx, a, message, cap, col);
+    if (!d && strcmp(cmd, "driver unload") == 0)
+        return true; /* a driver file's name, as the parser found */
+    if (!d && sim_names_find(&ctx->names, SIM_NAME_DRIVER, a->pos[0].text, a->pos[0].len)) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "%s: %s is a driver from a file: ntsim has no client for it", cmd, a->pos[0].text);
+        return false;
+    }
     if (!d) {
         *col = a->pos[0].token->col;
         snprintf(message, cap, "%s: no built-in driver '%s'", cmd, a->pos[0].text);

@@ -16,7 +16,8 @@ typedef enum sim_arg_kind {
     ARG_PROCESS,     /* an existing process name */
     ARG_THREAD,      /* an existing thread name */
     ARG_OBJECT,      /* an existing process name, else thread name */
-    ARG_DRIVER,      /* a built-in driver name */
+    ARG_DRIVER,      /* a built-in driver name, or one a driver file was loaded as */
+    ARG_DRIVER_LOAD, /* a built-in driver name, or a driver file's path (sim_is_driver_file) */
     ARG_NEW_PROCESS, /* defines a process name (and NAME.main) */
     ARG_NEW_THREAD,  /* defines a thread name */
     ARG_NUMBER,
@@ -119,6 +120,7 @@ struct sim_context {
     sim_names names;
     sim_writer *writer;
     int line;            /* the line running */
+    char folder[4096];   /* the scenario file's folder with a final '/', "" for stdin: driver files are relative to it */
     /* The last line that is not an expect, once validated: what expect lines check. */
     struct sim_previous {
         const sim_command *cmd;          /* NULL before the first */
@@ -155,6 +157,9 @@ NTSTATUS sim_act_as_process(sim_context *ctx, ULONG pid);
 NTSTATUS sim_act_as_thread(sim_context *ctx, ULONG tid);
 /* The scenario name of an object, or a made-up "pid:N" / "tid:N". */
 const char *sim_object_name(sim_context *ctx, bool thread, ULONG id, uint64_t sequence, char *buf, size_t cap);
+
+/* Whether `driver load`'s argument names a file (it has a '/' or ends in .so), not a built-in driver. */
+bool sim_is_driver_file(const char *text);
 
 /* Handlers, one file per area. */
 NTSTATUS sim_cmd_system(sim_context *, const sim_args *, sim_record *);

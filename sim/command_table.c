@@ -125,8 +125,8 @@ static const sim_command commands[] = {
     { "syscall", { P("THREAD", ARG_THREAD), P("SERVICE", ARG_ANY) }, {}, true, sim_cmd_syscall, SIM_CMD_SYSCALL,
       FIELDS(F_STR("service"), F_INT("number")) },
 
-    { "driver load", { P("NAME", ARG_DRIVER) }, {}, true, sim_cmd_driver_load, SIM_CMD_DRIVER_OPTIONS,
-      FIELDS(F_STR("driver")) },
+    { "driver load", { P("NAME|PATH", ARG_DRIVER_LOAD) }, {}, true, sim_cmd_driver_load, SIM_CMD_DRIVER_OPTIONS,
+      FIELDS(F_STR("driver"), F_STR("file")) },
     { "driver unload", { P("NAME", ARG_DRIVER) }, {}, false, sim_cmd_driver_unload, SIM_CMD_DRIVER,
       FIELDS(F_STR("driver")) },
     { "client read", { P("NAME", ARG_DRIVER) }, { O("buffer", ARG_NUMBER) },

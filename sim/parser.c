@@ -31,7 +31,8 @@ static bool unknown_driver(int col, const char *s, size_t n, sim_error *err)
     const sim_driver *d;
     for (size_t i = 0; (d = sim_driver_at(i)) != NULL && used < sizeof list; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", d->name);
-    return sim_error_at(err, col, "unknown driver '%.*s' (built-in: %s)", (int)n, s, list);
+    return sim_error_at(err, col, "unknown driver '%.*s' (built-in: %s; a driver file is a path with a '/' or ending in .so)",
+                        (int)n, s, list);
 }
 
 static int choice_index(const char *choices, const char *s, size_t n)
@@ -105,7 +106,11 @@ static bool parse_value(sim_context *ctx, const sim_arg_spec *spec, const char *
     case ARG_OBJECT:
         return parse_name(ctx, spec, col, v, err);
     case ARG_DRIVER:
-        return sim_find_driver(s) ? true : unknown_driver(col, s, n, err);
+        if (sim_find_driver(s) || sim_names_find(&ctx->names, SIM_NAME_DRIVER, s, n))
+            return true;
+        return unknown_driver(col, s, n, err);
+    case ARG_DRIVER_LOAD:
+        return sim_find_driver(s) || sim_is_driver_file(s) ? true : unknown_driver(col, s, n, err);
     case ARG_NEW_PROCESS:
     case ARG_NEW_THREAD:
         return parse_new_name(ctx, spec, col, v, err);

@@ -173,6 +173,17 @@ static void apply_options(sim_context *ctx, const sim_run_options *options)
     }
 }
 
+/* Driver files are relative to the scenario's folder (the current one for stdin). */
+static void set_folder(sim_context *ctx, const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    size_t n = slash ? (size_t)(slash - name) + 1 : 0;
+    if (n >= sizeof ctx->folder)
+        n = 0;
+    memcpy(ctx->folder, name, n);
+    ctx->folder[n] = '\0';
+}
+
 /* Runs (or checks) every line of in; returns the exit status. */
 static int process(const char *name, sim_reader *in, const sim_run_options *options, FILE *out, FILE *err, bool check)
 {
@@ -184,6 +195,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
         abort();
     context_init(&ctx, &w);
     apply_options(&ctx, options);
+    set_folder(&ctx, name);
     int exit_status = SIM_EXIT_OK;
     int errors = 0;
     const char *text;

@@ -34,12 +34,14 @@ void io_initialize(ntsim_system *sys)
 
 static void free_driver(io_driver *d)
 {
+    void *module = d->module;
     for (ULONG i = 0; i < d->option_count; i++)
         free(d->options[i]);
     free(d->options);
     free(d->object.DriverName.Buffer);
     free(d->name);
     free(d);
+    io_close_module(module); /* last: nothing of the driver's code runs any more */
 }
 
 /* Devices and links a driver left behind when it went away. */
@@ -47,6 +49,29 @@ static void delete_leftovers(ntsim_system *sys, io_driver *d)
 {
     while (d->object.DeviceObject)
         IO_CALL(sys, d, IoDeleteDevice(d->object.DeviceObject));
+}
+
+/* At shutdown a driver's routines (notify routines, system threads) may
+   still be referenced by the layers below: its module closes last. */
+static void keep_module(ntsim_system *sys, io_driver *d)
+{
+    io_system *io = io_state(sys);
+    void **grown = d->module ? realloc(io->modules, (io->module_count + 1) * sizeof *grown) : NULL;
+    if (!grown)
+        return; /* none, or out of memory: closed with the driver */
+    io->modules = grown;
+    io->modules[io->module_count++] = d->module;
+    d->module = NULL;
+}
+
+void io_close_modules(ntsim_system *sys)
+{
+    io_system *io = io_state(sys);
+    for (size_t i = 0; i < io->module_count; i++)
+        io_close_module(io->modules[i]);
+    free(io->modules);
+    io->modules = NULL;
+    io->module_count = 0;
 }
 
 void io_shutdown(ntsim_system *sys)
@@ -65,6 +90,7 @@ void io_shutdown(ntsim_system *sys)
         io_orphan_files(sys, d);
         ex_pool_report_and_free(sys, &d->pool);
         delete_leftovers(sys, d);
+        keep_module(sys, d);
         free_driver(d);
         d = next;
     }
@@ -138,8 +164,27 @@ static bool copy_identity(io_driver *d, const char *name, const char *const *opt
     return d->object.DriverName.Buffer != NULL;
 }
 
+bool io_driver_loaded(ntsim_system *sys, const char *name)
+{
+    return find_driver(sys, name, NULL) != NULL;
+}
+
 NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
                            ULONG option_count)
+{
+    return io_load_driver(sys, name, entry, options, option_count, NULL, NULL);
+}
+
+bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2])
+{
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next)
+        if (d->module && d->file_id[0] == file_id[0] && d->file_id[1] == file_id[1])
+            return true;
+    return false;
+}
+
+NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
+                        ULONG option_count, void *module, const uint64_t file_id[2])
 {
     io_driver **tail;
     if (!name || !entry)
@@ -157,6 +202,9 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     registry.MaximumLength = registry.Length;
+    d->module = module;
+    if (file_id)
+        memcpy(d->file_id, file_id, sizeof d->file_id);
     char path[256];
 
     /* The image goes into system space: announced with PID 0. */
@@ -177,6 +225,7 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
         io_orphan_files(sys, d);
+        d->module = NULL; /* the caller's again */
         forget_driver(sys, d);
         return s;
     }

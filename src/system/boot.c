@@ -69,6 +69,7 @@ void ntsim_system_destroy(ntsim_system *sys)
     ps_shutdown(sys);
     io_free_files(sys);
     ke_scheduler_free(sys);
+    io_close_modules(sys); /* driver files' code: nothing can run it any more */
     free(sys);
 }
 

@@ -259,11 +259,47 @@ static void system_configuration_the_library_refuses_is_an_error(void **state)
                  "2:1: error: the system line's configuration was refused (STATUS_INSUFFICIENT_RESOURCES)");
 }
 
+/* Driver files: a name the file gives that cannot be one, unload of a name no line loaded, no client. */
+static void driver_file_name_must_be_a_name(void **state)
+{
+    (void)state;
+    assert_error("driver load out/1st.so\n", "1:13: error: driver load: bad driver name '1st': names are "
+                                            "[A-Za-z_][A-Za-z0-9_.-]* (give name=NAME)");
+    assert_error("driver load out/sysmon.so\n", "1:13: error: driver load: 'sysmon' is a built-in driver's name "
+                                               "(give name=NAME)");
+    assert_error("driver load out/x.so loose\n", "1:22: error: driver load: expected NAME=VALUE, got 'loose'");
+}
+
+static void driver_file_name_is_known_to_later_lines(void **state)
+{
+    (void)state;
+    assert_error("driver load out/x.so name=mine\nclient read mine\n",
+                 "2:13: error: client read: mine is a driver from a file: ntsim has no client for it");
+    assert_error("driver load out/x.so name=mine\ndriver unload x\n",
+                 "2:15: error: unknown driver 'x' (built-in: sysmon, detector, enumproc, booster, blocker, beep, "
+                 "melody; a driver file is a path with a '/' or ending in .so)");
+}
+
+/* A file that is not there is a result with NtLoadDriver's status, not a scenario error. */
+static void missing_driver_file_is_a_status(void **state)
+{
+    (void)state;
+    outcome r = run_with("driver load nowhere/x.so\nexpect status STATUS_OBJECT_PATH_NOT_FOUND\n"
+                         "driver load x.so\nexpect status STATUS_OBJECT_NAME_NOT_FOUND\ndriver unload x\n"
+                         "expect status STATUS_OBJECT_NAME_NOT_FOUND\n",
+                         strlen("driver load nowhere/x.so\nexpect status STATUS_OBJECT_PATH_NOT_FOUND\n"
+                                "driver load x.so\nexpect status STATUS_OBJECT_NAME_NOT_FOUND\ndriver unload x\n"
+                                "expect status STATUS_OBJECT_NAME_NOT_FOUND\n"),
+                         SIM_FORMAT_JSONL, false, 0);
+    assert_int_equal(r.rc, 0);
+    done(&r);
+}
+
 static void unknown_driver_lists_the_built_in_ones(void **state)
 {
     (void)state;
     assert_error("driver load nope\n", "1:13: error: unknown driver 'nope' (built-in: sysmon, detector, enumproc, "
-                                       "booster, blocker, beep, melody)");
+                                       "booster, blocker, beep, melody; a driver file is a path with a '/' or ending in .so)");
 }
 
 static void unknown_process_name_is_reported_at_the_name(void **state)
@@ -1099,6 +1135,9 @@ int main(void)
         cmocka_unit_test(bad_option_values_are_reported_at_the_value),
         cmocka_unit_test(system_configuration_the_library_refuses_is_an_error),
         cmocka_unit_test(unknown_driver_lists_the_built_in_ones),
+        cmocka_unit_test(driver_file_name_must_be_a_name),
+        cmocka_unit_test(driver_file_name_is_known_to_later_lines),
+        cmocka_unit_test(missing_driver_file_is_a_status),
         cmocka_unit_test(unknown_process_name_is_reported_at_the_name),
         cmocka_unit_test(unknown_thread_name_is_reported_at_the_name),
         cmocka_unit_test(a_name_is_unknown_before_the_line_that_defines_it),
