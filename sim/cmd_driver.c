@@ -17,9 +17,52 @@ static const sim_driver *driver_of(const sim_args *a)
     return sim_find_driver(a->pos[0].text);
 }
 
+bool sim_is_driver_file(const char *text)
+{
+    size_t n = strlen(text);
+    return strchr(text, '/') || (n > 3 && strcmp(text + n - 3, ".so") == 0);
+}
+
+/* The name a driver file loads as: name=NAME, else the file's stem ("out/SysMon.so": SysMon). */
+static void driver_file_name(const sim_args *a, char *name, size_t cap)
+{
+    for (int i = 0; i < a->rest_count; i++) {
+        if (a->rest[i].key && strcmp(a->rest[i].key, "name") == 0) {
+            snprintf(name, cap, "%s", a->rest[i].value);
+            return;
+        }
+    }
+    const char *path = a->pos[0].text;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    int n = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(name, cap, "%.*s", n, base);
+}
+
+/* `driver load PATH [name=NAME] [OPTION=VALUE...]`: the file relative to the scenario's folder. */
+static NTSTATUS load_driver_file(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    char name[SIM_MAX_LINE + 1], path[8192];
+    driver_file_name(a, name, sizeof name);
+    const char *file = a->pos[0].text;
+    snprintf(path, sizeof path, "%s%s", file[0] == '/' ? "" : ctx->folder, file);
+    const char *options[16];
+    int n = 0;
+    for (int i = 0; i < a->rest_count && n < 16; i++)
+        if (strcmp(a->rest[i].key, "name") != 0)
+            options[n++] = a->rest[i].text; /* "name=value", as written */
+    NTSTATUS s = ntsim_load_driver_file(ctx->sys, path, name, options, (ULONG)n);
+    sim_put_str(r, "driver", name);
+    sim_put_str(r, "file", file); /* as the scenario wrote it: no machine's path in the output */
+    return s;
+}
+
 NTSTATUS sim_cmd_driver_load(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
+    if (!d)
+        return load_driver_file(ctx, a, r);
     const char *options[16];
     int n = 0;
     for (int i = 0; i < a->rest_count && n < 16; i++)
@@ -31,8 +74,8 @@ NTSTATUS sim_cmd_driver_load(sim_context *ctx, const sim_args *a, sim_record *r)
 
 NTSTATUS sim_cmd_driver_unload(sim_context *ctx, const sim_args *a, sim_record *r)
 {
-    NTSTATUS s = ntsim_unload_driver(ctx->sys, driver_of(a)->name);
-    sim_put_str(r, "driver", driver_of(a)->name);
+    NTSTATUS s = ntsim_unload_driver(ctx->sys, a->pos[0].text);
+    sim_put_str(r, "driver", a->pos[0].text);
     return s;
 }
 
@@ -240,11 +283,70 @@ NTSTATUS sim_cmd_client_write(sim_context *ctx, const sim_args *a, sim_record *r
     return s;
 }
 
+const sim_field_spec *sim_driver_result_fields(const sim_command *cmd, const sim_driver *d)
+{
+    if (cmd->run == sim_cmd_client_read)
+        return d->read_result_fields;
+    if (cmd->run == sim_cmd_client_write)
+        return d->write_result_fields;
+    if (cmd->run == sim_cmd_client_ioctl)
+        return d->ioctl_result_fields;
+    return NULL;
+}
+
+/* A client field that names a thread or a process: a name the file has defined. */
+static bool known_object(sim_context *ctx, sim_field_kind kind, const sim_token *t)
+{
+    sim_value v = { .present = true, .text = t->value, .len = t->value_len };
+    return kind == FIELD_THREAD ? sim_value_name(ctx, SIM_NAME_THREAD, &v) != NULL
+                                : sim_value_name(ctx, SIM_NAME_PROCESS, &v) != NULL;
+}
+
+/* `driver load PATH`: NAME=VALUE tokens, name= a valid name (the stem when absent); the name is the file's driver from here on. */
+static bool validate_driver_file(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col)
+{
+    for (int i = 0; i < a->rest_count; i++) {
+        const sim_token *t = &a->rest[i];
+        *col = t->col;
+        if (!t->key) {
+            snprintf(message, cap, "driver load: expected NAME=VALUE, got '%s'", t->text);
+            return false;
+        }
+    }
+    char name[SIM_MAX_LINE + 1];
+    driver_file_name(a, name, sizeof name);
+    if (!sim_valid_name(name, strlen(name))) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "driver load: bad driver name '%s': names are [A-Za-z_][A-Za-z0-9_.-]* (give name=NAME)",
+                 name);
+        return false;
+    }
+    if (sim_find_driver(name)) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "driver load: '%s' is a built-in driver's name (give name=NAME)", name);
+        return false;
+    }
+    /* Without room for the name the line ends in an error (after validation). */
+    if (!sim_names_find(&ctx->names, SIM_NAME_DRIVER, name, strlen(name)) &&
+        !sim_names_add(&ctx->names, SIM_NAME_DRIVER, name, strlen(name), ctx->line))
+        ctx->out_of_memory = true;
+    return true;
+}
+
 /* Validation of the driver lines (called by the parser). */
-bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int *col)
+bool sim_validate_driver_line(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col)
 {
     const sim_driver *d = driver_of(a);
     const char *cmd = a->cmd->name;
+    if (!d && strcmp(cmd, "driver load") == 0)
+        return validate_driver_file(ctx, a, message, cap, col);
+    if (!d && strcmp(cmd, "driver unload") == 0)
+        return true; /* a driver file's name, as the parser found */
+    if (!d && sim_names_find(&ctx->names, SIM_NAME_DRIVER, a->pos[0].text, a->pos[0].len)) {
+        *col = a->pos[0].token->col;
+        snprintf(message, cap, "%s: %s is a driver from a file: ntsim has no client for it", cmd, a->pos[0].text);
+        return false;
+    }
     if (!d) {
         *col = a->pos[0].token->col;
         snprintf(message, cap, "%s: no built-in driver '%s'", cmd, a->pos[0].text);
@@ -271,6 +373,13 @@ bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int 
                 if (fields[f].kind == FIELD_NUMBER && !sim_parse_syscall_arg(t->value, t->value_len, &v)) {
                     *col = t->value_col;
                     snprintf(message, cap, "%s: bad number '%s' for %s", cmd, t->value, t->key);
+                    return false;
+                }
+                if ((fields[f].kind == FIELD_THREAD || fields[f].kind == FIELD_PROCESS) &&
+                    !known_object(ctx, fields[f].kind, t)) {
+                    *col = t->value_col;
+                    snprintf(message, cap, "%s: unknown %s '%s' for %s", cmd,
+                             fields[f].kind == FIELD_THREAD ? "thread" : "process", t->value, t->key);
                     return false;
                 }
                 if (fields[f].kind == FIELD_STRING && d->client_check &&

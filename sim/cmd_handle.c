@@ -17,30 +17,13 @@ static ntsim_flag_kind access_kind(ntsim_object_type t)
            : t == NTSIM_OBJECT_THREAD ? NTSIM_FLAGS_THREAD_ACCESS : NTSIM_FLAGS_FILE_ACCESS;
 }
 
-/* The granted access of a handle in pid's table. */
-typedef struct find_handle {
-    ULONG handle;
-    bool found;
-    NTSIM_HANDLE_INFO info;
-} find_handle;
-
-static bool find_one(void *context, const NTSIM_HANDLE_INFO *h)
-{
-    find_handle *f = context;
-    if (h->handle != f->handle)
-        return true;
-    f->found = true;
-    f->info = *h;
-    return false;
-}
-
+/* A new handle and its granted access, looked up by value in pid's table. */
 static void put_handle(sim_context *ctx, sim_record *r, ULONG pid, ULONG handle)
 {
-    find_handle f = { .handle = handle };
-    ntsim_walk_handles(ctx->sys, pid, find_one, &f);
+    NTSIM_HANDLE_INFO info;
     sim_put_int(r, "handle", handle);
-    if (f.found)
-        sim_put_flags(r, "access", access_kind(f.info.type), f.info.access);
+    if (NT_SUCCESS(ntsim_query_handle(ctx->sys, pid, handle, &info, NULL, 0)))
+        sim_put_flags(r, "access", access_kind(info.type), info.access);
 }
 
 NTSTATUS sim_cmd_handle_open(sim_context *ctx, const sim_args *a, sim_record *r)

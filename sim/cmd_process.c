@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "binding.h"
 #include "command.h"
 #include "values.h"
 
@@ -17,22 +18,6 @@ static NTSTATUS act(sim_context *ctx, const sim_value *by, ULONG pid)
         return NT_SUCCESS(s) ? sim_act_as_thread(ctx, tid) : s;
     }
     return sim_act_as_process(ctx, pid);
-}
-
-static void bind_entry(sim_context *ctx, sim_name_kind kind, sim_name *e, ULONG id)
-{
-    uint64_t seq = 0;
-    if (kind == SIM_NAME_PROCESS)
-        ntsim_process_sequence(ctx->sys, id, &seq);
-    else
-        ntsim_thread_sequence(ctx->sys, id, &seq);
-    /* The process exists; without room to name it the line ends in an error. */
-    ctx->out_of_memory |= !sim_names_bind(&ctx->names, e, id, seq);
-}
-
-static void bind(sim_context *ctx, sim_name_kind kind, const char *name, size_t len, ULONG id)
-{
-    bind_entry(ctx, kind, sim_names_find(&ctx->names, kind, name, len), id);
 }
 
 NTSTATUS sim_cmd_process_create(sim_context *ctx, const sim_args *a, sim_record *r)
@@ -58,8 +43,9 @@ NTSTATUS sim_cmd_process_create(sim_context *ctx, const sim_args *a, sim_record 
         return s;
     char main_name[SIM_MAX_LINE + 8];
     sim_main_name(main_name, a->pos[0].text, a->pos[0].len);
-    bind_entry(ctx, SIM_NAME_PROCESS, sim_value_name(ctx, SIM_NAME_PROCESS, &a->pos[0]), cid.UniqueProcess);
-    bind(ctx, SIM_NAME_THREAD, main_name, strlen(main_name), cid.UniqueThread);
+    sim_bind(ctx, SIM_NAME_PROCESS, sim_value_name(ctx, SIM_NAME_PROCESS, &a->pos[0]), cid.UniqueProcess);
+    sim_bind(ctx, SIM_NAME_THREAD, sim_names_find(&ctx->names, SIM_NAME_THREAD, main_name, strlen(main_name)),
+             cid.UniqueThread);
     sim_put_int(r, "pid", cid.UniqueProcess);
     sim_put_int(r, "tid", cid.UniqueThread);
     return STATUS_SUCCESS;
@@ -148,7 +134,7 @@ NTSTATUS sim_cmd_thread_create(sim_context *ctx, const sim_args *a, sim_record *
     s = ntsim_create_thread(ctx->sys, pid, a->opt[1].number, a->opt[2].present && a->opt[2].number, &cid);
     if (!NT_SUCCESS(s))
         return s;
-    bind_entry(ctx, SIM_NAME_THREAD, sim_value_name(ctx, SIM_NAME_THREAD, &a->pos[1]), cid.UniqueThread);
+    sim_bind(ctx, SIM_NAME_THREAD, sim_value_name(ctx, SIM_NAME_THREAD, &a->pos[1]), cid.UniqueThread);
     sim_put_int(r, "pid", cid.UniqueProcess);
     sim_put_int(r, "tid", cid.UniqueThread);
     return STATUS_SUCCESS;

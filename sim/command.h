@@ -16,7 +16,8 @@ typedef enum sim_arg_kind {
     ARG_PROCESS,     /* an existing process name */
     ARG_THREAD,      /* an existing thread name */
     ARG_OBJECT,      /* an existing process name, else thread name */
-    ARG_DRIVER,      /* a built-in driver name */
+    ARG_DRIVER,      /* a built-in driver name, or one a driver file was loaded as */
+    ARG_DRIVER_LOAD, /* a built-in driver name, or a driver file's path (sim_is_driver_file) */
     ARG_NEW_PROCESS, /* defines a process name (and NAME.main) */
     ARG_NEW_THREAD,  /* defines a thread name */
     ARG_NUMBER,
@@ -87,6 +88,10 @@ struct sim_command {
     bool variadic;          /* extra tokens are kept in rest */
     sim_handler run;        /* NULL for expect lines: the engine runs those */
     sim_command_kind kind;  /* SIM_CMD_PLAIN when left out */
+    /* Every field its result may hold besides status (some only on success,
+       or only for some objects), or NULL: what `expect FIELD=VALUE` may name.
+       Client lines add their driver's fields (sim_driver_result_fields). */
+    const sim_field_spec *fields;
 };
 
 /* Finds the command a line names; *words is how many tokens its name took. */
@@ -96,6 +101,11 @@ bool sim_is_command_group(const char *word);
 
 /* Index of an option by key in a command's spec, or -1. */
 int sim_option_index(const sim_command *cmd, const char *key);
+/* The value of a's option `key`, which a's command must have: options read
+   by name, not by their place in the table. O(options). */
+const sim_value *sim_option(const sim_args *a, const char *key);
+/* Whether a value is written as `word` (a choice, a switch, a name). */
+bool sim_value_is(const sim_value *v, const char *word);
 
 /* The state of one scenario run. */
 struct sim_context {
@@ -110,25 +120,31 @@ struct sim_context {
     sim_names names;
     sim_writer *writer;
     int line;            /* the line running */
-    sim_record result;   /* the last command's result (for expect) */
-    const char *result_cmd;
-    int result_line;
+    char folder[4096];   /* the scenario file's folder with a final '/', "" for stdin: driver files are relative to it */
+    /* The last line that is not an expect, once validated: what expect lines check. */
+    struct sim_previous {
+        const sim_command *cmd;          /* NULL before the first */
+        const struct sim_driver *driver; /* a driver or client line's driver, else NULL */
+        int line;
+    } previous;
+    sim_record result;   /* its result, once run */
     bool keep_fields;    /* the handler keeps its fields even on failure (a client's verdict) */
     struct sim_client {  /* a driver's client that opened the device as a scenario thread */
         const char *driver;
         ULONG tid;       /* the thread that opened it (its process holds the handle) */
         HANDLE handle;
     } clients[8];
-    bool have_result;
-    sim_record *events;  /* the last command's events, for expect event */
-    const char **event_names;
-    uint32_t event_count, event_cap;
+    struct sim_event_log { /* the last command's events, for expect event (recorder.c) */
+        sim_record *records;
+        ntsim_event_kind *kinds;
+        uint32_t count, cap;
+    } events;
     bool out_of_memory;  /* the engine could not keep or write something: the line ends in an error */
     bool check_invariants; /* the system checked after every command (sim_run_options) */
 };
 
-/* Boots the system on first use (after the optional `system` line). */
-NTSTATUS sim_system(sim_context *ctx, ntsim_system **sys);
+/* The system line's options (validated) applied to a configuration. */
+void sim_configure(ntsim_config *c, const sim_args *a);
 
 /* The entry of the name v holds, of that kind (NULL if none): the one the
    line's parse or definition found, while the table has not moved, else
@@ -143,6 +159,9 @@ NTSTATUS sim_act_as_process(sim_context *ctx, ULONG pid);
 NTSTATUS sim_act_as_thread(sim_context *ctx, ULONG tid);
 /* The scenario name of an object, or a made-up "pid:N" / "tid:N". */
 const char *sim_object_name(sim_context *ctx, bool thread, ULONG id, uint64_t sequence, char *buf, size_t cap);
+
+/* Whether `driver load`'s argument names a file (it has a '/' or ends in .so), not a built-in driver. */
+bool sim_is_driver_file(const char *text);
 
 /* Handlers, one file per area. */
 NTSTATUS sim_cmd_system(sim_context *, const sim_args *, sim_record *);
@@ -184,7 +203,9 @@ NTSTATUS sim_cmd_client_open(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_client_close(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_client_ioctl(sim_context *, const sim_args *, sim_record *);
 /* Checks a driver or client line against the built-in driver's options and fields. */
-bool sim_validate_driver_line(const sim_args *a, char *message, size_t cap, int *col);
+bool sim_validate_driver_line(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col);
+/* The fields a driver's client adds to cmd's result (client read, write, ioctl), or NULL. */
+const sim_field_spec *sim_driver_result_fields(const sim_command *cmd, const struct sim_driver *d);
 NTSTATUS sim_cmd_syscall_table(sim_context *, const sim_args *, sim_record *);
 
 #endif

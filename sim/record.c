@@ -173,6 +173,34 @@ const sim_field *sim_record_get(const sim_record *r, const char *key)
     return NULL;
 }
 
+const sim_field_spec *sim_field_spec_find(const sim_field_spec *list, const char *key)
+{
+    for (; list && list->key; list++)
+        if (strcmp(list->key, key) == 0)
+            return list;
+    return NULL;
+}
+
+static bool is_access(ntsim_flag_kind k)
+{
+    return k == NTSIM_FLAGS_PROCESS_ACCESS || k == NTSIM_FLAGS_THREAD_ACCESS || k == NTSIM_FLAGS_FILE_ACCESS;
+}
+
+bool sim_record_fits(const sim_record *r, uint32_t from, const sim_field_spec *a, const sim_field_spec *b)
+{
+    for (uint32_t i = from; i < r->count; i++) {
+        const sim_field *f = &r->fields[i];
+        const sim_field_spec *s = sim_field_spec_find(a, f->key);
+        if (!s)
+            s = sim_field_spec_find(b, f->key);
+        if (!s || s->type != f->type)
+            return false;
+        if (f->type == SIM_FLAGS && s->flags != f->flags && !(s->flags == NTSIM_FLAGS_ACCESS && is_access(f->flags)))
+            return false;
+    }
+    return true;
+}
+
 static bool v_is_zero(const sim_field *f)
 {
     return f->v.u == 0;

@@ -34,7 +34,7 @@ typedef struct sim_field {
         const char *s;
     } v;
     uint32_t count;    /* SIM_ARRAY / SIM_LINES: number of elements */
-    uint32_t key_len;  /* set by sim_put_*: key has 16 readable bytes (see SIM_KEY); 0: unknown */
+    uint32_t key_len;  /* set by sim_put_*: key has SIM_KEY_READABLE readable bytes (SIM_KEY); 0: unknown */
 } sim_field;
 
 /*
@@ -60,9 +60,14 @@ void sim_record_free(sim_record *r);
 bool sim_record_failed(const sim_record *r);
 
 /* Keys are string literals. SIM_KEY passes one with its length and pads it
-   to at least 16 bytes, so the writer copies any key of up to 16 bytes with
-   one fixed-size move (a non-literal key does not compile). */
-#define SIM_KEY(k) k "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", (uint32_t)(sizeof(k) - 1)
+   so that SIM_KEY_READABLE bytes can be read from it, whatever its length:
+   the JSON writer (jsonl.c) copies any key of up to that many bytes with one
+   fixed-size move. A non-literal key does not compile. */
+#define SIM_KEY_READABLE 16
+#define SIM_KEY_PAD "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define SIM_KEY(k) k SIM_KEY_PAD, (uint32_t)(sizeof(k) - 1)
+/* Even the empty key "" has the pad's bytes (its NUL included) to read. */
+_Static_assert(sizeof(SIM_KEY_PAD) >= SIM_KEY_READABLE, "SIM_KEY pads every key to SIM_KEY_READABLE bytes");
 #define sim_put_int(r, k, v) sim_put_int_n((r), SIM_KEY(k), (v))
 #define sim_put_hex(r, k, v) sim_put_hex_n((r), SIM_KEY(k), (v))
 #define sim_put_flags(r, k, kind, v) sim_put_flags_n((r), SIM_KEY(k), (kind), (v))
@@ -108,6 +113,22 @@ void sim_put_lines_n(sim_record *r, const char *key, uint32_t key_len);
 void sim_lines_add(sim_record *r, const char *s);
 
 const sim_field *sim_record_get(const sim_record *r, const char *key);
+
+/* A field a record of some shape may hold (a command's result, an event):
+   what `expect FIELD=VALUE` may name, and how the value is written. Lists of
+   them end with a NULL key. */
+typedef struct sim_field_spec {
+    const char *key;
+    sim_value_type type;
+    ntsim_flag_kind flags; /* SIM_FLAGS: its names (NTSIM_FLAGS_ACCESS: the object's kind decides) */
+} sim_field_spec;
+
+/* The spec of key in a list (which may be NULL), or NULL. O(list). */
+const sim_field_spec *sim_field_spec_find(const sim_field_spec *list, const char *key);
+/* Whether r's fields from `from` on are each in list a or b (either may be
+   NULL), with the type they give: the Debug builds' check that a shape's
+   declaration and the code that fills it agree. */
+bool sim_record_fits(const sim_record *r, uint32_t from, const sim_field_spec *a, const sim_field_spec *b);
 
 /* Element i of an array field of r (a record of fields), or of a lines field (a string). */
 const sim_record *sim_field_item(const sim_record *r, const sim_field *f, uint32_t i);

@@ -6,6 +6,7 @@
 #ifndef EX02_EXERCISE_H
 #define EX02_EXERCISE_H
 
+#include "ntsim/ntsim.h"
 #include <ntsim/wdk.h>
 
 /*

@@ -6,6 +6,7 @@
 #ifndef EX03_EXERCISE_H
 #define EX03_EXERCISE_H
 
+#include "ntsim/ntsim.h"
 #include <ntsim/wdk.h>
 
 /*

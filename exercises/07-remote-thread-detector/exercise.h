@@ -5,6 +5,7 @@
 #ifndef EX07_EXERCISE_H
 #define EX07_EXERCISE_H
 
+#include "ntsim/ntsim.h"
 #include <ntsim/wdk.h>
 
 /* A report, as the driver's read routine returns it (24 bytes, packed back to back). */

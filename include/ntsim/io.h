@@ -24,6 +24,31 @@ typedef NTSTATUS (*ntsim_driver_entry)(struct _DRIVER_OBJECT *DriverObject, stru
  */
 NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_entry entry,
                            const char *const *options, ULONG option_count);
+/*
+ * Loads a driver from a file: a host shared object (a module built by
+ * ntsim_add_driver) that defines DriverEntry. The module is opened with its
+ * symbols kept to itself (two drivers may define the same functions) and
+ * resolves the kernel API against the program that loads it, which must
+ * export it (docs/scenario-language.md, "Drivers from files"); then it loads as ntsim_load_driver
+ * does. name NULL: the file's stem ("out/SysMon.so" loads as "SysMon").
+ * The module is closed when the driver unloads (its DriverUnload must have
+ * stopped what runs its code: system threads, work items, as on Windows,
+ * where code left running after unload crashes the system) or, for a
+ * driver still loaded, as the system's very last step when it is destroyed.
+ * Two systems in one process that load the same file share its globals
+ * (the host loads a file once).
+ * Statuses, nothing loaded when one fails:
+ *  - STATUS_IMAGE_ALREADY_LOADED: a driver of that name is loaded, or one
+ *    from that file (as Windows loads an image once);
+ *  - STATUS_OBJECT_NAME_NOT_FOUND: no such file (its folder exists);
+ *  - STATUS_OBJECT_PATH_NOT_FOUND: its folder does not exist;
+ *  - STATUS_INVALID_IMAGE_FORMAT: the file is not a loadable module
+ *    (or one whose kernel calls the program does not export);
+ *  - STATUS_PROCEDURE_NOT_FOUND: the module has no DriverEntry;
+ *  - DriverEntry's own failure status (its pool reported and freed).
+ */
+NTSTATUS ntsim_load_driver_file(ntsim_system *system, const char *path, const char *name,
+                                const char *const *options, ULONG option_count);
 /* Runs DriverUnload; STATUS_OBJECT_NAME_NOT_FOUND if not loaded,
  * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. */
 NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);

@@ -31,6 +31,12 @@
    virtual time with nothing ending it, it gives up (100 ns units: an hour). */
 #define NTSIM_NESTED_WAIT_HORIZON 36000000000ull
 
+/* Lookaside lists: how many freed entries a list may cache. Windows starts
+   every list at the minimum and its balance set manager retunes the depth
+   between the two by demand (MINIMUM_LOOKASIDE_DEPTH, MaximumDepth). */
+#define NTSIM_LOOKASIDE_MINIMUM_DEPTH 4
+#define NTSIM_LOOKASIDE_MAXIMUM_DEPTH 256
+
 /* Characters in a path ntsim builds on the stack (MAX_PATH). */
 #define NTSIM_MAX_PATH 260
 

@@ -81,6 +81,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_INVALID_PARAMETER_MIX     ((NTSTATUS)0xC0000030)
 #define STATUS_NOT_COMMITTED             ((NTSTATUS)0xC000002D)
 #define STATUS_OBJECT_NAME_INVALID       ((NTSTATUS)0xC0000033)
+#define STATUS_FLT_INVALID_NAME_REQUEST  ((NTSTATUS)0xC01C0005)
 #define STATUS_OBJECT_NAME_NOT_FOUND     ((NTSTATUS)0xC0000034)
 #define STATUS_OBJECT_NAME_COLLISION     ((NTSTATUS)0xC0000035)
 #define STATUS_OBJECT_PATH_NOT_FOUND     ((NTSTATUS)0xC000003A)
@@ -209,7 +210,16 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define DUPLICATE_CLOSE_SOURCE    0x00000001u
 #define DUPLICATE_SAME_ACCESS     0x00000002u
 
-typedef char16_t WCHAR; /* UTF-16: write u"\\Device\\X" */
+/*
+ * WCHAR is UTF-16. C code writes u"\\Device\\X"; a driver built as the WDK
+ * builds one, with a 16-bit wchar_t (-fshort-wchar, which ntsim_add_driver
+ * sets), writes L"\\Device\\X" in C and C++ alike.
+ */
+#if defined(__cplusplus) && defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+typedef wchar_t WCHAR;
+#else
+typedef char16_t WCHAR;
+#endif
 typedef WCHAR *PWSTR;
 typedef const WCHAR *PCWSTR;
 
@@ -245,11 +255,25 @@ typedef struct _IO_STATUS_BLOCK {
     ULONG_PTR Information;
 } IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
 
-/* A process or thread identity, as the kernel's CLIENT_ID. */
+/*
+ * A process or thread identity. The kernel's CLIENT_ID holds two HANDLEs;
+ * the simulator's C API gives the IDs as numbers (CLIENT_ID below), while
+ * what drivers see (PS_CREATE_NOTIFY_INFO, PsCreateSystemThread) has the
+ * kernel's layout, KCLIENT_ID, which the WDK-named headers call CLIENT_ID.
+ */
+typedef struct _KCLIENT_ID {
+    HANDLE UniqueProcess;
+    HANDLE UniqueThread;
+} KCLIENT_ID, *PKCLIENT_ID;
+
+#ifndef NTSIM_KERNEL_MODE
 typedef struct _CLIENT_ID {
     ULONG UniqueProcess;
     ULONG UniqueThread;
 } CLIENT_ID;
+#else
+typedef KCLIENT_ID CLIENT_ID, *PCLIENT_ID;
+#endif
 
 /* NtQueryVirtualMemory(MemoryBasicInformation)'s answer. */
 typedef struct _MEMORY_BASIC_INFORMATION {

@@ -47,6 +47,13 @@ typedef struct NTSIM_HANDLE_INFO {
 typedef bool (*ntsim_handle_cb)(void *context, const NTSIM_HANDLE_INFO *info);
 NTSTATUS ntsim_walk_handles(ntsim_system *system, ULONG pid, ntsim_handle_cb cb, void *context);
 
+/* One handle of a process by its value, in O(1): STATUS_INVALID_CID for no
+   such process, STATUS_INVALID_HANDLE for no such handle. A file's device
+   name goes to name (name_size bytes, NUL-terminated) and object_name points
+   at it. */
+NTSTATUS ntsim_query_handle(ntsim_system *system, ULONG pid, ULONG handle, NTSIM_HANDLE_INFO *info, char *name,
+                            size_t name_size);
+
 
 #ifdef __cplusplus
 }

@@ -71,6 +71,11 @@ typedef struct SYSTEM_THREAD_INFORMATION {
 NTSTATUS NtQuerySystemInformation(ntsim_system *system, SYSTEM_INFORMATION_CLASS SystemInformationClass,
                                   void *SystemInformation, ULONG SystemInformationLength, ULONG *ReturnLength);
 
+/* From kernel mode (previous mode KernelMode), as drivers call it (the WDK
+   leaves it undeclared; ntsim's own drivers take it from here). */
+NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass, void *SystemInformation,
+                                  ULONG SystemInformationLength, ULONG *ReturnLength);
+
 #ifdef __cplusplus
 }
 #endif

@@ -58,7 +58,10 @@ void ntsim_query_system(ntsim_system *system, NTSIM_SYSTEM_INFO *info);
 uint64_t ntsim_time(const ntsim_system *system);
 #define NTSIM_BOOT_TIME 134116992000000000ull /* 2026-01-01 00:00:00 UTC */
 
-/* Moves the clock forward by `ticks` of 100 ns. */
+/* The end of the clock: the largest LARGE_INTEGER, as KeQuerySystemTime can tell it. */
+#define NTSIM_TIME_MAX 0x7FFFFFFFFFFFFFFFull
+
+/* Moves the clock forward by `ticks` of 100 ns, stopping at NTSIM_TIME_MAX. */
 void ntsim_advance(ntsim_system *system, uint64_t ticks);
 
 /*

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "client.h"
-#include "ntddbeep.h"
+#include "ntsim/wdk/ntddbeep.h"
 
 /* The device's state: when the tone it started stops by itself. */
 typedef struct BEEP_EXTENSION {

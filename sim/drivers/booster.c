@@ -128,4 +128,5 @@ const sim_driver sim_driver_booster = {
     .write_fields = booster_fields,
     .client_write = BoosterClientWrite,
     .client_write_result = BoosterClientWriteResult,
+    .write_result_fields = (const sim_field_spec[]){ { "lines", SIM_LINES, 0 }, { NULL, SIM_INT, 0 } },
 };

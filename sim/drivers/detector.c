@@ -287,4 +287,6 @@ const sim_driver sim_driver_detector = {
     .device = "\\??\\Detector",
     .default_read = 20 * sizeof(RemoteThread), /* the book's client: RemoteThread[20] */
     .client_read = DetectorClientRead,
+    .read_result_fields = (const sim_field_spec[]){ { "items", SIM_ARRAY, 0 }, { "lines", SIM_LINES, 0 },
+                                                    { NULL, SIM_INT, 0 } },
 };

@@ -8,6 +8,7 @@
 #ifndef NTSIM_SIM_DRIVERS_DRIVER_H
 #define NTSIM_SIM_DRIVERS_DRIVER_H
 
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 #include "record.h"
 
@@ -48,10 +49,18 @@ typedef struct sim_driver {
     void (*client_ioctl_result)(NTSTATUS status, const unsigned char *out, ULONG bytes, sim_record *r);
     /* Checks a FIELD_STRING field's syntax when the scenario is parsed (NULL: any). */
     bool (*client_check)(const char *field, const char *value, char *message, size_t cap);
+    /* What the client adds to the result of a `client read`, `client write`
+       or `client ioctl` besides `bytes` (NULL-key-terminated, or NULL): the
+       fields an `expect` after one may name. */
+    const sim_field_spec *read_result_fields;
+    const sim_field_spec *write_result_fields;
+    const sim_field_spec *ioctl_result_fields;
 } sim_driver;
 
 /* The built-in drivers, by name; NULL if none. */
 const sim_driver *sim_find_driver(const char *name);
+/* The i-th built-in driver (0-based, in the table's order); NULL past the last. */
+const sim_driver *sim_driver_at(size_t i);
 
 /* The client's time prefix "HH:MM:SS.mmm: " for a system time (local = UTC). */
 void sim_client_time(int64_t system_time, char *buf, size_t cap);

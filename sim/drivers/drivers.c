@@ -41,6 +41,11 @@ const sim_driver *sim_find_driver(const char *name)
     return NULL;
 }
 
+const sim_driver *sim_driver_at(size_t i)
+{
+    return i < sizeof drivers / sizeof drivers[0] ? drivers[i] : NULL;
+}
+
 /*
  * The book's DisplayTime: FileTimeToSystemTime, then to local time, printed
  * "%02d:%02d:%02d.%03d: ". ntsim's local time zone is UTC, so the time of day

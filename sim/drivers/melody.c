@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "client.h"
-#include "ntddbeep.h"
+#include "ntsim/wdk/ntddbeep.h"
 
 /* ==== MelodyPublic.h: what the client and the driver share ===================== */
 
@@ -380,5 +380,6 @@ const sim_driver sim_driver_melody = {
     .ioctl_fields = melody_fields,
     .client_ioctl = MelodyClientIoctl,
     .client_ioctl_result = MelodyClientIoctlResult,
+    .ioctl_result_fields = (const sim_field_spec[]){ { "lines", SIM_LINES, 0 }, { NULL, SIM_INT, 0 } },
     .client_check = MelodyClientCheck,
 };

@@ -169,8 +169,8 @@ static void OnProcessNotify(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTI
     ProcessCreateInfo *info = (ProcessCreateInfo *)&item->Data;
     info->ProcessId = HandleToULong(ProcessId);
     info->ParentProcessId = HandleToULong(CreateInfo->ParentProcessId);
-    info->CreatingProcessId = CreateInfo->CreatingThreadId.UniqueProcess;
-    info->CreatingThreadId = CreateInfo->CreatingThreadId.UniqueThread;
+    info->CreatingProcessId = HandleToULong(CreateInfo->CreatingThreadId.UniqueProcess);
+    info->CreatingThreadId = HandleToULong(CreateInfo->CreatingThreadId.UniqueThread);
     info->CommandLineLength = (USHORT)chars;
     if (chars)
         memcpy((char *)info + offsetof(ProcessCreateInfo, CommandLine), CreateInfo->CommandLine->Buffer,
@@ -561,4 +561,6 @@ const sim_driver sim_driver_sysmon = {
     .device = "\\??\\SysMon",
     .default_read = 64 * 1024, /* the book's client: a 64 KB buffer */
     .client_read = SysMonClientRead,
+    .read_result_fields = (const sim_field_spec[]){ { "items", SIM_ARRAY, 0 }, { "lines", SIM_LINES, 0 },
+                                                    { NULL, SIM_INT, 0 } },
 };

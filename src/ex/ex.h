@@ -1,11 +1,13 @@
 /*
  * ex.h - the executive support layer's private view: the pool's state
- * (tagged blocks charged to an owner, lookaside lists of freed small blocks).
+ * (tagged blocks charged to an owner, lookaside lists of freed small blocks)
+ * and the clock the balance set manager tunes drivers' lookaside lists by.
  */
 #ifndef NTSIM_EX_EX_H
 #define NTSIM_EX_EX_H
 
 #include "ke/ke.h"
+#include "ntsim/limits.h"
 #include "ntsim/wdk.h"
 
 typedef struct ex_pool_block ex_pool_block;
@@ -27,6 +29,7 @@ typedef struct ex_system {
     uint16_t lookaside_depth[EX_POOL_CLASSES];
     /* The pool of the driver whose code runs, NULL for the kernel (registered by io). */
     ex_pool_owner *(*current_pool_owner)(void);
+    uint64_t boot_time; /* the balance set manager's seconds count from here */
 } ex_system;
 
 static inline ex_system *ex_state(ntsim_system *sys)

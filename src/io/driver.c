@@ -28,18 +28,21 @@ static ex_pool_owner *current_pool_owner(void)
 void io_initialize(ntsim_system *sys)
 {
     ex_state(sys)->current_pool_owner = current_pool_owner;
+    InitializeListHead(&io_state(sys)->files);
     io_state(sys)->next_image_base =
         ke_state(sys)->config.arch == NTSIM_ARCH_X64 ? SYSTEM_IMAGE_BASE : SYSTEM_IMAGE_BASE_X86;
 }
 
 static void free_driver(io_driver *d)
 {
+    void *module = d->module;
     for (ULONG i = 0; i < d->option_count; i++)
         rtl_free(d->options[i]);
     rtl_free(d->options);
     rtl_free(d->object.DriverName.Buffer);
     rtl_free(d->name);
     rtl_free(d);
+    io_close_module(module); /* last: nothing of the driver's code runs any more */
 }
 
 /* Devices and links a driver left behind when it went away. */
@@ -47,6 +50,50 @@ static void delete_leftovers(ntsim_system *sys, io_driver *d)
 {
     while (d->object.DeviceObject)
         IO_CALL(sys, d, IoDeleteDevice(d->object.DeviceObject));
+}
+
+/* At shutdown a driver's routines (notify routines, system threads) may
+   still be referenced by the layers below: its module closes last. Its
+   place in io->modules was made when it was loaded (reserve_module_room). */
+static void keep_module(ntsim_system *sys, io_driver *d)
+{
+    io_system *io = io_state(sys);
+    if (!d->module)
+        return;
+    io->modules[io->module_count++] = d->module;
+    d->module = NULL;
+}
+
+/* Room in io->modules for every driver file loaded and one more, made
+   before the load so that shutdown never needs memory to keep a module;
+   false when the host is out of memory. */
+static bool reserve_module_room(ntsim_system *sys)
+{
+    io_system *io = io_state(sys);
+    size_t need = io->module_count + 1;
+    for (io_driver *d = io->drivers; d; d = d->next)
+        need += d->module != NULL;
+    if (need <= io->module_cap)
+        return true;
+    size_t cap = io->module_cap ? io->module_cap * 2 : 4;
+    while (cap < need)
+        cap *= 2;
+    void **grown = rtl_realloc(io->modules, cap * sizeof *grown);
+    if (!grown)
+        return false;
+    io->modules = grown;
+    io->module_cap = cap;
+    return true;
+}
+
+void io_close_modules(ntsim_system *sys)
+{
+    io_system *io = io_state(sys);
+    for (size_t i = 0; i < io->module_count; i++)
+        io_close_module(io->modules[i]);
+    rtl_free(io->modules);
+    io->modules = NULL;
+    io->module_count = io->module_cap = 0;
 }
 
 void io_shutdown(ntsim_system *sys)
@@ -65,6 +112,7 @@ void io_shutdown(ntsim_system *sys)
         io_orphan_files(sys, d);
         ex_pool_report_and_free(sys, &d->pool);
         delete_leftovers(sys, d);
+        keep_module(sys, d);
         free_driver(d);
         d = next;
     }
@@ -76,6 +124,15 @@ void io_shutdown(ntsim_system *sys)
         rtl_free(l->target.Buffer);
         rtl_free(l);
     }
+}
+
+/* A driver going away: its notify routines, devices and links, and pool (reported) go with it. */
+static void forget_driver(ntsim_system *sys, io_driver *d)
+{
+    ps_notify_unregister_driver(sys, d);
+    delete_leftovers(sys, d);
+    ex_pool_report_and_free(sys, &d->pool);
+    free_driver(d);
 }
 
 static io_driver *find_driver(ntsim_system *sys, const char *name, io_driver ***link)
@@ -129,14 +186,35 @@ static bool copy_identity(io_driver *d, const char *name, const char *const *opt
     return d->object.DriverName.Buffer != NULL;
 }
 
+bool io_driver_loaded(ntsim_system *sys, const char *name)
+{
+    return find_driver(sys, name, NULL) != NULL;
+}
+
 NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
                            ULONG option_count)
+{
+    return io_load_driver(sys, name, entry, options, option_count, NULL, NULL);
+}
+
+bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2])
+{
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next)
+        if (d->module && d->file_id[0] == file_id[0] && d->file_id[1] == file_id[1])
+            return true;
+    return false;
+}
+
+NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
+                        ULONG option_count, void *module, const uint64_t file_id[2])
 {
     io_driver **tail;
     if (!name || !entry)
         return STATUS_INVALID_PARAMETER;
     if (find_driver(sys, name, &tail))
         return STATUS_IMAGE_ALREADY_LOADED;
+    if (module && !reserve_module_room(sys))
+        return STATUS_INSUFFICIENT_RESOURCES;
     io_driver *d = rtl_calloc(1, sizeof *d);
     if (!d)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -154,15 +232,18 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     NTSTATUS s = ps_unicode_init(&unicode, path);
     if (!NT_SUCCESS(s)) {
         rtl_free(registry.Buffer);
-        free_driver(d);
+        free_driver(d); /* before the module is the driver's: the caller's still */
         return s;
     }
+    d->module = module;
+    if (file_id)
+        memcpy(d->file_id, file_id, sizeof d->file_id);
 
     /* The image goes into system space: announced with PID 0. */
     d->image_base = io_state(sys)->next_image_base;
     d->image_size = DRIVER_IMAGE_SIZE;
     io_state(sys)->next_image_base += 0x10000;
-    ps_thread *system_thread = ps_state(sys)->system_process->first_thread;
+    ps_thread *system_thread = ps_system_thread(sys);
     ps_notify_image_load(sys, 0, path, &unicode.string, d->image_base, d->image_size, system_thread);
     ps_unicode_free(&unicode);
 
@@ -175,10 +256,8 @@ NTSTATUS ntsim_load_driver(ntsim_system *sys, const char *name, ntsim_driver_ent
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
         io_orphan_files(sys, d);
-        ps_notify_unregister_driver(sys, d);
-        delete_leftovers(sys, d);
-        ex_pool_report_and_free(sys, &d->pool);
-        free_driver(d);
+        d->module = NULL; /* the caller's again */
+        forget_driver(sys, d);
         return s;
     }
     *tail = d;
@@ -200,14 +279,11 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
     }
     io_orphan_files(sys, d);
     ps_thread *saved = ps_current_thread(sys);
-    ps_set_current_thread(sys, ps_state(sys)->system_process->first_thread);
+    ps_set_current_thread(sys, ps_system_thread(sys));
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));
     ps_set_current_thread(sys, saved);
     *link = d->next;
-    ps_notify_unregister_driver(sys, d);
-    delete_leftovers(sys, d);
-    ex_pool_report_and_free(sys, &d->pool);
-    free_driver(d);
+    forget_driver(sys, d);
     return STATUS_SUCCESS;
 }
 

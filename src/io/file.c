@@ -41,7 +41,9 @@ const ob_type io_file_type = {
     .delete_procedure = file_delete,
     .close_procedure = file_close,
     .describe = file_describe,
+    .body_offset = sizeof(ob_header),
 };
+_Static_assert(offsetof(io_file, object) == sizeof(ob_header), "a FILE_OBJECT follows its header");
 
 static POBJECT_TYPE file_type = &io_file_type;
 POBJECT_TYPE *IoFileObjectType = &file_type;
@@ -66,19 +68,16 @@ static void file_delete(ntsim_system *sys, ob_header *h)
     ULONG_PTR info;
     if (device_of(f))
         io_send(sys, device_of(f), &f->object, IRP_MJ_CLOSE, 0, NULL, 0, NULL, 0, &info);
-    if (f->prev)
-        f->prev->next = f->next;
-    else
-        io_state(sys)->files = f->next;
-    if (f->next)
-        f->next->prev = f->prev;
+    RemoveEntryList(&f->links);
     rtl_free(f);
 }
 
 void io_orphan_files(ntsim_system *sys, io_driver *d)
 {
     /* The driver goes away: its open files stay, pointing at nothing. */
-    for (io_file *f = io_state(sys)->files; f; f = f->next) {
+    LIST_ENTRY *files = &io_state(sys)->files;
+    for (LIST_ENTRY *e = files->Flink; e != files; e = e->Flink) {
+        io_file *f = CONTAINING_RECORD(e, io_file, links);
         if (f->driver == d) {
             f->driver = NULL;
             f->object.DeviceObject = NULL;
@@ -88,11 +87,9 @@ void io_orphan_files(ntsim_system *sys, io_driver *d)
 
 void io_free_files(ntsim_system *sys)
 {
-    while (io_state(sys)->files) {
-        io_file *f = io_state(sys)->files;
-        io_state(sys)->files = f->next;
-        rtl_free(f);
-    }
+    LIST_ENTRY *files = &io_state(sys)->files;
+    while (!IsListEmpty(files))
+        rtl_free(CONTAINING_RECORD(RemoveHeadList(files), io_file, links));
 }
 
 NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK access, io_file **out)
@@ -105,13 +102,12 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     if (!f)
         return STATUS_INSUFFICIENT_RESOURCES;
     ob_initialize_header(&f->header, &io_file_type, NonWaitableObject);
+    f->object.Type = IO_TYPE_FILE;
+    f->object.Size = sizeof f->object;
     f->object.DeviceObject = dev;
     f->driver = dev->DriverObject->Internal;
     f->access = access;
-    f->next = io_state(sys)->files;
-    if (f->next)
-        f->next->prev = f;
-    io_state(sys)->files = f;
+    InsertHeadList(&io_state(sys)->files, &f->links);
     ULONG_PTR info;
     NTSTATUS s = io_send(sys, dev, &f->object, IRP_MJ_CREATE, 0, NULL, 0, NULL, 0, &info);
     if (!NT_SUCCESS(s)) {

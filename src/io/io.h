@@ -22,6 +22,8 @@ struct io_driver {
     SIZE_T image_size;
     ex_pool_owner pool;       /* its allocations, reported if it unloads holding them */
     io_file *client;          /* the outside client's open file (ntsim_device_read/write) */
+    void *module;             /* a driver from a file: its dlopen handle, closed after it is gone */
+    uint64_t file_id[2];      /* ... and its file (device, inode): one image loads once */
     struct io_driver *next;
 };
 
@@ -33,7 +35,7 @@ struct io_file {
     FILE_OBJECT object;
     io_driver *driver;        /* NULL once the driver unloaded */
     ACCESS_MASK access;
-    io_file *prev, *next;     /* every file object of the system */
+    LIST_ENTRY links;         /* every file object of the system */
 };
 
 extern const ob_type io_file_type;
@@ -51,6 +53,19 @@ void io_orphan_files(ntsim_system *sys, io_driver *d);
 /* Teardown: every file object freed whatever its counts. */
 void io_free_files(ntsim_system *sys);
 
+/* Loads a driver whose code is entry; module (a dlopen handle or NULL) goes
+   with the driver when it is kept and is left to the caller when it is not. */
+NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
+                        ULONG option_count, void *module, const uint64_t file_id[2]);
+/* Whether a driver of that name is loaded. */
+bool io_driver_loaded(ntsim_system *sys, const char *name);
+/* Whether a driver from the file with this (device, inode) is loaded. */
+bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2]);
+/* Closes the modules io_shutdown kept: the system's very last step. */
+void io_close_modules(ntsim_system *sys);
+/* Closes a driver file's module (src/io/driver_module.c): after its code can no longer run. */
+void io_close_module(void *module);
+
 typedef struct io_symlink {
     UNICODE_STRING link;
     UNICODE_STRING target;
@@ -63,7 +78,9 @@ typedef struct io_system {
     io_driver *drivers;        /* loaded, in load order */
     io_symlink *links;
     ULONG_PTR next_image_base; /* where the next driver image maps */
-    io_file *files;            /* every file object */
+    LIST_ENTRY files;          /* every file object */
+    void **modules;            /* driver files' modules left at shutdown, closed last */
+    size_t module_count, module_cap; /* module_cap: room reserved at each load (driver.c) */
 } io_system;
 
 static inline io_system *io_state(ntsim_system *sys)

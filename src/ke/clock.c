@@ -15,7 +15,7 @@ uint64_t ntsim_time(const ntsim_system *sys)
 void ntsim_advance(ntsim_system *sys, uint64_t ticks)
 {
     uint64_t now = ke_state(sys)->time;
-    ke_advance(sys, ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks);
+    ke_advance(sys, ticks > NTSIM_TIME_MAX - now ? NTSIM_TIME_MAX : now + ticks);
 }
 
 void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime)

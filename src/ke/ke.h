@@ -14,6 +14,8 @@
 
 #include "ntsim/ps.h"
 #include "ntsim/system.h"
+#include "ntsim/limits.h"
+#include "ntsim/wdk.h"
 #include "ob/object.h"
 
 struct ke_thread;
@@ -42,10 +44,10 @@ typedef struct ke_thread {
     bool blocked;           /* in a wait (thread wait) not yet satisfied */
     NTSTATUS wait_status;   /* how its last wait ended */
     KPROCESSOR_MODE previous_mode; /* the mode its current system service was called from */
-    uint64_t deadline;      /* the wait's timeout, 0 = none */
+    uint64_t deadline;      /* when the wait times out (KE_NO_DEADLINE: never) */
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */
-    struct ke_thread *qnext, *qprev; /* its ready queue */
+    LIST_ENTRY ready_link;  /* its ready queue, while Ready (KTHREAD's WaitListEntry) */
     ke_wait_block *wait_blocks;  /* its current object wait, if any */
     ULONG wait_count;
     bool wait_all;
@@ -56,25 +58,31 @@ typedef struct ke_thread {
     bool terminating;            /* its termination has begun (it may still run exit notifications) */
     /* Its code returned (a system thread's start routine): the thread ends. Set by ps. */
     void (*exit_routine)(ntsim_system *sys, struct ke_thread *t);
+    /* KTHREAD's KernelApcDisable: each critical region entered counts it
+       down, so -1 is one region deep (as Windows keeps it); 0 = enabled. */
+    int16_t kernel_apc_disable;
+    /* Fast mutexes it holds: Windows runs their owner at APC_LEVEL. */
+    uint16_t fast_mutexes;
 } ke_thread;
 
 /* A processor's control block (KPRCB): what runs, and its ready queues. */
 typedef struct ke_prcb {
     ke_thread *current;
     ke_thread *idle;
-    ke_thread *head[32], *tail[32];
-    uint32_t summary; /* bit p set: head[p] is not empty */
+    LIST_ENTRY ready[32]; /* one queue per priority (DispatcherReadyListHead) */
+    uint32_t summary;     /* bit p set: ready[p] is not empty */
     uint32_t ready_count;
 } ke_prcb;
 
 typedef struct ke_scheduler {
     uint32_t cpus;
-    ke_prcb prcb[64];
+    ke_prcb prcb[NTSIM_MAX_CPUS];
     ke_thread **timers; /* min-heap by (deadline, order) */
     size_t timer_count, timer_cap;
     size_t threads;      /* threads initialized and not deleted: the heap has room for all */
     uint64_t next_tick;  /* time of the next clock interrupt */
     uint64_t orders;
+    uint64_t unlooked;   /* clock ticks to take one by one before looking for whole rounds again */
     bool trace;          /* deliver thread_state events */
 } ke_scheduler;
 
@@ -119,17 +127,27 @@ void ke_start_thread(ntsim_system *sys, ke_thread *t);
 void ke_terminate_thread(ntsim_system *sys, ke_thread *t);
 
 /*
+ * Timeouts: one convention for every wait in ke, Windows' own (the
+ * LARGE_INTEGER of KeWaitForSingleObject and NtDelayExecution): NULL = no
+ * timeout; negative = relative, in 100 ns; positive = an absolute time on
+ * the clock; zero = do not block. An absolute time already past counts as
+ * zero. ke_deadline turns one into a time on the clock, saturating at the
+ * end of time (KE_NO_DEADLINE: never).
+ */
+#define KE_NO_DEADLINE UINT64_MAX
+uint64_t ke_deadline(ntsim_system *sys, const LONG64 *timeout);
+
+/*
  * Waits on objects (KeWaitForMultipleObjects' rules): satisfied at once when
  * one (wait-any: the lowest index) or all (wait-all) are signaled, returning
  * STATUS_WAIT_0 + index and acquiring them (a semaphore's count drops, a
  * synchronization event resets); STATUS_TIMEOUT at once for a zero timeout
  * (poll); else the thread blocks and STATUS_PENDING says so: it is released
- * when the wait is satisfied or the timeout (100 ns; NULL = none) passes.
+ * when the wait is satisfied or the timeout passes.
  * blocks: count of them, or NULL to use the thread's own (count <= 3).
  */
 NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
-                             const uint64_t *timeout, ke_wait_block *blocks);
-NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, DISPATCHER_HEADER *object, uint64_t timeout);
+                             const LONG64 *timeout, ke_wait_block *blocks);
 /* The object's state changed to signaled: its waiters are tested in order (KiWaitTest). */
 void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *object);
 void ke_wait_test(ntsim_system *sys, DISPATCHER_HEADER *object, KPRIORITY boost);
@@ -149,8 +167,9 @@ void ke_delete_fiber(ke_thread *t);
 /* The running fiber's thread has ended: leave it for good. */
 void ke_exit_fiber(ntsim_system *sys);
 
-/* The thread blocks (Waiting); timeout 0 = forever. */
-NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout);
+/* The thread blocks (Waiting) until woken or its timeout passes; a zero
+   timeout does not block (STATUS_TIMEOUT). */
+NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, const LONG64 *timeout);
 /* Its wait is satisfied (an event set it free): priority boost of 1. */
 NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t);
 NTSTATUS ke_suspend(ntsim_system *sys, ke_thread *t, ULONG *previous);
@@ -159,7 +178,22 @@ NTSTATUS ke_resume(ntsim_system *sys, ke_thread *t, ULONG *previous);
 NTSTATUS ke_set_priority(ntsim_system *sys, ke_thread *t, KPRIORITY priority);
 NTSTATUS ke_set_affinity(ntsim_system *sys, ke_thread *t, KAFFINITY affinity);
 
+/* The processors' ready queues, summary bits and current threads agree (Debug builds check after each advance). */
+bool ke_scheduler_check(const ke_scheduler *s);
+
 /* The clock moves to `now`: clock ticks end quanta and expire timeouts. */
 void ke_advance(ntsim_system *sys, uint64_t now);
+
+/* Normal kernel APCs cannot reach t: it is in a critical region, or at
+   APC_LEVEL (it holds a fast mutex). What an executive resource asks of its callers. */
+bool ke_normal_apcs_disabled(const ke_thread *t);
+
+/*
+ * Stops the system, as KeBugCheckEx: prints "ntsim: bug check 0x000000E3
+ * RESOURCE_NOT_OWNED (p1, p2, p3, p4): why" on stderr and aborts the host
+ * process. There is no blue screen and no crash dump; a test sees the
+ * process end abnormally and the line on stderr.
+ */
+_Noreturn void ke_bug_check(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4, const char *why);
 
 #endif

@@ -33,21 +33,26 @@ static void set_state(ntsim_system *sys, ke_thread *t, KTHREAD_STATE to)
 
 /* ---- ready queues ------------------------------------------------------- */
 
+/* The first thread of a priority's queue, and the one after t; NULL past the end. */
+static ke_thread *first_ready(ke_prcb *p, int pri)
+{
+    LIST_ENTRY *q = &p->ready[pri];
+    return q->Flink != q ? CONTAINING_RECORD(q->Flink, ke_thread, ready_link) : NULL;
+}
+
+static ke_thread *next_ready(ke_prcb *p, const ke_thread *t)
+{
+    LIST_ENTRY *q = &p->ready[t->priority];
+    return t->ready_link.Flink != q ? CONTAINING_RECORD(t->ready_link.Flink, ke_thread, ready_link) : NULL;
+}
+
 static void enqueue(ke_prcb *p, ke_thread *t, bool at_head)
 {
     int pri = t->priority;
-    t->qnext = t->qprev = NULL;
-    if (!p->head[pri]) {
-        p->head[pri] = p->tail[pri] = t;
-    } else if (at_head) {
-        t->qnext = p->head[pri];
-        p->head[pri]->qprev = t;
-        p->head[pri] = t;
-    } else {
-        t->qprev = p->tail[pri];
-        p->tail[pri]->qnext = t;
-        p->tail[pri] = t;
-    }
+    if (at_head)
+        InsertHeadList(&p->ready[pri], &t->ready_link);
+    else
+        InsertTailList(&p->ready[pri], &t->ready_link);
     p->summary |= 1u << pri;
     p->ready_count++;
 }
@@ -55,17 +60,8 @@ static void enqueue(ke_prcb *p, ke_thread *t, bool at_head)
 static void dequeue(ke_prcb *p, ke_thread *t)
 {
     int pri = t->priority;
-    if (t->qprev)
-        t->qprev->qnext = t->qnext;
-    else
-        p->head[pri] = t->qnext;
-    if (t->qnext)
-        t->qnext->qprev = t->qprev;
-    else
-        p->tail[pri] = t->qprev;
-    if (!p->head[pri])
-        p->summary &= ~(1u << pri);
-    t->qnext = t->qprev = NULL;
+    if (RemoveEntryList(&t->ready_link))
+        p->summary &= ~(1u << pri); /* the queue is empty now */
     p->ready_count--;
 }
 
@@ -77,14 +73,14 @@ static ke_thread *find_ready(ke_scheduler *s, uint32_t cpu, int min_priority)
     if (p->summary) {
         int pri = highest_bit(p->summary);
         if (pri >= min_priority)
-            return p->head[pri];
+            return first_ready(p, pri);
     }
     if (min_priority > 0)
         return NULL;
     for (uint32_t other = 0; other < s->cpus; other++) {
         ke_prcb *o = &s->prcb[other];
         for (uint32_t bits = o->summary; bits; bits &= ~(1u << highest_bit(bits)))
-            for (ke_thread *t = o->head[highest_bit(bits)]; t; t = t->qnext)
+            for (ke_thread *t = first_ready(o, highest_bit(bits)); t; t = next_ready(o, t))
                 if (t->affinity & (1ull << cpu))
                     return t;
     }
@@ -246,6 +242,9 @@ void ke_scheduler_init(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &ke_state(sys)->sched;
     s->cpus = ke_state(sys)->config.cpus;
+    for (uint32_t cpu = 0; cpu < NTSIM_MAX_CPUS; cpu++)
+        for (int pri = 0; pri < 32; pri++)
+            InitializeListHead(&s->prcb[cpu].ready[pri]);
     /* Clock interrupts fall on a grid of 15.625 ms from boot. */
     s->next_tick = now + KE_CLOCK_INTERVAL;
 }
@@ -341,19 +340,32 @@ static void release(ntsim_system *sys, ke_thread *t, int boost)
     ready(sys, t);
 }
 
-NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, uint64_t timeout)
+uint64_t ke_deadline(ntsim_system *sys, const LONG64 *timeout)
 {
+    uint64_t now = ke_state(sys)->time;
+    if (!timeout)
+        return KE_NO_DEADLINE;
+    if (*timeout < 0) {
+        uint64_t delta = (uint64_t)-(*timeout + 1) + 1; /* |timeout|, even for INT64_MIN */
+        return delta >= KE_NO_DEADLINE - now ? KE_NO_DEADLINE : now + delta;
+    }
+    return (uint64_t)*timeout > now ? (uint64_t)*timeout : now; /* past: now, a zero timeout */
+}
+
+NTSTATUS ke_wait(ntsim_system *sys, ke_thread *t, const LONG64 *timeout)
+{
+    uint64_t deadline = ke_deadline(sys, timeout);
+    if (deadline == ke_state(sys)->time)
+        return STATUS_TIMEOUT; /* nothing to wait for */
     if (t->state == Terminated)
         return STATUS_THREAD_IS_TERMINATING;
     if (t->blocked)
         return STATUS_INVALID_PARAMETER; /* already in a wait */
     t->blocked = true;
     t->wait_status = STATUS_PENDING;
-    if (timeout) {
-        /* A timeout past the end of the clock never expires. */
-        t->deadline = timeout > UINT64_MAX - ke_state(sys)->time ? UINT64_MAX : ke_state(sys)->time + timeout;
+    t->deadline = deadline;
+    if (deadline != KE_NO_DEADLINE)
         timer_insert(&ke_state(sys)->sched, t);
-    }
     block(sys, t);
     return STATUS_SUCCESS;
 }
@@ -489,41 +501,129 @@ static void clock_tick(ntsim_system *sys, uint64_t at)
     }
 }
 
-/* Whether a tick can change anything: a thread shares a processor's level or
- * is boosted, or could move to an idle processor. */
-static bool ticks_matter(const ke_scheduler *s)
+/* How many clock ticks, from the next one, pass before the tick that may
+ * expire the earliest timeout or the last tick by `now`: none of them expires
+ * a timeout, and none reaches the end of the clock. */
+static uint64_t ticks_before(const ke_scheduler *s, uint64_t now)
+{
+    uint64_t until = now;
+    if (s->timer_count && s->timers[0]->deadline < until)
+        until = s->timers[0]->deadline;
+    return until >= s->next_tick ? (until - s->next_tick) / KE_CLOCK_INTERVAL : 0;
+}
+
+/* Whether the thread's quantum end leaves its priority as it is (no boost to decay). */
+static bool keeps_priority(const ke_thread *t)
+{
+    return t->priority <= t->base_priority || t->base_priority >= 16;
+}
+
+/*
+ * n clock ticks at once, exactly as clock_tick would leave the processors
+ * one tick after another, for ticks in which no timeout expires
+ * (ticks_before) when every processor is periodic: idle (its ticks do
+ * nothing), or running a thread that keeps its priority at quantum end and
+ * shares that priority with k - 1 ready threads on its queue (k >= 1) that
+ * keep theirs too and have a full quantum, with nothing readier above them.
+ * None of them may have code to run (a fiber: ke_run_fibers would enter it
+ * between ticks), and when k > 1 no trace may want the transitions. Then a
+ * tick only runs the quantum down; quantum ends fall on the tick that uses
+ * up the running thread's quantum, then every KE_QUANTUM_UNITS /
+ * KE_QUANTUM_PER_TICK ticks, each moving the running thread to the tail and
+ * the head in: after e of them the k threads have turned e mod k places, and
+ * the one running has what the ticks since the last one left of its quantum.
+ *
+ * Returns false, having changed nothing, when a processor is not periodic
+ * yet (ticking gets it there: a boost decays, a partial quantum ends), or
+ * when its queue is longer than n (looking would cost more than ticking).
+ * *looked counts the ready threads it looked at: O(k) whatever n.
+ */
+static bool skip_round_robin(ntsim_system *sys, ke_scheduler *s, uint64_t n, uint64_t *looked)
+{
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        ke_prcb *p = &s->prcb[cpu];
+        ke_thread *cur = p->current;
+        if (cur->fiber)
+            return false;
+        if (is_idle(p))
+            continue;
+        if (!keeps_priority(cur) || (p->summary >> cur->priority) > 1)
+            return false; /* a boost decays, or a higher priority is ready */
+        if (!(p->summary & (1u << cur->priority)))
+            continue; /* alone at its priority: its quantum only runs down and back up */
+        if (s->trace)
+            return false; /* each turn is an event: tick them one by one */
+        for (ke_thread *t = first_ready(p, cur->priority); t; t = next_ready(p, t))
+            if (++*looked > n || t->fiber || !keeps_priority(t) || t->quantum != KE_QUANTUM_UNITS || t->cpu != cpu)
+                return false;
+    }
+    const uint64_t per_quantum = (KE_QUANTUM_UNITS + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
+        ke_prcb *p = &s->prcb[cpu];
+        ke_thread *cur = p->current;
+        if (is_idle(p))
+            continue;
+        /* The tick that ends the running thread's quantum: the first that brings it to 0 or below. */
+        uint64_t first = cur->quantum <= 0 ? 1 : ((uint64_t)cur->quantum + KE_QUANTUM_PER_TICK - 1) / KE_QUANTUM_PER_TICK;
+        if (n < first) {
+            cur->quantum -= (int32_t)(n * KE_QUANTUM_PER_TICK);
+            continue;
+        }
+        uint64_t ends = 1 + (n - first) / per_quantum;
+        uint64_t since = (n - first) % per_quantum; /* ticks after the last quantum end */
+        uint64_t k = 1;
+        for (ke_thread *t = first_ready(p, cur->priority); t; t = next_ready(p, t))
+            k++;
+        for (uint64_t i = ends % k; i > 0; i--)
+            quantum_end(sys, cpu);
+        p->current->quantum = KE_QUANTUM_UNITS - (int32_t)(since * KE_QUANTUM_PER_TICK);
+    }
+    return true;
+}
+
+/*
+ * The processors' invariants, checked after every advance in Debug builds:
+ * a priority's summary bit is set exactly when its queue is not empty; every
+ * queued thread is Ready, at that priority, and counted in ready_count; a
+ * processor's current thread is Running on it (or is its idle thread).
+ * O(ready threads).
+ */
+bool ke_scheduler_check(const ke_scheduler *s)
 {
     for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
         const ke_prcb *p = &s->prcb[cpu];
-        if (p->ready_count)
-            return true;
-        if (!is_idle(p) && p->current->priority > p->current->base_priority)
-            return true;
+        uint32_t count = 0;
+        for (int pri = 0; pri < 32; pri++) {
+            const LIST_ENTRY *q = &p->ready[pri];
+            if (!(p->summary & (1u << pri)) != (q->Flink == q))
+                return false;
+            for (const LIST_ENTRY *e = q->Flink; e != q; e = e->Flink) {
+                const ke_thread *t = CONTAINING_RECORD(e, ke_thread, ready_link);
+                if (t->state != Ready || t->priority != pri || e->Flink->Blink != e || ++count > p->ready_count)
+                    return false;
+            }
+        }
+        if (count != p->ready_count)
+            return false;
+        if (p->current && p->current != p->idle && (p->current->state != Running || p->current->cpu != cpu))
+            return false;
     }
-    return false;
+    return true;
 }
 
 void ke_advance(ntsim_system *sys, uint64_t now)
 {
     ke_scheduler *s = &ke_state(sys)->sched;
     while (s->next_tick <= now) {
-        if (!ticks_matter(s)) {
-            /* Nothing moves until the next timeout: skip the idle ticks. */
-            uint64_t until = now;
-            if (s->timer_count && s->timers[0]->deadline < until)
-                until = s->timers[0]->deadline;
-            if (until >= s->next_tick) {
-                uint64_t skip = (until - s->next_tick) / KE_CLOCK_INTERVAL;
-                s->next_tick += skip * KE_CLOCK_INTERVAL;
-                /* The skipped ticks still ran the quanta down (and back up). */
-                uint64_t period = KE_QUANTUM_UNITS / KE_QUANTUM_PER_TICK;
-                for (uint32_t cpu = 0; cpu < s->cpus; cpu++) {
-                    ke_thread *t = s->prcb[cpu].current;
-                    for (uint64_t i = 0; !t->idle && i < skip % period; i++)
-                        if ((t->quantum -= KE_QUANTUM_PER_TICK) <= 0)
-                            t->quantum = KE_QUANTUM_UNITS;
-                }
-            }
+        /* Until the next timeout, ticks that only turn quanta over go at once. A
+           look that finds none is paid for by as many ticks taken one by one. */
+        uint64_t skip = ticks_before(s, now), looked = 0;
+        if (s->unlooked) {
+            s->unlooked--;
+        } else if (skip && skip_round_robin(sys, s, skip, &looked)) {
+            s->next_tick += skip * KE_CLOCK_INTERVAL;
+        } else {
+            s->unlooked = looked;
         }
         ke_state(sys)->time = s->next_tick;
         clock_tick(sys, s->next_tick);
@@ -535,4 +635,13 @@ void ke_advance(ntsim_system *sys, uint64_t now)
         s->next_tick += KE_CLOCK_INTERVAL;
     }
     ke_state(sys)->time = now;
+#ifdef NTSIM_DEBUG_CHECKS
+    /* O(ready threads): checked while queues are short, so that tests of
+       thousands of threads stay linear in Debug builds too. */
+    uint32_t ready = 0;
+    for (uint32_t cpu = 0; cpu < s->cpus; cpu++)
+        ready += s->prcb[cpu].ready_count;
+    if (ready <= 256)
+        assert(ke_scheduler_check(s));
+#endif
 }

@@ -88,9 +88,9 @@ static NTSTATUS try_satisfy(ULONG count, DISPATCHER_HEADER **objects, bool wait_
 }
 
 NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
-                             const uint64_t *timeout, ke_wait_block *blocks)
+                             const LONG64 *timeout, ke_wait_block *blocks)
 {
-    if (count == 0 || count > 64)
+    if (count == 0 || count > NTSIM_MAX_WAIT_OBJECTS)
         return STATUS_INVALID_PARAMETER;
     if (!blocks) {
         if (count > KE_THREAD_WAIT_OBJECTS)
@@ -100,11 +100,9 @@ NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPA
     NTSTATUS s = try_satisfy(count, objects, wait_all);
     if (s != STATUS_PENDING)
         return s;
-    if (timeout && *timeout == 0)
-        return STATUS_TIMEOUT;
-    s = ke_wait(sys, t, timeout ? *timeout : 0);
-    if (!NT_SUCCESS(s))
-        return s;
+    s = ke_wait(sys, t, timeout);
+    if (s != STATUS_SUCCESS)
+        return s; /* STATUS_TIMEOUT: a zero timeout polls */
     for (ULONG i = 0; i < count; i++) {
         blocks[i] = (ke_wait_block){ .object = objects[i], .thread = t, .index = i };
         link_block(&blocks[i]);
@@ -115,10 +113,6 @@ NTSTATUS ke_wait_for_objects(ntsim_system *sys, ke_thread *t, ULONG count, DISPA
     return STATUS_PENDING;
 }
 
-NTSTATUS ke_wait_for_object(ntsim_system *sys, ke_thread *t, DISPATCHER_HEADER *object, uint64_t timeout)
-{
-    return ke_wait_for_objects(sys, t, 1, &object, false, timeout ? &timeout : NULL, NULL);
-}
 
 void ke_wait_test(ntsim_system *sys, DISPATCHER_HEADER *o, KPRIORITY boost)
 {
@@ -164,12 +158,10 @@ void ke_signal_object(ntsim_system *sys, DISPATCHER_HEADER *o)
  * real wait are served first when an object is signaled. Gives up after an
  * hour of virtual time, as other waits outside a system thread do.
  */
-
-
 static NTSTATUS polled_wait(ntsim_system *sys, ULONG count, DISPATCHER_HEADER **objects, bool wait_all,
-                            const uint64_t *timeout)
+                            const LONG64 *timeout)
 {
-    uint64_t deadline = !timeout ? UINT64_MAX : *timeout > UINT64_MAX - ke_state(sys)->time ? UINT64_MAX : ke_state(sys)->time + *timeout;
+    uint64_t deadline = ke_deadline(sys, timeout);
     uint64_t limit = ke_state(sys)->time + NTSIM_NESTED_WAIT_HORIZON;
     for (;;) {
         ke_run_fibers(sys);
@@ -186,15 +178,6 @@ static NTSTATUS polled_wait(ntsim_system *sys, ULONG count, DISPATCHER_HEADER **
     }
 }
 
-/* A LARGE_INTEGER timeout as 100 ns from now (negative: relative; positive: absolute). */
-static uint64_t ticks_of(ntsim_system *sys, const LARGE_INTEGER *timeout)
-{
-    LONG64 v = timeout->QuadPart;
-    if (v <= 0)
-        return (uint64_t)(-v);
-    return (uint64_t)v > ke_state(sys)->time ? (uint64_t)v - ke_state(sys)->time : 0;
-}
-
 NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
                                   KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
                                   PKWAIT_BLOCK WaitBlockArray)
@@ -204,15 +187,15 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     (void)Alertable;
     ntsim_system *sys = ke_current_system("KeWaitForMultipleObjects");
     ke_thread *t = ke_state(sys)->current_thread;
-    DISPATCHER_HEADER *objects[64];
-    if (Count == 0 || Count > 64)
+    DISPATCHER_HEADER *objects[NTSIM_MAX_WAIT_OBJECTS];
+    if (Count == 0 || Count > NTSIM_MAX_WAIT_OBJECTS)
         return STATUS_INVALID_PARAMETER;
     for (ULONG i = 0; i < Count; i++)
         objects[i] = (DISPATCHER_HEADER *)Object[i];
-    uint64_t ticks = Timeout ? ticks_of(sys, Timeout) : 0;
-    if (t->blocked && !(Timeout && ticks == 0))
-        return polled_wait(sys, Count, objects, WaitType == WaitAll, Timeout ? &ticks : NULL);
-    NTSTATUS s = ke_wait_for_objects(sys, t, Count, objects, WaitType == WaitAll, Timeout ? &ticks : NULL,
+    const LONG64 *timeout = Timeout ? &Timeout->QuadPart : NULL;
+    if (t->blocked && ke_deadline(sys, timeout) != ke_state(sys)->time)
+        return polled_wait(sys, Count, objects, WaitType == WaitAll, timeout);
+    NTSTATUS s = ke_wait_for_objects(sys, t, Count, objects, WaitType == WaitAll, timeout,
                                      (ke_wait_block *)WaitBlockArray);
     return s == STATUS_PENDING ? ke_block_current(sys) : s;
 }
@@ -228,15 +211,15 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
     (void)WaitMode;
     (void)Alertable;
     ntsim_system *sys = ke_current_system("KeDelayExecutionThread");
-    uint64_t ticks = ticks_of(sys, Interval);
-    if (ticks == 0)
-        return STATUS_SUCCESS;
+    const LONG64 *interval = &Interval->QuadPart;
+    if (ke_deadline(sys, interval) == ke_state(sys)->time)
+        return STATUS_SUCCESS; /* nothing to wait for */
     if (ke_state(sys)->current_thread->blocked) {
-        polled_wait(sys, 0, NULL, false, &ticks);
+        polled_wait(sys, 0, NULL, false, interval);
         return STATUS_SUCCESS;
     }
-    NTSTATUS s = ke_wait(sys, ke_state(sys)->current_thread, ticks);
-    if (!NT_SUCCESS(s))
+    NTSTATUS s = ke_wait(sys, ke_state(sys)->current_thread, interval);
+    if (s != STATUS_SUCCESS)
         return s;
     s = ke_block_current(sys);
     return s == STATUS_TIMEOUT ? STATUS_SUCCESS : s; /* a delay that ran out is a success */

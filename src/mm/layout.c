@@ -214,7 +214,9 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
     NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
     if (!NT_SUCCESS(st))
         return st;
-    mm_vad_name(s, mm_vad_find(s, shared), "KUSER_SHARED_DATA", false, 0);
+    mm_vad *shared_vad = mm_vad_find(s, shared);
+    mm_vad_name(s, shared_vad, "KUSER_SHARED_DATA", false, 0);
+    shared_vad->flags |= VAD_NO_CHANGE;
 
     ULONG_PTR image = x64 ? 0x140000000ull : 0x400000ull;
     if (rng) {

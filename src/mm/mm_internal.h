@@ -88,6 +88,10 @@ typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
 #define VAD_LARGE_PAGES 0x1u
 #define VAD_DETAIL_OWNED 0x2u /* detail is a heap copy */
 #define VAD_DETAIL_ID 0x4u    /* detail is a prefix; node.spare the number that ends it */
+/* Secured against change from user mode (the VAD's NoChange bit): the
+   KUSER_SHARED_DATA page. Its protection cannot change, it cannot be freed
+   or decommitted, nothing more is committed in it. */
+#define VAD_NO_CHANGE 0x8u
 
 typedef struct mm_run {
     avl_node node;   /* node.spare holds the run's attribute */
@@ -104,7 +108,7 @@ typedef struct mm_vad {
     uint32_t attr;          /* the pages' attribute when runs is NULL */
     uint16_t alloc_protect;
     uint8_t type;           /* mm_vad_type */
-    uint8_t flags;          /* VAD_LARGE_PAGES, VAD_DETAIL_* */
+    uint8_t flags;          /* VAD_LARGE_PAGES, VAD_DETAIL_*, VAD_NO_CHANGE */
 } mm_vad;
 
 /* A VAD's query answer in one word, kept beside its key in the index leaf,

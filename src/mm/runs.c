@@ -155,23 +155,38 @@ bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     return true;
 }
 
+/*
+ * The runs of [a, b) made separate, for a change of their attributes to
+ * `uniform` when the VAD has no runs yet (one attribute for all of it):
+ * false when that change needs no runs at all (done in place, *done set),
+ * else t holds the runs with boundaries at a and b. Room for three runs
+ * must be reserved.
+ */
+static bool split_range(mm_space *s, mm_vad *v, avl_tree *t, ULONG_PTR a, ULONG_PTR b, uint32_t uniform)
+{
+    *t = (avl_tree){v->runs, NULL};
+    if (!t->root) {
+        if (v->attr == uniform)
+            return false;
+        if (a == v->start && b == v->end) {
+            v->attr = uniform;
+            return false;
+        }
+        avl_link(t, &new_run(s, v->start, v->attr)->node, NULL, 0);
+    }
+    split_at(s, t, a);
+    if (b < v->end)
+        split_at(s, t, b);
+    return true;
+}
+
 static bool runs_set(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b, uint32_t attr)
 {
     if (!mm_pool_reserve(&s->run_pool, 3))
         return false;
-    avl_tree t = {v->runs, NULL};
-    if (!t.root) {
-        if (v->attr == attr)
-            return true;
-        if (a == v->start && b == v->end) {
-            v->attr = attr;
-            return true;
-        }
-        avl_link(&t, &new_run(s, v->start, v->attr)->node, NULL, 0);
-    }
-    split_at(s, &t, a);
-    if (b < v->end)
-        split_at(s, &t, b);
+    avl_tree t;
+    if (!split_range(s, v, &t, a, b, attr))
+        return true;
     mm_run *r = run_floor(t.root, a);
     for (mm_run *n = run_of(avl_next(&r->node)); n && n->start < b;) {
         mm_run *next = run_of(avl_next(&n->node));
@@ -225,20 +240,9 @@ static bool runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 {
     if (!mm_pool_reserve(&s->run_pool, 3))
         return false;
-    avl_tree t = {v->runs, NULL};
-    if (!t.root) {
-        uint32_t attr = v->attr & ~ATTR_COMMITTED;
-        if (attr == v->attr)
-            return true;
-        if (a == v->start && b == v->end) {
-            v->attr = attr;
-            return true;
-        }
-        avl_link(&t, &new_run(s, v->start, v->attr)->node, NULL, 0);
-    }
-    split_at(s, &t, a);
-    if (b < v->end)
-        split_at(s, &t, b);
+    avl_tree t;
+    if (!split_range(s, v, &t, a, b, v->attr & ~ATTR_COMMITTED))
+        return true;
     mm_run *r = run_floor(t.root, a);
     mm_run *x = run_of(avl_prev(&r->node));
     for (; r && r->start < b; r = run_of(avl_next(&r->node)))

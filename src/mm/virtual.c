@@ -105,8 +105,8 @@ static NTSTATUS commit(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG protect
 NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect)
 {
     mm_vad *v = mm_vad_find(s, start);
-    if (!v || end > v->end)
-        return STATUS_CONFLICTING_ADDRESSES;
+    if (!v || end > v->end || (v->flags & VAD_NO_CHANGE))
+        return STATUS_CONFLICTING_ADDRESSES; /* a secured VAD takes no commit (MM_MAX_COMMIT) */
     if (v->type != VAD_PRIVATE)
         return STATUS_ALREADY_COMMITTED; /* views come committed; we model no reserved views */
     /* Private pages have no copy-on-write; NT checks it only once the VAD
@@ -225,6 +225,8 @@ static NTSTATUS free_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_t
         if (end > v->end)
             return STATUS_UNABLE_TO_FREE_VM;
     }
+    if (v->flags & VAD_NO_CHANGE)
+        return STATUS_INVALID_PAGE_PROTECTION; /* a secured VAD fails MiCheckSecuredVad's delete check */
     if (v->type != VAD_PRIVATE)
         return STATUS_UNABLE_TO_DELETE_SECTION; /* views go with NtUnmapViewOfSection */
     if (free_type == MEM_RELEASE) {
@@ -263,6 +265,8 @@ static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new
     mm_vad *v = mm_vad_find(s, start);
     if (!v || end > v->end)
         return STATUS_CONFLICTING_ADDRESSES;
+    if (v->flags & VAD_NO_CHANGE)
+        return STATUS_INVALID_PAGE_PROTECTION;
     if (v->type == VAD_PRIVATE && mm_protect_is_copy_on_write(new_protect))
         return STATUS_INVALID_PAGE_PROTECTION;
     if (!mm_runs_all_committed(v, start, end))

@@ -19,6 +19,32 @@ void ob_handle_table_free(ob_handle_table *t)
     *t = (ob_handle_table){ .strict_fifo = t->strict_fifo };
 }
 
+/*
+ * The table's invariants, checked after every change in Debug builds: the
+ * entries in use number `count`; the free list runs from first_free to
+ * last_free through every other entry but 0, once each; a free entry holds
+ * no object. O(capacity).
+ */
+bool ob_handle_table_check(const ob_handle_table *t)
+{
+    uint32_t used = 0, free_count = 0, last = 0;
+    for (uint32_t i = 1; i < t->capacity; i++)
+        used += t->entries[i].object != NULL;
+    for (uint32_t i = t->first_free; i != 0; i = t->entries[i].next_free) {
+        if (i >= t->capacity || t->entries[i].object || ++free_count > t->capacity)
+            return false;
+        last = i;
+    }
+    uint32_t slots = t->capacity ? t->capacity - 1 : 0;
+    return used == t->count && used + free_count == slots && last == t->last_free;
+}
+
+#ifdef NTSIM_DEBUG_CHECKS
+#define CHECK(t) assert(ob_handle_table_check(t))
+#else
+#define CHECK(t) ((void)0)
+#endif
+
 static void push_free(ob_handle_table *t, uint32_t index, bool at_tail)
 {
     t->entries[index].object = NULL;
@@ -70,6 +96,7 @@ uint32_t ob_handle_create(ob_handle_table *t, void *object, ACCESS_MASK access)
     e->access = access;
     e->next_free = 0;
     t->count++;
+    CHECK(t);
     return index << 2;
 }
 
@@ -89,6 +116,7 @@ void ob_handle_destroy(ob_handle_table *t, uint32_t value)
     assert(ob_handle_lookup(t, value) != NULL);
     t->count--;
     push_free(t, index, t->strict_fifo);
+    CHECK(t);
 }
 
 uint32_t ob_handle_next(const ob_handle_table *t, uint32_t after)
@@ -97,21 +125,4 @@ uint32_t ob_handle_next(const ob_handle_table *t, uint32_t after)
         if (t->entries[i].object)
             return i << 2;
     return 0;
-}
-
-bool ob_handle_table_check(const ob_handle_table *t)
-{
-    if (t->capacity == 0)
-        return t->count == 0 && t->first_free == 0 && !t->entries;
-    uint32_t used = 0, free_count = 0;
-    for (uint32_t i = 1; i < t->capacity; i++)
-        used += t->entries[i].object != NULL;
-    /* The free list: every other entry once, each empty, ending at last_free. */
-    uint32_t last = 0;
-    for (uint32_t i = t->first_free; i != 0; i = t->entries[i].next_free) {
-        if (i >= t->capacity || t->entries[i].object || ++free_count > t->capacity)
-            return false;
-        last = i;
-    }
-    return used == t->count && used + free_count == t->capacity - 1 && last == t->last_free;
 }

@@ -41,10 +41,10 @@ ob_handle_entry *ob_handle_lookup(const ob_handle_table *t, uint32_t value);
 /* Frees the entry of a value known to be in use. */
 void ob_handle_destroy(ob_handle_table *t, uint32_t value);
 
+/* The table's invariants hold (count, free list); O(capacity). */
+bool ob_handle_table_check(const ob_handle_table *t);
+
 /* The next value in use after `after` (0 to start), or 0 at the end. */
 uint32_t ob_handle_next(const ob_handle_table *t, uint32_t after);
-
-/* The count agrees with the entries, and the free list holds every free entry once. O(capacity). */
-bool ob_handle_table_check(const ob_handle_table *t);
 
 #endif

@@ -30,6 +30,10 @@ typedef struct ob_type {
     void (*close_procedure)(ntsim_system *sys, ob_header *object, uint32_t handle_count_left);
     /* Fills what a handle listing shows of the object (its kind, ID or name); name has size bytes. */
     void (*describe)(const ob_header *object, NTSIM_HANDLE_INFO *info, char *name, size_t size);
+    /* Where the body drivers see begins: 0 when it begins with the header (processes, threads),
+       sizeof(ob_header) when the header precedes it (an I/O object, whose body begins with its
+       CSHORT type: a FILE_OBJECT). */
+    size_t body_offset;
     /* The most a handle to the object may grant anyone but the object itself (NULL: every right). */
     ACCESS_MASK (*access_limit)(const ob_header *object);
 } ob_type;
@@ -71,6 +75,10 @@ static inline ob_system *ob_state(ntsim_system *sys)
 }
 
 void ob_initialize_header(ob_header *h, const ob_type *type, UCHAR dispatcher_type);
+
+/* The body drivers hold (PEPROCESS, PETHREAD, PFILE_OBJECT) of an object, and back. */
+void *ob_body(ob_header *h);
+ob_header *ob_header_of(void *body);
 
 /* ObReferenceObject / ObDereferenceObject. Dereferencing to zero deletes. */
 void ob_reference(ob_header *h);

@@ -81,12 +81,12 @@ NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
 
 void ObReferenceObject(PVOID Object)
 {
-    ob_reference(Object);
+    ob_reference(ob_header_of(Object));
 }
 
 void ObDereferenceObject(PVOID Object)
 {
-    ob_dereference(sys_for("ObDereferenceObject"), Object);
+    ob_dereference(sys_for("ObDereferenceObject"), ob_header_of(Object));
 }
 
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)

@@ -177,12 +177,12 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     PS_CREATE_NOTIFY_INFO info = {
         .Size = sizeof info,
         .ParentProcessId = ULongToHandle(p->ppid),
-        .CreatingThreadId = { creator->process->pid, creator->tid },
+        .CreatingThreadId = { ULongToHandle(creator->process->pid), ULongToHandle(creator->tid) },
         .ImageFileName = image,
         .CommandLine = cmdline,
         .CreationStatus = STATUS_SUCCESS,
     };
-    info.u.s.FileOpenNameAvailable = 1;
+    info.FileOpenNameAvailable = 1;
     ps_thread *saved = switch_to(sys, creator);
     for (ULONG i = 0; i < ps_state(sys)->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.process[i];
@@ -246,14 +246,20 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNI
 {
     ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = pid, .image = nt_path, .base = base, .size = size };
     ke_deliver_event(sys, &e);
-    IMAGE_INFO info = { .ImageBase = (PVOID)(uintptr_t)base, .ImageSize = size };
-    info.u.s.SystemModeImage = pid == 0;
-    info.u.s.ImageAddressingMode = 0;
+    /* The image's file, as the routine's IMAGE_INFO_EX shows it (the name only: it is read, not opened). */
+    FILE_OBJECT file = { .Type = IO_TYPE_FILE, .Size = sizeof file, .FileName = *name };
+    IMAGE_INFO_EX ex = { .Size = sizeof ex, .FileObject = &file };
+    IMAGE_INFO *info = &ex.ImageInfo;
+    info->ImageBase = (PVOID)(uintptr_t)base;
+    info->ImageSize = size;
+    info->SystemModeImage = pid == 0;
+    info->ImageAddressingMode = 0;
+    info->ExtendedInfoPresent = 1;
     ps_thread *saved = switch_to(sys, context);
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
-            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), &info));
+            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), info));
     }
     ps_set_current_thread(sys, saved);
 }

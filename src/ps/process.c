@@ -62,27 +62,6 @@ static const char *file_name(const char *path)
     return name;
 }
 
-static void link_process(ntsim_system *sys, ps_process *p)
-{
-    p->prev = ps_state(sys)->last_process;
-    if (ps_state(sys)->last_process)
-        ps_state(sys)->last_process->next = p;
-    else
-        ps_state(sys)->first_process = p;
-    ps_state(sys)->last_process = p;
-}
-
-static void unlink_process(ntsim_system *sys, ps_process *p)
-{
-    if (p->prev)
-        p->prev->next = p->next;
-    else
-        ps_state(sys)->first_process = p->next;
-    if (p->next)
-        p->next->prev = p->prev;
-    else
-        ps_state(sys)->last_process = p->prev;
-}
 
 static void free_process(ps_process *p)
 {
@@ -99,7 +78,7 @@ static void process_delete(ntsim_system *sys, ob_header *h)
     ps_process *p = (ps_process *)h;
     if (p->pid != 0)
         ob_handle_destroy(&ps_state(sys)->cid_table, p->pid);
-    unlink_process(sys, p);
+    RemoveEntryList(&p->process_links);
     free_process(p);
 }
 
@@ -112,6 +91,7 @@ static ps_process *new_process(ntsim_system *sys, const char *image_path, const 
     if (!p)
         return NULL;
     ob_initialize_header(&p->header, &ps_process_type, ProcessObject);
+    InitializeListHead(&p->threads);
     ob_handle_table_init(&p->handles, false);
     p->image_path = memcpy((char *)(p + 1), image_path, ni);
     p->command_line = memcpy((char *)(p + 1) + ni, cmdline, nc);
@@ -173,6 +153,7 @@ static NTSTATUS initialize_memory(ntsim_system *sys)
 NTSTATUS ps_initialize(ntsim_system *sys)
 {
     ps_system *ps = ps_state(sys);
+    InitializeListHead(&ps->processes);
     ps->next_sequence = 1;
     ob_handle_table_init(&ps->cid_table, true);
     ob_state(sys)->caller = &caller_ops;
@@ -183,14 +164,14 @@ NTSTATUS ps_initialize(ntsim_system *sys)
     if (!idle)
         return STATUS_NO_MEMORY;
     idle->permanent = true;
-    link_process(sys, idle);
+    InsertTailList(&ps_state(sys)->processes, &idle->process_links);
     ps_state(sys)->idle = idle;
     ps_process *system = new_process(sys, "System", "", true);
     if (!system)
         return STATUS_NO_MEMORY;
     system->permanent = true;
     system->ppid = 0;
-    link_process(sys, system);
+    InsertTailList(&ps_state(sys)->processes, &system->process_links);
     ps_state(sys)->system_process = system;
     /* One idle thread per processor, all with TID 0 as on Windows. */
     for (uint32_t cpu = 0; cpu < ke_state(sys)->config.cpus; cpu++) {
@@ -216,20 +197,16 @@ NTSTATUS ps_initialize(ntsim_system *sys)
 void ps_shutdown(ntsim_system *sys)
 {
     /* Free everything whatever its counts: handles may form cycles. */
-    ps_process *p = ps_state(sys)->first_process;
-    while (p) {
-        ps_process *next = p->next;
-        ps_thread *t = p->first_thread;
-        while (t) {
-            ps_thread *tn = t->next;
+    LIST_ENTRY *processes = &ps_state(sys)->processes;
+    while (!IsListEmpty(processes)) {
+        ps_process *p = CONTAINING_RECORD(RemoveHeadList(processes), ps_process, process_links);
+        while (!IsListEmpty(&p->threads)) {
+            ps_thread *t = CONTAINING_RECORD(RemoveHeadList(&p->threads), ps_thread, thread_links);
             ke_delete_fiber(&t->tcb); /* a system thread still waiting: its stack goes too */
             rtl_free(t);
-            t = tn;
         }
         free_process(p);
-        p = next;
     }
-    ps_state(sys)->first_process = ps_state(sys)->last_process = NULL;
     ps_state(sys)->idle = ps_state(sys)->system_process = NULL;
     ps_set_current_thread(sys, NULL);
     ke_state(sys)->system_thread = NULL;
@@ -331,7 +308,7 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     p->lock_memory_privilege = params->lock_memory_privilege;
     p->stack_reserve = params->stack_reserve ? params->stack_reserve : DEFAULT_STACK_RESERVE;
     p->stack_commit = params->stack_commit ? params->stack_commit : DEFAULT_STACK_COMMIT;
-    link_process(sys, p);
+    InsertTailList(&ps_state(sys)->processes, &p->process_links);
 
     /* Everything that may fail for want of memory comes before the first
        notification: until then a failure leaves nothing behind, unseen. */
@@ -395,9 +372,9 @@ void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)
     ob_reference(&p->header); /* the last thread's deletion must not free p under us */
     /* A system thread ending its own process ends itself last (it does not return). */
     ps_thread *self = ke_state(sys)->running_fiber && ps_current_thread(sys)->process == p ? ps_current_thread(sys) : NULL;
-    ps_thread *t = p->first_thread;
+    ps_thread *t = ps_first_thread(p);
     while (t) {
-        ps_thread *next = t->next;
+        ps_thread *next = ps_next_thread(t);
         if (!t->terminated && t != self) {
             if (next)
                 ob_reference(&next->header);
@@ -456,7 +433,7 @@ NTSTATUS ntsim_process_sequence(ntsim_system *sys, ULONG pid, uint64_t *sequence
 
 void ntsim_walk_processes(ntsim_system *sys, ntsim_process_cb cb, void *context)
 {
-    for (ps_process *p = ps_state(sys)->first_process; p; p = p->next) {
+    for (ps_process *p = ps_first_process(sys); p; p = ps_next_process(sys, p)) {
         NTSIM_PROCESS_INFO info;
         ps_fill_process_info(p, &info);
         if (!cb(context, &info))

@@ -74,20 +74,44 @@ NTSTATUS ps_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HAND
     return status;
 }
 
+static void describe(const ob_handle_entry *e, ULONG handle, NTSIM_HANDLE_INFO *info, char *name, size_t size)
+{
+    const ob_header *o = e->object;
+    *info = (NTSIM_HANDLE_INFO){ .handle = handle, .access = e->access, .type_name = o->type->name,
+                                 .type_index = o->type->index };
+    if (size)
+        name[0] = '\0';
+    o->type->describe(o, info, name, size);
+}
+
 NTSTATUS ntsim_walk_handles(ntsim_system *sys, ULONG pid, ntsim_handle_cb cb, void *context)
 {
     ps_process *p = ps_lookup_process(sys, pid);
     if (!p)
         return STATUS_INVALID_CID;
     for (ULONG h = ob_handle_next(&p->handles, 0); h != 0; h = ob_handle_next(&p->handles, h)) {
-        ob_handle_entry *e = ob_handle_lookup(&p->handles, h);
-        ob_header *o = e->object;
-        NTSIM_HANDLE_INFO info = { .handle = h, .access = e->access, .type_name = o->type->name,
-                                  .type_index = o->type->index };
-        char name[128] = "";
-        o->type->describe(o, &info, name, sizeof name);
+        NTSIM_HANDLE_INFO info;
+        char name[128];
+        describe(ob_handle_lookup(&p->handles, h), h, &info, name, sizeof name);
         if (!cb(context, &info))
             break;
     }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_query_handle(ntsim_system *sys, ULONG pid, ULONG handle, NTSIM_HANDLE_INFO *info, char *name,
+                            size_t name_size)
+{
+    ps_process *p = ps_lookup_process(sys, pid);
+    if (!p)
+        return STATUS_INVALID_CID;
+    ob_handle_entry *e = ob_handle_lookup(&p->handles, handle);
+    if (!e)
+        return STATUS_INVALID_HANDLE;
+    char none[1];
+    bool named = name && name_size;
+    describe(e, handle & ~3u, info, named ? name : none, named ? name_size : sizeof none);
+    if (!named)
+        info->object_name = NULL; /* no room was given for it */
     return STATUS_SUCCESS;
 }

@@ -41,8 +41,8 @@ typedef struct ps_process {
     ULONG_PTR image_base, peb, ntdll_base;
     SIZE_T image_size, ntdll_size;
     ULONG active_threads;
-    ps_thread *first_thread, *last_thread; /* creation order */
-    struct ps_process *prev, *next;        /* the system's process list */
+    LIST_ENTRY threads;       /* its threads, in creation order (ThreadListHead) */
+    LIST_ENTRY process_links; /* the system's process list (ActiveProcessLinks) */
 } ps_process;
 
 struct ps_thread {
@@ -59,7 +59,7 @@ struct ps_thread {
     mm_kernel_stack kernel_stack;
     ULONG_PTR stack_base, stack_limit, deallocation_stack;
     SIZE_T stack_reserve, stack_commit;
-    ps_thread *prev, *next; /* the process's threads */
+    LIST_ENTRY thread_links; /* its process's threads */
 };
 
 /* The process manager's part of the system (nested as ob_system explains). */
@@ -69,7 +69,7 @@ typedef struct ps_system {
     uint64_t next_sequence;       /* creation order of processes and threads */
     ob_handle_table cid_table;    /* PspCidTable: PIDs and TIDs, strict FIFO */
     ps_process *idle, *system_process;
-    ps_process *first_process, *last_process; /* creation order */
+    LIST_ENTRY processes;         /* every process object, in creation order */
     /* The memory manager's system-wide state, which processes and threads draw on. */
     mm_commit commit;
     mm_image_bases *image_bases;  /* each image's base for this boot (ASLR) */
@@ -99,6 +99,37 @@ static inline ps_process *ps_current_process(ntsim_system *sys)
 static inline void ps_set_current_thread(ntsim_system *sys, ps_thread *t)
 {
     ke_state(sys)->current_thread = t ? &t->tcb : NULL;
+}
+
+/* The process list and a process's threads, in creation order; NULL past the end. */
+static inline ps_process *ps_first_process(ntsim_system *sys)
+{
+    LIST_ENTRY *head = &ps_state(sys)->processes;
+    return head->Flink != head ? CONTAINING_RECORD(head->Flink, ps_process, process_links) : NULL;
+}
+
+static inline ps_process *ps_next_process(ntsim_system *sys, const ps_process *p)
+{
+    LIST_ENTRY *head = &ps_state(sys)->processes;
+    return p->process_links.Flink != head ? CONTAINING_RECORD(p->process_links.Flink, ps_process, process_links) : NULL;
+}
+
+static inline ps_thread *ps_first_thread(const ps_process *p)
+{
+    return p->threads.Flink != &p->threads ? CONTAINING_RECORD(p->threads.Flink, ps_thread, thread_links) : NULL;
+}
+
+static inline ps_thread *ps_next_thread(const ps_thread *t)
+{
+    const LIST_ENTRY *head = &t->process->threads;
+    return t->thread_links.Flink != head ? CONTAINING_RECORD(t->thread_links.Flink, ps_thread, thread_links) : NULL;
+}
+
+/* System's first thread: kernel code (DriverEntry, unload, clients' requests) runs as it. */
+static inline ps_thread *ps_system_thread(ntsim_system *sys)
+{
+    ke_thread *t = ke_state(sys)->system_thread;
+    return t ? CONTAINING_RECORD(t, ps_thread, tcb) : NULL;
 }
 
 extern const ob_type ps_process_type;

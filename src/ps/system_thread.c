@@ -14,7 +14,7 @@ static POBJECT_TYPE process_type = &ps_process_type, thread_type = &ps_thread_ty
 POBJECT_TYPE *PsProcessType = &process_type, *PsThreadType = &thread_type;
 
 NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                              HANDLE ProcessHandle, CLIENT_ID *ClientId, PKSTART_ROUTINE StartRoutine,
+                              HANDLE ProcessHandle, PKCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                               PVOID StartContext)
 {
     ntsim_system *sys = ke_current_system("PsCreateSystemThread");
@@ -55,7 +55,7 @@ NTSTATUS PsCreateSystemThread(HANDLE *ThreadHandle, ULONG DesiredAccess, POBJECT
         if (NT_SUCCESS(s) && ThreadHandle)
             *ThreadHandle = kernel_handle ? ob_kernel_handle(value) : (HANDLE)(uintptr_t)value;
         if (ClientId)
-            *ClientId = (CLIENT_ID){ p->pid, t->tid };
+            *ClientId = (KCLIENT_ID){ ULongToHandle(p->pid), ULongToHandle(t->tid) };
         ps_start_kernel_thread(sys, t);
         /* The place a notify routine took meanwhile, and none to be had: the
            thread starts only to end, as PspCreateThread's dead thread. */
@@ -77,6 +77,24 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     return STATUS_SUCCESS; /* not reached: the thread's code does not return */
 }
 
+NTSTATUS IoCreateSystemThread(PVOID IoObject, HANDLE *ThreadHandle, ULONG DesiredAccess,
+                              POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle, PKCLIENT_ID ClientId,
+                              PKSTART_ROUTINE StartRoutine, PVOID StartContext)
+{
+    /* Windows also keeps IoObject referenced while the thread runs, so its
+       driver cannot unload under it; ntsim's unload does not wait for
+       threads either way (docs/sample-drivers.md). */
+    if (!IoObject)
+        return STATUS_INVALID_PARAMETER;
+    return PsCreateSystemThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle, ClientId, StartRoutine,
+                                StartContext);
+}
+
+PEPROCESS ntsim_initial_system_process(void)
+{
+    return ps_state(ke_current_system("PsInitialSystemProcess"))->system_process;
+}
+
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation)
 {
@@ -89,6 +107,6 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
     NTSTATUS s = ob_reference_by_handle(sys, Handle, AccessMode == KernelMode ? 0 : DesiredAccess, ObjectType, &o,
                                         NULL);
     ps_current_thread(sys)->tcb.previous_mode = saved;
-    *Object = NT_SUCCESS(s) ? o : NULL;
+    *Object = NT_SUCCESS(s) ? ob_body(o) : NULL;
     return s;
 }

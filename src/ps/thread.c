@@ -78,28 +78,6 @@ static void stack_sizes(const ps_process *p, SIZE_T commit, SIZE_T reserve, SIZE
     *c = round_up(*c, PAGE_SIZE);
 }
 
-static void link_thread(ps_process *p, ps_thread *t)
-{
-    t->prev = p->last_thread;
-    if (p->last_thread)
-        p->last_thread->next = t;
-    else
-        p->first_thread = t;
-    p->last_thread = t;
-}
-
-static void unlink_thread(ps_process *p, ps_thread *t)
-{
-    if (t->prev)
-        t->prev->next = t->next;
-    else
-        p->first_thread = t->next;
-    if (t->next)
-        t->next->prev = t->prev;
-    else
-        p->last_thread = t->prev;
-}
-
 static void thread_delete(ntsim_system *sys, ob_header *h)
 {
     ps_thread *t = (ps_thread *)h;
@@ -109,7 +87,7 @@ static void thread_delete(ntsim_system *sys, ob_header *h)
     if (t->kernel_stack.base)
         mm_delete_kernel_stack(ps_state(sys)->system_space, &t->kernel_stack);
     ke_thread_delete(sys, &t->tcb);
-    unlink_thread(p, t);
+    RemoveEntryList(&t->thread_links);
     rtl_free(t);
     ob_dereference(sys, &p->header);
 }
@@ -167,7 +145,7 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
     t->sequence = ps_state(sys)->next_sequence++;
     t->process = p;
     ob_reference(&p->header);
-    link_thread(p, t);
+    InsertTailList(&p->threads, &t->thread_links);
     p->active_threads++;
     t->tcb.object = &t->header;
     t->tcb.exit_routine = thread_code_returned;
@@ -279,7 +257,7 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
         ps_process_exit(sys, p, t, status);
     bool self = t->tcb.fiber && t->tcb.fiber == (ke_fiber *)ke_state(sys)->running_fiber;
     if (ps_current_thread(sys) == t && !self)
-        ps_set_current_thread(sys, ps_state(sys)->system_process->first_thread);
+        ps_set_current_thread(sys, ps_system_thread(sys));
     ob_dereference(sys, &t->header); /* the running thread's own reference */
     /* A system thread that ended itself never returns to its code. */
     if (self)
@@ -362,7 +340,7 @@ NTSTATUS ntsim_walk_threads(ntsim_system *sys, ULONG pid, ntsim_thread_cb cb, vo
     ps_process *p = ps_lookup_process(sys, pid);
     if (!p)
         return STATUS_INVALID_CID;
-    for (ps_thread *t = p->first_thread; t; t = t->next) {
+    for (ps_thread *t = ps_first_thread(p); t; t = ps_next_thread(t)) {
         NTSIM_THREAD_INFO info;
         ps_fill_thread_info(t, &info);
         if (!cb(context, &info))

@@ -58,7 +58,11 @@ NTSTATUS ntsim_wait_thread(ntsim_system *sys, ULONG tid, uint64_t timeout)
 {
     ke_thread *t;
     NTSTATUS s = movable(sys, tid, &t);
-    return NT_SUCCESS(s) ? ke_wait(sys, t, timeout) : s;
+    if (!NT_SUCCESS(s))
+        return s;
+    /* 0 here is forever; a longer wait than a LONG64 can say never ends either. */
+    LONG64 relative = -(LONG64)timeout;
+    return ke_wait(sys, t, timeout && timeout <= INT64_MAX ? &relative : NULL);
 }
 
 NTSTATUS ntsim_wake_thread(ntsim_system *sys, ULONG tid)

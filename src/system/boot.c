@@ -49,6 +49,7 @@ static void teardown(ntsim_system *sys)
     ps_shutdown(sys);
     io_free_files(sys);
     ke_scheduler_free(sys);
+    io_close_modules(sys); /* driver files' code: nothing can run it any more */
     rtl_free(sys);
 }
 
@@ -96,7 +97,7 @@ void ntsim_query_system(ntsim_system *sys, NTSIM_SYSTEM_INFO *info)
     mm_system_info ms;
     mm_system_query(ps->system_space, &ms);
     ULONG live = 0;
-    for (ps_process *p = ps->first_process; p; p = p->next)
+    for (ps_process *p = ps_first_process(sys); p; p = ps_next_process(sys, p))
         live += !p->exited;
     *info = (NTSIM_SYSTEM_INFO){
         .time = ke_state(sys)->time, .cpus = ke_state(sys)->config.cpus, .arch = ke_state(sys)->config.arch,

@@ -77,13 +77,15 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
     uint64_t handles = 0, handle_counts = 0, charge = 0, threads = 0, stacks = 0, timers = 0;
     if (!ob_handle_table_check(&ps->cid_table))
         broken(&c, "the client-ID table's count or free list is wrong");
-    for (ps_process *p = ps->first_process; p; p = p->next) {
+    for (LIST_ENTRY *pe = ps->processes.Flink; pe != &ps->processes; pe = pe->Flink) {
+        ps_process *p = CONTAINING_RECORD(pe, ps_process, process_links);
         if (p->pid && ps_lookup_process(sys, p->pid) != p)
             broken(&c, "process %u: its client ID names something else", p->pid);
         handles += check_handles(&c, &p->handles, p->pid);
         handle_counts += (uint64_t)p->header.handle_count;
         ULONG active = 0;
-        for (ps_thread *t = p->first_thread; t; t = t->next) {
+        for (LIST_ENTRY *te = p->threads.Flink; te != &p->threads; te = te->Flink) {
+            ps_thread *t = CONTAINING_RECORD(te, ps_thread, thread_links);
             check_thread(&c, sys, p, t);
             active += !t->terminated;
             threads++;
@@ -99,8 +101,9 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
             charge += mm_commit_charge(p->vm);
         }
     }
-    for (io_file *f = io_state(sys)->files; f; f = f->next)
-        handle_counts += (uint64_t)f->header.handle_count;
+    const LIST_ENTRY *files = &io_state(sys)->files;
+    for (const LIST_ENTRY *fe = files->Flink; fe != files; fe = fe->Flink)
+        handle_counts += (uint64_t)CONTAINING_RECORD(fe, io_file, links)->header.handle_count;
     if (handles != handle_counts)
         broken(&c, "%llu handles in the tables, %llu counted by their objects", (unsigned long long)handles,
                (unsigned long long)handle_counts);

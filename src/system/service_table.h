@@ -24,7 +24,7 @@ extern const ULONG sys_service_count;
 /* The entry for a table index, or NULL for a slot ntsim leaves empty. */
 const sys_service *sys_service_at(ULONG index);
 
-/* The service routines (src/ke/services.c). */
+/* The service routines (src/system/services_*.c). */
 NTSTATUS sys_svc_wait_for_single_object(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_read_file(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_device_io_control_file(ntsim_system *, const ULONG64 *);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "io/io.h"
+#include "ntsim/ntsim.h"
 #include "ntsim/services.h"
 #include "ntsim/system.h"
 #include "ntsim/limits.h"

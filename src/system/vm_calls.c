@@ -114,26 +114,29 @@ NTSTATUS ntsim_touch_memory(ntsim_system *sys, ULONG_PTR address, ntsim_access a
     return s;
 }
 
-NTSTATUS ntsim_read_memory(ntsim_system *sys, ULONG_PTR address, void *buffer, SIZE_T length)
+/* A copy between the host and the current process's memory, as its own code would make it. */
+static NTSTATUS copy_user(ntsim_system *sys, ULONG_PTR address, void *in, const void *out, SIZE_T length)
 {
+    if (length && !in && !out)
+        return STATUS_INVALID_PARAMETER;
     ps_process *p;
     NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
     if (!NT_SUCCESS(s))
         return s;
-    s = mm_copy_from_user(p->vm, p->pages, address, buffer, length);
+    s = out ? mm_copy_to_user(p->vm, p->pages, address, out, length)
+            : mm_copy_from_user(p->vm, p->pages, address, in, length);
     ob_dereference(sys, &p->header);
     return s;
 }
 
+NTSTATUS ntsim_read_memory(ntsim_system *sys, ULONG_PTR address, void *buffer, SIZE_T length)
+{
+    return copy_user(sys, address, buffer, NULL, length);
+}
+
 NTSTATUS ntsim_write_memory(ntsim_system *sys, ULONG_PTR address, const void *buffer, SIZE_T length)
 {
-    ps_process *p;
-    NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
-    if (!NT_SUCCESS(s))
-        return s;
-    s = mm_copy_to_user(p->vm, p->pages, address, buffer, length);
-    ob_dereference(sys, &p->header);
-    return s;
+    return copy_user(sys, address, NULL, buffer, length);
 }
 
 NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULONG_PTR *base)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "drivers/driver.h"
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 #include "scenario.h"
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 
 /* What the test drivers saw; one test at a time, so plain statics will do. */
@@ -40,8 +41,8 @@ static void on_process_a(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_
 {
     (void)Process;
     if (CreateInfo) {
-        note("A create %u by %u/%u cur %u/%u", HandleToULong(ProcessId), CreateInfo->CreatingThreadId.UniqueProcess,
-             CreateInfo->CreatingThreadId.UniqueThread, HandleToULong(PsGetCurrentProcessId()),
+        note("A create %u by %u/%u cur %u/%u", HandleToULong(ProcessId), HandleToULong(CreateInfo->CreatingThreadId.UniqueProcess),
+             HandleToULong(CreateInfo->CreatingThreadId.UniqueThread), HandleToULong(PsGetCurrentProcessId()),
              HandleToULong(PsGetCurrentThreadId()));
         if (seen.refuse)
             CreateInfo->CreationStatus = seen.refuse;
@@ -75,7 +76,7 @@ static void on_image(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_INF
         name[i] = (char)FullImageName->Buffer[i];
     const char *file = strrchr(name, '\\');
     note("I %u %s cur %u sys %u", HandleToULong(ProcessId), file ? file + 1 : name,
-         HandleToULong(PsGetCurrentProcessId()), (unsigned)ImageInfo->u.s.SystemModeImage);
+         HandleToULong(PsGetCurrentProcessId()), (unsigned)ImageInfo->SystemModeImage);
 }
 
 static void unload_all(PDRIVER_OBJECT d)

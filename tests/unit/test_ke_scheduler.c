@@ -329,6 +329,282 @@ static void the_same_steps_schedule_the_same_way(void **state)
     assert_memory_equal(t1.cpu, t2.cpu, sizeof t1.cpu);
 }
 
+/* ---- long advances: round-robin in closed form, as tick by tick --------- */
+
+/* Every thread_state event folded into a count and a hash of (tid, from, to,
+ * cpu and, unless told not to, time): two runs that differ anywhere differ here. */
+typedef struct timeline {
+    uint64_t count, hash;
+    bool timeless;
+} timeline;
+
+static void fold(void *context, const ntsim_event *e)
+{
+    timeline *tl = context;
+    if (e->kind != NTSIM_EVENT_THREAD_STATE)
+        return;
+    uint64_t v[5] = { e->tid, e->from, e->to, e->cpu, tl->timeless ? 0 : e->time };
+    for (int i = 0; i < 5; i++)
+        tl->hash = (tl->hash ^ v[i]) * 0x100000001b3ull;
+    tl->count++;
+}
+
+/* The clock moves by d in steps shorter than a clock interval: each call
+ * meets at most one tick, so nothing is skipped (the tick-by-tick reference). */
+static void step(ntsim_system *sys, uint64_t d)
+{
+    while (d) {
+        uint64_t s = d < TICK - 1 ? d : TICK - 1;
+        ntsim_advance(sys, s);
+        d -= s;
+    }
+}
+
+/* What else the equal threads share the processors with. */
+enum {
+    OTHER_NONE,
+    OTHER_TIMEOUT_INSIDE,  /* a timed wait that ends during the long advance */
+    OTHER_TIMEOUT_AFTER,   /* a timed wait that ends long after it */
+    OTHER_LOWER_READY,     /* a ready thread of a lower priority: it never runs */
+    OTHER_BOOSTED,         /* a woken thread: boosted, it preempts, then decays and joins */
+    OTHER_HIGHER_TIMEOUT,  /* a higher thread's timed wait: when it ends, it runs alone */
+    OTHER_BOOSTED_EQUAL,   /* a woken lower thread, boosted to the others' level: it takes one turn */
+    OTHER_PARTIAL_QUANTUM, /* the first thread gives way mid-quantum, and waits its turn with what it has left */
+    OTHER_COUNT
+};
+
+typedef struct rr_setup {
+    uint32_t cpus;
+    int threads; /* at priority 8 */
+    int other;
+    uint64_t phase; /* clock moved, tick by tick, before the long advance */
+    bool trace;
+} rr_setup;
+
+typedef struct rr_run {
+    ntsim_system *sys;
+    timeline tl;
+    ULONG tid[8];
+    int n;
+} rr_run;
+
+static void rr_boot(const rr_setup *su, rr_run *r)
+{
+    r->sys = boot(su->cpus, NULL);
+    r->tl = (timeline){ .hash = 0xcbf29ce484222325ull };
+    r->n = 0;
+    ntsim_set_event_sink(r->sys, fold, &r->tl);
+    ntsim_set_trace(r->sys, su->trace ? NTSIM_TRACE_SCHED : 0);
+    for (int i = 0; i < su->threads; i++)
+        r->tid[r->n++] = spawn(r->sys);
+    if (su->other == OTHER_NONE)
+        return;
+    ULONG w = r->tid[r->n++] = spawn(r->sys);
+    switch (su->other) {
+    case OTHER_TIMEOUT_INSIDE:
+        assert_int_equal(ntsim_wait_thread(r->sys, w, 7 * TICK + 1234), STATUS_SUCCESS);
+        break;
+    case OTHER_TIMEOUT_AFTER:
+        assert_int_equal(ntsim_wait_thread(r->sys, w, 1ull << 62), STATUS_SUCCESS);
+        break;
+    case OTHER_LOWER_READY:
+        assert_int_equal(ntsim_set_thread_priority(r->sys, w, 7), STATUS_SUCCESS);
+        break;
+    case OTHER_BOOSTED:
+        assert_int_equal(ntsim_wait_thread(r->sys, w, 0), STATUS_SUCCESS);
+        assert_int_equal(ntsim_wake_thread(r->sys, w), STATUS_SUCCESS);
+        break;
+    case OTHER_HIGHER_TIMEOUT:
+        assert_int_equal(ntsim_set_thread_priority(r->sys, w, 9), STATUS_SUCCESS);
+        assert_int_equal(ntsim_wait_thread(r->sys, w, 3 * TICK + 5), STATUS_SUCCESS);
+        break;
+    case OTHER_BOOSTED_EQUAL:
+        assert_int_equal(ntsim_set_thread_priority(r->sys, w, 7), STATUS_SUCCESS);
+        assert_int_equal(ntsim_wait_thread(r->sys, w, 0), STATUS_SUCCESS);
+        assert_int_equal(ntsim_wake_thread(r->sys, w), STATUS_SUCCESS);
+        break;
+    case OTHER_PARTIAL_QUANTUM:
+        step(r->sys, TICK);
+        assert_int_equal(ntsim_set_thread_priority(r->sys, r->tid[0], 7), STATUS_SUCCESS);
+        assert_int_equal(ntsim_set_thread_priority(r->sys, r->tid[0], 8), STATUS_SUCCESS);
+        break;
+    }
+    step(r->sys, su->phase);
+}
+
+/* Same clock, same events, same threads in the same states. */
+static bool rr_same(const rr_run *a, const rr_run *b, bool same_time)
+{
+    if ((same_time && ntsim_time(a->sys) != ntsim_time(b->sys)) || a->n != b->n || a->tl.count != b->tl.count ||
+        a->tl.hash != b->tl.hash)
+        return false;
+    for (int i = 0; i < a->n; i++) {
+        NTSIM_THREAD_INFO x = info(a->sys, a->tid[i]), y = info(b->sys, b->tid[i]);
+        if (a->tid[i] != b->tid[i] || x.state != y.state || x.priority != y.priority ||
+            x.base_priority != y.base_priority || x.cpu != y.cpu || x.waiting != y.waiting)
+            return false;
+    }
+    return true;
+}
+
+/* The quantum left and the order of the ready queue show in what comes next:
+ * one more thread of the usual priority, and a few rounds, traced. */
+static void rr_probe(rr_run *r, bool timeless)
+{
+    r->tl.timeless = timeless;
+    ntsim_set_trace(r->sys, NTSIM_TRACE_SCHED);
+    r->tid[r->n++] = spawn(r->sys);
+    step(r->sys, (uint64_t)(2 * r->n + 3) * TICK);
+}
+
+static void rr_check(const rr_setup *su, uint64_t length, bool ok)
+{
+    if (!ok)
+        print_error("differs: cpus=%u threads=%d other=%d phase=%llu length=%llu trace=%d\n", su->cpus, su->threads,
+                    su->other, (unsigned long long)su->phase, (unsigned long long)length, su->trace);
+    assert_true(ok);
+}
+
+static void long_advance_is_tick_by_tick(void **state)
+{
+    (void)state;
+    static const uint64_t phases[] = { 0, TICK / 3, TICK, TICK + 7, 2 * TICK + TICK / 2, 3 * TICK };
+    static const uint64_t lengths[] = { 2 * TICK, 3 * TICK - 1, 5 * TICK, 17 * TICK + 12345, 100 * TICK, 1001 * TICK + 1 };
+    rr_setup su;
+    for (su.cpus = 1; su.cpus <= 2; su.cpus++)
+        for (su.threads = 1; su.threads <= 3; su.threads++)
+            for (su.other = 0; su.other < OTHER_COUNT; su.other++)
+                for (size_t ph = 0; ph < sizeof phases / sizeof *phases; ph++)
+                    for (size_t le = 0; le < sizeof lengths / sizeof *lengths; le++)
+                        for (int tr = 0; tr < 2; tr++) {
+                            su.phase = phases[ph];
+                            su.trace = tr;
+                            rr_run a, b;
+                            rr_boot(&su, &a);
+                            rr_boot(&su, &b);
+                            ntsim_advance(a.sys, lengths[le]); /* at once */
+                            step(b.sys, lengths[le]);          /* tick by tick */
+                            rr_check(&su, lengths[le], rr_same(&a, &b, true));
+                            rr_probe(&a, false);
+                            rr_probe(&b, false);
+                            rr_check(&su, lengths[le], rr_same(&a, &b, true));
+                            ntsim_system_destroy(a.sys);
+                            ntsim_system_destroy(b.sys);
+                        }
+}
+
+/* Far beyond what a reference can tick: 10^12 whole rounds of three threads
+ * (2 ticks each) and a remainder leave the state the remainder alone leaves. */
+static void long_advance_is_its_remainder_of_whole_rounds(void **state)
+{
+    (void)state;
+    static const uint64_t remainders[] = { 0, TICK - 1, TICK, 3 * TICK + 17, 5 * TICK };
+    rr_setup su = { .cpus = 1, .threads = 3, .other = OTHER_NONE, .phase = TICK / 2 };
+    for (size_t i = 0; i < sizeof remainders / sizeof *remainders; i++) {
+        rr_run a, b;
+        rr_boot(&su, &a);
+        rr_boot(&su, &b);
+        uint64_t rounds = 1000000000000ull * 6 * TICK;
+        ntsim_advance(a.sys, rounds + remainders[i]);
+        step(b.sys, remainders[i]);
+        rr_check(&su, rounds + remainders[i], rr_same(&a, &b, false));
+        rr_probe(&a, true);
+        rr_probe(&b, true);
+        rr_check(&su, rounds + remainders[i], rr_same(&a, &b, false));
+        ntsim_system_destroy(a.sys);
+        ntsim_system_destroy(b.sys);
+    }
+}
+
+/* The whole clock in one call: it ends (ctest's TIMEOUT says how soon), at
+ * the end of the clock, with the thread that the quantum ends choose. */
+static void advance_to_the_end_of_the_clock_ends(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(1, NULL);
+    ULONG a = spawn(sys), b = spawn(sys);
+    ntsim_advance(sys, UINT64_MAX);
+    assert_int_equal(ntsim_time(sys), NTSIM_TIME_MAX);
+    /* Ticks fall on boot + j * TICK; every second one ends a quantum and swaps a and b. */
+    uint64_t ticks = (NTSIM_TIME_MAX - NTSIM_BOOT_TIME) / TICK;
+    bool swapped = (ticks / 2) % 2;
+    assert_int_equal(info(sys, swapped ? b : a).state, Running);
+    assert_int_equal(info(sys, swapped ? a : b).state, Ready);
+    ntsim_system_destroy(sys);
+}
+
+static void advance_to_the_end_of_the_clock_ends_with_waits_and_traces(void **state)
+{
+    (void)state;
+    transitions tr;
+    ntsim_system *sys = boot(1, &tr);
+    ULONG a = spawn(sys), low = spawn(sys), w = spawn(sys);
+    assert_int_equal(ntsim_set_thread_priority(sys, low, 7), STATUS_SUCCESS);
+    assert_int_equal(ntsim_wait_thread(sys, w, 1000000000000000000ull), STATUS_SUCCESS);
+    int before = tr.count;
+    /* Traced, alone at its priority: a runs on, and nothing is written until w's timeout. */
+    ntsim_advance(sys, 999999999999999999ull);
+    assert_int_equal(tr.count, before);
+    assert_int_equal(info(sys, a).state, Running);
+    /* Untraced from here: w joins a's round-robin to the end of the clock. */
+    ntsim_set_trace(sys, 0);
+    ntsim_advance(sys, UINT64_MAX);
+    assert_int_equal(ntsim_time(sys), NTSIM_TIME_MAX);
+    assert_int_equal(info(sys, w).waiting, false);
+    assert_int_equal(info(sys, low).state, Ready);
+    assert_int_equal(info(sys, a).state + info(sys, w).state, Running + Ready);
+    ntsim_system_destroy(sys);
+}
+
+/* n threads of priority 8, one process each (cheap to create in any build). */
+static ULONG crowd(ntsim_system *sys, int n, ULONG *last)
+{
+    ULONG first = spawn(sys);
+    *last = first;
+    for (int i = 1; i < n; i++)
+        *last = spawn(sys);
+    return first;
+}
+
+/* Looking for whole rounds among 5,000 equal threads costs more than the 3
+ * ticks of each advance: it must not be done at every one (ctest's TIMEOUT
+ * says how soon). 1,500,000 ticks are 750,000 quantum ends, 150 whole
+ * rounds: the first thread runs again. */
+static void short_advances_among_many_threads_cost_what_ticking_costs(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(1, NULL);
+    ULONG last, first = crowd(sys, 5000, &last);
+    for (int i = 0; i < 500000; i++)
+        ntsim_advance(sys, 3 * TICK);
+    assert_int_equal(info(sys, first).state, Running);
+    assert_int_equal(info(sys, last).state, Ready);
+    ntsim_system_destroy(sys);
+}
+
+/* A woken thread at the tail of 5,000 equal ones keeps the round from being
+ * periodic until it has had its turn and its boost has decayed: looking
+ * again at every tick of that round would cost 5,000 looks at up to 5,000
+ * threads, here a hundred times over. */
+static void a_long_first_round_among_many_threads_costs_what_ticking_costs(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(1, NULL);
+    ULONG w;
+    crowd(sys, 5000, &w);
+    w = spawn(sys);
+    assert_int_equal(ntsim_set_thread_priority(sys, w, 7), STATUS_SUCCESS);
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(ntsim_wait_thread(sys, w, 0), STATUS_SUCCESS);
+        assert_int_equal(ntsim_wake_thread(sys, w), STATUS_SUCCESS);
+        assert_int_equal(info(sys, w).priority, 8);
+        ntsim_advance(sys, 15000 * TICK);
+        assert_int_equal(info(sys, w).priority, 7);
+        assert_int_equal(info(sys, w).state, Ready);
+    }
+    ntsim_system_destroy(sys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +625,12 @@ int main(void)
         cmocka_unit_test(terminated_thread_refuses_suspend_and_wait),
         cmocka_unit_test(suspend_by_handle_needs_suspend_resume_access),
         cmocka_unit_test(the_same_steps_schedule_the_same_way),
+        cmocka_unit_test(long_advance_is_tick_by_tick),
+        cmocka_unit_test(long_advance_is_its_remainder_of_whole_rounds),
+        cmocka_unit_test(advance_to_the_end_of_the_clock_ends),
+        cmocka_unit_test(advance_to_the_end_of_the_clock_ends_with_waits_and_traces),
+        cmocka_unit_test(short_advances_among_many_threads_cost_what_ticking_costs),
+        cmocka_unit_test(a_long_first_round_among_many_threads_costs_what_ticking_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,6 +284,24 @@ static void delay_execution_puts_the_caller_to_sleep(void **state)
     assert_int_equal(ti.priority, 8);  /* a timeout gives no boost */
 }
 
+/* One timeout convention: an absolute time already past is a zero timeout, for delays and waits alike. */
+static void a_time_already_past_neither_delays_nor_waits(void **state)
+{
+    fixture *f = *state;
+    LONG64 past = (LONG64)ntsim_time(f->sys) - 1;
+    assert_int_equal(NtDelayExecution(f->sys, false, &past), STATUS_SUCCESS);
+    NTSIM_THREAD_INFO ti;
+    ntsim_query_thread(f->sys, f->tid, &ti);
+    assert_int_equal(ti.state, Running);
+    HANDLE ph;
+    CLIENT_ID cid = { f->other_pid, 0 };
+    assert_int_equal(NtOpenProcess(f->sys, &ph, SYNCHRONIZE, &cid), STATUS_SUCCESS);
+    assert_int_equal(NtWaitForSingleObject(f->sys, ph, false, &past), STATUS_TIMEOUT);
+    ntsim_query_thread(f->sys, f->tid, &ti);
+    assert_int_equal(ti.state, Running);
+    assert_int_equal(NtClose(f->sys, ph), STATUS_SUCCESS);
+}
+
 static void wait_for_a_process_ends_when_it_exits(void **state)
 {
     fixture *f = *state;
@@ -347,6 +365,85 @@ static void no_argument_array_reads_as_zeros_or_is_refused(void **state)
     assert_int_equal(ntsim_system_call(f->sys, 0x18, NULL, 3), STATUS_INVALID_PARAMETER);
 }
 
+static void one_handle_is_found_by_its_value(void **state)
+{
+    fixture *f = *state;
+    HANDLE ph;
+    CLIENT_ID cid = { f->other_pid, 0 };
+    assert_int_equal(NtOpenProcess(f->sys, &ph, PROCESS_QUERY_INFORMATION | SYNCHRONIZE, &cid), STATUS_SUCCESS);
+    ULONG value = (ULONG)(uintptr_t)ph;
+    NTSIM_HANDLE_INFO info;
+    char name[16];
+    assert_int_equal(ntsim_query_handle(f->sys, f->pid, value, &info, name, sizeof name), STATUS_SUCCESS);
+    assert_int_equal(info.handle, value);
+    assert_int_equal(info.type, NTSIM_OBJECT_PROCESS);
+    assert_int_equal(info.object_id, f->other_pid);
+    assert_int_equal(info.access, PROCESS_QUERY_INFORMATION | SYNCHRONIZE);
+    /* The low two bits are tag bits, ignored as Windows ignores them. */
+    assert_int_equal(ntsim_query_handle(f->sys, f->pid, value | 3, &info, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(info.handle, value);
+    assert_int_equal(ntsim_query_handle(f->sys, f->pid, value + 4, &info, NULL, 0), STATUS_INVALID_HANDLE);
+    assert_int_equal(ntsim_query_handle(f->sys, f->other_pid, value, &info, NULL, 0), STATUS_INVALID_HANDLE);
+    assert_int_equal(ntsim_query_handle(f->sys, 0xFFF0, value, &info, NULL, 0), STATUS_INVALID_CID);
+    assert_int_equal(NtClose(f->sys, ph), STATUS_SUCCESS);
+    assert_int_equal(ntsim_query_handle(f->sys, f->pid, value, &info, NULL, 0), STATUS_INVALID_HANDLE);
+}
+
+/* A handle value is 32 bits: one with higher bits set names nothing, for every service alike. */
+static void handle_values_beyond_32_bits_are_invalid(void **state)
+{
+    fixture *f = *state;
+    HANDLE ph;
+    CLIENT_ID cid = { f->other_pid, 0 };
+    assert_int_equal(NtOpenProcess(f->sys, &ph, PROCESS_QUERY_INFORMATION, &cid), STATUS_SUCCESS);
+    HANDLE wide = (HANDLE)(uintptr_t)(0xABCD00000000ull | (uintptr_t)ph);
+    HANDLE copy = NULL;
+    assert_int_equal(NtDuplicateObject(f->sys, NtCurrentProcess(), wide, NtCurrentProcess(), &copy, 0, 0,
+                                       DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE),
+                     STATUS_INVALID_HANDLE);
+    assert_null(copy);
+    assert_int_equal(NtClose(f->sys, wide), STATUS_INVALID_HANDLE);
+    /* The real handle is still open: neither call touched it. */
+    NTSIM_HANDLE_INFO info;
+    assert_int_equal(ntsim_query_handle(f->sys, f->pid, (ULONG)(uintptr_t)ph, &info, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(NtClose(f->sys, ph), STATUS_SUCCESS);
+}
+
+/* KUSER_SHARED_DATA: read-only to user mode and secured (its VAD's NoChange bit), as the WRK and ReactOS show it. */
+static void the_shared_user_data_page_cannot_be_changed_from_user_mode(void **state)
+{
+    fixture *f = *state;
+    const ULONG_PTR page = 0x7FFE0000;
+    MEMORY_BASIC_INFORMATION mbi;
+    assert_int_equal(NtQueryVirtualMemory(f->sys, NtCurrentProcess(), page, MemoryBasicInformation, &mbi, sizeof mbi,
+                                          NULL),
+                     STATUS_SUCCESS);
+    assert_int_equal(mbi.Protect, PAGE_READONLY);
+    assert_int_equal(mbi.Type, MEM_PRIVATE);
+    ULONG_PTR base = page;
+    SIZE_T size = 0x1000;
+    ULONG old = 0;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &base, &size, PAGE_READWRITE, &old),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(ntsim_touch_memory(f->sys, page, NTSIM_WRITE), STATUS_ACCESS_VIOLATION);
+    assert_int_equal(ntsim_write_memory(f->sys, page, "x", 1), STATUS_ACCESS_VIOLATION);
+    assert_int_equal(NtFreeVirtualMemory(f->sys, NtCurrentProcess(), &base, &size, MEM_DECOMMIT),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(NtFreeVirtualMemory(f->sys, NtCurrentProcess(), &base, &size, MEM_RELEASE),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(NtAllocateVirtualMemory(f->sys, NtCurrentProcess(), &base, 0, &size, MEM_COMMIT, PAGE_READWRITE),
+                     STATUS_CONFLICTING_ADDRESSES);
+    assert_int_equal(NtAllocateVirtualMemory(f->sys, NtCurrentProcess(), &base, 0, &size, MEM_RESERVE, PAGE_READWRITE),
+                     STATUS_CONFLICTING_ADDRESSES);
+    /* Still there, still read-only, still readable. */
+    assert_int_equal(ntsim_touch_memory(f->sys, page, NTSIM_READ), STATUS_SUCCESS);
+    assert_int_equal(NtQueryVirtualMemory(f->sys, NtCurrentProcess(), page, MemoryBasicInformation, &mbi, sizeof mbi,
+                                          NULL),
+                     STATUS_SUCCESS);
+    assert_int_equal(mbi.State, MEM_COMMIT);
+    assert_int_equal(mbi.Protect, PAGE_READONLY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +465,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(observer_sees_each_call_with_its_status, setup, teardown),
         cmocka_unit_test_setup_teardown(delay_execution_puts_the_caller_to_sleep, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_a_process_ends_when_it_exits, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_time_already_past_neither_delays_nor_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_handle_is_found_by_its_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(handle_values_beyond_32_bits_are_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_shared_user_data_page_cannot_be_changed_from_user_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(more_arguments_than_a_replaced_slot_allows_are_refused_not_copied, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(more_arguments_than_a_service_takes_are_refused, setup, teardown),

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ntsim/ntsim.h"
 #include "ntsim/wdk.h"
 
 #define MS 10000LL                /* 100 ns units in a millisecond */
@@ -607,6 +608,44 @@ static void system_thread_lands_in_the_process_the_handle_names(void **state)
     assert_int_equal(NtClose(sys, h), STATUS_SUCCESS);
 }
 
+/* ---- a long advance and code not yet run ---------------------------------------- */
+
+static void wait_then_note_the_time(PVOID context)
+{
+    (void)context;
+    KeWaitForSingleObject(&events[0], Executive, KernelMode, FALSE, NULL);
+    ended = now();
+}
+
+static void start_waiter_to_note_the_time(void)
+{
+    KeInitializeEvent(&events[0], NotificationEvent, FALSE);
+    start_thread(wait_then_note_the_time, NULL, NULL);
+}
+
+/* A system thread made ready from the C API (its wait woken while it was
+ * suspended, then resumed: no boost) and not yet run when a long advance
+ * begins runs at the advance's first clock tick, as one tick at a time would
+ * have it: the quiet ticks after that one are not skipped past it. */
+static void code_not_yet_run_runs_at_the_first_tick_of_a_long_advance(void **state)
+{
+    (void)state;
+    in_kernel(start_waiter_to_note_the_time);
+    ULONG tid = seen.created_tid[seen.creates - 1], count;
+    ended = 0;
+    assert_int_equal(ntsim_suspend_thread(sys, tid, &count), STATUS_SUCCESS);
+    assert_int_equal(ntsim_wake_thread(sys, tid), STATUS_SUCCESS);
+    assert_int_equal(ntsim_resume_thread(sys, tid, &count), STATUS_SUCCESS);
+    NTSIM_THREAD_INFO ti;
+    assert_int_equal(ntsim_query_thread(sys, tid, &ti), STATUS_SUCCESS);
+    assert_int_equal(ti.state, Running);
+    assert_int_equal(ti.priority, ti.base_priority);
+    assert_int_equal(ended, 0);
+    uint64_t first_tick = NTSIM_BOOT_TIME + ((ntsim_time(sys) - NTSIM_BOOT_TIME) / TICK + 1) * TICK;
+    ntsim_advance(sys, 1000 * TICK);
+    assert_int_equal(ended, first_tick);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +666,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(system_destroyed_while_a_system_thread_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(system_thread_without_a_process_handle_runs_in_system, setup, teardown),
         cmocka_unit_test_setup_teardown(system_thread_lands_in_the_process_the_handle_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(code_not_yet_run_runs_at_the_first_tick_of_a_long_advance, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

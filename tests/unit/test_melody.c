@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "drivers/driver.h"
-#include "drivers/ntddbeep.h"
+#include "ntsim/wdk/ntddbeep.h"
 
 #define MS 10000LL     /* 100 ns units in a millisecond */
 #define TICK 156250LL  /* a clock interrupt: 15.625 ms */

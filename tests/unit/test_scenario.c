@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "event_table.h"
 #include "scenario.h"
 
 #define BOOT "134116992000000000" /* NTSIM_BOOT_TIME as the output prints it */
@@ -242,6 +243,63 @@ static void bad_option_values_are_reported_at_the_value(void **state)
     assert_error("system arch=x86 cpus=33\n", "1:22: error: cpus must be 1..32");
     assert_error("system increase_uva=3G\n", "1:8: error: increase_uva is a 32-bit boot option (arch=x86)");
     assert_error("system arch=x86 increase_uva=1G\n", "1:30: error: increase_uva must be 2G..3G");
+    assert_error("system memory=2000T\n", "1:15: error: memory is too large");
+    assert_error("system cpus=2 pagefile=2000T\n", "1:24: error: pagefile is too large");
+}
+
+/* A regression test: a system line whose configuration the library refuses
+ * crashed `run` (the next command's scheduler ran with no system) and passed
+ * `check`. It is the scenario's error, at its line, in both. */
+static void system_configuration_the_library_refuses_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("system memory=4K pagefile=0\nsleep 1\n",
+                 "1:1: error: the system line's configuration was refused (STATUS_INSUFFICIENT_RESOURCES)");
+    assert_error("# just the machine\nsystem memory=0 pagefile=0\n",
+                 "2:1: error: the system line's configuration was refused (STATUS_INSUFFICIENT_RESOURCES)");
+}
+
+/* Driver files: a name the file gives that cannot be one, unload of a name no line loaded, no client. */
+static void driver_file_name_must_be_a_name(void **state)
+{
+    (void)state;
+    assert_error("driver load out/1st.so\n", "1:13: error: driver load: bad driver name '1st': names are "
+                                            "[A-Za-z_][A-Za-z0-9_.-]* (give name=NAME)");
+    assert_error("driver load out/sysmon.so\n", "1:13: error: driver load: 'sysmon' is a built-in driver's name "
+                                               "(give name=NAME)");
+    assert_error("driver load out/x.so loose\n", "1:22: error: driver load: expected NAME=VALUE, got 'loose'");
+}
+
+static void driver_file_name_is_known_to_later_lines(void **state)
+{
+    (void)state;
+    assert_error("driver load out/x.so name=mine\nclient read mine\n",
+                 "2:13: error: client read: mine is a driver from a file: ntsim has no client for it");
+    assert_error("driver load out/x.so name=mine\ndriver unload x\n",
+                 "2:15: error: unknown driver 'x' (built-in: sysmon, detector, enumproc, booster, blocker, beep, "
+                 "melody; a driver file is a path with a '/' or ending in .so)");
+}
+
+/* A file that is not there is a result with NtLoadDriver's status, not a scenario error. */
+static void missing_driver_file_is_a_status(void **state)
+{
+    (void)state;
+    outcome r = run_with("driver load nowhere/x.so\nexpect status STATUS_OBJECT_PATH_NOT_FOUND\n"
+                         "driver load x.so\nexpect status STATUS_OBJECT_NAME_NOT_FOUND\ndriver unload x\n"
+                         "expect status STATUS_OBJECT_NAME_NOT_FOUND\n",
+                         strlen("driver load nowhere/x.so\nexpect status STATUS_OBJECT_PATH_NOT_FOUND\n"
+                                "driver load x.so\nexpect status STATUS_OBJECT_NAME_NOT_FOUND\ndriver unload x\n"
+                                "expect status STATUS_OBJECT_NAME_NOT_FOUND\n"),
+                         SIM_FORMAT_JSONL, false, 0);
+    assert_int_equal(r.rc, 0);
+    done(&r);
+}
+
+static void unknown_driver_lists_the_built_in_ones(void **state)
+{
+    (void)state;
+    assert_error("driver load nope\n", "1:13: error: unknown driver 'nope' (built-in: sysmon, detector, enumproc, "
+                                       "booster, blocker, beep, melody; a driver file is a path with a '/' or ending in .so)");
 }
 
 static void unknown_process_name_is_reported_at_the_name(void **state)
@@ -720,14 +778,87 @@ static void expect_reports_the_first_field_that_differs(void **state)
     done(&r);
 }
 
-static void expect_on_a_missing_field_fails(void **state)
+/* A failed call reports its status alone: its other fields are missing at run time. */
+static void expect_on_a_field_the_result_lacks_fails(void **state)
 {
     (void)state;
-    outcome r = run("sleep 1\nexpect pid=4\n");
+    outcome r = run("handle close System 100\nexpect handle=100\n");
     assert_int_equal(r.rc, 1);
     assert_string_equal(out_line(&r, 2),
-                        "{\"kind\":\"expect\",\"line\":2,\"message\":\"field pid\",\"want\":\"4\",\"got\":\"(no such field)\"}");
+                        "{\"kind\":\"expect\",\"line\":2,\"message\":\"field handle\",\"want\":\"100\",\"got\":\"(no such field)\"}");
     done(&r);
+}
+
+/* A regression test: `check` let a misspelled expect field pass (`expect
+ * stat=...`), which failed only when run. A field the previous command's
+ * result can never hold is a scenario error, for check and run alike. */
+static void expect_of_a_field_the_command_never_has_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("process create p image=a\nexpect stat=STATUS_SUCCESS\n",
+                 "2:8: error: process create (line 1) has no field 'stat'");
+    assert_error("sleep 1\n# a comment\nexpect time=1 pid=4\n", "3:15: error: sleep (line 1) has no field 'pid'");
+    assert_error("sleep 1\nexpect status STATUS_SUCCESS\nexpect pid=4\n", "3:8: error: sleep (line 1) has no field 'pid'");
+}
+
+static void expect_of_a_value_the_field_cannot_hold_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("process create p image=a\nexpect pid=twelve\n", "2:12: error: bad value 'twelve' for pid: a number");
+    assert_error("process create p image=a\nvm query p 0\nexpect state=MEM_BOGUS\n",
+                 "3:14: error: bad value 'MEM_BOGUS' for state: flag names or a number");
+    assert_error("sleep 1\nexpect status=STATUS_BOGUS\n",
+                 "2:15: error: bad value 'STATUS_BOGUS' for status: a status name or a number");
+    assert_error("process list\nexpect processes=all\n", "2:18: error: bad value 'all' for processes: a number of elements");
+}
+
+static void expect_event_of_a_field_the_event_never_has_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("process create p image=a\nexpect event process_create pidd=12\n",
+                 "2:29: error: event process_create has no field 'pidd'");
+    assert_error("process create p image=a\nexpect event image_load base=low\n",
+                 "2:30: error: bad value 'low' for base: a number");
+}
+
+/* The fields a client adds to a result are its driver's: the melody client prints lines, the beep one does not. */
+static void expect_after_a_client_line_knows_its_drivers_fields(void **state)
+{
+    (void)state;
+    outcome c = check("driver load melody\nclient ioctl melody notes=440:100\nexpect bytes=0 lines=0\n"
+                      "driver load sysmon\nclient read sysmon\nexpect items=0 lines=0\n");
+    assert_int_equal(c.rc, 0);
+    assert_string_equal(c.err, "");
+    done(&c);
+    assert_error("driver load beep\nclient ioctl beep frequency=440 duration=100\nexpect lines=0\n",
+                 "3:8: error: client ioctl (line 2) has no field 'lines'");
+}
+
+/* A regression test: a client field naming a thread was not checked, so a
+ * misspelled name passed check and silently sent TID 0. A name never defined
+ * is an error, as everywhere else; one whose thread has exited is not. */
+static void client_field_naming_an_unknown_thread_is_an_error(void **state)
+{
+    (void)state;
+    assert_error("driver load booster\nclient write booster thread=nope priority=5\n",
+                 "2:29: error: client write: unknown thread 'nope' for thread");
+    outcome c = check("driver load booster\nprocess create p image=a\nthread create p w\nthread exit w\n"
+                      "client write booster thread=w priority=5\n");
+    assert_int_equal(c.rc, 0);
+    done(&c);
+}
+
+/* check knows every field any command's result may hold: the shipped
+   scenarios, each expect included, all pass it (tests/golden runs them). */
+static void expect_accepts_the_fields_of_conditional_results(void **state)
+{
+    (void)state;
+    outcome c = check("process create p image=a\nprocess exit p code=3\nprocess query p\nexpect exit_code=3 state=1\n"
+                      "thread query System.main\nexpect guard_start=0 teb=0\n"
+                      "process create q image=b\nhandle open q q access=PROCESS_ALL_ACCESS\nexpect access=PROCESS_ALL_ACCESS\n");
+    assert_int_equal(c.rc, 0);
+    assert_string_equal(c.err, "");
+    done(&c);
 }
 
 static void expect_checks_the_last_command_not_the_last_expect(void **state)
@@ -769,6 +900,30 @@ static void expect_event_sees_only_the_previous_commands_events(void **state)
     assert_string_equal(out_line(&r, out_lines(&r) - 1), "{\"kind\":\"expect\",\"line\":3,\"message\":\"no matching event\","
                                                           "\"want\":\"process_create\",\"got\":\"no events\"}");
     done(&r);
+}
+
+/* A regression test: `expect event` checked names against a list of its own
+ * that lacked pool_leak (so `expect event pool_leak` was an "unknown event").
+ * Every kind of the event table can be expected: check accepts the line, and
+ * run compares it (no such event came: exit 1, an expect record naming it). */
+static void every_event_kind_can_be_expected(void **state)
+{
+    (void)state;
+    for (int k = 0; k < SIM_EVENT_KINDS; k++) {
+        const char *name = sim_event_name((ntsim_event_kind)k);
+        char text[128], want[256];
+        snprintf(text, sizeof text, "sleep 1\nexpect event %s\n", name);
+        outcome c = check(text);
+        if (c.rc != 0)
+            fail_msg("check: exit %d for 'expect event %s': %s", c.rc, name, c.err);
+        done(&c);
+        outcome r = run(text);
+        snprintf(want, sizeof want, "{\"kind\":\"expect\",\"line\":2,\"message\":\"no matching event\",\"want\":\"%s\","
+                                    "\"got\":\"no events\"}", name);
+        assert_int_equal(r.rc, 1);
+        assert_string_equal(out_line(&r, 2), want);
+        done(&r);
+    }
 }
 
 /* ---- lexical rules ---------------------------------------------------------------------- */
@@ -978,6 +1133,11 @@ int main(void)
         cmocka_unit_test(option_given_twice_is_reported_at_the_second),
         cmocka_unit_test(missing_required_option_is_reported_after_the_last_token),
         cmocka_unit_test(bad_option_values_are_reported_at_the_value),
+        cmocka_unit_test(system_configuration_the_library_refuses_is_an_error),
+        cmocka_unit_test(unknown_driver_lists_the_built_in_ones),
+        cmocka_unit_test(driver_file_name_must_be_a_name),
+        cmocka_unit_test(driver_file_name_is_known_to_later_lines),
+        cmocka_unit_test(missing_driver_file_is_a_status),
         cmocka_unit_test(unknown_process_name_is_reported_at_the_name),
         cmocka_unit_test(unknown_thread_name_is_reported_at_the_name),
         cmocka_unit_test(a_name_is_unknown_before_the_line_that_defines_it),
@@ -1022,11 +1182,18 @@ int main(void)
         cmocka_unit_test(expect_flags_compare_by_value),
         cmocka_unit_test(expect_strings_compare_exactly),
         cmocka_unit_test(expect_reports_the_first_field_that_differs),
-        cmocka_unit_test(expect_on_a_missing_field_fails),
+        cmocka_unit_test(expect_on_a_field_the_result_lacks_fails),
+        cmocka_unit_test(expect_of_a_field_the_command_never_has_is_an_error),
+        cmocka_unit_test(expect_of_a_value_the_field_cannot_hold_is_an_error),
+        cmocka_unit_test(expect_event_of_a_field_the_event_never_has_is_an_error),
+        cmocka_unit_test(expect_after_a_client_line_knows_its_drivers_fields),
+        cmocka_unit_test(expect_accepts_the_fields_of_conditional_results),
+        cmocka_unit_test(client_field_naming_an_unknown_thread_is_an_error),
         cmocka_unit_test(expect_checks_the_last_command_not_the_last_expect),
         cmocka_unit_test(expect_event_matches_name_and_fields),
         cmocka_unit_test(expect_event_fails_with_the_events_that_came),
         cmocka_unit_test(expect_event_sees_only_the_previous_commands_events),
+        cmocka_unit_test(every_event_kind_can_be_expected),
         cmocka_unit_test(comments_and_blank_lines_count_as_lines),
         cmocka_unit_test(tabs_crlf_and_a_missing_final_newline_are_fine),
         cmocka_unit_test(quoted_token_keeps_spaces_and_backslashes),
