@@ -274,6 +274,18 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     }
     if (check && errors)
         exit_status = SIM_EXIT_ERROR;
+    /* The system goes down while the writer stands: what its teardown tells
+       (a driver's pool left behind) is the last line's, and so is an event
+       the engine could not keep then. */
+    ntsim_system_destroy(ctx.sys);
+    ctx.sys = NULL;
+    sim_error e;
+    if (out_of_memory(&ctx, &e) && exit_status != SIM_EXIT_ERROR) {
+        sim_writer_flush(&w);
+        report(name, ctx.line, &e, err);
+        sim_write_error(&w, ctx.line, e.col, e.message);
+        exit_status = SIM_EXIT_ERROR;
+    }
     sim_writer_flush(&w);
     fflush(out);
     context_free(&ctx);
