@@ -13,18 +13,23 @@ site always), and checks each run:
   - the failure shows: the run's output is the clean run's up to the command
     that met it, and that command reports STATUS_INSUFFICIENT_RESOURCES or
     STATUS_NO_MEMORY, or the engine reports FILE:LINE:COL: error: out of
-    memory. Pool a driver asked for is the driver's to handle (a sample
+    memory (a system the failure kept from booting: the system line's
+    configuration was refused, with one of those statuses). Pool a driver asked for is the driver's to handle (a sample
     driver drops an event, fails a request): any outcome that passes the
     first check is accepted for it. A run whose output does not change at
     all is counted as absorbed (a cache that did without, a request that
     found another way).
 
-usage: fault_sweep.py NTSIM SOURCE_DIR [--all | --scenario FILE...] [--graders DIR] [--max-runs N] [--jobs N] [--verbose]
+usage: fault_sweep.py NTSIM SOURCE_DIR [--all | --scenario FILE...] [--drivers DIR] [--graders DIR] [--max-runs N]
+                     [--jobs N] [--verbose]
 
 SOURCE_DIR is the top of the tree; FILE a path below it. By default a
 representative set of the shipped scenarios is swept, some with options that
 reach more of the engine (--audio, --trace), one in `ntsim check` mode, and
 tests/fault/more-sites.scn, written to reach what they do not.
+
+With --drivers, the driver files of tests/drivers (built modules, loaded
+and unloaded by own-drivers.scn beside them) are swept as one more scenario.
 
 With --graders, the exercises' graders found in DIR (grade-NN-name, run on
 their reference solutions) are swept too, sampled (--grader-runs each, the
@@ -71,6 +76,9 @@ DEFAULT_CASES = [
 OOM_STATUSES = {"STATUS_INSUFFICIENT_RESOURCES", "STATUS_NO_MEMORY"}
 # The same statuses as a driver prints them ("... returned error (0xC000009A)").
 OOM_CODES = ("0xC000009A", "0xc000009a", "0xC0000017", "0xc0000017") + tuple(OOM_STATUSES)
+# A system the host had no memory to boot: the engine's error at the line that
+# boots it names the status (the clean run booted it, so the failure did this).
+BOOT_REFUSED = re.compile(r"the system line's configuration was refused \((%s)\)" % "|".join(sorted(OOM_STATUSES)))
 # Allocations a driver asked for, and what it does without them is its own affair.
 DRIVER_SITES = ("src/ex/pool.c",)
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "AddressSanitizer:DEADLYSIGNAL",
@@ -155,7 +163,7 @@ def judge(clean, rc, out, err, site):
         return "absorbed"
     if not clean_out and not out:
         # `ntsim check`: errors on standard error alone, the one that met the failure among them.
-        return "reported" if rc == 2 and re.search(r":\d+:\d+: error: out of memory", err) else \
+        return "reported" if rc == 2 and (re.search(r":\d+:\d+: error: out of memory", err) or BOOT_REFUSED.search(err)) else \
             "FAIL: exit %d without an out-of-memory error: %s" % (rc, err.strip()[:300])
     got, want = records(out), records(clean_out)
     i = 0
@@ -167,7 +175,8 @@ def judge(clean, rc, out, err, site):
             continue
         if r.get("kind") == "result" and r.get("status") in OOM_STATUSES:
             return "reported"
-        if r.get("kind") == "error" and "out of memory" in r.get("message", ""):
+        if r.get("kind") == "error" and ("out of memory" in r.get("message", "") or
+                                         BOOT_REFUSED.search(r.get("message", ""))):
             return "reported"
         if r.get("kind") == "event" and any(c in r.get("text", "") for c in OOM_CODES):
             return "reported"  # a driver said so in its debug output
@@ -263,6 +272,8 @@ def main():
     ap.add_argument("source_dir")
     ap.add_argument("--scenario", action="append", help="a scenario file below SOURCE_DIR (default: a representative set)")
     ap.add_argument("--all", action="store_true", help="every shipped scenario (sim/scenarios/*.scn)")
+    ap.add_argument("--drivers", help="a directory holding the test driver modules and own-drivers.scn "
+                    "(build/tests/drivers): driver files loaded and unloaded, swept too")
     ap.add_argument("--graders", help="a directory holding the exercises' graders (grade-NN-name)")
     ap.add_argument("--grader-runs", type=int, default=40, help="failing runs per grader at most (default 40)")
     ap.add_argument("--max-runs", type=int, default=400, help="failing runs per scenario at most (default 400)")
@@ -281,7 +292,9 @@ def main():
         cases = [(SCENARIOS + n, []) for n in sorted(os.listdir(os.path.join(args.source_dir, SCENARIOS)))
                  if n.endswith(".scn")]
     else:
-        cases = [(n, []) for n in args.scenario] if args.scenario else DEFAULT_CASES
+        cases = [(n, []) for n in args.scenario] if args.scenario else list(DEFAULT_CASES)
+    if args.drivers:
+        cases.append((os.path.abspath(os.path.join(args.drivers, "own-drivers.scn")), []))
     all_sites, failures = set(), []
     total_runs = total_allocations = 0
     totals = {}
