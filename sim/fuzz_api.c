@@ -44,6 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define ADVANCE_CAP (10 * TICKS_PER_SECOND)  /* one ntsim_advance */
 #define ADVANCE_BUDGET (60 * TICKS_PER_SECOND) /* a whole program */
 #define HOOKS 6
+#define MAX_PROCESSES 40 /* created by one program: each operation's checks walk them all */
+#define MAX_THREADS 80
 
 /* ---- reading the program ------------------------------------------------ */
 
@@ -100,6 +102,7 @@ typedef struct run {
     uint64_t advanced;          /* virtual time moved by ntsim_advance */
     hook hooks[HOOKS];
     ULONG boot_tid;             /* the System process's first thread */
+    unsigned processes, threads; /* created so far */
     unsigned op;                /* the operation being run */
     NTSTATUS status;            /* its last call's */
 } run;
@@ -616,6 +619,51 @@ static bool unhook(run *r, hook *k)
     return NT_SUCCESS(s);
 }
 
+/* ---- known defects ---------------------------------------------------------------
+ * Inputs that reach a defect already reported are left out until it is fixed,
+ * so that the fuzzer finds others; FUZZ_API_ALL=1 keeps them (to check a fix).
+ * Each exclusion names its defect; delete it with the fix.
+ */
+
+static bool all_inputs;
+
+/* D1: a driver's system thread made current, then deleted (Melody unloaded), stays current. */
+static bool system_thread(run *r, ULONG tid)
+{
+    NTSIM_THREAD_INFO ti;
+    return tid != r->boot_tid && NT_SUCCESS(ntsim_query_thread(r->sys, tid, &ti)) && ti.stack_base == 0;
+}
+
+typedef struct lingering {
+    run *r;
+    bool found;
+} lingering;
+
+static bool terminated_thread(void *context, const NTSIM_THREAD_INFO *info)
+{
+    lingering *l = context;
+    l->found |= info->state == Terminated;
+    return !l->found;
+}
+
+static bool process_with_terminated_thread(void *context, const NTSIM_PROCESS_INFO *info)
+{
+    lingering *l = context;
+    if (!info->exited && info->pid)
+        ntsim_walk_threads(l->r->sys, info->pid, terminated_thread, l);
+    return !l->found;
+}
+
+/* D3: ending a process frees, in the middle of its walk, a terminated thread whose
+   last reference was a handle of that process. */
+static bool terminating_a_process_is_excluded(run *r)
+{
+    lingering l = { r, false };
+    if (!all_inputs)
+        ntsim_walk_processes(r->sys, process_with_terminated_thread, &l);
+    return l.found;
+}
+
 /* ---- the operations -------------------------------------------------------------- */
 
 static const char *const image_paths[] = {
@@ -654,6 +702,8 @@ static void op_create_process(run *r, reader *rd)
         pp.stack_commit = pick_size(rd);
     if (f & 128)
         pp.arch = (ntsim_arch)u8(rd);
+    if (r->processes++ >= MAX_PROCESSES)
+        return;
     CLIENT_ID cid;
     NTSTATUS s = ntsim_create_process(r->sys, &pp, &cid);
     result(r, s);
@@ -669,6 +719,8 @@ static void op_create_thread(run *r, reader *rd)
     ULONG pid = pick_pid(r, rd);
     SIZE_T stack = pick_size(rd);
     bool reserve = u8(rd) & 1;
+    if (r->threads++ >= MAX_THREADS)
+        return;
     CLIENT_ID cid;
     NTSTATUS s = ntsim_create_thread(r->sys, pid, stack, reserve, &cid);
     result(r, s);
@@ -683,6 +735,8 @@ static void op_create_thread_ex(run *r, reader *rd)
     HANDLE process = pick_handle(r, rd);
     ULONG flags = u8(rd) & 1 ? u32(rd) : (u8(rd) & THREAD_CREATE_FLAGS_CREATE_SUSPENDED);
     SIZE_T commit = pick_size(rd), reserve = pick_size(rd);
+    if (r->threads++ >= MAX_THREADS)
+        return;
     need n = needs(r, process, NTSIM_OBJECT_PROCESS, PROCESS_CREATE_THREAD);
     HANDLE h = NULL;
     NTSTATUS s = NtCreateThreadEx(r->sys, &h, access, NULL, process, 0x401000, 0, flags, 0, commit, reserve, NULL);
@@ -696,7 +750,10 @@ static void op_create_thread_ex(run *r, reader *rd)
 static void op_exit_process(run *r, reader *rd)
 {
     ULONG pid = pick_pid(r, rd);
-    result(r, ntsim_exit_process(r->sys, pid, u32(rd)));
+    ULONG code = u32(rd);
+    if (terminating_a_process_is_excluded(r))
+        return;
+    result(r, ntsim_exit_process(r->sys, pid, code));
 }
 
 static void op_exit_thread(run *r, reader *rd)
@@ -708,8 +765,11 @@ static void op_exit_thread(run *r, reader *rd)
 static void op_terminate_process(run *r, reader *rd)
 {
     HANDLE h = pick_handle(r, rd);
+    NTSTATUS code = (NTSTATUS)u32(rd);
+    if (terminating_a_process_is_excluded(r))
+        return;
     need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_TERMINATE);
-    NTSTATUS s = NtTerminateProcess(r->sys, h, (NTSTATUS)u32(rd));
+    NTSTATUS s = NtTerminateProcess(r->sys, h, code);
     judge(r, n, s, "NtTerminateProcess");
     result(r, s);
 }
@@ -721,16 +781,6 @@ static void op_terminate_thread(run *r, reader *rd)
     NTSTATUS s = NtTerminateThread(r->sys, h, (NTSTATUS)u32(rd));
     judge(r, n, s, "NtTerminateThread");
     result(r, s);
-}
-
-/* Known defects whose inputs are left out until they are fixed (FUZZ_API_ALL=1 keeps them). */
-static bool all_inputs;
-
-/* D1: a driver's system thread made current, then deleted (Melody unloaded), stays current. */
-static bool system_thread(run *r, ULONG tid)
-{
-    NTSIM_THREAD_INFO ti;
-    return tid != r->boot_tid && NT_SUCCESS(ntsim_query_thread(r->sys, tid, &ti)) && ti.stack_base == 0;
 }
 
 static void op_set_current_thread(run *r, reader *rd)
@@ -915,6 +965,8 @@ static void op_system_call(run *r, reader *rd)
     ULONG argc = u8(rd) % (NTSIM_MAX_SERVICE_ARGUMENTS + 3);
     for (ULONG i = 0; i < argc; i++)
         args[i] = pick_arg(r, rd);
+    if (number == 0x02C && terminating_a_process_is_excluded(r))
+        return;
     NTSTATUS s = ntsim_system_call(r->sys, number, argc ? args : NULL, argc);
     result(r, s);
 }
@@ -1458,63 +1510,73 @@ static void write_seed(const char *dir, const char *name, const uint8_t *p, size
         fclose(f);
 }
 
-/* A few programs that reach the interesting parts at once; the fuzzer grows the rest. */
+/* A few programs that reach the interesting parts at once; the fuzzer grows
+ * the rest. Each line is one operation: its opcode, then its bytes as the
+ * pick_* functions read them. */
 static void write_seeds(const char *dir)
 {
-    /* config x64 1 CPU; notepad; act as it; alloc 64K RW at 0x200000000 ... */
     static const uint8_t processes[] = {
-        0x00, 0x01,
-        0, 0, 0x00,                       /* create notepad */
-        0, 1, 0x00,                       /* create explorer */
-        7, 1,                             /* act as notepad's thread (tids[1]) */
-        8, 0xA0, 0xC0, 0x00, 0x20, 0xC0, 0x10, 0x00, 0, 2, /* alloc 64K RW */
-        13, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, /* write */
-        12, 0x00, 0x10, 0x00,             /* read */
-        11, 0xA0, 0x00, 0x00,             /* query */
-        15, 0x00, 0x00, 0x04, 0x01, 0x00, /* open explorer PROCESS_QUERY_LIMITED_INFORMATION */
-        17, 0xA0, 0x00, 0x00, 0x00, 0x00, 0x04, /* duplicate it */
-        5, 0x00, 0x00, 0x00, 0x00, 0x00,  /* terminate through it */
-        1, 1, 0x03, 0,                    /* a thread in explorer */
-        29, 0x02, 0x00, 0x40,             /* touch the stack */
-        28, 0x00, 0xE1, 0xF5, 0x05,       /* advance 10 s */
-        3, 1, 0, 0, 0, 0,                 /* exit explorer */
-        31, 3, 0x01,
+        0x00, 0x01,                                  /* x64, 1 CPU, seed 1 */
+        0, 0, 0x00,                                  /* create notepad */
+        0, 1, 0x00,                                  /* create explorer */
+        7, 1,                                        /* act as notepad's thread */
+        8, 0xA0, 0xC0, 0x00, 7, 0, 2,                /* 64 KB, reserve+commit, RW, where the system chooses */
+        13, 0xA0, 0x00, 8, 1, 2, 3, 4, 5, 6, 7, 8,   /* write 8 bytes to the stack */
+        12, 0xA0, 0x00, 0x10, 0x00,                  /* read 16 back */
+        11, 0xA0, 0xA0, 0x00, 0x00,                  /* query the stack */
+        15, 0x00, 0x00, 0x10, 2, 0x00,               /* open explorer: PROCESS_QUERY_LIMITED_INFORMATION */
+        17, 0xA0, 0x00, 0x00, 0x00, 0x01, 0x00,      /* duplicate it with PROCESS_TERMINATE */
+        5, 1, 1, 0, 0, 0,                            /* terminate explorer through the duplicate */
+        1, 1, 3, 0,                                  /* a second thread in notepad */
+        29, 1, 0x00, 0x00, 0x01,                     /* notepad's thread uses 16 KB of stack */
+        28, 0x00, 0xE1, 0xF5, 0x05,                  /* 10 s pass */
+        31, 3, 0,                                    /* System's handles and threads */
+        3, 1, 0, 0, 0, 0,                            /* notepad exits */
     };
     static const uint8_t drivers[] = {
-        0x04, 0x02,
-        21, 0, 1, 0,                      /* load sysmon limit=1 */
-        21, 1, 0,                         /* detector */
-        21, 5, 0,                         /* beep */
-        21, 6, 0,                         /* melody */
-        21, 3, 0,                         /* booster */
-        21, 4, 1, 11,                     /* blocker images=a.exe;calc.exe; */
-        0, 3, 0x00,                       /* create calc.exe: blocked */
-        0, 0, 0x00,                       /* notepad */
-        7, 1,
-        24, 0, 4, 0, 0x00, 0x00, 0x00, 1, /* NtCreateFile \??\KMelody */
-        24, 3, 0xA0, 0x00, 32, 0xB8, 0x01, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          /* play two notes */
-        28, 0x00, 0xE1, 0xF5, 0x05,
-        23, 0, 0, 0x00, 0x10,             /* read SysMon */
-        23, 1, 2, 0x00,                   /* client: detector read */
-        23, 3, 2, 0x80, 8, 1, 0, 0, 0, 0x10, 0, 0, 0, 0, /* beep */
-        22, 6, 22, 5, 22, 0, 22, 1, 22, 3, 22, 4,
+        0x04, 0x02,                                  /* x64, 2 CPUs, seed 2 */
+        21, 0, 1, 1,                                 /* load sysmon limit=1 */
+        21, 1, 0,                                    /* detector */
+        21, 5, 0,                                    /* beep */
+        21, 6, 0,                                    /* melody */
+        21, 3, 0,                                    /* booster */
+        21, 4, 1, 11,                                /* blocker images=a.exe;calc.exe; */
+        21, 2, 0,                                    /* enumproc */
+        0, 3, 0x00,                                  /* create calc.exe: blocked */
+        0, 0, 0x00,                                  /* create notepad */
+        7, 1,                                        /* act as notepad's thread */
+        24, 0, 2, 0x00, 0xD1, 1,                     /* NtCreateFile \??\Booster, GENERIC_WRITE, FILE_OPEN */
+        24, 2, 0, 8, 0x10, 0, 0, 0, 20, 0, 0, 0,     /* NtWriteFile: thread 16 to priority 20 */
+        23, 0, 0, 0x00, 0x10,                        /* the outside client reads SysMon */
+        23, 1, 0, 0x00, 0x02,                        /* ... and Detector */
+        23, 3, 2, 0x80, 8, 0xE8, 3, 0, 0, 100, 0, 0, 0, 0, /* IOCTL_BEEP_SET 1000 Hz, 100 ms */
+        23, 4, 2, 0x00, 32, 0xB8, 1, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+                            0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, /* two notes to Melody */
+        28, 0x80, 0x96, 0x98, 0x00,                  /* 1 s passes */
+        23, 4, 3,                                    /* the outside client closes Melody */
+        22, 6, 22, 5, 22, 0, 22, 1, 22, 3, 22, 4, 22, 2, /* unload them all */
     };
     static const uint8_t services_seed[] = {
-        0x00, 0x03,
-        0, 0, 0x00,
-        7, 1,
-        20, 0x05, 0x00, 3, 0, 0, 0, 0, 0x00, /* hook NtOpenProcess: hide */
-        19, 0x0A, 4, 3, 0xB0, 0x10, 0, 3, 0xB0, 0x20, 3, 0xB0, 0x30, /* NtOpenProcess, raw */
-        19, 0xC1, 0x00, 0x01, 17,          /* an empty slot, too many arguments */
-        20, 0xC1, 0x00, 0x00, 2, 0, 0, 0, 0, 0x00,
-        19, 0xC1, 0x00, 0x01, 3, 1, 5, 1, 6, 1, 7,
-        20, 0x05, 0x01,                    /* unhook */
-        32, 1, 3,
-        25, 0x02, 0x01, 25, 0x00, 0x01,
-        26, 0x00, 10, 0x01,
-        27, 0x02, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00,
-        28, 0x00, 0x00, 0x10, 0x00,
+        0x00, 0x03,                                  /* x64, 1 CPU, seed 3 */
+        0, 0, 0x00,                                  /* create notepad */
+        0, 1, 0x00,                                  /* create explorer */
+        7, 1,                                        /* act as notepad's thread */
+        20, 10, 0x00, 3, 0, 0, 0, 0, 2,              /* hook NtOpenProcess: hide explorer */
+        15, 0x00, 0x00, 0x10, 2, 0x00,               /* open explorer: STATUS_INVALID_CID */
+        19, 5, 1, 1, 4,                              /* NtClose(4) as a raw call */
+        19, 0xC0, 0x00, 0x01, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 17 arguments to slot 0x100 */
+        20, 0xC0, 0x00, 0x01, 0x02, 0, 0, 0, 0, 0, 0, /* hook the empty slot 0x100 */
+        19, 0xC0, 0x00, 0x01, 3, 1, 5, 1, 6, 1, 7,   /* call it with 3 arguments */
+        20, 10, 0x01,                                /* unhook NtOpenProcess */
+        32, 1, 3,                                    /* trace the scheduler and the services */
+        25, 0x02, 1,                                 /* suspend notepad's thread */
+        25, 0x00, 1,                                 /* resume it */
+        26, 0x00, 10, 1,                             /* priority 10 */
+        27, 2, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,   /* NtDelayExecution, relative */
+        28, 0x00, 0x00, 0x20, 0x00,                  /* time passes */
+        31, 1, 1,                                    /* query notepad's thread */
+        31, 4, 0xA0, 0x00,                           /* NtQueryInformationProcess */
+        31, 5, 0x00, 0x00, 0x20, 0x00,               /* NtQuerySystemInformation, 8 KB */
     };
     write_seed(dir, "processes", processes, sizeof processes);
     write_seed(dir, "drivers", drivers, sizeof drivers);
