@@ -189,6 +189,17 @@ static void on_syscall(void *context, const NTSIM_SYSCALL *c)
 
 /* ---- choosing values ------------------------------------------------------ */
 
+/* Any 64-bit value, often one at an edge (signs, widths, pages, granules). */
+static uint64_t any64(reader *rd)
+{
+    static const uint64_t edges[] = { 0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000ull, 0x7FFFFFFFFFFFFFFFull,
+                                      0x8000000000000000ull, 0xFFFFFFFFFFFFFFFFull, 0xFFFFFFFFFFFFF000ull,
+                                      0xFFFFFFFFFFFF0000ull, 0x00007FFFFFFF0000ull, 0x0000800000000000ull,
+                                      0xFFFF800000000000ull, 0x7FFFFFFFFFFFF000ull, 0x8000000000000001ull };
+    uint8_t b = u8(rd);
+    return b < 0x80 ? u64(rd) : edges[b % (sizeof edges / sizeof edges[0])];
+}
+
 static uint64_t from_ring(const ring *g, uint8_t b, uint64_t otherwise)
 {
     return g->count ? g->v[b % g->count] : otherwise;
@@ -227,7 +238,7 @@ static HANDLE pick_handle(run *r, reader *rd)
     else if (b < 0xF8)
         v = u32(rd);
     else
-        v = u64(rd);
+        v = any64(rd);
     return (HANDLE)(uintptr_t)v;
 }
 
@@ -262,7 +273,7 @@ static ULONG_PTR pick_addr(run *r, reader *rd)
         return 0;
     if (b < 0xE0)
         return 0x7FFE0000ull + (uint64_t)u16(rd); /* near the top of a 2 GB space */
-    return u64(rd);
+    return any64(rd);
 }
 
 static SIZE_T pick_size(reader *rd)
@@ -274,7 +285,7 @@ static SIZE_T pick_size(reader *rd)
         return sizes[b % (sizeof sizes / sizeof sizes[0])];
     if (b < 0xE0)
         return (SIZE_T)u16(rd) * 0x1000;
-    return u64(rd);
+    return any64(rd);
 }
 
 static ULONG pick_protect(reader *rd)
@@ -331,7 +342,7 @@ static ULONG64 pick_arg(run *r, reader *rd)
     case 6: return pick_pid(r, rd);
     case 7: return pick_access(rd);
     case 8: return u32(rd);
-    default: return u64(rd);
+    default: return any64(rd);
     }
 }
 
@@ -1170,7 +1181,7 @@ static void op_suspend_resume(run *r, reader *rd)
 static void op_priority(run *r, reader *rd)
 {
     uint8_t f = u8(rd);
-    uint64_t value = f & 8 ? u64(rd) : (uint64_t)(u8(rd) % 34);
+    uint64_t value = f & 8 ? any64(rd) : (uint64_t)(u8(rd) % 34);
     NTSTATUS s;
     if (f & 1) {
         HANDLE h = pick_handle(r, rd);
@@ -1201,7 +1212,7 @@ static LONG64 pick_timeout(run *r, reader *rd)
         return (LONG64)(ntsim_time(r->sys) + u32(rd) % ADVANCE_CAP);
     if (b < 0xE0)
         return 0;
-    return (LONG64)u64(rd);
+    return (LONG64)any64(rd);
 }
 
 static void op_wait(run *r, reader *rd)
