@@ -675,6 +675,19 @@ static bool terminating_a_process_is_excluded(run *r)
     return l.found;
 }
 
+/* D4: a relative timeout of INT64_MIN is negated (signed overflow) by NtDelayExecution
+   and NtWaitForSingleObject. */
+static LONG64 timeout_allowed(LONG64 t)
+{
+    return !all_inputs && t == INT64_MIN ? INT64_MIN + 1 : t;
+}
+
+static bool points_to_int64_min(run *r, ULONG64 at)
+{
+    LONG64 v;
+    return !all_inputs && NT_SUCCESS(ntsim_read_memory(r->sys, at, &v, sizeof v)) && v == INT64_MIN;
+}
+
 /* ---- the operations -------------------------------------------------------------- */
 
 static const char *const image_paths[] = {
@@ -978,6 +991,9 @@ static void op_system_call(run *r, reader *rd)
         args[i] = pick_arg(r, rd);
     if (number == 0x02C && terminating_a_process_is_excluded(r))
         return;
+    if ((number == 0x034 && argc > 1 && points_to_int64_min(r, args[1])) ||
+        (number == 0x004 && argc > 2 && points_to_int64_min(r, args[2])))
+        return;
     NTSTATUS s = ntsim_system_call(r->sys, number, argc ? args : NULL, argc);
     result(r, s);
 }
@@ -1212,7 +1228,7 @@ static LONG64 pick_timeout(run *r, reader *rd)
         return (LONG64)(ntsim_time(r->sys) + u32(rd) % ADVANCE_CAP);
     if (b < 0xE0)
         return 0;
-    return (LONG64)any64(rd);
+    return timeout_allowed((LONG64)any64(rd));
 }
 
 static void op_wait(run *r, reader *rd)
