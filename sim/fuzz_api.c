@@ -1268,7 +1268,8 @@ static void op_advance(run *r, reader *rd)
 static void op_touch_stack(run *r, reader *rd)
 {
     ULONG tid = pick_tid(r, rd);
-    SIZE_T bytes = u8(rd) < 0xF0 ? (SIZE_T)u16(rd) * 64 : (SIZE_T)(u32(rd) % (16u << 20));
+    /* Each page touched is checked (NTSIM_DEBUG_CHECKS): mostly up to 1 MB, sometimes 16. */
+    SIZE_T bytes = u8(rd) < 0xF0 ? (SIZE_T)u16(rd) * 16 : (SIZE_T)(u32(rd) % (16u << 20));
     result(r, ntsim_touch_stack(r->sys, tid, bytes));
 }
 
