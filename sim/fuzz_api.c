@@ -11,7 +11,8 @@
  *    the hash after each operation must be the same both times;
  *  - IDs: no two process objects, no two thread objects, and no process and
  *    thread that are alive at once share an ID (PspCidTable hands each out
- *    once until its object is deleted);
+ *    once until its object is deleted), and the ID of an object a handle
+ *    holds still names that object;
  *  - access: a handle opened or duplicated with explicit rights holds no
  *    right beyond them, and a call on a handle whose entry lacks the right
  *    it needs (PROCESS_TERMINATE, PROCESS_QUERY_INFORMATION, ...) fails
@@ -542,6 +543,28 @@ static int by_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* A handle keeps its object alive: its ID must still name that object, not a newer one. */
+static bool handle_names_its_object(void *context, const NTSIM_HANDLE_INFO *info)
+{
+    run *r = context;
+    uint64_t sequence;
+    NTSTATUS s;
+    if (info->type == NTSIM_OBJECT_PROCESS)
+        s = ntsim_process_sequence(r->sys, info->object_id, &sequence);
+    else if (info->type == NTSIM_OBJECT_THREAD)
+        s = ntsim_thread_sequence(r->sys, info->object_id, &sequence);
+    else
+        return true;
+    if (!NT_SUCCESS(s) || sequence != info->object_sequence) {
+        char what[128];
+        snprintf(what, sizeof what, "handle 0x%x holds %s %u (sequence %llu), which that ID no longer names",
+                 info->handle, info->type == NTSIM_OBJECT_PROCESS ? "process" : "thread", info->object_id,
+                 (unsigned long long)info->object_sequence);
+        fail(r, what);
+    }
+    return true;
+}
+
 static void check_ids(run *r)
 {
     static ids s; /* 16 KB: not on the stack */
@@ -551,6 +574,7 @@ static void check_ids(run *r)
     for (unsigned i = 0; i < processes && !s.overflow; i++) {
         s.pid = s.v[i].id;
         ntsim_walk_threads(r->sys, s.pid, add_thread, &s);
+        ntsim_walk_handles(r->sys, s.pid, handle_names_its_object, r);
     }
     if (s.overflow)
         return;
