@@ -47,6 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define HOOKS 6
 #define MAX_PROCESSES 40 /* created by one program: each operation's checks walk them all */
 #define MAX_THREADS 80
+#define MAX_TIMED_NOTES 64 /* Melody notes that take time, per program (each at most 1.2 s) */
 
 /* ---- reading the program ------------------------------------------------ */
 
@@ -104,6 +105,7 @@ typedef struct run {
     hook hooks[HOOKS];
     ULONG boot_tid;             /* the System process's first thread */
     unsigned processes, threads; /* created so far */
+    unsigned notes;             /* sent to Melody so far */
     unsigned op;                /* the operation being run */
     NTSTATUS status;            /* its last call's */
 } run;
@@ -1082,17 +1084,19 @@ static void op_unload_driver(run *r, reader *rd)
 #define IOCTL_MELODY_PLAY 0x80032000u
 #define IOCTL_BEEP_SET 0x00010000u
 
-/* Melody plays its notes on the virtual clock: keep them short. */
-static void shorten_notes(ULONG code, uint8_t *in, ULONG len)
+/* Melody plays its notes on the virtual clock, and a close waits for them
+   all: keep them short, and past the first few, silent and timeless. */
+static void shorten_notes(run *r, ULONG code, uint8_t *in, ULONG len)
 {
     if (code != IOCTL_MELODY_PLAY)
         return;
     for (ULONG at = 0; at + 16 <= len; at += 16) {
         ULONG note[4];
+        bool timed = r->notes++ < MAX_TIMED_NOTES;
         memcpy(note, in + at, sizeof note);
-        note[1] %= 200; /* duration, ms */
-        note[2] %= 100; /* delay, ms */
-        note[3] %= 4;   /* repeat */
+        note[1] = timed ? note[1] % 200 : 0; /* duration, ms */
+        note[2] = timed ? note[2] % 100 : 0; /* delay, ms */
+        note[3] = timed ? note[3] % 4 : 0;   /* repeat */
         memcpy(in + at, note, sizeof note);
     }
 }
@@ -1104,13 +1108,13 @@ static ULONG pick_code(reader *rd)
 }
 
 /* The input of a write or an I/O control, from the program; its length. */
-static ULONG pick_input(reader *rd, uint8_t *in, ULONG code)
+static ULONG pick_input(run *r, reader *rd, uint8_t *in, ULONG code)
 {
     uint8_t b = u8(rd);
     ULONG len = b < 0xF0 ? (ULONG)take(rd, in, b % 128) : (ULONG)(u16(rd) % 2048);
     if (b >= 0xF0)
         memset(in, 0, len);
-    shorten_notes(code, in, len);
+    shorten_notes(r, code, in, len);
     return len;
 }
 
@@ -1130,12 +1134,12 @@ static void op_device(run *r, reader *rd)
             mix(r, io_buffer, bytes < len ? bytes : len);
         break;
     case 1:
-        len = pick_input(rd, io_input, 0);
+        len = pick_input(r, rd, io_input, 0);
         s = ntsim_device_write(r->sys, link, io_input, len, &bytes);
         break;
     case 2:
         code = pick_code(rd);
-        len = pick_input(rd, io_input, code);
+        len = pick_input(r, rd, io_input, code);
         s = ntsim_device_control(r->sys, link, code, io_input, len, io_buffer, u8(rd), &bytes);
         break;
     default:
@@ -1181,11 +1185,11 @@ static void op_file(run *r, reader *rd)
             if (NT_SUCCESS(s))
                 mix(r, io_buffer, iosb.Information < len ? iosb.Information : len);
         } else if (what == 2) {
-            len = pick_input(rd, io_input, 0);
+            len = pick_input(r, rd, io_input, 0);
             s = NtWriteFile(r->sys, h, NULL, NULL, NULL, &iosb, io_input, len, NULL, NULL);
         } else {
             code = pick_code(rd);
-            len = pick_input(rd, io_input, code);
+            len = pick_input(r, rd, io_input, code);
             ULONG out = u8(rd);
             s = NtDeviceIoControlFile(r->sys, h, NULL, NULL, NULL, &iosb, code, io_input, len, io_buffer, out);
             if (NT_SUCCESS(s))
@@ -1536,6 +1540,10 @@ static void run_program(const uint8_t *data, size_t size, uint64_t *trace, unsig
         abort();
     }
     *count = n;
+    /* A driver's close at shutdown may wait on a thread the program suspended:
+       the world then runs to the nested-wait horizon (an hour); without the
+       scheduler's trace that costs a tenth as much. */
+    ntsim_set_trace(r.sys, 0);
     ntsim_system_destroy(r.sys);
     current_run = NULL;
 }
