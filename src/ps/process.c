@@ -372,16 +372,19 @@ void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status)
     ob_reference(&p->header); /* the last thread's deletion must not free p under us */
     /* A system thread ending its own process ends itself last (it does not return). */
     ps_thread *self = ke_state(sys)->running_fiber && ps_current_thread(sys)->process == p ? ps_current_thread(sys) : NULL;
+    /* The walk holds the thread it stands on and the next one: ending the
+       last thread closes the process's handles, which may drop the last
+       reference of a thread that already ended, later in the list. */
     ps_thread *t = ps_first_thread(p);
+    if (t)
+        ob_reference(&t->header);
     while (t) {
         ps_thread *next = ps_next_thread(t);
-        if (!t->terminated && t != self) {
-            if (next)
-                ob_reference(&next->header);
+        if (next)
+            ob_reference(&next->header);
+        if (!t->terminated && t != self)
             ps_terminate_thread(sys, t, status);
-            if (next)
-                ob_dereference(sys, &next->header);
-        }
+        ob_dereference(sys, &t->header);
         t = next;
     }
     ob_dereference(sys, &p->header);
