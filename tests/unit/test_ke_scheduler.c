@@ -397,9 +397,7 @@ static void rr_boot(const rr_setup *su, rr_run *r)
     ntsim_set_trace(r->sys, su->trace ? NTSIM_TRACE_SCHED : 0);
     for (int i = 0; i < su->threads; i++)
         r->tid[r->n++] = spawn(r->sys);
-    if (su->other == OTHER_NONE)
-        return;
-    ULONG w = r->tid[r->n++] = spawn(r->sys);
+    ULONG w = su->other == OTHER_NONE ? 0 : (r->tid[r->n++] = spawn(r->sys));
     switch (su->other) {
     case OTHER_TIMEOUT_INSIDE:
         assert_int_equal(ntsim_wait_thread(r->sys, w, 7 * TICK + 1234), STATUS_SUCCESS);
