@@ -35,18 +35,9 @@ static sim_record *next_record(struct sim_event_log *log)
     return r;
 }
 
-void sim_recorder_event(void *context, const ntsim_event *e)
+/* An event's fields, in the order the contract lists them for its kind. */
+static void put_fields(sim_record *r, const ntsim_event *e)
 {
-    sim_context *ctx = context;
-    /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
-    if (ctx->out_of_memory || ctx->writer->failed)
-        return;
-    sim_record *r = next_record(&ctx->events);
-    if (!r) {
-        ctx->out_of_memory = true;
-        return;
-    }
-    ctx->events.kinds[ctx->events.count - 1] = e->kind;
     if (e->kind <= NTSIM_EVENT_IMAGE_LOAD)
         sim_put_int(r, "pid", e->pid);
     switch (e->kind) {
@@ -105,15 +96,31 @@ void sim_recorder_event(void *context, const ntsim_event *e)
         sim_put_hex(r, "size", e->size);
         break;
     case NTSIM_EVENT_BEEP:
-        /* A tone on the speaker: heard too, with --audio. */
         sim_put_int(r, "pid", e->pid);
         sim_put_int(r, "tid", e->tid);
         sim_put_int(r, "frequency", e->frequency);
         sim_put_int(r, "duration", e->duration);
-        if (ctx->audio && !sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration))
-            ctx->out_of_memory = true;
         break;
     }
+}
+
+void sim_recorder_event(void *context, const ntsim_event *e)
+{
+    sim_context *ctx = context;
+    /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
+    if (ctx->out_of_memory || ctx->writer->failed)
+        return;
+    sim_record *r = next_record(&ctx->events);
+    if (!r) {
+        ctx->out_of_memory = true;
+        return;
+    }
+    ctx->events.kinds[ctx->events.count - 1] = e->kind;
+    put_fields(r, e);
+    /* a tone on the speaker: heard too, with --audio */
+    if (e->kind == NTSIM_EVENT_BEEP && ctx->audio &&
+        !sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration))
+        ctx->out_of_memory = true;
     if (sim_record_failed(r)) {
         ctx->events.count--; /* not kept for expect either */
         ctx->out_of_memory = true;
