@@ -12,7 +12,8 @@
 #include "values.h"
 
 static const char usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav] FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav]\n"
+    "                 [--check-first] FILE...\n"
     "       ntsim check FILE...\n"
     "       ntsim --help | ntsim run --help | ntsim --version\n"
     "\n"
@@ -33,7 +34,8 @@ static const char usage[] =
     "(the contract: SCENARIO.md). Try: ntsim run --help\n";
 
 static const char run_usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav] FILE...\n"
+    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav]\n"
+    "                 [--check-first] FILE...\n"
     "\n"
     "options:\n"
     "  --format text   aligned lines for a person (default)\n"
@@ -48,6 +50,12 @@ static const char run_usage[] =
     "  --audio OUT.wav write every tone the speaker played (the beep driver's\n"
     "                  beep events) into a WAV file, 44.1 kHz 16-bit mono, from\n"
     "                  the first tone on; one FILE only. Same run, same bytes.\n"
+    "  --check-first   validate every FILE as 'ntsim check' does before running\n"
+    "                  any: on an error, print every error (FILE:LINE:COL) on\n"
+    "                  standard error, run nothing and exit 2. Without it a run\n"
+    "                  streams: it stops at the first error, with the output of\n"
+    "                  the lines before it written (the contract's rule).\n"
+    "                  Standard input ('-') is never read twice: it streams.\n"
     "\n"
     "scenario lines (one command a line, '#' comments, key=value options):\n"
     "  system [arch=x64|x86] [cpus=N] [seed=N] [aslr=on|off] [increase_uva=SIZE]\n"
@@ -100,6 +108,7 @@ static int run(int argc, char **argv)
     const char *fail = getenv("NTSIM_FAIL_ALLOC");
     sim_run_options o = { .format = SIM_FORMAT_TEXT, .check_invariants = fail && *fail };
     const char *audio_path = NULL;
+    bool check_first = false;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -136,6 +145,8 @@ static int run(int argc, char **argv)
             }
         } else if (strcmp(a, "--audio") == 0 && i + 1 < argc) {
             audio_path = argv[++i];
+        } else if (strcmp(a, "--check-first") == 0) {
+            check_first = true;
         } else if (strcmp(a, "--") == 0) {
             i++;
             break;
@@ -153,6 +164,15 @@ static int run(int argc, char **argv)
     if (audio_path && argc - i != 1) {
         fprintf(stderr, "ntsim run: --audio renders one scenario: give one FILE\n");
         return 2;
+    }
+    if (check_first) {
+        /* A pre-pass over every file (the parser is fast): a replay that would fail half-way runs nothing. */
+        int invalid = 0;
+        for (int j = i; j < argc; j++)
+            if (strcmp(argv[j], "-") != 0 && sim_check_file(argv[j], stderr) != 0)
+                invalid = SIM_EXIT_ERROR;
+        if (invalid)
+            return invalid;
     }
     FILE *audio_file = NULL;
     if (audio_path && !(audio_file = fopen(audio_path, "wb"))) {
