@@ -2,8 +2,8 @@
 """check_docs.py - keeps the guides honest: every scenario and every output
 a page shows is checked against the shipped file and a fresh run.
 
-    check_docs.py NTSIM ROOT PAGE.md...          check (ctest runs this)
-    check_docs.py --fix NTSIM ROOT PAGE.md...    rewrite the blocks from a run
+    check_docs.py [--built DIR] NTSIM ROOT PAGE.md...          check (ctest runs this)
+    check_docs.py --fix [--built DIR] NTSIM ROOT PAGE.md...    rewrite the blocks from a run
 
 Fenced blocks whose info string starts with one of these words are checked:
 
@@ -14,6 +14,12 @@ Fenced blocks whose info string starts with one of these words are checked:
         what `ntsim run ARGS sim/scenarios/NAME.scn` prints (text format
         unless ARGS say otherwise): all of it, or with `excerpt` a run of
         consecutive lines of it
+
+A NAME with a `/` is a path from ROOT (`examples/first-driver/first.scn`):
+`ntsim-scenario` blocks then show any file of the repository (a
+CMakeLists.txt, a driver's source), and `ntsim-output` blocks replay the
+copy of that scenario in the build tree given by `--built DIR`, beside the
+modules the build made (the examples' drivers).
 
 Lines are compared without trailing spaces (editors strip them). Relative
 links of every page ([text](file.md), [text](../sim/x.scn#part)) must name
@@ -44,15 +50,24 @@ def contains_run(haystack, needle):
     return False
 
 
-def actual(kind, name, args, ntsim, root):
-    path = os.path.join(root, "sim", "scenarios", name)
-    if not os.path.isfile(path):
-        return None, "no scenario sim/scenarios/%s" % name
+def actual(kind, name, args, ntsim, root, built):
+    if "/" in name:
+        base = built if kind == "ntsim-output" else root
+        if base is None:
+            return None, "an ntsim-output block of %s needs --built DIR (the build tree)" % name
+        path = os.path.join(base, name)
+        if not os.path.isfile(path):
+            return None, "no file %s in %s" % (name, base)
+    else:
+        path = os.path.join(root, "sim", "scenarios", name)
+        if not os.path.isfile(path):
+            return None, "no scenario sim/scenarios/%s" % name
     if kind == "ntsim-scenario":
         with open(path, encoding="utf-8") as f:
             return f.read(), None
-    run = subprocess.run([ntsim, "run"] + args + [path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         cwd=root)
+    run = subprocess.run([ntsim, "run"] + args + [path if "/" not in name else os.path.basename(path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         cwd=root if "/" not in name else os.path.dirname(path))
     if run.returncode != 0:
         return None, "ntsim run %s exited with %d: a documented scenario must pass\n%s" % (
             name, run.returncode, run.stderr.decode("utf-8", "replace"))
@@ -68,7 +83,7 @@ def first_difference(want, got):
     return "?"
 
 
-def check_page(page, ntsim, root, fix):
+def check_page(page, ntsim, root, fix, built):
     errors = []
     with open(page, encoding="utf-8") as f:
         lines = f.read().split("\n")
@@ -92,7 +107,7 @@ def check_page(page, ntsim, root, fix):
             errors.append("%s:%d: unterminated ```%s block" % (page, i + 1, kind))
             break
         block = lines[start:end]
-        text, err = actual(kind, name, args, ntsim, root)
+        text, err = actual(kind, name, args, ntsim, root, built)
         checked += 1
         if err:
             errors.append("%s:%d: %s" % (page, i + 1, err))
@@ -126,9 +141,16 @@ def check_page(page, ntsim, root, fix):
 
 def main(argv):
     fix = False
-    if argv and argv[0] == "--fix":
-        fix = True
-        argv = argv[1:]
+    built = None
+    while argv and argv[0] in ("--fix", "--built"):
+        if argv[0] == "--fix":
+            fix = True
+            argv = argv[1:]
+        elif len(argv) > 1:
+            built = os.path.abspath(argv[1])
+            argv = argv[2:]
+        else:
+            break
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -136,7 +158,7 @@ def main(argv):
     errors = []
     total = 0
     for page in pages:
-        e, n = check_page(page, ntsim, root, fix)
+        e, n = check_page(page, ntsim, root, fix, built)
         errors += e
         total += n
     for e in errors:

@@ -233,6 +233,8 @@ typedef struct _FAST_MUTEX {
     LONG Count;
     PVOID Owner;
     ULONG Contention;
+    ULONG_PTR Event[3]; /* where Windows keeps the KEVENT a contended acquire waits on: never used here */
+    ULONG OldIrql;
 } FAST_MUTEX, *PFAST_MUTEX;
 
 void ExInitializeFastMutex(PFAST_MUTEX FastMutex);
@@ -365,11 +367,15 @@ typedef struct _GENERAL_LOOKASIDE {
     ULONG Future[2]; /* the system's (ntsim: the tuning scans applied) */
 } GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE, GENERAL_LOOKASIDE_POOL, *PGENERAL_LOOKASIDE_POOL;
 
+/* Windows aligns these two to a cache line (0x80 bytes on x64); here they
+   have that size, padded, with the pool's ordinary alignment. */
 typedef struct _NPAGED_LOOKASIDE_LIST {
     GENERAL_LOOKASIDE L;
+    ULONG_PTR CacheLinePadding[4];
 } NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
 typedef struct _PAGED_LOOKASIDE_LIST {
     GENERAL_LOOKASIDE L;
+    ULONG_PTR CacheLinePadding[4];
 } PAGED_LOOKASIDE_LIST, *PPAGED_LOOKASIDE_LIST;
 struct _LOOKASIDE_LIST_EX {
     GENERAL_LOOKASIDE_POOL L;

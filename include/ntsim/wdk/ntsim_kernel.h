@@ -19,6 +19,7 @@
 
 #define NTSIM_KERNEL_MODE 1
 #include "../wdk.h"
+#include "ntsim_layouts.h"
 
 /* Pool tags are written as the WDK writes them, 'nomS': multi-character
    constants, which MSVC takes silently and GCC warns about. */
