@@ -5,7 +5,9 @@
  * the kernel's: %wZ (a UNICODE_STRING), %ws / %ls / %S (a UTF-16 string),
  * %wc / %lc / %C (a UTF-16 character), all written as UTF-8. %p prints the
  * pointer's hex digits, upper case and zero-padded to its width, as
- * Windows does. Floating point is left to the C library. Hand-written
+ * Windows does. Integers are read as Windows passes them (LLP64): `l` is
+ * 32 bits (a LONG, ULONG or DWORD), `ll`/`I64` 64, `z`/`I` a pointer's
+ * size. Floating point is left to the C library. Hand-written
  * because every notification a driver prints goes through it.
  */
 #include <limits.h>
@@ -223,7 +225,7 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
         case 'd':
         case 'i': {
             int64_t v = len == LEN_LL || len == LEN_J ? (int64_t)va_arg(ap, long long)
-                        : len == LEN_L            ? (int64_t)va_arg(ap, long)
+                        : len == LEN_L            ? (int64_t)va_arg(ap, int) /* a LONG: 32 bits (LLP64) */
                         : len == LEN_Z || len == LEN_T ? (int64_t)va_arg(ap, ptrdiff_t)
                                                         : (int64_t)va_arg(ap, int);
             if (len == LEN_HH)
@@ -238,7 +240,7 @@ size_t rtl_vformat(char *buf, size_t cap, const char *format, va_list ap)
         case 'X':
         case 'o': {
             uint64_t v = len == LEN_LL || len == LEN_J ? (uint64_t)va_arg(ap, unsigned long long)
-                         : len == LEN_L            ? (uint64_t)va_arg(ap, unsigned long)
+                         : len == LEN_L            ? (uint64_t)va_arg(ap, unsigned) /* a ULONG, DWORD */
                          : len == LEN_Z || len == LEN_T ? (uint64_t)va_arg(ap, size_t)
                                                          : (uint64_t)va_arg(ap, unsigned);
             if (len == LEN_HH)
