@@ -3,6 +3,7 @@
  * list, each acting as the thread the scenario names (or its default).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "binding.h"
@@ -38,9 +39,31 @@ NTSTATUS sim_cmd_process_create(sim_context *ctx, const sim_args *a, sim_record 
     p.stack_commit = a->opt[7].number;
     p.lock_memory_privilege = a->opt[8].present && a->opt[8].number;
     CLIENT_ID cid;
-    s = ntsim_create_process(ctx->sys, &p, &cid);
-    if (!NT_SUCCESS(s))
+    if (a->opt[9].present) {
+        /* A program of the user's: the file relative to the scenario's folder, its
+           arguments after the image on the command line, as CreateProcess makes it. */
+        char path[8192], *cmdline = NULL;
+        const char *file = a->opt[9].text;
+        snprintf(path, sizeof path, "%s%s", file[0] == '/' ? "" : ctx->folder, file);
+        if (a->opt[10].present && !a->opt[3].present) {
+            const char *image = a->opt[0].text;
+            size_t n = strlen(image) + strlen(a->opt[10].text) + 4;
+            if (!(cmdline = malloc(n)))
+                return STATUS_INSUFFICIENT_RESOURCES;
+            snprintf(cmdline, n, strchr(image, ' ') ? "\"%s\" %s" : "%s %s", image, a->opt[10].text);
+            p.command_line = cmdline;
+        }
+        s = ntsim_create_program_process(ctx->sys, &p, path, &cid);
+        free(cmdline);
+        if (!NT_SUCCESS(s)) {
+            const char *why = ntsim_program_load_error(ctx->sys);
+            if (*why)
+                sim_put_str(r, "error", why);
+            return s;
+        }
+    } else if (!NT_SUCCESS(s = ntsim_create_process(ctx->sys, &p, &cid))) {
         return s;
+    }
     char main_name[SIM_MAX_LINE + 8];
     sim_main_name(main_name, a->pos[0].text, a->pos[0].len);
     sim_bind(ctx, SIM_NAME_PROCESS, sim_value_name(ctx, SIM_NAME_PROCESS, &a->pos[0]), cid.UniqueProcess);

@@ -57,7 +57,7 @@ static const sim_command commands[] = {
     { "process create", { P("NAME", ARG_NEW_PROCESS) },
       { R("image", ARG_STRING), O("parent", ARG_PROCESS), O("by", ARG_THREAD), O("cmdline", ARG_STRING),
         C("arch", "x64|x86"), O("laa", ARG_SWITCH), O("stack_reserve", ARG_NUMBER), O("stack_commit", ARG_NUMBER),
-        O("lock_memory", ARG_SWITCH) },
+        O("lock_memory", ARG_SWITCH), O("program", ARG_STRING), O("args", ARG_STRING) },
       false, sim_cmd_process_create, SIM_CMD_PLAIN,
       FIELDS(F_INT("pid"), F_INT("tid")) },
     { "process exit", { P("PROC", ARG_PROCESS) }, { O("code", ARG_NUMBER) },

@@ -15,5 +15,6 @@
 #include "sysinfo.h"
 #include "io.h"
 #include "limits.h"
+#include "program.h"
 
 #endif

@@ -84,6 +84,7 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_DBGPRINT,     /* a driver's DbgPrint: text, image = the driver's name */
     NTSIM_EVENT_POOL_LEAK,    /* pool a driver left behind: image = driver, text = tag, count, size */
     NTSIM_EVENT_BEEP,         /* the speaker sounds: frequency, duration; pid, tid = the calling thread */
+    NTSIM_EVENT_CONSOLE,      /* a program printed a line: pid, tid, stream ("stdout"/"stderr"), text */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {
@@ -110,6 +111,7 @@ typedef struct ntsim_event {
     ULONG count;        /* pool_leak: blocks */
     ULONG frequency;    /* beep: Hz, 0 = silence */
     ULONG duration;     /* beep: milliseconds */
+    const char *stream; /* console: "stdout" or "stderr" */
 } ntsim_event;
 
 typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);

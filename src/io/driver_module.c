@@ -8,12 +8,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "io/io.h"
+#include "rtl/host_file.h"
 
 /* The file's stem: "drivers/SysMon.so" gives "SysMon". */
 static void file_stem(const char *path, char *stem, size_t cap)
@@ -26,29 +25,6 @@ static void file_stem(const char *path, char *stem, size_t cap)
         n = cap - 1;
     memcpy(stem, base, n);
     stem[n] = '\0';
-}
-
-/* Whether the file is there (its identity in id); if not, whether its folder is (name or path not found). */
-static NTSTATUS check_file(const char *path, uint64_t id[2])
-{
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        id[0] = (uint64_t)st.st_dev;
-        id[1] = (uint64_t)st.st_ino;
-        return STATUS_SUCCESS;
-    }
-    if (errno != ENOENT)
-        return errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_OBJECT_NAME_NOT_FOUND;
-    char folder[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    if (n >= sizeof folder)
-        return STATUS_OBJECT_PATH_NOT_FOUND;
-    memcpy(folder, path, n);
-    folder[n] = '\0';
-    return stat(folder, &st) == 0 && S_ISDIR(st.st_mode) ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_OBJECT_PATH_NOT_FOUND;
 }
 
 NTSTATUS ntsim_load_driver_file(ntsim_system *sys, const char *path, const char *name, const char *const *options,
@@ -66,7 +42,7 @@ NTSTATUS ntsim_load_driver_file(ntsim_system *sys, const char *path, const char 
     if (io_driver_loaded(sys, name))
         return STATUS_IMAGE_ALREADY_LOADED; /* before the file is touched: nothing loaded half */
     uint64_t id[2];
-    NTSTATUS s = check_file(path, id);
+    NTSTATUS s = rtl_host_file_status(path, id);
     if (!NT_SUCCESS(s))
         return s;
     /* As MmLoadSystemImage: an image already loaded (under another name) is

@@ -81,6 +81,12 @@ NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context)
     return STATUS_SUCCESS;
 }
 
+bool ke_runs_own_code(ntsim_system *sys, const ke_thread *t)
+{
+    ke_fiber *f = ke_state(sys)->running_fiber;
+    return f && f->thread == t;
+}
+
 void ke_delete_fiber(ke_thread *t)
 {
     ke_fiber *f = t->fiber;

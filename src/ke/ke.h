@@ -161,6 +161,8 @@ void ke_run_fibers(ntsim_system *sys);
 /* The current thread blocks until its wait ends: a fiber yields, other code
  * runs the simulation forward. Returns how the wait ended. */
 NTSTATUS ke_block_current(ntsim_system *sys);
+/* Whether t's own code is what runs now (a system thread's, a program's). */
+bool ke_runs_own_code(ntsim_system *sys, const ke_thread *t);
 /* Gives t code to run: start(context), on a fiber of its own. */
 NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context);
 void ke_delete_fiber(ke_thread *t);

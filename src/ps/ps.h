@@ -43,6 +43,7 @@ typedef struct ps_process {
     ULONG active_threads;
     LIST_ENTRY threads;       /* its threads, in creation order (ThreadListHead) */
     LIST_ENTRY process_links; /* the system's process list (ActiveProcessLinks) */
+    void *program;            /* the Win32 layer's program running in it (src/win32), or NULL */
 } ps_process;
 
 struct ps_thread {

@@ -26,6 +26,12 @@ static const struct { NTSTATUS status; ULONG error; } table[] = {
     { STATUS_PROCESS_IS_TERMINATING, 5 },
     { STATUS_THREAD_IS_TERMINATING, 5 },
     { STATUS_NOT_FOUND, 1168 },                     /* ERROR_NOT_FOUND */
+    { STATUS_OBJECT_PATH_NOT_FOUND, 3 },            /* ERROR_PATH_NOT_FOUND */
+    { STATUS_OBJECT_NAME_INVALID, 123 },            /* ERROR_INVALID_NAME */
+    { STATUS_BUFFER_OVERFLOW, 234 },                /* ERROR_MORE_DATA */
+    { STATUS_PENDING, 997 },                        /* ERROR_IO_PENDING */
+    { STATUS_TIMEOUT, 1460 },                       /* ERROR_TIMEOUT */
+    { STATUS_DEVICE_DOES_NOT_EXIST, 55 },           /* ERROR_DEV_NOT_EXIST */
 };
 
 ULONG RtlNtStatusToDosError(NTSTATUS Status)

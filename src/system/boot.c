@@ -50,6 +50,8 @@ static void teardown(ntsim_system *sys)
     io_free_files(sys);
     ke_scheduler_free(sys);
     io_close_modules(sys); /* driver files' code: nothing can run it any more */
+    if (sys->programs_release)
+        sys->programs_release(sys); /* and the programs' */
     rtl_free(sys);
 }
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "system/service_list.h"
 #include "system/service_table.h"
 #include "system/system.h"
 #include "ps/ps.h"
@@ -80,7 +81,18 @@ NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG numbe
     caller->tcb.previous_mode = mode;
     NTSTATUS status = routine(sys, copy);
     caller->tcb.previous_mode = saved;
-    ob_dereference(sys, &caller->header);
+    /* A thread running code of its own (a program's) blocks in the call, as
+       a real thread does: the call returns when the wait ends, with how it
+       ended. A scenario's thread has no code: its call returns at once and
+       the thread stays waiting. */
+    bool blocks = caller->tcb.blocked && ke_runs_own_code(sys, &caller->tcb);
+    ob_dereference(sys, &caller->header); /* not held across the wait: its process may end it meanwhile */
+    if (blocks) {
+        NTSTATUS ended = ke_block_current(sys);
+        status = number == SYS_NR(NtDelayExecution) && (ended == STATUS_TIMEOUT || ended == STATUS_SUCCESS)
+                     ? STATUS_SUCCESS
+                     : ended;
+    }
     report(sys, number, svc, copy, n, mode, status);
     ke_run_fibers(sys); /* system threads the call made runnable run now */
     return status;

@@ -22,6 +22,10 @@ struct ntsim_system {
     ntsim_syscall_observer syscall_observer;
     void *syscall_observer_context;
     bool trace_syscalls;
+    /* The Win32 layer's programs (src/win32), released at teardown once no
+       thread can run their code: registered upward, as the layers below do. */
+    void *programs;
+    void (*programs_release)(ntsim_system *sys);
 };
 
 /* Each layer's part begins the one above: xx_state(sys) is sys itself. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The one direction of use between ntsim's components (docs/architecture.md).
 
-    rtl <- ob <- mm <- ke <- ex <- ps <- io <- system <- ntdll   (src/)
+    rtl <- ob <- mm <- ke <- ex <- ps <- io <- system <- ntdll <- win32   (src/)
     include/ntsim/ (the public API) below them all; sim/ above them all.
 
 Two readings, each a check:
@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 
-ORDER = ["rtl", "ob", "mm", "ke", "ex", "ps", "io", "system", "ntdll"]
+ORDER = ["rtl", "ob", "mm", "ke", "ex", "ps", "io", "system", "ntdll", "win32"]
 RANK = {c: i for i, c in enumerate(ORDER)}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"', re.M)
 

@@ -1,0 +1,2 @@
+/* Windows.h: the same header (Windows file names are case-insensitive). */
+#include "windows.h"

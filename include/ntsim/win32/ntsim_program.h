@@ -1,0 +1,103 @@
+/*
+ * ntsim_program.h - included first in every source of a program module
+ * (ntsim_add_program passes -include): the C library's headers come in
+ * before anything else, then the calls whose Windows behaviour differs from
+ * the host's are renamed to ntsim's. What a program prints becomes its
+ * simulated process's console output (console events), in the Microsoft C
+ * runtime's conversions (%ws, %S, %I64d, a 32-bit %ld); the wide-string
+ * functions work on 16-bit wchar_t, which the host's assume to be 32 bits.
+ */
+#ifndef NTSIM_PROGRAM_H
+#define NTSIM_PROGRAM_H
+
+#if !defined(__SIZEOF_WCHAR_T__) || __SIZEOF_WCHAR_T__ != 2
+#error "ntsim programs need a 16-bit wchar_t, as Windows': compile with -fshort-wchar (ntsim_add_program sets it)"
+#endif
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#ifdef __cplusplus
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <cwchar>
+extern "C" {
+#endif
+
+int ntsim_printf(const char *format, ...);
+int ntsim_vprintf(const char *format, va_list args);
+int ntsim_fprintf(FILE *stream, const char *format, ...);
+int ntsim_vfprintf(FILE *stream, const char *format, va_list args);
+int ntsim_wprintf(const wchar_t *format, ...);
+int ntsim_fwprintf(FILE *stream, const wchar_t *format, ...);
+int ntsim_puts(const char *text);
+int ntsim_fputs(const char *text, FILE *stream);
+int ntsim_putchar(int c);
+int ntsim_fputc(int c, FILE *stream);
+int ntsim_fflush(FILE *stream);
+void ntsim_exit(int code);
+
+size_t ntsim_wcslen(const wchar_t *s);
+int ntsim_wcscmp(const wchar_t *a, const wchar_t *b);
+int ntsim_wcsncmp(const wchar_t *a, const wchar_t *b, size_t n);
+wchar_t *ntsim_wcschr(const wchar_t *s, wchar_t c);
+wchar_t *ntsim_wcsrchr(const wchar_t *s, wchar_t c);
+wchar_t *ntsim_wcsstr(const wchar_t *s, const wchar_t *find);
+wchar_t *ntsim_wcscpy(wchar_t *d, const wchar_t *s);
+wchar_t *ntsim_wcsncpy(wchar_t *d, const wchar_t *s, size_t n);
+wchar_t *ntsim_wcscat(wchar_t *d, const wchar_t *s);
+int ntsim_wmemcmp(const wchar_t *a, const wchar_t *b, size_t n);
+wchar_t *ntsim_wmemchr(const wchar_t *s, wchar_t c, size_t n);
+wchar_t *ntsim_wmemcpy(wchar_t *d, const wchar_t *s, size_t n);
+wchar_t *ntsim_wmemmove(wchar_t *d, const wchar_t *s, size_t n);
+wchar_t *ntsim_wmemset(wchar_t *d, wchar_t c, size_t n);
+
+#ifdef __cplusplus
+}
+/* std::printf and the others name the same functions. */
+namespace std {
+using ::ntsim_printf; using ::ntsim_vprintf; using ::ntsim_fprintf; using ::ntsim_vfprintf;
+using ::ntsim_wprintf; using ::ntsim_fwprintf; using ::ntsim_puts; using ::ntsim_fputs;
+using ::ntsim_putchar; using ::ntsim_fputc; using ::ntsim_fflush; using ::ntsim_exit;
+using ::ntsim_wcslen; using ::ntsim_wcscmp; using ::ntsim_wcsncmp; using ::ntsim_wcschr; using ::ntsim_wcsrchr;
+using ::ntsim_wcsstr; using ::ntsim_wcscpy; using ::ntsim_wcsncpy; using ::ntsim_wcscat; using ::ntsim_wmemcmp;
+using ::ntsim_wmemchr; using ::ntsim_wmemcpy; using ::ntsim_wmemmove; using ::ntsim_wmemset;
+}
+/* A C++ wmain has C linkage, as on Windows, so ntsim finds it. */
+extern "C" int wmain(int argc, wchar_t **argv);
+#endif
+
+#define printf ntsim_printf
+#define vprintf ntsim_vprintf
+#define fprintf ntsim_fprintf
+#define vfprintf ntsim_vfprintf
+#define wprintf ntsim_wprintf
+#define fwprintf ntsim_fwprintf
+#define puts ntsim_puts
+#define fputs ntsim_fputs
+#define putchar ntsim_putchar
+#define fputc ntsim_fputc
+#define putc ntsim_fputc
+#define fflush ntsim_fflush
+#define exit ntsim_exit
+
+#define wcslen ntsim_wcslen
+#define wcscmp ntsim_wcscmp
+#define wcsncmp ntsim_wcsncmp
+#define wcschr ntsim_wcschr
+#define wcsrchr ntsim_wcsrchr
+#define wcsstr ntsim_wcsstr
+#define wcscpy ntsim_wcscpy
+#define wcsncpy ntsim_wcsncpy
+#define wcscat ntsim_wcscat
+#define wmemcmp ntsim_wmemcmp
+#define wmemchr ntsim_wmemchr
+#define wmemcpy ntsim_wmemcpy
+#define wmemmove ntsim_wmemmove
+#define wmemset ntsim_wmemset
+
+#endif

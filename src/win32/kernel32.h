@@ -1,0 +1,56 @@
+/*
+ * kernel32.h (private) - the Win32 calls the library provides, declared with
+ * the library's C types: the same ABI as include/ntsim/win32/windows.h
+ * declares them for programs (DWORD = uint32_t, BOOL = int, WCHAR 16 bits).
+ */
+#ifndef NTSIM_WIN32_KERNEL32_H
+#define NTSIM_WIN32_KERNEL32_H
+
+#include <stdint.h>
+
+#include "ntsim/nt.h"
+
+typedef uint32_t DWORD;
+typedef int BOOL;
+typedef struct { DWORD dwLowDateTime, dwHighDateTime; } FILETIME;
+typedef struct { uint16_t wYear, wMonth, wDayOfWeek, wDay, wHour, wMinute, wSecond, wMilliseconds; } SYSTEMTIME;
+
+#define INFINITE 0xFFFFFFFFu
+#define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
+#define WAIT_OBJECT_0 0x00000000u
+#define WAIT_IO_COMPLETION 0x000000C0u
+#define WAIT_TIMEOUT 0x00000102u
+#define WAIT_FAILED 0xFFFFFFFFu
+
+DWORD GetLastError(void);
+void SetLastError(DWORD error);
+
+HANDLE CreateFileW(const WCHAR *name, DWORD access, DWORD share, void *security, DWORD disposition, DWORD flags,
+                   HANDLE template_file);
+HANDLE CreateFileA(const char *name, DWORD access, DWORD share, void *security, DWORD disposition, DWORD flags,
+                   HANDLE template_file);
+BOOL ReadFile(HANDLE file, void *buffer, DWORD length, DWORD *read, void *overlapped);
+BOOL WriteFile(HANDLE file, const void *buffer, DWORD length, DWORD *written, void *overlapped);
+BOOL DeviceIoControl(HANDLE device, DWORD code, void *in, DWORD in_size, void *out, DWORD out_size, DWORD *returned,
+                     void *overlapped);
+BOOL CloseHandle(HANDLE object);
+
+void Sleep(DWORD ms);
+DWORD SleepEx(DWORD ms, BOOL alertable);
+DWORD GetTickCount(void);
+uint64_t GetTickCount64(void);
+BOOL QueryPerformanceCounter(int64_t *count);
+BOOL QueryPerformanceFrequency(int64_t *frequency);
+void GetSystemTimeAsFileTime(FILETIME *time);
+BOOL FileTimeToSystemTime(const FILETIME *file_time, SYSTEMTIME *system_time);
+BOOL SystemTimeToFileTime(const SYSTEMTIME *system_time, FILETIME *file_time);
+BOOL FileTimeToLocalFileTime(const FILETIME *file_time, FILETIME *local);
+
+DWORD GetCurrentProcessId(void);
+DWORD GetCurrentThreadId(void);
+HANDLE GetCurrentProcess(void);
+HANDLE GetCurrentThread(void);
+void ExitProcess(unsigned code);
+DWORD WaitForSingleObject(HANDLE handle, DWORD ms);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * program.c - a program module as a simulated process (ntsim/program.h).
+ * Each process runs its own copy of the module: the file is copied to a
+ * private temporary file and loaded from there (the loader hands out one
+ * instance per file), so two processes of one program have their own
+ * globals. Its main thread runs wmain or main on a fiber, as a system
+ * thread runs its start routine, with a previous mode of UserMode in every
+ * call it makes; main's return is ExitProcess. A module is closed once its
+ * process is gone and no thread can be running its code.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ke/context.h"
+#include "ke/ke.h"
+#include "rtl/alloc.h"
+#include "rtl/host_file.h"
+#include "rtl/utf8.h"
+#include "win32/program.h"
+
+typedef struct w32_state {
+    w32_program *programs;
+    char load_error[512];
+} w32_state;
+
+static void free_program(w32_program *p)
+{
+    for (int s = 0; s < 2; s++)
+        rtl_free(p->pending[s].text);
+    if (p->module)
+        dlclose(p->module);
+    for (int i = 0; p->argv && i < p->argc; i++)
+        rtl_free(p->argv[i]);
+    for (int i = 0; p->wargv && i < p->argc; i++)
+        rtl_free(p->wargv[i]);
+    rtl_free(p->argv);
+    rtl_free(p->wargv);
+    rtl_free(p);
+}
+
+/* Programs whose process is gone, closed now that none of their code can run. */
+static void sweep(ntsim_system *sys, bool all)
+{
+    w32_state *st = sys->programs;
+    if (!st || ke_state(sys)->running_fiber)
+        return;
+    w32_program **link = &st->programs;
+    while (*link) {
+        w32_program *p = *link;
+        if (all || p->process->exited) {
+            *link = p->next;
+            p->process->program = NULL;
+            ob_dereference(sys, &p->process->header);
+            free_program(p);
+        } else {
+            link = &p->next;
+        }
+    }
+}
+
+static void release_all(ntsim_system *sys)
+{
+    w32_state *st = sys->programs;
+    for (w32_program *p = st ? st->programs : NULL, *next; p; p = next) {
+        next = p->next;
+        free_program(p); /* teardown: the processes are already gone */
+    }
+    rtl_free(st);
+    sys->programs = NULL;
+}
+
+static w32_state *state(ntsim_system *sys)
+{
+    if (!sys->programs) {
+        sys->programs = rtl_calloc(1, sizeof(w32_state));
+        if (sys->programs)
+            sys->programs_release = release_all;
+    }
+    return sys->programs;
+}
+
+const char *ntsim_program_load_error(ntsim_system *sys)
+{
+    w32_state *st = sys ? sys->programs : NULL;
+    return st ? st->load_error : "";
+}
+
+w32_program *w32_current_program(ntsim_system *sys)
+{
+    return ps_current_process(sys)->program;
+}
+
+ntsim_system *w32_system(const char *api)
+{
+    return ke_current_system(api);
+}
+
+/* The module from a private copy of the file: its own instance, its own globals. */
+static void *load_private_copy(const char *path, w32_state *st)
+{
+    int in = open(path, O_RDONLY);
+    if (in < 0)
+        return NULL;
+    const char *dir = getenv("TMPDIR");
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s/ntsim-program-XXXXXX", dir && *dir ? dir : "/tmp");
+    int out = mkstemp(copy);
+    if (out < 0) {
+        close(in);
+        snprintf(st->load_error, sizeof st->load_error, "cannot make a private copy of %s in %s", path,
+                 dir && *dir ? dir : "/tmp");
+        return NULL;
+    }
+    char buf[65536];
+    ssize_t n;
+    bool ok = true;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        ok &= write(out, buf, (size_t)n) == n;
+    ok &= n == 0;
+    close(in);
+    close(out);
+    void *module = ok ? dlopen(copy, RTLD_NOW | RTLD_LOCAL) : NULL;
+    if (!module && ok) {
+        const char *why = dlerror();
+        snprintf(st->load_error, sizeof st->load_error, "%s", why ? why : "not a loadable module");
+    }
+    unlink(copy); /* the mapping stays; the name goes */
+    return module;
+}
+
+/* A reason from the host's loader in its own words, without the private copy's name. */
+static NTSTATUS classify_load_error(w32_state *st, const char *path)
+{
+    const char *u = strstr(st->load_error, "undefined symbol: ");
+    if (u) {
+        char name[256];
+        snprintf(name, sizeof name, "%s", u + strlen("undefined symbol: "));
+        name[strcspn(name, " \n(")] = '\0';
+        snprintf(st->load_error, sizeof st->load_error, "%s calls %s, which ntsim does not provide", path, name);
+        return STATUS_ENTRYPOINT_NOT_FOUND;
+    }
+    snprintf(st->load_error, sizeof st->load_error, "%s is not a program module", path);
+    return STATUS_INVALID_IMAGE_FORMAT;
+}
+
+/*
+ * The command line split as the Microsoft C runtime splits it: blanks
+ * separate arguments, double quotes group, 2n backslashes before a quote
+ * are n backslashes (and the quote delimits), 2n+1 are n and a literal quote.
+ */
+static int split_command_line(const char *cmd, char **argv)
+{
+    int argc = 0;
+    const char *p = cmd;
+    char *buf = NULL;
+    size_t len = strlen(cmd);
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        if (argv)
+            buf = argv[argc] = rtl_malloc(len + 1);
+        size_t o = 0;
+        bool quoted = false;
+        while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+            if (*p == '\\') {
+                size_t n = 0;
+                while (p[n] == '\\')
+                    n++;
+                if (p[n] == '"') {
+                    for (size_t i = 0; i < n / 2; i++)
+                        if (buf)
+                            buf[o++] = '\\';
+                    p += n;
+                    if (n % 2) {
+                        if (buf)
+                            buf[o++] = '"';
+                        p++;
+                    }
+                } else {
+                    for (size_t i = 0; i < n; i++)
+                        if (buf)
+                            buf[o++] = '\\';
+                    p += n;
+                }
+            } else if (*p == '"') {
+                if (quoted && p[1] == '"') { /* "" inside quotes: a literal quote */
+                    if (buf)
+                        buf[o++] = '"';
+                    p += 2;
+                    continue;
+                }
+                quoted = !quoted;
+                p++;
+            } else {
+                if (buf)
+                    buf[o++] = *p;
+                p++;
+            }
+        }
+        if (buf)
+            buf[o] = '\0';
+        argc++;
+    }
+    return argc;
+}
+
+static bool make_arguments(w32_program *p, const char *command_line)
+{
+    int argc = split_command_line(command_line, NULL);
+    p->argv = rtl_calloc((size_t)argc + 1, sizeof *p->argv);
+    p->wargv = rtl_calloc((size_t)argc + 1, sizeof *p->wargv);
+    if (!p->argv || !p->wargv)
+        return false;
+    p->argc = argc;
+    split_command_line(command_line, p->argv);
+    for (int i = 0; i < argc; i++) {
+        if (!p->argv[i])
+            return false;
+        size_t n = strlen(p->argv[i]);
+        p->wargv[i] = rtl_malloc((n + 1) * sizeof(WCHAR));
+        if (!p->wargv[i])
+            return false;
+        p->wargv[i][rtl_utf8_to_utf16(p->argv[i], n, p->wargv[i])] = 0;
+    }
+    return true;
+}
+
+void ntsim_exit(int code)
+{
+    ntsim_system *sys = w32_system("exit");
+    w32_program *p = w32_current_program(sys);
+    if (p) {
+        w32_console_flush(sys, p, 0);
+        w32_console_flush(sys, p, 1);
+    }
+    NtTerminateProcess(sys, NtCurrentProcess(), (NTSTATUS)code);
+    /* Not reached: ending its own process ends the calling thread. */
+    abort();
+}
+
+static void program_start(void *context)
+{
+    w32_program *p = context;
+    int code = p->wmain ? p->wmain(p->argc, p->wargv) : p->main(p->argc, p->argv);
+    ntsim_exit(code);
+}
+
+NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params,
+                                      const char *program_path, CLIENT_ID *cid)
+{
+    if (!sys || !params || !program_path || !*program_path || !cid)
+        return STATUS_INVALID_PARAMETER;
+    sweep(sys, false);
+    w32_state *st = state(sys);
+    if (!st)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    st->load_error[0] = '\0';
+    uint64_t id[2];
+    NTSTATUS s = rtl_host_file_status(program_path, id);
+    if (!NT_SUCCESS(s)) {
+        snprintf(st->load_error, sizeof st->load_error, "%s: no such file", program_path);
+        return s;
+    }
+    w32_program *p = rtl_calloc(1, sizeof *p);
+    if (!p)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    p->sys = sys;
+    if (!(p->module = load_private_copy(program_path, st))) {
+        s = st->load_error[0] ? classify_load_error(st, program_path) : STATUS_INVALID_IMAGE_FORMAT;
+        free_program(p);
+        return s;
+    }
+    void *w = dlsym(p->module, "wmain"), *m = dlsym(p->module, "main");
+    memcpy(&p->wmain, &w, sizeof w); /* POSIX: a data pointer from dlsym holds the function */
+    memcpy(&p->main, &m, sizeof m);
+    if (!p->wmain && !p->main) {
+        snprintf(st->load_error, sizeof st->load_error, "%s has neither main nor wmain", program_path);
+        free_program(p);
+        return STATUS_PROCEDURE_NOT_FOUND;
+    }
+    s = ntsim_create_process(sys, params, cid);
+    if (!NT_SUCCESS(s)) {
+        free_program(p);
+        return s;
+    }
+    ps_process *process = ps_lookup_process(sys, cid->UniqueProcess);
+    ps_thread *main_thread = ps_lookup_thread(sys, cid->UniqueThread);
+    if (!make_arguments(p, process->command_line) ||
+        !NT_SUCCESS(s = ke_create_fiber(&main_thread->tcb, program_start, p))) {
+        /* The process stands, with nothing to run: it ends as a failed start does. */
+        free_program(p);
+        ntsim_exit_process(sys, cid->UniqueProcess, (ULONG)STATUS_INSUFFICIENT_RESOURCES);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    ob_reference(&process->header);
+    p->process = process;
+    process->program = p;
+    p->next = st->programs;
+    st->programs = p;
+    ke_run_fibers(sys); /* it runs now if a processor is free for it */
+    return STATUS_SUCCESS;
+}

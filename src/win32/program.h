@@ -1,0 +1,33 @@
+/*
+ * program.h (private) - a program module running as a simulated process:
+ * its own copy of the module (own globals), its arguments, and the console
+ * lines it has not ended yet.
+ */
+#ifndef NTSIM_WIN32_PROGRAM_H
+#define NTSIM_WIN32_PROGRAM_H
+
+#include "win32/win32.h"
+
+typedef struct w32_line {
+    char *text;
+    size_t length, cap;
+} w32_line;
+
+typedef struct w32_program {
+    struct w32_program *next;
+    ntsim_system *sys;
+    ps_process *process;      /* referenced while the program is kept */
+    void *module;             /* this process's own instance of the module */
+    int (*main)(int, char **);
+    int (*wmain)(int, WCHAR **);
+    int argc;
+    char **argv;              /* UTF-8, from the command line as the C runtime splits it */
+    WCHAR **wargv;
+    w32_line pending[2];      /* stdout, stderr */
+} w32_program;
+
+/* The program of the calling thread's process, or NULL. */
+w32_program *w32_current_program(ntsim_system *sys);
+void w32_console_flush(ntsim_system *sys, w32_program *p, int stream);
+
+#endif
