@@ -97,6 +97,8 @@ static bool fail(check *c, int col, const char *fmt, ...)
 {
     va_list ap;
     int n = snprintf(c->message, c->cap, "%s: ", c->cmd);
+    if (n < 0 || (size_t)n >= c->cap)
+        n = 0; /* no room for the prefix: the message alone */
     va_start(ap, fmt);
     vsnprintf(c->message + n, c->cap - (size_t)n, fmt, ap);
     va_end(ap);
@@ -132,7 +134,10 @@ static bool check_hex(check *c, const sim_token *t)
         return true;
     if (bad == t->value_len)
         return fail(c, t->value_col, "%s= has an odd number of hex digits (two a byte)", t->key);
-    return fail(c, t->value_col + (int)bad, "bad hex digit '%c' in %s=", t->value[bad], t->key);
+    unsigned char b = (unsigned char)t->value[bad];
+    if (b < 0x80) /* a byte of a longer UTF-8 character is not quoted: the message stays valid UTF-8 */
+        return fail(c, t->value_col + (int)bad, "bad hex digit '%c' in %s=", b, t->key);
+    return fail(c, t->value_col + (int)bad, "bad hex digit in %s=", t->key);
 }
 
 /* write and ioctl: their NAME=VALUE tokens, each known, once, with a value of its kind; the required ones given. */

@@ -324,6 +324,7 @@ static void generic_client_bad_hex_is_located(void **state)
                  "3:24: error: client write: data= has an odd number of hex digits (two a byte)");
     assert_error(MINE_OPEN "client ioctl mine code=1 input=0x12\n",
                  "3:33: error: client ioctl: bad hex digit 'x' in input=");
+    assert_error(MINE_OPEN "client write mine data=0\xc3\xa9\n", "3:25: error: client write: bad hex digit in data=");
 }
 
 static void generic_client_fields_are_checked(void **state)
