@@ -1,6 +1,8 @@
 /*
- * cmd_driver.c - `driver load|unload` and the drivers' user-mode clients:
- * `client read` (one ReadFile) and `client write` (one WriteFile).
+ * cmd_driver.c - `driver load|unload` and the built-in drivers' user-mode
+ * clients: `client open|close`, `client read` (one ReadFile), `client write`
+ * (one WriteFile), `client ioctl` (one DeviceIoControl). A driver from a
+ * file has the generic client instead (generic_client.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,18 +108,11 @@ static void device_name(const sim_driver *d, WCHAR *w, size_t cap, UNICODE_STRIN
     *u = (UNICODE_STRING){ (USHORT)(n * 2), (USHORT)(n * 2), w };
 }
 
-/* Acts as the client's thread; STATUS_INVALID_HANDLE if it is gone. */
-static NTSTATUS as_client(sim_context *ctx, struct sim_client *c)
-{
-    NTSIM_THREAD_INFO ti;
-    if (!NT_SUCCESS(ntsim_query_thread(ctx->sys, c->tid, &ti)) || ti.state == Terminated)
-        return STATUS_INVALID_HANDLE;
-    return ntsim_set_current_thread(ctx->sys, c->tid);
-}
-
 NTSTATUS sim_cmd_client_open(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
+    if (!d) /* a driver from a file */
+        return sim_generic_open(ctx, a, r);
     if (client_of(ctx, d))
         return STATUS_SUCCESS; /* already open */
     if (!a->opt[0].present) {
@@ -151,12 +146,13 @@ NTSTATUS sim_cmd_client_open(sim_context *ctx, const sim_args *a, sim_record *r)
 
 NTSTATUS sim_cmd_client_close(sim_context *ctx, const sim_args *a, sim_record *r)
 {
-    (void)r;
     const sim_driver *d = driver_of(a);
+    if (!d) /* a driver from a file */
+        return sim_generic_close(ctx, a, r);
     struct sim_client *c = client_of(ctx, d);
     if (!c)
         return ntsim_device_close(ctx->sys, d->device);
-    NTSTATUS s = as_client(ctx, c);
+    NTSTATUS s = sim_act_as_client(ctx, c->tid);
     HANDLE h = c->handle;
     *c = (struct sim_client){ 0 };
     return NT_SUCCESS(s) ? NtClose(ctx->sys, h) : s;
@@ -197,6 +193,8 @@ static void resolve_fields(sim_context *ctx, const sim_args *a, const sim_write_
 NTSTATUS sim_cmd_client_ioctl(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
+    if (!d) /* a driver from a file */
+        return sim_generic_ioctl(ctx, a, r);
     sim_write_values v = { 0 };
     resolve_fields(ctx, a, d->ioctl_fields, &v);
     static unsigned char in[65536], out[65536];
@@ -208,7 +206,7 @@ NTSTATUS sim_cmd_client_ioctl(sim_context *ctx, const sim_args *a, sim_record *r
     NTSTATUS s;
     if (c) {
         IO_STATUS_BLOCK iosb = { 0 };
-        s = as_client(ctx, c);
+        s = sim_act_as_client(ctx, c->tid);
         if (NT_SUCCESS(s))
             s = NtDeviceIoControlFile(ctx->sys, c->handle, NULL, NULL, NULL, &iosb, code, in, len, out, out_len);
         bytes = (ULONG)iosb.Information;
@@ -227,6 +225,8 @@ NTSTATUS sim_cmd_client_ioctl(sim_context *ctx, const sim_args *a, sim_record *r
 NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
+    if (!d) /* a driver from a file */
+        return sim_generic_read(ctx, a, r);
     uint64_t size = a->opt[0].present ? a->opt[0].number : d->default_read;
     if (size > 16u << 20)
         return STATUS_INVALID_PARAMETER; /* the client's buffer: at most 16 MB */
@@ -238,7 +238,7 @@ NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
     struct sim_client *c = client_of(ctx, d);
     if (c) {
         IO_STATUS_BLOCK iosb = { 0 };
-        s = as_client(ctx, c);
+        s = sim_act_as_client(ctx, c->tid);
         if (NT_SUCCESS(s))
             s = NtReadFile(ctx->sys, c->handle, NULL, NULL, NULL, &iosb, buf, (ULONG)size, NULL, NULL);
         bytes = (ULONG)iosb.Information;
@@ -257,6 +257,8 @@ NTSTATUS sim_cmd_client_read(sim_context *ctx, const sim_args *a, sim_record *r)
 NTSTATUS sim_cmd_client_write(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_driver *d = driver_of(a);
+    if (!d) /* a driver from a file */
+        return sim_generic_write(ctx, a, r);
     sim_write_values v = { 0 };
     resolve_fields(ctx, a, d->write_fields, &v);
     unsigned char buf[4096];
@@ -266,7 +268,7 @@ NTSTATUS sim_cmd_client_write(sim_context *ctx, const sim_args *a, sim_record *r
     struct sim_client *c = client_of(ctx, d);
     if (c) {
         IO_STATUS_BLOCK iosb = { 0 };
-        s = as_client(ctx, c);
+        s = sim_act_as_client(ctx, c->tid);
         if (NT_SUCCESS(s))
             s = NtWriteFile(ctx->sys, c->handle, NULL, NULL, NULL, &iosb, buf, len, NULL, NULL);
         bytes = (ULONG)iosb.Information;
@@ -342,14 +344,17 @@ bool sim_validate_driver_line(sim_context *ctx, const sim_args *a, char *message
         return validate_driver_file(ctx, a, message, cap, col);
     if (!d && strcmp(cmd, "driver unload") == 0)
         return true; /* a driver file's name, as the parser found */
-    if (!d && sim_names_find(&ctx->names, SIM_NAME_DRIVER, a->pos[0].text, a->pos[0].len)) {
-        *col = a->pos[0].token->col;
-        snprintf(message, cap, "%s: %s is a driver from a file: ntsim has no client for it", cmd, a->pos[0].text);
-        return false;
-    }
+    if (!d && sim_names_find(&ctx->names, SIM_NAME_DRIVER, a->pos[0].text, a->pos[0].len))
+        return sim_validate_generic_line(ctx, a, message, cap, col);
     if (!d) {
         *col = a->pos[0].token->col;
         snprintf(message, cap, "%s: no built-in driver '%s'", cmd, a->pos[0].text);
+        return false;
+    }
+    if (a->cmd->run == sim_cmd_client_open && sim_option(a, "device")->present) {
+        *col = sim_option(a, "device")->token->col;
+        snprintf(message, cap, "%s: %s has a built-in client (it opens %s): device= is for drivers from files", cmd,
+                 d->name, d->device ? d->device : "no device");
         return false;
     }
     for (int i = 0; i < a->rest_count; i++) {

@@ -39,6 +39,8 @@ typedef struct sim_arg_spec {
 } sim_arg_spec;
 
 #define SIM_MAX_ARGS 8
+/* The longest device path `client open NAME device=PATH` takes, in bytes (the outside client's limit). */
+#define SIM_DEVICE_PATH_MAX 255
 #define SIM_MAX_OPTS 12
 
 typedef struct sim_value {
@@ -134,6 +136,12 @@ struct sim_context {
         ULONG tid;       /* the thread that opened it (its process holds the handle) */
         HANDLE handle;
     } clients[8];
+    struct sim_generic_client { /* `client open NAME device=PATH`: a driver's device with no built-in client */
+        char *name;      /* NAME (the context's copy); NULL: a free slot */
+        char device[SIM_DEVICE_PATH_MAX + 1]; /* the NT path opened ("\\??\\Echo") */
+        ULONG tid;       /* by=: the thread whose process holds handle; 0: the outside client */
+        HANDLE handle;
+    } generic[8];
     struct sim_event_log { /* the last command's events, for expect event (recorder.c) */
         sim_record *records;
         ntsim_event_kind *kinds;
@@ -157,6 +165,8 @@ NTSTATUS sim_thread_id(sim_context *ctx, const sim_value *v, ULONG *tid);
 NTSTATUS sim_act_as_process(sim_context *ctx, ULONG pid);
 /* Makes a named thread current; STATUS_THREAD_IS_TERMINATING if it ended. */
 NTSTATUS sim_act_as_thread(sim_context *ctx, ULONG tid);
+/* Acts as the thread that opened a client's handle; STATUS_INVALID_HANDLE if it is gone. */
+NTSTATUS sim_act_as_client(sim_context *ctx, ULONG tid);
 /* The scenario name of an object, or a made-up "pid:N" / "tid:N". */
 const char *sim_object_name(sim_context *ctx, bool thread, ULONG id, uint64_t sequence, char *buf, size_t cap);
 
@@ -206,6 +216,18 @@ NTSTATUS sim_cmd_client_ioctl(sim_context *, const sim_args *, sim_record *);
 bool sim_validate_driver_line(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col);
 /* The fields a driver's client adds to cmd's result (client read, write, ioctl), or NULL. */
 const sim_field_spec *sim_driver_result_fields(const sim_command *cmd, const struct sim_driver *d);
+
+/* The generic client (generic_client.c): `client` lines on a driver from a
+   file, which has no built-in client, by its device's name and raw bytes. */
+extern const struct sim_driver sim_generic_client; /* its result fields, for expect */
+bool sim_validate_generic_line(sim_context *ctx, const sim_args *a, char *message, size_t cap, int *col);
+NTSTATUS sim_generic_open(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_generic_close(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_generic_read(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_generic_write(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_generic_ioctl(sim_context *, const sim_args *, sim_record *);
+/* Frees the context's copies of the generic clients' names (their handles go with the system). */
+void sim_generic_free(sim_context *ctx);
 NTSTATUS sim_cmd_syscall_table(sim_context *, const sim_args *, sim_record *);
 
 #endif

@@ -77,6 +77,14 @@ NTSTATUS sim_act_as_thread(sim_context *ctx, ULONG tid)
     return ntsim_set_current_thread(ctx->sys, tid);
 }
 
+NTSTATUS sim_act_as_client(sim_context *ctx, ULONG tid)
+{
+    NTSIM_THREAD_INFO ti;
+    if (!NT_SUCCESS(ntsim_query_thread(ctx->sys, tid, &ti)) || ti.state == Terminated)
+        return STATUS_INVALID_HANDLE;
+    return ntsim_set_current_thread(ctx->sys, tid);
+}
+
 const char *sim_object_name(sim_context *ctx, bool thread, ULONG id, uint64_t sequence, char *buf, size_t cap)
 {
     const sim_name *e = sim_names_by_sequence(&ctx->names, sequence);

@@ -2,14 +2,27 @@
  * expect.c - `expect status`, `expect FIELD=VALUE...` and `expect event`:
  * checked when parsed, then compared with the previous command's result or
  * events by each field's type (numbers by value, flags as sets, statuses by
- * name or number, strings exactly, arrays by their length).
+ * name or number, strings exactly, bytes as bytes, arrays by their length).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "event_table.h"
 #include "expect.h"
 #include "values.h"
+
+/* Whether s[0..n) is bytes in hex: an even number of hex digits, either case (none: no bytes). */
+static bool is_hex_bytes(const char *s, size_t n)
+{
+    if (n % 2)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
 
 /*
  * A wanted value as a field of this type holds it, in *v: integers as their
@@ -48,6 +61,8 @@ static bool parse_want(sim_value_type type, ntsim_flag_kind kind, const char *wa
         return sim_parse_number(want, n, v);
     case SIM_STR:
         return true;
+    case SIM_BYTES:
+        return is_hex_bytes(want, n);
     }
     return false;
 }
@@ -63,6 +78,8 @@ static const char *want_form(sim_value_type type)
     case SIM_ARRAY:
     case SIM_LINES:
         return "a number of elements";
+    case SIM_BYTES:
+        return "bytes in hex, two digits a byte";
     default:
         return "a number";
     }
@@ -138,6 +155,8 @@ static bool value_matches(const sim_field *f, const char *want, size_t n)
     uint64_t v;
     if (f->type == SIM_STR)
         return strlen(f->v.s) == n && memcmp(f->v.s, want, n) == 0;
+    if (f->type == SIM_BYTES) /* the same bytes, whichever case their hex digits were written in */
+        return is_hex_bytes(want, n) && strlen(f->v.s) == n && strncasecmp(f->v.s, want, n) == 0;
     if (!parse_want(f->type, f->flags, want, n, &v))
         return false;
     switch (f->type) {

@@ -253,6 +253,7 @@ static void json_value(sim_writer *w, const sim_record *r, const sim_field *f)
     char buf[512];
     switch (f->type) { /* numbers and addresses: json_fields writes them itself */
     case SIM_STR:
+    case SIM_BYTES:
         json_string(w, f->v.s);
         return;
     case SIM_STATUS: {

@@ -22,6 +22,7 @@ typedef struct sim_name {
     uint64_t sequence; /* the object's sequence number */
     int line;          /* where it was defined */
     bool ended;        /* an exit line ended it: the name may be defined again */
+    int client_line;   /* a driver from a file: the `client open NAME device=` line in force, 0: none */
 } sim_name;
 
 typedef struct sim_names {

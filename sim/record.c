@@ -47,10 +47,9 @@ bool sim_record_failed(const sim_record *r)
     return false;
 }
 
-/* Copies s into the arena; returns its copy (the arena may move), or NULL when out of memory. */
-static const char *intern(sim_record *r, const char *s)
+/* Room for n bytes in the arena; returns where (the arena may move), or NULL when out of memory. */
+static char *reserve(sim_record *r, size_t n)
 {
-    size_t n = strlen(s) + 1;
     if (r->used + n > r->arena_cap) {
         size_t cap = r->arena_cap ? r->arena_cap : 256;
         while (cap < r->used + n)
@@ -59,15 +58,26 @@ static const char *intern(sim_record *r, const char *s)
         if (!a)
             return NULL;
         /* Re-point string fields at the moved arena. */
-        for (uint32_t i = 0; i < r->count; i++)
-            if (r->fields[i].type == SIM_STR && r->fields[i].v.s >= r->arena && r->fields[i].v.s < r->arena + r->arena_cap)
-                r->fields[i].v.s = a + (r->fields[i].v.s - r->arena);
+        for (uint32_t i = 0; i < r->count; i++) {
+            sim_field *f = &r->fields[i];
+            if ((f->type == SIM_STR || f->type == SIM_BYTES) && f->v.s >= r->arena && f->v.s < r->arena + r->arena_cap)
+                f->v.s = a + (f->v.s - r->arena);
+        }
         r->arena = a;
         r->arena_cap = cap;
     }
-    memcpy(r->arena + r->used, s, n);
     r->used += n;
     return r->arena + r->used - n;
+}
+
+/* Copies s into the arena; returns its copy (the arena may move), or NULL when out of memory. */
+static const char *intern(sim_record *r, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = reserve(r, n);
+    if (copy)
+        memcpy(copy, s, n);
+    return copy;
 }
 
 bool sim_record_grow(sim_record *r)
@@ -111,6 +121,22 @@ void sim_put_str_n(sim_record *r, const char *key, uint32_t key_len, const char 
         return;
     }
     add(r, key, key_len, SIM_STR)->v.s = copy;
+}
+
+void sim_put_bytes_n(sim_record *r, const char *key, uint32_t key_len, const unsigned char *data, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *hex = reserve(r, 2 * n + 1);
+    if (!hex) {
+        r->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hex[2 * i] = digits[data[i] >> 4];
+        hex[2 * i + 1] = digits[data[i] & 15];
+    }
+    hex[2 * n] = '\0';
+    add(r, key, key_len, SIM_BYTES)->v.s = hex;
 }
 
 /* The next child record, or NULL (r failed) when out of memory. */
@@ -224,6 +250,7 @@ size_t sim_format_value(const sim_field *f, char *buf, size_t cap)
         return (size_t)snprintf(buf, cap, "0x%08" PRIx32, (uint32_t)f->v.i);
     }
     case SIM_STR:
+    case SIM_BYTES:
         return (size_t)snprintf(buf, cap, "%s", f->v.s);
     case SIM_ARRAY:
     case SIM_LINES:

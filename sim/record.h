@@ -20,6 +20,7 @@ typedef enum sim_value_type {
     SIM_STR,    /* JSON string */
     SIM_ARRAY,  /* array of objects: a list of child records */
     SIM_LINES,  /* array of strings */
+    SIM_BYTES,  /* bytes as a JSON string of lowercase hex digit pairs ("" for none); v.s */
 } sim_value_type;
 
 typedef struct sim_record sim_record;
@@ -76,6 +77,7 @@ _Static_assert(sizeof(SIM_KEY_PAD) >= SIM_KEY_READABLE, "SIM_KEY pads every key 
 #define sim_put_str(r, k, s) sim_put_str_n((r), SIM_KEY(k), (s))
 #define sim_put_array(r, k) sim_put_array_n((r), SIM_KEY(k))
 #define sim_put_lines(r, k) sim_put_lines_n((r), SIM_KEY(k))
+#define sim_put_bytes(r, k, data, n) sim_put_bytes_n((r), SIM_KEY(k), (data), (n))
 
 /* Makes room for one more field (out of line: rare); false when the host is out. */
 bool sim_record_grow(sim_record *r);
@@ -105,6 +107,8 @@ void sim_put_flags_n(sim_record *r, const char *key, uint32_t key_len, ntsim_fla
 void sim_put_status_n(sim_record *r, const char *key, uint32_t key_len, NTSTATUS v);
 void sim_put_code_n(sim_record *r, const char *key, uint32_t key_len, uint64_t v);
 void sim_put_str_n(sim_record *r, const char *key, uint32_t key_len, const char *s);
+/* n bytes as lowercase hex, written straight into the record's storage. O(n). */
+void sim_put_bytes_n(sim_record *r, const char *key, uint32_t key_len, const unsigned char *data, size_t n);
 /* Starts an array field; sim_array_add appends an element to the last array field. */
 void sim_put_array_n(sim_record *r, const char *key, uint32_t key_len);
 sim_record *sim_array_add(sim_record *r);

@@ -33,6 +33,7 @@ static void context_free(sim_context *ctx)
 {
     ntsim_system_destroy(ctx->sys);
     sim_names_free(&ctx->names);
+    sim_generic_free(ctx);
     sim_record_free(&ctx->result);
     sim_recorder_free(ctx);
 }
@@ -173,6 +174,9 @@ static void remember_command(sim_context *ctx, const sim_args *a)
     bool has_driver = a->cmd->kind == SIM_CMD_DRIVER || a->cmd->kind == SIM_CMD_DRIVER_OPTIONS;
     ctx->previous.cmd = a->cmd;
     ctx->previous.driver = has_driver ? sim_find_driver(a->pos[0].text) : NULL;
+    /* A client line on a driver with no built-in client is the generic client's. */
+    if (has_driver && !ctx->previous.driver && strncmp(a->cmd->name, "client ", 7) == 0)
+        ctx->previous.driver = &sim_generic_client;
     ctx->previous.line = ctx->line;
 }
 

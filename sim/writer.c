@@ -23,7 +23,7 @@ static bool needs_quotes(const char *s)
 /* A field's text: strings as they are (any length), other values formatted into buf. */
 static const char *value_text(const sim_field *f, char *buf, size_t cap)
 {
-    if (f->type == SIM_STR)
+    if (f->type == SIM_STR || f->type == SIM_BYTES)
         return f->v.s;
     sim_format_value(f, buf, cap);
     return buf;
@@ -33,7 +33,7 @@ static void text_value(FILE *out, const sim_field *f)
 {
     char buf[512];
     const char *v = value_text(f, buf, sizeof buf);
-    if (f->type == SIM_STR && needs_quotes(v))
+    if ((f->type == SIM_STR || f->type == SIM_BYTES) && needs_quotes(v))
         fprintf(out, "\"%s\"", v);
     else
         fputs(v, out);

@@ -29,7 +29,8 @@ reach more of the engine (--audio, --trace), one in `ntsim check` mode, and
 tests/fault/more-sites.scn, written to reach what they do not.
 
 With --drivers, the driver files of tests/drivers (built modules, loaded
-and unloaded by own-drivers.scn beside them) are swept as one more scenario.
+and unloaded by own-drivers.scn beside them, and echo.so talked to by
+generic-client.scn) are swept as two more scenarios.
 
 With --graders, the exercises' graders found in DIR (grade-NN-name, run on
 their reference solutions) are swept too, sampled (--grader-runs each, the
@@ -272,7 +273,7 @@ def main():
     ap.add_argument("source_dir")
     ap.add_argument("--scenario", action="append", help="a scenario file below SOURCE_DIR (default: a representative set)")
     ap.add_argument("--all", action="store_true", help="every shipped scenario (sim/scenarios/*.scn)")
-    ap.add_argument("--drivers", help="a directory holding the test driver modules and own-drivers.scn "
+    ap.add_argument("--drivers", help="a directory holding the test driver modules and their scenarios "
                     "(build/tests/drivers): driver files loaded and unloaded, swept too")
     ap.add_argument("--graders", help="a directory holding the exercises' graders (grade-NN-name)")
     ap.add_argument("--grader-runs", type=int, default=40, help="failing runs per grader at most (default 40)")
@@ -294,7 +295,8 @@ def main():
     else:
         cases = [(n, []) for n in args.scenario] if args.scenario else list(DEFAULT_CASES)
     if args.drivers:
-        cases.append((os.path.abspath(os.path.join(args.drivers, "own-drivers.scn")), []))
+        for name in ("own-drivers.scn", "generic-client.scn"):
+            cases.append((os.path.abspath(os.path.join(args.drivers, name)), []))
     all_sites, failures = set(), []
     total_runs = total_allocations = 0
     totals = {}

@@ -61,6 +61,8 @@ NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
  * such device exists.
  */
 NTSTATUS ntsim_device_read(ntsim_system *system, const char *link, void *buffer, ULONG length, ULONG *bytes);
+/* Only the open (IRP_MJ_CREATE, unless the outside client has it open already): CreateFile alone. */
+NTSTATUS ntsim_device_open(ntsim_system *system, const char *link);
 NTSTATUS ntsim_device_write(ntsim_system *system, const char *link, const void *buffer, ULONG length, ULONG *bytes);
 /* A DeviceIoControl from the outside client. */
 NTSTATUS ntsim_device_control(ntsim_system *system, const char *link, ULONG code, const void *in, ULONG in_length,

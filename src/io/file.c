@@ -151,10 +151,9 @@ static NTSTATUS outside_file(ntsim_system *sys, const char *link, io_file **out)
         return STATUS_OBJECT_NAME_NOT_FOUND;
     io_driver *d = dev->DriverObject->Internal;
     if (!d->client) {
+        /* io_open_device found it, so the name is under 256 bytes: as many UTF-16 units at most. */
         WCHAR w[256];
-        size_t n = strlen(link) < 255 ? strlen(link) : 255;
-        for (size_t i = 0; i < n; i++)
-            w[i] = (unsigned char)link[i];
+        size_t n = rtl_utf8_to_utf16(link, strlen(link), w);
         UNICODE_STRING name = { (USHORT)(n * 2), (USHORT)(n * 2), w };
         NTSTATUS s = io_create_file(sys, &name, FILE_GENERIC_READ | FILE_GENERIC_WRITE, &d->client);
         if (!NT_SUCCESS(s))
@@ -162,6 +161,12 @@ static NTSTATUS outside_file(ntsim_system *sys, const char *link, io_file **out)
     }
     *out = d->client;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsim_device_open(ntsim_system *sys, const char *link)
+{
+    io_file *f;
+    return outside_file(sys, link, &f);
 }
 
 NTSTATUS ntsim_device_read(ntsim_system *sys, const char *link, void *buffer, ULONG length, ULONG *bytes)

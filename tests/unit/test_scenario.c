@@ -274,10 +274,104 @@ static void driver_file_name_is_known_to_later_lines(void **state)
 {
     (void)state;
     assert_error("driver load out/x.so name=mine\nclient read mine\n",
-                 "2:13: error: client read: mine is a driver from a file: ntsim has no client for it");
+                 "2:13: error: client read: mine has no device open: client open mine device=PATH first");
     assert_error("driver load out/x.so name=mine\ndriver unload x\n",
                  "2:15: error: unknown driver 'x' (built-in: sysmon, detector, enumproc, booster, blocker, beep, "
                  "melody; a driver file is a path with a '/' or ending in .so)");
+}
+
+/* The generic client of a driver from a file: each mistake located, by check as by run. */
+#define MINE "driver load out/x.so name=mine\n"
+#define MINE_OPEN MINE "client open mine device=\\\\.\\Echo\n"
+
+static void generic_client_open_needs_a_device_path(void **state)
+{
+    (void)state;
+    assert_error(MINE "client open mine\n", "2:13: error: client open: mine is a driver from a file: give "
+                                            "device=PATH (\\\\.\\NAME, \\??\\NAME or \\Device\\NAME)");
+    assert_error(MINE "client open mine device=Echo\n", "2:25: error: client open: bad device 'Echo': a device "
+                                                        "path is \\\\.\\NAME, \\??\\NAME or \\Device\\NAME");
+    assert_error(MINE "client open mine device=C:\\Echo\n", "2:25: error: client open: bad device 'C:\\Echo': a "
+                                                            "device path is \\\\.\\NAME, \\??\\NAME or \\Device\\NAME");
+    assert_error(MINE "client open mine device=\\??\\\n", "2:25: error: client open: bad device '\\??\\': a device "
+                                                          "path is \\\\.\\NAME, \\??\\NAME or \\Device\\NAME");
+    assert_error(MINE_OPEN "client open mine device=\\Device\\Echo\n",
+                 "3:13: error: client open: mine's client is open (line 2): client close mine first");
+}
+
+static void generic_client_built_in_driver_refuses_device(void **state)
+{
+    (void)state;
+    assert_error("driver load sysmon\nclient open sysmon device=\\\\.\\SysMon\n",
+                 "2:20: error: client open: sysmon has a built-in client (it opens \\??\\SysMon): device= is for "
+                 "drivers from files");
+}
+
+static void generic_client_lines_need_an_open_device(void **state)
+{
+    (void)state;
+    assert_error(MINE "client write mine data=00\n",
+                 "2:14: error: client write: mine has no device open: client open mine device=PATH first");
+    assert_error(MINE_OPEN "client close mine\nclient ioctl mine code=1\n",
+                 "4:14: error: client ioctl: mine has no device open: client open mine device=PATH first");
+}
+
+static void generic_client_bad_hex_is_located(void **state)
+{
+    (void)state;
+    assert_error(MINE_OPEN "client write mine data=00g1\n", "3:26: error: client write: bad hex digit 'g' in data=");
+    assert_error(MINE_OPEN "client write mine data=abc\n",
+                 "3:24: error: client write: data= has an odd number of hex digits (two a byte)");
+    assert_error(MINE_OPEN "client ioctl mine code=1 input=0x12\n",
+                 "3:33: error: client ioctl: bad hex digit 'x' in input=");
+    assert_error(MINE_OPEN "client write mine data=0\xc3\xa9\n", "3:25: error: client write: bad hex digit in data=");
+}
+
+static void generic_client_fields_are_checked(void **state)
+{
+    (void)state;
+    assert_error(MINE_OPEN "client read mine\n", "3:17: error: client read: the generic client needs buffer=SIZE");
+    assert_error(MINE_OPEN "client read mine buffer=17M\n",
+                 "3:25: error: client read: buffer= is at most 16M (the client's buffer)");
+    assert_error(MINE_OPEN "client ioctl mine code=1 output=16M\nclient ioctl mine code=1 output=0x1000001\n",
+                 "4:33: error: client ioctl: output= is at most 16M (the client's buffer)");
+    assert_error(MINE_OPEN "client ioctl mine code=0x100000000\n",
+                 "3:24: error: client ioctl: code= is a 32-bit control code");
+    assert_error(MINE_OPEN "client ioctl mine code=twelve\n", "3:24: error: client ioctl: bad number 'twelve' for code");
+    assert_error(MINE_OPEN "client ioctl mine input=00\n", "3:14: error: client ioctl: missing field code=");
+    assert_error(MINE_OPEN "client write mine\n", "3:14: error: client write: missing field data=");
+    assert_error(MINE_OPEN "client write mine data=00 data=01\n", "3:27: error: client write: field 'data' given twice");
+    assert_error(MINE_OPEN "client write mine bytes=1\n", "3:19: error: client write: the generic client has no "
+                                                          "field 'bytes' (client write: data=HEX)");
+    assert_error(MINE_OPEN "client ioctl mine code=1 notes=1:1\n",
+                 "3:26: error: client ioctl: the generic client has no field 'notes' (client ioctl: code=CODE "
+                 "[input=HEX] [output=SIZE])");
+}
+
+static void generic_client_expect_checks_data_as_hex(void **state)
+{
+    (void)state;
+    assert_error(MINE_OPEN "client read mine buffer=4\nexpect data=0g\n",
+                 "4:13: error: bad value '0g' for data: bytes in hex, two digits a byte");
+    assert_error(MINE_OPEN "client write mine data=00\nexpect data=00\n",
+                 "4:8: error: client write (line 3) has no field 'data'");
+    /* A built-in client's read has no data field: its driver decodes what it read. */
+    assert_error("driver load sysmon\nclient read sysmon\nexpect data=00\n",
+                 "3:8: error: client read (line 2) has no field 'data'");
+}
+
+/* Its statuses without a device: NtCreateFile's for no such name, then no handle to use. */
+static void generic_client_without_a_device_has_statuses(void **state)
+{
+    (void)state;
+    outcome o = run_ok(MINE_OPEN "expect status STATUS_OBJECT_NAME_NOT_FOUND\n"
+                       "client read mine buffer=4\nexpect status STATUS_INVALID_HANDLE\n"
+                       "client ioctl mine code=0x222000 input=00 output=1\nexpect status STATUS_INVALID_HANDLE\n"
+                       "client close mine\nexpect status STATUS_INVALID_HANDLE\n"
+                       "process create p image=C:\\p.exe\n"
+                       "client open mine device=\\Device\\Nothing by=p.main\n"
+                       "expect status STATUS_OBJECT_NAME_NOT_FOUND\n");
+    done(&o);
 }
 
 /* A file that is not there is a result with NtLoadDriver's status, not a scenario error. */
@@ -1137,6 +1231,13 @@ int main(void)
         cmocka_unit_test(unknown_driver_lists_the_built_in_ones),
         cmocka_unit_test(driver_file_name_must_be_a_name),
         cmocka_unit_test(driver_file_name_is_known_to_later_lines),
+        cmocka_unit_test(generic_client_open_needs_a_device_path),
+        cmocka_unit_test(generic_client_built_in_driver_refuses_device),
+        cmocka_unit_test(generic_client_lines_need_an_open_device),
+        cmocka_unit_test(generic_client_bad_hex_is_located),
+        cmocka_unit_test(generic_client_fields_are_checked),
+        cmocka_unit_test(generic_client_expect_checks_data_as_hex),
+        cmocka_unit_test(generic_client_without_a_device_has_statuses),
         cmocka_unit_test(missing_driver_file_is_a_status),
         cmocka_unit_test(unknown_process_name_is_reported_at_the_name),
         cmocka_unit_test(unknown_thread_name_is_reported_at_the_name),

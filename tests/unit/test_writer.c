@@ -220,6 +220,25 @@ static void jsonl_line_and_time_follow_their_values(void **state)
     sim_record_free(&r);
 }
 
+/* Bytes are lowercase hex pairs, none an empty string; a string put after them
+   moves the arena they live in, and they move with it. */
+static void jsonl_writes_bytes_as_lowercase_hex(void **state)
+{
+    (void)state;
+    static const unsigned char data[] = { 0x00, 0x0f, 0xab, 0xff };
+    char long_text[600];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    sim_record r = { 0 };
+    sim_put_bytes(&r, "data", data, sizeof data);
+    sim_put_bytes(&r, "none", data, 0);
+    sim_put_str(&r, "s", long_text);
+    char want[1024];
+    snprintf(want, sizeof want, "\"data\":\"000fabff\",\"none\":\"\",\"s\":\"%s\"", long_text);
+    assert_jsonl_field(&r, want);
+    sim_record_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +249,7 @@ int main(void)
         cmocka_unit_test(jsonl_writes_the_empty_string),
         cmocka_unit_test(jsonl_numbers_read_as_printf_writes_them),
         cmocka_unit_test(jsonl_line_and_time_follow_their_values),
+        cmocka_unit_test(jsonl_writes_bytes_as_lowercase_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
