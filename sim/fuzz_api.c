@@ -673,13 +673,6 @@ static bool unhook(run *r, hook *k)
 
 static bool all_inputs;
 
-/* D1: a driver's system thread made current, then deleted (Melody unloaded), stays current. */
-static bool system_thread(run *r, ULONG tid)
-{
-    NTSIM_THREAD_INFO ti;
-    return tid != r->boot_tid && NT_SUCCESS(ntsim_query_thread(r->sys, tid, &ti)) && ti.stack_base == 0;
-}
-
 typedef struct lingering {
     run *r;
     bool found;
@@ -852,8 +845,6 @@ static void op_terminate_thread(run *r, reader *rd)
 static void op_set_current_thread(run *r, reader *rd)
 {
     ULONG tid = pick_tid(r, rd);
-    if (!all_inputs && system_thread(r, tid))
-        return;
     NTSTATUS s = ntsim_set_current_thread(r->sys, tid);
     result(r, s);
     mix64(r, ntsim_current_thread_id(r->sys));

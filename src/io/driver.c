@@ -248,10 +248,9 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
     ps_unicode_free(&unicode);
 
     /* DriverEntry runs on a System thread. */
-    ps_thread *saved = ps_current_thread(sys);
-    ps_set_current_thread(sys, system_thread);
+    ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
     IO_CALL(sys, d, s = entry(&d->object, &registry));
-    ps_set_current_thread(sys, saved);
+    ke_switch_back(sys, saved);
     rtl_free(registry.Buffer);
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
@@ -278,10 +277,10 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
         d->client = NULL;
     }
     io_orphan_files(sys, d);
-    ps_thread *saved = ps_current_thread(sys);
-    ps_set_current_thread(sys, ps_system_thread(sys));
+    /* Held: the unload may end the thread that was current (a driver's own system thread). */
+    ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));
-    ps_set_current_thread(sys, saved);
+    ke_switch_back(sys, saved);
     *link = d->next;
     forget_driver(sys, d);
     return STATUS_SUCCESS;

@@ -104,6 +104,15 @@ static inline ke_system *ke_state(ntsim_system *sys)
     return (ke_system *)(void *)sys;
 }
 
+/*
+ * The simulation acts as `to` for a while (kernel code on behalf of another
+ * thread); returns the thread to come back to, referenced meanwhile, since the
+ * code run may end it. ke_switch_back makes it current again, or System's
+ * first thread if it has begun to end, then drops the reference.
+ */
+ke_thread *ke_switch_thread(ntsim_system *sys, ke_thread *to);
+void ke_switch_back(ntsim_system *sys, ke_thread *saved);
+
 /* Delivers an event to the observer, stamped with the clock. */
 void ke_deliver_event(ntsim_system *sys, ntsim_event *event);
 

@@ -121,6 +121,12 @@ static void close_melody(HANDLE h)
     assert_int_equal(NtClose(sys, h), STATUS_SUCCESS);
 }
 
+static bool first_thread(void *context, const NTSIM_THREAD_INFO *info)
+{
+    *(ULONG *)context = info->tid;
+    return false;
+}
+
 /* ---- control codes ------------------------------------------------------------------ */
 
 static void control_codes_are_built_and_decoded_the_windows_way(void **state)
@@ -335,6 +341,46 @@ static void unload_while_open_plays_the_queue_and_leaves_no_pool(void **state)
     close_melody(h); /* the device is gone: nothing reaches the driver */
 }
 
+/* The System process's first thread: what kernel code runs as. */
+static ULONG boot_tid(void)
+{
+    ULONG tid = 0;
+    ntsim_walk_threads(sys, 4, first_thread, &tid);
+    return tid;
+}
+
+/* D1: the playback thread made current, then Melody unloaded: the unload's
+ * Stop ends that thread, and what the unload saved to come back to is gone.
+ * The current thread becomes the System process's first thread again. */
+static void unload_that_ends_the_current_thread_leaves_the_system_thread_current(void **state)
+{
+    (void)state;
+    HANDLE h = open_melody();
+    assert_int_equal(ntsim_set_current_thread(sys, seen.created_tid), STATUS_SUCCESS);
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+    assert_int_equal(seen.exits, 1);
+    assert_int_equal(ntsim_current_thread_id(sys), boot_tid());
+    close_melody(h);
+}
+
+static void unload_melody(void *context)
+{
+    (void)context;
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+}
+
+/* D1 in ntsim_call_in_kernel: the routine ends the thread that was current. */
+static void kernel_call_that_ends_the_current_thread_leaves_the_system_thread_current(void **state)
+{
+    (void)state;
+    HANDLE h = open_melody();
+    assert_int_equal(ntsim_set_current_thread(sys, seen.created_tid), STATUS_SUCCESS);
+    ntsim_call_in_kernel(sys, unload_melody, NULL);
+    assert_int_equal(seen.exits, 1);
+    assert_int_equal(ntsim_current_thread_id(sys), boot_tid());
+    close_melody(h);
+}
+
 /* The outside client (no simulated process) sends notes and never closes:
  * destroying the system closes its file while every driver still stands,
  * so the close can still reach Beep through the playback thread. */
@@ -442,6 +488,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(rest_is_silence_and_repeats_have_delays_between_them_only, setup, teardown),
         cmocka_unit_test_setup_teardown(semaphore_limit_caps_the_queue_at_1000_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(unload_while_open_plays_the_queue_and_leaves_no_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(unload_that_ends_the_current_thread_leaves_the_system_thread_current, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kernel_call_that_ends_the_current_thread_leaves_the_system_thread_current,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_still_playing_when_the_system_is_destroyed, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_close_sends_cleanup_and_silences_beep, setup, teardown),
         cmocka_unit_test(client_accepts_notes_with_optional_delay_and_repeat),
