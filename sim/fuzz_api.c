@@ -109,7 +109,6 @@ typedef struct run {
     ULONG boot_tid;             /* the System process's first thread */
     unsigned processes, threads; /* created so far */
     unsigned notes;             /* sent to Melody so far */
-    bool horizon;               /* a nested wait gave up (D5) */
     unsigned op;                /* the operation being run */
     NTSTATUS status;            /* its last call's */
 } run;
@@ -162,9 +161,6 @@ static void fail(run *r, const char *what)
 
 /* ---- what the system tells: events and completed calls ------------------ */
 
-/* What ntsim prints when a nested wait gives up at its horizon (known defect D5). */
-static const char horizon_message[] = "ntsim: a wait outside a system thread did not end";
-
 static void on_event(void *context, const ntsim_event *e)
 {
     run *r = context;
@@ -184,8 +180,6 @@ static void on_event(void *context, const ntsim_event *e)
         remember(&r->tids, e->tid);
     if (e->kind == NTSIM_EVENT_IMAGE_LOAD && e->pid)
         remember(&r->addrs, e->base);
-    if (e->kind == NTSIM_EVENT_DBGPRINT && e->text && strncmp(e->text, horizon_message, strlen(horizon_message)) == 0)
-        r->horizon = true;
 }
 
 static void on_syscall(void *context, const NTSIM_SYSCALL *c)
@@ -692,10 +686,6 @@ static bool process_with_terminated_thread(void *context, const NTSIM_PROCESS_IN
         ntsim_walk_threads(l->r->sys, info->pid, terminated_thread, l);
     return !l->found;
 }
-
-/* D5 (on_event, run_program): a wait that gives up at the nested-wait horizon
-   (a driver's Stop on a thread that cannot run) lets the driver be unloaded
-   while its thread lives on; the program ends there. */
 
 /* D2 (op_file): Melody opened by a user process, whose last thread its playback
    thread may then be: a close of the device re-enters Melody's Stop. */
@@ -1541,8 +1531,6 @@ static void run_program(const uint8_t *data, size_t size, uint64_t *trace, unsig
             abort();
         }
         trace[n++] = r.hash;
-        if (r.horizon && !all_inputs)
-            break;
     }
     if (compare && n != *count) {
         fprintf(stderr, "fuzz_api: the second run ran %u operations, the first %u\n", n, *count);

@@ -50,7 +50,12 @@ NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_
 NTSTATUS ntsim_load_driver_file(ntsim_system *system, const char *path, const char *name,
                                 const char *const *options, ULONG option_count);
 /* Runs DriverUnload; STATUS_OBJECT_NAME_NOT_FOUND if not loaded,
- * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. */
+ * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. A system thread
+ * still in the driver's code once DriverUnload returns (one its unload gave
+ * up waiting for) is ended, with a DbgPrint line "ntsim: NAME unloaded while
+ * its thread TID still ran: the thread is ended"; Windows would stop with a
+ * bug check when that code next ran. The thread current before the call
+ * stays current, or System's first thread if the unload ended it. */
 NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
 
 /*

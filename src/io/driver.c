@@ -126,10 +126,29 @@ void io_shutdown(ntsim_system *sys)
     }
 }
 
-/* A driver going away: its notify routines, devices and links, and pool (reported) go with it. */
+/*
+ * A system thread still in the driver's code when it goes (its unload gave up
+ * waiting for it, say, at the nested-wait horizon) would run that code, and
+ * use the driver's state, after they are freed: Windows stops with a bug
+ * check (DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS) when it does.
+ * ntsim ends each such thread first, and says so.
+ */
+static void end_driver_threads(ntsim_system *sys, io_driver *d)
+{
+    ps_thread *t;
+    while ((t = ps_driver_thread(sys, d)) != NULL) {
+        KE_CALL_AS(sys, NULL, NULL,
+                   DbgPrint("ntsim: %s unloaded while its thread %lu still ran: the thread is ended", d->name,
+                            (unsigned long)t->tid));
+        ps_abandon_thread_code(sys, t, STATUS_UNSUCCESSFUL);
+    }
+}
+
+/* A driver going away: its notify routines, threads, devices and links, and pool (reported) go with it. */
 static void forget_driver(ntsim_system *sys, io_driver *d)
 {
     ps_notify_unregister_driver(sys, d);
+    end_driver_threads(sys, d);
     delete_leftovers(sys, d);
     ex_pool_report_and_free(sys, &d->pool);
     free_driver(d);

@@ -81,6 +81,14 @@ NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context)
     return STATUS_SUCCESS;
 }
 
+io_driver *ke_fiber_driver(const ke_thread *t)
+{
+    const ke_fiber *f = t->fiber;
+    if (!f || f->finished || (f->sys && ke_state(f->sys)->running_fiber == f))
+        return NULL;
+    return f->driver_context.driver;
+}
+
 void ke_delete_fiber(ke_thread *t)
 {
     ke_fiber *f = t->fiber;

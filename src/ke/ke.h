@@ -20,6 +20,7 @@
 
 struct ke_thread;
 typedef struct ke_fiber ke_fiber;
+typedef struct io_driver io_driver; /* opaque here: io owns drivers */
 
 /* One object a thread waits on (KWAIT_BLOCK): linked into the object's
  * wait list, in the order the waits began. */
@@ -175,6 +176,9 @@ NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context);
 void ke_delete_fiber(ke_thread *t);
 /* The running fiber's thread has ended: leave it for good. */
 void ke_exit_fiber(ntsim_system *sys);
+/* The driver whose code t's fiber runs (its start routine's), while that code
+   has not finished; NULL for none, and for the fiber running now. */
+io_driver *ke_fiber_driver(const ke_thread *t);
 
 /* The thread blocks (Waiting) until woken or its timeout passes; a zero
    timeout does not block (STATUS_TIMEOUT). */

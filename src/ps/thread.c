@@ -264,6 +264,25 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
         ke_exit_fiber(sys);
 }
 
+ps_thread *ps_driver_thread(ntsim_system *sys, io_driver *driver)
+{
+    for (ps_process *p = ps_first_process(sys); p; p = ps_next_process(sys, p))
+        for (ps_thread *t = ps_first_thread(p); t; t = ps_next_thread(t))
+            if (ke_fiber_driver(&t->tcb) == driver)
+                return t;
+    return NULL;
+}
+
+void ps_abandon_thread_code(ntsim_system *sys, ps_thread *t, NTSTATUS status)
+{
+    ob_reference(&t->header); /* its end may close the last handle to it */
+    ps_terminate_thread(sys, t, status);
+    /* A thread already in its exit (waiting in a driver's close its handle
+       sweep sent) never finishes it: its code is dropped all the same. */
+    ke_delete_fiber(&t->tcb);
+    ob_dereference(sys, &t->header);
+}
+
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)
 {
     *info = (NTSIM_THREAD_INFO){

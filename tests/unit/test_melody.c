@@ -41,6 +41,7 @@ static struct {
     ULONG created_pid, created_tid, creating_tid;
     int creates, exits, leaks;
     uint64_t exit_time;
+    char last_print[160]; /* the last DbgPrint's text */
 } seen;
 
 static void sink(void *context, const ntsim_event *e)
@@ -60,6 +61,8 @@ static void sink(void *context, const ntsim_event *e)
     }
     if (e->kind == NTSIM_EVENT_POOL_LEAK)
         seen.leaks++;
+    if (e->kind == NTSIM_EVENT_DBGPRINT)
+        snprintf(seen.last_print, sizeof seen.last_print, "%s", e->text);
 }
 
 static NTSTATUS load(const char *name)
@@ -381,6 +384,33 @@ static void kernel_call_that_ends_the_current_thread_leaves_the_system_thread_cu
     close_melody(h);
 }
 
+/* D5: the playback thread cannot run (suspended) when Melody is unloaded:
+ * Stop's wait gives up at the horizon, and the driver goes. The thread,
+ * still in Melody's code, is ended with it: resumed, it runs nothing. */
+static void unload_ends_the_drivers_thread_that_outlived_its_stop(void **state)
+{
+    (void)state;
+    HANDLE h = open_melody();
+    Note notes[2] = { { 700, 100, 0, 1 }, { 800, 100, 0, 1 } };
+    assert_int_equal(play(h, notes, sizeof notes, NULL), STATUS_SUCCESS);
+    ntsim_advance(sys, 50 * MS); /* the first note sounds */
+    ULONG previous;
+    assert_int_equal(ntsim_suspend_thread(sys, seen.created_tid, &previous), STATUS_SUCCESS);
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+    char expected[160];
+    snprintf(expected, sizeof expected, "ntsim: melody unloaded while its thread %lu still ran: the thread is ended",
+             (unsigned long)seen.created_tid);
+    assert_string_equal(seen.last_print, expected);
+    assert_int_equal(seen.exits, 1);
+    /* Ended, and with nothing left holding it, gone: nothing can resume it. */
+    NTSIM_THREAD_INFO ti;
+    assert_int_equal(ntsim_query_thread(sys, seen.created_tid, &ti), STATUS_INVALID_CID);
+    ntsim_advance(sys, 1000 * MS);
+    assert_int_equal(seen.beeps, 1);
+    assert_int_equal(seen.leaks, 1); /* the note it was playing */
+    close_melody(h);
+}
+
 /* The outside client (no simulated process) sends notes and never closes:
  * destroying the system closes its file while every driver still stands,
  * so the close can still reach Beep through the playback thread. */
@@ -492,6 +522,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(kernel_call_that_ends_the_current_thread_leaves_the_system_thread_current,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(unload_ends_the_drivers_thread_that_outlived_its_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_still_playing_when_the_system_is_destroyed, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_close_sends_cleanup_and_silences_beep, setup, teardown),
         cmocka_unit_test(client_accepts_notes_with_optional_delay_and_repeat),
