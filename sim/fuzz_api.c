@@ -687,9 +687,6 @@ static bool process_with_terminated_thread(void *context, const NTSIM_PROCESS_IN
     return !l->found;
 }
 
-/* D2 (op_file): Melody opened by a user process, whose last thread its playback
-   thread may then be: a close of the device re-enters Melody's Stop. */
-
 /* D3: ending a process frees, in the middle of its walk, a terminated thread whose
    last reference was a handle of that process. */
 static bool terminating_a_process_is_excluded(run *r)
@@ -1165,9 +1162,6 @@ static void op_file(run *r, reader *rd)
         InitializeObjectAttributes(&oa, f & 2 ? NULL : &name, f & 4 ? OBJ_KERNEL_HANDLE : 0, NULL, NULL);
         ACCESS_MASK access = pick_access(rd);
         ULONG disposition = u8(rd) % 6;
-        /* D2: Melody opened by a user process, whose last thread its playback thread then is. */
-        if (!all_inputs && strstr(link, "KMelody") && user_caller(r))
-            return;
         HANDLE h = NULL;
         s = NtCreateFile(r->sys, &h, access, &oa, &iosb, NULL, 0, 0, disposition, 0, NULL, 0);
         mix64(r, (uint64_t)(uintptr_t)h);

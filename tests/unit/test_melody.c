@@ -384,6 +384,38 @@ static void kernel_call_that_ends_the_current_thread_leaves_the_system_thread_cu
     close_melody(h);
 }
 
+/* D2: the playback thread is its process's last thread (the client's own
+ * thread has exited) when the outside client's close stops it: the thread's
+ * end exits the process, whose handle sweep closes the client's own handle
+ * and so runs Stop a second time, nested in the first. */
+static void close_that_exits_the_playback_threads_process_is_not_a_use_after_free(void **state)
+{
+    (void)state;
+    open_melody(); /* the process's handle, closed by its exit */
+    Note rest = { 0, 10, 0, 1 };
+    ULONG bytes;
+    assert_int_equal(ntsim_device_control(sys, "\\??\\KMelody", IOCTL_MELODY_PLAY, &rest, sizeof rest, NULL, 0, &bytes),
+                     STATUS_SUCCESS);
+    assert_int_equal(ntsim_exit_thread(sys, app.UniqueThread, 0), STATUS_SUCCESS);
+    uint64_t t0 = ntsim_time(sys);
+    assert_int_equal(ntsim_device_close(sys, "\\??\\KMelody"), STATUS_SUCCESS);
+    /* As on Windows, whose last thread runs its process's handle sweep before
+       it is signalled: the nested Stop waits for the very thread that runs
+       it, which never ends; the outer close gives up at the horizon. */
+    assert_true(ntsim_time(sys) >= t0 + NTSIM_NESTED_WAIT_HORIZON);
+    NTSIM_THREAD_INFO ti;
+    assert_int_equal(ntsim_query_thread(sys, seen.created_tid, &ti), STATUS_SUCCESS);
+    assert_int_equal(ti.state, Waiting);
+    NTSIM_PROCESS_INFO pi;
+    assert_int_equal(ntsim_query_process(sys, app.UniqueProcess, &pi), STATUS_SUCCESS);
+    assert_true(pi.exited);
+    /* No outside hand wakes a thread in its exit (its code would go on with a stopped driver's state). */
+    assert_int_equal(ntsim_wake_thread(sys, seen.created_tid), STATUS_THREAD_IS_TERMINATING);
+    /* Melody unloaded: the thread, still in its close, is left for good (D5). */
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+    assert_non_null(strstr(seen.last_print, "unloaded while its thread"));
+}
+
 /* D5: the playback thread cannot run (suspended) when Melody is unloaded:
  * Stop's wait gives up at the horizon, and the driver goes. The thread,
  * still in Melody's code, is ended with it: resumed, it runs nothing. */
@@ -522,6 +554,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(kernel_call_that_ends_the_current_thread_leaves_the_system_thread_current,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(close_that_exits_the_playback_threads_process_is_not_a_use_after_free, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(unload_ends_the_drivers_thread_that_outlived_its_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_still_playing_when_the_system_is_destroyed, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_close_sends_cleanup_and_silences_beep, setup, teardown),
