@@ -1046,7 +1046,20 @@ static void op_hook(run *r, reader *rd)
 
 /* ---- drivers ---------------------------------------------------------------- */
 
-static const char *const driver_names[] = { "sysmon", "detector", "enumproc", "booster", "blocker", "beep", "melody" };
+/* The sample drivers; the last ones a second name for one of them, whose load is refused (O1). */
+static const char *const driver_names[] = { "sysmon", "detector", "enumproc", "booster", "blocker", "beep", "melody",
+                                            "detector2", "melody2" };
+
+/* The sample driver a name loads: an alias's, the one its name begins with. */
+static const sim_driver *driver_named(const char *name)
+{
+    char base[16];
+    snprintf(base, sizeof base, "%s", name);
+    size_t n = strlen(base);
+    if (n && base[n - 1] == '2')
+        base[n - 1] = '\0';
+    return sim_find_driver(base);
+}
 static const char *const device_links[] = { "\\??\\SysMon", "\\??\\Detector", "\\??\\Booster", "\\Device\\Beep",
                                             "\\??\\KMelody", "\\Device\\SysMon", "\\??\\Nothing", "" };
 
@@ -1065,7 +1078,7 @@ static void op_load_driver(run *r, reader *rd)
     ULONG n = u8(rd) % 5;
     for (ULONG i = 0; i < n; i++)
         options[i] = driver_options[u8(rd) % (sizeof driver_options / sizeof driver_options[0])];
-    const sim_driver *d = sim_find_driver(name);
+    const sim_driver *d = driver_named(name);
     result(r, ntsim_load_driver(r->sys, name, d->entry, n ? options : NULL, n));
 }
 

@@ -20,7 +20,9 @@ typedef NTSTATUS (*ntsim_driver_entry)(struct _DRIVER_OBJECT *DriverObject, stru
  * notification with PID 0), then runs entry in the System process's context.
  * Returns DriverEntry's status; a driver whose DriverEntry fails is not kept.
  * options are "name=value" strings the driver reads with IoQueryDriverOption.
- * STATUS_IMAGE_ALREADY_LOADED if a driver of that name is loaded.
+ * STATUS_IMAGE_ALREADY_LOADED if a driver of that name is loaded, or one
+ * with the same entry under another name (its globals are one copy, as
+ * Windows loads an image once); nothing runs then.
  */
 NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_entry entry,
                            const char *const *options, ULONG option_count);

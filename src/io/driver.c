@@ -224,13 +224,23 @@ bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2])
     return false;
 }
 
+/* Its globals are one copy: a second DriverEntry under another name would
+   take them over (and its failure free them) under the first. */
+static bool entry_loaded(ntsim_system *sys, ntsim_driver_entry entry)
+{
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next)
+        if (d->entry == entry)
+            return true;
+    return false;
+}
+
 NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
                         ULONG option_count, void *module, const uint64_t file_id[2])
 {
     io_driver **tail;
     if (!name || !entry)
         return STATUS_INVALID_PARAMETER;
-    if (find_driver(sys, name, &tail))
+    if (find_driver(sys, name, &tail) || entry_loaded(sys, entry))
         return STATUS_IMAGE_ALREADY_LOADED;
     if (module && !reserve_module_room(sys))
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -255,6 +265,7 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
         return s;
     }
     d->module = module;
+    d->entry = entry;
     if (file_id)
         memcpy(d->file_id, file_id, sizeof d->file_id);
 
