@@ -21,8 +21,8 @@
  *
  * Virtual time is bounded (ntsim_advance at most 10 s a call, 60 s a
  * program; Melody notes short): the program tests the API, not long runs.
- * Inputs that reach a defect already reported are left out until it is
- * fixed (see "known defects" below; FUZZ_API_ALL=1 keeps them).
+ * Inputs that reach a defect already reported may be left out until it is
+ * fixed (see "known defects" below).
  *
  * Build with clang (the fuzz_api target), run:
  *   ./build-fuzz/bin/fuzz_api -max_total_time=60 CORPUS
@@ -660,55 +660,10 @@ static bool unhook(run *r, hook *k)
 }
 
 /* ---- known defects ---------------------------------------------------------------
- * Inputs that reach a defect already reported are left out until it is fixed,
- * so that the fuzzer finds others; FUZZ_API_ALL=1 keeps them (to check a fix).
- * Each exclusion names its defect; delete it with the fix.
+ * An input that reaches a defect already reported may be left out here until
+ * it is fixed, so that the fuzzer finds others; each such exclusion names its
+ * defect (docs/reliability.md) and goes with the fix. None at present.
  */
-
-static bool all_inputs;
-
-typedef struct lingering {
-    run *r;
-    bool found;
-} lingering;
-
-static bool terminated_thread(void *context, const NTSIM_THREAD_INFO *info)
-{
-    lingering *l = context;
-    l->found |= info->state == Terminated;
-    return !l->found;
-}
-
-static bool process_with_terminated_thread(void *context, const NTSIM_PROCESS_INFO *info)
-{
-    lingering *l = context;
-    if (!info->exited && info->pid)
-        ntsim_walk_threads(l->r->sys, info->pid, terminated_thread, l);
-    return !l->found;
-}
-
-/* D3: ending a process frees, in the middle of its walk, a terminated thread whose
-   last reference was a handle of that process. */
-static bool terminating_a_process_is_excluded(run *r)
-{
-    lingering l = { r, false };
-    if (!all_inputs)
-        ntsim_walk_processes(r->sys, process_with_terminated_thread, &l);
-    return l.found;
-}
-
-/* D4: a relative timeout of INT64_MIN is negated (signed overflow) by NtDelayExecution
-   and NtWaitForSingleObject. */
-static LONG64 timeout_allowed(LONG64 t)
-{
-    return !all_inputs && t == INT64_MIN ? INT64_MIN + 1 : t;
-}
-
-static bool points_to_int64_min(run *r, ULONG64 at)
-{
-    LONG64 v;
-    return !all_inputs && NT_SUCCESS(ntsim_read_memory(r->sys, at, &v, sizeof v)) && v == INT64_MIN;
-}
 
 /* ---- the operations -------------------------------------------------------------- */
 
@@ -797,8 +752,6 @@ static void op_exit_process(run *r, reader *rd)
 {
     ULONG pid = pick_pid(r, rd);
     ULONG code = u32(rd);
-    if (terminating_a_process_is_excluded(r))
-        return;
     result(r, ntsim_exit_process(r->sys, pid, code));
 }
 
@@ -812,8 +765,6 @@ static void op_terminate_process(run *r, reader *rd)
 {
     HANDLE h = pick_handle(r, rd);
     NTSTATUS code = (NTSTATUS)u32(rd);
-    if (terminating_a_process_is_excluded(r))
-        return;
     need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_TERMINATE);
     NTSTATUS s = NtTerminateProcess(r->sys, h, code);
     judge(r, n, s, "NtTerminateProcess");
@@ -1009,11 +960,6 @@ static void op_system_call(run *r, reader *rd)
     ULONG argc = u8(rd) % (NTSIM_MAX_SERVICE_ARGUMENTS + 3);
     for (ULONG i = 0; i < argc; i++)
         args[i] = pick_arg(r, rd);
-    if (number == 0x02C && terminating_a_process_is_excluded(r))
-        return;
-    if ((number == 0x034 && argc > 1 && points_to_int64_min(r, args[1])) ||
-        (number == 0x004 && argc > 2 && points_to_int64_min(r, args[2])))
-        return;
     NTSTATUS s = ntsim_system_call(r->sys, number, argc ? args : NULL, argc);
     result(r, s);
 }
@@ -1260,7 +1206,7 @@ static LONG64 pick_timeout(run *r, reader *rd)
         return (LONG64)(ntsim_time(r->sys) + u32(rd) % ADVANCE_CAP);
     if (b < 0xE0)
         return 0;
-    return timeout_allowed((LONG64)any64(rd));
+    return (LONG64)any64(rd);
 }
 
 static void op_wait(run *r, reader *rd)
@@ -1655,7 +1601,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (int i = 0; i < 80 && n + 12 < sizeof many_images; i++)
         n += (size_t)snprintf(many_images + n, sizeof many_images - n, "p%02d.exe;", i);
     tracing = getenv("FUZZ_API_TRACE") != NULL;
-    all_inputs = getenv("FUZZ_API_ALL") != NULL;
     const char *dir = getenv("FUZZ_API_WRITE_SEEDS");
     if (dir)
         write_seeds(dir);
