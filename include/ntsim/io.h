@@ -20,7 +20,9 @@ typedef NTSTATUS (*ntsim_driver_entry)(struct _DRIVER_OBJECT *DriverObject, stru
  * notification with PID 0), then runs entry in the System process's context.
  * Returns DriverEntry's status; a driver whose DriverEntry fails is not kept.
  * options are "name=value" strings the driver reads with IoQueryDriverOption.
- * STATUS_IMAGE_ALREADY_LOADED if a driver of that name is loaded.
+ * STATUS_IMAGE_ALREADY_LOADED if a driver of that name is loaded, or one
+ * with the same entry under another name (its globals are one copy, as
+ * Windows loads an image once); nothing runs then.
  */
 NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_entry entry,
                            const char *const *options, ULONG option_count);
@@ -50,7 +52,12 @@ NTSTATUS ntsim_load_driver(ntsim_system *system, const char *name, ntsim_driver_
 NTSTATUS ntsim_load_driver_file(ntsim_system *system, const char *path, const char *name,
                                 const char *const *options, ULONG option_count);
 /* Runs DriverUnload; STATUS_OBJECT_NAME_NOT_FOUND if not loaded,
- * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. */
+ * STATUS_INVALID_DEVICE_REQUEST if it has no unload routine. A system thread
+ * still in the driver's code once DriverUnload returns (one its unload gave
+ * up waiting for) is ended, with a DbgPrint line "ntsim: NAME unloaded while
+ * its thread TID still ran: the thread is ended"; Windows would stop with a
+ * bug check when that code next ran. The thread current before the call
+ * stays current, or System's first thread if the unload ended it. */
 NTSTATUS ntsim_unload_driver(ntsim_system *system, const char *name);
 
 /*

@@ -126,10 +126,29 @@ void io_shutdown(ntsim_system *sys)
     }
 }
 
-/* A driver going away: its notify routines, devices and links, and pool (reported) go with it. */
+/*
+ * A system thread still in the driver's code when it goes (its unload gave up
+ * waiting for it, say, at the nested-wait horizon) would run that code, and
+ * use the driver's state, after they are freed: Windows stops with a bug
+ * check (DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS) when it does.
+ * ntsim ends each such thread first, and says so.
+ */
+static void end_driver_threads(ntsim_system *sys, io_driver *d)
+{
+    ps_thread *t;
+    while ((t = ps_driver_thread(sys, d)) != NULL) {
+        KE_CALL_AS(sys, NULL, NULL,
+                   DbgPrint("ntsim: %s unloaded while its thread %lu still ran: the thread is ended", d->name,
+                            (unsigned long)t->tid));
+        ps_abandon_thread_code(sys, t, STATUS_UNSUCCESSFUL);
+    }
+}
+
+/* A driver going away: its notify routines, threads, devices and links, and pool (reported) go with it. */
 static void forget_driver(ntsim_system *sys, io_driver *d)
 {
     ps_notify_unregister_driver(sys, d);
+    end_driver_threads(sys, d);
     delete_leftovers(sys, d);
     ex_pool_report_and_free(sys, &d->pool);
     free_driver(d);
@@ -205,13 +224,23 @@ bool io_driver_file_loaded(ntsim_system *sys, const uint64_t file_id[2])
     return false;
 }
 
+/* Its globals are one copy: a second DriverEntry under another name would
+   take them over (and its failure free them) under the first. */
+static bool entry_loaded(ntsim_system *sys, ntsim_driver_entry entry)
+{
+    for (io_driver *d = io_state(sys)->drivers; d; d = d->next)
+        if (d->entry == entry)
+            return true;
+    return false;
+}
+
 NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry entry, const char *const *options,
                         ULONG option_count, void *module, const uint64_t file_id[2])
 {
     io_driver **tail;
     if (!name || !entry)
         return STATUS_INVALID_PARAMETER;
-    if (find_driver(sys, name, &tail))
+    if (find_driver(sys, name, &tail) || entry_loaded(sys, entry))
         return STATUS_IMAGE_ALREADY_LOADED;
     if (module && !reserve_module_room(sys))
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -236,6 +265,7 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
         return s;
     }
     d->module = module;
+    d->entry = entry;
     if (file_id)
         memcpy(d->file_id, file_id, sizeof d->file_id);
 
@@ -248,10 +278,9 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
     ps_unicode_free(&unicode);
 
     /* DriverEntry runs on a System thread. */
-    ps_thread *saved = ps_current_thread(sys);
-    ps_set_current_thread(sys, system_thread);
+    ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
     IO_CALL(sys, d, s = entry(&d->object, &registry));
-    ps_set_current_thread(sys, saved);
+    ke_switch_back(sys, saved);
     rtl_free(registry.Buffer);
     if (!NT_SUCCESS(s)) {
         /* Not kept: what it registered or allocated is its own bug, reported and undone. */
@@ -278,10 +307,10 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
         d->client = NULL;
     }
     io_orphan_files(sys, d);
-    ps_thread *saved = ps_current_thread(sys);
-    ps_set_current_thread(sys, ps_system_thread(sys));
+    /* Held: the unload may end the thread that was current (a driver's own system thread). */
+    ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
     IO_CALL(sys, d, d->object.DriverUnload(&d->object));
-    ps_set_current_thread(sys, saved);
+    ke_switch_back(sys, saved);
     *link = d->next;
     forget_driver(sys, d);
     return STATUS_SUCCESS;

@@ -24,6 +24,7 @@ struct io_driver {
     io_file *client;          /* the outside client's open file (ntsim_device_read/write) */
     void *module;             /* a driver from a file: its dlopen handle, closed after it is gone */
     uint64_t file_id[2];      /* ... and its file (device, inode): one image loads once */
+    ntsim_driver_entry entry; /* its code: one image loads once, under one name */
     struct io_driver *next;
 };
 

@@ -40,13 +40,33 @@ const char *ke_current_image(void)
     return current.image ? current.image : "";
 }
 
-void ntsim_call_in_kernel(ntsim_system *sys, void (*routine)(void *context), void *context)
+ke_thread *ke_switch_thread(ntsim_system *sys, ke_thread *to)
 {
     ke_system *ke = ke_state(sys);
     ke_thread *saved = ke->current_thread;
-    ke->current_thread = ke->system_thread;
+    if (saved)
+        ob_reference(saved->object);
+    ke->current_thread = to;
+    return saved;
+}
+
+void ke_switch_back(ntsim_system *sys, ke_thread *saved)
+{
+    ke_system *ke = ke_state(sys);
+    if (!saved) {
+        ke->current_thread = NULL;
+        return;
+    }
+    ke->current_thread = saved->terminating ? ke->system_thread : saved;
+    ob_dereference(sys, saved->object);
+}
+
+void ntsim_call_in_kernel(ntsim_system *sys, void (*routine)(void *context), void *context)
+{
+    /* The routine may end the thread that was current (a driver's unload stops its thread). */
+    ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
     ke_context outer = ke_enter(sys, NULL, NULL);
     routine(context);
     ke_leave(outer);
-    ke->current_thread = saved;
+    ke_switch_back(sys, saved);
 }

@@ -87,6 +87,14 @@ bool ke_runs_own_code(ntsim_system *sys, const ke_thread *t)
     return f && f->thread == t;
 }
 
+io_driver *ke_fiber_driver(const ke_thread *t)
+{
+    const ke_fiber *f = t->fiber;
+    if (!f || f->finished || (f->sys && ke_state(f->sys)->running_fiber == f))
+        return NULL;
+    return f->driver_context.driver;
+}
+
 void ke_delete_fiber(ke_thread *t)
 {
     ke_fiber *f = t->fiber;
@@ -108,9 +116,7 @@ static void enter(ntsim_system *sys, ke_fiber *f)
     f->caller = &here;
     f->sys = sys;
     ke_system *ke = ke_state(sys);
-    ke_thread *saved = ke->current_thread;
-    ob_reference(saved->object); /* whatever the code does, the thread to come back to stays */
-    ke->current_thread = f->thread;
+    ke_thread *saved = ke_switch_thread(sys, f->thread); /* whatever the code does, it stays */
     ke->running_fiber = f;
     /* Its code runs as its own driver's, whoever resumes it (a scenario
        command, or another driver's wait); the resumer's context comes back
@@ -126,8 +132,7 @@ static void enter(ntsim_system *sys, ke_fiber *f)
 #endif
     ke_leave(outer);
     ke->running_fiber = NULL;
-    ke->current_thread = saved->terminating ? ke->system_thread : saved;
-    ob_dereference(sys, saved->object);
+    ke_switch_back(sys, saved);
 }
 
 /* From inside a fiber: back to whoever entered it. */

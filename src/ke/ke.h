@@ -20,6 +20,7 @@
 
 struct ke_thread;
 typedef struct ke_fiber ke_fiber;
+typedef struct io_driver io_driver; /* opaque here: io owns drivers */
 
 /* One object a thread waits on (KWAIT_BLOCK): linked into the object's
  * wait list, in the order the waits began. */
@@ -104,6 +105,15 @@ static inline ke_system *ke_state(ntsim_system *sys)
     return (ke_system *)(void *)sys;
 }
 
+/*
+ * The simulation acts as `to` for a while (kernel code on behalf of another
+ * thread); returns the thread to come back to, referenced meanwhile, since the
+ * code run may end it. ke_switch_back makes it current again, or System's
+ * first thread if it has begun to end, then drops the reference.
+ */
+ke_thread *ke_switch_thread(ntsim_system *sys, ke_thread *to);
+void ke_switch_back(ntsim_system *sys, ke_thread *saved);
+
 /* Delivers an event to the observer, stamped with the clock. */
 void ke_deliver_event(ntsim_system *sys, ntsim_event *event);
 
@@ -168,6 +178,9 @@ NTSTATUS ke_create_fiber(ke_thread *t, void (*start)(void *), void *context);
 void ke_delete_fiber(ke_thread *t);
 /* The running fiber's thread has ended: leave it for good. */
 void ke_exit_fiber(ntsim_system *sys);
+/* The driver whose code t's fiber runs (its start routine's), while that code
+   has not finished; NULL for none, and for the fiber running now. */
+io_driver *ke_fiber_driver(const ke_thread *t);
 
 /* The thread blocks (Waiting) until woken or its timeout passes; a zero
    timeout does not block (STATUS_TIMEOUT). */

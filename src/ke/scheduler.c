@@ -382,7 +382,9 @@ void ke_unwait(ntsim_system *sys, ke_thread *t, NTSTATUS status, KPRIORITY boost
 
 NTSTATUS ke_wake(ntsim_system *sys, ke_thread *t)
 {
-    if (t->state == Terminated)
+    /* A thread in its exit waits for what its exit waits for (a driver's
+       close in its process's handle sweep): no outside hand ends that wait. */
+    if (t->state == Terminated || t->terminating)
         return STATUS_THREAD_IS_TERMINATING;
     if (!t->blocked)
         return STATUS_INVALID_PARAMETER; /* not waiting: nothing to satisfy */

@@ -162,6 +162,13 @@ void ps_terminate_process(ntsim_system *sys, ps_process *p, NTSTATUS status);
 /* The last thread has ended: notify, close the handle table, drop the address space. */
 void ps_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last, NTSTATUS status);
 
+/* The first thread (in process, then creation order) whose code is the driver's
+   and has not finished, or NULL; the thread running now is not counted. */
+ps_thread *ps_driver_thread(ntsim_system *sys, io_driver *driver);
+/* Its code will never run again: the thread is terminated (status) unless it
+   already ends, and the code it was in the middle of is dropped. */
+void ps_abandon_thread_code(ntsim_system *sys, ps_thread *t, NTSTATUS status);
+
 void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info);
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info);
 

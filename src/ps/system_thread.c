@@ -83,7 +83,7 @@ NTSTATUS IoCreateSystemThread(PVOID IoObject, HANDLE *ThreadHandle, ULONG Desire
 {
     /* Windows also keeps IoObject referenced while the thread runs, so its
        driver cannot unload under it; ntsim's unload does not wait for
-       threads either way (docs/sample-drivers.md). */
+       threads either way: it ends those still in the driver's code. */
     if (!IoObject)
         return STATUS_INVALID_PARAMETER;
     return PsCreateSystemThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle, ClientId, StartRoutine,

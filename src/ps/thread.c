@@ -239,11 +239,18 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     t->exit_time = ke_state(sys)->time;
     /* The exit notification runs on the exiting thread, before it is Terminated. */
     ps_notify_thread_exit(sys, t);
+    /* The last thread runs its process's exit, handle sweep included, before
+       it is Terminated and signalled, as PspExitThread runs ObKillProcess
+       before KeTerminateThread: a close the sweep sends to a driver that
+       waits for this thread finds it not yet ended. */
+    bool last = --p->active_threads == 0;
+    if (last)
+        ps_process_exit(sys, p, t, status);
     ke_terminate_thread(sys, &t->tcb);
-    /* The last thread's stack and TEB go with the whole address space, right
+    /* The last thread's stack and TEB went with the whole address space, right
        after the process-exit notification (which, as on Windows, still finds
        them mapped): not one VAD at a time first. */
-    if (p->vm && t->deallocation_stack && p->active_threads > 1) {
+    if (p->vm && t->deallocation_stack && !last) {
         mm_stack st = { .stack_base = t->stack_base, .stack_limit = t->stack_limit,
                         .deallocation_stack = t->deallocation_stack, .reserve = t->stack_reserve,
                         .commit = t->stack_commit };
@@ -253,8 +260,6 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
             mm_delete_teb(p->vm, t->teb);
     }
     ke_signal_object(sys, &t->header.dispatch);
-    if (--p->active_threads == 0)
-        ps_process_exit(sys, p, t, status);
     bool self = t->tcb.fiber && t->tcb.fiber == (ke_fiber *)ke_state(sys)->running_fiber;
     if (ps_current_thread(sys) == t && !self)
         ps_set_current_thread(sys, ps_system_thread(sys));
@@ -262,6 +267,25 @@ void ps_terminate_thread(ntsim_system *sys, ps_thread *t, NTSTATUS status)
     /* A system thread that ended itself never returns to its code. */
     if (self)
         ke_exit_fiber(sys);
+}
+
+ps_thread *ps_driver_thread(ntsim_system *sys, io_driver *driver)
+{
+    for (ps_process *p = ps_first_process(sys); p; p = ps_next_process(sys, p))
+        for (ps_thread *t = ps_first_thread(p); t; t = ps_next_thread(t))
+            if (ke_fiber_driver(&t->tcb) == driver)
+                return t;
+    return NULL;
+}
+
+void ps_abandon_thread_code(ntsim_system *sys, ps_thread *t, NTSTATUS status)
+{
+    ob_reference(&t->header); /* its end may close the last handle to it */
+    ps_terminate_thread(sys, t, status);
+    /* A thread already in its exit (waiting in a driver's close its handle
+       sweep sent) never finishes it: its code is dropped all the same. */
+    ke_delete_fiber(&t->tcb);
+    ob_dereference(sys, &t->header);
 }
 
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)

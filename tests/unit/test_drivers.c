@@ -408,6 +408,22 @@ static void detector_passes_a_new_process_first_thread_and_reports_its_second(vo
     free(out);
 }
 
+/* O1: the same driver code loaded under a second name is refused before its
+ * DriverEntry runs: run, its failure would free the globals the first
+ * instance still uses. */
+static void driver_entry_loaded_under_another_name_is_refused(void **state)
+{
+    (void)state;
+    const sim_driver *detector = sim_find_driver("detector");
+    ntsim_system *sys = boot();
+    assert_int_equal(ntsim_load_driver(sys, "detector", detector->entry, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(ntsim_load_driver(sys, "detector2", detector->entry, NULL, 0), STATUS_IMAGE_ALREADY_LOADED);
+    assert_int_equal(prints, 0); /* its DriverEntry did not run */
+    assert_int_equal(ntsim_unload_driver(sys, "detector2"), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(ntsim_unload_driver(sys, "detector"), STATUS_SUCCESS);
+    ntsim_system_destroy(sys);
+}
+
 static void detector_excludes_the_system_process_on_either_side(void **state)
 {
     (void)state;
@@ -683,6 +699,7 @@ int main(void)
         cmocka_unit_test(sysmon_registers_process_then_thread_then_image),
         cmocka_unit_test(detector_ignores_local_threads),
         cmocka_unit_test(detector_passes_a_new_process_first_thread_and_reports_its_second),
+        cmocka_unit_test(driver_entry_loaded_under_another_name_is_refused),
         cmocka_unit_test(detector_excludes_the_system_process_on_either_side),
         cmocka_unit_test(detector_keeps_the_pid_of_a_process_created_by_system),
         cmocka_unit_test(detector_table_of_32_overflows_into_a_false_positive),

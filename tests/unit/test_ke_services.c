@@ -302,6 +302,28 @@ static void a_time_already_past_neither_delays_nor_waits(void **state)
     assert_int_equal(NtClose(f->sys, ph), STATUS_SUCCESS);
 }
 
+/* D4: a relative timeout of INT64_MIN has no positive negation: it is the
+ * longest wait there is, not a signed overflow (UBSan checks it). */
+static void relative_timeout_of_int64_min_is_the_longest_wait(void **state)
+{
+    fixture *f = *state;
+    LONG64 longest = INT64_MIN;
+    assert_int_equal(NtDelayExecution(f->sys, false, &longest), STATUS_SUCCESS);
+    ntsim_advance(f->sys, 10 * 10000000ull);
+    NTSIM_THREAD_INFO ti;
+    ntsim_query_thread(f->sys, f->tid, &ti);
+    assert_int_equal(ti.state, Waiting);
+    assert_int_equal(ntsim_wake_thread(f->sys, f->tid), STATUS_SUCCESS);
+    ntsim_advance(f->sys, 156250);
+    HANDLE ph;
+    CLIENT_ID cid = { f->other_pid, 0 };
+    assert_int_equal(NtOpenProcess(f->sys, &ph, SYNCHRONIZE, &cid), STATUS_SUCCESS);
+    assert_int_equal(NtWaitForSingleObject(f->sys, ph, false, &longest), STATUS_PENDING);
+    ntsim_advance(f->sys, 10 * 10000000ull);
+    ntsim_query_thread(f->sys, f->tid, &ti);
+    assert_int_equal(ti.state, Waiting);
+}
+
 static void wait_for_a_process_ends_when_it_exits(void **state)
 {
     fixture *f = *state;
@@ -466,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(delay_execution_puts_the_caller_to_sleep, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_a_process_ends_when_it_exits, setup, teardown),
         cmocka_unit_test_setup_teardown(a_time_already_past_neither_delays_nor_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(relative_timeout_of_int64_min_is_the_longest_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(one_handle_is_found_by_its_value, setup, teardown),
         cmocka_unit_test_setup_teardown(handle_values_beyond_32_bits_are_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(the_shared_user_data_page_cannot_be_changed_from_user_mode, setup, teardown),

@@ -41,6 +41,7 @@ static struct {
     ULONG created_pid, created_tid, creating_tid;
     int creates, exits, leaks;
     uint64_t exit_time;
+    char last_print[160]; /* the last DbgPrint's text */
 } seen;
 
 static void sink(void *context, const ntsim_event *e)
@@ -60,6 +61,8 @@ static void sink(void *context, const ntsim_event *e)
     }
     if (e->kind == NTSIM_EVENT_POOL_LEAK)
         seen.leaks++;
+    if (e->kind == NTSIM_EVENT_DBGPRINT)
+        snprintf(seen.last_print, sizeof seen.last_print, "%s", e->text);
 }
 
 static NTSTATUS load(const char *name)
@@ -119,6 +122,12 @@ static void close_melody(HANDLE h)
 {
     assert_int_equal(ntsim_set_current_thread(sys, app.UniqueThread), STATUS_SUCCESS);
     assert_int_equal(NtClose(sys, h), STATUS_SUCCESS);
+}
+
+static bool first_thread(void *context, const NTSIM_THREAD_INFO *info)
+{
+    *(ULONG *)context = info->tid;
+    return false;
 }
 
 /* ---- control codes ------------------------------------------------------------------ */
@@ -335,6 +344,105 @@ static void unload_while_open_plays_the_queue_and_leaves_no_pool(void **state)
     close_melody(h); /* the device is gone: nothing reaches the driver */
 }
 
+/* The System process's first thread: what kernel code runs as. */
+static ULONG boot_tid(void)
+{
+    ULONG tid = 0;
+    ntsim_walk_threads(sys, 4, first_thread, &tid);
+    return tid;
+}
+
+/* D1: the playback thread made current, then Melody unloaded: the unload's
+ * Stop ends that thread, and what the unload saved to come back to is gone.
+ * The current thread becomes the System process's first thread again. */
+static void unload_that_ends_the_current_thread_leaves_the_system_thread_current(void **state)
+{
+    (void)state;
+    HANDLE h = open_melody();
+    assert_int_equal(ntsim_set_current_thread(sys, seen.created_tid), STATUS_SUCCESS);
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+    assert_int_equal(seen.exits, 1);
+    assert_int_equal(ntsim_current_thread_id(sys), boot_tid());
+    close_melody(h);
+}
+
+static void unload_melody(void *context)
+{
+    (void)context;
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+}
+
+/* D1 in ntsim_call_in_kernel: the routine ends the thread that was current. */
+static void kernel_call_that_ends_the_current_thread_leaves_the_system_thread_current(void **state)
+{
+    (void)state;
+    HANDLE h = open_melody();
+    assert_int_equal(ntsim_set_current_thread(sys, seen.created_tid), STATUS_SUCCESS);
+    ntsim_call_in_kernel(sys, unload_melody, NULL);
+    assert_int_equal(seen.exits, 1);
+    assert_int_equal(ntsim_current_thread_id(sys), boot_tid());
+    close_melody(h);
+}
+
+/* D2: the playback thread is its process's last thread (the client's own
+ * thread has exited) when the outside client's close stops it: the thread's
+ * end exits the process, whose handle sweep closes the client's own handle
+ * and so runs Stop a second time, nested in the first. */
+static void close_that_exits_the_playback_threads_process_is_not_a_use_after_free(void **state)
+{
+    (void)state;
+    open_melody(); /* the process's handle, closed by its exit */
+    Note rest = { 0, 10, 0, 1 };
+    ULONG bytes;
+    assert_int_equal(ntsim_device_control(sys, "\\??\\KMelody", IOCTL_MELODY_PLAY, &rest, sizeof rest, NULL, 0, &bytes),
+                     STATUS_SUCCESS);
+    assert_int_equal(ntsim_exit_thread(sys, app.UniqueThread, 0), STATUS_SUCCESS);
+    uint64_t t0 = ntsim_time(sys);
+    assert_int_equal(ntsim_device_close(sys, "\\??\\KMelody"), STATUS_SUCCESS);
+    /* As on Windows, whose last thread runs its process's handle sweep before
+       it is signalled: the nested Stop waits for the very thread that runs
+       it, which never ends; the outer close gives up at the horizon. */
+    assert_true(ntsim_time(sys) >= t0 + NTSIM_NESTED_WAIT_HORIZON);
+    NTSIM_THREAD_INFO ti;
+    assert_int_equal(ntsim_query_thread(sys, seen.created_tid, &ti), STATUS_SUCCESS);
+    assert_int_equal(ti.state, Waiting);
+    NTSIM_PROCESS_INFO pi;
+    assert_int_equal(ntsim_query_process(sys, app.UniqueProcess, &pi), STATUS_SUCCESS);
+    assert_true(pi.exited);
+    /* No outside hand wakes a thread in its exit (its code would go on with a stopped driver's state). */
+    assert_int_equal(ntsim_wake_thread(sys, seen.created_tid), STATUS_THREAD_IS_TERMINATING);
+    /* Melody unloaded: the thread, still in its close, is left for good (D5). */
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+    assert_non_null(strstr(seen.last_print, "unloaded while its thread"));
+}
+
+/* D5: the playback thread cannot run (suspended) when Melody is unloaded:
+ * Stop's wait gives up at the horizon, and the driver goes. The thread,
+ * still in Melody's code, is ended with it: resumed, it runs nothing. */
+static void unload_ends_the_drivers_thread_that_outlived_its_stop(void **state)
+{
+    (void)state;
+    HANDLE h = open_melody();
+    Note notes[2] = { { 700, 100, 0, 1 }, { 800, 100, 0, 1 } };
+    assert_int_equal(play(h, notes, sizeof notes, NULL), STATUS_SUCCESS);
+    ntsim_advance(sys, 50 * MS); /* the first note sounds */
+    ULONG previous;
+    assert_int_equal(ntsim_suspend_thread(sys, seen.created_tid, &previous), STATUS_SUCCESS);
+    assert_int_equal(ntsim_unload_driver(sys, "melody"), STATUS_SUCCESS);
+    char expected[160];
+    snprintf(expected, sizeof expected, "ntsim: melody unloaded while its thread %lu still ran: the thread is ended",
+             (unsigned long)seen.created_tid);
+    assert_string_equal(seen.last_print, expected);
+    assert_int_equal(seen.exits, 1);
+    /* Ended, and with nothing left holding it, gone: nothing can resume it. */
+    NTSIM_THREAD_INFO ti;
+    assert_int_equal(ntsim_query_thread(sys, seen.created_tid, &ti), STATUS_INVALID_CID);
+    ntsim_advance(sys, 1000 * MS);
+    assert_int_equal(seen.beeps, 1);
+    assert_int_equal(seen.leaks, 1); /* the note it was playing */
+    close_melody(h);
+}
+
 /* The outside client (no simulated process) sends notes and never closes:
  * destroying the system closes its file while every driver still stands,
  * so the close can still reach Beep through the playback thread. */
@@ -442,6 +550,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(rest_is_silence_and_repeats_have_delays_between_them_only, setup, teardown),
         cmocka_unit_test_setup_teardown(semaphore_limit_caps_the_queue_at_1000_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(unload_while_open_plays_the_queue_and_leaves_no_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(unload_that_ends_the_current_thread_leaves_the_system_thread_current, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kernel_call_that_ends_the_current_thread_leaves_the_system_thread_current,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(close_that_exits_the_playback_threads_process_is_not_a_use_after_free, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(unload_ends_the_drivers_thread_that_outlived_its_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_still_playing_when_the_system_is_destroyed, setup, teardown),
         cmocka_unit_test_setup_teardown(outside_client_close_sends_cleanup_and_silences_beep, setup, teardown),
         cmocka_unit_test(client_accepts_notes_with_optional_delay_and_repeat),
