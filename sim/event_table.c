@@ -32,6 +32,8 @@ static const struct {
     [NTSIM_EVENT_POOL_LEAK] = { "pool_leak", FIELDS(F_STR("driver"), F_STR("tag"), F_INT("blocks"), F_INT("bytes")) },
     [NTSIM_EVENT_BEEP] = { "beep", FIELDS(F_INT("pid"), F_INT("tid"), F_INT("frequency"), F_INT("duration")) },
     [NTSIM_EVENT_CONSOLE] = { "console", FIELDS(F_INT("pid"), F_INT("tid"), F_STR("stream"), F_STR("text")) },
+    [NTSIM_EVENT_EXCEPTION] = { "exception", FIELDS(F_INT("pid"), F_INT("tid"), { "status", SIM_STATUS, 0 },
+                                                    F_STR("text")) },
 };
 
 const char *sim_event_name(ntsim_event_kind kind)

@@ -14,7 +14,7 @@
 
 /* Event kinds the table names: 0 .. SIM_EVENT_KINDS - 1. A kind added to
    ntsim_event_kind after NTSIM_EVENT_BEEP moves this, and needs a name. */
-#define SIM_EVENT_KINDS (NTSIM_EVENT_CONSOLE + 1)
+#define SIM_EVENT_KINDS (NTSIM_EVENT_EXCEPTION + 1)
 
 /* The name of an event kind ("process_create"). */
 const char *sim_event_name(ntsim_event_kind kind);

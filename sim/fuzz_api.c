@@ -171,6 +171,7 @@ static void on_event(void *context, const ntsim_event *e)
     mix_str(r, e->image);
     mix_str(r, e->cmdline);
     mix_str(r, e->service);
+    mix_str(r, e->stream);
     mix_str(r, e->text);
     if (e->args)
         mix(r, e->args, e->argc * sizeof *e->args);

@@ -107,6 +107,12 @@ static void put_fields(sim_record *r, const ntsim_event *e)
         sim_put_str(r, "stream", e->stream);
         sim_put_str(r, "text", e->text);
         break;
+    case NTSIM_EVENT_EXCEPTION:
+        sim_put_int(r, "pid", e->pid);
+        sim_put_int(r, "tid", e->tid);
+        sim_put_status(r, "status", e->status);
+        sim_put_str(r, "text", e->text);
+        break;
     }
 }
 

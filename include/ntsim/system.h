@@ -85,6 +85,7 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_POOL_LEAK,    /* pool a driver left behind: image = driver, text = tag, count, size */
     NTSIM_EVENT_BEEP,         /* the speaker sounds: frequency, duration; pid, tid = the calling thread */
     NTSIM_EVENT_CONSOLE,      /* a program printed a line: pid, tid, stream ("stdout"/"stderr"), text */
+    NTSIM_EVENT_EXCEPTION,    /* a program's unhandled exception: pid, tid, status (its code), text (what and where) */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {

@@ -20,6 +20,11 @@ void ke_leave(ke_context saved)
     current = saved;
 }
 
+ntsim_system *ke_context_system(void)
+{
+    return current.sys;
+}
+
 ntsim_system *ke_current_system(const char *api)
 {
     if (!current.sys) {

@@ -31,6 +31,8 @@ void ke_leave(ke_context saved);
         ke_leave(saved_);                                      \
     } while (0)
 
+/* The system of the running code, or NULL outside any (for a signal handler). */
+ntsim_system *ke_context_system(void);
 /* The system of the running driver code; aborts with a message outside it. */
 ntsim_system *ke_current_system(const char *api);
 io_driver *ke_current_driver(void);

@@ -45,6 +45,7 @@ typedef struct ke_thread {
     bool blocked;           /* in a wait (thread wait) not yet satisfied */
     NTSTATUS wait_status;   /* how its last wait ended */
     KPROCESSOR_MODE previous_mode; /* the mode its current system service was called from */
+    ULONG in_service;              /* inside a system service now (a fault there is the kernel's) */
     uint64_t deadline;      /* when the wait times out (KE_NO_DEADLINE: never) */
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */

@@ -61,6 +61,7 @@ struct ps_thread {
     ULONG_PTR stack_base, stack_limit, deallocation_stack;
     SIZE_T stack_reserve, stack_commit;
     LIST_ENTRY thread_links; /* its process's threads */
+    void *program_thread;    /* the Win32 layer's record of a program's thread (src/win32), or NULL */
 };
 
 /* The process manager's part of the system (nested as ob_system explains). */

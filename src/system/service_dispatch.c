@@ -79,7 +79,9 @@ NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG numbe
     ob_reference(&caller->header);
     KPROCESSOR_MODE saved = caller->tcb.previous_mode;
     caller->tcb.previous_mode = mode;
+    caller->tcb.in_service++;
     NTSTATUS status = routine(sys, copy);
+    caller->tcb.in_service--;
     caller->tcb.previous_mode = saved;
     /* A thread running code of its own (a program's) blocks in the call, as
        a real thread does: the call returns when the wait ends, with how it

@@ -5,6 +5,7 @@
  * event (pid, tid, stream, text), in order with every other record; a line
  * not ended yet waits for its newline, fflush, or the program's end.
  */
+#define _POSIX_C_SOURCE 200809L /* sigjmp_buf in program.h */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

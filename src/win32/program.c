@@ -7,21 +7,32 @@
  * thread runs its start routine, with a previous mode of UserMode in every
  * call it makes; main's return is ExitProcess. A module is closed once its
  * process is gone and no thread can be running its code.
+ *
+ * A fault in the program's own code (a bad pointer) is its process's
+ * unhandled exception, as on Windows: a SIGSEGV/SIGBUS handler returns the
+ * thread to its start, which reports an `exception` event and ends the
+ * process with STATUS_ACCESS_VIOLATION; the replay goes on. A fault inside
+ * a system service, a driver or ntsim itself is not the program's: it
+ * stops ntsim as before (a bug to report, as a bug check is on Windows).
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* REG_ERR: whether a fault was a write */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ke/context.h"
+#include "ntsim/wdk.h"
 #include "ke/ke.h"
 #include "rtl/alloc.h"
 #include "rtl/host_file.h"
 #include "rtl/utf8.h"
 #include "win32/program.h"
+
+#include <inttypes.h>
 
 typedef struct w32_state {
     w32_program *programs;
@@ -141,7 +152,8 @@ static NTSTATUS classify_load_error(w32_state *st, const char *path)
         char name[256];
         snprintf(name, sizeof name, "%s", u + strlen("undefined symbol: "));
         name[strcspn(name, " \n(")] = '\0';
-        snprintf(st->load_error, sizeof st->load_error, "%s calls %s, which ntsim does not provide", path, name);
+        snprintf(st->load_error, sizeof st->load_error,
+                 "%s: the procedure entry point %s could not be located (ntsim does not provide it)", path, name);
         return STATUS_ENTRYPOINT_NOT_FOUND;
     }
     snprintf(st->load_error, sizeof st->load_error, "%s is not a program module", path);
@@ -245,10 +257,85 @@ void ntsim_exit(int code)
     abort();
 }
 
+/* ---- faults ------------------------------------------------------------------ */
+
+static struct sigaction previous_segv, previous_bus;
+static bool handlers_installed;
+
+static void on_fault(int sig, siginfo_t *info, void *ucontext)
+{
+    ntsim_system *sys = ke_context_system();
+    ps_thread *t = sys ? ps_current_thread(sys) : NULL;
+    w32_thread *wt = t ? t->program_thread : NULL;
+    if (wt && wt->armed && t->tcb.in_service == 0 && ke_runs_own_code(sys, &t->tcb)) {
+        wt->fault_address = (uintptr_t)info->si_addr;
+        wt->fault_access = -1;
+#if defined(__x86_64__) && defined(REG_ERR)
+        /* The page-fault error code: bit 1 set for a write. */
+        wt->fault_access = (((ucontext_t *)ucontext)->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
+#else
+        (void)ucontext;
+#endif
+        siglongjmp(wt->on_fault, 1);
+    }
+    /* Not a program's fault: as it would have gone without this handler. */
+    struct sigaction *prev = sig == SIGSEGV ? &previous_segv : &previous_bus;
+    if ((prev->sa_flags & SA_SIGINFO) && prev->sa_sigaction) {
+        prev->sa_sigaction(sig, info, ucontext);
+        return;
+    }
+    if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        prev->sa_handler(sig);
+        return;
+    }
+    sigaction(sig, prev, NULL); /* the fault comes again, with the default action */
+}
+
+static void install_fault_handlers(void)
+{
+    if (handlers_installed)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &previous_segv);
+    sigaction(SIGBUS, &sa, &previous_bus);
+    handlers_installed = true;
+}
+
+/* The unhandled exception, as the debugger would show it first: what, and where. */
+static void report_fault(ntsim_system *sys, w32_thread *wt)
+{
+    ps_thread *t = ps_current_thread(sys);
+    char text[160];
+    const char *what = wt->fault_access == 1 ? "writing" : wt->fault_access == 0 ? "reading" : "accessing";
+    /* Only an address in the first 64 KB (never mapped on Windows) is the
+       program's own arithmetic; any other is a host address, not shown. */
+    if (wt->fault_address < 0x10000)
+        snprintf(text, sizeof text, "access violation %s address 0x%" PRIxPTR " in %s", what, wt->fault_address,
+                 t->process->image_name);
+    else
+        snprintf(text, sizeof text, "access violation %s an invalid address in %s", what, t->process->image_name);
+    ntsim_event e = { .kind = NTSIM_EVENT_EXCEPTION, .pid = t->process->pid, .tid = t->tid,
+                      .status = STATUS_ACCESS_VIOLATION, .text = text };
+    ke_deliver_event(sys, &e);
+}
+
 static void program_start(void *context)
 {
     w32_program *p = context;
+    w32_thread *wt = &p->main_thread;
+    if (sigsetjmp(wt->on_fault, 1)) {
+        wt->armed = false;
+        ntsim_system *sys = w32_system("exception");
+        report_fault(sys, wt);
+        ntsim_exit((int)STATUS_ACCESS_VIOLATION);
+    }
+    wt->armed = true;
     int code = p->wmain ? p->wmain(p->argc, p->wargv) : p->main(p->argc, p->argv);
+    wt->armed = false;
     ntsim_exit(code);
 }
 
@@ -273,8 +360,11 @@ NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PAR
         return STATUS_INSUFFICIENT_RESOURCES;
     p->sys = sys;
     if (!(p->module = load_private_copy(program_path, st))) {
-        s = st->load_error[0] ? classify_load_error(st, program_path) : STATUS_INVALID_IMAGE_FORMAT;
+        /* Named by its image path, as the scenario gave it: no host path in the output. */
+        s = st->load_error[0] ? classify_load_error(st, params->image_path) : STATUS_INVALID_IMAGE_FORMAT;
         free_program(p);
+        if (s == STATUS_ENTRYPOINT_NOT_FOUND) /* the loader says which, as ntdll's does to a debugger */
+            KE_CALL_AS(sys, NULL, "ntdll", DbgPrint("LDR: %s", st->load_error));
         return s;
     }
     void *w = dlsym(p->module, "wmain"), *m = dlsym(p->module, "main");
@@ -299,9 +389,11 @@ NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PAR
         ntsim_exit_process(sys, cid->UniqueProcess, (ULONG)STATUS_INSUFFICIENT_RESOURCES);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
+    install_fault_handlers();
     ob_reference(&process->header);
     p->process = process;
     process->program = p;
+    main_thread->program_thread = &p->main_thread;
     p->next = st->programs;
     st->programs = p;
     ke_run_fibers(sys); /* it runs now if a processor is free for it */

@@ -6,12 +6,23 @@
 #ifndef NTSIM_WIN32_PROGRAM_H
 #define NTSIM_WIN32_PROGRAM_H
 
+#include <setjmp.h>
+#include <stdint.h>
+
 #include "win32/win32.h"
 
 typedef struct w32_line {
     char *text;
     size_t length, cap;
 } w32_line;
+
+/* A thread running a program's code: where a fault in that code lands. */
+typedef struct w32_thread {
+    sigjmp_buf on_fault;
+    bool armed;               /* on_fault is set: the thread's code has begun */
+    uintptr_t fault_address;  /* what the faulting access touched */
+    int fault_access;         /* 0 read, 1 write, -1 not known */
+} w32_thread;
 
 typedef struct w32_program {
     struct w32_program *next;
@@ -24,6 +35,7 @@ typedef struct w32_program {
     char **argv;              /* UTF-8, from the command line as the C runtime splits it */
     WCHAR **wargv;
     w32_line pending[2];      /* stdout, stderr */
+    w32_thread main_thread;
 } w32_program;
 
 /* The program of the calling thread's process, or NULL. */
