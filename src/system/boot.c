@@ -90,6 +90,8 @@ void ntsim_system_destroy(ntsim_system *sys)
         assert(!"ntsim_check_system");
     }
 #endif
+    if (sys->programs_end)
+        sys->programs_end(sys); /* recorded, while every observer still listens */
     teardown(sys);
 }
 

@@ -25,6 +25,7 @@ struct ntsim_system {
     /* The Win32 layer's programs (src/win32), released at teardown once no
        thread can run their code: registered upward, as the layers below do. */
     void *programs;
+    void (*programs_end)(ntsim_system *sys);     /* at shutdown, before anything goes: end them */
     void (*programs_release)(ntsim_system *sys);
 };
 

@@ -19,12 +19,17 @@
 
 static const char *const stream_names[] = { "stdout", "stderr" };
 
+static void emit_as(ntsim_system *sys, ULONG pid, ULONG tid, int stream, const char *text)
+{
+    ntsim_event e = { .kind = NTSIM_EVENT_CONSOLE, .pid = pid, .tid = tid, .stream = stream_names[stream],
+                      .text = text };
+    ke_deliver_event(sys, &e);
+}
+
 static void emit(ntsim_system *sys, int stream, const char *text)
 {
     ps_thread *t = ps_current_thread(sys);
-    ntsim_event e = { .kind = NTSIM_EVENT_CONSOLE, .pid = t->process->pid, .tid = t->tid,
-                      .stream = stream_names[stream], .text = text };
-    ke_deliver_event(sys, &e);
+    emit_as(sys, t->process->pid, t->tid, stream, text);
 }
 
 /* The partial line of a stream out as an event (fflush, the program's end). */
@@ -34,7 +39,7 @@ void w32_console_flush(ntsim_system *sys, w32_program *p, int stream)
     if (!l->length)
         return;
     l->text[l->length] = '\0';
-    emit(sys, stream, l->text);
+    emit_as(sys, l->pid, l->tid, stream, l->text);
     l->length = 0;
 }
 
@@ -71,6 +76,9 @@ void w32_console(ntsim_system *sys, int stream, const char *text, size_t length)
         return;
     }
     w32_line *l = &p->pending[stream];
+    ps_thread *writer = ps_current_thread(sys);
+    l->pid = writer->process->pid;
+    l->tid = writer->tid;
     const char *end = text + length;
     while (text < end) {
         const char *nl = memchr(text, '\n', (size_t)(end - text));

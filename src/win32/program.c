@@ -74,6 +74,21 @@ static void sweep(ntsim_system *sys, bool all)
     }
 }
 
+/* The scenario ends (the system goes down): programs still running are
+   ended as a console program is when its console closes, with
+   STATUS_CONTROL_C_EXIT, their unfinished lines written first. */
+static void end_all(ntsim_system *sys)
+{
+    w32_state *st = sys->programs;
+    for (w32_program *p = st ? st->programs : NULL; p; p = p->next) {
+        if (p->process->exited)
+            continue;
+        w32_console_flush(sys, p, 0);
+        w32_console_flush(sys, p, 1);
+        ntsim_exit_process(sys, p->process->pid, (ULONG)STATUS_CONTROL_C_EXIT);
+    }
+}
+
 static void release_all(ntsim_system *sys)
 {
     w32_state *st = sys->programs;
@@ -89,8 +104,10 @@ static w32_state *state(ntsim_system *sys)
 {
     if (!sys->programs) {
         sys->programs = rtl_calloc(1, sizeof(w32_state));
-        if (sys->programs)
+        if (sys->programs) {
             sys->programs_release = release_all;
+            sys->programs_end = end_all;
+        }
     }
     return sys->programs;
 }

@@ -14,6 +14,7 @@
 typedef struct w32_line {
     char *text;
     size_t length, cap;
+    ULONG pid, tid; /* who wrote it: a line ended later (at the program's end) is still theirs */
 } w32_line;
 
 /* A thread running a program's code: where a fault in that code lands. */
