@@ -32,6 +32,7 @@ static const struct { NTSTATUS status; ULONG error; } table[] = {
     { STATUS_PENDING, 997 },                        /* ERROR_IO_PENDING */
     { STATUS_TIMEOUT, 1460 },                       /* ERROR_TIMEOUT */
     { STATUS_DEVICE_DOES_NOT_EXIST, 55 },           /* ERROR_DEV_NOT_EXIST */
+    { STATUS_NOT_SUPPORTED, 50 },                   /* ERROR_NOT_SUPPORTED */
 };
 
 ULONG RtlNtStatusToDosError(NTSTATUS Status)

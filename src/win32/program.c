@@ -356,6 +356,36 @@ static void program_start(void *context)
     ntsim_exit(code);
 }
 
+/* The process, then its main thread's code: p is the process's from here on. */
+static NTSTATUS start(ntsim_system *sys, w32_state *st, w32_program *p, const NTSIM_PROCESS_PARAMS *params,
+                      CLIENT_ID *cid)
+{
+    NTSTATUS s;
+    s = ntsim_create_process(sys, params, cid);
+    if (!NT_SUCCESS(s)) {
+        free_program(p);
+        return s;
+    }
+    ps_process *process = ps_lookup_process(sys, cid->UniqueProcess);
+    ps_thread *main_thread = ps_lookup_thread(sys, cid->UniqueThread);
+    if (!make_arguments(p, process->command_line) ||
+        !NT_SUCCESS(s = ke_create_fiber(&main_thread->tcb, program_start, p))) {
+        /* The process stands, with nothing to run: it ends as a failed start does. */
+        free_program(p);
+        ntsim_exit_process(sys, cid->UniqueProcess, (ULONG)STATUS_INSUFFICIENT_RESOURCES);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    install_fault_handlers();
+    ob_reference(&process->header);
+    p->process = process;
+    process->program = p;
+    main_thread->program_thread = &p->main_thread;
+    p->next = st->programs;
+    st->programs = p;
+    ke_run_fibers(sys); /* it runs now if a processor is free for it */
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params,
                                       const char *program_path, CLIENT_ID *cid)
 {
@@ -392,27 +422,20 @@ NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PAR
         free_program(p);
         return STATUS_PROCEDURE_NOT_FOUND;
     }
-    s = ntsim_create_process(sys, params, cid);
-    if (!NT_SUCCESS(s)) {
-        free_program(p);
-        return s;
-    }
-    ps_process *process = ps_lookup_process(sys, cid->UniqueProcess);
-    ps_thread *main_thread = ps_lookup_thread(sys, cid->UniqueThread);
-    if (!make_arguments(p, process->command_line) ||
-        !NT_SUCCESS(s = ke_create_fiber(&main_thread->tcb, program_start, p))) {
-        /* The process stands, with nothing to run: it ends as a failed start does. */
-        free_program(p);
-        ntsim_exit_process(sys, cid->UniqueProcess, (ULONG)STATUS_INSUFFICIENT_RESOURCES);
+    return start(sys, st, p, params, cid);
+}
+
+NTSTATUS w32_create_function_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params,
+                                     int (*main_function)(int, char **), CLIENT_ID *cid)
+{
+    if (!sys || !params || !main_function || !cid)
+        return STATUS_INVALID_PARAMETER;
+    sweep(sys, false);
+    w32_state *st = state(sys);
+    w32_program *p = st ? rtl_calloc(1, sizeof *p) : NULL;
+    if (!p)
         return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    install_fault_handlers();
-    ob_reference(&process->header);
-    p->process = process;
-    process->program = p;
-    main_thread->program_thread = &p->main_thread;
-    p->next = st->programs;
-    st->programs = p;
-    ke_run_fibers(sys); /* it runs now if a processor is free for it */
-    return STATUS_SUCCESS;
+    p->sys = sys;
+    p->main = main_function;
+    return start(sys, st, p, params, cid);
 }

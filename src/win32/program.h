@@ -39,6 +39,11 @@ typedef struct w32_program {
     w32_thread main_thread;
 } w32_program;
 
+/* A process whose main thread runs a function of the caller's (the unit
+   tests' way to run Win32 calls as a program does), else as a module's. */
+NTSTATUS w32_create_function_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params,
+                                     int (*main_function)(int, char **), CLIENT_ID *cid);
+
 /* The program of the calling thread's process, or NULL. */
 w32_program *w32_current_program(ntsim_system *sys);
 void w32_console_flush(ntsim_system *sys, w32_program *p, int stream);
