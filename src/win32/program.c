@@ -8,7 +8,7 @@
  * call it makes; main's return is ExitProcess. A module is closed once its
  * process is gone and no thread can be running its code.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +32,12 @@ static void free_program(w32_program *p)
 {
     for (int s = 0; s < 2; s++)
         rtl_free(p->pending[s].text);
+    while (p->starts) {
+        w32_thread_start *next = p->starts->next;
+        rtl_free(p->starts);
+        p->starts = next;
+    }
+    rtl_free(p->code);
     if (p->module)
         dlclose(p->module);
     for (int i = 0; p->argv && i < p->argc; i++)
@@ -93,6 +99,12 @@ const char *ntsim_program_load_error(ntsim_system *sys)
 w32_program *w32_current_program(ntsim_system *sys)
 {
     return ps_current_process(sys)->program;
+}
+
+w32_program *w32_programs(ntsim_system *sys)
+{
+    w32_state *st = sys->programs;
+    return st ? st->programs : NULL;
 }
 
 ntsim_system *w32_system(const char *api)
@@ -285,6 +297,10 @@ NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PAR
         free_program(p);
         return STATUS_PROCEDURE_NOT_FOUND;
     }
+    Dl_info where;
+    if (dladdr(w ? w : m, &where))
+        p->module_base = (uintptr_t)where.dli_fbase;
+    memcpy(p->file_id, id, sizeof p->file_id);
     s = ntsim_create_process(sys, params, cid);
     if (!NT_SUCCESS(s)) {
         free_program(p);
