@@ -209,7 +209,8 @@ const sim_field_spec *sim_field_spec_find(const sim_field_spec *list, const char
 
 static bool is_access(ntsim_flag_kind k)
 {
-    return k == NTSIM_FLAGS_PROCESS_ACCESS || k == NTSIM_FLAGS_THREAD_ACCESS || k == NTSIM_FLAGS_FILE_ACCESS;
+    return k == NTSIM_FLAGS_PROCESS_ACCESS || k == NTSIM_FLAGS_THREAD_ACCESS || k == NTSIM_FLAGS_FILE_ACCESS ||
+           k == NTSIM_FLAGS_EVENT_ACCESS;
 }
 
 bool sim_record_fits(const sim_record *r, uint32_t from, const sim_field_spec *a, const sim_field_spec *b)

@@ -25,7 +25,8 @@ typedef enum ntsim_flag_kind {
     NTSIM_FLAGS_PROCESS_ACCESS, /* PROCESS_*, standard and generic rights */
     NTSIM_FLAGS_THREAD_ACCESS,  /* THREAD_*, standard and generic rights */
     NTSIM_FLAGS_ACCESS,         /* parsing only: any access right name */
-    NTSIM_FLAGS_FILE_ACCESS     /* FILE_*, standard and generic rights */
+    NTSIM_FLAGS_FILE_ACCESS,    /* FILE_*, standard and generic rights */
+    NTSIM_FLAGS_EVENT_ACCESS    /* EVENT_*, standard and generic rights */
 } ntsim_flag_kind;
 
 /*

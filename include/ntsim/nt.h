@@ -195,6 +195,10 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define THREAD_RESUME                    0x1000u
 #define THREAD_ALL_ACCESS                0x001FFFFFu
 
+#define EVENT_QUERY_STATE                0x0001u
+#define EVENT_MODIFY_STATE               0x0002u
+#define EVENT_ALL_ACCESS                 0x001F0003u
+
 #define FILE_READ_DATA            0x0001u
 #define FILE_WRITE_DATA           0x0002u
 #define FILE_APPEND_DATA          0x0004u
@@ -307,6 +311,10 @@ enum {
     ThreadObject = 6,
     NonWaitableObject = 0xFF,
 };
+
+/* An event's kind (NtCreateEvent, KeInitializeEvent) and a wait's (NtWaitForMultipleObjects). */
+typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
+typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
 
 #ifdef __cplusplus
 }

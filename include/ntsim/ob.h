@@ -30,15 +30,15 @@ NTSTATUS NtDuplicateObject(ntsim_system *system, HANDLE SourceProcessHandle, HAN
                            HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
                            ULONG HandleAttributes, ULONG Options);
 
-typedef enum ntsim_object_type { NTSIM_OBJECT_PROCESS, NTSIM_OBJECT_THREAD, NTSIM_OBJECT_FILE } ntsim_object_type;
+typedef enum ntsim_object_type { NTSIM_OBJECT_PROCESS, NTSIM_OBJECT_THREAD, NTSIM_OBJECT_FILE, NTSIM_OBJECT_EVENT } ntsim_object_type;
 
 typedef struct NTSIM_HANDLE_INFO {
     ULONG handle;
     ntsim_object_type type;
-    UCHAR type_index;      /* ObjectTypeIndex: 7 Process, 8 Thread (Windows 10) */
-    const char *type_name; /* "Process", "Thread" */
+    UCHAR type_index;      /* ObjectTypeIndex: 7 Process, 8 Thread, 16 Event, 37 File (Windows 10) */
+    const char *type_name; /* "Process", "Thread", "Event", "File" */
     ULONG object_id;       /* the PID or TID of the object (0 for a file) */
-    const char *object_name; /* a file's device name (valid during the callback) */
+    const char *object_name; /* a file's device name, "" for an event (valid during the callback) */
     uint64_t object_sequence;
     ACCESS_MASK access;
 } NTSIM_HANDLE_INFO;

@@ -138,7 +138,7 @@ NTSTATUS ntsim_resume_thread(ntsim_system *system, ULONG tid, ULONG *previous_co
 NTSTATUS ntsim_wait_thread(ntsim_system *system, ULONG tid, uint64_t timeout);
 NTSTATUS ntsim_wake_thread(ntsim_system *system, ULONG tid);
 
-typedef enum THREADINFOCLASS { ThreadPriority = 2, ThreadAffinityMask = 4 } THREADINFOCLASS;
+typedef enum THREADINFOCLASS { ThreadBasicInformation = 0, ThreadPriority = 2, ThreadAffinityMask = 4 } THREADINFOCLASS;
 NTSTATUS NtSetInformationThread(ntsim_system *system, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
                                 const void *ThreadInformation, ULONG ThreadInformationLength);
 NTSTATUS NtSuspendThread(ntsim_system *system, HANDLE ThreadHandle, ULONG *PreviousSuspendCount);
@@ -162,6 +162,20 @@ typedef enum PROCESSINFOCLASS { ProcessBasicInformation = 0 } PROCESSINFOCLASS;
 NTSTATUS NtQueryInformationProcess(ntsim_system *system, HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                    void *ProcessInformation, ULONG ProcessInformationLength, ULONG *ReturnLength);
 
+/* NtQueryInformationThread(ThreadBasicInformation): the x64 layout. */
+typedef struct THREAD_BASIC_INFORMATION {
+    NTSTATUS ExitStatus; /* STATUS_PENDING while the thread runs (STILL_ACTIVE) */
+    ULONG Reserved0;
+    ULONG64 TebBaseAddress;
+    ULONG64 UniqueProcess, UniqueThread;
+    ULONG64 AffinityMask;
+    KPRIORITY Priority, BasePriority;
+} THREAD_BASIC_INFORMATION;
+
+/* Needs THREAD_QUERY_INFORMATION or THREAD_QUERY_LIMITED_INFORMATION; length 48. */
+NTSTATUS NtQueryInformationThread(ntsim_system *system, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                  void *ThreadInformation, ULONG ThreadInformationLength, ULONG *ReturnLength);
+
 #define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x00000001u
 
 /*
@@ -183,6 +197,28 @@ NTSTATUS NtCreateThreadEx(ntsim_system *system, HANDLE *ThreadHandle, ACCESS_MAS
  */
 NTSTATUS NtDelayExecution(ntsim_system *system, bool Alertable, const LONG64 *DelayInterval);
 NTSTATUS NtWaitForSingleObject(ntsim_system *system, HANDLE Handle, bool Alertable, const LONG64 *Timeout);
+/*
+ * Waits on up to 64 objects (SYNCHRONIZE on each): WaitAny ends with
+ * STATUS_WAIT_0 + the lowest index signaled, WaitAll when all are signaled
+ * at once (one object twice: STATUS_INVALID_PARAMETER_MIX). A count of 0 or
+ * over 64 is STATUS_INVALID_PARAMETER_1, another wait type
+ * STATUS_INVALID_PARAMETER_3. Blocks as NtWaitForSingleObject does.
+ */
+NTSTATUS NtWaitForMultipleObjects(ntsim_system *system, ULONG Count, const HANDLE *Handles, WAIT_TYPE WaitType,
+                                  bool Alertable, const LONG64 *Timeout);
+
+/*
+ * Event objects: NotificationEvent (manual reset) or SynchronizationEvent
+ * (auto reset: a wait it satisfies resets it); any other type is
+ * STATUS_INVALID_PARAMETER. ObjectAttributes may be NULL; one with a name is
+ * STATUS_NOT_SUPPORTED (ntsim has no object namespace). Set, clear and reset
+ * need EVENT_MODIFY_STATE; PreviousState (may be NULL) gets the state before.
+ */
+NTSTATUS NtCreateEvent(ntsim_system *system, HANDLE *EventHandle, ACCESS_MASK DesiredAccess,
+                       const OBJECT_ATTRIBUTES *ObjectAttributes, EVENT_TYPE EventType, bool InitialState);
+NTSTATUS NtSetEvent(ntsim_system *system, HANDLE EventHandle, LONG *PreviousState);
+NTSTATUS NtResetEvent(ntsim_system *system, HANDLE EventHandle, LONG *PreviousState);
+NTSTATUS NtClearEvent(ntsim_system *system, HANDLE EventHandle);
 
 /*
  * The thread's code uses `bytes` of its user stack: pages from StackBase down

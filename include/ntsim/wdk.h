@@ -459,7 +459,6 @@ void ObDereferenceObject(PVOID Object);
 
 /* ---- dispatcher objects and waits ------------------------------------------ */
 
-typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
 typedef struct _KEVENT {
     DISPATCHER_HEADER Header;
 } KEVENT, *PKEVENT, *PRKEVENT;
@@ -468,7 +467,6 @@ typedef struct _KSEMAPHORE {
     LONG Limit;
 } KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
 
-typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
 typedef enum _KWAIT_REASON { Executive = 0, UserRequest = 6, WrResource = 27 } KWAIT_REASON;
 #define THREAD_WAIT_OBJECTS 3
 #define MAXIMUM_WAIT_OBJECTS 64

@@ -30,6 +30,7 @@ typedef struct ex_system {
     /* The pool of the driver whose code runs, NULL for the kernel (registered by io). */
     ex_pool_owner *(*current_pool_owner)(void);
     uint64_t boot_time; /* the balance set manager's seconds count from here */
+    LIST_ENTRY events;  /* every event object (src/ex/event.c), freed at teardown whatever its counts */
 } ex_system;
 
 static inline ex_system *ex_state(ntsim_system *sys)
@@ -43,5 +44,22 @@ void ex_pool_owner_init(ex_pool_owner *owner, const char *name);
 void ex_pool_report_and_free(ntsim_system *sys, ex_pool_owner *owner);
 /* Teardown: the kernel's blocks reported and freed, the lookaside lists' returned to the host. */
 void ex_shutdown(ntsim_system *sys);
+
+/*
+ * Event objects (ExEventObjectType, src/ex/event.c): an object whose body
+ * is a KEVENT, its dispatcher header the object header's own, so waits and
+ * KeSetEvent see it as any other dispatcher object.
+ */
+extern const ob_type ex_event_type;
+/* A new event (referenced once, no handle yet); type NotificationEvent or SynchronizationEvent. */
+NTSTATUS ex_create_event(ntsim_system *sys, EVENT_TYPE type, bool signaled, ob_header **out);
+/* Signals it, releasing waiters as KeSetEvent(EVENT_INCREMENT) does; returns the previous state. */
+LONG ex_set_event(ntsim_system *sys, ob_header *event);
+/* Non-signaled; returns the previous state. */
+LONG ex_reset_event(ob_header *event);
+/* Teardown: the events still standing are freed. */
+void ex_free_events(ntsim_system *sys);
+/* The handles every event object counts (the consistency check adds them up). */
+uint64_t ex_event_handle_counts(ntsim_system *sys);
 
 #endif

@@ -47,6 +47,7 @@ void ex_initialize(ntsim_system *sys)
 {
     ex_pool_owner_init(&ex_state(sys)->kernel_pool, "");
     ex_state(sys)->boot_time = ke_state(sys)->time;
+    InitializeListHead(&ex_state(sys)->events);
 }
 
 static void link_block(ex_pool_block *b)
@@ -330,6 +331,7 @@ void ex_shutdown(ntsim_system *sys)
 {
     ex_system *ex = ex_state(sys);
     ex_pool_report_and_free(sys, &ex->kernel_pool);
+    ex_free_events(sys);
     for (size_t c = 0; c < CLASSES; c++) {
         while (ex->lookaside[c]) {
             ex_pool_block *b = ex->lookaside[c];

@@ -510,3 +510,73 @@ NTSTATUS NtDeviceIoControlFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Even
     frame_end(&f);
     return s;
 }
+
+/* ---- threads, waits and events ------------------------------------------------ */
+
+NTSTATUS NtQueryInformationThread(ntsim_system *sys, HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                  void *ThreadInformation, ULONG ThreadInformationLength, ULONG *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = slot(&f, ThreadInformation, ThreadInformationLength);
+    ULONG64 pr = slot(&f, ReturnLength, 4);
+    ULONG64 a[] = { hv(ThreadHandle), ThreadInformationClass, pi, ThreadInformationLength, pr };
+    NTSTATUS s = call(&f, SYS_NR(NtQueryInformationThread), a, SYS_ARGC(NtQueryInformationThread));
+    get(&f, pi, ThreadInformation, ThreadInformationLength);
+    get(&f, pr, ReturnLength, 4);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtWaitForMultipleObjects(ntsim_system *sys, ULONG Count, const HANDLE *Handles, WAIT_TYPE WaitType,
+                                  bool Alertable, const LONG64 *Timeout)
+{
+    frame f;
+    frame_begin(&f, sys);
+    /* The array as the x64 kernel reads it: 8 bytes a handle. */
+    ULONG64 values[NTSIM_MAX_WAIT_OBJECTS];
+    ULONG n = Count <= NTSIM_MAX_WAIT_OBJECTS ? Count : 0;
+    for (ULONG i = 0; Handles && i < n; i++)
+        values[i] = hv(Handles[i]);
+    ULONG64 ph = Handles && n ? put(&f, values, n * sizeof values[0]) : 0;
+    ULONG64 a[] = { Count, ph, (ULONG64)WaitType, Alertable, put(&f, Timeout, 8) };
+    NTSTATUS s = call(&f, SYS_NR(NtWaitForMultipleObjects), a, SYS_ARGC(NtWaitForMultipleObjects));
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtCreateEvent(ntsim_system *sys, HANDLE *EventHandle, ACCESS_MASK DesiredAccess,
+                       const OBJECT_ATTRIBUTES *ObjectAttributes, EVENT_TYPE EventType, bool InitialState)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out_handle = 0;
+    ULONG64 ph = EventHandle ? slot(&f, &out_handle, 8) : 0;
+    ULONG64 a[] = { ph, DesiredAccess, put_attributes(&f, ObjectAttributes), (ULONG64)EventType, InitialState };
+    NTSTATUS s = call(&f, SYS_NR(NtCreateEvent), a, SYS_ARGC(NtCreateEvent));
+    get(&f, ph, &out_handle, 8);
+    if (EventHandle)
+        *EventHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtSetEvent(ntsim_system *sys, HANDLE EventHandle, LONG *PreviousState)
+{
+    return handle_and_count(sys, SYS_NR(NtSetEvent), EventHandle, (ULONG *)PreviousState);
+}
+
+NTSTATUS NtResetEvent(ntsim_system *sys, HANDLE EventHandle, LONG *PreviousState)
+{
+    return handle_and_count(sys, SYS_NR(NtResetEvent), EventHandle, (ULONG *)PreviousState);
+}
+
+NTSTATUS NtClearEvent(ntsim_system *sys, HANDLE EventHandle)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(EventHandle) };
+    NTSTATUS s = call(&f, SYS_NR(NtClearEvent), a, SYS_ARGC(NtClearEvent));
+    frame_end(&f);
+    return s;
+}

@@ -203,6 +203,7 @@ void ps_shutdown(ntsim_system *sys)
         while (!IsListEmpty(&p->threads)) {
             ps_thread *t = CONTAINING_RECORD(RemoveHeadList(&p->threads), ps_thread, thread_links);
             ke_delete_fiber(&t->tcb); /* a system thread still waiting: its stack goes too */
+            rtl_free(t->multiple_wait); /* a multiple wait's block, one allocation; its objects go with everything */
             rtl_free(t);
         }
         free_process(p);

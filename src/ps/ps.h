@@ -53,6 +53,7 @@ struct ps_thread {
     ps_process *process; /* referenced for the thread's lifetime */
     ke_thread tcb;       /* the kernel's part: scheduling state */
     ob_header *wait_reference;     /* the object a service wait holds */
+    void *multiple_wait;           /* NtWaitForMultipleObjects' blocks and references while it waits */
     bool terminated;
     NTSTATUS exit_status;
     uint64_t create_time, exit_time;

@@ -10,6 +10,9 @@ static const struct { NTSTATUS status; ULONG error; } table[] = {
     { STATUS_INVALID_PARAMETER, 87 },               /* ERROR_INVALID_PARAMETER */
     { STATUS_INVALID_CID, 87 },
     { STATUS_INVALID_PARAMETER_MIX, 87 },
+    { STATUS_INVALID_PARAMETER_1, 87 },
+    { STATUS_INVALID_PARAMETER_2, 87 },
+    { STATUS_INVALID_PARAMETER_3, 87 },
     { STATUS_ACCESS_DENIED, 5 },                    /* ERROR_ACCESS_DENIED */
     { STATUS_INVALID_HANDLE, 6 },                   /* ERROR_INVALID_HANDLE */
     { STATUS_OBJECT_TYPE_MISMATCH, 6 },
@@ -18,6 +21,7 @@ static const struct { NTSTATUS status; ULONG error; } table[] = {
     { STATUS_INVALID_BUFFER_SIZE, 1784 },           /* ERROR_INVALID_USER_BUFFER */
     { STATUS_INVALID_DEVICE_REQUEST, 1 },           /* ERROR_INVALID_FUNCTION */
     { STATUS_NOT_IMPLEMENTED, 1 },
+    { STATUS_NOT_SUPPORTED, 50 },                   /* ERROR_NOT_SUPPORTED */
     { STATUS_UNSUCCESSFUL, 31 },                    /* ERROR_GEN_FAILURE */
     { STATUS_NO_MEMORY, 8 },                        /* ERROR_NOT_ENOUGH_MEMORY */
     { STATUS_INSUFFICIENT_RESOURCES, 1450 },        /* ERROR_NO_SYSTEM_RESOURCES */

@@ -19,6 +19,8 @@ typedef struct flag_name {
 #define PROCK (1u << NTSIM_FLAGS_PROCESS_ACCESS)
 #define THRK  (1u << NTSIM_FLAGS_THREAD_ACCESS)
 #define FILEK (1u << NTSIM_FLAGS_FILE_ACCESS)
+#define EVTK  (1u << NTSIM_FLAGS_EVENT_ACCESS)
+#define STDK  (PROCK | THRK | FILEK | EVTK)
 #define F(x, k) { #x, x, k }
 
 /* Ascending value within each kind; aliases after the name that prints. */
@@ -50,16 +52,16 @@ static const flag_name table[] = {
     F(FILE_WRITE_EA, FILEK), F(FILE_EXECUTE, FILEK), F(FILE_READ_ATTRIBUTES, FILEK),
     F(FILE_WRITE_ATTRIBUTES, FILEK),
 
-    F(DELETE, PROCK | THRK | FILEK), F(READ_CONTROL, PROCK | THRK | FILEK), F(WRITE_DAC, PROCK | THRK | FILEK),
-    F(WRITE_OWNER, PROCK | THRK | FILEK), F(SYNCHRONIZE, PROCK | THRK | FILEK),
-    F(MAXIMUM_ALLOWED, PROCK | THRK | FILEK), F(GENERIC_ALL, PROCK | THRK | FILEK),
-    F(GENERIC_EXECUTE, PROCK | THRK | FILEK), F(GENERIC_WRITE, PROCK | THRK | FILEK),
-    F(GENERIC_READ, PROCK | THRK | FILEK),
+    F(EVENT_QUERY_STATE, EVTK), F(EVENT_MODIFY_STATE, EVTK),
+
+    F(DELETE, STDK), F(READ_CONTROL, STDK), F(WRITE_DAC, STDK), F(WRITE_OWNER, STDK), F(SYNCHRONIZE, STDK),
+    F(MAXIMUM_ALLOWED, STDK), F(GENERIC_ALL, STDK), F(GENERIC_EXECUTE, STDK), F(GENERIC_WRITE, STDK),
+    F(GENERIC_READ, STDK),
 };
 
 /* Whole-mask names: they print only when the value equals them exactly. */
 static const flag_name composites[] = {
-    F(PROCESS_ALL_ACCESS, PROCK), F(THREAD_ALL_ACCESS, THRK), F(FILE_ALL_ACCESS, FILEK),
+    F(PROCESS_ALL_ACCESS, PROCK), F(THREAD_ALL_ACCESS, THRK), F(FILE_ALL_ACCESS, FILEK), F(EVENT_ALL_ACCESS, EVTK),
     F(STANDARD_RIGHTS_REQUIRED, PROCK | THRK),
 };
 #undef F
@@ -69,7 +71,7 @@ static const flag_name composites[] = {
 static bool in_kind(const flag_name *f, ntsim_flag_kind kind)
 {
     if (kind == NTSIM_FLAGS_ACCESS)
-        return (f->kinds & (PROCK | THRK | FILEK)) != 0;
+        return (f->kinds & STDK) != 0;
     return (f->kinds & (1u << kind)) != 0;
 }
 

@@ -47,5 +47,11 @@ NTSTATUS sys_svc_create_thread_ex(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_open_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_suspend_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_create_file(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_query_information_thread(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_wait_for_multiple_objects(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_create_event(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_set_event(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_reset_event(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_clear_event(ntsim_system *, const ULONG64 *);
 
 #endif

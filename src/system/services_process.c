@@ -1,6 +1,6 @@
 /*
  * services_process.c - the process and thread services: terminate, suspend,
- * resume, set information, create a thread, query a process.
+ * resume, set information, create a thread, query a process or a thread.
  */
 #include <string.h>
 
@@ -126,3 +126,48 @@ NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
     return s;
 }
 
+
+/* THREAD_BASIC_INFORMATION, x64 layout (48 bytes). */
+static void put_thread_information(unsigned char *b, const ps_thread *t)
+{
+    LONG exit_status = t->exit_status, priority = t->tcb.priority, base = t->tcb.base_priority;
+    ULONG64 teb = t->teb, pid = t->process->pid, tid = t->tid, affinity = t->tcb.affinity;
+    memset(b, 0, 48);
+    memcpy(b + 0, &exit_status, 4);
+    memcpy(b + 8, &teb, 8);
+    memcpy(b + 16, &pid, 8);
+    memcpy(b + 24, &tid, 8);
+    memcpy(b + 32, &affinity, 8);
+    memcpy(b + 40, &priority, 4);
+    memcpy(b + 44, &base, 4);
+}
+
+NTSTATUS sys_svc_query_information_thread(ntsim_system *sys, const ULONG64 *a)
+{
+    if (a[1] != ThreadBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (a[3] != 48)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS s = sys_probe_out(sys, a[2], 48, 8);
+    if (NT_SUCCESS(s) && a[4])
+        s = sys_probe_out(sys, a[4], 4, 4);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *o;
+    ACCESS_MASK granted;
+    s = ob_reference_by_handle(sys, sys_handle(a[0]), 0, &ps_thread_type, &o, &granted);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (!(granted & (THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION))) {
+        ob_dereference(sys, o);
+        return STATUS_ACCESS_DENIED;
+    }
+    unsigned char b[48];
+    put_thread_information(b, (ps_thread *)o);
+    ob_dereference(sys, o);
+    s = sys_out(sys, a[2], b, sizeof b);
+    ULONG len = 48;
+    if (NT_SUCCESS(s) && a[4])
+        s = sys_out(sys, a[4], &len, 4);
+    return s;
+}

@@ -21,6 +21,10 @@ typedef struct { uint16_t wYear, wMonth, wDayOfWeek, wDay, wHour, wMinute, wSeco
 #define WAIT_IO_COMPLETION 0x000000C0u
 #define WAIT_TIMEOUT 0x00000102u
 #define WAIT_FAILED 0xFFFFFFFFu
+#define STILL_ACTIVE 0x00000103u
+#define CREATE_SUSPENDED 0x00000004u
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
+#define MAX_EVENT_NAME 260 /* a narrow name converted for CreateEventA: longer ones are cut */
 
 DWORD GetLastError(void);
 void SetLastError(DWORD error);
@@ -52,5 +56,26 @@ HANDLE GetCurrentProcess(void);
 HANDLE GetCurrentThread(void);
 void ExitProcess(unsigned code);
 DWORD WaitForSingleObject(HANDLE handle, DWORD ms);
+HANDLE OpenProcess(DWORD access, BOOL inherit, DWORD process_id);
+BOOL TerminateProcess(HANDLE process, unsigned code);
+BOOL GetExitCodeProcess(HANDLE process, DWORD *code);
+HANDLE OpenThread(DWORD access, BOOL inherit, DWORD thread_id);
+HANDLE CreateThread(void *security, size_t stack_size, DWORD (*start)(void *), void *parameter, DWORD flags,
+                    DWORD *thread_id);
+HANDLE CreateRemoteThread(HANDLE process, void *security, size_t stack_size, DWORD (*start)(void *),
+                          void *parameter, DWORD flags, DWORD *thread_id);
+HANDLE CreateRemoteThreadEx(HANDLE process, void *security, size_t stack_size, DWORD (*start)(void *),
+                            void *parameter, DWORD flags, void *attributes, DWORD *thread_id);
+_Noreturn void ExitThread(DWORD code);
+BOOL GetExitCodeThread(HANDLE thread, DWORD *code);
+DWORD SuspendThread(HANDLE thread);
+DWORD ResumeThread(HANDLE thread);
+HANDLE CreateEventW(void *security, BOOL manual_reset, BOOL initial_state, const WCHAR *name);
+HANDLE CreateEventA(void *security, BOOL manual_reset, BOOL initial_state, const char *name);
+BOOL SetEvent(HANDLE event);
+BOOL ResetEvent(HANDLE event);
+DWORD WaitForSingleObjectEx(HANDLE handle, DWORD ms, BOOL alertable);
+DWORD WaitForMultipleObjects(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms);
+DWORD WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable);
 
 #endif

@@ -15,7 +15,7 @@
  * a system service, a driver or ntsim itself is not the program's: it
  * stops ntsim as before (a bug to report, as a bug check is on Windows).
  */
-#define _GNU_SOURCE /* REG_ERR: whether a fault was a write */
+#define _GNU_SOURCE /* dladdr; REG_ERR: whether a fault was a write */
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -43,6 +43,12 @@ static void free_program(w32_program *p)
 {
     for (int s = 0; s < 2; s++)
         rtl_free(p->pending[s].text);
+    while (p->starts) {
+        w32_thread_start *next = p->starts->next;
+        rtl_free(p->starts);
+        p->starts = next;
+    }
+    rtl_free(p->code);
     if (p->module)
         dlclose(p->module);
     for (int i = 0; p->argv && i < p->argc; i++)
@@ -121,6 +127,12 @@ const char *ntsim_program_load_error(ntsim_system *sys)
 w32_program *w32_current_program(ntsim_system *sys)
 {
     return ps_current_process(sys)->program;
+}
+
+w32_program *w32_programs(ntsim_system *sys)
+{
+    w32_state *st = sys->programs;
+    return st ? st->programs : NULL;
 }
 
 ntsim_system *w32_system(const char *api)
@@ -340,20 +352,31 @@ static void report_fault(ntsim_system *sys, w32_thread *wt)
     ke_deliver_event(sys, &e);
 }
 
+void w32_run_guarded(ntsim_system *sys, w32_thread *wt, void (*body)(void *), void *context)
+{
+    ps_current_thread(sys)->program_thread = wt;
+    if (sigsetjmp(wt->on_fault, 1)) {
+        wt->armed = false;
+        report_fault(sys, wt);
+        ntsim_exit((int)STATUS_ACCESS_VIOLATION); /* an unhandled exception ends the whole process */
+    }
+    wt->armed = true;
+    body(context);
+    wt->armed = false;
+}
+
+static void run_main(void *context)
+{
+    w32_program *p = context;
+    int code = p->wmain ? p->wmain(p->argc, p->wargv) : p->main(p->argc, p->argv);
+    p->main_thread.armed = false;
+    ntsim_exit(code);
+}
+
 static void program_start(void *context)
 {
     w32_program *p = context;
-    w32_thread *wt = &p->main_thread;
-    if (sigsetjmp(wt->on_fault, 1)) {
-        wt->armed = false;
-        ntsim_system *sys = w32_system("exception");
-        report_fault(sys, wt);
-        ntsim_exit((int)STATUS_ACCESS_VIOLATION);
-    }
-    wt->armed = true;
-    int code = p->wmain ? p->wmain(p->argc, p->wargv) : p->main(p->argc, p->argv);
-    wt->armed = false;
-    ntsim_exit(code);
+    w32_run_guarded(w32_system("main"), &p->main_thread, run_main, p);
 }
 
 /* The process, then its main thread's code: p is the process's from here on. */
@@ -379,7 +402,6 @@ static NTSTATUS start(ntsim_system *sys, w32_state *st, w32_program *p, const NT
     ob_reference(&process->header);
     p->process = process;
     process->program = p;
-    main_thread->program_thread = &p->main_thread;
     p->next = st->programs;
     st->programs = p;
     ke_run_fibers(sys); /* it runs now if a processor is free for it */
@@ -422,6 +444,10 @@ NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PAR
         free_program(p);
         return STATUS_PROCEDURE_NOT_FOUND;
     }
+    Dl_info where;
+    if (dladdr(w ? w : m, &where))
+        p->module_base = (uintptr_t)where.dli_fbase;
+    memcpy(p->file_id, id, sizeof p->file_id);
     return start(sys, st, p, params, cid);
 }
 

@@ -25,6 +25,14 @@ typedef struct w32_thread {
     int fault_access;         /* 0 read, 1 write, -1 not known */
 } w32_thread;
 
+/* What a thread given program code runs: routine(parameter), then ExitThread (src/win32/thread.c). */
+typedef struct w32_thread_start {
+    struct w32_thread_start *next;
+    uint32_t (*routine)(void *);
+    void *parameter;
+    w32_thread fault;
+} w32_thread_start;
+
 typedef struct w32_program {
     struct w32_program *next;
     ntsim_system *sys;
@@ -37,6 +45,11 @@ typedef struct w32_program {
     WCHAR **wargv;
     w32_line pending[2];      /* stdout, stderr */
     w32_thread main_thread;
+    uint64_t file_id[2];      /* the module file's identity: two programs of one file have the same code */
+    uintptr_t module_base;    /* where the host loaded this copy: its code is image_base + (host - module_base) */
+    w32_thread_start *starts; /* of the threads given code here, freed with the program */
+    uintptr_t *code;          /* offsets of functions handed to the kernel as start addresses */
+    size_t code_count, code_cap;
 } w32_program;
 
 /* A process whose main thread runs a function of the caller's (the unit
@@ -44,8 +57,15 @@ typedef struct w32_program {
 NTSTATUS w32_create_function_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *params,
                                      int (*main_function)(int, char **), CLIENT_ID *cid);
 
+/* Runs body(context) as the calling program thread's code: a fault in it
+   is the process's unhandled exception (an exception event, then the
+   process exits with STATUS_ACCESS_VIOLATION) and does not return. */
+void w32_run_guarded(ntsim_system *sys, w32_thread *wt, void (*body)(void *), void *context);
+
 /* The program of the calling thread's process, or NULL. */
 w32_program *w32_current_program(ntsim_system *sys);
+/* Every program still kept, newest first (next links them). */
+w32_program *w32_programs(ntsim_system *sys);
 void w32_console_flush(ntsim_system *sys, w32_program *p, int stream);
 
 #endif

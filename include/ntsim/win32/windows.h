@@ -176,12 +176,78 @@ BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME *lpSystemTime, LPFILETIME lpFi
 BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime, LPFILETIME lpLocalFileTime);
 
 /* ---- processes and threads ----------------------------------------------------- */
+/* PROCESS_*, THREAD_*, EVENT_* access rights and SYNCHRONIZE: ntsim/nt.h. */
+#define STILL_ACTIVE 0x00000103u /* STATUS_PENDING: the exit code of what still runs */
+#define CREATE_SUSPENDED 0x00000004u
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
+#define MAXIMUM_WAIT_OBJECTS 64
+#define WAIT_ABANDONED_0 WAIT_ABANDONED
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+typedef struct _PROC_THREAD_ATTRIBUTE_LIST *PPROC_THREAD_ATTRIBUTE_LIST, *LPPROC_THREAD_ATTRIBUTE_LIST;
 DWORD WINAPI GetCurrentProcessId(void);
 DWORD WINAPI GetCurrentThreadId(void);
 HANDLE WINAPI GetCurrentProcess(void);
 HANDLE WINAPI GetCurrentThread(void);
 void WINAPI ExitProcess(UINT uExitCode);
 DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+/* A process or thread by ID (ERROR_INVALID_PARAMETER for none); bInheritHandle has no effect. */
+HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
+HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
+/* PROCESS_TERMINATE; a process already ended: ERROR_ACCESS_DENIED. */
+BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
+/* STILL_ACTIVE while it runs. */
+BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+/* THREAD_SUSPEND_RESUME; the previous suspend count, (DWORD)-1 on failure. */
+DWORD WINAPI SuspendThread(HANDLE hThread);
+DWORD WINAPI ResumeThread(HANDLE hThread);
+/*
+ * A thread of this process running lpStartAddress(lpParameter) on the
+ * simulated scheduler; its return value is ExitThread's code. The kernel
+ * sees the function at its simulated address in the program's image.
+ */
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                           LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
+                           LPDWORD lpThreadId);
+/*
+ * A thread in another process (PROCESS_CREATE_THREAD). It runs the function
+ * at lpStartAddress when the target runs the same program (one image base
+ * per boot: the same address there); any other start address is no code
+ * ntsim can run, and the thread ends at once with exit code 0.
+ */
+HANDLE WINAPI CreateRemoteThread(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                                 LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
+                                 LPDWORD lpThreadId);
+HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess, LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                                   LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
+                                   LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, LPDWORD lpThreadId);
+/* The calling thread ends; the process's last thread ends the process (as ExitProcess). */
+#ifdef __cplusplus
+[[noreturn]]
+#else
+_Noreturn
+#endif
+void WINAPI ExitThread(DWORD dwExitCode);
+
+/* Events and waits. */
+/* Unnamed events: a name is ERROR_NOT_SUPPORTED (no object namespace yet). */
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCWSTR lpName);
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCSTR lpName);
+#ifdef UNICODE
+#define CreateEvent CreateEventW
+#else
+#define CreateEvent CreateEventA
+#endif
+BOOL WINAPI SetEvent(HANDLE hEvent);
+BOOL WINAPI ResetEvent(HANDLE hEvent);
+/* No user APCs are queued in ntsim: an alertable wait never ends with WAIT_IO_COMPLETION. */
+DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds);
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
+                                      BOOL bAlertable);
 
 #ifdef __cplusplus
 }
