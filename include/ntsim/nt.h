@@ -277,7 +277,10 @@ typedef struct _CLIENT_ID {
 typedef KCLIENT_ID CLIENT_ID, *PCLIENT_ID;
 #endif
 
-/* NtQueryVirtualMemory(MemoryBasicInformation)'s answer. */
+/* NtQueryVirtualMemory(MemoryBasicInformation)'s answer, addresses as
+   numbers. A program (ntsim_program.h) takes the SDK's from windows.h
+   instead: the same x64 layout, addresses as PVOID. */
+#ifndef NTSIM_WIN32_PROGRAM
 typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG_PTR BaseAddress;
     ULONG_PTR AllocationBase;
@@ -287,6 +290,7 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG Protect;
     ULONG Type;
 } MEMORY_BASIC_INFORMATION;
+#endif
 
 /*
  * What a thread can wait on begins with a DISPATCHER_HEADER: events,

@@ -10,6 +10,9 @@
 #ifndef NTSIM_PROGRAM_H
 #define NTSIM_PROGRAM_H
 
+/* Compiling a program: ntsim's headers give it the SDK's view where the library's differs. */
+#define NTSIM_WIN32_PROGRAM 1
+
 #if !defined(__SIZEOF_WCHAR_T__) || __SIZEOF_WCHAR_T__ != 2
 #error "ntsim programs need a 16-bit wchar_t, as Windows': compile with -fshort-wchar (ntsim_add_program sets it)"
 #endif
