@@ -50,6 +50,7 @@ static const struct { NTSTATUS status; ULONG error; } table[] = {
     { STATUS_ALREADY_COMMITTED, 5 },
     { STATUS_COMMITMENT_LIMIT, 1455 },              /* ERROR_COMMITMENT_LIMIT */
     { STATUS_PAGEFILE_QUOTA, 1454 },                /* ERROR_PAGEFILE_QUOTA */
+    { STATUS_STACK_BUFFER_OVERRUN, 1282 },          /* ERROR_STACK_BUFFER_OVERRUN */
 };
 
 ULONG RtlNtStatusToDosError(NTSTATUS Status)
