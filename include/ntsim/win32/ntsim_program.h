@@ -91,6 +91,19 @@ using ::ntsim_wcsstr; using ::ntsim_wcscpy; using ::ntsim_wcsncpy; using ::ntsim
 using ::ntsim_wmemchr; using ::ntsim_wmemcpy; using ::ntsim_wmemmove; using ::ntsim_wmemset;
 using ::ntsim_swprintf; using ::ntsim_vswprintf; using ::ntsim_wcstoul; using ::ntsim_wcstol;
 }
+/* The Microsoft C runtime's C++ overloads of the _s copies: an array's size is its own. */
+template <size_t N> inline errno_t ntsim_wcscpy_s(wchar_t (&d)[N], const wchar_t *s)
+{
+    return ntsim_wcscpy_s(d, N, s);
+}
+template <size_t N> inline errno_t ntsim_wcsncpy_s(wchar_t (&d)[N], const wchar_t *s, size_t count)
+{
+    return ntsim_wcsncpy_s(d, N, s, count);
+}
+template <size_t N> inline errno_t ntsim_wcscat_s(wchar_t (&d)[N], const wchar_t *s)
+{
+    return ntsim_wcscat_s(d, N, s);
+}
 /* A C++ wmain has C linkage, as on Windows, so ntsim finds it. */
 extern "C" int wmain(int argc, wchar_t **argv);
 #endif
