@@ -211,7 +211,9 @@ NTSTATUS NtReadVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR 
     frame f;
     frame_begin(&f, sys);
     /* The caller's buffer: room in its memory the service fills, copied back after. */
-    ULONG64 pb = f.kernel ? (ULONG64)(uintptr_t)Buffer : (Buffer && NumberOfBytesToRead ? reserve(&f, NumberOfBytesToRead) : 0);
+    ULONG64 pb = (ULONG64)(uintptr_t)Buffer;
+    if (!f.kernel)
+        pb = Buffer && NumberOfBytesToRead ? reserve(&f, NumberOfBytesToRead) : 0;
     /* The count always: how much of the buffer to copy back (the stub's own variable if the caller has none). */
     SIZE_T done = 0;
     ULONG64 pn = slot(&f, NumberOfBytesRead || !f.kernel ? &done : NULL, 8);

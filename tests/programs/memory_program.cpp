@@ -130,7 +130,8 @@ static void StdWstring()
     std::wstring name = device.substr(device.rfind(L'\\') + 1);
     printf("compare: %d %d %d\n", name == link.substr(4), device.compare(link) > 0, name < device);
     std::hash<std::wstring> hash;
-    printf("hash: equal strings %d, different strings %d\n", hash(name) == hash(L"KMelody"), hash(name) != hash(device));
+    printf("hash: equal strings %d, different strings %d\n", hash(name) == hash(L"KMelody"),
+           hash(name) != hash(device));
     std::unordered_map<std::wstring, int> ids{ { L"KMelody", 1 }, { L"Beep", 2 } };
     printf("map: %d %d\n", ids[L"KMelody"], ids[L"Beep"]);
     std::wstring built = L"\\\\.\\" + name + L"#" + std::to_wstring(42);
