@@ -33,6 +33,18 @@ NTSTATUS NtQueryVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_
                               MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                               SIZE_T MemoryInformationLength, SIZE_T *ReturnLength);
 
+/*
+ * Copies between another process's memory (or the caller's own, through
+ * NtCurrentProcess()) and the caller's Buffer: PROCESS_VM_READ, or
+ * PROCESS_VM_WRITE. Each page of the other process must allow the access;
+ * the copy stops at the first that does not: STATUS_PARTIAL_COPY, with the
+ * bytes before it in *NumberOfBytes{Read,Written} (optional).
+ */
+NTSTATUS NtReadVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, void *Buffer,
+                             SIZE_T NumberOfBytesToRead, SIZE_T *NumberOfBytesRead);
+NTSTATUS NtWriteVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, const void *Buffer,
+                              SIZE_T NumberOfBytesToWrite, SIZE_T *NumberOfBytesWritten);
+
 typedef enum ntsim_access { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE } ntsim_access;
 
 /*

@@ -53,6 +53,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_DATATYPE_MISALIGNMENT     ((NTSTATUS)0x80000002)
 #define STATUS_BREAKPOINT                ((NTSTATUS)0x80000003)
 #define STATUS_BUFFER_OVERFLOW           ((NTSTATUS)0x80000005)
+#define STATUS_PARTIAL_COPY              ((NTSTATUS)0x8000000D)
 #define STATUS_NO_MORE_ENTRIES           ((NTSTATUS)0x8000001A)
 #define STATUS_UNSUCCESSFUL              ((NTSTATUS)0xC0000001)
 #define STATUS_NOT_IMPLEMENTED           ((NTSTATUS)0xC0000002)
@@ -118,6 +119,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_INVALID_DEVICE_STATE      ((NTSTATUS)0xC0000184)
 #define STATUS_INVALID_BUFFER_SIZE       ((NTSTATUS)0xC0000206)
 #define STATUS_NOT_FOUND                 ((NTSTATUS)0xC0000225)
+#define STATUS_STACK_BUFFER_OVERRUN      ((NTSTATUS)0xC0000409)
 #define STATUS_PROCESS_IS_PROTECTED      ((NTSTATUS)0xC0000712)
 #define STATUS_ALREADY_REGISTERED        ((NTSTATUS)0xC0000718)
 
@@ -280,7 +282,10 @@ typedef struct _CLIENT_ID {
 typedef KCLIENT_ID CLIENT_ID, *PCLIENT_ID;
 #endif
 
-/* NtQueryVirtualMemory(MemoryBasicInformation)'s answer. */
+/* NtQueryVirtualMemory(MemoryBasicInformation)'s answer, addresses as
+   numbers. A program (ntsim_program.h) takes the SDK's from windows.h
+   instead: the same x64 layout, addresses as PVOID. */
+#ifndef NTSIM_WIN32_PROGRAM
 typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG_PTR BaseAddress;
     ULONG_PTR AllocationBase;
@@ -290,6 +295,7 @@ typedef struct _MEMORY_BASIC_INFORMATION {
     ULONG Protect;
     ULONG Type;
 } MEMORY_BASIC_INFORMATION;
+#endif
 
 /*
  * What a thread can wait on begins with a DISPATCHER_HEADER: events,

@@ -156,9 +156,11 @@ typedef struct PROCESS_BASIC_INFORMATION {
     ULONG64 InheritedFromUniqueProcessId;
 } PROCESS_BASIC_INFORMATION;
 
-typedef enum PROCESSINFOCLASS { ProcessBasicInformation = 0 } PROCESSINFOCLASS;
+typedef enum PROCESSINFOCLASS { ProcessBasicInformation = 0, ProcessWow64Information = 26 } PROCESSINFOCLASS;
 
-/* Needs PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION; length 48. */
+/* Needs PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION; length 48
+   (ProcessBasicInformation), or 8 (ProcessWow64Information: a ULONG_PTR, the
+   WOW64 PEB's address, 0 for a native process). */
 NTSTATUS NtQueryInformationProcess(ntsim_system *system, HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
                                    void *ProcessInformation, ULONG ProcessInformationLength, ULONG *ReturnLength);
 

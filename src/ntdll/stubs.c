@@ -205,6 +205,42 @@ NTSTATUS NtQueryVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR
     return s;
 }
 
+NTSTATUS NtReadVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, void *Buffer,
+                             SIZE_T NumberOfBytesToRead, SIZE_T *NumberOfBytesRead)
+{
+    frame f;
+    frame_begin(&f, sys);
+    /* The caller's buffer: room in its memory the service fills, copied back after. */
+    ULONG64 pb = (ULONG64)(uintptr_t)Buffer;
+    if (!f.kernel)
+        pb = Buffer && NumberOfBytesToRead ? reserve(&f, NumberOfBytesToRead) : 0;
+    /* The count always: how much of the buffer to copy back (the stub's own variable if the caller has none). */
+    SIZE_T done = 0;
+    ULONG64 pn = slot(&f, NumberOfBytesRead || !f.kernel ? &done : NULL, 8);
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, pb, NumberOfBytesToRead, pn };
+    NTSTATUS s = call(&f, SYS_NR(NtReadVirtualMemory), a, SYS_ARGC(NtReadVirtualMemory));
+    get(&f, pn, &done, 8);
+    get(&f, pb, Buffer, done < NumberOfBytesToRead ? done : NumberOfBytesToRead);
+    if (NumberOfBytesRead)
+        *NumberOfBytesRead = done;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtWriteVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, const void *Buffer,
+                              SIZE_T NumberOfBytesToWrite, SIZE_T *NumberOfBytesWritten)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = put(&f, Buffer, NumberOfBytesToWrite);
+    ULONG64 pn = slot(&f, NumberOfBytesWritten, 8);
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, pb, NumberOfBytesToWrite, pn };
+    NTSTATUS s = call(&f, SYS_NR(NtWriteVirtualMemory), a, SYS_ARGC(NtWriteVirtualMemory));
+    get(&f, pn, NumberOfBytesWritten, 8);
+    frame_end(&f);
+    return s;
+}
+
 /* OBJECT_ATTRIBUTES with nothing in it but its length (x64: 48 bytes). */
 static ULONG64 empty_attributes(frame *f, unsigned char *oa)
 {

@@ -6,8 +6,17 @@
 #include "ps/ps.h"
 #include "rtl/alloc.h"
 
-/* Drive C: is the system volume; other drives keep their DOS-device form. */
-#define SYSTEM_VOLUME "\\Device\\HarddiskVolume3"
+/* The DOS drives and the volumes they name: drive C: is the system volume,
+   the only one; other drives keep their DOS-device form. */
+static const ps_dos_drive drives[] = {
+    { 'C', "\\Device\\HarddiskVolume3" },
+};
+
+const ps_dos_drive *ps_dos_drives(size_t *count)
+{
+    *count = sizeof drives / sizeof drives[0];
+    return drives;
+}
 
 char *ps_nt_path(const char *path)
 {
@@ -16,8 +25,12 @@ char *ps_nt_path(const char *path)
     const char *rest = path;
     char dos[8];
     if (n >= 2 && path[1] == ':' && isalpha((unsigned char)path[0])) {
-        if (toupper((unsigned char)path[0]) == 'C') {
-            prefix = SYSTEM_VOLUME;
+        const ps_dos_drive *d = NULL;
+        for (size_t i = 0; i < sizeof drives / sizeof drives[0]; i++)
+            if (drives[i].letter == toupper((unsigned char)path[0]))
+                d = &drives[i];
+        if (d) {
+            prefix = d->device;
         } else {
             dos[0] = '\\', dos[1] = '?', dos[2] = '?', dos[3] = '\\';
             dos[4] = (char)toupper((unsigned char)path[0]), dos[5] = ':', dos[6] = '\0';

@@ -194,4 +194,11 @@ NTSTATUS ps_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HAND
 /* Win32 path to NT path: C: is \Device\HarddiskVolume3. Caller frees. */
 char *ps_nt_path(const char *win32_path);
 
+/* The DOS drives (QueryDosDevice's and the image paths' map): letter, NT device. */
+typedef struct ps_dos_drive {
+    char letter;
+    const char *device;
+} ps_dos_drive;
+const ps_dos_drive *ps_dos_drives(size_t *count);
+
 #endif

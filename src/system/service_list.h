@@ -26,8 +26,10 @@
     X(0x02C, NtTerminateProcess, 2, sys_svc_terminate_process)                           \
     X(0x034, NtDelayExecution, 2, sys_svc_delay_execution)                               \
     X(0x036, NtQuerySystemInformation, 4, sys_svc_query_system_information)              \
+    X(0x03A, NtWriteVirtualMemory, 5, sys_svc_write_virtual_memory)                      \
     X(0x03C, NtDuplicateObject, 7, sys_svc_duplicate_object)                             \
     X(0x03E, NtClearEvent, 1, sys_svc_clear_event)                                       \
+    X(0x03F, NtReadVirtualMemory, 5, sys_svc_read_virtual_memory)                        \
     X(0x048, NtCreateEvent, 5, sys_svc_create_event)                                     \
     X(0x050, NtProtectVirtualMemory, 5, sys_svc_protect_virtual_memory)                  \
     X(0x052, NtResumeThread, 2, sys_svc_resume_thread)                                   \

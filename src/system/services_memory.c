@@ -104,3 +104,33 @@ NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     return s;
 }
 
+
+/* NtReadVirtualMemory / NtWriteVirtualMemory (ProcessHandle, BaseAddress,
+   Buffer, NumberOfBytes, NumberOfBytesDone OPTIONAL): the count is written
+   whether or not the copy completed, as a partial copy's caller needs it. */
+static NTSTATUS copy_service(ntsim_system *sys, const ULONG64 *a, bool write)
+{
+    if (a[4]) {
+        NTSTATUS s = sys_probe_out(sys, a[4], 8, 8);
+        if (!NT_SUCCESS(s))
+            return s;
+    }
+    SIZE_T done = 0;
+    NTSTATUS s = sys_copy_vm(sys, sys_handle(a[0]), a[1], a[2], a[3], write, &done);
+    if (a[4]) {
+        NTSTATUS o = sys_out(sys, a[4], &done, 8);
+        if (!NT_SUCCESS(o))
+            return o;
+    }
+    return s;
+}
+
+NTSTATUS sys_svc_read_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    return copy_service(sys, a, false);
+}
+
+NTSTATUS sys_svc_write_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    return copy_service(sys, a, true);
+}

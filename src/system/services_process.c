@@ -96,13 +96,25 @@ static void put_basic_information(unsigned char *b, const ps_process *p)
     memcpy(b + 40, &ppid, 8);
 }
 
+/* ProcessWow64Information: the WOW64 PEB's address (a ULONG_PTR), 0 for a native process. */
+static void put_wow64_information(unsigned char *b, const ps_process *p)
+{
+    ULONG64 peb32 = p->wow64 ? p->peb : 0; /* the model's one PEB of a WOW64 process is its 32-bit one */
+    memcpy(b, &peb32, 8);
+}
+
 NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
 {
-    if (a[1] != ProcessBasicInformation)
+    ULONG len;
+    if (a[1] == ProcessBasicInformation)
+        len = 48;
+    else if (a[1] == ProcessWow64Information)
+        len = 8;
+    else
         return STATUS_INVALID_INFO_CLASS;
-    if (a[3] != 48)
+    if (a[3] != len)
         return STATUS_INFO_LENGTH_MISMATCH;
-    NTSTATUS s = sys_probe_out(sys, a[2], 48, 8);
+    NTSTATUS s = sys_probe_out(sys, a[2], len, 8);
     if (NT_SUCCESS(s) && a[4])
         s = sys_probe_out(sys, a[4], 4, 4);
     if (!NT_SUCCESS(s))
@@ -117,10 +129,12 @@ NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
         return STATUS_ACCESS_DENIED;
     }
     unsigned char b[48];
-    put_basic_information(b, (ps_process *)o);
+    if (a[1] == ProcessBasicInformation)
+        put_basic_information(b, (ps_process *)o);
+    else
+        put_wow64_information(b, (ps_process *)o);
     ob_dereference(sys, o);
-    s = sys_out(sys, a[2], b, sizeof b);
-    ULONG len = 48;
+    s = sys_out(sys, a[2], b, len);
     if (NT_SUCCESS(s) && a[4])
         s = sys_out(sys, a[4], &len, 4);
     return s;

@@ -53,4 +53,9 @@ NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Base
 NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
                      MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                      SIZE_T MemoryInformationLength, SIZE_T *ReturnLength);
+/* NtReadVirtualMemory / NtWriteVirtualMemory's copy between another
+   process's address and the caller's buffer (an address as the caller's
+   mode names it); *copied the bytes moved. */
+NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address, ULONG64 buffer, SIZE_T length,
+                     bool write, SIZE_T *copied);
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "system/system.h"
+#include "system/user_buffer.h"
 #include "mm/mm.h"
 #include "mm/user_memory.h"
 #include "ntsim/mm.h"
@@ -99,6 +100,61 @@ NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAdd
         if (ReturnLength)
             *ReturnLength = sizeof mbi;
     }
+    return s;
+}
+
+/*
+ * MmCopyVirtualMemory between the process ProcessHandle names and the
+ * caller's buffer, a page of the other process at a time through a kernel
+ * bounce buffer. A fault on the other process's side ends the copy there:
+ * STATUS_PARTIAL_COPY with the bytes before it (nothing there at all is a
+ * partial copy of 0 bytes, ERROR_PARTIAL_COPY). A fault on the caller's side
+ * is STATUS_ACCESS_VIOLATION with 0 bytes, as Windows reports it (Wine's
+ * ReadProcessMemory tests). Either range outside user space: an access
+ * violation before anything is copied.
+ */
+NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address, ULONG64 buffer, SIZE_T length,
+                     bool write, SIZE_T *copied)
+{
+    *copied = 0;
+    if (!length)
+        return STATUS_SUCCESS;
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, write ? PROCESS_VM_WRITE : PROCESS_VM_READ, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (!NT_SUCCESS(mm_probe(p->vm, address, length, 1)) || !NT_SUCCESS(sys_probe_range(sys, buffer, length, 1))) {
+        ob_dereference(sys, &p->header);
+        return STATUS_ACCESS_VIOLATION;
+    }
+    unsigned char page[MM_PAGE_SIZE];
+    SIZE_T done = 0;
+    while (done < length) {
+        SIZE_T n = MM_PAGE_SIZE - (address + done) % MM_PAGE_SIZE;
+        if (n > length - done)
+            n = length - done;
+        NTSTATUS theirs = STATUS_SUCCESS, mine;
+        if (write) {
+            mine = sys_in(sys, buffer + done, page, n, 1);
+            if (NT_SUCCESS(mine))
+                theirs = mm_copy_to_user(p->vm, p->pages, address + done, page, n);
+        } else {
+            theirs = mm_copy_from_user(p->vm, p->pages, address + done, page, n);
+            mine = NT_SUCCESS(theirs) ? sys_out(sys, buffer + done, page, n) : STATUS_SUCCESS;
+        }
+        if (!NT_SUCCESS(mine)) {
+            s = mine == STATUS_NO_MEMORY ? mine : STATUS_ACCESS_VIOLATION;
+            done = 0;
+            break;
+        }
+        if (!NT_SUCCESS(theirs)) {
+            s = theirs == STATUS_NO_MEMORY ? theirs : STATUS_PARTIAL_COPY;
+            break;
+        }
+        done += n;
+    }
+    ob_dereference(sys, &p->header);
+    *copied = done;
     return s;
 }
 

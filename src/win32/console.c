@@ -16,6 +16,7 @@
 #include "rtl/utf8.h"
 #include "win32/program.h"
 #include "win32/win32.h"
+#include "win32/wide_format.h"
 
 static const char *const stream_names[] = { "stdout", "stderr" };
 
@@ -163,7 +164,7 @@ int ntsim_fprintf(FILE *stream, const char *format, ...)
  * (%S and %C narrow ones), so they are rewritten to rtl_vformat's %ws / %wc
  * and %hs / %hc.
  */
-static char *narrow_format(const WCHAR *format)
+char *w32_narrow_format(const WCHAR *format)
 {
     size_t n = 0;
     while (format[n])
@@ -211,7 +212,7 @@ static char *narrow_format(const WCHAR *format)
 
 static int vwprint(int stream, const WCHAR *format, va_list ap)
 {
-    char *f = narrow_format(format);
+    char *f = w32_narrow_format(format);
     if (!f)
         return -1;
     int n = vprint(stream, f, ap);

@@ -78,4 +78,43 @@ DWORD WaitForSingleObjectEx(HANDLE handle, DWORD ms, BOOL alertable);
 DWORD WaitForMultipleObjects(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms);
 DWORD WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable);
 
+/* ---- memory (src/win32/memory.c): simulated addresses as void * values ---- */
+void *VirtualAlloc(void *where, SIZE_T size, DWORD type, DWORD protect);
+void *VirtualAllocEx(HANDLE process, void *where, SIZE_T size, DWORD type, DWORD protect);
+BOOL VirtualFree(void *where, SIZE_T size, DWORD type);
+BOOL VirtualFreeEx(HANDLE process, void *where, SIZE_T size, DWORD type);
+BOOL VirtualProtect(void *where, SIZE_T size, DWORD protect, DWORD *old);
+BOOL VirtualProtectEx(HANDLE process, void *where, SIZE_T size, DWORD protect, DWORD *old);
+SIZE_T VirtualQuery(const void *where, void *info, SIZE_T length);
+SIZE_T VirtualQueryEx(HANDLE process, const void *where, void *info, SIZE_T length);
+BOOL ReadProcessMemory(HANDLE process, const void *from, void *buffer, SIZE_T size, SIZE_T *read);
+BOOL WriteProcessMemory(HANDLE process, void *to, const void *buffer, SIZE_T size, SIZE_T *written);
+
+/* ---- system information (src/win32/sysinfo.c) ---- */
+typedef struct {
+    union {
+        DWORD dwOemId;
+        struct {
+            uint16_t wProcessorArchitecture;
+            uint16_t wReserved;
+        };
+    };
+    DWORD dwPageSize;
+    void *lpMinimumApplicationAddress; /* simulated addresses */
+    void *lpMaximumApplicationAddress;
+    uint64_t dwActiveProcessorMask;
+    DWORD dwNumberOfProcessors;
+    DWORD dwProcessorType;
+    DWORD dwAllocationGranularity;
+    uint16_t wProcessorLevel;
+    uint16_t wProcessorRevision;
+} SYSTEM_INFO;
+
+void GetSystemInfo(SYSTEM_INFO *info);
+void GetNativeSystemInfo(SYSTEM_INFO *info);
+BOOL IsWow64Process(HANDLE process, BOOL *wow64);
+BOOL IsWow64Process2(HANDLE process, USHORT *process_machine, USHORT *native_machine);
+DWORD QueryDosDeviceW(const WCHAR *device, WCHAR *target, DWORD max);
+DWORD GetLogicalDrives(void);
+
 #endif

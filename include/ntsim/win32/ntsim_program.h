@@ -10,6 +10,9 @@
 #ifndef NTSIM_PROGRAM_H
 #define NTSIM_PROGRAM_H
 
+/* Compiling a program: ntsim's headers give it the SDK's view where the library's differs. */
+#define NTSIM_WIN32_PROGRAM 1
+
 #if !defined(__SIZEOF_WCHAR_T__) || __SIZEOF_WCHAR_T__ != 2
 #error "ntsim programs need a 16-bit wchar_t, as Windows': compile with -fshort-wchar (ntsim_add_program sets it)"
 #endif
@@ -56,6 +59,26 @@ wchar_t *ntsim_wmemcpy(wchar_t *d, const wchar_t *s, size_t n);
 wchar_t *ntsim_wmemmove(wchar_t *d, const wchar_t *s, size_t n);
 wchar_t *ntsim_wmemset(wchar_t *d, wchar_t c, size_t n);
 
+/* The Microsoft C runtime's: its semantics and its 32-bit long (src/win32/wide.c). */
+#ifndef _ERRNO_T_DEFINED
+#define _ERRNO_T_DEFINED
+typedef int errno_t;
+#endif
+#define _TRUNCATE ((size_t)-1)
+#define STRUNCATE 80
+int ntsim__wcsicmp(const wchar_t *a, const wchar_t *b);
+int ntsim__wcsnicmp(const wchar_t *a, const wchar_t *b, size_t n);
+errno_t ntsim_wcscpy_s(wchar_t *d, size_t size, const wchar_t *s);
+errno_t ntsim_wcsncpy_s(wchar_t *d, size_t size, const wchar_t *s, size_t count);
+errno_t ntsim_wcscat_s(wchar_t *d, size_t size, const wchar_t *s);
+int ntsim_swprintf(wchar_t *buffer, size_t count, const wchar_t *format, ...);
+int ntsim_vswprintf(wchar_t *buffer, size_t count, const wchar_t *format, va_list args);
+int ntsim__snwprintf(wchar_t *buffer, size_t count, const wchar_t *format, ...);
+int ntsim__vsnwprintf(wchar_t *buffer, size_t count, const wchar_t *format, va_list args);
+unsigned long ntsim_wcstoul(const wchar_t *s, wchar_t **end, int base);
+long ntsim_wcstol(const wchar_t *s, wchar_t **end, int base);
+int ntsim__wtoi(const wchar_t *s);
+
 #ifdef __cplusplus
 }
 /* std::printf and the others name the same functions. */
@@ -66,6 +89,20 @@ using ::ntsim_putchar; using ::ntsim_fputc; using ::ntsim_fflush; using ::ntsim_
 using ::ntsim_wcslen; using ::ntsim_wcscmp; using ::ntsim_wcsncmp; using ::ntsim_wcschr; using ::ntsim_wcsrchr;
 using ::ntsim_wcsstr; using ::ntsim_wcscpy; using ::ntsim_wcsncpy; using ::ntsim_wcscat; using ::ntsim_wmemcmp;
 using ::ntsim_wmemchr; using ::ntsim_wmemcpy; using ::ntsim_wmemmove; using ::ntsim_wmemset;
+using ::ntsim_swprintf; using ::ntsim_vswprintf; using ::ntsim_wcstoul; using ::ntsim_wcstol;
+}
+/* The Microsoft C runtime's C++ overloads of the _s copies: an array's size is its own. */
+template <size_t N> inline errno_t ntsim_wcscpy_s(wchar_t (&d)[N], const wchar_t *s)
+{
+    return ntsim_wcscpy_s(d, N, s);
+}
+template <size_t N> inline errno_t ntsim_wcsncpy_s(wchar_t (&d)[N], const wchar_t *s, size_t count)
+{
+    return ntsim_wcsncpy_s(d, N, s, count);
+}
+template <size_t N> inline errno_t ntsim_wcscat_s(wchar_t (&d)[N], const wchar_t *s)
+{
+    return ntsim_wcscat_s(d, N, s);
 }
 /* A C++ wmain has C linkage, as on Windows, so ntsim finds it. */
 extern "C" int wmain(int argc, wchar_t **argv);
@@ -99,5 +136,17 @@ extern "C" int wmain(int argc, wchar_t **argv);
 #define wmemcpy ntsim_wmemcpy
 #define wmemmove ntsim_wmemmove
 #define wmemset ntsim_wmemset
+#define _wcsicmp ntsim__wcsicmp
+#define _wcsnicmp ntsim__wcsnicmp
+#define wcscpy_s ntsim_wcscpy_s
+#define wcsncpy_s ntsim_wcsncpy_s
+#define wcscat_s ntsim_wcscat_s
+#define swprintf ntsim_swprintf
+#define vswprintf ntsim_vswprintf
+#define _snwprintf ntsim__snwprintf
+#define _vsnwprintf ntsim__vsnwprintf
+#define wcstoul ntsim_wcstoul
+#define wcstol ntsim_wcstol
+#define _wtoi ntsim__wtoi
 
 #endif
