@@ -13,11 +13,22 @@
 #
 # Included by ntsim's own CMakeLists.txt and by the installed package
 # (find_package(ntsim)); NTSIM_DRIVER_INCLUDE_DIR names the headers.
+# C++'s operator new and delete on the program's heap, beside this file.
+set(_NTSIM_PROGRAM_NEW ${CMAKE_CURRENT_LIST_DIR}/ntsim_program_new.cpp)
+
 function(ntsim_add_program name)
   if(NOT ARGN)
     message(FATAL_ERROR "ntsim_add_program(${name}): no sources")
   endif()
   add_library(${name} MODULE ${ARGN})
+  # A C++ program's new and delete go to its heap too (freed with its process).
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  foreach(source ${ARGN})
+    if(source MATCHES "\\.(cpp|cxx|cc|C)$" AND "CXX" IN_LIST languages)
+      target_sources(${name} PRIVATE ${_NTSIM_PROGRAM_NEW})
+      break()
+    endif()
+  endforeach()
   target_include_directories(${name} PRIVATE ${NTSIM_DRIVER_INCLUDE_DIR}/ntsim/win32)
   set_target_properties(${name} PROPERTIES
     PREFIX "" SUFFIX ".so" POSITION_INDEPENDENT_CODE ON

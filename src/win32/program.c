@@ -50,7 +50,8 @@ static void free_program(w32_program *p)
     }
     rtl_free(p->code);
     if (p->module)
-        dlclose(p->module);
+        dlclose(p->module); /* its static destructors free what they hold... */
+    w32_heap_release(p); /* ...and what is left goes with the process */
     for (int i = 0; p->argv && i < p->argc; i++)
         rtl_free(p->argv[i]);
     for (int i = 0; p->wargv && i < p->argc; i++)
@@ -428,7 +429,10 @@ NTSTATUS ntsim_create_program_process(ntsim_system *sys, const NTSIM_PROCESS_PAR
     if (!p)
         return STATUS_INSUFFICIENT_RESOURCES;
     p->sys = sys;
-    if (!(p->module = load_private_copy(program_path, st))) {
+    w32_heap_loading(p);
+    p->module = load_private_copy(program_path, st);
+    w32_heap_loading(NULL);
+    if (!p->module) {
         /* Named by its image path, as the scenario gave it: no host path in the output. */
         s = st->load_error[0] ? classify_load_error(st, params->image_path) : STATUS_INVALID_IMAGE_FORMAT;
         free_program(p);

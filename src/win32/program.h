@@ -48,6 +48,7 @@ typedef struct w32_program {
     uint64_t file_id[2];      /* the module file's identity: two programs of one file have the same code */
     uintptr_t module_base;    /* where the host loaded this copy: its code is image_base + (host - module_base) */
     w32_thread_start *starts; /* of the threads given code here, freed with the program */
+    LIST_ENTRY heap;          /* what its malloc and operator new gave (src/win32/heap.c) */
     uintptr_t *code;          /* offsets of functions handed to the kernel as start addresses */
     size_t code_count, code_cap;
 } w32_program;
@@ -61,6 +62,11 @@ NTSTATUS w32_create_function_process(ntsim_system *sys, const NTSIM_PROCESS_PARA
    is the process's unhandled exception (an exception event, then the
    process exits with STATUS_ACCESS_VIOLATION) and does not return. */
 void w32_run_guarded(ntsim_system *sys, w32_thread *wt, void (*body)(void *), void *context);
+
+/* The program whose module is being loaded (its static constructors allocate), or NULL. */
+void w32_heap_loading(w32_program *p);
+/* Frees what the program's heap still holds (its module closed first). */
+void w32_heap_release(w32_program *p);
 
 /* The program of the calling thread's process, or NULL. */
 w32_program *w32_current_program(ntsim_system *sys);

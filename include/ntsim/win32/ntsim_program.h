@@ -31,6 +31,14 @@
 extern "C" {
 #endif
 
+/* The program's heap (its blocks go with its process: src/win32/heap.c). */
+void *ntsim_malloc(size_t size);
+void *ntsim_calloc(size_t count, size_t size);
+void *ntsim_realloc(void *block, size_t size);
+void ntsim_free(void *block);
+char *ntsim_strdup(const char *s);
+wchar_t *ntsim_wcsdup(const wchar_t *s);
+
 int ntsim_printf(const char *format, ...);
 int ntsim_vprintf(const char *format, va_list args);
 int ntsim_fprintf(FILE *stream, const char *format, ...);
@@ -86,6 +94,7 @@ namespace std {
 using ::ntsim_printf; using ::ntsim_vprintf; using ::ntsim_fprintf; using ::ntsim_vfprintf;
 using ::ntsim_wprintf; using ::ntsim_fwprintf; using ::ntsim_puts; using ::ntsim_fputs;
 using ::ntsim_putchar; using ::ntsim_fputc; using ::ntsim_fflush; using ::ntsim_exit;
+using ::ntsim_malloc; using ::ntsim_calloc; using ::ntsim_realloc; using ::ntsim_free;
 using ::ntsim_wcslen; using ::ntsim_wcscmp; using ::ntsim_wcsncmp; using ::ntsim_wcschr; using ::ntsim_wcsrchr;
 using ::ntsim_wcsstr; using ::ntsim_wcscpy; using ::ntsim_wcsncpy; using ::ntsim_wcscat; using ::ntsim_wmemcmp;
 using ::ntsim_wmemchr; using ::ntsim_wmemcpy; using ::ntsim_wmemmove; using ::ntsim_wmemset;
@@ -108,6 +117,14 @@ template <size_t N> inline errno_t ntsim_wcscat_s(wchar_t (&d)[N], const wchar_t
 extern "C" int wmain(int argc, wchar_t **argv);
 #endif
 
+#define malloc ntsim_malloc
+#define calloc ntsim_calloc
+#define realloc ntsim_realloc
+#define free ntsim_free
+#define strdup ntsim_strdup
+#define _strdup ntsim_strdup
+#define wcsdup ntsim_wcsdup
+#define _wcsdup ntsim_wcsdup
 #define printf ntsim_printf
 #define vprintf ntsim_vprintf
 #define fprintf ntsim_fprintf
