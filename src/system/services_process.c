@@ -103,15 +103,18 @@ static void put_wow64_information(unsigned char *b, const ps_process *p)
     memcpy(b, &peb32, 8);
 }
 
-NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
+/* One class's record about a process or thread, filled into b (48 bytes at most). */
+typedef void fill_information(unsigned char *b, const ob_header *o, ULONG64 info_class);
+
+/*
+ * The shape of NtQueryInformationProcess/Thread for fixed-size classes
+ * (arguments: handle, class, buffer, length, return length): the length
+ * must be the class's, the buffers writable, the handle one of `type` with
+ * a query right; then the record, and its length.
+ */
+static NTSTATUS query_information(ntsim_system *sys, const ULONG64 *a, ULONG len, const ob_type *type,
+                                  ACCESS_MASK query_rights, fill_information *fill)
 {
-    ULONG len;
-    if (a[1] == ProcessBasicInformation)
-        len = 48;
-    else if (a[1] == ProcessWow64Information)
-        len = 8;
-    else
-        return STATUS_INVALID_INFO_CLASS;
     if (a[3] != len)
         return STATUS_INFO_LENGTH_MISMATCH;
     NTSTATUS s = sys_probe_out(sys, a[2], len, 8);
@@ -121,18 +124,15 @@ NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
         return s;
     ob_header *o;
     ACCESS_MASK granted;
-    s = ob_reference_by_handle(sys, sys_handle(a[0]), 0, &ps_process_type, &o, &granted);
+    s = ob_reference_by_handle(sys, sys_handle(a[0]), 0, type, &o, &granted);
     if (!NT_SUCCESS(s))
         return s;
-    if (!(granted & (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION))) {
+    if (!(granted & query_rights)) {
         ob_dereference(sys, o);
         return STATUS_ACCESS_DENIED;
     }
     unsigned char b[48];
-    if (a[1] == ProcessBasicInformation)
-        put_basic_information(b, (ps_process *)o);
-    else
-        put_wow64_information(b, (ps_process *)o);
+    fill(b, o, a[1]);
     ob_dereference(sys, o);
     s = sys_out(sys, a[2], b, len);
     if (NT_SUCCESS(s) && a[4])
@@ -140,6 +140,26 @@ NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
     return s;
 }
 
+static void fill_process(unsigned char *b, const ob_header *o, ULONG64 info_class)
+{
+    if (info_class == ProcessBasicInformation)
+        put_basic_information(b, (const ps_process *)o);
+    else
+        put_wow64_information(b, (const ps_process *)o);
+}
+
+NTSTATUS sys_svc_query_information_process(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG len;
+    if (a[1] == ProcessBasicInformation)
+        len = 48;
+    else if (a[1] == ProcessWow64Information)
+        len = 8;
+    else
+        return STATUS_INVALID_INFO_CLASS;
+    return query_information(sys, a, len, &ps_process_type,
+                             PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, fill_process);
+}
 
 /* THREAD_BASIC_INFORMATION, x64 layout (48 bytes). */
 static void put_thread_information(unsigned char *b, const ps_thread *t)
@@ -156,32 +176,16 @@ static void put_thread_information(unsigned char *b, const ps_thread *t)
     memcpy(b + 44, &base, 4);
 }
 
+static void fill_thread(unsigned char *b, const ob_header *o, ULONG64 info_class)
+{
+    (void)info_class;
+    put_thread_information(b, (const ps_thread *)o);
+}
+
 NTSTATUS sys_svc_query_information_thread(ntsim_system *sys, const ULONG64 *a)
 {
     if (a[1] != ThreadBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
-    if (a[3] != 48)
-        return STATUS_INFO_LENGTH_MISMATCH;
-    NTSTATUS s = sys_probe_out(sys, a[2], 48, 8);
-    if (NT_SUCCESS(s) && a[4])
-        s = sys_probe_out(sys, a[4], 4, 4);
-    if (!NT_SUCCESS(s))
-        return s;
-    ob_header *o;
-    ACCESS_MASK granted;
-    s = ob_reference_by_handle(sys, sys_handle(a[0]), 0, &ps_thread_type, &o, &granted);
-    if (!NT_SUCCESS(s))
-        return s;
-    if (!(granted & (THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION))) {
-        ob_dereference(sys, o);
-        return STATUS_ACCESS_DENIED;
-    }
-    unsigned char b[48];
-    put_thread_information(b, (ps_thread *)o);
-    ob_dereference(sys, o);
-    s = sys_out(sys, a[2], b, sizeof b);
-    ULONG len = 48;
-    if (NT_SUCCESS(s) && a[4])
-        s = sys_out(sys, a[4], &len, 4);
-    return s;
+    return query_information(sys, a, 48, &ps_thread_type, THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION,
+                             fill_thread);
 }
