@@ -9,6 +9,7 @@
 #include "audio.h"
 #include "ntsim/system.h"
 #include "scenario.h"
+#include "timeline.h"
 #include "values.h"
 
 static const char usage[] =
@@ -50,6 +51,11 @@ static const char run_usage[] =
     "  --audio OUT.wav write every tone the speaker played (the beep driver's\n"
     "                  beep events) into a WAV file, 44.1 kHz 16-bit mono, from\n"
     "                  the first tone on; one FILE only. Same run, same bytes.\n"
+    "  --timeline OUT.json  write the run as a trace in the Trace Event Format,\n"
+    "                  for ui.perfetto.dev or chrome://tracing: processes and\n"
+    "                  threads as tracks, thread states and processors as\n"
+    "                  slices, notifications as marks, remote threads as\n"
+    "                  arrows (docs/seeing-it.md); one FILE only.\n"
     "  --check-first   validate every FILE as 'ntsim check' does before running\n"
     "                  any: on an error, print every error (FILE:LINE:COL) on\n"
     "                  standard error, run nothing and exit 2. Without it a run\n"
@@ -113,6 +119,7 @@ static int run(int argc, char **argv)
     sim_run_options o = { .format = SIM_FORMAT_TEXT, .check_invariants = fail && *fail };
     const char *audio_path = NULL;
     bool check_first = false;
+    const char *timeline_path = NULL;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -149,6 +156,8 @@ static int run(int argc, char **argv)
             }
         } else if (strcmp(a, "--audio") == 0 && i + 1 < argc) {
             audio_path = argv[++i];
+        } else if (strcmp(a, "--timeline") == 0 && i + 1 < argc) {
+            timeline_path = argv[++i];
         } else if (strcmp(a, "--check-first") == 0) {
             check_first = true;
         } else if (strcmp(a, "--") == 0) {
@@ -167,6 +176,10 @@ static int run(int argc, char **argv)
     }
     if (audio_path && argc - i != 1) {
         fprintf(stderr, "ntsim run: --audio renders one scenario: give one FILE\n");
+        return 2;
+    }
+    if (timeline_path && argc - i != 1) {
+        fprintf(stderr, "ntsim run: --timeline draws one scenario: give one FILE\n");
         return 2;
     }
     if (check_first) {
@@ -188,6 +201,17 @@ static int run(int argc, char **argv)
         fclose(audio_file);
         return 2;
     }
+    FILE *timeline_file = NULL;
+    if (timeline_path && (!(timeline_file = fopen(timeline_path, "wb")) || !(o.timeline = sim_timeline_create()))) {
+        fprintf(stderr, timeline_file ? "ntsim: out of memory\n" : "ntsim: cannot write %s\n", timeline_path);
+        if (timeline_file)
+            fclose(timeline_file);
+        if (audio_path) {
+            fclose(audio_file);
+            sim_audio_free(o.audio);
+        }
+        return 2;
+    }
     int worst = 0;
     for (; i < argc; i++) {
         int s = sim_run_file(argv[i], &o, stdout, stderr);
@@ -195,6 +219,17 @@ static int run(int argc, char **argv)
             worst = s;
         if (s == SIM_EXIT_ERROR)
             break; /* the run stops at a scenario error */
+    }
+    if (timeline_path) {
+        /* What happened up to the end (or up to a scenario error) is drawn. */
+        bool ok = sim_timeline_write(o.timeline, timeline_file);
+        ok = fclose(timeline_file) == 0 && ok;
+        if (!ok) {
+            fprintf(stderr, "ntsim: cannot write %s\n", timeline_path);
+            if (worst < 2)
+                worst = 2;
+        }
+        sim_timeline_free(o.timeline);
     }
     if (audio_path) {
         /* What was heard up to the end (or up to a scenario error) is written. */

@@ -13,6 +13,7 @@
 #include "event_table.h"
 #include "recorder.h"
 #include "rtl/alloc.h"
+#include "timeline.h"
 
 /* Room for one more event; its record, reset; NULL when the host is out of memory. */
 static sim_record *next_record(struct sim_event_log *log)
@@ -119,6 +120,13 @@ static void put_fields(sim_record *r, const ntsim_event *e)
 void sim_recorder_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
+    if (ctx->timeline) {
+        sim_timeline_event(ctx->timeline, e);
+        if (!ctx->trace_sched && e->kind == NTSIM_EVENT_THREAD_STATE && !sim_timeline_follows_states(ctx->timeline))
+            ntsim_set_trace(ctx->sys, ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0); /* the scheduler may skip again */
+    }
+    if (e->kind == NTSIM_EVENT_THREAD_STATE && !ctx->trace_sched)
+        return; /* traced for the timeline only */
     /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
     if (ctx->out_of_memory || ctx->writer->failed)
         return;

@@ -51,7 +51,8 @@ static NTSTATUS boot(sim_context *ctx)
     if (!NT_SUCCESS(s))
         return s;
     ntsim_set_event_sink(ctx->sys, sim_recorder_event, ctx);
-    ntsim_set_trace(ctx->sys, (ctx->trace_sched ? NTSIM_TRACE_SCHED : 0) |
+    /* A timeline needs every state change, printed or not. */
+    ntsim_set_trace(ctx->sys, (ctx->trace_sched || ctx->timeline ? NTSIM_TRACE_SCHED : 0) |
                                   (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
     sim_bind_boot_names(ctx);
     return STATUS_SUCCESS;
@@ -206,6 +207,7 @@ static void apply_options(sim_context *ctx, const sim_run_options *options)
     ctx->trace_sched = options->trace_sched;
     ctx->trace_syscalls = options->trace_syscalls;
     ctx->audio = options->audio; /* --audio: the tones the run plays */
+    ctx->timeline = options->timeline;
     ctx->check_invariants = options->check_invariants;
     if (options->has_seed) {
         ctx->has_seed_override = true;

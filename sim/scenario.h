@@ -17,6 +17,7 @@ typedef struct sim_run_options {
     bool trace_sched;    /* --trace sched: thread_state events */
     bool trace_syscalls; /* --trace syscalls: syscall events */
     struct sim_audio *audio; /* --audio: collects the beep events' tones (sim/audio.h), or NULL */
+    struct sim_timeline *timeline; /* --timeline: the run as a trace (sim/timeline.h), or NULL */
     bool check_invariants;   /* ntsim_check_system after every command; a broken one aborts (tests) */
 } sim_run_options;
 
