@@ -6,11 +6,33 @@
  * (FILETIME: 100 ns since 1601, UTC). The simulated time zone is UTC, so
  * local file times equal the system's.
  */
+#include <string.h>
+
 #include "ke/ke.h"
 #include "win32/kernel32.h"
 #include "win32/win32.h"
 
 #define TICKS_PER_MS 10000ull
+
+/* x64 Windows lets these structures lie anywhere (inside a driver's packed
+   item, at an odd offset of a buffer): they are read and written bytewise. */
+static uint64_t get_file_time(const FILETIME *f)
+{
+    FILETIME v;
+    memcpy(&v, f, sizeof v);
+    return (uint64_t)v.dwHighDateTime << 32 | v.dwLowDateTime;
+}
+
+static void put_file_time(FILETIME *f, uint64_t t)
+{
+    FILETIME v = { (DWORD)t, (DWORD)(t >> 32) };
+    memcpy(f, &v, sizeof v);
+}
+
+static void put_int64(int64_t *to, int64_t v)
+{
+    memcpy(to, &v, sizeof v);
+}
 
 static uint64_t since_boot(ntsim_system *sys)
 {
@@ -46,7 +68,7 @@ BOOL QueryPerformanceCounter(int64_t *count)
     ntsim_system *sys = w32_system("QueryPerformanceCounter");
     if (!count)
         return w32_fail(sys, STATUS_ACCESS_VIOLATION);
-    *count = (int64_t)since_boot(sys);
+    put_int64(count, (int64_t)since_boot(sys));
     return 1;
 }
 
@@ -55,15 +77,13 @@ BOOL QueryPerformanceFrequency(int64_t *frequency)
     ntsim_system *sys = w32_system("QueryPerformanceFrequency");
     if (!frequency)
         return w32_fail(sys, STATUS_ACCESS_VIOLATION);
-    *frequency = 10000000;
+    put_int64(frequency, 10000000);
     return 1;
 }
 
 void GetSystemTimeAsFileTime(FILETIME *time)
 {
-    uint64_t t = ntsim_time(w32_system("GetSystemTimeAsFileTime"));
-    time->dwLowDateTime = (DWORD)t;
-    time->dwHighDateTime = (DWORD)(t >> 32);
+    put_file_time(time, ntsim_time(w32_system("GetSystemTimeAsFileTime")));
 }
 
 /* Days from 1601-01-01 to the start of a year, and month lengths (Gregorian). */
@@ -78,10 +98,11 @@ static unsigned month_days(unsigned y, unsigned m)
     return days[m - 1] + (m == 2 && leap(y));
 }
 
-BOOL FileTimeToSystemTime(const FILETIME *file_time, SYSTEMTIME *st)
+BOOL FileTimeToSystemTime(const FILETIME *file_time, SYSTEMTIME *system_time)
 {
     ntsim_system *sys = w32_system("FileTimeToSystemTime");
-    uint64_t t = (uint64_t)file_time->dwHighDateTime << 32 | file_time->dwLowDateTime;
+    uint64_t t = get_file_time(file_time);
+    SYSTEMTIME out, *st = &out;
     if (t > (uint64_t)INT64_MAX)
         return w32_fail(sys, STATUS_INVALID_PARAMETER); /* negative as a LARGE_INTEGER: ERROR_INVALID_PARAMETER */
     uint64_t ms = t / TICKS_PER_MS;
@@ -107,12 +128,16 @@ BOOL FileTimeToSystemTime(const FILETIME *file_time, SYSTEMTIME *st)
     st->wMinute = (uint16_t)(in_day / 60000u % 60);
     st->wSecond = (uint16_t)(in_day / 1000u % 60);
     st->wMilliseconds = (uint16_t)(in_day % 1000u);
+    memcpy(system_time, st, sizeof out);
     return 1;
 }
 
-BOOL SystemTimeToFileTime(const SYSTEMTIME *st, FILETIME *file_time)
+BOOL SystemTimeToFileTime(const SYSTEMTIME *system_time, FILETIME *file_time)
 {
     ntsim_system *sys = w32_system("SystemTimeToFileTime");
+    SYSTEMTIME copy;
+    memcpy(&copy, system_time, sizeof copy);
+    const SYSTEMTIME *st = &copy;
     if (st->wYear < 1601 || st->wYear > 30827 || st->wMonth < 1 || st->wMonth > 12 || st->wDay < 1 ||
         st->wDay > month_days(st->wYear, st->wMonth) || st->wHour > 23 || st->wMinute > 59 || st->wSecond > 59 ||
         st->wMilliseconds > 999)
@@ -123,15 +148,13 @@ BOOL SystemTimeToFileTime(const SYSTEMTIME *st, FILETIME *file_time)
         days += month_days(st->wYear, m);
     days += st->wDay - 1u;
     uint64_t ms = ((days * 24 + st->wHour) * 60 + st->wMinute) * 60000ull + st->wSecond * 1000ull + st->wMilliseconds;
-    uint64_t t = ms * TICKS_PER_MS;
-    file_time->dwLowDateTime = (DWORD)t;
-    file_time->dwHighDateTime = (DWORD)(t >> 32);
+    put_file_time(file_time, ms * TICKS_PER_MS);
     return 1;
 }
 
 BOOL FileTimeToLocalFileTime(const FILETIME *file_time, FILETIME *local)
 {
     (void)w32_system("FileTimeToLocalFileTime");
-    *local = *file_time; /* the simulated time zone: UTC */
+    put_file_time(local, get_file_time(file_time)); /* the simulated time zone: UTC */
     return 1;
 }

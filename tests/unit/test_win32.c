@@ -262,6 +262,13 @@ static int converting(int argc, char **argv)
     SYSTEMTIME not_leap = { 1900, 2, 0, 29, 0, 0, 0, 0 };
     seen.ok[4] = SystemTimeToFileTime(&not_leap, &seen.ft[2]);
     seen.error[4] = GetLastError();
+    /* x64 lets a FILETIME lie at any offset (in a driver's packed item): read where it lies. */
+    static unsigned char packed[3 + sizeof(FILETIME) + sizeof(SYSTEMTIME) + 1];
+    memcpy(packed + 3, &boot, sizeof boot);
+    seen.ok[7] = FileTimeToLocalFileTime((const FILETIME *)(packed + 3), (FILETIME *)(packed + 3));
+    seen.ok[7] &= FileTimeToSystemTime((const FILETIME *)(packed + 3),
+                                       (SYSTEMTIME *)(packed + 3 + sizeof(FILETIME)));
+    memcpy(&seen.st[2], packed + 3 + sizeof(FILETIME), sizeof(SYSTEMTIME));
     SYSTEMTIME century = { 2000, 2, 0, 29, 12, 0, 0, 0 };
     seen.ok[5] = SystemTimeToFileTime(&century, &seen.ft[2]);
     seen.ok[6] = FileTimeToLocalFileTime(&boot, &seen.ft[2]);
@@ -285,6 +292,8 @@ static void file_times_convert_as_windows_does(void **state)
     assert_int_equal(seen.error[4], 87);
     assert_true(seen.ok[5]);
     assert_true(seen.ok[6]); /* UTC: the same time */
+    assert_true(seen.ok[7]);
+    assert_memory_equal(&seen.st[2], &want, sizeof want); /* from misaligned structures, the same answer */
     assert_int_equal(seen.ft[2].dwLowDateTime, (DWORD)NTSIM_BOOT_TIME);
 }
 
