@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audio.h"
+#include "help.h"
 #include "ntsim/system.h"
 #include "scenario.h"
 #include "values.h"
@@ -284,9 +285,24 @@ static int command(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || (strcmp(argv[1], "help") == 0 && argc == 2)) {
         fputs(usage, stdout);
         return 0;
+    }
+    /* For completion scripts: the built-in driver names, one a line (not in the help). */
+    if (strcmp(argv[1], "--list-drivers") == 0) {
+        sim_list_drivers(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "help") == 0 && argc > 2) {
+        if (strcmp(argv[2], "drivers") == 0) {
+            sim_help_drivers(stdout);
+            return 0;
+        }
+        if (sim_help_driver(stdout, argv[2]))
+            return 0;
+        fprintf(stderr, "ntsim help: unknown topic '%s' (drivers, or a driver's name)\n", argv[2]);
+        return 2;
     }
     if (strcmp(argv[1], "--version") == 0) {
         puts("ntsim 0.1.0");
