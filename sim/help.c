@@ -4,7 +4,64 @@
  */
 #include "help.h"
 
+#include <string.h>
+
+#include "command.h"
 #include "drivers/driver.h"
+
+/* How a value of each kind is written in the help. */
+static const char *placeholder(const sim_arg_spec *a)
+{
+    switch (a->kind) {
+    case ARG_PROCESS: return "PROC";
+    case ARG_THREAD: return "THREAD";
+    case ARG_OBJECT: return "PROC|THREAD";
+    case ARG_DRIVER: case ARG_DRIVER_LOAD: case ARG_NEW_PROCESS: case ARG_NEW_THREAD: return "NAME";
+    case ARG_NUMBER: return "N";
+    case ARG_DURATION: return "DURATION";
+    case ARG_MEM_FLAGS: return "MEM_FLAGS";
+    case ARG_PAGE_FLAGS: return "PAGE_FLAGS";
+    case ARG_ACCESS: return "MASK";
+    case ARG_STRING: return "STR";
+    case ARG_SWITCH: return "on|off";
+    case ARG_CHOICE: return a->choices;
+    case ARG_ANY: return "VALUE";
+    }
+    return "VALUE";
+}
+
+/* Writes one word of a command's line, wrapping at 79 columns under the command's name. */
+static void word(FILE *out, int *col, const char *text)
+{
+    int n = (int)strlen(text) + 1;
+    if (*col + n > 79) {
+        fputs("\n         ", out);
+        *col = 9;
+    }
+    fprintf(out, " %s", text);
+    *col += n;
+}
+
+void sim_help_commands(FILE *out)
+{
+    for (size_t i = 0; sim_command_at(i); i++) {
+        const sim_command *c = sim_command_at(i);
+        int col = 2 + (int)strlen(c->name);
+        char buf[128];
+        fprintf(out, "  %s", c->name);
+        /* Positionals by their names in the table (PROC, ADDR, SIZE...); choices spelled out. */
+        for (int k = 0; k < SIM_MAX_ARGS && c->pos[k].name; k++)
+            word(out, &col, c->pos[k].kind == ARG_CHOICE ? c->pos[k].choices : c->pos[k].name);
+        for (int k = 0; k < SIM_MAX_OPTS && c->opt[k].name; k++) {
+            const sim_arg_spec *o = &c->opt[k];
+            snprintf(buf, sizeof buf, o->required ? "%s=%s" : "[%s=%s]", o->name, placeholder(o));
+            word(out, &col, buf);
+        }
+        if (c->rest)
+            word(out, &col, c->rest);
+        fputc('\n', out);
+    }
+}
 
 void sim_list_drivers(FILE *out)
 {

@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* Every command of the scenario language, from the parser's own table
+   (sim/command_table.c): its positional arguments, then its options,
+   required ones bare and the others in brackets. */
+void sim_help_commands(FILE *out);
 /* The built-in drivers' names, one a line, in the table's order (for completion scripts). */
 void sim_list_drivers(FILE *out);
 /* The built-in drivers: their load options and what their clients do. */

@@ -26,8 +26,9 @@ enum { SIM_EXIT_OK = 0, SIM_EXIT_EXPECT = 1, SIM_EXIT_ERROR = 2 };
 /* Replays one file ("-" = standard input); errors go to err as FILE:LINE:COL. */
 int sim_run_file(const char *path, const sim_run_options *options, FILE *out, FILE *err);
 
-/* Parses and validates one file without running it, reporting every error. */
-int sim_check_file(const char *path, FILE *err);
+/* Parses and validates one file without running it, reporting every error;
+   *lines (when not NULL) receives how many lines it read. */
+int sim_check_file(const char *path, FILE *err, int *lines);
 
 /* Both, on a buffer (for tests and the fuzzer); name is used in messages. */
 int sim_run_buffer(const char *name, const char *data, size_t len, const sim_run_options *options, FILE *out, FILE *err);
