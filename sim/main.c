@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio.h"
 #include "help.h"
@@ -41,7 +42,7 @@ static const char usage[] =
 
 static const char run_usage[] =
     "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav]\n"
-    "                 [--check-first] FILE...\n"
+    "                 [--color[=auto|always|never]] [--check-first] FILE...\n"
     "\n"
     "options (--NAME VALUE or --NAME=VALUE):\n"
     "  --format text   aligned lines for a person (default)\n"
@@ -57,6 +58,9 @@ static const char run_usage[] =
     "                  beep events) into a WAV file, 44.1 kHz 16-bit mono, from\n"
     "                  the first tone on; one FILE only. Same run, same bytes.\n"
     "                  A run that played no tone writes an empty WAV and says so.\n"
+    "  --color[=WHEN]  colour failed statuses, EXPECT FAILED and event kinds: auto\n"
+    "                  (the default: on a terminal, unless NO_COLOR is set),\n"
+    "                  always (--color alone) or never\n"
     "  --check-first   validate every FILE as 'ntsim check' does before running\n"
     "                  any: on an error, print every error (FILE:LINE:COL) on\n"
     "                  standard error, run nothing and exit 2. Without it a run\n"
@@ -161,9 +165,34 @@ static int write_audio(const sim_audio *audio, FILE *f, const char *path)
     return 0;
 }
 
-static const char *const run_options[] = { "--format", "--seed", "--trace", "--audio", "--check-first", "--help", NULL };
+static const char *const run_options[] = { "--format", "--seed", "--trace", "--audio", "--check-first", "--color", "--help",
+                                            NULL };
 static const char *const formats[] = { "text", "jsonl", NULL };
 static const char *const traces[] = { "sched", "syscalls", NULL };
+static const char *const whens[] = { "auto", "always", "never", NULL };
+
+static bool one_of(const char *word, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(word, *list) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * --color auto: colour when standard output is a terminal that can show it,
+ * unless NO_COLOR is set to anything (no-color.org); always and never decide
+ * alone. Pipes and files get plain text, byte for byte the golden outputs.
+ */
+static bool use_color(const char *when)
+{
+    if (strcmp(when, "always") == 0)
+        return true;
+    if (strcmp(when, "never") == 0)
+        return false;
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0);
+}
 
 /*
  * The value of a run option that takes one: after '=' (--format=jsonl) or
@@ -191,7 +220,7 @@ static int run(int argc, char **argv)
     /* With an allocation made to fail, the system is checked after every command. */
     const char *fail = getenv("NTSIM_FAIL_ALLOC");
     sim_run_options o = { .format = SIM_FORMAT_TEXT, .check_invariants = fail && *fail };
-    const char *audio_path = NULL;
+    const char *audio_path = NULL, *color = "auto";
     bool check_first = false;
     int i = 0;
     for (; i < argc; i++) {
@@ -232,6 +261,16 @@ static int run(int argc, char **argv)
         } else if (is_option(a, "--audio", eq)) {
             if (!(audio_path = option_value(argc, argv, &i, eq)))
                 return 2;
+        } else if (is_option(a, "--color", eq)) {
+            /* --color alone is --color=always, as in GNU tools; a WHEN word after it is its value. */
+            if (eq)
+                color = eq + 1;
+            else if (i + 1 < argc && one_of(argv[i + 1], whens))
+                color = argv[++i];
+            else
+                color = "always";
+            if (!one_of(color, whens))
+                return bad_word("ntsim run", "--color value", color, whens, "auto, always or never");
         } else if (strcmp(a, "--check-first") == 0) {
             check_first = true;
         } else if (strcmp(a, "--") == 0) {
@@ -245,6 +284,7 @@ static int run(int argc, char **argv)
             break;
         }
     }
+    o.color = use_color(color);
     if (i == argc) {
         fprintf(stderr, "ntsim run: no scenario file given\nhint: ntsim run FILE... ('-' is standard input)\n");
         return 2;

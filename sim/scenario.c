@@ -228,7 +228,8 @@ static void set_folder(sim_context *ctx, const char *name)
 static int process(const char *name, sim_reader *in, const sim_run_options *options, FILE *out, FILE *err, bool check,
                    int *lines)
 {
-    sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out };
+    sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out,
+                     .color = options && options->color && options->format == SIM_FORMAT_TEXT };
     sim_context ctx;
     sim_line *line = rtl_malloc(sizeof *line);
     sim_args *a = rtl_malloc(sizeof *a);

@@ -18,6 +18,7 @@ typedef struct sim_run_options {
     bool trace_syscalls; /* --trace syscalls: syscall events */
     struct sim_audio *audio; /* --audio: collects the beep events' tones (sim/audio.h), or NULL */
     bool check_invariants;   /* ntsim_check_system after every command; a broken one aborts (tests) */
+    bool color;              /* text format: colour for a terminal (sim_writer.color) */
 } sim_run_options;
 
 /* Exit statuses of the contract. */

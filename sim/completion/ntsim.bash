@@ -25,9 +25,10 @@ _ntsim()
         --trace) COMPREPLY=($(compgen -W "sched syscalls" -- "$cur")); return ;;
         --seed) return ;;
         --audio) _ntsim_files '*.wav'; return ;;
+        --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         esac
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--format --seed --trace --audio --check-first --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--format --seed --trace --audio --color --check-first --help" -- "$cur"))
         else
             _ntsim_files '*.scn'
         fi

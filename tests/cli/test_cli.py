@@ -5,6 +5,7 @@ run goes, checked from the outside (exit status, standard output and error).
 usage: test_cli.py NTSIM SCENARIO_DIR
 """
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -137,6 +138,57 @@ rc, out, _ = ntsim("help", "booster")
 check(rc == 0 and "client write booster thread=THREAD priority=N" in out, f"help booster: {out!r}")
 rc, _, err = ntsim("help", "nosuch")
 check(rc == 2 and len(err.splitlines()) == 2, f"help with an unknown topic: {rc} {err!r}")
+
+# ---- colour: on a terminal, off when piped, with NO_COLOR or --color=never ----
+
+def on_terminal(*args, env=None):
+    """Runs ntsim with its standard output on a pseudo-terminal; what it wrote there."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([NTSIM, *args], stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    p.wait()
+    os.close(master)
+    return p.returncode, b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+ESC = "\x1b["
+EXPECT_BAD = ("process create p image=C:\\p.exe\n"
+              "vm free p 0x200000000 0 MEM_RELEASE\n"  # a failing status
+              "expect status STATUS_SUCCESS\n")        # and a failed expect
+with tempfile.TemporaryDirectory() as tmp:
+    colourful = os.path.join(tmp, "colourful.scn")
+    with open(colourful, "w") as f:
+        f.write(EXPECT_BAD)
+    plain_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    plain_env["TERM"] = "xterm"
+    rc, tty = on_terminal("run", colourful, env=plain_env)
+    piped = ntsim("run", colourful)
+    check(rc == 1 and ESC + "36mprocess_create" in tty, f"on a terminal event kinds are coloured: {tty!r}")
+    check(ESC + "1;31mSTATUS_" in tty and ESC + "1;31mEXPECT FAILED" in tty,
+          f"on a terminal failed statuses and EXPECT FAILED are red: {tty!r}")
+    check(ESC + "1;31mSTATUS_SUCCESS" not in tty, "a success is not red")
+    check(re.sub(r"\x1b\[[0-9;]*m", "", tty) == piped[1], "coloured text is the plain text, escapes aside (alignment kept)")
+    check(ESC not in piped[1] and piped[0] == 1, "piped output has no colour")
+    rc, tty = on_terminal("run", colourful, env=dict(plain_env, NO_COLOR="1"))
+    check(rc == 1 and ESC not in tty and tty == piped[1], "NO_COLOR turns colour off on a terminal")
+    for never in (["--color=never"], ["--color", "never"]):
+        rc, tty = on_terminal("run", *never, colourful, env=plain_env)
+        check(rc == 1 and ESC not in tty, f"{' '.join(never)} turns colour off on a terminal")
+    rc, tty = on_terminal("run", "--format", "jsonl", colourful, env=plain_env)
+    check(ESC not in tty, "jsonl is never coloured")
+    rc, out, _ = ntsim("run", "--color=always", colourful)
+    check(ESC + "36m" in out, "--color=always colours piped output")
+    rc, out, err = ntsim("run", "--color=sometimes", colourful)
+    check(rc == 2 and len(err.splitlines()) == 2, f"--color with a bad value: {err!r}")
 
 for f in failures:
     print("FAIL:", f)

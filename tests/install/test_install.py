@@ -98,6 +98,7 @@ def test_completion(ntsim, source):
     check(complete(bash, [ntsim, "run", "--f"]) == ["--format"], "run --f completes to --format")
     check(complete(bash, [ntsim, "run", "--format", ""]) == ["jsonl", "text"], "--format's values")
     check(complete(bash, [ntsim, "run", "--trace", "s"]) == ["sched", "syscalls"], "--trace's values")
+    check(complete(bash, [ntsim, "run", "--color", "a"]) == ["always", "auto"], "--color's values")
     drivers = run(ntsim, "--list-drivers").stdout.split()
     check("sysmon" in drivers and "melody" in drivers, f"ntsim --list-drivers: {drivers}")
     check(complete(bash, [ntsim, "help", ""]) == sorted(["drivers", *drivers]), "help completes the driver names")
