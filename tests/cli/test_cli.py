@@ -128,7 +128,7 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, _, err = ntsim("run", "--audio", wav, hello)
     check(rc == 0 and "no tone" in err and os.path.exists(wav), f"--audio with no tone: {rc} {err!r}")
     rc, _, err = ntsim("run", "--audio", wav, os.path.join(SCENARIOS, "book-melody.scn"))
-    check(rc == 0 and err == "", f"--audio with tones says nothing: {rc} {err!r}")
+    check(rc == 0 and "no tone" not in err, f"--audio with tones says nothing of it: {rc} {err!r}")
 
 # help drivers / help DRIVER from the driver table.
 drivers = ntsim("--list-drivers")[1].split()
