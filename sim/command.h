@@ -94,10 +94,14 @@ struct sim_command {
        or only for some objects), or NULL: what `expect FIELD=VALUE` may name.
        Client lines add their driver's fields (sim_driver_result_fields). */
     const sim_field_spec *fields;
+    /* Variadic commands: what their extra tokens are, for the help ("ARG..."). */
+    const char *rest;
 };
 
 /* Finds the command a line names; *words is how many tokens its name took. */
 const sim_command *sim_find_command(const sim_line *line, int *words);
+/* The i-th command of the table (0-based, in its order); NULL past the last. */
+const sim_command *sim_command_at(size_t i);
 /* Whether the first word names a command group ("vm", "process", ...). */
 bool sim_is_command_group(const char *word);
 

@@ -227,9 +227,11 @@ static void set_folder(sim_context *ctx, const char *name)
 }
 
 /* Runs (or checks) every line of in; returns the exit status. */
-static int process(const char *name, sim_reader *in, const sim_run_options *options, FILE *out, FILE *err, bool check)
+static int process(const char *name, sim_reader *in, const sim_run_options *options, FILE *out, FILE *err, bool check,
+                   int *lines)
 {
-    sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out };
+    sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out,
+                     .color = options && options->color && options->format == SIM_FORMAT_TEXT };
     sim_context ctx;
     sim_line *line = rtl_malloc(sizeof *line);
     sim_args *a = rtl_malloc(sizeof *a);
@@ -280,6 +282,8 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     }
     if (check && errors)
         exit_status = SIM_EXIT_ERROR;
+    if (lines)
+        *lines = ctx.line;
     /* The system goes down while the writer stands: what its teardown tells
        (a driver's pool left behind) is the last line's, and so is an event
        the engine could not keep then. */
@@ -308,7 +312,7 @@ static int no_reader(const char *name, FILE *err)
     return SIM_EXIT_ERROR;
 }
 
-static int with_file(const char *path, const sim_run_options *options, FILE *out, FILE *err, bool check)
+static int with_file(const char *path, const sim_run_options *options, FILE *out, FILE *err, bool check, int *lines)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
@@ -325,7 +329,7 @@ static int with_file(const char *path, const sim_run_options *options, FILE *out
         return SIM_EXIT_ERROR;
     }
     sim_reader *r = sim_reader_of_file(f);
-    int s = r ? process(is_stdin ? "<stdin>" : path, r, options, out, err, check)
+    int s = r ? process(is_stdin ? "<stdin>" : path, r, options, out, err, check, lines)
               : no_reader(is_stdin ? "<stdin>" : path, err);
     sim_reader_free(r);
     if (!is_stdin)
@@ -335,19 +339,19 @@ static int with_file(const char *path, const sim_run_options *options, FILE *out
 
 int sim_run_file(const char *path, const sim_run_options *options, FILE *out, FILE *err)
 {
-    return with_file(path, options, out, err, false);
+    return with_file(path, options, out, err, false, NULL);
 }
 
-int sim_check_file(const char *path, FILE *err)
+int sim_check_file(const char *path, FILE *err, int *lines)
 {
-    return with_file(path, NULL, NULL, err, true);
+    return with_file(path, NULL, NULL, err, true, lines);
 }
 
 static int with_buffer(const char *name, const char *data, size_t len, const sim_run_options *options, FILE *out,
                        FILE *err, bool check)
 {
     sim_reader *r = sim_reader_of_buffer(data, len);
-    int s = r ? process(name, r, options, out, err, check) : no_reader(name, err);
+    int s = r ? process(name, r, options, out, err, check, NULL) : no_reader(name, err);
     sim_reader_free(r);
     return s;
 }

@@ -19,6 +19,7 @@ typedef struct sim_run_options {
     struct sim_audio *audio; /* --audio: collects the beep events' tones (sim/audio.h), or NULL */
     struct sim_timeline *timeline; /* --timeline: the run as a trace (sim/timeline.h), or NULL */
     bool check_invariants;   /* ntsim_check_system after every command; a broken one aborts (tests) */
+    bool color;              /* text format: colour for a terminal (sim_writer.color) */
 } sim_run_options;
 
 /* Exit statuses of the contract. */
@@ -27,8 +28,9 @@ enum { SIM_EXIT_OK = 0, SIM_EXIT_EXPECT = 1, SIM_EXIT_ERROR = 2 };
 /* Replays one file ("-" = standard input); errors go to err as FILE:LINE:COL. */
 int sim_run_file(const char *path, const sim_run_options *options, FILE *out, FILE *err);
 
-/* Parses and validates one file without running it, reporting every error. */
-int sim_check_file(const char *path, FILE *err);
+/* Parses and validates one file without running it, reporting every error;
+   *lines (when not NULL) receives how many lines it read. */
+int sim_check_file(const char *path, FILE *err, int *lines);
 
 /* Both, on a buffer (for tests and the fuzzer); name is used in messages. */
 int sim_run_buffer(const char *name, const char *data, size_t len, const sim_run_options *options, FILE *out, FILE *err);

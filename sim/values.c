@@ -28,7 +28,8 @@ static bool digits(const char *s, size_t n, unsigned base, uint64_t *out)
     return true;
 }
 
-bool sim_parse_number(const char *s, size_t n, uint64_t *out)
+/* A number with an optional binary suffix; `lower` lets k, m, g, t stand for K, M, G, T. */
+static bool parse_number(const char *s, size_t n, bool lower, uint64_t *out)
 {
     unsigned shift = 0;
     if (n > 0) {
@@ -37,6 +38,10 @@ bool sim_parse_number(const char *s, size_t n, uint64_t *out)
         case 'M': shift = 20; break;
         case 'G': shift = 30; break;
         case 'T': shift = 40; break;
+        case 'k': shift = lower ? 10 : 0; break;
+        case 'm': shift = lower ? 20 : 0; break;
+        case 'g': shift = lower ? 30 : 0; break;
+        case 't': shift = lower ? 40 : 0; break;
         default: break;
         }
     }
@@ -49,6 +54,12 @@ bool sim_parse_number(const char *s, size_t n, uint64_t *out)
         return false;
     *out = v << shift;
     return true;
+}
+
+/* Sizes are written as people write them (64k, 1m) as well as the contract's 64K, 1M. */
+bool sim_parse_number(const char *s, size_t n, uint64_t *out)
+{
+    return parse_number(s, n, true, out);
 }
 
 bool sim_parse_duration(const char *s, size_t n, uint64_t *ticks)
@@ -68,7 +79,9 @@ bool sim_parse_duration(const char *s, size_t n, uint64_t *ticks)
             return true;
         }
     }
-    return sim_parse_number(s, n, ticks);
+    /* Uppercase suffixes only: "10m" would be ten mebi-ticks (about a second), not
+       ten minutes, and "1s"-like slips would pass unnoticed. */
+    return parse_number(s, n, false, ticks);
 }
 
 bool sim_parse_syscall_arg(const char *s, size_t n, uint64_t *out)

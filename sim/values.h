@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decimal or 0x hex, optional binary suffix K, M, G, T; false on overflow or junk. */
+/* Decimal or 0x hex, optional binary suffix K, M, G, T (or k, m, g, t); false on overflow or junk. */
 bool sim_parse_number(const char *s, size_t n, uint64_t *out);
 
 /* 10ms, 2s, 100us, or a plain number of 100 ns ticks. */

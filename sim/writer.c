@@ -131,6 +131,22 @@ static void text_time(FILE *out, uint64_t t)
 
 /* ---- records ------------------------------------------------------------- */
 
+/* SGR colours: red for what failed, cyan for what the kernel delivered. */
+#define COLOR_FAILED "\033[1;31m"
+#define COLOR_EVENT "\033[36m"
+#define COLOR_OFF "\033[0m"
+
+/* text left-aligned in width columns, in colour when one is given: the
+   escapes take no column, so coloured lines align as plain ones do. */
+static void text_padded(FILE *out, const char *color, const char *text, int width)
+{
+    int n = (int)strlen(text);
+    if (color)
+        fprintf(out, "%s%s%s%*s", color, text, COLOR_OFF, n < width ? width - n : 0, "");
+    else
+        fprintf(out, "%-*s", width, text);
+}
+
 void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record *r)
 {
     if (w->format == SIM_FORMAT_JSONL) {
@@ -140,7 +156,9 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
     char status[64] = "";
     if (r->count && r->fields[0].type == SIM_STATUS)
         sim_format_value(&r->fields[0], status, sizeof status);
-    fprintf(w->out, "%5d  %-16s %-30s", line, cmd, status);
+    bool failed = status[0] && !NT_SUCCESS((NTSTATUS)r->fields[0].v.i);
+    fprintf(w->out, "%5d  %-16s ", line, cmd);
+    text_padded(w->out, w->color && failed ? COLOR_FAILED : NULL, status, 30);
     text_scalars(w->out, r, status[0] ? 1 : 0, false);
     fputc('\n', w->out);
     text_rows(w->out, r);
@@ -152,7 +170,9 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
         sim_jsonl_event(w, line, event, time, r);
         return;
     }
-    fprintf(w->out, "%5d    event %-14s ", line, event);
+    fprintf(w->out, "%5d    event ", line);
+    text_padded(w->out, w->color ? COLOR_EVENT : NULL, event, 14);
+    fputc(' ', w->out);
     text_time(w->out, time);
     text_scalars(w->out, r, 0, true);
     fputc('\n', w->out);
@@ -170,7 +190,9 @@ void sim_write_expect(sim_writer *w, int line, const char *message, const char *
         sim_jsonl_expect(w, line, message, want, got);
         return;
     }
-    fprintf(w->out, "%5d  EXPECT FAILED    %s: want %s, got %s\n", line, message, want, got);
+    fprintf(w->out, "%5d  ", line);
+    text_padded(w->out, w->color ? COLOR_FAILED : NULL, "EXPECT FAILED", 17);
+    fprintf(w->out, "%s: want %s, got %s\n", message, want, got);
 }
 
 void sim_writer_flush(sim_writer *w)

@@ -27,6 +27,7 @@ typedef struct sim_writer {
     const char *status_name;
     size_t status_len;
     bool failed;             /* a record was dropped for want of memory (the engine reports and clears it) */
+    bool color;              /* text for a terminal: failed statuses, EXPECT FAILED and event kinds in colour */
 } sim_writer;
 
 /* Writes out what is buffered; free flushes too. */

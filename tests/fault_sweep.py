@@ -99,9 +99,9 @@ def sanitizer_env():
 
 
 def command(ntsim, scenario, options, tmp):
-    """`ntsim check FILE` for the option "check", else `ntsim run --format jsonl OPTIONS FILE`."""
+    """`ntsim check -q FILE` for the option "check" (errors alone), else `ntsim run --format jsonl OPTIONS FILE`."""
     if options == ["check"]:
-        return [ntsim, "check", scenario]
+        return [ntsim, "check", "-q", scenario]
     return [ntsim, "run", "--format", "jsonl"] + [o.replace("{tmp}", tmp) for o in options] + [scenario]
 
 

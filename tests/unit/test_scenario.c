@@ -603,7 +603,7 @@ static void missing_file_cannot_be_read(void **state)
     FILE *out = fopen("/dev/null", "w");
     sim_run_options opt = { .format = SIM_FORMAT_TEXT };
     assert_int_equal(sim_run_file("/nonexistent/dir/x.scn", &opt, out, err), 2);
-    assert_int_equal(sim_check_file("/nonexistent/dir/x.scn", err), 2);
+    assert_int_equal(sim_check_file("/nonexistent/dir/x.scn", err, NULL), 2);
     fclose(err);
     fclose(out);
     assert_string_equal(err_text, "/nonexistent/dir/x.scn:1:1: error: cannot read: No such file or directory\n"

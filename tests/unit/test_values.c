@@ -101,6 +101,27 @@ static void binary_suffixes_multiply_by_powers_of_1024(void **state)
     assert_int_equal(number_ok("0K"), 0);
 }
 
+static void lowercase_suffixes_are_the_uppercase_ones(void **state)
+{
+    (void)state;
+    const char *upper[] = { "64K", "1M", "2G", "1T", "0x10K", "0K", "16777215T" };
+    const char *lower[] = { "64k", "1m", "2g", "1t", "0x10k", "0k", "16777215t" };
+    for (size_t i = 0; i < sizeof upper / sizeof upper[0]; i++)
+        assert_true(number_ok(lower[i]) == number_ok(upper[i]));
+    uint64_t v;
+    assert_false(number("16777216t", &v)); /* 2^64, as 16777216T */
+}
+
+static void durations_keep_uppercase_suffixes_only(void **state)
+{
+    (void)state;
+    uint64_t v;
+    assert_int_equal(duration_ok("64K"), 65536);
+    assert_false(duration("64k", &v));
+    assert_false(duration("10m", &v)); /* not ten minutes, nor 10 Mi ticks */
+    assert_false(duration("1g", &v));
+}
+
 static void largest_numbers_parse_and_one_more_overflows(void **state)
 {
     (void)state;
@@ -117,7 +138,7 @@ static void largest_numbers_parse_and_one_more_overflows(void **state)
 static void malformed_numbers_are_refused(void **state)
 {
     (void)state;
-    const char *bad[] = { "", "K", "0x", "0xK", "12x", "-1", "+1", "1k", "1KB", "1 ", " 1", "0xg", "1.5", "1e3",
+    const char *bad[] = { "", "K", "0x", "0xK", "12x", "-1", "+1", "1kb", "1KB", "1 ", " 1", "0xg", "1.5", "1e3",
                           "0b101" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint64_t v;
@@ -470,6 +491,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(decimal_and_hex_numbers_parse),
         cmocka_unit_test(binary_suffixes_multiply_by_powers_of_1024),
+        cmocka_unit_test(lowercase_suffixes_are_the_uppercase_ones),
+        cmocka_unit_test(durations_keep_uppercase_suffixes_only),
         cmocka_unit_test(largest_numbers_parse_and_one_more_overflows),
         cmocka_unit_test(malformed_numbers_are_refused),
         cmocka_unit_test(number_stops_at_the_given_length),
