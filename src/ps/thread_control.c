@@ -60,9 +60,11 @@ NTSTATUS ntsim_wait_thread(ntsim_system *sys, ULONG tid, uint64_t timeout)
     NTSTATUS s = movable(sys, tid, &t);
     if (!NT_SUCCESS(s))
         return s;
-    /* 0 here is forever; a longer wait than a LONG64 can say never ends either. */
-    LONG64 relative = -(LONG64)timeout;
-    return ke_wait(sys, t, timeout && timeout <= INT64_MAX ? &relative : NULL);
+    /* 0 here is forever; a longer wait than a LONG64 can say never ends either
+       (and is not negated: -2^63 has no positive twin). */
+    bool forever = timeout == 0 || timeout > INT64_MAX;
+    LONG64 relative = forever ? 0 : -(LONG64)timeout;
+    return ke_wait(sys, t, forever ? NULL : &relative);
 }
 
 NTSTATUS ntsim_wake_thread(ntsim_system *sys, ULONG tid)

@@ -201,6 +201,22 @@ static void wake_boosts_by_one_and_boost_decays_at_quantum_end(void **state)
     ntsim_system_destroy(sys);
 }
 
+/* A timeout past what a LONG64 holds (2^63 and up) is forever, like 0, and is
+   never negated (a regression: -(LONG64)2^63 is undefined; UBSan stopped the API fuzzer there). */
+static void wait_longer_than_a_long64_is_forever(void **state)
+{
+    (void)state;
+    ntsim_system *sys = boot(1, NULL);
+    ULONG a = spawn(sys), b = spawn(sys);
+    assert_int_equal(ntsim_wait_thread(sys, a, 1ull << 63), STATUS_SUCCESS);
+    ntsim_advance(sys, 1000 * QUANTUM);
+    assert_int_equal(info(sys, a).state, Waiting);
+    assert_int_equal(ntsim_wait_thread(sys, b, UINT64_MAX), STATUS_SUCCESS);
+    ntsim_advance(sys, 1000 * QUANTUM);
+    assert_int_equal(info(sys, b).state, Waiting);
+    ntsim_system_destroy(sys);
+}
+
 static void wake_without_wait_is_invalid(void **state)
 {
     (void)state;
@@ -614,6 +630,7 @@ int main(void)
         cmocka_unit_test(lower_priority_never_runs_while_higher_is_ready),
         cmocka_unit_test(two_processors_take_two_threads),
         cmocka_unit_test(wait_with_timeout_expires_on_the_next_tick),
+        cmocka_unit_test(wait_longer_than_a_long64_is_forever),
         cmocka_unit_test(wake_boosts_by_one_and_boost_decays_at_quantum_end),
         cmocka_unit_test(wake_without_wait_is_invalid),
         cmocka_unit_test(suspend_counts_and_resume_returns_previous),
