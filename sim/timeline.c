@@ -22,6 +22,7 @@
 
 typedef struct thread_track {
     ULONG pid;
+    ULONG calls;       /* driver routines begun on it and not yet returned */
     bool live;
     bool named;        /* its thread_name is out */
     const char *state; /* a static state name, NULL before the first change */
@@ -273,6 +274,16 @@ static const char *state_name(ULONG s)
     return ntsim_thread_state_name((KTHREAD_STATE)s);
 }
 
+/* Routines still running on a thread that ends, or at the end of the run: their slices end here. */
+static void end_calls(sim_timeline *t, thread_track *th, ULONG tid, uint64_t time)
+{
+    for (; th->calls; th->calls--) {
+        begin(t, "", "E", th->pid, tid);
+        timestamp(t, "ts", time);
+        puts_(t, "}");
+    }
+}
+
 /* Past the budget: open state slices end here, a mark says why. */
 static void stop_states(sim_timeline *t, uint64_t time)
 {
@@ -439,6 +450,8 @@ void sim_timeline_event(sim_timeline *t, const ntsim_event *e)
     }
     case NTSIM_EVENT_THREAD_EXIT: {
         thread_track *th = thread_of(t, e->tid);
+        if (th)
+            end_calls(t, th, e->tid, e->time); /* a thread ended in a routine (its driver went away) */
         instant(t, e, "thread_exit", e->pid, e->tid, "t");
         args_open(t);
         arg_int(t, &first, "exit_code", e->exit_code);
@@ -508,6 +521,24 @@ void sim_timeline_event(sim_timeline *t, const ntsim_event *e)
         arg_str(t, &first, "text", e->text);
         puts_(t, "}}");
         return;
+    case NTSIM_EVENT_CALL: {
+        /* A driver routine on the thread that runs it: begin and end slices, nested as the calls nest. */
+        thread_track *th = thread_of(t, e->tid);
+        if (!th)
+            return;
+        if (!th->named)
+            name_thread(t, th, e->tid == 0 ? 0 : 4, e->tid);
+        if (e->count == 1 && th->calls == 0)
+            return; /* its begin was before the thread was known */
+        char name[160];
+        snprintf(name, sizeof name, "%s!%s", e->image, e->service ? e->service : "routine");
+        begin(t, name, e->count == 0 ? "B" : "E", th->pid, e->tid);
+        puts_(t, ",\"cat\":\"driver\"");
+        timestamp(t, "ts", e->time);
+        puts_(t, "}");
+        th->calls += e->count == 0 ? 1 : -1;
+        return;
+    }
     case NTSIM_EVENT_EXCEPTION: {
         instant(t, e, "exception", e->pid, e->tid, "t");
         args_open(t);
@@ -541,6 +572,7 @@ bool sim_timeline_write(sim_timeline *t, FILE *f)
     /* What is still open ends at the last time seen. */
     for (size_t i = 0; i < t->thread_cap; i++) {
         thread_track *th = &t->threads[i];
+        end_calls(t, th, (ULONG)(i * 4), t->last);
         if (th->state && th->live && t->last > th->since)
             slice(t, th->state, "state", th->pid, (ULONG)(i * 4), th->since, t->last);
     }

@@ -279,7 +279,7 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
 
     /* DriverEntry runs on a System thread. */
     ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
-    IO_CALL(sys, d, s = entry(&d->object, &registry));
+    IO_CALL_ROUTINE(sys, d, "DriverEntry", s = entry(&d->object, &registry));
     ke_switch_back(sys, saved);
     rtl_free(registry.Buffer);
     if (!NT_SUCCESS(s)) {
@@ -309,7 +309,7 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
     io_orphan_files(sys, d);
     /* Held: the unload may end the thread that was current (a driver's own system thread). */
     ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
-    IO_CALL(sys, d, d->object.DriverUnload(&d->object));
+    IO_CALL_ROUTINE(sys, d, "DriverUnload", d->object.DriverUnload(&d->object));
     ke_switch_back(sys, saved);
     *link = d->next;
     forget_driver(sys, d);

@@ -96,5 +96,8 @@ void io_shutdown(ntsim_system *sys);
 
 /* Calls a driver routine with the driver's context made current. */
 #define IO_CALL(sys, drv, expr) KE_CALL_AS((sys), (drv), (drv) ? (drv)->name : NULL, expr)
+/* IO_CALL of one of the driver's routines, traced under its name (NTSIM_TRACE_CALLS). */
+#define IO_CALL_ROUTINE(sys, drv, routine, expr) \
+    KE_CALL_ROUTINE((sys), (drv), (drv) ? (drv)->name : NULL, (routine), expr)
 
 #endif

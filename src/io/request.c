@@ -30,6 +30,20 @@ PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
     return Mdl ? Mdl->MappedSystemVa : NULL;
 }
 
+/* The dispatch routine's name in a trace: the request's major function. */
+static const char *io_major_name(UCHAR major)
+{
+    switch (major) {
+    case IRP_MJ_CREATE: return "IRP_MJ_CREATE";
+    case IRP_MJ_CLOSE: return "IRP_MJ_CLOSE";
+    case IRP_MJ_READ: return "IRP_MJ_READ";
+    case IRP_MJ_WRITE: return "IRP_MJ_WRITE";
+    case IRP_MJ_DEVICE_CONTROL: return "IRP_MJ_DEVICE_CONTROL";
+    case IRP_MJ_CLEANUP: return "IRP_MJ_CLEANUP";
+    default: return "dispatch routine";
+    }
+}
+
 static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
 {
     PDRIVER_OBJECT drv = dev->DriverObject;
@@ -42,7 +56,7 @@ static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
     }
     NTSTATUS s;
     ps_thread *saved = ps_current_thread(sys);
-    IO_CALL(sys, drv->Internal, s = fn(dev, irp));
+    IO_CALL_ROUTINE(sys, drv->Internal, io_major_name(irp->Stack.MajorFunction), s = fn(dev, irp));
     ps_set_current_thread(sys, saved);
     return s; /* what the routine returned (IoCallDriver's answer) */
 }

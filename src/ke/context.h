@@ -31,6 +31,18 @@ void ke_leave(ke_context saved);
         ke_leave(saved_);                                      \
     } while (0)
 
+/* A call event around a driver routine, when calls are traced: begin (true) or return. */
+void ke_trace_call(ntsim_system *sys, const char *image, const char *routine, bool begin);
+
+/* KE_CALL_AS for a routine of the driver's (DriverEntry, a dispatch or notify
+   routine): traced as a call, when calls are traced, under its name. */
+#define KE_CALL_ROUTINE(sys, driver, image, routine, expr)   \
+    do {                                                       \
+        ke_trace_call((sys), (image), (routine), true);        \
+        KE_CALL_AS((sys), (driver), (image), expr);            \
+        ke_trace_call((sys), (image), (routine), false);       \
+    } while (0)
+
 /* The system of the running code, or NULL outside any (for a signal handler). */
 ntsim_system *ke_context_system(void);
 /* The system of the running driver code; aborts with a message outside it. */

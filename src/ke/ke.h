@@ -86,6 +86,7 @@ typedef struct ke_scheduler {
     uint64_t orders;
     uint64_t unlooked;   /* clock ticks to take one by one before looking for whole rounds again */
     bool trace;          /* deliver thread_state events */
+    bool trace_calls;    /* deliver call events around driver routines (ke/call_trace.c) */
 } ke_scheduler;
 
 /* The kernel's part of the system (nested as ob_system explains). */

@@ -187,7 +187,8 @@ NTSTATUS ps_notify_process_create(ntsim_system *sys, ps_process *p, ps_thread *c
     for (ULONG i = 0; i < ps_state(sys)->notify.process_end && NT_SUCCESS(info.CreationStatus); i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.process[i];
         if (s->routine)
-            KE_CALL_AS(sys, s->driver, s->image, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
+            KE_CALL_ROUTINE(sys, s->driver, s->image, "process notify routine",
+                            ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), &info));
     }
     ps_set_current_thread(sys, saved);
     return info.CreationStatus;
@@ -201,7 +202,8 @@ void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last)
     for (ULONG i = 0; i < ps_state(sys)->notify.process_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.process[i];
         if (s->routine)
-            KE_CALL_AS(sys, s->driver, s->image, ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
+            KE_CALL_ROUTINE(sys, s->driver, s->image, "process notify routine",
+                            ((PCREATE_PROCESS_NOTIFY_ROUTINE_EX)s->routine)(p, ULongToHandle(p->pid), NULL));
     }
     ps_set_current_thread(sys, saved);
 }
@@ -216,7 +218,7 @@ static void call_thread_routines(ntsim_system *sys, ps_thread *t, bool create, p
         if (s->ex && create && t->process == ps_state(sys)->system_process)
             continue;
         ps_thread *saved = switch_to(sys, s->ex || !create ? t : plain_context);
-        KE_CALL_AS(sys, s->driver, s->image,
+        KE_CALL_ROUTINE(sys, s->driver, s->image, "thread notify routine",
                 ((PCREATE_THREAD_NOTIFY_ROUTINE)s->routine)(ULongToHandle(t->process->pid), ULongToHandle(t->tid),
                                                             create));
         ps_set_current_thread(sys, saved);
@@ -259,7 +261,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNI
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
-            KE_CALL_AS(sys, s->driver, s->image, ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), info));
+            KE_CALL_ROUTINE(sys, s->driver, s->image, "thread notify routine", ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), info));
     }
     ps_set_current_thread(sys, saved);
 }
