@@ -14,11 +14,13 @@
 #include "ntsim/system.h"
 #include "scenario.h"
 #include "timeline.h"
+#include "report/report.h"
 #include "values.h"
 
 static const char usage[] =
     "usage: ntsim run [OPTION...] FILE...   replay scenario files ('-' is standard input)\n"
     "       ntsim check [-q] FILE...        validate them without running them\n"
+    "       ntsim report SCENARIO -o OUT.html  the replay as one page to look at\n"
     "       ntsim help [drivers|DRIVER]     this text; the built-in drivers\n"
     "       ntsim version                   the version (also -V, --version)\n"
     "\n"
@@ -34,6 +36,8 @@ static const char usage[] =
     "          every scenario command)\n"
     "  check   parse and validate files without running them; report every error\n"
     "          and, for a valid file, FILE: ok (N lines)\n"
+    "  report  replay one file into one HTML page: process tree, address\n"
+    "          spaces, timeline, records (ntsim report --help)\n"
     "\n"
     "exit status: 0 all ran and every expect held; 1 an expect failed;\n"
     "2 a scenario error (syntax, unknown name, bad option), an unreadable file\n"
@@ -461,7 +465,60 @@ int main(int argc, char **argv)
     return status;
 }
 
-static const char *const commands[] = { "run", "check", "help", "version", "--help", "--version", NULL };
+static const char *const commands[] = { "run", "check", "report", "help", "version", "--help", "--version", NULL };
+
+static const char report_usage[] =
+    "usage: ntsim report [--seed N] SCENARIO -o OUT.html\n"
+    "Replays SCENARIO and writes one self-contained HTML page (no network):\n"
+    "the process tree, each live process's address space as VMMap draws it,\n"
+    "the timeline, and every record in a table to filter by kind and process.\n";
+
+/* ntsim report [--seed N] SCENARIO -o OUT.html */
+static int report(int argc, char **argv)
+{
+    sim_run_options o = { .format = SIM_FORMAT_JSONL };
+    const char *scenario = NULL, *out_path = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(report_usage, stdout);
+            return 0;
+        }
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
+            out_path = argv[++i];
+        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+            const char *s = argv[++i];
+            if (!sim_parse_number(s, strlen(s), &o.seed)) {
+                fprintf(stderr, "ntsim report: bad seed '%s'\n", s);
+                return 2;
+            }
+            o.has_seed = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "ntsim report: unknown or incomplete option '%s'\n%s", a, report_usage);
+            return 2;
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            fprintf(stderr, "ntsim report: one SCENARIO at a time\n%s", report_usage);
+            return 2;
+        }
+    }
+    if (!scenario || !out_path) {
+        fprintf(stderr, "ntsim report: %s\n%s", scenario ? "no -o OUT.html" : "no SCENARIO", report_usage);
+        return 2;
+    }
+    FILE *out = fopen(out_path, "wb");
+    if (!out) {
+        fprintf(stderr, "ntsim: cannot write %s\n", out_path);
+        return 2;
+    }
+    int status = sim_report(scenario, &o, out, stderr);
+    if (fclose(out) != 0) {
+        fprintf(stderr, "ntsim: cannot write %s\n", out_path);
+        status = 2;
+    }
+    return status;
+}
 
 static int command(int argc, char **argv)
 {
@@ -497,5 +554,7 @@ static int command(int argc, char **argv)
         return run(argc - 2, argv + 2);
     if (strcmp(c, "check") == 0)
         return check(argc - 2, argv + 2);
+    if (strcmp(c, "report") == 0)
+        return report(argc - 2, argv + 2);
     return bad_word("ntsim", c[0] == '-' ? "option" : "command", c, commands, "ntsim --help lists the commands");
 }

@@ -288,6 +288,8 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     /* The system goes down while the writer stands: what its teardown tells
        (a driver's pool left behind) is the last line's, and so is an event
        the engine could not keep then. */
+    if (ctx.sys && options && options->at_end)
+        options->at_end(ctx.sys, options->at_end_context);
     ntsim_system_destroy(ctx.sys);
     ctx.sys = NULL;
     sim_error e;

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "ntsim/system.h"
 #include "writer.h"
 
 typedef struct sim_run_options {
@@ -18,6 +19,9 @@ typedef struct sim_run_options {
     bool trace_syscalls; /* --trace syscalls: syscall events */
     struct sim_audio *audio; /* --audio: collects the beep events' tones (sim/audio.h), or NULL */
     struct sim_timeline *timeline; /* --timeline: the run as a trace (sim/timeline.h), or NULL */
+    /* Called once at the end of a file's run, before its system goes down (the report reads it). */
+    void (*at_end)(ntsim_system *sys, void *context);
+    void *at_end_context;
     bool check_invariants;   /* ntsim_check_system after every command; a broken one aborts (tests) */
     bool color;              /* text format: colour for a terminal (sim_writer.color) */
 } sim_run_options;

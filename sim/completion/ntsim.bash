@@ -15,7 +15,7 @@ _ntsim()
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run check help version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check report help version --help --version" -- "$cur"))
         return
     fi
     case ${COMP_WORDS[1]} in
@@ -25,10 +25,22 @@ _ntsim()
         --trace) COMPREPLY=($(compgen -W "sched syscalls" -- "$cur")); return ;;
         --seed) return ;;
         --audio) _ntsim_files '*.wav'; return ;;
+        --timeline) _ntsim_files '*.json'; return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         esac
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--format --seed --trace --audio --color --check-first --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--format --seed --trace --audio --timeline --color --check-first --help" -- "$cur"))
+        else
+            _ntsim_files '*.scn'
+        fi
+        ;;
+    report)
+        case $prev in
+        -o|--output) _ntsim_files '*.html'; return ;;
+        --seed) return ;;
+        esac
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "-o --output --seed --help" -- "$cur"))
         else
             _ntsim_files '*.scn'
         fi

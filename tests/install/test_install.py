@@ -94,7 +94,7 @@ def complete(script, words, cwd=None):
 def test_completion(ntsim, source):
     bash = os.path.join(source, "sim/completion/ntsim.bash")
     got = complete(bash, [ntsim, ""])
-    check(got == sorted(["run", "check", "help", "version", "--help", "--version"]), f"commands: {got}")
+    check(got == sorted(["run", "check", "report", "help", "version", "--help", "--version"]), f"commands: {got}")
     check(complete(bash, [ntsim, "run", "--f"]) == ["--format"], "run --f completes to --format")
     check(complete(bash, [ntsim, "run", "--format", ""]) == ["jsonl", "text"], "--format's values")
     check(complete(bash, [ntsim, "run", "--trace", "s"]) == ["sched", "syscalls"], "--trace's values")
