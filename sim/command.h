@@ -121,6 +121,7 @@ struct sim_context {
     bool has_seed_override;
     bool trace_sched;    /* --trace sched */
     bool trace_syscalls; /* --trace syscalls */
+    struct sim_sysmon *sysmon;     /* --format sysmon: every event goes there too, or NULL */
     struct sim_timeline *timeline; /* --timeline: every event goes there too, or NULL */
     struct sim_audio *audio; /* --audio: where beep events' tones go, or NULL */
     ntsim_system *sys;

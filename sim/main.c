@@ -14,6 +14,7 @@
 #include "ntsim/system.h"
 #include "scenario.h"
 #include "timeline.h"
+#include "sysmon.h"
 #include "report/report.h"
 #include "values.h"
 
@@ -46,12 +47,14 @@ static const char usage[] =
     "More: man ntsim, man ntsim-scenario (the language).\n";
 
 static const char run_usage[] =
-    "usage: ntsim run [--format text|jsonl] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav]\n"
+    "usage: ntsim run [--format text|jsonl|sysmon] [--seed N] [--trace sched|syscalls]... [--audio OUT.wav]\n"
     "                 [--timeline OUT.json] [--color[=auto|always|never]] [--check-first] FILE...\n"
     "\n"
     "options (--NAME VALUE or --NAME=VALUE):\n"
     "  --format text   aligned lines for a person (default)\n"
     "  --format jsonl  one JSON object a line: result, event, error, expect records\n"
+    "  --format sysmon the events as Sysmon's event log has them (IDs 1, 5, 7, 8),\n"
+    "                  one Event element of XML a line\n"
     "  --seed N        the seed that decides everything that varies (ASLR bases...);\n"
     "                  overrides the system line's seed=. Same file, seed and\n"
     "                  options: byte-identical output everywhere.\n"
@@ -177,7 +180,7 @@ static int write_audio(const sim_audio *audio, FILE *f, const char *path)
 
 static const char *const run_options[] = { "--format", "--seed", "--trace", "--audio", "--timeline", "--check-first", "--color", "--help",
                                             NULL };
-static const char *const formats[] = { "text", "jsonl", NULL };
+static const char *const formats[] = { "text", "jsonl", "sysmon", NULL };
 static const char *const traces[] = { "sched", "syscalls", NULL };
 static const char *const whens[] = { "auto", "always", "never", NULL };
 
@@ -232,6 +235,7 @@ static int run(int argc, char **argv)
     sim_run_options o = { .format = SIM_FORMAT_TEXT, .check_invariants = fail && *fail };
     const char *audio_path = NULL, *color = "auto";
     bool check_first = false;
+    bool sysmon = false; /* --format sysmon: Sysmon's events on standard output, the records nowhere */
     const char *timeline_path = NULL;
     int i = 0;
     for (; i < argc; i++) {
@@ -250,8 +254,10 @@ static int run(int argc, char **argv)
                 o.format = SIM_FORMAT_TEXT;
             else if (strcmp(v, "jsonl") == 0)
                 o.format = SIM_FORMAT_JSONL;
+            else if (strcmp(v, "sysmon") == 0)
+                sysmon = true;
             else
-                return bad_word("ntsim run", "format", v, formats, "text or jsonl");
+                return bad_word("ntsim run", "format", v, formats, "text, jsonl or sysmon");
         } else if (is_option(a, "--seed", eq)) {
             if (!(v = option_value(argc, argv, &i, eq)))
                 return 2;
@@ -341,14 +347,33 @@ static int run(int argc, char **argv)
         }
         return 2;
     }
+    FILE *records = stdout;
+    if (sysmon) {
+        o.format = SIM_FORMAT_JSONL;
+        if (!(records = fopen("/dev/null", "w")) || !(o.sysmon = sim_sysmon_create(stdout))) {
+            fprintf(stderr, "ntsim: cannot start the Sysmon output\n");
+            if (records)
+                fclose(records);
+            return 2;
+        }
+    }
     int worst = 0;
     const char *first = argv[i];
     for (; i < argc; i++) {
-        int s = sim_run_file(argv[i], &o, stdout, stderr);
+        int s = sim_run_file(argv[i], &o, records, stderr);
         if (s > worst)
             worst = s;
         if (s == SIM_EXIT_ERROR)
             break; /* the run stops at a scenario error */
+    }
+    if (sysmon) {
+        if (!sim_sysmon_ok(o.sysmon)) {
+            fprintf(stderr, "ntsim: the Sysmon output could not be written\n");
+            if (worst < 2)
+                worst = 2;
+        }
+        sim_sysmon_free(o.sysmon);
+        fclose(records);
     }
     if (timeline_path) {
         /* What happened up to the end (or up to a scenario error) is drawn. */

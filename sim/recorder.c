@@ -13,6 +13,7 @@
 #include "event_table.h"
 #include "recorder.h"
 #include "rtl/alloc.h"
+#include "sysmon.h"
 #include "timeline.h"
 
 /* Room for one more event; its record, reset; NULL when the host is out of memory. */
@@ -122,6 +123,8 @@ static void put_fields(sim_record *r, const ntsim_event *e)
 void sim_recorder_event(void *context, const ntsim_event *e)
 {
     sim_context *ctx = context;
+    if (ctx->sysmon)
+        sim_sysmon_event(ctx->sysmon, e);
     if (ctx->timeline) {
         sim_timeline_event(ctx->timeline, e);
         if (!ctx->trace_sched && e->kind == NTSIM_EVENT_THREAD_STATE && !sim_timeline_follows_states(ctx->timeline))

@@ -15,6 +15,7 @@
 #include "expect.h"
 #include "parser.h"
 #include "reader.h"
+#include "sysmon.h"
 #include "recorder.h"
 #include "rtl/alloc.h"
 #include "scenario.h"
@@ -51,6 +52,8 @@ static NTSTATUS boot(sim_context *ctx)
     if (!NT_SUCCESS(s))
         return s;
     ntsim_set_event_sink(ctx->sys, sim_recorder_event, ctx);
+    if (ctx->sysmon)
+        sim_sysmon_seed(ctx->sysmon, c.seed);
     /* A timeline needs every state change, printed or not. */
     ntsim_set_trace(ctx->sys, (ctx->trace_sched || ctx->timeline ? NTSIM_TRACE_SCHED : 0) |
                                   (ctx->timeline ? NTSIM_TRACE_CALLS : 0) |
@@ -209,6 +212,7 @@ static void apply_options(sim_context *ctx, const sim_run_options *options)
     ctx->trace_syscalls = options->trace_syscalls;
     ctx->audio = options->audio; /* --audio: the tones the run plays */
     ctx->timeline = options->timeline;
+    ctx->sysmon = options->sysmon;
     ctx->check_invariants = options->check_invariants;
     if (options->has_seed) {
         ctx->has_seed_override = true;

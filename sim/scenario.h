@@ -19,6 +19,7 @@ typedef struct sim_run_options {
     bool trace_syscalls; /* --trace syscalls: syscall events */
     struct sim_audio *audio; /* --audio: collects the beep events' tones (sim/audio.h), or NULL */
     struct sim_timeline *timeline; /* --timeline: the run as a trace (sim/timeline.h), or NULL */
+    struct sim_sysmon *sysmon;     /* --format sysmon: the events as Sysmon's (sim/sysmon.h), or NULL */
     /* Called once at the end of a file's run, before its system goes down (the report reads it). */
     void (*at_end)(ntsim_system *sys, void *context);
     void *at_end_context;

@@ -119,6 +119,7 @@ typedef struct NTSIM_THREAD_INFO {
     SIZE_T stack_committed;     /* bytes committed now, guard pages included */
     ULONG_PTR guard_start, guard_end; /* its PAGE_GUARD pages below StackLimit */
     ULONG_PTR kernel_stack_base, kernel_stack_limit; /* in system space */
+    ULONG_PTR start_address;    /* Win32StartAddress (its image's entry when none was given; 0: a system thread) */
 } NTSIM_THREAD_INFO;
 
 /*

@@ -101,7 +101,7 @@ typedef struct ntsim_event {
     ULONG exit_code;    /* process_exit, thread_exit */
     const char *image;  /* process_create: image path; image_load: NT path */
     const char *cmdline;
-    ULONG_PTR base;     /* image_load */
+    ULONG_PTR base;     /* image_load; thread_create: the thread's start address */
     SIZE_T size;
     ULONG from, to;     /* thread_state: KTHREAD_STATE numbers */
     ULONG cpu;          /* thread_state: the processor */

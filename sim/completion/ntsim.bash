@@ -21,7 +21,7 @@ _ntsim()
     case ${COMP_WORDS[1]} in
     run)
         case $prev in
-        --format) COMPREPLY=($(compgen -W "text jsonl" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "text jsonl sysmon" -- "$cur")); return ;;
         --trace) COMPREPLY=($(compgen -W "sched syscalls" -- "$cur")); return ;;
         --seed) return ;;
         --audio) _ntsim_files '*.wav'; return ;;

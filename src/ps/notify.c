@@ -229,7 +229,7 @@ void ps_notify_thread_create(ntsim_system *sys, ps_thread *t, ps_thread *creator
 {
     ntsim_event e = {
         .kind = NTSIM_EVENT_THREAD_CREATE, .pid = t->process->pid, .tid = t->tid,
-        .creating_pid = creator->process->pid, .creating_tid = creator->tid,
+        .creating_pid = creator->process->pid, .creating_tid = creator->tid, .base = t->start_address,
     };
     ke_deliver_event(sys, &e);
     call_thread_routines(sys, t, true, creator);

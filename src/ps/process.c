@@ -331,6 +331,7 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
        images in the new process. A process routine may refuse the creation. */
     s = ps_notify_process_create(sys, p, creator, &image.string, &command.string);
     if (NT_SUCCESS(s)) {
+        t->start_address = ps_image_entry(p);
         ps_notify_thread_create(sys, t, creator);
         ps_notify_image_load(sys, p->pid, p->nt_image_path, &image.string, p->image_base, p->image_size, t);
         ps_notify_image_load(sys, p->pid, NTDLL_PATH, &ntdll.string, p->ntdll_base, p->ntdll_size, t);

@@ -63,6 +63,7 @@ struct ps_thread {
     SIZE_T stack_reserve, stack_commit;
     LIST_ENTRY thread_links; /* its process's threads */
     void *program_thread;    /* the Win32 layer's record of a program's thread (src/win32), or NULL */
+    ULONG_PTR start_address; /* Win32StartAddress: where its user-mode code begins (0: a system thread) */
 };
 
 /* The process manager's part of the system (nested as ob_system explains). */
@@ -155,7 +156,12 @@ NTSTATUS ps_create_kernel_thread(ntsim_system *sys, ps_process *p, ps_thread **o
 void ps_discard_thread(ntsim_system *sys, ps_thread *t);
 void ps_start_kernel_thread(ntsim_system *sys, ps_thread *t);
 /* A thread created by the current thread: notified, then started (unless suspended). */
-NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,
+/* The entry point of a process's image, where a thread given no start address
+   begins: ntsim's images have no PE headers to read it from, so the first
+   byte of their code, image base + 0x1000. */
+ULONG_PTR ps_image_entry(const ps_process *p);
+/* start: its Win32StartAddress, 0 for the image's entry. */
+NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, ULONG_PTR start, SIZE_T commit, SIZE_T reserve, bool suspended,
                           ps_thread **out);
 
 /* Terminates a thread; the last one ends its process. */

@@ -180,8 +180,13 @@ static NTSTATUS create_object(ntsim_system *sys, ps_process *p, SIZE_T commit, S
     return STATUS_SUCCESS;
 }
 
-NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_T reserve, bool suspended,
-                          ps_thread **out)
+ULONG_PTR ps_image_entry(const ps_process *p)
+{
+    return p->image_base ? p->image_base + 0x1000 : 0;
+}
+
+NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, ULONG_PTR start, SIZE_T commit, SIZE_T reserve,
+                          bool suspended, ps_thread **out)
 {
     ps_thread *creator = ps_current_thread(sys);
     if (!creator || creator->terminated)
@@ -194,6 +199,7 @@ NTSTATUS ps_create_thread(ntsim_system *sys, ps_process *p, SIZE_T commit, SIZE_
     NTSTATUS s = ps_create_thread_object(sys, p, commit, reserve, &t);
     if (!NT_SUCCESS(s))
         return s;
+    t->start_address = start ? start : ps_image_entry(p);
     /* The plain thread notification runs in the creator's context. */
     ps_notify_thread_create(sys, t, creator);
     ke_start_thread(sys, &t->tcb);
@@ -217,7 +223,7 @@ NTSTATUS ntsim_create_thread(ntsim_system *sys, ULONG pid, SIZE_T stack_size, bo
     /* CreateThread's one stack parameter: a commit size, or with
        STACK_SIZE_PARAM_IS_A_RESERVATION a reserve size. */
     ps_thread *t;
-    NTSTATUS s = ps_create_thread(sys, p, reserve ? 0 : stack_size, reserve ? stack_size : 0, false, &t);
+    NTSTATUS s = ps_create_thread(sys, p, 0, reserve ? 0 : stack_size, reserve ? stack_size : 0, false, &t);
     if (NT_SUCCESS(s) && cid)
         *cid = (CLIENT_ID){ p->pid, t->tid };
     return s;
@@ -292,6 +298,7 @@ void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info)
 {
     *info = (NTSIM_THREAD_INFO){
         .tid = t->tid,
+        .start_address = t->start_address,
         .pid = t->process->pid,
         .sequence = t->sequence,
         .state = t->tcb.state,

@@ -70,7 +70,8 @@ NTSTATUS sys_svc_create_thread_ex(ntsim_system *sys, const ULONG64 *a)
     }
     /* StackSize is the commit, MaximumStackSize the reserve. */
     ps_thread *t;
-    s = ps_create_thread(sys, (ps_process *)o, a[8], a[9], (a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0, &t);
+    s = ps_create_thread(sys, (ps_process *)o, a[4], a[8], a[9], (a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0,
+                         &t);
     if (NT_SUCCESS(s)) {
         ULONG value;
         s = ob_insert_handle(table, &t->header, ob_map_access(&ps_thread_type, (ACCESS_MASK)a[1]), &value);

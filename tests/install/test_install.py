@@ -96,7 +96,7 @@ def test_completion(ntsim, source):
     got = complete(bash, [ntsim, ""])
     check(got == sorted(["run", "check", "report", "help", "version", "--help", "--version"]), f"commands: {got}")
     check(complete(bash, [ntsim, "run", "--f"]) == ["--format"], "run --f completes to --format")
-    check(complete(bash, [ntsim, "run", "--format", ""]) == ["jsonl", "text"], "--format's values")
+    check(complete(bash, [ntsim, "run", "--format", ""]) == ["jsonl", "sysmon", "text"], "--format's values")
     check(complete(bash, [ntsim, "run", "--trace", "s"]) == ["sched", "syscalls"], "--trace's values")
     check(complete(bash, [ntsim, "run", "--color", "a"]) == ["always", "auto"], "--color's values")
     drivers = run(ntsim, "--list-drivers").stdout.split()
