@@ -53,7 +53,7 @@ static const char run_usage[] =
     "options (--NAME VALUE or --NAME=VALUE):\n"
     "  --format text   aligned lines for a person (default)\n"
     "  --format jsonl  one JSON object a line: result, event, error, expect records\n"
-    "  --format sysmon the events as Sysmon's event log has them (IDs 1, 5, 7, 8),\n"
+    "  --format sysmon the events as Sysmon's event log has them (IDs 1, 5, 7, 8, 10),\n"
     "                  one Event element of XML a line\n"
     "  --seed N        the seed that decides everything that varies (ASLR bases...);\n"
     "                  overrides the system line's seed=. Same file, seed and\n"

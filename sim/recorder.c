@@ -109,7 +109,8 @@ static void put_fields(sim_record *r, const ntsim_event *e)
         sim_put_str(r, "stream", e->stream);
         sim_put_str(r, "text", e->text);
         break;
-    case NTSIM_EVENT_CALL: /* for the timeline only: never recorded */
+    case NTSIM_EVENT_CALL: /* for the timeline and Sysmon's format only: never recorded */
+    case NTSIM_EVENT_PROCESS_ACCESS:
         break;
     case NTSIM_EVENT_EXCEPTION:
         sim_put_int(r, "pid", e->pid);
@@ -128,9 +129,11 @@ void sim_recorder_event(void *context, const ntsim_event *e)
     if (ctx->timeline) {
         sim_timeline_event(ctx->timeline, e);
         if (!ctx->trace_sched && e->kind == NTSIM_EVENT_THREAD_STATE && !sim_timeline_follows_states(ctx->timeline))
-            ntsim_set_trace(ctx->sys, NTSIM_TRACE_CALLS | (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0)); /* the scheduler may skip again */
+            ntsim_set_trace(ctx->sys, NTSIM_TRACE_CALLS | (ctx->sysmon ? NTSIM_TRACE_HANDLES : 0) |
+                                          (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0)); /* the scheduler may skip again */
     }
-    if ((e->kind == NTSIM_EVENT_THREAD_STATE && !ctx->trace_sched) || e->kind == NTSIM_EVENT_CALL)
+    if ((e->kind == NTSIM_EVENT_THREAD_STATE && !ctx->trace_sched) || e->kind == NTSIM_EVENT_CALL ||
+        e->kind == NTSIM_EVENT_PROCESS_ACCESS)
         return; /* traced for the timeline only */
     /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
     if (ctx->out_of_memory || ctx->writer->failed)

@@ -56,7 +56,7 @@ static NTSTATUS boot(sim_context *ctx)
         sim_sysmon_seed(ctx->sysmon, c.seed);
     /* A timeline needs every state change, printed or not. */
     ntsim_set_trace(ctx->sys, (ctx->trace_sched || ctx->timeline ? NTSIM_TRACE_SCHED : 0) |
-                                  (ctx->timeline ? NTSIM_TRACE_CALLS : 0) |
+                                  (ctx->timeline ? NTSIM_TRACE_CALLS : 0) | (ctx->sysmon ? NTSIM_TRACE_HANDLES : 0) |
                                   (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
     sim_bind_boot_names(ctx);
     return STATUS_SUCCESS;

@@ -6,7 +6,8 @@
  * addresses as 0x and 16 upper-case hex digits, "-" for what is not known.
  * ntsim has no tokens yet: User, IntegrityLevel and the logon fields are
  * "-" (docs/seeing-it.md). A remote thread (event 8) is a thread created in
- * a process by a thread of another, other than a process's first thread.
+ * a process by a thread of another, other than a process's first thread;
+ * a process access (event 10) is a process opened by NtOpenProcess.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -310,6 +311,32 @@ static void thread_create(sim_sysmon *s, const ntsim_event *e)
     end_event(s);
 }
 
+static void process_access(sim_sysmon *s, const ntsim_event *e)
+{
+    proc *source = proc_of(s, e->creating_pid);
+    proc *target = proc_of(s, e->pid);
+    source = proc_of(s, e->creating_pid); /* the table may have moved */
+    if (!source || !target)
+        return;
+    char sg[48], tg[48], access[16];
+    guid(s, e->creating_pid, source->live ? source->created : 0, sg, sizeof sg);
+    guid(s, e->pid, target->live ? target->created : 0, tg, sizeof tg);
+    snprintf(access, sizeof access, "0x%x", e->count);
+    begin_event(s, 10, 3, 10, e->time);
+    data(s->out, "SourceProcessGUID", sg);
+    data_u(s->out, "SourceProcessId", e->creating_pid);
+    data_u(s->out, "SourceThreadId", e->creating_tid);
+    data(s->out, "SourceImage", source->live ? source->image : e->creating_pid == 4 ? "System" : "-");
+    data(s->out, "TargetProcessGUID", tg);
+    data_u(s->out, "TargetProcessId", e->pid);
+    data(s->out, "TargetImage", target->live ? target->image : e->pid == 4 ? "System" : "-");
+    data(s->out, "GrantedAccess", access);
+    data(s->out, "CallTrace", "-");
+    data(s->out, "SourceUser", "-");
+    data(s->out, "TargetUser", "-");
+    end_event(s);
+}
+
 void sim_sysmon_event(sim_sysmon *s, const ntsim_event *e)
 {
     switch (e->kind) {
@@ -324,6 +351,9 @@ void sim_sysmon_event(sim_sysmon *s, const ntsim_event *e)
         break;
     case NTSIM_EVENT_THREAD_CREATE:
         thread_create(s, e);
+        break;
+    case NTSIM_EVENT_PROCESS_ACCESS:
+        process_access(s, e);
         break;
     default:
         break;

@@ -2,9 +2,10 @@
  * sysmon.h - `ntsim run --format sysmon`: the run's events in the shape of
  * Sysmon's event log, one `Event` element a line as Windows' event viewer
  * exports them (XML), with the schema's field names and formats: Event ID
- * 1 (process create), 5 (process terminated), 7 (image loaded) and 8
- * (CreateRemoteThread). Process GUIDs are derived from the seed and the
- * process, so the same run gives the same bytes.
+ * 1 (process create), 5 (process terminated), 7 (image loaded), 8
+ * (CreateRemoteThread) and 10 (process access: a process opened). Process
+ * GUIDs are derived from the seed and the process, so the same run gives
+ * the same bytes.
  */
 #ifndef NTSIM_SIM_SYSMON_H
 #define NTSIM_SIM_SYSMON_H

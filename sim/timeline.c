@@ -521,6 +521,8 @@ void sim_timeline_event(sim_timeline *t, const ntsim_event *e)
         arg_str(t, &first, "text", e->text);
         puts_(t, "}}");
         return;
+    case NTSIM_EVENT_PROCESS_ACCESS:
+        return; /* Sysmon's format's (a handle open is no moment of its own here) */
     case NTSIM_EVENT_CALL: {
         /* A driver routine on the thread that runs it: begin and end slices, nested as the calls nest. */
         thread_track *th = thread_of(t, e->tid);

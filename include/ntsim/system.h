@@ -88,6 +88,8 @@ typedef enum ntsim_event_kind {
     NTSIM_EVENT_EXCEPTION,    /* a program's unhandled exception: pid, tid, status (its code), text (what and where) */
     NTSIM_EVENT_CALL,         /* only when traced (NTSIM_TRACE_CALLS): a driver routine begins (count 0) or
                                  returns (count 1); image = the driver, service = the routine, tid = its thread */
+    NTSIM_EVENT_PROCESS_ACCESS, /* only when traced (NTSIM_TRACE_HANDLES): a process opened (NtOpenProcess):
+                                 pid = the target, creating_pid/tid = the opener, count = the access granted */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {
@@ -123,6 +125,7 @@ typedef void (*ntsim_event_sink)(void *context, const ntsim_event *event);
 #define NTSIM_TRACE_SCHED 0x1u    /* thread_state events for every state change */
 #define NTSIM_TRACE_SYSCALLS 0x2u /* a syscall event for every system service call */
 #define NTSIM_TRACE_CALLS 0x4u    /* call events around every driver routine ntsim calls */
+#define NTSIM_TRACE_HANDLES 0x8u  /* a process_access event for every process a thread opens */
 void ntsim_set_trace(ntsim_system *system, ULONG flags);
 
 /* One observer of every notification, in delivery order (NULL to stop). */

@@ -87,6 +87,7 @@ typedef struct ke_scheduler {
     uint64_t unlooked;   /* clock ticks to take one by one before looking for whole rounds again */
     bool trace;          /* deliver thread_state events */
     bool trace_calls;    /* deliver call events around driver routines (ke/call_trace.c) */
+    bool trace_handles;  /* deliver process_access events (ps/terminate.c) */
 } ke_scheduler;
 
 /* The kernel's part of the system (nested as ob_system explains). */

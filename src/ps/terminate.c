@@ -51,7 +51,15 @@ NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK D
     NTSTATUS s = grant(sys, p, &ps_process_type, DesiredAccess, PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, &access);
     if (!NT_SUCCESS(s))
         return s;
-    return open_object(sys, ProcessHandle, &p->header, access);
+    s = open_object(sys, ProcessHandle, &p->header, access);
+    if (NT_SUCCESS(s) && ke_state(sys)->sched.trace_handles) {
+        /* What Sysmon's process-access event reports (sim --format sysmon). */
+        ps_thread *opener = ps_current_thread(sys);
+        ntsim_event e = { .kind = NTSIM_EVENT_PROCESS_ACCESS, .pid = p->pid, .creating_pid = opener->process->pid,
+                          .creating_tid = opener->tid, .count = access };
+        ke_deliver_event(sys, &e);
+    }
+    return s;
 }
 
 NTSTATUS ps_open_thread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess, const CLIENT_ID *ClientId)

@@ -131,4 +131,5 @@ void ntsim_set_trace(ntsim_system *sys, ULONG flags)
     ke_state(sys)->sched.trace = (flags & NTSIM_TRACE_SCHED) != 0;
     sys->trace_syscalls = (flags & NTSIM_TRACE_SYSCALLS) != 0;
     ke_state(sys)->sched.trace_calls = (flags & NTSIM_TRACE_CALLS) != 0;
+    ke_state(sys)->sched.trace_handles = (flags & NTSIM_TRACE_HANDLES) != 0;
 }

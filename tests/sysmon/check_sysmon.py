@@ -8,7 +8,9 @@ Every line is an Event element of Sysmon's provider with a known ID and
 record IDs 1, 2, 3...; event 1 for each process_create (ProcessId, Image,
 CommandLine, ParentProcessId, UtcTime), 5 for each process_exit, 7 for each
 image_load into a process (ImageLoaded as a Win32 path), 8 for each thread
-created in a process by another process's thread (not its first):
+created in a process by another process's thread (not its first), 10 for
+each successful NtOpenProcess (the same run with --trace syscalls), by its
+thread:
 source, target, new thread, StartAddress in the target's image (its entry,
 base + 0x1000) and StartModule that image; a process's GUID the same in all
 its events and different from every other's; the same bytes twice.
@@ -77,6 +79,16 @@ for scenario in sys.argv[2:]:
                 want.append((8, {"SourceProcessId": str(r["creating_pid"]), "TargetProcessId": str(r["pid"]),
                                  "NewThreadId": str(r["tid"]), "StartAddress": "0x%016X" % (base + 0x1000),
                                  "StartModule": image}))
+    # Event 10: a process opened. In order, a successful NtOpenProcess of the same run, by the same thread.
+    folder, base = os.path.split(os.path.abspath(scenario))
+    traced = subprocess.run([ntsim, "run", "--format", "jsonl", "--trace", "syscalls", base], cwd=folder,
+                            capture_output=True, text=True).stdout
+    opens = [json.loads(l)["tid"] for l in traced.splitlines()
+             if '"NtOpenProcess"' in l and '"status":"STATUS_SUCCESS"' in l]
+    accesses = [int(g["SourceThreadId"]) for gid, g in got if gid == 10]
+    if opens != accesses:
+        failures.append(f"{name}: event 10 by threads {accesses}, NtOpenProcess succeeded for {opens}")
+    got = [g for g in got if g[0] != 10]
     if [w[0] for w in want] != [g[0] for g in got]:
         failures.append(f"{name}: event IDs {[g[0] for g in got]}, the records say {[w[0] for w in want]}")
     else:
