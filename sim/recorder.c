@@ -111,6 +111,7 @@ static void put_fields(sim_record *r, const ntsim_event *e)
         break;
     case NTSIM_EVENT_CALL: /* for the timeline and Sysmon's format only: never recorded */
     case NTSIM_EVENT_PROCESS_ACCESS:
+    case NTSIM_EVENT_IRP:
         break;
     case NTSIM_EVENT_EXCEPTION:
         sim_put_int(r, "pid", e->pid);
@@ -133,7 +134,7 @@ void sim_recorder_event(void *context, const ntsim_event *e)
                                           (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0)); /* the scheduler may skip again */
     }
     if ((e->kind == NTSIM_EVENT_THREAD_STATE && !ctx->trace_sched) || e->kind == NTSIM_EVENT_CALL ||
-        e->kind == NTSIM_EVENT_PROCESS_ACCESS)
+        e->kind == NTSIM_EVENT_PROCESS_ACCESS || e->kind == NTSIM_EVENT_IRP)
         return; /* traced for the timeline only */
     /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
     if (ctx->out_of_memory || ctx->writer->failed)

@@ -54,6 +54,11 @@ struct sim_timeline {
     uint64_t flows;
     bool drivers_named;
     uint64_t state_changes;
+    struct pending_irp {
+        ULONG number, pid, tid;
+        uint64_t time;
+    } *irps;                 /* requests dispatched, not completed yet */
+    size_t irp_count, irp_cap;
     bool states_stopped; /* past the budget: states no longer followed */
 };
 
@@ -281,6 +286,48 @@ static void end_calls(sim_timeline *t, thread_track *th, ULONG tid, uint64_t tim
         begin(t, "", "E", th->pid, tid);
         timestamp(t, "ts", time);
         puts_(t, "}");
+    }
+}
+
+/* A request: its arrow, from the thread that sent it (at its dispatch) to
+   the one that completed it, is drawn once it completes; one never
+   completed draws none. */
+static void irp(sim_timeline *t, const ntsim_event *e)
+{
+    thread_track *th = thread_of(t, e->tid);
+    if (!th)
+        return;
+    if (!th->named)
+        name_thread(t, th, e->tid == 0 ? 0 : 4, e->tid);
+    if (e->count == 0) {
+        if (t->irp_count == t->irp_cap) {
+            size_t cap = t->irp_cap ? 2 * t->irp_cap : 16;
+            struct pending_irp *p = realloc(t->irps, cap * sizeof *p);
+            if (!p) {
+                t->failed = true;
+                return;
+            }
+            t->irps = p;
+            t->irp_cap = cap;
+        }
+        t->irps[t->irp_count++] = (struct pending_irp){ e->number, th->pid, e->tid, e->time };
+        return;
+    }
+    for (size_t i = t->irp_count; i-- > 0;) {
+        struct pending_irp *p = &t->irps[i];
+        if (p->number != e->number)
+            continue;
+        uint64_t id = ++t->flows;
+        begin(t, e->service ? e->service : "request", "s", p->pid, p->tid);
+        printf_(t, ",\"cat\":\"irp\",\"id\":%" PRIu64, id);
+        timestamp(t, "ts", p->time);
+        puts_(t, "}");
+        begin(t, e->service ? e->service : "request", "f", th->pid, e->tid);
+        printf_(t, ",\"cat\":\"irp\",\"id\":%" PRIu64 ",\"bp\":\"e\"", id);
+        timestamp(t, "ts", e->time);
+        puts_(t, "}");
+        *p = t->irps[--t->irp_count];
+        return;
     }
 }
 
@@ -523,6 +570,9 @@ void sim_timeline_event(sim_timeline *t, const ntsim_event *e)
         return;
     case NTSIM_EVENT_PROCESS_ACCESS:
         return; /* Sysmon's format's (a handle open is no moment of its own here) */
+    case NTSIM_EVENT_IRP:
+        irp(t, e);
+        return;
     case NTSIM_EVENT_CALL: {
         /* A driver routine on the thread that runs it: begin and end slices, nested as the calls nest. */
         thread_track *th = thread_of(t, e->tid);
@@ -604,6 +654,7 @@ void sim_timeline_free(sim_timeline *t)
         free(t->processes[i].image);
     free(t->processes);
     free(t->threads);
+    free(t->irps);
     free(t->buf);
     free(t);
 }

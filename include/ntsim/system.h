@@ -90,6 +90,8 @@ typedef enum ntsim_event_kind {
                                  returns (count 1); image = the driver, service = the routine, tid = its thread */
     NTSIM_EVENT_PROCESS_ACCESS, /* only when traced (NTSIM_TRACE_HANDLES): a process opened (NtOpenProcess):
                                  pid = the target, creating_pid/tid = the opener, count = the access granted */
+    NTSIM_EVENT_IRP,          /* only when traced (NTSIM_TRACE_CALLS): a request dispatched (count 0) or
+                                 completed (count 1); number = its sequence, service = its major function, tid */
 } ntsim_event_kind;
 
 typedef struct ntsim_event {

@@ -872,6 +872,7 @@ struct _IRP {
     PVOID UserBuffer;      /* neither I/O: the caller's address */
     IO_STACK_LOCATION Stack;
     BOOLEAN Completed;
+    ULONG64 Sequence;      /* ntsim's: the request's number in traces (NTSIM_TRACE_CALLS) */
 };
 
 static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)

@@ -82,6 +82,7 @@ typedef struct io_system {
     LIST_ENTRY files;          /* every file object */
     void **modules;            /* driver files' modules left at shutdown, closed last */
     size_t module_count, module_cap; /* module_cap: room reserved at each load (driver.c) */
+    ULONG64 irp_sequence;      /* the last request's number, for traces of its dispatch and completion */
 } io_system;
 
 static inline io_system *io_state(ntsim_system *sys)

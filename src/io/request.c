@@ -15,9 +15,24 @@
 
 static void finish_built(PIRP irp);
 
+static const char *io_major_name(UCHAR major);
+
+/* A request's dispatch (begin) or completion, when calls are traced: a timeline's arrow. */
+static void trace_irp(ntsim_system *sys, PIRP irp, bool completed)
+{
+    if (!sys || !ke_state(sys)->sched.trace_calls || !irp->Sequence)
+        return;
+    const ke_thread *t = ke_state(sys)->current_thread;
+    ntsim_event e = { .kind = NTSIM_EVENT_IRP, .tid = t ? t->tid : 0, .number = (ULONG)irp->Sequence,
+                      .service = io_major_name(irp->Stack.MajorFunction), .count = completed ? 1 : 0 };
+    ke_deliver_event(sys, &e);
+}
+
 void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost)
 {
     (void)PriorityBoost;
+    if (!Irp->Completed)
+        trace_irp(ke_context_system(), Irp, true);
     Irp->Completed = TRUE;
     /* A request completed after its driver returned STATUS_PENDING: tell the caller now. */
     if (Irp->Allocated && Irp->PendingReturned)
@@ -56,6 +71,9 @@ static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
     }
     NTSTATUS s;
     ps_thread *saved = ps_current_thread(sys);
+    if (!irp->Sequence)
+        irp->Sequence = ++io_state(sys)->irp_sequence;
+    trace_irp(sys, irp, false);
     IO_CALL_ROUTINE(sys, drv->Internal, io_major_name(irp->Stack.MajorFunction), s = fn(dev, irp));
     ps_set_current_thread(sys, saved);
     return s; /* what the routine returned (IoCallDriver's answer) */
