@@ -7,10 +7,7 @@
 
 static uint64_t hash(sim_name_kind kind, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    return sim_name_hash(kind, s, n);
 }
 
 static uint64_t hash_seq(uint64_t s)
@@ -31,6 +28,7 @@ void sim_names_free(sim_names *n)
         rtl_free(n->slots[i].name);
     rtl_free(n->slots);
     rtl_free(n->by_seq);
+    sim_gone_free(&n->gone);
     memset(n, 0, sizeof *n);
 }
 
@@ -53,12 +51,44 @@ static sim_name *probe(sim_name *slots, size_t cap, sim_name_kind kind, const ch
     }
 }
 
-sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *name, size_t len)
+sim_name *sim_names_find(sim_names *n, sim_name_kind kind, const char *name, size_t len)
 {
     if (n->cap == 0)
         return NULL;
-    sim_name *e = probe(n->slots, n->cap, kind, name, len, hash(kind, name, len));
-    return e->name ? e : NULL;
+    uint64_t h = hash(kind, name, len);
+    sim_name *e = probe(n->slots, n->cap, kind, name, len, h);
+    if (e->name)
+        return e;
+    sim_gone_name g;
+    if (!sim_gone_find(&n->gone, (int)kind, name, len, h, &g))
+        return NULL;
+    e = &n->found_gone;
+    memset(e, 0, sizeof *e);
+    e->name = (char *)g.name;
+    e->len = (uint32_t)len;
+    e->kind = kind;
+    e->line = g.line;
+    e->ended = g.ended;
+    e->gone = true;
+    e->gone_offset = g.offset;
+    return e;
+}
+
+void sim_names_end(sim_names *n, sim_name *e)
+{
+    e->ended = true;
+    if (e->gone)
+        sim_gone_end(&n->gone, e->gone_offset);
+}
+
+sim_name *sim_names_revive(sim_names *n, sim_name *e, int line)
+{
+    sim_name_kind kind = e->kind;
+    uint32_t offset = e->gone_offset;
+    sim_name *live = sim_names_add(n, kind, e->name, e->len, line); /* copies the name first */
+    if (live)
+        sim_gone_revive(&n->gone, offset);
+    return live;
 }
 
 static void fill_seq(sim_names *n, size_t *table, size_t cap);
@@ -106,6 +136,7 @@ sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size
     e->sequence = 0;
     e->line = line;
     e->ended = false;
+    e->gone = false;
     n->count++;
     return e;
 }
@@ -191,4 +222,79 @@ const sim_name *sim_names_by_sequence(const sim_names *n, uint64_t sequence)
             return e;
     }
     return NULL;
+}
+
+/* Whether a sweep may move the entry: a process's or thread's defined by a
+   line (boot-time names stay), its object gone. Marks it (gone = true). */
+static bool mark_gone(sim_name *e, bool (*alive)(void *context, const sim_name *e), void *context)
+{
+    e->gone = e->kind != SIM_NAME_DRIVER && e->line > 0 && !alive(context, e);
+    return e->gone;
+}
+
+/* Copies the marked entries into the packed store; those it has no room for
+   stay (unmarked). Returns how many moved. */
+static size_t store_marked(sim_names *n)
+{
+    size_t moved = 0;
+    for (size_t i = 0; i < n->cap; i++) {
+        sim_name *e = &n->slots[i];
+        if (!e->name || !e->gone)
+            continue;
+        e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), e->line,
+                               e->ended);
+        moved += e->gone;
+    }
+    return moved;
+}
+
+/* Undoes store_marked when the smaller table cannot be had. */
+static void unstore_marked(sim_names *n)
+{
+    for (size_t i = 0; i < n->cap; i++) {
+        sim_name *e = &n->slots[i];
+        sim_gone_name g;
+        if (e->name && e->gone &&
+            sim_gone_find(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), &g))
+            sim_gone_revive(&n->gone, g.offset);
+        if (e->name)
+            e->gone = false;
+    }
+}
+
+void sim_names_sweep(sim_names *n, bool (*alive)(void *context, const sim_name *e), void *context)
+{
+    if (n->count < 256 || n->count < 2 * n->count_at_sweep)
+        return;
+    n->count_at_sweep = n->count; /* out of memory too: not again at once */
+    size_t marked = 0;
+    for (size_t i = 0; i < n->cap; i++)
+        marked += n->slots[i].name && mark_gone(&n->slots[i], alive, context);
+    size_t moved = marked ? store_marked(n) : 0;
+    size_t keep = n->count - moved, cap = 64;
+    while (keep * 4 > cap)
+        cap *= 2; /* a quarter full: room to double before the next sweep */
+    sim_name *slots = moved ? rtl_calloc(cap, sizeof *slots) : NULL;
+    size_t *by_seq = slots ? rtl_calloc(n->seq_cap, sizeof *by_seq) : NULL;
+    if (!by_seq) {
+        rtl_free(slots);
+        unstore_marked(n);
+        return;
+    }
+    for (size_t i = 0; i < n->cap; i++) {
+        sim_name *e = &n->slots[i];
+        if (!e->name)
+            continue;
+        if (e->gone)
+            rtl_free(e->name);
+        else
+            *probe(slots, cap, e->kind, e->name, e->len, hash(e->kind, e->name, e->len)) = *e;
+    }
+    rtl_free(n->slots);
+    n->slots = slots;
+    n->cap = cap;
+    n->count = keep;
+    n->count_at_sweep = keep;
+    n->generation++;
+    fill_seq(n, by_seq, n->seq_cap);
 }
