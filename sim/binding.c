@@ -69,7 +69,7 @@ static void define_value(sim_context *ctx, sim_name_kind kind, const sim_value *
 static void mark_ended_entry(sim_context *ctx, sim_name *e)
 {
     if (e && e->line > 0) /* boot-time names are never reused */
-        sim_names_end(&ctx->names, e);
+        ctx->out_of_memory |= !sim_names_end(&ctx->names, e);
 }
 
 static void mark_ended(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)

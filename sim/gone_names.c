@@ -1,5 +1,6 @@
-/* gone_names.c - a packed, append-only store of gone names: one arena of
-   records and an open-addressing index of offsets with 8-bit hash tags. */
+/* gone_names.c - the packed store of gone names: runs of numbered names by
+   prefix, and for the others an append-only arena of records with an
+   open-addressing index of offsets and 8-bit hash tags. */
 #include <string.h>
 
 #include "gone_names.h"
@@ -30,8 +31,199 @@ static uint8_t tag_of(uint64_t hash)
     return (uint8_t)(hash >> 56);
 }
 
+enum { MAX_GROUPS = 16, MAX_DIGITS = 18 };
+
+/* ---- runs of numbered names ------------------------------------------------ */
+
+/* Splits "p17" into "p" and 17; false for a name that does not end in a
+   number, or whose number has a leading zero ("p007" is not "p7"). */
+static bool split_number(const char *name, size_t len, size_t *prefix_len, uint64_t *number)
+{
+    size_t d = 0;
+    while (d < len && d <= MAX_DIGITS && name[len - 1 - d] >= '0' && name[len - 1 - d] <= '9')
+        d++;
+    if (d == 0 || d > MAX_DIGITS || d == len || (d > 1 && name[len - d] == '0'))
+        return false;
+    uint64_t v = 0;
+    for (size_t i = len - d; i < len; i++)
+        v = v * 10 + (uint64_t)(name[i] - '0');
+    *prefix_len = len - d;
+    *number = v;
+    return true;
+}
+
+static sim_gone_group *find_group(const sim_gone_names *g, int kind, const char *prefix, size_t len)
+{
+    for (size_t i = 0; i < g->group_count; i++) {
+        sim_gone_group *gr = &g->groups[i];
+        if (gr->kind == kind && gr->prefix_len == len && memcmp(gr->prefix, prefix, len) == 0)
+            return gr;
+    }
+    return NULL;
+}
+
+/* The group for a prefix, made if there is room for one more; NULL otherwise. */
+static sim_gone_group *group_for(sim_gone_names *g, int kind, const char *prefix, size_t len)
+{
+    sim_gone_group *gr = find_group(g, kind, prefix, len);
+    if (gr || g->group_count == MAX_GROUPS)
+        return gr;
+    if (!g->groups && !(g->groups = rtl_calloc(MAX_GROUPS, sizeof *g->groups)))
+        return NULL;
+    char *copy = rtl_malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, prefix, len);
+    copy[len] = '\0';
+    gr = &g->groups[g->group_count++];
+    *gr = (sim_gone_group){ .prefix = copy, .prefix_len = (uint32_t)len, .kind = kind };
+    return gr;
+}
+
+/* The index of the last run starting at or below n, or -1. O(log runs). */
+static ptrdiff_t locate(const sim_gone_group *gr, uint64_t n)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)gr->count - 1, at = -1;
+    while (lo <= hi) {
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        if (gr->runs[mid].first <= n) {
+            at = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return at;
+}
+
+static int64_t line_of(const sim_gone_run *r, uint64_t n)
+{
+    return (int64_t)r->line + (int64_t)(n - r->first) * r->stride;
+}
+
+static bool fits_stride(int64_t stride)
+{
+    return stride >= INT32_MIN && stride <= INT32_MAX;
+}
+
+/* Room for extra more runs. */
+static bool reserve_runs(sim_gone_group *gr, size_t extra)
+{
+    if (gr->count + extra <= gr->cap)
+        return true;
+    size_t cap = gr->cap ? gr->cap * 2 : 16;
+    while (cap < gr->count + extra)
+        cap *= 2;
+    sim_gone_run *r = rtl_realloc(gr->runs, cap * sizeof *r);
+    if (!r)
+        return false;
+    gr->runs = r;
+    gr->cap = cap;
+    return true;
+}
+
+static void remove_run(sim_gone_group *gr, size_t i)
+{
+    memmove(&gr->runs[i], &gr->runs[i + 1], (gr->count - i - 1) * sizeof *gr->runs);
+    gr->count--;
+}
+
+/* Whether number n on line could extend run r at its end. */
+static bool extends(const sim_gone_run *r, uint64_t n, int64_t line, bool ended)
+{
+    if (r->first + r->count != n || r->ended != ended || r->count == UINT32_MAX)
+        return false;
+    return r->count == 1 ? fits_stride(line - r->line) : line_of(r, n) == line;
+}
+
+/* Adds n (not in the group) with room for one run reserved: it extends a
+   neighbour, joins two, or starts a run of its own. */
+static void insert_number(sim_gone_group *gr, uint64_t n, int line, bool ended)
+{
+    ptrdiff_t i = locate(gr, n);
+    size_t j = (size_t)(i + 1);
+    if (i >= 0 && extends(&gr->runs[i], n, line, ended)) {
+        sim_gone_run *r = &gr->runs[i];
+        if (r->count == 1)
+            r->stride = (int32_t)(line - r->line);
+        r->count++;
+        sim_gone_run *next = j < gr->count ? &gr->runs[j] : NULL;
+        if (next && next->first == n + 1 && next->ended == ended && line_of(r, n + 1) == next->line &&
+            (next->count == 1 || next->stride == r->stride) && (uint64_t)r->count + next->count < UINT32_MAX) {
+            r->count += next->count;
+            remove_run(gr, j);
+        }
+        return;
+    }
+    sim_gone_run *next = j < gr->count ? &gr->runs[j] : NULL;
+    if (next && next->first == n + 1 && next->ended == ended && next->count < UINT32_MAX &&
+        (next->count == 1 ? fits_stride((int64_t)next->line - line) : (int64_t)next->line - next->stride == line)) {
+        if (next->count == 1)
+            next->stride = (int32_t)(next->line - line);
+        next->first = n;
+        next->line = line;
+        next->count++;
+        return;
+    }
+    memmove(&gr->runs[j + 1], &gr->runs[j], (gr->count - j) * sizeof *gr->runs);
+    gr->runs[j] = (sim_gone_run){ .first = n, .count = 1, .line = line, .ended = ended };
+    gr->count++;
+}
+
+/* Takes n out of its run (split in two when inside it), with room for one run reserved. */
+static void remove_number(sim_gone_group *gr, uint64_t n)
+{
+    size_t i = (size_t)locate(gr, n);
+    sim_gone_run *r = &gr->runs[i];
+    uint64_t k = n - r->first;
+    if (r->count == 1) {
+        remove_run(gr, i);
+        return;
+    }
+    if (k == 0) {
+        r->line = (int32_t)line_of(r, n + 1);
+        r->first++;
+        r->count--;
+        return;
+    }
+    sim_gone_run tail = *r;
+    tail.first = n + 1;
+    tail.line = (int32_t)line_of(r, n + 1);
+    tail.count = (uint32_t)(r->count - k - 1);
+    r->count = (uint32_t)k;
+    if (tail.count == 0)
+        return;
+    memmove(&gr->runs[i + 2], &gr->runs[i + 1], (gr->count - i - 1) * sizeof *gr->runs);
+    gr->runs[i + 1] = tail;
+    gr->count++;
+}
+
+static bool find_number(const sim_gone_names *g, int kind, const char *name, size_t len, sim_gone_name *out)
+{
+    size_t plen;
+    uint64_t n;
+    if (!g->group_count || !split_number(name, len, &plen, &n))
+        return false;
+    const sim_gone_group *gr = find_group(g, kind, name, plen);
+    ptrdiff_t i = gr ? locate(gr, n) : -1;
+    if (i < 0 || n - gr->runs[i].first >= gr->runs[i].count)
+        return false;
+    out->line = (int)line_of(&gr->runs[i], n);
+    out->ended = gr->runs[i].ended;
+    out->group = (uint32_t)(gr - g->groups) + 1;
+    out->key = n;
+    return true;
+}
+
+/* ---- the store --------------------------------------------------------------- */
+
 void sim_gone_free(sim_gone_names *g)
 {
+    for (size_t i = 0; i < g->group_count; i++) {
+        rtl_free(g->groups[i].prefix);
+        rtl_free(g->groups[i].runs);
+    }
+    rtl_free(g->groups);
     rtl_free(g->arena);
     rtl_free(g->slots);
     rtl_free(g->tags);
@@ -41,6 +233,8 @@ void sim_gone_free(sim_gone_names *g)
 bool sim_gone_find(const sim_gone_names *g, int kind, const char *name, size_t len, uint64_t hash,
                    sim_gone_name *out)
 {
+    if (find_number(g, kind, name, len, out))
+        return true;
     if (g->slot_cap == 0)
         return false;
     size_t mask = g->slot_cap - 1;
@@ -49,10 +243,10 @@ bool sim_gone_find(const sim_gone_names *g, int kind, const char *name, size_t l
             continue;
         record r = read_record(g, g->slots[i] - 1);
         if ((r.flags & (KIND_MASK | FLAG_DEAD)) == kind && r.len == len && memcmp(r.name, name, len) == 0) {
-            out->name = r.name;
             out->line = (int)r.line;
             out->ended = r.flags & FLAG_ENDED;
-            out->offset = g->slots[i] - 1;
+            out->group = 0;
+            out->key = g->slots[i] - 1;
             return true;
         }
     }
@@ -136,6 +330,13 @@ static bool reserve(sim_gone_names *g, size_t size)
 
 bool sim_gone_add(sim_gone_names *g, int kind, const char *name, size_t len, uint64_t hash, int line, bool ended)
 {
+    size_t plen;
+    uint64_t number;
+    sim_gone_group *gr = split_number(name, len, &plen, &number) ? group_for(g, kind, name, plen) : NULL;
+    if (gr && reserve_runs(gr, 1)) {
+        insert_number(gr, number, line, ended);
+        return true;
+    }
     size_t size = HEADER + len + 1;
     if (len > UINT16_MAX || !reserve(g, size))
         return false;
@@ -153,13 +354,35 @@ bool sim_gone_add(sim_gone_names *g, int kind, const char *name, size_t len, uin
     return true;
 }
 
-void sim_gone_end(sim_gone_names *g, uint32_t offset)
+bool sim_gone_end(sim_gone_names *g, const sim_gone_name *found)
 {
-    g->arena[offset + 4] |= FLAG_ENDED;
+    if (found->group == 0) {
+        g->arena[found->key + 4] |= FLAG_ENDED;
+        return true;
+    }
+    sim_gone_group *gr = &g->groups[found->group - 1];
+    if (found->ended || !reserve_runs(gr, 2))
+        return found->ended;
+    remove_number(gr, found->key);
+    insert_number(gr, found->key, found->line, true);
+    return true;
 }
 
-void sim_gone_revive(sim_gone_names *g, uint32_t offset)
+bool sim_gone_reserve(sim_gone_names *g, const sim_gone_name *found)
 {
-    g->arena[offset + 4] |= FLAG_DEAD;
-    g->dead++;
+    return found->group == 0 || reserve_runs(&g->groups[found->group - 1], 1);
+}
+
+bool sim_gone_revive(sim_gone_names *g, const sim_gone_name *found)
+{
+    if (found->group == 0) {
+        g->arena[found->key + 4] |= FLAG_DEAD;
+        g->dead++;
+        return true;
+    }
+    sim_gone_group *gr = &g->groups[found->group - 1];
+    if (!reserve_runs(gr, 1))
+        return false;
+    remove_number(gr, found->key);
+    return true;
 }

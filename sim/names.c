@@ -64,39 +64,41 @@ sim_name *sim_names_find(sim_names *n, sim_name_kind kind, const char *name, siz
         return NULL;
     e = &n->found_gone;
     memset(e, 0, sizeof *e);
-    e->name = (char *)g.name;
+    e->name = (char *)name; /* the same bytes; used only to define it again */
     e->len = (uint32_t)len;
     e->kind = kind;
     e->line = g.line;
     e->ended = g.ended;
     e->gone = true;
-    e->gone_offset = g.offset;
+    e->gone_at = g;
     return e;
 }
 
-void sim_names_end(sim_names *n, sim_name *e)
+bool sim_names_end(sim_names *n, sim_name *e)
 {
+    if (e->gone && !sim_gone_end(&n->gone, &e->gone_at))
+        return false;
     e->ended = true;
-    if (e->gone)
-        sim_gone_end(&n->gone, e->gone_offset);
+    return true;
 }
 
 sim_name *sim_names_revive(sim_names *n, sim_name *e, int line)
 {
-    sim_name_kind kind = e->kind;
-    uint32_t offset = e->gone_offset;
-    sim_name *live = sim_names_add(n, kind, e->name, e->len, line); /* copies the name first */
+    sim_gone_name at = e->gone_at;
+    if (!sim_gone_reserve(&n->gone, &at))
+        return NULL;
+    sim_name *live = sim_names_add(n, e->kind, e->name, e->len, line); /* e may be the caller's text: copied first */
     if (live)
-        sim_gone_revive(&n->gone, offset);
+        sim_gone_revive(&n->gone, &at); /* reserved: cannot fail */
     return live;
 }
 
 static void fill_seq(sim_names *n, size_t *table, size_t cap);
 
-/* Doubles the table; false (nothing changed) when out of memory. */
-static bool grow(sim_names *n)
+/* The table rebuilt at cap slots, the reverse index at seq_cap; false
+   (nothing changed) when out of memory. */
+static bool resize(sim_names *n, size_t cap, size_t seq_cap)
 {
-    size_t cap = n->cap ? n->cap * 2 : 64, seq_cap = n->seq_cap ? n->seq_cap : 64;
     sim_name *slots = rtl_calloc(cap, sizeof *slots);
     size_t *by_seq = rtl_calloc(seq_cap, sizeof *by_seq); /* slot indices move: the reverse index is rebuilt */
     if (!slots || !by_seq) {
@@ -115,6 +117,12 @@ static bool grow(sim_names *n)
     n->generation++;
     fill_seq(n, by_seq, seq_cap);
     return true;
+}
+
+/* Doubles the table; false (nothing changed) when out of memory. */
+static bool grow(sim_names *n)
+{
+    return resize(n, n->cap ? n->cap * 2 : 64, n->seq_cap ? n->seq_cap : 64);
 }
 
 sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line)
@@ -232,33 +240,76 @@ static bool mark_gone(sim_name *e, bool (*alive)(void *context, const sim_name *
     return e->gone;
 }
 
-/* Copies the marked entries into the packed store; those it has no room for
-   stay (unmarked). Returns how many moved. */
-static size_t store_marked(sim_names *n)
+/* Numbered names in number order, so that the store's runs grow at their ends. */
+static int by_number(const void *a, const void *b)
 {
-    size_t moved = 0;
+    const sim_name *x = *(sim_name *const *)a, *y = *(sim_name *const *)b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->len != y->len) /* numbers without leading zeros: shorter is smaller */
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->name, y->name, x->len);
+}
+
+/* Copies the marked entries into the packed store, in number order when
+   there is memory to sort them; those it has no room for stay (unmarked). */
+static void store_marked(sim_names *n, size_t marked)
+{
+    sim_name **order = rtl_malloc(marked * sizeof *order);
+    size_t k = 0;
     for (size_t i = 0; i < n->cap; i++) {
         sim_name *e = &n->slots[i];
         if (!e->name || !e->gone)
             continue;
+        if (order) {
+            order[k++] = e;
+            continue;
+        }
         e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), e->line,
                                e->ended);
-        moved += e->gone;
     }
-    return moved;
+    if (order)
+        qsort(order, k, sizeof *order, by_number);
+    for (size_t i = 0; i < k; i++) {
+        sim_name *e = order[i];
+        e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), e->line,
+                               e->ended);
+    }
+    rtl_free(order);
 }
 
-/* Undoes store_marked when the smaller table cannot be had. */
-static void unstore_marked(sim_names *n)
+/* Removes the marked entries in place (backward-shift deletion: the probe
+   runs stay whole), then rebuilds the reverse index in place. */
+static void remove_marked(sim_names *n)
 {
-    for (size_t i = 0; i < n->cap; i++) {
+    size_t mask = n->cap - 1;
+    for (size_t i = 0; i < n->cap;) {
         sim_name *e = &n->slots[i];
-        sim_gone_name g;
-        if (e->name && e->gone &&
-            sim_gone_find(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), &g))
-            sim_gone_revive(&n->gone, g.offset);
-        if (e->name)
-            e->gone = false;
+        if (!e->name || !e->gone) {
+            i++;
+            continue;
+        }
+        rtl_free(e->name);
+        n->count--;
+        size_t hole = i;
+        for (size_t j = (i + 1) & mask; n->slots[j].name; j = (j + 1) & mask) {
+            size_t home = hash(n->slots[j].kind, n->slots[j].name, n->slots[j].len) & mask;
+            /* j's entry may fill the hole when its home is not in (hole, j]. */
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                n->slots[hole] = n->slots[j];
+                hole = j;
+            }
+        }
+        memset(&n->slots[hole], 0, sizeof n->slots[hole]);
+        /* slot i holds another entry now, or nothing: look at it again */
+    }
+    memset(n->by_seq, 0, n->seq_cap * sizeof *n->by_seq);
+    n->seq_count = 0;
+    for (size_t i = 0; i < n->cap; i++) {
+        if (n->slots[i].name && n->slots[i].sequence) {
+            seq_insert(n->by_seq, n->seq_cap, n, i);
+            n->seq_count++;
+        }
     }
 }
 
@@ -266,35 +317,20 @@ void sim_names_sweep(sim_names *n, bool (*alive)(void *context, const sim_name *
 {
     if (n->count < 256 || n->count < 2 * n->count_at_sweep)
         return;
-    n->count_at_sweep = n->count; /* out of memory too: not again at once */
     size_t marked = 0;
     for (size_t i = 0; i < n->cap; i++)
         marked += n->slots[i].name && mark_gone(&n->slots[i], alive, context);
-    size_t moved = marked ? store_marked(n) : 0;
-    size_t keep = n->count - moved, cap = 64;
-    while (keep * 4 > cap)
-        cap *= 2; /* a quarter full: room to double before the next sweep */
-    sim_name *slots = moved ? rtl_calloc(cap, sizeof *slots) : NULL;
-    size_t *by_seq = slots ? rtl_calloc(n->seq_cap, sizeof *by_seq) : NULL;
-    if (!by_seq) {
-        rtl_free(slots);
-        unstore_marked(n);
-        return;
+    if (marked) {
+        store_marked(n, marked);
+        remove_marked(n);
+        n->generation++;
     }
-    for (size_t i = 0; i < n->cap; i++) {
-        sim_name *e = &n->slots[i];
-        if (!e->name)
-            continue;
-        if (e->gone)
-            rtl_free(e->name);
-        else
-            *probe(slots, cap, e->kind, e->name, e->len, hash(e->kind, e->name, e->len)) = *e;
-    }
-    rtl_free(n->slots);
-    n->slots = slots;
-    n->cap = cap;
-    n->count = keep;
-    n->count_at_sweep = keep;
-    n->generation++;
-    fill_seq(n, by_seq, n->seq_cap);
+    /* A table left mostly empty shrinks to a quarter full, room to double
+       before the next sweep (out of memory, it stays as it is). */
+    size_t cap = 64;
+    while (n->count * 4 > cap)
+        cap *= 2;
+    if (cap * 4 <= n->cap)
+        resize(n, cap, cap);
+    n->count_at_sweep = n->count;
 }

@@ -24,8 +24,9 @@ typedef struct sim_name {
     uint64_t sequence; /* the object's sequence number */
     int line;          /* where it was defined */
     bool ended;        /* an exit line ended it: the name may be defined again */
-    bool gone;         /* a copy of a gone name's record (gone_names.h): change it through sim_names_* */
-    uint32_t gone_offset; /* that record */
+    bool gone;         /* a copy of a gone name's record (gone_names.h): change it through sim_names_*;
+                          name is then the caller's text, len bytes, not NUL-terminated */
+    sim_gone_name gone_at; /* that record */
     int client_line;   /* a driver from a file: the `client open NAME device=` line in force, 0: none */
 } sim_name;
 
@@ -64,8 +65,8 @@ sim_name *sim_names_find(sim_names *n, sim_name_kind kind, const char *name, siz
 sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line);
 /* Binds a name to an object; false (nothing changed) when out of memory. */
 bool sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence);
-/* An exit line ended the name (live or gone). */
-void sim_names_end(sim_names *n, sim_name *e);
+/* An exit line ended the name (live or gone); false (nothing changed) when out of memory. */
+bool sim_names_end(sim_names *n, sim_name *e);
 /* A gone name defined again: a live, unbound entry defined at line; NULL
    (nothing changed) when out of memory. */
 sim_name *sim_names_revive(sim_names *n, sim_name *e, int line);
