@@ -35,48 +35,66 @@ enum { MAX_GROUPS = 16, MAX_DIGITS = 18 };
 
 /* ---- runs of numbered names ------------------------------------------------ */
 
-/* Splits "p17" into "p" and 17; false for a name that does not end in a
-   number, or whose number has a leading zero ("p007" is not "p7"). */
-static bool split_number(const char *name, size_t len, size_t *prefix_len, uint64_t *number)
+/* A numbered name's parts: "p17.main" is "p", 17 and ".main". */
+typedef struct numbered {
+    size_t prefix_len, suffix_len;
+    uint64_t number;
+} numbered;
+
+/* Splits a name at its last number; false for a name without one, or
+   whose number has a leading zero ("p007" is not "p7"). */
+static bool split_number(const char *name, size_t len, numbered *out)
 {
-    size_t d = 0;
-    while (d < len && d <= MAX_DIGITS && name[len - 1 - d] >= '0' && name[len - 1 - d] <= '9')
-        d++;
-    if (d == 0 || d > MAX_DIGITS || d == len || (d > 1 && name[len - d] == '0'))
+    size_t end = len;
+    while (end > 0 && !(name[end - 1] >= '0' && name[end - 1] <= '9'))
+        end--;
+    size_t start = end;
+    while (start > 0 && end - start <= MAX_DIGITS && name[start - 1] >= '0' && name[start - 1] <= '9')
+        start--;
+    size_t d = end - start;
+    if (d == 0 || d > MAX_DIGITS || (start > 0 && name[start - 1] >= '0' && name[start - 1] <= '9') ||
+        (d > 1 && name[start] == '0'))
         return false;
     uint64_t v = 0;
-    for (size_t i = len - d; i < len; i++)
+    for (size_t i = start; i < end; i++)
         v = v * 10 + (uint64_t)(name[i] - '0');
-    *prefix_len = len - d;
-    *number = v;
+    *out = (numbered){ .prefix_len = start, .suffix_len = len - end, .number = v };
     return true;
 }
 
-static sim_gone_group *find_group(const sim_gone_names *g, int kind, const char *prefix, size_t len)
+static bool same_group(const sim_gone_group *gr, int kind, const char *name, size_t len, const numbered *p)
 {
-    for (size_t i = 0; i < g->group_count; i++) {
-        sim_gone_group *gr = &g->groups[i];
-        if (gr->kind == kind && gr->prefix_len == len && memcmp(gr->prefix, prefix, len) == 0)
-            return gr;
-    }
+    return gr->kind == kind && gr->prefix_len == p->prefix_len && gr->suffix_len == p->suffix_len &&
+           memcmp(gr->affixes, name, p->prefix_len) == 0 &&
+           memcmp(gr->affixes + p->prefix_len, name + len - p->suffix_len, p->suffix_len) == 0;
+}
+
+static sim_gone_group *find_group(const sim_gone_names *g, int kind, const char *name, size_t len,
+                                  const numbered *p)
+{
+    for (size_t i = 0; i < g->group_count; i++)
+        if (same_group(&g->groups[i], kind, name, len, p))
+            return &g->groups[i];
     return NULL;
 }
 
-/* The group for a prefix, made if there is room for one more; NULL otherwise. */
-static sim_gone_group *group_for(sim_gone_names *g, int kind, const char *prefix, size_t len)
+/* The group of a numbered name, made if there is room for one more; NULL otherwise. */
+static sim_gone_group *group_for(sim_gone_names *g, int kind, const char *name, size_t len, const numbered *p)
 {
-    sim_gone_group *gr = find_group(g, kind, prefix, len);
+    sim_gone_group *gr = find_group(g, kind, name, len, p);
     if (gr || g->group_count == MAX_GROUPS)
         return gr;
     if (!g->groups && !(g->groups = rtl_calloc(MAX_GROUPS, sizeof *g->groups)))
         return NULL;
-    char *copy = rtl_malloc(len + 1);
-    if (!copy)
+    char *affixes = rtl_malloc(p->prefix_len + p->suffix_len + 1);
+    if (!affixes)
         return NULL;
-    memcpy(copy, prefix, len);
-    copy[len] = '\0';
+    memcpy(affixes, name, p->prefix_len);
+    memcpy(affixes + p->prefix_len, name + len - p->suffix_len, p->suffix_len);
+    affixes[p->prefix_len + p->suffix_len] = '\0';
     gr = &g->groups[g->group_count++];
-    *gr = (sim_gone_group){ .prefix = copy, .prefix_len = (uint32_t)len, .kind = kind };
+    *gr = (sim_gone_group){ .affixes = affixes, .prefix_len = (uint32_t)p->prefix_len,
+                            .suffix_len = (uint32_t)p->suffix_len, .kind = kind };
     return gr;
 }
 
@@ -200,11 +218,11 @@ static void remove_number(sim_gone_group *gr, uint64_t n)
 
 static bool find_number(const sim_gone_names *g, int kind, const char *name, size_t len, sim_gone_name *out)
 {
-    size_t plen;
-    uint64_t n;
-    if (!g->group_count || !split_number(name, len, &plen, &n))
+    numbered p;
+    if (!g->group_count || !split_number(name, len, &p))
         return false;
-    const sim_gone_group *gr = find_group(g, kind, name, plen);
+    uint64_t n = p.number;
+    const sim_gone_group *gr = find_group(g, kind, name, len, &p);
     ptrdiff_t i = gr ? locate(gr, n) : -1;
     if (i < 0 || n - gr->runs[i].first >= gr->runs[i].count)
         return false;
@@ -220,7 +238,7 @@ static bool find_number(const sim_gone_names *g, int kind, const char *name, siz
 void sim_gone_free(sim_gone_names *g)
 {
     for (size_t i = 0; i < g->group_count; i++) {
-        rtl_free(g->groups[i].prefix);
+        rtl_free(g->groups[i].affixes);
         rtl_free(g->groups[i].runs);
     }
     rtl_free(g->groups);
@@ -330,11 +348,10 @@ static bool reserve(sim_gone_names *g, size_t size)
 
 bool sim_gone_add(sim_gone_names *g, int kind, const char *name, size_t len, uint64_t hash, int line, bool ended)
 {
-    size_t plen;
-    uint64_t number;
-    sim_gone_group *gr = split_number(name, len, &plen, &number) ? group_for(g, kind, name, plen) : NULL;
+    numbered parts;
+    sim_gone_group *gr = split_number(name, len, &parts) ? group_for(g, kind, name, len, &parts) : NULL;
     if (gr && reserve_runs(gr, 1)) {
-        insert_number(gr, number, line, ended);
+        insert_number(gr, parts.number, line, ended);
         return true;
     }
     size_t size = HEADER + len + 1;

@@ -3,8 +3,8 @@
  * packed. The contract keeps such a name meaningful (commands on it return
  * STATUS_INVALID_CID; it is redefined only once an exit line ended it), so a
  * long replay must remember every one. Two forms:
- * - a name that ends in a number (p17, r4096: what generated replays use)
- *   joins a run of its prefix and kind: consecutive numbers whose lines
+ * - a name with a number (p17, r4096, p17.main: what generated replays use)
+ *   joins a run of its kind, prefix and suffix: consecutive numbers whose lines
  *   advance by one stride and that were ended alike are one 24-byte run, so
  *   p0 .. p199999 written every fifth line take a few kilobytes;
  * - any other is a record in an arena: its bytes, a 7-byte header and about
@@ -27,10 +27,11 @@ typedef struct sim_gone_run {
     bool ended;
 } sim_gone_run;
 
-/* The runs of one kind and prefix, sorted by first number, disjoint. */
+/* The runs of one kind, prefix and suffix ("p", ".main"), sorted by first
+   number, disjoint. */
 typedef struct sim_gone_group {
-    char *prefix;
-    uint32_t prefix_len;
+    char *affixes; /* the prefix, then the suffix */
+    uint32_t prefix_len, suffix_len;
     int kind;
     sim_gone_run *runs;
     size_t count, cap;

@@ -39,7 +39,7 @@ static int name_of(int i, char *buf, int *kind)
     switch (i % 5) {
     case 0: return sprintf(buf, "p%d", i);
     case 1: return sprintf(buf, "r%d", i);
-    case 2: return sprintf(buf, "x.%d", i);
+    case 2: return sprintf(buf, "x.%d.main", i);
     case 3: return sprintf(buf, "z0%d", i);
     default: return sprintf(buf, "no_number_%c%c%c", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676);
     }
@@ -116,6 +116,12 @@ static void consecutive_numbers_on_a_stride_take_one_run(void **state)
     assert_int_equal(f.line, 7 + 5 * 99999);
     assert_false(sim_gone_find(&g, 0, "p100000", 7, sim_name_hash(0, "p100000", 7), &f));
     assert_false(sim_gone_find(&g, 0, "p007", 4, sim_name_hash(0, "p007", 4), &f));
+    /* the same numbers with a suffix are another group's */
+    assert_false(sim_gone_find(&g, 0, "p5.main", 7, sim_name_hash(0, "p5.main", 7), &f));
+    assert_true(sim_gone_add(&g, 0, "p5.main", 7, sim_name_hash(0, "p5.main", 7), 3, false));
+    assert_true(sim_gone_find(&g, 0, "p5.main", 7, sim_name_hash(0, "p5.main", 7), &f));
+    assert_int_equal(f.line, 3);
+    assert_int_equal(g.group_count, 2);
     sim_gone_free(&g);
 }
 
