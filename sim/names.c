@@ -240,42 +240,17 @@ static bool mark_gone(sim_name *e, bool (*alive)(void *context, const sim_name *
     return e->gone;
 }
 
-/* Numbered names in number order, so that the store's runs grow at their ends. */
-static int by_number(const void *a, const void *b)
+/* Copies the marked entries into the packed store (in table order: its runs
+   join fragments as the numbers between them arrive); those it has no room
+   for stay (unmarked). */
+static void store_marked(sim_names *n)
 {
-    const sim_name *x = *(sim_name *const *)a, *y = *(sim_name *const *)b;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->len != y->len) /* numbers without leading zeros: shorter is smaller */
-        return x->len < y->len ? -1 : 1;
-    return memcmp(x->name, y->name, x->len);
-}
-
-/* Copies the marked entries into the packed store, in number order when
-   there is memory to sort them; those it has no room for stay (unmarked). */
-static void store_marked(sim_names *n, size_t marked)
-{
-    sim_name **order = rtl_malloc(marked * sizeof *order);
-    size_t k = 0;
     for (size_t i = 0; i < n->cap; i++) {
         sim_name *e = &n->slots[i];
-        if (!e->name || !e->gone)
-            continue;
-        if (order) {
-            order[k++] = e;
-            continue;
-        }
-        e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), e->line,
-                               e->ended);
+        if (e->name && e->gone)
+            e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len),
+                                   e->line, e->ended);
     }
-    if (order)
-        qsort(order, k, sizeof *order, by_number);
-    for (size_t i = 0; i < k; i++) {
-        sim_name *e = order[i];
-        e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len), e->line,
-                               e->ended);
-    }
-    rtl_free(order);
 }
 
 /* Removes the marked entries in place (backward-shift deletion: the probe
@@ -293,7 +268,7 @@ static void remove_marked(sim_names *n)
         n->count--;
         size_t hole = i;
         for (size_t j = (i + 1) & mask; n->slots[j].name; j = (j + 1) & mask) {
-            size_t home = hash(n->slots[j].kind, n->slots[j].name, n->slots[j].len) & mask;
+            size_t home = n->slots[j].hash & mask; /* the hash's low half holds the index bits */
             /* j's entry may fill the hole when its home is not in (hole, j]. */
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 n->slots[hole] = n->slots[j];
@@ -313,21 +288,25 @@ static void remove_marked(sim_names *n)
     }
 }
 
+/* Sweeps start at this many names: below it a sweep costs more than it frees. */
+enum { SWEEP_MIN = 1024 };
+
 void sim_names_sweep(sim_names *n, bool (*alive)(void *context, const sim_name *e), void *context)
 {
-    if (n->count < 256 || n->count < 2 * n->count_at_sweep)
+    if (n->count < SWEEP_MIN || n->count < 2 * n->count_at_sweep)
         return;
     size_t marked = 0;
     for (size_t i = 0; i < n->cap; i++)
         marked += n->slots[i].name && mark_gone(&n->slots[i], alive, context);
     if (marked) {
-        store_marked(n, marked);
+        store_marked(n);
         remove_marked(n);
         n->generation++;
     }
     /* A table left mostly empty shrinks to a quarter full, room to double
-       before the next sweep (out of memory, it stays as it is). */
-    size_t cap = 64;
+       before the next sweep (out of memory, it stays as it is); never below
+       what the next sweep needs, or it would grow back between sweeps. */
+    size_t cap = 4 * SWEEP_MIN;
     while (n->count * 4 > cap)
         cap *= 2;
     if (cap * 4 <= n->cap)
