@@ -42,6 +42,11 @@ static sim_name *define_entry(sim_context *ctx, sim_name_kind kind, sim_name *e,
         ctx->out_of_memory |= !e;
         return e;
     }
+    if (e->gone) {
+        e = sim_names_revive(&ctx->names, e, ctx->line);
+        ctx->out_of_memory |= !e;
+        return e;
+    }
     sim_names_bind(&ctx->names, e, 0, 0); /* an unbinding: takes no memory */
     e->line = ctx->line;
     return e;
@@ -61,15 +66,33 @@ static void define_value(sim_context *ctx, sim_name_kind kind, const sim_value *
     m->name_generation = ctx->names.generation;
 }
 
-static void mark_ended_entry(sim_name *e)
+static void mark_ended_entry(sim_context *ctx, sim_name *e)
 {
     if (e && e->line > 0) /* boot-time names are never reused */
-        e->ended = true;
+        ctx->out_of_memory |= !sim_names_end(&ctx->names, e);
 }
 
 static void mark_ended(sim_context *ctx, sim_name_kind kind, const char *s, size_t n)
 {
-    mark_ended_entry(sim_names_find(&ctx->names, kind, s, n));
+    mark_ended_entry(ctx, sim_names_find(&ctx->names, kind, s, n));
+}
+
+/* Whether a name's object is still there: bound, and its ID not yet reused. */
+static bool object_alive(void *context, const sim_name *e)
+{
+    sim_context *ctx = context;
+    uint64_t seq;
+    if (e->sequence == 0)
+        return false; /* its create line failed */
+    NTSTATUS s = e->kind == SIM_NAME_PROCESS ? ntsim_process_sequence(ctx->sys, e->id, &seq)
+                                             : ntsim_thread_sequence(ctx->sys, e->id, &seq);
+    return NT_SUCCESS(s) && seq == e->sequence;
+}
+
+void sim_sweep_names(sim_context *ctx)
+{
+    if (ctx->sys)
+        sim_names_sweep(&ctx->names, object_alive, ctx);
 }
 
 void sim_define_names(sim_context *ctx, const sim_args *a)
@@ -77,13 +100,13 @@ void sim_define_names(sim_context *ctx, const sim_args *a)
     char main_name[SIM_MAX_LINE + 8];
     const sim_value *v = &a->pos[0];
     if (a->cmd->kind == SIM_CMD_PROCESS_EXIT) {
-        mark_ended_entry(sim_value_name(ctx, SIM_NAME_PROCESS, v));
+        mark_ended_entry(ctx, sim_value_name(ctx, SIM_NAME_PROCESS, v));
         sim_main_name(main_name, v->text, v->len);
         mark_ended(ctx, SIM_NAME_THREAD, main_name, strlen(main_name));
         return;
     }
     if (a->cmd->kind == SIM_CMD_THREAD_EXIT) {
-        mark_ended_entry(sim_value_name(ctx, SIM_NAME_THREAD, v));
+        mark_ended_entry(ctx, sim_value_name(ctx, SIM_NAME_THREAD, v));
         return;
     }
     for (int p = 0; p < SIM_MAX_ARGS && a->cmd->pos[p].name; p++) {

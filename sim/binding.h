@@ -20,6 +20,11 @@ void sim_bind_boot_names(sim_context *ctx);
    theirs (out of memory, ctx->out_of_memory is set). */
 void sim_define_names(sim_context *ctx, const sim_args *a);
 
+/* After a line ran: the names of objects gone however they went (an exit
+   line, their process's exit, a last handle closed) leave the table for the
+   packed store of gone names, which answers for them as before. */
+void sim_sweep_names(sim_context *ctx);
+
 /* Binds a defined name to the live object id of its kind (out of memory,
    ctx->out_of_memory is set: the object exists, the line ends in an error). */
 void sim_bind(sim_context *ctx, sim_name_kind kind, sim_name *e, ULONG id);

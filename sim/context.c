@@ -12,7 +12,7 @@ sim_name *sim_value_name(sim_context *ctx, sim_name_kind kind, const sim_value *
     if (m->name && m->name_generation == ctx->names.generation && m->name->kind == kind)
         return m->name;
     sim_name *e = sim_names_find(&ctx->names, kind, v->text, v->len);
-    if (e) {
+    if (e && !e->gone) { /* a gone name's copy changes with the next find */
         m->name = e;
         m->name_generation = ctx->names.generation;
     }

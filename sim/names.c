@@ -7,10 +7,7 @@
 
 static uint64_t hash(sim_name_kind kind, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    return sim_name_hash(kind, s, n);
 }
 
 static uint64_t hash_seq(uint64_t s)
@@ -31,6 +28,7 @@ void sim_names_free(sim_names *n)
         rtl_free(n->slots[i].name);
     rtl_free(n->slots);
     rtl_free(n->by_seq);
+    sim_gone_free(&n->gone);
     memset(n, 0, sizeof *n);
 }
 
@@ -53,20 +51,54 @@ static sim_name *probe(sim_name *slots, size_t cap, sim_name_kind kind, const ch
     }
 }
 
-sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *name, size_t len)
+sim_name *sim_names_find(sim_names *n, sim_name_kind kind, const char *name, size_t len)
 {
     if (n->cap == 0)
         return NULL;
-    sim_name *e = probe(n->slots, n->cap, kind, name, len, hash(kind, name, len));
-    return e->name ? e : NULL;
+    uint64_t h = hash(kind, name, len);
+    sim_name *e = probe(n->slots, n->cap, kind, name, len, h);
+    if (e->name)
+        return e;
+    sim_gone_name g;
+    if (!sim_gone_find(&n->gone, (int)kind, name, len, h, &g))
+        return NULL;
+    e = &n->found_gone;
+    memset(e, 0, sizeof *e);
+    e->name = (char *)name; /* the same bytes; used only to define it again */
+    e->len = (uint32_t)len;
+    e->kind = kind;
+    e->line = g.line;
+    e->ended = g.ended;
+    e->gone = true;
+    e->gone_at = g;
+    return e;
+}
+
+bool sim_names_end(sim_names *n, sim_name *e)
+{
+    if (e->gone && !sim_gone_end(&n->gone, &e->gone_at))
+        return false;
+    e->ended = true;
+    return true;
+}
+
+sim_name *sim_names_revive(sim_names *n, sim_name *e, int line)
+{
+    sim_gone_name at = e->gone_at;
+    if (!sim_gone_reserve(&n->gone, &at))
+        return NULL;
+    sim_name *live = sim_names_add(n, e->kind, e->name, e->len, line); /* e may be the caller's text: copied first */
+    if (live)
+        sim_gone_revive(&n->gone, &at); /* reserved: cannot fail */
+    return live;
 }
 
 static void fill_seq(sim_names *n, size_t *table, size_t cap);
 
-/* Doubles the table; false (nothing changed) when out of memory. */
-static bool grow(sim_names *n)
+/* The table rebuilt at cap slots, the reverse index at seq_cap; false
+   (nothing changed) when out of memory. */
+static bool resize(sim_names *n, size_t cap, size_t seq_cap)
 {
-    size_t cap = n->cap ? n->cap * 2 : 64, seq_cap = n->seq_cap ? n->seq_cap : 64;
     sim_name *slots = rtl_calloc(cap, sizeof *slots);
     size_t *by_seq = rtl_calloc(seq_cap, sizeof *by_seq); /* slot indices move: the reverse index is rebuilt */
     if (!slots || !by_seq) {
@@ -85,6 +117,12 @@ static bool grow(sim_names *n)
     n->generation++;
     fill_seq(n, by_seq, seq_cap);
     return true;
+}
+
+/* Doubles the table; false (nothing changed) when out of memory. */
+static bool grow(sim_names *n)
+{
+    return resize(n, n->cap ? n->cap * 2 : 64, n->seq_cap ? n->seq_cap : 64);
 }
 
 sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line)
@@ -106,6 +144,7 @@ sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size
     e->sequence = 0;
     e->line = line;
     e->ended = false;
+    e->gone = false;
     n->count++;
     return e;
 }
@@ -191,4 +230,86 @@ const sim_name *sim_names_by_sequence(const sim_names *n, uint64_t sequence)
             return e;
     }
     return NULL;
+}
+
+/* Whether a sweep may move the entry: a process's or thread's defined by a
+   line (boot-time names stay), its object gone. Marks it (gone = true). */
+static bool mark_gone(sim_name *e, bool (*alive)(void *context, const sim_name *e), void *context)
+{
+    e->gone = e->kind != SIM_NAME_DRIVER && e->line > 0 && !alive(context, e);
+    return e->gone;
+}
+
+/* Copies the marked entries into the packed store (in table order: its runs
+   join fragments as the numbers between them arrive); those it has no room
+   for stay (unmarked). */
+static void store_marked(sim_names *n)
+{
+    for (size_t i = 0; i < n->cap; i++) {
+        sim_name *e = &n->slots[i];
+        if (e->name && e->gone)
+            e->gone = sim_gone_add(&n->gone, (int)e->kind, e->name, e->len, hash(e->kind, e->name, e->len),
+                                   e->line, e->ended);
+    }
+}
+
+/* Removes the marked entries in place (backward-shift deletion: the probe
+   runs stay whole), then rebuilds the reverse index in place. */
+static void remove_marked(sim_names *n)
+{
+    size_t mask = n->cap - 1;
+    for (size_t i = 0; i < n->cap;) {
+        sim_name *e = &n->slots[i];
+        if (!e->name || !e->gone) {
+            i++;
+            continue;
+        }
+        rtl_free(e->name);
+        n->count--;
+        size_t hole = i;
+        for (size_t j = (i + 1) & mask; n->slots[j].name; j = (j + 1) & mask) {
+            size_t home = n->slots[j].hash & mask; /* the hash's low half holds the index bits */
+            /* j's entry may fill the hole when its home is not in (hole, j]. */
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                n->slots[hole] = n->slots[j];
+                hole = j;
+            }
+        }
+        memset(&n->slots[hole], 0, sizeof n->slots[hole]);
+        /* slot i holds another entry now, or nothing: look at it again */
+    }
+    memset(n->by_seq, 0, n->seq_cap * sizeof *n->by_seq);
+    n->seq_count = 0;
+    for (size_t i = 0; i < n->cap; i++) {
+        if (n->slots[i].name && n->slots[i].sequence) {
+            seq_insert(n->by_seq, n->seq_cap, n, i);
+            n->seq_count++;
+        }
+    }
+}
+
+/* Sweeps start at this many names: below it a sweep costs more than it frees. */
+enum { SWEEP_MIN = 1024 };
+
+void sim_names_sweep(sim_names *n, bool (*alive)(void *context, const sim_name *e), void *context)
+{
+    if (n->count < SWEEP_MIN || n->count < 2 * n->count_at_sweep)
+        return;
+    size_t marked = 0;
+    for (size_t i = 0; i < n->cap; i++)
+        marked += n->slots[i].name && mark_gone(&n->slots[i], alive, context);
+    if (marked) {
+        store_marked(n);
+        remove_marked(n);
+        n->generation++;
+    }
+    /* A table left mostly empty shrinks to a quarter full, room to double
+       before the next sweep (out of memory, it stays as it is); never below
+       what the next sweep needs, or it would grow back between sweeps. */
+    size_t cap = 4 * SWEEP_MIN;
+    while (n->count * 4 > cap)
+        cap *= 2;
+    if (cap * 4 <= n->cap)
+        resize(n, cap, cap);
+    n->count_at_sweep = n->count;
 }

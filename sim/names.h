@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gone_names.h"
+
 typedef enum sim_name_kind { SIM_NAME_PROCESS, SIM_NAME_THREAD, SIM_NAME_DRIVER } sim_name_kind;
 
 typedef struct sim_name {
@@ -22,6 +24,9 @@ typedef struct sim_name {
     uint64_t sequence; /* the object's sequence number */
     int line;          /* where it was defined */
     bool ended;        /* an exit line ended it: the name may be defined again */
+    bool gone;         /* a copy of a gone name's record (gone_names.h): change it through sim_names_*;
+                          name is then the caller's text, len bytes, not NUL-terminated */
+    sim_gone_name gone_at; /* that record */
     int client_line;   /* a driver from a file: the `client open NAME device=` line in force, 0: none */
 } sim_name;
 
@@ -32,17 +37,43 @@ typedef struct sim_names {
     /* Reverse index: object sequence -> slot, to name objects in output. */
     size_t *by_seq;
     size_t seq_cap, seq_count;
+    /* The names of gone objects leave the table for a packed store, in
+       sweeps once the table has doubled since the last (amortized O(1)). */
+    sim_gone_names gone;
+    sim_name found_gone; /* what sim_names_find returns for a gone name */
+    size_t count_at_sweep;
 } sim_names;
+
+/* FNV-1a of a name within its kind's namespace. */
+static inline uint64_t sim_name_hash(sim_name_kind kind, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
 
 void sim_names_init(sim_names *n);
 void sim_names_free(sim_names *n);
 
-sim_name *sim_names_find(const sim_names *n, sim_name_kind kind, const char *name, size_t len);
+/* The entry of a name, or NULL. A gone object's name comes back as a copy
+   with `gone` set, valid until the next call: sim_names_end and
+   sim_names_revive change it. */
+sim_name *sim_names_find(sim_names *n, sim_name_kind kind, const char *name, size_t len);
 /* Adds a name (which must not exist yet); returns the new entry, or NULL
    (nothing changed) when the host is out of memory. */
 sim_name *sim_names_add(sim_names *n, sim_name_kind kind, const char *name, size_t len, int line);
 /* Binds a name to an object; false (nothing changed) when out of memory. */
 bool sim_names_bind(sim_names *n, sim_name *e, uint32_t id, uint64_t sequence);
+/* An exit line ended the name (live or gone); false (nothing changed) when out of memory. */
+bool sim_names_end(sim_names *n, sim_name *e);
+/* A gone name defined again: a live, unbound entry defined at line; NULL
+   (nothing changed) when out of memory. */
+sim_name *sim_names_revive(sim_names *n, sim_name *e, int line);
+/* Moves the process and thread names whose objects are gone (alive says
+   which are not) to the packed store, once the table has doubled since the
+   last sweep; out of memory, the names stay where they are. */
+void sim_names_sweep(sim_names *n, bool (*alive)(void *context, const sim_name *e), void *context);
 /* The name bound to the object with this sequence, or NULL. */
 const sim_name *sim_names_by_sequence(const sim_names *n, uint64_t sequence);
 

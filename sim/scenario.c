@@ -271,6 +271,8 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
             int s = check ? check_command(&ctx, a, &e) : run_command(&ctx, a, &e);
             if (!check && ctx.check_invariants)
                 check_invariants(&ctx, name);
+            if (!check)
+                sim_sweep_names(&ctx);
             if (s == SIM_EXIT_EXPECT)
                 exit_status = SIM_EXIT_EXPECT;
             if (s != SIM_EXIT_ERROR)

@@ -445,6 +445,50 @@ static void name_may_be_defined_again_after_its_exit_line(void **state)
     done(&c);
 }
 
+/* 600 processes, each with a thread that exits and a remote thread that
+   ends with its process: far more names than the table keeps once their
+   objects are gone (it sweeps them into the packed store). */
+static char *many_gone_objects(const char *tail)
+{
+    size_t cap = 200000, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    n += (size_t)snprintf(text + n, cap - n, "process create explorer image=C:\\explorer.exe\n");
+    for (int i = 0; i < 600; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "process create p%d image=C:\\w.exe parent=explorer\nthread create p%d t%d\n"
+                              "thread create p%d r%d by=explorer.main\nthread exit t%d\nprocess exit p%d\n",
+                              i, i, i, i, i, i, i);
+    snprintf(text + n, cap - n, "%s", tail);
+    return text;
+}
+
+static void names_of_gone_objects_answer_as_before(void **state)
+{
+    (void)state;
+    /* Gone, however they went: commands on them return STATUS_INVALID_CID;
+       those an exit line ended (p3, p3.main, t4, and r5 by its own exit
+       line after it was gone) may be defined again. */
+    char *text = many_gone_objects("process query p0\nexpect status STATUS_INVALID_CID\n"
+                                   "thread query r0\nexpect status STATUS_INVALID_CID\n"
+                                   "thread query p1.main\nexpect status STATUS_INVALID_CID\n"
+                                   "handle open explorer r2 access=SYNCHRONIZE\nexpect status STATUS_INVALID_CID\n"
+                                   "process create p3 image=C:\\again.exe\nprocess query p3\nexpect image=again.exe\n"
+                                   "thread query p3.main\nexpect status STATUS_SUCCESS\n"
+                                   "thread create explorer t4\nthread query t4\nexpect status STATUS_SUCCESS\n"
+                                   "thread exit r5\nexpect status STATUS_INVALID_CID\n"
+                                   "thread create explorer r5\nthread query r5\nexpect status STATUS_SUCCESS\n");
+    outcome r = run_ok(text);
+    done(&r);
+    free(text);
+    /* A gone name that no exit line ended is still a duplicate, located at its first line. */
+    text = many_gone_objects("thread create explorer r7\n");
+    char want[100];
+    snprintf(want, sizeof want, "3002:24: error: duplicate thread name 'r7' (defined on line %d)", 2 + 7 * 5 + 2);
+    assert_error(text, want);
+    free(text);
+}
+
 static void boot_names_cannot_be_redefined(void **state)
 {
     (void)state;
@@ -1246,6 +1290,7 @@ int main(void)
         cmocka_unit_test(duplicate_thread_name_names_the_first_line),
         cmocka_unit_test(name_may_be_defined_again_after_its_exit_line),
         cmocka_unit_test(boot_names_cannot_be_redefined),
+        cmocka_unit_test(names_of_gone_objects_answer_as_before),
         cmocka_unit_test(over_long_line_is_reported_at_column_4097),
         cmocka_unit_test(line_of_exactly_4096_bytes_is_accepted),
         cmocka_unit_test(too_many_tokens_are_reported_at_the_first_extra_one),
