@@ -279,6 +279,19 @@ static const char *state_name(ULONG s)
     return ntsim_thread_state_name((KTHREAD_STATE)s);
 }
 
+/* A waiting state's slice says why, as a debugger's !thread does (KWAIT_REASON). */
+static const char *waiting_name(ULONG reason)
+{
+    switch (reason) {
+    case 0: return "Waiting (Executive)";
+    case 4: return "Waiting (DelayExecution)";
+    case 5: return "Waiting (Suspended)";
+    case 6: return "Waiting (UserRequest)";
+    case 27: return "Waiting (WrResource)";
+    default: return "Waiting";
+    }
+}
+
 /* Routines still running on a thread that ends, or at the end of the run: their slices end here. */
 static void end_calls(sim_timeline *t, thread_track *th, ULONG tid, uint64_t time)
 {
@@ -423,7 +436,7 @@ void sim_timeline_event(sim_timeline *t, const ntsim_event *e)
     case NTSIM_EVENT_THREAD_STATE:
         if (t->states_stopped)
             return;
-        thread_state(t, e, state_name(e->to));
+        thread_state(t, e, e->to == Waiting ? waiting_name(e->number) : state_name(e->to));
         if (++t->state_changes == STATE_BUDGET)
             stop_states(t, e->time);
         return;

@@ -109,7 +109,8 @@ typedef struct ntsim_event {
     SIZE_T size;
     ULONG from, to;     /* thread_state: KTHREAD_STATE numbers */
     ULONG cpu;          /* thread_state: the processor */
-    ULONG number;       /* syscall: the service number, its name, arguments, status */
+    ULONG number;       /* syscall: the service number, its name, arguments, status;
+                           thread_state to Waiting: the wait reason (KWAIT_REASON) */
     const char *service;
     ULONG argc;
     const ULONG64 *args;

@@ -43,6 +43,7 @@ typedef struct ke_thread {
     uint32_t tid;
     bool idle;              /* a processor's idle thread */
     bool blocked;           /* in a wait (thread wait) not yet satisfied */
+    uint8_t wait_reason;    /* KWAIT_REASON of its wait, set by whoever makes it wait (thread_state events) */
     NTSTATUS wait_status;   /* how its last wait ended */
     KPROCESSOR_MODE previous_mode; /* the mode its current system service was called from */
     ULONG in_service;              /* inside a system service now (a fault there is the kernel's) */

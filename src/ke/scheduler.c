@@ -26,7 +26,10 @@ static void set_state(ntsim_system *sys, ke_thread *t, KTHREAD_STATE to)
     KTHREAD_STATE from = t->state;
     t->state = to;
     if (ke_state(sys)->sched.trace && !t->idle && from != to) {
-        ntsim_event e = { .kind = NTSIM_EVENT_THREAD_STATE, .tid = t->tid, .from = from, .to = to, .cpu = t->cpu };
+        /* Why it waits (KWAIT_REASON): its wait's reason, or Suspended (5) when a suspend stopped it. */
+        ULONG reason = to == Waiting ? (t->blocked ? t->wait_reason : 5u) : 0;
+        ntsim_event e = { .kind = NTSIM_EVENT_THREAD_STATE, .tid = t->tid, .from = from, .to = to, .cpu = t->cpu,
+                          .number = reason };
         ke_deliver_event(sys, &e);
     }
 }

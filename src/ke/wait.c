@@ -195,6 +195,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     const LONG64 *timeout = Timeout ? &Timeout->QuadPart : NULL;
     if (t->blocked && ke_deadline(sys, timeout) != ke_state(sys)->time)
         return polled_wait(sys, Count, objects, WaitType == WaitAll, timeout);
+    t->wait_reason = (uint8_t)WaitReason;
     NTSTATUS s = ke_wait_for_objects(sys, t, Count, objects, WaitType == WaitAll, timeout,
                                      (ke_wait_block *)WaitBlockArray);
     return s == STATUS_PENDING ? ke_block_current(sys) : s;
@@ -218,6 +219,7 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
         polled_wait(sys, 0, NULL, false, interval);
         return STATUS_SUCCESS;
     }
+    ke_state(sys)->current_thread->wait_reason = 4; /* DelayExecution */
     NTSTATUS s = ke_wait(sys, ke_state(sys)->current_thread, interval);
     if (s != STATUS_SUCCESS)
         return s;

@@ -64,6 +64,7 @@ NTSTATUS ntsim_wait_thread(ntsim_system *sys, ULONG tid, uint64_t timeout)
        (and is not negated: -2^63 has no positive twin). */
     bool forever = timeout == 0 || timeout > INT64_MAX;
     LONG64 relative = forever ? 0 : -(LONG64)timeout;
+    t->wait_reason = 6; /* UserRequest: a scenario's thread waits as a user-mode wait does */
     return ke_wait(sys, t, forever ? NULL : &relative);
 }
 

@@ -17,6 +17,7 @@ NTSTATUS sys_svc_delay_execution(ntsim_system *sys, const ULONG64 *a)
         return s;
     /* The thread now sleeps, unless the interval is zero or already past (it
        only yields); when it wakes the call returns STATUS_SUCCESS. */
+    ps_current_thread(sys)->tcb.wait_reason = 4; /* DelayExecution */
     s = ke_wait(sys, &ps_current_thread(sys)->tcb, &interval);
     return NT_SUCCESS(s) || s == STATUS_TIMEOUT ? STATUS_SUCCESS : s;
 }
@@ -46,6 +47,7 @@ NTSTATUS sys_svc_wait_for_single_object(ntsim_system *sys, const ULONG64 *a)
     }
     ps_thread *self = ps_current_thread(sys);
     DISPATCHER_HEADER *d = &o->dispatch;
+    self->tcb.wait_reason = 6; /* UserRequest */
     s = ke_wait_for_objects(sys, &self->tcb, 1, &d, false, a[2] ? &timeout : NULL, NULL);
     if (s == STATUS_PENDING) {
         /* The waiting thread holds the object until its wait ends. */
@@ -135,6 +137,7 @@ NTSTATUS sys_svc_wait_for_multiple_objects(ntsim_system *sys, const ULONG64 *a)
     for (ULONG i = 0; i < count; i++)
         objects[i] = &w->objects[i]->dispatch;
     ps_thread *self = ps_current_thread(sys);
+    self->tcb.wait_reason = 6; /* UserRequest */
     s = ke_wait_for_objects(sys, &self->tcb, count, objects, wait_all, a[4] ? &timeout : NULL, w->blocks);
     if (s == STATUS_PENDING) {
         self->multiple_wait = w;
