@@ -14,6 +14,7 @@
 #include "ke/context.h"
 #include "ntsim/ntsim.h"
 #include "win32/kernel32.h"
+#include "win32_fixture.h"
 
 #define ERROR_ACCESS_DENIED 5
 #define ERROR_BAD_LENGTH 24
@@ -22,40 +23,6 @@
 #define ERROR_INVALID_ADDRESS 487
 #define ERROR_NOACCESS 998
 
-typedef struct fixture {
-    ntsim_system *sys;
-    ULONG pid, tid, other_pid;
-    ke_context saved;
-} fixture;
-
-static int setup(void **state)
-{
-    static fixture f;
-    ntsim_config c;
-    ntsim_config_default(&c);
-    assert_int_equal(ntsim_system_create(&c, &f.sys), STATUS_SUCCESS);
-    NTSIM_PROCESS_PARAMS p;
-    CLIENT_ID cid;
-    ntsim_process_params_default(&p, "C:\\app.exe");
-    assert_int_equal(ntsim_create_process(f.sys, &p, &cid), STATUS_SUCCESS);
-    f.pid = cid.UniqueProcess;
-    f.tid = cid.UniqueThread;
-    ntsim_process_params_default(&p, "C:\\other.exe");
-    assert_int_equal(ntsim_create_process(f.sys, &p, &cid), STATUS_SUCCESS);
-    f.other_pid = cid.UniqueProcess;
-    assert_int_equal(ntsim_set_current_thread(f.sys, f.tid), STATUS_SUCCESS);
-    f.saved = ke_enter(f.sys, NULL, NULL); /* the Win32 calls find their system as a program's do */
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    ke_leave(f->saved);
-    ntsim_system_destroy(f->sys);
-    return 0;
-}
 
 static ULONG_PTR at(const void *p)
 {
