@@ -16,5 +16,6 @@
 #include "io.h"
 #include "limits.h"
 #include "program.h"
+#include "se.h"
 
 #endif

@@ -30,13 +30,13 @@ NTSTATUS NtDuplicateObject(ntsim_system *system, HANDLE SourceProcessHandle, HAN
                            HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
                            ULONG HandleAttributes, ULONG Options);
 
-typedef enum ntsim_object_type { NTSIM_OBJECT_PROCESS, NTSIM_OBJECT_THREAD, NTSIM_OBJECT_FILE, NTSIM_OBJECT_EVENT } ntsim_object_type;
+typedef enum ntsim_object_type { NTSIM_OBJECT_PROCESS, NTSIM_OBJECT_THREAD, NTSIM_OBJECT_FILE, NTSIM_OBJECT_EVENT, NTSIM_OBJECT_TOKEN } ntsim_object_type;
 
 typedef struct NTSIM_HANDLE_INFO {
     ULONG handle;
     ntsim_object_type type;
-    UCHAR type_index;      /* ObjectTypeIndex: 7 Process, 8 Thread, 16 Event, 37 File (Windows 10) */
-    const char *type_name; /* "Process", "Thread", "Event", "File" */
+    UCHAR type_index;      /* ObjectTypeIndex: 5 Token, 7 Process, 8 Thread, 16 Event, 37 File (Windows 10) */
+    const char *type_name; /* "Process", "Thread", "Event", "File", "Token" */
     ULONG object_id;       /* the PID or TID of the object (0 for a file) */
     const char *object_name; /* a file's device name, "" for an event (valid during the callback) */
     uint64_t object_sequence;

@@ -38,7 +38,13 @@ typedef struct NTSIM_PROCESS_PARAMS {
     bool large_address_aware;
     SIZE_T stack_reserve;    /* PE header values; 0 = 1 MB */
     SIZE_T stack_commit;     /* 0 = 4 KB */
-    bool lock_memory_privilege; /* SeLockMemoryPrivilege in the token */
+    bool lock_memory_privilege; /* SeLockMemoryPrivilege in the token, enabled (a shorthand of privileges) */
+    /* The token (docs/security.md). All unset: a duplicate of the creator's, or,
+       when the creator is the System process, the interactive user's at medium. */
+    const char *user;        /* an account name ("alice", "SYSTEM"); NULL: the creator's user */
+    const char *integrity;   /* "untrusted", "low", "medium", "high", "system"; NULL: the token's */
+    bool elevated;           /* the user's full (elevated) administrator token */
+    uint64_t privileges;     /* bit n: privilege LUID n added, disabled (the logon's grant) */
 } NTSIM_PROCESS_PARAMS;
 
 void ntsim_process_params_default(NTSIM_PROCESS_PARAMS *params, const char *image_path);

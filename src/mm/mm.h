@@ -68,6 +68,11 @@ typedef struct mm_space_params {
     bool large_address_aware;    /* image flag */
     uint64_t increase_uva;       /* 32-bit boot option in bytes (0 = off; 3G typical) */
     bool lock_memory_privilege;  /* SeLockMemoryPrivilege: MEM_LARGE_PAGES allowed */
+    /* When set, asked at each MEM_LARGE_PAGES allocation in place of
+       lock_memory_privilege: is the caller's SeLockMemoryPrivilege enabled
+       now (SeSinglePrivilegeCheck; ps answers from the token). */
+    bool (*lock_memory_held)(void *ctx);
+    void *privilege_ctx;
     mm_commit *commit;           /* may be NULL = unlimited */
     mm_image_bases *image_bases; /* may be NULL = every process draws its own bases */
     mm_chunk_cache *chunks;      /* may be NULL = pools use the host heap only */

@@ -142,6 +142,8 @@ struct mm_space {
     mm_arch arch;
     bool wow64;
     bool large_pages_ok;
+    bool (*lock_memory_held)(void *ctx);
+    void *privilege_ctx;
     ULONG_PTR lowest, highest; /* inclusive user range */
     mm_commit *commit;
     uint64_t charge;        /* bytes */

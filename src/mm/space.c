@@ -44,6 +44,8 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
     s->arch = p->arch;
     s->wow64 = p->arch == MM_ARCH_X86 && p->system_is_x64;
     s->large_pages_ok = p->lock_memory_privilege;
+    s->lock_memory_held = p->lock_memory_held;
+    s->privilege_ctx = p->privilege_ctx;
     s->lowest = LOWEST_USER;
     s->highest = highest_for(p);
     s->commit = p->commit;

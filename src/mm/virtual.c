@@ -158,7 +158,7 @@ static NTSTATUS allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE
         return STATUS_INVALID_PARAMETER;
     if (type & MEM_PHYSICAL)
         return STATUS_NOT_SUPPORTED; /* AWE is not modelled */
-    if ((type & MEM_LARGE_PAGES) && !s->large_pages_ok)
+    if ((type & MEM_LARGE_PAGES) && !(s->lock_memory_held ? s->lock_memory_held(s->privilege_ctx) : s->large_pages_ok))
         return STATUS_PRIVILEGE_NOT_HELD;
     /* A new reservation is private memory, which has no copy-on-write. NT
      * checks this on its reserve path only, after the size and address

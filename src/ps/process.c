@@ -34,7 +34,7 @@ static void process_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *
 /* The protected Idle and System processes: others get at most limited rights, by open or by duplication. */
 static ACCESS_MASK process_access_limit(const ob_header *h)
 {
-    return ((const ps_process *)h)->permanent ? PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE : ~(ACCESS_MASK)0;
+    return ((const ps_process *)h)->permanent ? PS_PROTECTED_PROCESS_ACCESS : ~(ACCESS_MASK)0;
 }
 
 const ob_type ps_process_type = {
@@ -42,9 +42,10 @@ const ob_type ps_process_type = {
     .index = 7,
     .mapping = {
         .read = READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+        /* 0x20BEA, as Windows 10 registers the type: PROCESS_TERMINATE is an execute right. */
         .write = READ_CONTROL | PROCESS_CREATE_PROCESS | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION |
-                 PROCESS_VM_WRITE | PROCESS_DUP_HANDLE | PROCESS_TERMINATE | PROCESS_SET_QUOTA |
-                 PROCESS_SET_INFORMATION | PROCESS_SUSPEND_RESUME | PROCESS_SET_SESSIONID,
+                 PROCESS_VM_WRITE | PROCESS_DUP_HANDLE | PROCESS_SET_QUOTA | PROCESS_SET_INFORMATION |
+                 PROCESS_SUSPEND_RESUME,
         .execute = READ_CONTROL | SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
         .all = PROCESS_ALL_ACCESS,
     },
@@ -78,6 +79,8 @@ static void process_delete(ntsim_system *sys, ob_header *h)
     ps_process *p = (ps_process *)h;
     if (p->pid != 0)
         ob_handle_destroy(&ps_state(sys)->cid_table, p->pid);
+    if (p->token)
+        ob_dereference(sys, &p->token->header);
     RemoveEntryList(&p->process_links);
     free_process(p);
 }
@@ -164,12 +167,14 @@ NTSTATUS ps_initialize(ntsim_system *sys)
     if (!idle)
         return STATUS_NO_MEMORY;
     idle->permanent = true;
+    ps_set_token(idle, se_state(sys)->system_token);
     InsertTailList(&ps_state(sys)->processes, &idle->process_links);
     ps_state(sys)->idle = idle;
     ps_process *system = new_process(sys, "System", "", true);
     if (!system)
         return STATUS_NO_MEMORY;
     system->permanent = true;
+    ps_set_token(system, se_state(sys)->system_token);
     system->ppid = 0;
     InsertTailList(&ps_state(sys)->processes, &system->process_links);
     ps_state(sys)->system_process = system;
@@ -223,6 +228,13 @@ void ntsim_process_params_default(NTSIM_PROCESS_PARAMS *params, const char *imag
     *params = (NTSIM_PROCESS_PARAMS){ .image_path = image_path, .arch = NTSIM_ARCH_X64 };
 }
 
+/* MEM_LARGE_PAGES: the caller's privilege, enabled, as SeSinglePrivilegeCheck decides in its mode. */
+static bool lock_memory_held(void *ctx)
+{
+    ntsim_system *sys = ctx;
+    return caller_kernel_mode(sys) || se_privilege_enabled(ps_current_process(sys)->token, SE_LOCK_MEMORY_PRIVILEGE);
+}
+
 static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
 {
     mm_space_params mp = {
@@ -230,7 +242,8 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
         .system_is_x64 = ke_state(sys)->config.arch == NTSIM_ARCH_X64,
         .large_address_aware = p->large_address_aware,
         .increase_uva = ke_state(sys)->config.increase_uva,
-        .lock_memory_privilege = p->lock_memory_privilege,
+        .lock_memory_held = lock_memory_held,
+        .privilege_ctx = sys,
         .commit = &ps_state(sys)->commit,
         .image_bases = ps_state(sys)->image_bases,
         .chunks = &ps_state(sys)->chunk_cache,
@@ -306,7 +319,6 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     p->arch = params->arch;
     p->wow64 = params->arch == NTSIM_ARCH_X86 && ke_state(sys)->config.arch == NTSIM_ARCH_X64;
     p->large_address_aware = params->large_address_aware;
-    p->lock_memory_privilege = params->lock_memory_privilege;
     p->stack_reserve = params->stack_reserve ? params->stack_reserve : DEFAULT_STACK_RESERVE;
     p->stack_commit = params->stack_commit ? params->stack_commit : DEFAULT_STACK_COMMIT;
     InsertTailList(&ps_state(sys)->processes, &p->process_links);
@@ -315,7 +327,13 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
        notification: until then a failure leaves nothing behind, unseen. */
     ps_thread *t = NULL;
     ps_unicode image, command, ntdll;
-    NTSTATUS s = create_address_space(sys, p);
+    se_token *token;
+    NTSTATUS s = ps_new_process_token(sys, creator->process, params, &token);
+    if (NT_SUCCESS(s)) {
+        ps_set_token(p, token);
+        ob_dereference(sys, &token->header); /* the process holds it now */
+        s = create_address_space(sys, p);
+    }
     if (NT_SUCCESS(s))
         s = ps_create_thread_object(sys, p, 0, 0, &t);
     if (NT_SUCCESS(s))

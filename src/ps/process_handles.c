@@ -28,6 +28,34 @@ static NTSTATUS reference_source(ntsim_system *sys, ps_process *src, HANDLE hand
     return STATUS_SUCCESS;
 }
 
+/*
+ * A duplicate asking for rights its source lacks is checked as an open of
+ * the object would be (processes and threads: their descriptors, by the
+ * caller's token); the same rights or fewer need no check. Other objects
+ * keep the rights their type allows.
+ */
+static NTSTATUS duplicate_access(ntsim_system *sys, ob_header *object, ACCESS_MASK source, ACCESS_MASK desired,
+                                 ACCESS_MASK *access)
+{
+    const ob_type *type = object->type;
+    ACCESS_MASK want = ob_map_access(type, desired & ~MAXIMUM_ALLOWED) & (se_valid_access(type) | ACCESS_SYSTEM_SECURITY);
+    if (desired & 0x0CE00000u)
+        return STATUS_ACCESS_DENIED; /* bits no handle can hold (0x0CE00000): refused before any check */
+    bool more = (want & ~source) || (desired & MAXIMUM_ALLOWED);
+    if (more && type == &ps_process_type) {
+        ps_process *p = (ps_process *)object;
+        return ps_grant_access(sys, p, &p->descriptor, type, desired, PS_PROTECTED_PROCESS_ACCESS, access);
+    }
+    if (more && type == &ps_thread_type) {
+        ps_thread *t = (ps_thread *)object;
+        se_descriptor sd;
+        ps_thread_descriptor(t, &sd);
+        return ps_grant_access(sys, t->process, &sd, type, desired, PS_PROTECTED_THREAD_ACCESS, access);
+    }
+    *access = ob_map_access(type, desired);
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS ps_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE SourceHandle,
                              HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
                              ULONG HandleAttributes, ULONG Options)
@@ -49,9 +77,13 @@ NTSTATUS ps_duplicate_object(ntsim_system *sys, HANDLE SourceProcessHandle, HAND
         status = ob_reference_by_handle(sys, TargetProcessHandle, PROCESS_DUP_HANDLE, &ps_process_type, &dst_po, NULL);
     if (NT_SUCCESS(status) && dst_po) {
         ps_process *dst = (ps_process *)dst_po;
-        ACCESS_MASK access = (Options & DUPLICATE_SAME_ACCESS) ? src_access : ob_map_access(object->type, DesiredAccess);
-        if (dst->exited) {
+        ACCESS_MASK access = src_access;
+        if (dst->exited)
             status = STATUS_PROCESS_IS_TERMINATING;
+        else if (!(Options & DUPLICATE_SAME_ACCESS))
+            status = duplicate_access(sys, object, src_access, DesiredAccess, &access);
+        if (!NT_SUCCESS(status)) {
+            /* refused: nothing inserted */
         } else if (access & ~ob_access_limit(object) && dst_po != object) {
             status = STATUS_ACCESS_DENIED; /* duplication re-checks access as an open would */
         } else {

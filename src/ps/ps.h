@@ -7,6 +7,7 @@
 
 #include "ntsim/ps.h"
 #include "ex/ex.h"
+#include "se/se.h"
 #include "ob/handle_table.h"
 #include "ob/object.h"
 #include "ke/ke.h"
@@ -29,7 +30,8 @@ typedef struct ps_process {
     ntsim_arch arch;
     bool wow64;
     bool large_address_aware;
-    bool lock_memory_privilege;
+    se_token *token;          /* its primary token (referenced) */
+    se_descriptor descriptor; /* its security descriptor, from the token at creation */
     bool exited;
     bool permanent;         /* Idle and System: never terminate */
     NTSTATUS exit_status;
@@ -68,7 +70,7 @@ struct ps_thread {
 
 /* The process manager's part of the system (nested as ob_system explains). */
 typedef struct ps_system {
-    ex_system ex;                 /* first: the layer below */
+    se_system se;                 /* first: the layer below */
     rtl_random rng;               /* the seed's stream: ASLR */
     uint64_t next_sequence;       /* creation order of processes and threads */
     ob_handle_table cid_table;    /* PspCidTable: PIDs and TIDs, strict FIFO */
@@ -136,6 +138,12 @@ static inline ps_thread *ps_system_thread(ntsim_system *sys)
     return t ? CONTAINING_RECORD(t, ps_thread, tcb) : NULL;
 }
 
+/* What a protected process (WinSystem signer: System) and its threads grant
+   a caller outside it in user mode: SYNCHRONIZE, PROCESS_SUSPEND_RESUME and
+   the limited query and set rights; THREAD_QUERY_LIMITED_INFORMATION. */
+#define PS_PROTECTED_PROCESS_ACCESS 0x00103800u
+#define PS_PROTECTED_THREAD_ACCESS 0x00100800u
+
 extern const ob_type ps_process_type;
 extern const ob_type ps_thread_type;
 
@@ -176,6 +184,20 @@ ps_thread *ps_driver_thread(ntsim_system *sys, io_driver *driver);
 /* Its code will never run again: the thread is terminated (status) unless it
    already ends, and the code it was in the middle of is dropped. */
 void ps_abandon_thread_code(ntsim_system *sys, ps_thread *t, NTSTATUS status);
+
+/* The process's token and descriptor (process_token.c): p takes a reference. */
+void ps_set_token(ps_process *p, se_token *token);
+/* A thread's security descriptor: its process's token's defaults. */
+void ps_thread_descriptor(const ps_thread *t, se_descriptor *sd);
+/* The rights an open of target (its object's descriptor sd) by the current thread grants, or why not. */
+NTSTATUS ps_grant_access(ntsim_system *sys, ps_process *target, const se_descriptor *sd, const ob_type *type,
+                         ACCESS_MASK desired, ACCESS_MASK limited, ACCESS_MASK *granted);
+/* The token a process created by creator gets (*out referenced once). */
+NTSTATUS ps_new_process_token(ntsim_system *sys, const ps_process *creator, const NTSIM_PROCESS_PARAMS *params,
+                              se_token **out);
+/* NtOpenProcessTokenEx's body: a handle in the caller's table. */
+NTSTATUS ps_open_process_token(ntsim_system *sys, HANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
+                               ULONG HandleAttributes, HANDLE *TokenHandle);
 
 void ps_fill_process_info(const ps_process *p, NTSIM_PROCESS_INFO *info);
 void ps_fill_thread_info(const ps_thread *t, NTSIM_THREAD_INFO *info);

@@ -7,21 +7,49 @@
 #include "ps/ps.h"
 
 /*
- * The System process is protected: callers outside it get at most the
- * rights a protected process grants (query-limited and synchronize).
+ * The rights an open grants (PsOpenProcess, PsOpenThread). A kernel-mode
+ * caller is not checked. A caller in user mode is checked against the
+ * object's security descriptor with its process's token (docs/security.md);
+ * SeDebugPrivilege, enabled, grants whatever is asked without the check.
+ * Then a protected process (System) refuses a caller outside it anything
+ * beyond the rights protection leaves (limited), whatever its token.
+ * A query (set) right brings its limited form, as Windows adds it.
  */
-static NTSTATUS grant(ntsim_system *sys, ps_process *target, const ob_type *type, ACCESS_MASK desired,
-                      ACCESS_MASK limited, ACCESS_MASK *granted)
+NTSTATUS ps_grant_access(ntsim_system *sys, ps_process *target, const se_descriptor *sd, const ob_type *type,
+                         ACCESS_MASK desired, ACCESS_MASK limited, ACCESS_MASK *granted)
 {
-    ACCESS_MASK want = ob_map_access(type, desired);
+    ACCESS_MASK valid = se_valid_access(type);
     ps_process *caller = ps_current_process(sys);
+    *granted = 0;
+    if (ob_state(sys)->caller->kernel_mode(sys)) {
+        *granted = desired & MAXIMUM_ALLOWED ? valid : ob_map_access(type, desired) & (valid | ACCESS_SYSTEM_SECURITY);
+        return STATUS_SUCCESS;
+    }
+    se_access_request r = { .token = caller->token, .sd = sd, .type = type, .desired = desired };
+    if (se_privilege_enabled(caller->token, SE_DEBUG_PRIVILEGE))
+        r.previously_granted = desired & MAXIMUM_ALLOWED ? valid : ob_map_access(type, desired);
+    ACCESS_MASK g;
+    NTSTATUS s = se_access_check(&r, &g);
+    if (!NT_SUCCESS(s))
+        return s;
     if (target->permanent && caller != target) {
         if (desired & MAXIMUM_ALLOWED)
-            want = limited;
-        if (want & ~limited)
+            g &= limited;
+        if (!g || (g & ~limited))
             return STATUS_ACCESS_DENIED;
     }
-    *granted = want;
+    if (type == &ps_process_type) {
+        if (g & PROCESS_QUERY_INFORMATION)
+            g |= PROCESS_QUERY_LIMITED_INFORMATION;
+        if (g & PROCESS_SET_INFORMATION)
+            g |= PROCESS_SET_LIMITED_INFORMATION;
+    } else {
+        if (g & THREAD_QUERY_INFORMATION)
+            g |= THREAD_QUERY_LIMITED_INFORMATION;
+        if (g & THREAD_SET_INFORMATION)
+            g |= THREAD_SET_LIMITED_INFORMATION;
+    }
+    *granted = g;
     return STATUS_SUCCESS;
 }
 
@@ -48,7 +76,8 @@ NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK D
             return STATUS_INVALID_CID;
     }
     ACCESS_MASK access;
-    NTSTATUS s = grant(sys, p, &ps_process_type, DesiredAccess, PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, &access);
+    NTSTATUS s = ps_grant_access(sys, p, &p->descriptor, &ps_process_type, DesiredAccess,
+                                 PS_PROTECTED_PROCESS_ACCESS, &access);
     if (!NT_SUCCESS(s))
         return s;
     s = open_object(sys, ProcessHandle, &p->header, access);
@@ -71,8 +100,10 @@ NTSTATUS ps_open_thread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK Des
     if (!t || (ClientId->UniqueProcess && t->process->pid != ClientId->UniqueProcess))
         return STATUS_INVALID_CID;
     ACCESS_MASK access;
-    NTSTATUS s = grant(sys, t->process, &ps_thread_type, DesiredAccess, THREAD_QUERY_LIMITED_INFORMATION | SYNCHRONIZE,
-                       &access);
+    se_descriptor sd;
+    ps_thread_descriptor(t, &sd);
+    NTSTATUS s = ps_grant_access(sys, t->process, &sd, &ps_thread_type, DesiredAccess,
+                                 PS_PROTECTED_THREAD_ACCESS, &access);
     if (!NT_SUCCESS(s))
         return s;
     return open_object(sys, ThreadHandle, &t->header, access);

@@ -30,8 +30,7 @@ static void thread_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *n
 /* A thread of a protected process: as its process, limited rights for others. */
 static ACCESS_MASK thread_access_limit(const ob_header *h)
 {
-    return ((const ps_thread *)h)->process->permanent ? THREAD_QUERY_LIMITED_INFORMATION | SYNCHRONIZE
-                                                      : ~(ACCESS_MASK)0;
+    return ((const ps_thread *)h)->process->permanent ? PS_PROTECTED_THREAD_ACCESS : ~(ACCESS_MASK)0;
 }
 
 const ob_type ps_thread_type = {
@@ -39,9 +38,10 @@ const ob_type ps_thread_type = {
     .index = 8,
     .mapping = {
         .read = READ_CONTROL | THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION,
+        /* 0x20437 and 0x121800, as Windows 10 registers the type. */
         .write = READ_CONTROL | THREAD_TERMINATE | THREAD_SUSPEND_RESUME | THREAD_ALERT | THREAD_SET_CONTEXT |
-                 THREAD_SET_INFORMATION,
-        .execute = READ_CONTROL | SYNCHRONIZE | THREAD_QUERY_LIMITED_INFORMATION,
+                 THREAD_SET_INFORMATION | THREAD_SET_LIMITED_INFORMATION,
+        .execute = READ_CONTROL | SYNCHRONIZE | THREAD_QUERY_LIMITED_INFORMATION | THREAD_RESUME,
         .all = THREAD_ALL_ACCESS,
     },
     .delete_procedure = thread_delete,

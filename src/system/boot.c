@@ -47,6 +47,7 @@ static void teardown(ntsim_system *sys)
     io_shutdown(sys); /* drivers' leftovers reported while the system still stands */
     ex_shutdown(sys);
     ps_shutdown(sys);
+    se_shutdown(sys); /* tokens last: processes and handle tables held them */
     io_free_files(sys);
     ke_scheduler_free(sys);
     io_close_modules(sys); /* driver files' code: nothing can run it any more */
@@ -70,7 +71,9 @@ NTSTATUS ntsim_system_create(const ntsim_config *config, ntsim_system **out)
     sys_service_table_init(sys);
     ex_initialize(sys);
     io_initialize(sys);
-    NTSTATUS status = ps_initialize(sys);
+    NTSTATUS status = se_initialize(sys);
+    if (NT_SUCCESS(status))
+        status = ps_initialize(sys);
     if (!NT_SUCCESS(status)) {
         teardown(sys); /* half booted: no invariant to check */
         return status;

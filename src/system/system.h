@@ -32,7 +32,8 @@ struct ntsim_system {
 /* Each layer's part begins the one above: xx_state(sys) is sys itself. */
 _Static_assert(offsetof(ntsim_system, io) == 0, "io_system begins ntsim_system");
 _Static_assert(offsetof(io_system, ps) == 0, "ps_system begins io_system");
-_Static_assert(offsetof(ps_system, ex) == 0, "ex_system begins ps_system");
+_Static_assert(offsetof(ps_system, se) == 0, "se_system begins ps_system");
+_Static_assert(offsetof(se_system, ex) == 0, "ex_system begins se_system");
 _Static_assert(offsetof(ex_system, ke) == 0, "ke_system begins ex_system");
 _Static_assert(offsetof(ke_system, ob) == 0, "ob_system begins ke_system");
 

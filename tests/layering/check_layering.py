@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 
-ORDER = ["rtl", "ob", "mm", "ke", "ex", "ps", "io", "system", "ntdll", "win32"]
+ORDER = ["rtl", "ob", "mm", "ke", "ex", "se", "ps", "io", "system", "ntdll", "win32"]
 RANK = {c: i for i, c in enumerate(ORDER)}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"', re.M)
 

@@ -400,7 +400,8 @@ static void one_handle_is_found_by_its_value(void **state)
     assert_int_equal(info.handle, value);
     assert_int_equal(info.type, NTSIM_OBJECT_PROCESS);
     assert_int_equal(info.object_id, f->other_pid);
-    assert_int_equal(info.access, PROCESS_QUERY_INFORMATION | SYNCHRONIZE);
+    /* PROCESS_QUERY_INFORMATION brings PROCESS_QUERY_LIMITED_INFORMATION with it. */
+    assert_int_equal(info.access, PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE);
     /* The low two bits are tag bits, ignored as Windows ignores them. */
     assert_int_equal(ntsim_query_handle(f->sys, f->pid, value | 3, &info, NULL, 0), STATUS_SUCCESS);
     assert_int_equal(info.handle, value);

@@ -34,11 +34,15 @@ static CLIENT_ID spawn(ntsim_system *sys, const char *image)
     return cid;
 }
 
-/* Boots, creates a process and makes its first thread the caller. */
+/* Boots, creates a process and makes its first thread the caller: an
+   elevated administrator's, which System's DACL lets open it for SYNCHRONIZE. */
 static ntsim_system *boot_as(CLIENT_ID *self)
 {
     ntsim_system *sys = boot();
-    *self = spawn(sys, "C:\\Windows\\explorer.exe");
+    NTSIM_PROCESS_PARAMS p;
+    ntsim_process_params_default(&p, "C:\\Windows\\explorer.exe");
+    p.elevated = true;
+    assert_int_equal(ntsim_create_process(sys, &p, self), STATUS_SUCCESS);
     assert_int_equal(ntsim_set_current_thread(sys, self->UniqueThread), STATUS_SUCCESS);
     return sys;
 }
@@ -757,7 +761,9 @@ static void generic_read_does_not_grant_terminate(void **state)
     ntsim_system *sys = boot_as(&self);
     CLIENT_ID other = spawn(sys, "C:\\calc.exe");
     HANDLE h = open_process(sys, other.UniqueProcess, GENERIC_READ);
-    assert_int_equal(access_of(sys, self.UniqueProcess, h), READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION);
+    /* 0x20410 mapped, and the limited query right PROCESS_QUERY_INFORMATION brings. */
+    assert_int_equal(access_of(sys, self.UniqueProcess, h),
+                     READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION);
     assert_int_equal(NtTerminateProcess(sys, h, 1), STATUS_ACCESS_DENIED);
     ntsim_system_destroy(sys);
 }

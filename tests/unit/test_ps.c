@@ -46,6 +46,16 @@ static CLIENT_ID spawn(ntsim_system *sys, const char *image)
     return cid;
 }
 
+static CLIENT_ID spawn_elevated(ntsim_system *sys, const char *image)
+{
+    NTSIM_PROCESS_PARAMS p;
+    CLIENT_ID cid;
+    ntsim_process_params_default(&p, image);
+    p.elevated = true;
+    assert_int_equal(ntsim_create_process(sys, &p, &cid), STATUS_SUCCESS);
+    return cid;
+}
+
 static CLIENT_ID spawn_thread(ntsim_system *sys, ULONG pid)
 {
     CLIENT_ID cid;
@@ -606,7 +616,7 @@ static void process_exit_closes_its_handles(void **state)
 {
     (void)state;
     ntsim_system *sys = boot();
-    CLIENT_ID holder = spawn(sys, "C:\\holder.exe");
+    CLIENT_ID holder = spawn_elevated(sys, "C:\\holder.exe");
     CLIENT_ID held = spawn(sys, "C:\\held.exe");
     ntsim_set_current_thread(sys, holder.UniqueThread);
     open_process(sys, held.UniqueProcess, SYNCHRONIZE);
@@ -794,7 +804,8 @@ static void user_process_opens_system_only_with_limited_rights(void **state)
 {
     (void)state;
     ntsim_system *sys = boot();
-    CLIENT_ID a = spawn(sys, "C:\\a.exe");
+    CLIENT_ID a = spawn_elevated(sys, "C:\\a.exe");
+    CLIENT_ID m = spawn(sys, "C:\\m.exe");
     ntsim_set_current_thread(sys, a.UniqueThread);
     HANDLE h;
     CLIENT_ID system = { 4, 0 };
@@ -803,6 +814,14 @@ static void user_process_opens_system_only_with_limited_rights(void **state)
     assert_int_equal(NtOpenProcess(sys, &h, PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, &system),
                      STATUS_SUCCESS);
     assert_int_equal(process_info(sys, a.UniqueProcess).handle_count, 1);
+    /* Even SeDebugPrivilege enabled leaves a protected process's limit in place. */
+    NTSIM_TOKEN_INFO ti;
+    assert_int_equal(ntsim_query_token(sys, a.UniqueProcess, &ti), STATUS_SUCCESS);
+    assert_true(ti.present >> SE_DEBUG_PRIVILEGE & 1);
+    /* A filtered (medium) token has Administrators for deny only: System's DACL gives it nothing. */
+    ntsim_set_current_thread(sys, m.UniqueThread);
+    assert_int_equal(NtOpenProcess(sys, &h, PROCESS_QUERY_LIMITED_INFORMATION, &system), STATUS_ACCESS_DENIED);
+    assert_int_equal(process_info(sys, m.UniqueProcess).handle_count, 0);
     ntsim_system_destroy(sys);
 }
 
@@ -831,9 +850,11 @@ static void maximum_allowed_on_system_grants_the_limited_rights(void **state)
 {
     (void)state;
     ntsim_system *sys = boot();
-    CLIENT_ID a = spawn(sys, "C:\\a.exe");
+    CLIENT_ID a = spawn_elevated(sys, "C:\\a.exe");
     ntsim_set_current_thread(sys, a.UniqueThread);
     HANDLE hp, ht;
+    /* Administrators' read and execute rights (0x121411) as the label leaves them to a high caller of a
+       system-integrity object (0x101001), cut to the protected limit (0x103800). */
     assert_int_equal(NtOpenProcess(sys, &hp, MAXIMUM_ALLOWED, &(CLIENT_ID){ 4, 0 }), STATUS_SUCCESS);
     assert_int_equal(granted(sys, a.UniqueProcess, hp), PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE);
     assert_int_equal(NtOpenThread(sys, &ht, MAXIMUM_ALLOWED, &(CLIENT_ID){ 0, 8 }), STATUS_SUCCESS);
