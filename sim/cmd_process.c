@@ -38,6 +38,18 @@ NTSTATUS sim_cmd_process_create(sim_context *ctx, const sim_args *a, sim_record 
     p.stack_reserve = a->opt[6].number;
     p.stack_commit = a->opt[7].number;
     p.lock_memory_privilege = a->opt[8].present && a->opt[8].number;
+    /* The token: a user's logon, an integrity, privileges the logon grants (docs/security.md). */
+    char user[64];
+    if (a->opt[11].present) {
+        snprintf(user, sizeof user, "%.*s", (int)a->opt[11].len, a->opt[11].text);
+        p.user = user;
+    }
+    static const char *const levels[] = { "untrusted", "low", "medium", "high", "system" };
+    if (a->opt[12].present)
+        p.integrity = levels[a->opt[12].number];
+    p.elevated = a->opt[14].present && a->opt[14].number;
+    if (a->opt[13].present && !NT_SUCCESS(s = sim_privilege_list(a->opt[13].text, a->opt[13].len, &p.privileges)))
+        return s;
     CLIENT_ID cid;
     if (a->opt[9].present) {
         /* A program of the user's: the file relative to the scenario's folder, its
@@ -117,9 +129,38 @@ NTSTATUS sim_cmd_process_query(sim_context *ctx, const sim_args *a, sim_record *
         sim_put_int(r, "exit_code", pi.exit_code);
     sim_put_int(r, "pointer_count", pi.pointer_count);
     sim_put_int(r, "handle_count", pi.object_handle_count);
+    NTSIM_TOKEN_INFO ti;
+    bool token = NT_SUCCESS(ntsim_query_token(ctx->sys, pid, &ti));
     if (pi.peb) {
         sim_put_hex(r, "image_base", pi.image_base);
         sim_put_hex(r, "peb", pi.peb);
+    }
+    if (token) {
+        sim_put_str(r, "user", ti.user);
+        sim_put_str(r, "integrity", ntsim_integrity_name(ti.integrity));
+    }
+    return STATUS_SUCCESS;
+}
+
+/* "SeDebugPrivilege,SeLockMemoryPrivilege": each name's bit, or STATUS_NO_SUCH_PRIVILEGE. */
+NTSTATUS sim_privilege_list(const char *text, size_t len, uint64_t *bits)
+{
+    *bits = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && text[j] != ',')
+            j++;
+        char name[64];
+        if (j - i >= sizeof name)
+            return STATUS_NO_SUCH_PRIVILEGE;
+        memcpy(name, text + i, j - i);
+        name[j - i] = '\0';
+        ULONG luid = ntsim_privilege_value(name);
+        if (!luid)
+            return STATUS_NO_SUCH_PRIVILEGE;
+        *bits |= 1ull << luid;
+        i = j + 1;
     }
     return STATUS_SUCCESS;
 }

@@ -41,7 +41,7 @@ typedef struct sim_arg_spec {
 #define SIM_MAX_ARGS 8
 /* The longest device path `client open NAME device=PATH` takes, in bytes (the outside client's limit). */
 #define SIM_DEVICE_PATH_MAX 255
-#define SIM_MAX_OPTS 12
+#define SIM_MAX_OPTS 16
 
 typedef struct sim_value {
     bool present;
@@ -185,6 +185,10 @@ NTSTATUS sim_cmd_sleep(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_process_create(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_process_exit(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_process_query(sim_context *, const sim_args *, sim_record *);
+/* A comma-separated list of privilege names as bits by LUID (cmd_process.c). */
+NTSTATUS sim_privilege_list(const char *text, size_t len, uint64_t *bits);
+NTSTATUS sim_cmd_token_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_token_privilege(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_process_list(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_create(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_thread_exit(sim_context *, const sim_args *, sim_record *);

@@ -49,6 +49,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_ALERTED                   ((NTSTATUS)0x00000101)
 #define STATUS_TIMEOUT                   ((NTSTATUS)0x00000102)
 #define STATUS_PENDING                   ((NTSTATUS)0x00000103)
+#define STATUS_NOT_ALL_ASSIGNED          ((NTSTATUS)0x00000106) /* a success: some privileges were not held */
 #define STATUS_GUARD_PAGE_VIOLATION      ((NTSTATUS)0x80000001)
 #define STATUS_DATATYPE_MISALIGNMENT     ((NTSTATUS)0x80000002)
 #define STATUS_BREAKPOINT                ((NTSTATUS)0x80000003)
@@ -93,6 +94,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_SUSPEND_COUNT_EXCEEDED    ((NTSTATUS)0xC000004A)
 #define STATUS_THREAD_IS_TERMINATING     ((NTSTATUS)0xC000004B)
 #define STATUS_DELETE_PENDING            ((NTSTATUS)0xC0000056)
+#define STATUS_NO_SUCH_PRIVILEGE         ((NTSTATUS)0xC0000060)
 #define STATUS_PRIVILEGE_NOT_HELD        ((NTSTATUS)0xC0000061)
 #define STATUS_PROCEDURE_NOT_FOUND       ((NTSTATUS)0xC000007A)
 #define STATUS_INVALID_IMAGE_FORMAT      ((NTSTATUS)0xC000007B)
@@ -160,6 +162,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define WRITE_OWNER               0x00080000u
 #define SYNCHRONIZE               0x00100000u
 #define STANDARD_RIGHTS_REQUIRED  0x000F0000u
+#define ACCESS_SYSTEM_SECURITY    0x01000000u /* the SACL: needs SeSecurityPrivilege */
 #define MAXIMUM_ALLOWED           0x02000000u
 #define GENERIC_ALL               0x10000000u
 #define GENERIC_EXECUTE           0x20000000u

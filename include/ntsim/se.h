@@ -106,8 +106,6 @@ typedef enum _TOKEN_INFORMATION_CLASS {
 #define TOKEN_ADJUST_SESSIONID  0x0100u
 #define TOKEN_ALL_ACCESS        0x000F01FFu
 
-#define ACCESS_SYSTEM_SECURITY  0x01000000u
-
 /* Privilege and group attributes. */
 #define SE_PRIVILEGE_ENABLED_BY_DEFAULT 0x00000001u
 #define SE_PRIVILEGE_ENABLED            0x00000002u
@@ -168,15 +166,6 @@ typedef enum _TOKEN_INFORMATION_CLASS {
 #define SE_DELEGATE_SESSION_USER_IMPERSONATE_PRIVILEGE 36
 #define SE_MAX_WELL_KNOWN_PRIVILEGE          36
 
-#ifndef STATUS_NOT_ALL_ASSIGNED
-#define STATUS_NOT_ALL_ASSIGNED ((NTSTATUS)0x00000106) /* a success: some privileges were not held */
-#endif
-#ifndef STATUS_NO_TOKEN
-#define STATUS_NO_TOKEN ((NTSTATUS)0xC000007C)
-#endif
-#ifndef STATUS_BAD_IMPERSONATION_LEVEL
-#define STATUS_BAD_IMPERSONATION_LEVEL ((NTSTATUS)0xC00000A5)
-#endif
 
 /* A privilege's name ("SeDebugPrivilege") by LUID, or NULL; and back (0: none). */
 const char *ntsim_privilege_name(ULONG luid);

@@ -616,3 +616,91 @@ NTSTATUS NtClearEvent(ntsim_system *sys, HANDLE EventHandle)
     frame_end(&f);
     return s;
 }
+
+/* ---- tokens ------------------------------------------------------------- */
+
+NTSTATUS NtOpenProcessTokenEx(ntsim_system *sys, HANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
+                              ULONG HandleAttributes, HANDLE *TokenHandle)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out = 0;
+    ULONG64 ph = TokenHandle ? slot(&f, &out, 8) : 0;
+    ULONG64 a[] = { hv(ProcessHandle), DesiredAccess, HandleAttributes, ph };
+    NTSTATUS s = call(&f, SYS_NR(NtOpenProcessTokenEx), a, SYS_ARGC(NtOpenProcessTokenEx));
+    get(&f, ph, &out, 8);
+    if (TokenHandle && NT_SUCCESS(s))
+        *TokenHandle = (HANDLE)(uintptr_t)out;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtOpenProcessToken(ntsim_system *sys, HANDLE ProcessHandle, ACCESS_MASK DesiredAccess, HANDLE *TokenHandle)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out = 0;
+    ULONG64 ph = TokenHandle ? slot(&f, &out, 8) : 0;
+    ULONG64 a[] = { hv(ProcessHandle), DesiredAccess, ph };
+    NTSTATUS s = call(&f, SYS_NR(NtOpenProcessToken), a, SYS_ARGC(NtOpenProcessToken));
+    get(&f, ph, &out, 8);
+    if (TokenHandle && NT_SUCCESS(s))
+        *TokenHandle = (HANDLE)(uintptr_t)out;
+    frame_end(&f);
+    return s;
+}
+
+/* The SID pointers the service wrote are the user buffer's addresses: make them the caller's. */
+static void relocate(void *buffer, size_t at, ULONG64 user_base, ULONG length)
+{
+    ULONG64 p;
+    memcpy(&p, (char *)buffer + at, 8);
+    if (p >= user_base && p - user_base < length) {
+        void *host = (char *)buffer + (p - user_base);
+        memcpy((char *)buffer + at, &host, 8);
+    }
+}
+
+NTSTATUS NtQueryInformationToken(ntsim_system *sys, HANDLE TokenHandle, TOKEN_INFORMATION_CLASS TokenInformationClass,
+                                 void *TokenInformation, ULONG TokenInformationLength, ULONG *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pi = slot(&f, TokenInformation, TokenInformationLength);
+    ULONG64 pr = slot(&f, ReturnLength, 4);
+    ULONG64 a[] = { hv(TokenHandle), TokenInformationClass, pi, TokenInformationLength, pr };
+    NTSTATUS s = call(&f, SYS_NR(NtQueryInformationToken), a, SYS_ARGC(NtQueryInformationToken));
+    get(&f, pi, TokenInformation, TokenInformationLength);
+    get(&f, pr, ReturnLength, 4);
+    if (NT_SUCCESS(s) && !f.kernel && TokenInformation) {
+        if (TokenInformationClass == TokenUser || TokenInformationClass == TokenIntegrityLevel ||
+            TokenInformationClass == TokenOwner) {
+            relocate(TokenInformation, 0, pi, TokenInformationLength);
+        } else if (TokenInformationClass == TokenGroups) {
+            ULONG count;
+            memcpy(&count, TokenInformation, 4);
+            for (ULONG i = 0; i < count && 8 + 16 * (size_t)i + 8 <= TokenInformationLength; i++)
+                relocate(TokenInformation, 8 + 16 * (size_t)i, pi, TokenInformationLength);
+        }
+    }
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtAdjustPrivilegesToken(ntsim_system *sys, HANDLE TokenHandle, bool DisableAllPrivileges,
+                                 const TOKEN_PRIVILEGES *NewState, ULONG BufferLength, TOKEN_PRIVILEGES *PreviousState,
+                                 ULONG *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    size_t in = NewState ? 4 + 12 * (size_t)(NewState->PrivilegeCount > 64 ? 64 : NewState->PrivilegeCount) : 0;
+    ULONG64 pn = NewState ? put(&f, NewState, in < sizeof *NewState ? sizeof *NewState : in) : 0;
+    ULONG64 pp = PreviousState ? slot(&f, PreviousState, BufferLength) : 0;
+    ULONG64 pr = slot(&f, ReturnLength, 4);
+    ULONG64 a[] = { hv(TokenHandle), DisableAllPrivileges, pn, BufferLength, pp, pr };
+    NTSTATUS s = call(&f, SYS_NR(NtAdjustPrivilegesToken), a, SYS_ARGC(NtAdjustPrivilegesToken));
+    get(&f, pp, PreviousState, BufferLength);
+    get(&f, pr, ReturnLength, 4);
+    frame_end(&f);
+    return s;
+}

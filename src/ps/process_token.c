@@ -109,3 +109,46 @@ NTSTATUS ntsim_query_token(ntsim_system *sys, ULONG pid, NTSIM_TOKEN_INFO *info)
     info->enabled = t->enabled;
     return STATUS_SUCCESS;
 }
+
+#define OBJ_INHERIT 0x00000002u
+#define OBJ_KERNEL_HANDLE_ATTRIBUTE 0x00000200u
+
+/*
+ * NtOpenProcessTokenEx: PROCESS_QUERY_LIMITED_INFORMATION on the process,
+ * then the token's own descriptor decides (the caller's token, its
+ * integrity against the token's label; SeDebugPrivilege does not apply).
+ * A kernel-mode caller is not checked and may ask for a kernel handle.
+ */
+NTSTATUS ps_open_process_token(ntsim_system *sys, HANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
+                               ULONG HandleAttributes, HANDLE *TokenHandle)
+{
+    *TokenHandle = NULL;
+    bool kernel = ob_state(sys)->caller->kernel_mode(sys);
+    if (HandleAttributes & ~(OBJ_INHERIT | OBJ_KERNEL_HANDLE_ATTRIBUTE))
+        return STATUS_INVALID_PARAMETER;
+    ob_header *o;
+    NTSTATUS s = ob_reference_by_handle(sys, ProcessHandle, PROCESS_QUERY_LIMITED_INFORMATION, &ps_process_type, &o,
+                                        NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    se_token *token = ((ps_process *)o)->token;
+    ACCESS_MASK granted;
+    if (kernel) {
+        granted = DesiredAccess & MAXIMUM_ALLOWED ? se_valid_access(&se_token_type)
+                                                 : ob_map_access(&se_token_type, DesiredAccess);
+    } else {
+        se_access_request r = { .token = ps_current_process(sys)->token, .sd = &token->descriptor,
+                                .type = &se_token_type, .desired = DesiredAccess };
+        s = se_access_check(&r, &granted);
+    }
+    if (NT_SUCCESS(s)) {
+        ULONG value;
+        bool in_kernel = kernel && (HandleAttributes & OBJ_KERNEL_HANDLE_ATTRIBUTE);
+        ob_handle_table *table = in_kernel ? ob_state(sys)->kernel_table : &ps_current_process(sys)->handles;
+        s = ob_insert_handle(table, &token->header, granted, &value);
+        if (NT_SUCCESS(s))
+            *TokenHandle = in_kernel ? ob_kernel_handle(value) : (HANDLE)(uintptr_t)value;
+    }
+    ob_dereference(sys, o);
+    return s;
+}

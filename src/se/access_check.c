@@ -7,8 +7,7 @@
  * access of 0xFFFFFFFF is refused, not trimmed); ACCESS_SYSTEM_SECURITY
  * needs SeSecurityPrivilege enabled (else STATUS_PRIVILEGE_NOT_HELD); the
  * mandatory integrity check takes away what the label's policy forbids a
- * caller of lower integrity (no-write-up, no-read-up, no-execute-up: the
- * type's generic write, read, execute rights); the owner is implicitly
+ * caller of lower integrity (below); the owner is implicitly
  * granted READ_CONTROL and WRITE_DAC; the DACL's allow entries for the user
  * and the enabled groups grant the rest. A group for deny only grants
  * nothing. MAXIMUM_ALLOWED asks for whatever would be granted, and is
@@ -35,19 +34,24 @@ static bool holds(const se_token *token, const se_sid *sid)
     return false;
 }
 
-/* The rights the label leaves a caller of lower integrity. */
+/*
+ * The rights the label leaves a caller of lower integrity: only generic
+ * rights the policy does not forbid, less every bit of a forbidden one (a
+ * process with no-write-up and no-read-up: the execute rights 0x121001 less
+ * READ_CONTROL, 0x101001: SYNCHRONIZE, PROCESS_QUERY_LIMITED_INFORMATION,
+ * PROCESS_TERMINATE).
+ */
 static ACCESS_MASK label_allows(const se_access_request *r)
 {
     if (r->token->integrity >= r->sd->label)
         return ~(ACCESS_MASK)0;
-    ACCESS_MASK denied = 0;
-    if (r->sd->label_policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP)
-        denied |= r->type->mapping.write;
-    if (r->sd->label_policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP)
-        denied |= r->type->mapping.read;
-    if (r->sd->label_policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP)
-        denied |= r->type->mapping.execute;
-    return ~denied;
+    const ob_generic_mapping *m = &r->type->mapping;
+    ULONG policy = r->sd->label_policy;
+    ACCESS_MASK allowed = 0, denied = 0;
+    *(policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP ? &denied : &allowed) |= m->write;
+    *(policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP ? &denied : &allowed) |= m->read;
+    *(policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP ? &denied : &allowed) |= m->execute;
+    return allowed & ~denied;
 }
 
 static ACCESS_MASK dacl_allows(const se_access_request *r)

@@ -138,8 +138,24 @@ bool se_privilege_enabled(const se_token *token, ULONG luid);
 /* AdjustTokenPrivileges for one privilege: STATUS_NOT_ALL_ASSIGNED when it is not present. */
 NTSTATUS se_adjust_privilege(se_token *token, ULONG luid, bool enable, ULONG *previous_attributes);
 ULONG se_privilege_attributes(const se_token *token, ULONG luid);
+/*
+ * NtAdjustPrivilegesToken's work: each entry enables (SE_PRIVILEGE_ENABLED),
+ * disables (0) or removes (SE_PRIVILEGE_REMOVED) a privilege, or every
+ * enabled one is disabled. previous (room for 64) gets the changed ones with
+ * their attributes before, *changed their count. apply false only computes
+ * them (the caller's PreviousState may be too small: then nothing changes).
+ * STATUS_NOT_ALL_ASSIGNED when an entry names a privilege not held.
+ */
+NTSTATUS se_adjust_privileges(se_token *token, bool disable_all, const LUID_AND_ATTRIBUTES *entries, ULONG count,
+                              LUID_AND_ATTRIBUTES *previous, ULONG *changed, bool apply);
 /* Lowers (never raises) the token's integrity: its label group and the descriptor follow. */
 void se_set_integrity(se_token *token, ULONG rid);
+
+/* NtQueryInformationToken's answer for one class into out (length bytes),
+   its SID pointers as base + offset; *needed the size the class takes.
+   STATUS_BUFFER_TOO_SMALL (nothing written) or STATUS_INVALID_INFO_CLASS. */
+NTSTATUS se_query_token(const se_token *token, TOKEN_INFORMATION_CLASS cls, ULONG64 base, void *out, ULONG length,
+                        ULONG *needed);
 
 /* ---- security descriptors (descriptor.c) */
 /* What a new object gets from the token it is created under: owner, the

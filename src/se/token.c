@@ -186,3 +186,49 @@ void se_set_integrity(se_token *token, ULONG rid)
     set_integrity_group(token, rid);
     token->descriptor.label = rid;
 }
+
+NTSTATUS se_adjust_privileges(se_token *token, bool disable_all, const LUID_AND_ATTRIBUTES *entries, ULONG count,
+                              LUID_AND_ATTRIBUTES *previous, ULONG *changed, bool apply)
+{
+    uint64_t present = token->present, enabled = token->enabled;
+    NTSTATUS s = STATUS_SUCCESS;
+    *changed = 0;
+    if (disable_all) {
+        for (ULONG luid = 0; luid < 64; luid++) {
+            if (enabled >> luid & 1) {
+                previous[(*changed)++] = (LUID_AND_ATTRIBUTES){ { luid, 0 }, se_privilege_attributes(token, luid) };
+                enabled &= ~(1ull << luid);
+            }
+        }
+    } else {
+        for (ULONG i = 0; i < count; i++) {
+            ULONG luid = entries[i].Luid.LowPart;
+            if (entries[i].Luid.HighPart != 0 || luid >= 64 || !(present >> luid & 1)) {
+                s = STATUS_NOT_ALL_ASSIGNED; /* the others are still changed */
+                continue;
+            }
+            uint64_t bit = 1ull << luid;
+            ULONG before = (enabled & bit ? SE_PRIVILEGE_ENABLED : 0) |
+                           (token->enabled_by_default & bit ? SE_PRIVILEGE_ENABLED_BY_DEFAULT : 0);
+            uint64_t new_enabled = entries[i].Attributes & SE_PRIVILEGE_ENABLED ? enabled | bit : enabled & ~bit;
+            bool removed = entries[i].Attributes & SE_PRIVILEGE_REMOVED;
+            if (removed) {
+                present &= ~bit;
+                new_enabled &= ~bit;
+            }
+            if (new_enabled != enabled || removed) {
+                bool listed = false;
+                for (ULONG k = 0; k < *changed; k++)
+                    listed = listed || previous[k].Luid.LowPart == luid;
+                if (!listed)
+                    previous[(*changed)++] = (LUID_AND_ATTRIBUTES){ { luid, 0 }, before };
+            }
+            enabled = new_enabled;
+        }
+    }
+    if (apply) {
+        token->present = present;
+        token->enabled = enabled;
+    }
+    return s;
+}

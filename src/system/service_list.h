@@ -20,16 +20,19 @@
     X(0x018, NtAllocateVirtualMemory, 6, sys_svc_allocate_virtual_memory)                \
     X(0x019, NtQueryInformationProcess, 5, sys_svc_query_information_process)            \
     X(0x01E, NtFreeVirtualMemory, 4, sys_svc_free_virtual_memory)                        \
+    X(0x021, NtQueryInformationToken, 5, sys_svc_query_information_token)                \
     X(0x023, NtQueryVirtualMemory, 6, sys_svc_query_virtual_memory)                      \
     X(0x025, NtQueryInformationThread, 5, sys_svc_query_information_thread)              \
     X(0x026, NtOpenProcess, 4, sys_svc_open_process)                                     \
     X(0x02C, NtTerminateProcess, 2, sys_svc_terminate_process)                           \
+    X(0x030, NtOpenProcessTokenEx, 4, sys_svc_open_process_token_ex)                     \
     X(0x034, NtDelayExecution, 2, sys_svc_delay_execution)                               \
     X(0x036, NtQuerySystemInformation, 4, sys_svc_query_system_information)              \
     X(0x03A, NtWriteVirtualMemory, 5, sys_svc_write_virtual_memory)                      \
     X(0x03C, NtDuplicateObject, 7, sys_svc_duplicate_object)                             \
     X(0x03E, NtClearEvent, 1, sys_svc_clear_event)                                       \
     X(0x03F, NtReadVirtualMemory, 5, sys_svc_read_virtual_memory)                        \
+    X(0x041, NtAdjustPrivilegesToken, 6, sys_svc_adjust_privileges_token)                \
     X(0x048, NtCreateEvent, 5, sys_svc_create_event)                                     \
     X(0x050, NtProtectVirtualMemory, 5, sys_svc_protect_virtual_memory)                  \
     X(0x052, NtResumeThread, 2, sys_svc_resume_thread)                                   \
@@ -37,6 +40,7 @@
     X(0x055, NtCreateFile, 11, sys_svc_create_file)                                      \
     X(0x05B, NtWaitForMultipleObjects, 5, sys_svc_wait_for_multiple_objects)             \
     X(0x0B6, NtCreateThreadEx, 11, sys_svc_create_thread_ex)                             \
+    X(0x119, NtOpenProcessToken, 3, sys_svc_open_process_token)                          \
     X(0x11F, NtOpenThread, 4, sys_svc_open_thread)                                       \
     X(0x165, NtResetEvent, 2, sys_svc_reset_event)                                       \
     X(0x1A9, NtSuspendThread, 2, sys_svc_suspend_thread)

@@ -26,6 +26,10 @@ const sys_service *sys_service_at(ULONG index);
 
 /* The service routines (src/system/services_*.c). */
 NTSTATUS sys_svc_wait_for_single_object(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_open_process_token(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_open_process_token_ex(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_query_information_token(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_adjust_privileges_token(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_read_file(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_device_io_control_file(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_write_file(ntsim_system *, const ULONG64 *);
