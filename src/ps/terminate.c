@@ -25,13 +25,16 @@ NTSTATUS ps_grant_access(ntsim_system *sys, ps_process *target, const se_descrip
         *granted = desired & MAXIMUM_ALLOWED ? valid : ob_map_access(type, desired) & (valid | ACCESS_SYSTEM_SECURITY);
         return STATUS_SUCCESS;
     }
-    se_access_request r = { .token = caller->token, .sd = sd, .type = type, .desired = desired };
-    if (se_privilege_enabled(caller->token, SE_DEBUG_PRIVILEGE))
-        r.previously_granted = desired & MAXIMUM_ALLOWED ? valid : ob_map_access(type, desired);
     ACCESS_MASK g;
-    NTSTATUS s = se_access_check(&r, &g);
-    if (!NT_SUCCESS(s))
-        return s;
+    if (se_privilege_enabled(caller->token, SE_DEBUG_PRIVILEGE)) {
+        /* Granted before the check, which then has nothing left to decide (MAXIMUM_ALLOWED: all rights). */
+        g = desired & MAXIMUM_ALLOWED ? valid : ob_map_access(type, desired) & (valid | ACCESS_SYSTEM_SECURITY);
+    } else {
+        se_access_request r = { .token = caller->token, .sd = sd, .type = type, .desired = desired };
+        NTSTATUS s = se_access_check(&r, &g);
+        if (!NT_SUCCESS(s))
+            return s;
+    }
     if (target->permanent && caller != target) {
         if (desired & MAXIMUM_ALLOWED)
             g &= limited;

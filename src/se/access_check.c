@@ -71,7 +71,7 @@ NTSTATUS se_access_check(const se_access_request *r, ACCESS_MASK *granted)
     ACCESS_MASK desired = ob_map_access(r->type, r->desired & ~MAXIMUM_ALLOWED);
     ACCESS_MASK result = r->previously_granted;
     *granted = 0;
-    if (desired & ACCESS_SYSTEM_SECURITY) {
+    if (desired & ACCESS_SYSTEM_SECURITY & ~result) {
         if (!se_privilege_enabled(r->token, SE_SECURITY_PRIVILEGE))
             return STATUS_PRIVILEGE_NOT_HELD;
         result |= ACCESS_SYSTEM_SECURITY;
