@@ -329,7 +329,8 @@ int sim_debug_file(const char *path, const sim_debug_options *o, FILE *out, FILE
         return 2;
     }
     d->out = out;
-    d->file = path;
+    const char *slash = strrchr(path, '/');
+    d->file = slash ? slash + 1 : path; /* bl names lines by the file's name */
     d->script = o->commands;
     d->from_script = o->commands != NULL;
     d->tty = !d->from_script && isatty(STDIN_FILENO);
