@@ -155,6 +155,7 @@ struct sim_context {
     } events;
     bool out_of_memory;  /* the engine could not keep or write something: the line ends in an error */
     bool check_invariants; /* the system checked after every command (sim_run_options) */
+    struct sim_debugger *debugger; /* ntsim debug's session, or NULL */
 };
 
 /* The system line's options (validated) applied to a configuration. */

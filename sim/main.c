@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "audio.h"
+#include "debug/debug.h"
 #include "help.h"
 #include "ntsim/system.h"
 #include "scenario.h"
@@ -22,6 +23,7 @@ static const char usage[] =
     "usage: ntsim run [OPTION...] FILE...   replay scenario files ('-' is standard input)\n"
     "       ntsim check [-q] FILE...        validate them without running them\n"
     "       ntsim report SCENARIO -o OUT.html  the replay as one page to look at\n"
+    "       ntsim debug [-c CMDS] SCENARIO  replay under a kernel debugger's prompt (kd>)\n"
     "       ntsim help [drivers|DRIVER]     this text; the built-in drivers\n"
     "       ntsim version                   the version (also -V, --version)\n"
     "\n"
@@ -39,6 +41,8 @@ static const char usage[] =
     "          and, for a valid file, FILE: ok (N lines)\n"
     "  report  replay one file into one HTML page: process tree, address\n"
     "          spaces, timeline, records (ntsim report --help)\n"
+    "  debug   replay one file under a kernel debugger: stop at lines, events,\n"
+    "          driver routines; !process, !thread, !vad, dt... (ntsim debug --help)\n"
     "\n"
     "exit status: 0 all ran and every expect held; 1 an expect failed;\n"
     "2 a scenario error (syntax, unknown name, bad option), an unreadable file\n"
@@ -490,7 +494,7 @@ int main(int argc, char **argv)
     return status;
 }
 
-static const char *const commands[] = { "run", "check", "report", "help", "version", "--help", "--version", NULL };
+static const char *const commands[] = { "run", "check", "report", "debug", "help", "version", "--help", "--version", NULL };
 
 static const char report_usage[] =
     "usage: ntsim report [--seed N] SCENARIO -o OUT.html\n"
@@ -545,6 +549,61 @@ static int report(int argc, char **argv)
     return status;
 }
 
+static const char debug_usage[] =
+    "usage: ntsim debug [--seed N] [-c \"CMD; CMD; ...\"] SCENARIO\n"
+    "Replays SCENARIO under a kernel debugger's prompt (kd>), stopped before its\n"
+    "first command with the system booted. g runs on to a breakpoint, an enabled\n"
+    "event or the end, p runs one line, q ends the session; bp LINE,\n"
+    "bp DRIVER!ROUTINE, bp nt!NtXxx, sxe cpr|epr|ct|et|ld[:NAME] say where to stop.\n"
+    "At a stop: !process, !thread, !vad, !address, !handle, lm, !drvobj, !irp,\n"
+    "!poolused, dt nt!_EPROCESS... in WinDbg's shapes (.help lists them all).\n"
+    "  -c CMDS   run these commands (';' between them) instead of reading the\n"
+    "            prompt, then end the session: for scripts and tests\n"
+    "  --seed N  the seed, overriding the system line's (addresses follow it)\n"
+    "Kernel addresses are chosen from the seed and each object's creation order:\n"
+    "the same file and seed show the same addresses everywhere.\n";
+
+/* ntsim debug [--seed N] [-c CMDS] SCENARIO */
+static int debug(int argc, char **argv)
+{
+    sim_debug_options o = { 0 };
+    const char *scenario = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(debug_usage, stdout);
+            return 0;
+        }
+        if (strcmp(a, "-c") == 0 && i + 1 < argc) {
+            o.commands = argv[++i];
+        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+            const char *s = argv[++i];
+            if (!sim_parse_number(s, strlen(s), &o.seed)) {
+                fprintf(stderr, "ntsim debug: bad seed '%s' (a number: decimal or 0x hex)\n", s);
+                return 2;
+            }
+            o.has_seed = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "ntsim debug: unknown or incomplete option '%s'\n%s", a, debug_usage);
+            return 2;
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            fprintf(stderr, "ntsim debug: one SCENARIO at a time\n%s", debug_usage);
+            return 2;
+        }
+    }
+    if (!scenario) {
+        fprintf(stderr, "ntsim debug: no SCENARIO\n%s", debug_usage);
+        return 2;
+    }
+    if (strcmp(scenario, "-") == 0 && !o.commands) {
+        fprintf(stderr, "ntsim debug: the prompt reads standard input: the scenario must be a file\n");
+        return 2;
+    }
+    return sim_debug_file(scenario, &o, stdout, stderr);
+}
+
 static int command(int argc, char **argv)
 {
     if (argc < 2) {
@@ -581,5 +640,7 @@ static int command(int argc, char **argv)
         return check(argc - 2, argv + 2);
     if (strcmp(c, "report") == 0)
         return report(argc - 2, argv + 2);
+    if (strcmp(c, "debug") == 0)
+        return debug(argc - 2, argv + 2);
     return bad_word("ntsim", c[0] == '-' ? "option" : "command", c, commands, "ntsim --help lists the commands");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audio.h"
+#include "debug/debug.h"
 #include "event_table.h"
 #include "recorder.h"
 #include "rtl/alloc.h"
@@ -134,8 +135,12 @@ void sim_recorder_event(void *context, const ntsim_event *e)
                                           (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0)); /* the scheduler may skip again */
     }
     if ((e->kind == NTSIM_EVENT_THREAD_STATE && !ctx->trace_sched) || e->kind == NTSIM_EVENT_CALL ||
-        e->kind == NTSIM_EVENT_PROCESS_ACCESS || e->kind == NTSIM_EVENT_IRP)
+        e->kind == NTSIM_EVENT_PROCESS_ACCESS || e->kind == NTSIM_EVENT_IRP ||
+        (e->kind == NTSIM_EVENT_SYSCALL && !ctx->trace_syscalls)) {
+        if (ctx->debugger) /* traced for the debugger's breakpoints */
+            sim_debug_event(ctx->debugger, ctx, e);
         return; /* traced for the timeline only */
+    }
     /* Once the engine could not keep one, the line's output stops there: it ends in an error. */
     if (ctx->out_of_memory || ctx->writer->failed)
         return;
@@ -157,6 +162,8 @@ void sim_recorder_event(void *context, const ntsim_event *e)
     }
     assert(sim_record_fits(r, 0, sim_event_fields(e->kind), NULL)); /* as the event table declares them */
     sim_write_event(ctx->writer, ctx->line, sim_event_name(e->kind), e->time, r);
+    if (ctx->debugger)
+        sim_debug_event(ctx->debugger, ctx, e);
 }
 
 void sim_recorder_clear(sim_context *ctx)

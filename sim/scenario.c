@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "binding.h"
+#include "debug/debug.h"
 #include "drivers/driver.h"
 #include "expect.h"
 #include "parser.h"
@@ -55,9 +56,11 @@ static NTSTATUS boot(sim_context *ctx)
     if (ctx->sysmon)
         sim_sysmon_seed(ctx->sysmon, c.seed);
     /* A timeline needs every state change, printed or not. */
+    /* The debugger stops at routine calls and services: traced, not printed (recorder.c). */
     ntsim_set_trace(ctx->sys, (ctx->trace_sched || ctx->timeline ? NTSIM_TRACE_SCHED : 0) |
-                                  (ctx->timeline ? NTSIM_TRACE_CALLS : 0) | (ctx->sysmon ? NTSIM_TRACE_HANDLES : 0) |
-                                  (ctx->trace_syscalls ? NTSIM_TRACE_SYSCALLS : 0));
+                                  (ctx->timeline || ctx->debugger ? NTSIM_TRACE_CALLS : 0) |
+                                  (ctx->sysmon ? NTSIM_TRACE_HANDLES : 0) |
+                                  (ctx->trace_syscalls || ctx->debugger ? NTSIM_TRACE_SYSCALLS : 0));
     sim_bind_boot_names(ctx);
     return STATUS_SUCCESS;
 }
@@ -214,6 +217,7 @@ static void apply_options(sim_context *ctx, const sim_run_options *options)
     ctx->timeline = options->timeline;
     ctx->sysmon = options->sysmon;
     ctx->check_invariants = options->check_invariants;
+    ctx->debugger = options->debugger;
     if (options->has_seed) {
         ctx->has_seed_override = true;
         ctx->seed_override = options->seed;
@@ -265,6 +269,14 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
             sim_define_names(&ctx, a);
             if (out_of_memory(&ctx, &e))
                 k = LINE_ERROR;
+        }
+        if (k == LINE_COMMAND && ctx.debugger && !check) {
+            /* A debugger's first stop is with the system up: a file without a system line boots it now. */
+            if (a->cmd->kind != SIM_CMD_SYSTEM)
+                boot(&ctx);
+            sim_debug_before_line(ctx.debugger, &ctx, text, len);
+            if (sim_debug_quit(ctx.debugger))
+                break;
         }
         if (k == LINE_COMMAND) {
             remember_command(&ctx, a);

@@ -149,6 +149,8 @@ static void text_padded(FILE *out, const char *color, const char *text, int widt
 
 void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record *r)
 {
+    if (w->muted)
+        return;
     if (w->format == SIM_FORMAT_JSONL) {
         sim_jsonl_result(w, line, cmd, r);
         return;
@@ -166,6 +168,8 @@ void sim_write_result(sim_writer *w, int line, const char *cmd, const sim_record
 
 void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, const sim_record *r)
 {
+    if (w->muted)
+        return;
     if (w->format == SIM_FORMAT_JSONL) {
         sim_jsonl_event(w, line, event, time, r);
         return;
@@ -180,12 +184,16 @@ void sim_write_event(sim_writer *w, int line, const char *event, uint64_t time, 
 
 void sim_write_error(sim_writer *w, int line, int col, const char *message)
 {
+    if (w->muted)
+        return;
     if (w->format == SIM_FORMAT_JSONL)
         sim_jsonl_error(w, line, col, message);
 }
 
 void sim_write_expect(sim_writer *w, int line, const char *message, const char *want, const char *got)
 {
+    if (w->muted)
+        return;
     if (w->format == SIM_FORMAT_JSONL) {
         sim_jsonl_expect(w, line, message, want, got);
         return;

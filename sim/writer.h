@@ -28,6 +28,7 @@ typedef struct sim_writer {
     size_t status_len;
     bool failed;             /* a record was dropped for want of memory (the engine reports and clears it) */
     bool color;              /* text for a terminal: failed statuses, EXPECT FAILED and event kinds in colour */
+    bool muted;              /* nothing more is written (a debugging session that ended) */
 } sim_writer;
 
 /* Writes out what is buffered; free flushes too. */

@@ -14,6 +14,9 @@ Fenced blocks whose info string starts with one of these words are checked:
         what `ntsim run ARGS sim/scenarios/NAME.scn` prints (text format
         unless ARGS say otherwise): all of it, or with `excerpt` a run of
         consecutive lines of it
+    ```ntsim-debug NAME.scn [excerpt] -c CMD; CMD; ...
+        what `ntsim debug -c "CMD; CMD; ..." sim/scenarios/NAME.scn` prints
+        (everything after -c is the commands): all of it, or an excerpt
 
 A NAME with a `/` is a path from ROOT (`examples/first-driver/first.scn`):
 `ntsim-scenario` blocks then show any file of the repository (a
@@ -30,7 +33,7 @@ import re
 import subprocess
 import sys
 
-FENCE = re.compile(r"^```(ntsim-scenario|ntsim-output)[ \t]+(\S+)(.*)$")
+FENCE = re.compile(r"^```(ntsim-scenario|ntsim-output|ntsim-debug)[ \t]+(\S+)(.*)$")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 
@@ -65,6 +68,13 @@ def actual(kind, name, args, ntsim, root, built):
     if kind == "ntsim-scenario":
         with open(path, encoding="utf-8") as f:
             return f.read(), None
+    if kind == "ntsim-debug":
+        run = subprocess.run([ntsim, "debug", "-c", args[0], path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             cwd=root)
+        if run.returncode != 0:
+            return None, "ntsim debug %s exited with %d\n%s" % (name, run.returncode,
+                                                               run.stderr.decode("utf-8", "replace"))
+        return run.stdout.decode("utf-8"), None
     run = subprocess.run([ntsim, "run"] + args + [path if "/" not in name else os.path.basename(path)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          cwd=root if "/" not in name else os.path.dirname(path))
@@ -99,6 +109,9 @@ def check_page(page, ntsim, root, fix, built):
         kind, name, rest = m.group(1), m.group(2), m.group(3).split()
         excerpt = "excerpt" in rest
         args = [a for a in rest if a != "excerpt"]
+        if kind == "ntsim-debug":
+            commands = m.group(3).split(" -c ", 1)
+            args = [commands[1].strip() if len(commands) == 2 else "q"]
         start = i + 1
         end = start
         while end < len(lines) and lines[end].rstrip() != "```":

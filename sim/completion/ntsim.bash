@@ -15,7 +15,7 @@ _ntsim()
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run check report help version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check report debug help version --help --version" -- "$cur"))
         return
     fi
     case ${COMP_WORDS[1]} in
@@ -30,6 +30,16 @@ _ntsim()
         esac
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--format --seed --trace --audio --timeline --color --check-first --help" -- "$cur"))
+        else
+            _ntsim_files '*.scn'
+        fi
+        ;;
+    debug)
+        case $prev in
+        -c|--seed) return ;;
+        esac
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "-c --seed --help" -- "$cur"))
         else
             _ntsim_files '*.scn'
         fi

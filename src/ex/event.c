@@ -12,6 +12,7 @@
 typedef struct ex_event {
     ob_header header; /* its dispatch member is the KEVENT */
     LIST_ENTRY link;  /* the system's events (teardown) */
+    uint64_t sequence; /* creation order (ex_system.event_sequence) */
 } ex_event;
 
 static void event_delete(ntsim_system *sys, ob_header *h)
@@ -55,6 +56,7 @@ NTSTATUS ex_create_event(ntsim_system *sys, EVENT_TYPE type, bool signaled, ob_h
     ob_initialize_header(&e->header, &ex_event_type,
                          type == NotificationEvent ? EventNotificationObject : EventSynchronizationObject);
     e->header.dispatch.SignalState = signaled ? 1 : 0;
+    e->sequence = ++ex_state(sys)->event_sequence;
     InsertTailList(&ex_state(sys)->events, &e->link);
     *out = &e->header;
     return STATUS_SUCCESS;
@@ -90,4 +92,14 @@ uint64_t ex_event_handle_counts(ntsim_system *sys)
     for (const LIST_ENTRY *e = events->Flink; e != events; e = e->Flink)
         n += (uint64_t)CONTAINING_RECORD(e, ex_event, link)->header.handle_count;
     return n;
+}
+
+uint64_t ex_event_sequence(const ob_header *event)
+{
+    return ((const ex_event *)event)->sequence;
+}
+
+bool ex_is_event(const ob_header *h)
+{
+    return h->type == &ex_event_type;
 }

@@ -31,6 +31,8 @@ typedef struct ex_system {
     ex_pool_owner *(*current_pool_owner)(void);
     uint64_t boot_time; /* the balance set manager's seconds count from here */
     LIST_ENTRY events;  /* every event object (src/ex/event.c), freed at teardown whatever its counts */
+    uint64_t pool_sequence;  /* allocations so far: each block's number (a debugger's address for it) */
+    uint64_t event_sequence; /* event objects created so far */
 } ex_system;
 
 static inline ex_system *ex_state(ntsim_system *sys)
@@ -57,6 +59,21 @@ NTSTATUS ex_create_event(ntsim_system *sys, EVENT_TYPE type, bool signaled, ob_h
 LONG ex_set_event(ntsim_system *sys, ob_header *event);
 /* Non-signaled; returns the previous state. */
 LONG ex_reset_event(ob_header *event);
+/* An event object's number in creation order (1 for the first), for a debugger's view. */
+uint64_t ex_event_sequence(const ob_header *event);
+/* Whether h is an event object. */
+bool ex_is_event(const ob_header *h);
+
+/* One live pool block as a debugger shows it; data valid during the callback. */
+typedef struct ex_pool_info {
+    uint64_t sequence; /* allocation number since boot, 1 for the first */
+    ULONG tag;
+    SIZE_T size;
+    const void *data;
+} ex_pool_info;
+/* Every live block of an owner, oldest first; cb returns false to stop. O(blocks). */
+void ex_pool_walk(const ex_pool_owner *owner, bool (*cb)(void *context, const ex_pool_info *info), void *context);
+
 /* Teardown: the events still standing are freed. */
 void ex_free_events(ntsim_system *sys);
 /* The handles every event object counts (the consistency check adds them up). */

@@ -28,6 +28,7 @@ struct ex_pool_block {
     void *base;           /* what the host allocated: the block, but for a cache-aligned one */
     ULONG tag;
     SIZE_T size;          /* 0 while freed on a lookaside list */
+    uint64_t sequence;    /* its allocation's number (ex_system.pool_sequence) */
     _Alignas(16) unsigned char data[];
 };
 
@@ -162,6 +163,7 @@ static PVOID allocate(ntsim_system *sys, const pool_request *rq)
     b->owner = owner ? owner : &ex->kernel_pool;
     b->tag = rq->tag;
     b->size = rq->size;
+    b->sequence = ++ex->pool_sequence;
     link_block(b);
     return b->data;
 }
@@ -339,5 +341,15 @@ void ex_shutdown(ntsim_system *sys)
             rtl_free(b->base);
         }
         ex->lookaside_depth[c] = 0;
+    }
+}
+
+void ex_pool_walk(const ex_pool_owner *owner, bool (*cb)(void *context, const ex_pool_info *info), void *context)
+{
+    for (const LIST_ENTRY *e = owner->blocks.Flink; e != &owner->blocks; e = e->Flink) {
+        const ex_pool_block *b = CONTAINING_RECORD(e, ex_pool_block, link);
+        ex_pool_info info = { b->sequence, b->tag, b->size, b->data };
+        if (!cb(context, &info))
+            return;
     }
 }

@@ -247,6 +247,7 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
     io_driver *d = rtl_calloc(1, sizeof *d);
     if (!d)
         return STATUS_INSUFFICIENT_RESOURCES;
+    d->sequence = ++io_state(sys)->object_sequence;
     UNICODE_STRING registry = { 0 };
     char key[256];
     snprintf(key, sizeof key, "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\%s", name);

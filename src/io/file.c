@@ -107,6 +107,7 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     f->object.DeviceObject = dev;
     f->driver = dev->DriverObject->Internal;
     f->access = access;
+    f->sequence = ++io_state(sys)->object_sequence;
     InsertHeadList(&io_state(sys)->files, &f->links);
     ULONG_PTR info;
     NTSTATUS s = io_send(sys, dev, &f->object, IRP_MJ_CREATE, 0, NULL, 0, NULL, 0, &info);

@@ -25,6 +25,7 @@ struct io_driver {
     void *module;             /* a driver from a file: its dlopen handle, closed after it is gone */
     uint64_t file_id[2];      /* ... and its file (device, inode): one image loads once */
     ntsim_driver_entry entry; /* its code: one image loads once, under one name */
+    uint64_t sequence;        /* creation order among the I/O manager's objects (io_system.object_sequence) */
     struct io_driver *next;
 };
 
@@ -37,6 +38,7 @@ struct io_file {
     io_driver *driver;        /* NULL once the driver unloaded */
     ACCESS_MASK access;
     LIST_ENTRY links;         /* every file object of the system */
+    uint64_t sequence;        /* creation order (io_system.object_sequence) */
 };
 
 extern const ob_type io_file_type;
@@ -67,6 +69,8 @@ void io_close_modules(ntsim_system *sys);
 /* Closes a driver file's module (src/io/driver_module.c): after its code can no longer run. */
 void io_close_module(void *module);
 
+#define IO_TRACKED_IRPS 64
+
 typedef struct io_symlink {
     UNICODE_STRING link;
     UNICODE_STRING target;
@@ -83,6 +87,12 @@ typedef struct io_system {
     void **modules;            /* driver files' modules left at shutdown, closed last */
     size_t module_count, module_cap; /* module_cap: room reserved at each load (driver.c) */
     ULONG64 irp_sequence;      /* the last request's number, for traces of its dispatch and completion */
+    uint64_t object_sequence;  /* drivers and file objects created so far */
+    /* Requests in flight: being dispatched, or built and not yet finished
+       (a debugger's !irpfind). Beyond IO_TRACKED_IRPS they go untracked. */
+    PIRP tracked_irps[IO_TRACKED_IRPS];
+    ULONG tracked_irp_tids[IO_TRACKED_IRPS]; /* the thread that sent each (current when it was tracked) */
+    ULONG tracked_irp_count;
 } io_system;
 
 static inline io_system *io_state(ntsim_system *sys)
@@ -91,6 +101,8 @@ static inline io_system *io_state(ntsim_system *sys)
 }
 
 void io_initialize(ntsim_system *sys);
+/* The requests in flight, oldest first: up to cap into out; returns how many there are. */
+ULONG io_active_irps(ntsim_system *sys, PIRP *out, ULONG *tids, ULONG cap);
 /* Unloads nothing: reports and frees what every driver still holds. */
 void io_shutdown(ntsim_system *sys);
 

@@ -15,6 +15,48 @@
 
 static void finish_built(PIRP irp);
 
+/* Requests in flight, for a debugger (io_active_irps): tracked while a
+   dispatch routine has them, and built ones until they finish. Returns
+   whether this call added it (a request tracked already is not twice). */
+static bool track_irp(ntsim_system *sys, PIRP irp)
+{
+    io_system *io = sys ? io_state(sys) : NULL;
+    if (!io || io->tracked_irp_count == IO_TRACKED_IRPS)
+        return false;
+    for (ULONG i = 0; i < io->tracked_irp_count; i++)
+        if (io->tracked_irps[i] == irp)
+            return false;
+    const ke_thread *t = ke_state(sys)->current_thread;
+    io->tracked_irp_tids[io->tracked_irp_count] = t ? t->tid : 0;
+    io->tracked_irps[io->tracked_irp_count++] = irp;
+    return true;
+}
+
+static void untrack_irp(ntsim_system *sys, PIRP irp)
+{
+    io_system *io = sys ? io_state(sys) : NULL;
+    for (ULONG i = 0; io && i < io->tracked_irp_count; i++) {
+        if (io->tracked_irps[i] == irp) {
+            memmove(&io->tracked_irps[i], &io->tracked_irps[i + 1],
+                    (io->tracked_irp_count - i - 1) * sizeof io->tracked_irps[0]);
+            memmove(&io->tracked_irp_tids[i], &io->tracked_irp_tids[i + 1],
+                    (io->tracked_irp_count - i - 1) * sizeof io->tracked_irp_tids[0]);
+            io->tracked_irp_count--;
+            return;
+        }
+    }
+}
+
+ULONG io_active_irps(ntsim_system *sys, PIRP *out, ULONG *tids, ULONG cap)
+{
+    io_system *io = io_state(sys);
+    for (ULONG i = 0; i < io->tracked_irp_count && i < cap; i++) {
+        out[i] = io->tracked_irps[i];
+        tids[i] = io->tracked_irp_tids[i];
+    }
+    return io->tracked_irp_count;
+}
+
 static const char *io_major_name(UCHAR major);
 
 /* A request's dispatch (begin) or completion, when calls are traced: a timeline's arrow. */
@@ -74,7 +116,10 @@ static NTSTATUS dispatch(ntsim_system *sys, PDEVICE_OBJECT dev, PIRP irp)
     if (!irp->Sequence)
         irp->Sequence = ++io_state(sys)->irp_sequence;
     trace_irp(sys, irp, false);
+    bool tracked = track_irp(sys, irp);
     IO_CALL_ROUTINE(sys, drv->Internal, io_major_name(irp->Stack.MajorFunction), s = fn(dev, irp));
+    if (tracked) /* a request on the caller's stack: gone once its routine returns */
+        untrack_irp(sys, irp);
     ps_set_current_thread(sys, saved);
     return s; /* what the routine returned (IoCallDriver's answer) */
 }
@@ -178,6 +223,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
     if (!irp)
         return NULL;
     irp->Allocated = TRUE;
+    track_irp(ke_context_system(), irp);
     irp->UserEvent = Event;
     irp->UserIosb = IoStatusBlock;
     irp->RequestorMode = KernelMode;
@@ -195,6 +241,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
     ULONG len = InputBufferLength > OutputBufferLength ? InputBufferLength : OutputBufferLength;
     irp->AssociatedIrp.SystemBuffer = rtl_calloc(1, len ? len : 1);
     if (!irp->AssociatedIrp.SystemBuffer) {
+        untrack_irp(ke_context_system(), irp);
         rtl_free(irp);
         return NULL;
     }
@@ -216,6 +263,7 @@ static void finish_built(PIRP irp)
         *irp->UserIosb = (IO_STATUS_BLOCK){ irp->IoStatus.Status, info };
     if (irp->UserEvent)
         KeSetEvent(irp->UserEvent, IO_NO_INCREMENT, FALSE);
+    untrack_irp(ke_context_system(), irp);
     rtl_free(irp->AssociatedIrp.SystemBuffer);
     rtl_free(irp);
 }

@@ -261,7 +261,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNI
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];
         if (s->routine)
-            KE_CALL_ROUTINE(sys, s->driver, s->image, "thread notify routine", ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), info));
+            KE_CALL_ROUTINE(sys, s->driver, s->image, "image notify routine", ((PLOAD_IMAGE_NOTIFY_ROUTINE)s->routine)(name, ULongToHandle(pid), info));
     }
     ps_set_current_thread(sys, saved);
 }

@@ -74,7 +74,8 @@ def test_man(ntsim, source):
     # Every option the command's own help names is in ntsim(1) (its source, where no line break splits one).
     with open(os.path.join(source, "docs/man/ntsim.1")) as f:
         man1 = f.read().replace("\\-", "-")
-    helps = run(ntsim, "--help").stdout + run(ntsim, "run", "--help").stdout + run(ntsim, "check", "--help").stdout
+    helps = (run(ntsim, "--help").stdout + run(ntsim, "run", "--help").stdout + run(ntsim, "check", "--help").stdout +
+             run(ntsim, "debug", "--help").stdout)
     options = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", helps))
     check("--check-first" in options and "-q" in options, f"options read from the help: {options}")
     for o in sorted(options):
@@ -94,7 +95,8 @@ def complete(script, words, cwd=None):
 def test_completion(ntsim, source):
     bash = os.path.join(source, "sim/completion/ntsim.bash")
     got = complete(bash, [ntsim, ""])
-    check(got == sorted(["run", "check", "report", "help", "version", "--help", "--version"]), f"commands: {got}")
+    check(got == sorted(["run", "check", "report", "debug", "help", "version", "--help", "--version"]), f"commands: {got}")
+    check(complete(bash, [ntsim, "debug", "-"]) == ["--help", "--seed", "-c"], "debug's options")
     check(complete(bash, [ntsim, "run", "--f"]) == ["--format"], "run --f completes to --format")
     check(complete(bash, [ntsim, "run", "--format", ""]) == ["jsonl", "sysmon", "text"], "--format's values")
     check(complete(bash, [ntsim, "run", "--trace", "s"]) == ["sched", "syscalls"], "--trace's values")

@@ -1,0 +1,104 @@
+/*
+ * grader.c - exercise 08's checks: the answers against the system itself,
+ * stopped where the statement says, read by the grader's own debugging
+ * session (the same replay and seed as yours).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../grader.h"
+#include "debug/debug.h"
+#include "exercise.h"
+
+/* The session's output at the stop: what the commands printed. */
+static char *session(void)
+{
+    char path[4096];
+    const char *here = __FILE__;
+    const char *cut = strstr(here, "exercises/");
+    snprintf(path, sizeof path, "%.*ssim/scenarios/book-injection.scn", cut ? (int)(cut - here) : 0, here);
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    sim_debug_options o = { .commands = "bp 17; g; bp detector!ThreadNotify; g; !thread; !process 14 0; !ready; q" };
+    assert_int_equal(sim_debug_file(path, &o, out, stderr), 0);
+    long n = ftell(out);
+    rewind(out);
+    char *text = calloc(1, (size_t)n + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)n, out), (size_t)n);
+    fclose(out);
+    return text;
+}
+
+static void current_thread_is_the_creators(void **state)
+{
+    char *text = session();
+    ex08_answers a = { 0 };
+    ex08_answer(&a);
+    const char *t = strstr(text, "kd> !thread\nTHREAD ");
+    assert_non_null(t);
+    unsigned pid = 0, tid = 0;
+    const char *cid = strstr(t, "Cid ");
+    assert_non_null(cid);
+    assert_int_equal(sscanf(cid, "Cid %x.%x", &pid, &tid), 2);
+    assert_int_equal(a.current_pid, pid);
+    assert_int_equal(a.current_tid, tid);
+    free(text);
+}
+
+static void stack_vad_of_the_remote_thread(void **state)
+{
+    char *text = session();
+    ex08_answers a = { 0 };
+    ex08_answer(&a);
+    /* The grader's own view of notepad's VADs at the stop. */
+    const char *p = strstr(text, "Image: notepad.exe");
+    assert_non_null(p);
+    free(text);
+    sim_debug_options o = { .commands = "bp 17; g; bp detector!ThreadNotify; g; .process ffff9210`00007080; !vad; q" };
+    char path[4096];
+    const char *here = __FILE__, *cut = strstr(here, "exercises/");
+    snprintf(path, sizeof path, "%.*ssim/scenarios/book-injection.scn", cut ? (int)(cut - here) : 0, here);
+    FILE *out = tmpfile();
+    assert_int_equal(sim_debug_file(path, &o, out, stderr), 0);
+    rewind(out);
+    char line[512];
+    bool found = false;
+    while (fgets(line, sizeof line, out)) {
+        unsigned long long addr, start, end;
+        unsigned level;
+        if (strstr(line, "stack of thread 36") && sscanf(line, "%llx %u %llx %llx", &addr, &level, &start, &end) == 4) {
+            assert_true(a.stack_start_vpn == start);
+            assert_true(a.stack_end_vpn == end);
+            found = true;
+        }
+    }
+    fclose(out);
+    assert_true(found);
+}
+
+static void ready_threads_at_the_stop(void **state)
+{
+    char *text = session();
+    ex08_answers a = { 0 };
+    ex08_answer(&a);
+    const char *r = strstr(text, "kd> !ready\n");
+    assert_non_null(r);
+    const char *end = strstr(r, "kd> q");
+    assert_non_null(end);
+    unsigned n = 0;
+    for (const char *s = strstr(r, "    THREAD "); s && s < end; s = strstr(s + 1, "    THREAD "))
+        n++;
+    assert_int_equal(a.ready_threads, n);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(current_thread_is_the_creators),
+        cmocka_unit_test(stack_vad_of_the_remote_thread),
+        cmocka_unit_test(ready_threads_at_the_stop),
+    };
+    return GRADE("exercise 08: a stopped replay", tests);
+}
