@@ -1,6 +1,7 @@
 /*
- * ntapi.c - the native virtual-memory calls on a process handle: the handle
- * is resolved with its access checked, then the process's space does the work.
+ * vm_calls.c - the native virtual-memory calls on a process handle: the
+ * handle is resolved with its access checked, then the process's space does
+ * the work. Their arguments were checked before (services_memory.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,6 @@ NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Bas
                                  SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
 {
     ps_process *p;
-    if (!BaseAddress || !RegionSize)
-        return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
@@ -52,8 +51,6 @@ NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAdd
                              ULONG FreeType)
 {
     ps_process *p;
-    if (!BaseAddress || !RegionSize)
-        return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
@@ -65,41 +62,27 @@ NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAdd
 }
 
 NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
-                                ULONG NewProtect, ULONG *OldProtect)
+                                ULONG NewProtect, ULONG *OldProtect, bool *reached)
 {
     ps_process *p;
-    if (!BaseAddress || !RegionSize || !OldProtect)
-        return STATUS_ACCESS_VIOLATION;
+    *reached = false;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
+    *reached = true;
     s = mm_protect(p->vm, BaseAddress, RegionSize, NewProtect, OldProtect);
     ob_dereference(sys, &p->header);
     return s;
 }
 
-NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
-                              MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
-                              SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
+NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, MEMORY_BASIC_INFORMATION *mbi)
 {
     ps_process *p;
-    if (MemoryInformationClass != MemoryBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
-    if (MemoryInformationLength < sizeof(MEMORY_BASIC_INFORMATION))
-        return STATUS_INFO_LENGTH_MISMATCH;
-    if (!MemoryInformation)
-        return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
     if (!NT_SUCCESS(s))
         return s;
-    MEMORY_BASIC_INFORMATION mbi;
-    s = mm_query(p->vm, BaseAddress, &mbi);
+    s = mm_query(p->vm, BaseAddress, mbi);
     ob_dereference(sys, &p->header);
-    if (NT_SUCCESS(s)) {
-        memcpy(MemoryInformation, &mbi, sizeof mbi);
-        if (ReturnLength)
-            *ReturnLength = sizeof mbi;
-    }
     return s;
 }
 
