@@ -214,13 +214,16 @@ NTSTATUS NtReadVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR 
     ULONG64 pb = (ULONG64)(uintptr_t)Buffer;
     if (!f.kernel)
         pb = Buffer && NumberOfBytesToRead ? reserve(&f, NumberOfBytesToRead) : 0;
-    /* The count always: how much of the buffer to copy back (the stub's own variable if the caller has none). */
-    SIZE_T done = 0;
+    /* The count always: how much of the buffer to copy back (the stub's own
+       variable if the caller has none), starting as the caller's, which a
+       failure before the copy leaves as it was. */
+    SIZE_T done = NumberOfBytesRead ? *NumberOfBytesRead : 0;
     ULONG64 pn = slot(&f, NumberOfBytesRead || !f.kernel ? &done : NULL, 8);
     ULONG64 a[] = { hv(ProcessHandle), BaseAddress, pb, NumberOfBytesToRead, pn };
     NTSTATUS s = call(&f, SYS_NR(NtReadVirtualMemory), a, SYS_ARGC(NtReadVirtualMemory));
     get(&f, pn, &done, 8);
-    get(&f, pb, Buffer, done < NumberOfBytesToRead ? done : NumberOfBytesToRead);
+    if (NT_SUCCESS(s) || s == STATUS_PARTIAL_COPY)
+        get(&f, pb, Buffer, done < NumberOfBytesToRead ? done : NumberOfBytesToRead);
     if (NumberOfBytesRead)
         *NumberOfBytesRead = done;
     frame_end(&f);
