@@ -48,6 +48,41 @@ NTSTATUS NtReadVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_P
 NTSTATUS NtWriteVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, const void *Buffer,
                               SIZE_T NumberOfBytesToWrite, SIZE_T *NumberOfBytesWritten);
 
+/*
+ * Sections (page-file-backed): memory that views share, in one process or
+ * several. NtCreateSection needs MaximumSize (not 0) and SEC_COMMIT (every
+ * page charged to commit at once) or SEC_RESERVE (pages committed later
+ * through a view with NtAllocateVirtualMemory(MEM_COMMIT)); FileHandle NULL
+ * (file-backed sections are STATUS_NOT_SUPPORTED) and no object name.
+ * NtMapViewOfSection needs PROCESS_VM_OPERATION on the process and the
+ * right the protection needs on the section (SECTION_MAP_READ,
+ * SECTION_MAP_WRITE for PAGE_READWRITE, ...); the base and offset are 64
+ * KiB multiples (STATUS_MAPPED_ALIGNMENT); *ViewSize 0 maps to the end.
+ * NtUnmapViewOfSection takes any address inside the view. NtExtendSection
+ * answers STATUS_SECTION_NOT_EXTENDED (only file-backed sections grow).
+ * docs/memory-manager.md ("Sections and views") has every status.
+ */
+NTSTATUS NtCreateSection(ntsim_system *system, HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                         const OBJECT_ATTRIBUTES *ObjectAttributes, const LONG64 *MaximumSize, ULONG SectionPageProtection,
+                         ULONG AllocationAttributes, HANDLE FileHandle);
+NTSTATUS NtMapViewOfSection(ntsim_system *system, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                            ULONG_PTR ZeroBits, SIZE_T CommitSize, LONG64 *SectionOffset, SIZE_T *ViewSize,
+                            SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect);
+NTSTATUS NtUnmapViewOfSection(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+NTSTATUS NtExtendSection(ntsim_system *system, HANDLE SectionHandle, LONG64 *NewSectionSize);
+
+typedef enum SECTION_INFORMATION_CLASS { SectionBasicInformation = 0, SectionImageInformation = 1 } SECTION_INFORMATION_CLASS;
+/* SectionBasicInformation's answer: base 0 (no based sections), the
+   attributes kept (SEC_COMMIT or SEC_RESERVE, ...) and the size as created. */
+typedef struct SECTION_BASIC_INFORMATION {
+    ULONG_PTR BaseAddress;
+    ULONG AllocationAttributes;
+    LONG64 MaximumSize;
+} SECTION_BASIC_INFORMATION;
+/* Needs SECTION_QUERY. SectionImageInformation: STATUS_SECTION_NOT_IMAGE. */
+NTSTATUS NtQuerySection(ntsim_system *system, HANDLE SectionHandle, SECTION_INFORMATION_CLASS InformationClass,
+                        void *Information, SIZE_T Length, SIZE_T *ResultLength);
+
 typedef enum ntsim_access { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE } ntsim_access;
 
 /*

@@ -76,8 +76,10 @@ NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG prot
     mm_vad *v = mm_vad_find(s, start);
     if (!v || end > v->end || (v->flags & VAD_NO_CHANGE))
         return STATUS_CONFLICTING_ADDRESSES; /* a secured VAD takes no commit (MM_MAX_COMMIT) */
+    if (v->type == VAD_MAPPED && mm_view_at(s, start))
+        return mm_view_commit(s, mm_view_at(s, start), start, end, protect); /* the section's pages */
     if (v->type != VAD_PRIVATE)
-        return STATUS_ALREADY_COMMITTED; /* views come committed; we model no reserved views */
+        return STATUS_ALREADY_COMMITTED; /* image views come committed */
     /* Private pages have no copy-on-write; NT checks it only once the VAD
      * is found, so a commit on free memory is a conflict first. */
     if (mm_protect_is_copy_on_write(protect))
@@ -229,6 +231,10 @@ static NTSTATUS protect_range(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG 
         return STATUS_INVALID_PAGE_PROTECTION;
     if (v->type == VAD_PRIVATE && mm_protect_is_copy_on_write(new_protect))
         return STATUS_INVALID_PAGE_PROTECTION;
+    /* A view may take only what its mapped protection allows, checked before its pages' state. */
+    mm_view *w = v->type == VAD_MAPPED ? mm_view_at(s, start) : NULL;
+    if (w && !mm_protect_compatible(w->protect, new_protect))
+        return STATUS_SECTION_PROTECTION;
     if (!mm_runs_all_committed(v, start, end))
         return STATUS_NOT_COMMITTED;
     if ((v->flags & VAD_LARGE_PAGES) && (new_protect & 0xFFu) != PAGE_READWRITE)
@@ -259,8 +265,8 @@ static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new
     st = protect_range(s, base, size, new_protect, old_protect);
     /* NtProtectVirtualMemory writes the old protection back whatever the
      * range's answer; a failed one is PAGE_NOACCESS (docs/memory-manager.md). */
-    if (!NT_SUCCESS(st) && old_protect)
-        *old_protect = PAGE_NOACCESS;
+    if (!NT_SUCCESS(st) && old_protect) /* x64 answers 0 for a view's refused protection (ReactOS apitest) */
+        *old_protect = st == STATUS_SECTION_PROTECTION ? 0 : PAGE_NOACCESS;
     return st;
 }
 

@@ -217,6 +217,40 @@ NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address,
     return s;
 }
 
+NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                      ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
+                      ULONG InheritDisposition, ULONG AllocationType, ULONG Protect)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *section;
+    s = ob_reference_by_handle(sys, SectionHandle, mm_section_access_for(Protect), &mm_section_type, &section, NULL);
+    if (NT_SUCCESS(s)) {
+        s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
+                           InheritDisposition, AllocationType, Protect);
+        ob_dereference(sys, section);
+    }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR start;
+    SIZE_T size;
+    s = mm_unmap_view(p->vm, BaseAddress, &start, &size);
+    if (NT_SUCCESS(s)) /* a copy-on-write view's private copies go with it */
+        mm_page_store_discard(p->pages, start, size);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
 NTSTATUS ntsim_touch_memory(ntsim_system *sys, ULONG_PTR address, ntsim_access access)
 {
     ps_process *p;
