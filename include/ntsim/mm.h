@@ -19,7 +19,45 @@ extern "C" {
 /* Needs PROCESS_VM_OPERATION. *BaseAddress 0 lets the system choose. */
 NTSTATUS NtAllocateVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                                  ULONG_PTR ZeroBits, SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect);
-/* Needs PROCESS_VM_OPERATION. FreeType MEM_DECOMMIT or MEM_RELEASE. */
+/*
+ * NtAllocateVirtualMemoryEx (Windows 10 1803's service, numbered as there):
+ * placeholders (MEM_RESERVE | MEM_RESERVE_PLACEHOLDER with PAGE_NOACCESS;
+ * MEM_REPLACE_PLACEHOLDER with MEM_RESERVE over exactly one placeholder)
+ * and, in ExtendedParameters, MemExtendedParameterAddressRequirements
+ * (lowest, highest, alignment of the system's choice) and
+ * MemExtendedParameterAttributeFlags 0. Needs PROCESS_VM_OPERATION.
+ */
+typedef enum MEM_EXTENDED_PARAMETER_TYPE {
+    MemExtendedParameterInvalidType = 0,
+    MemExtendedParameterAddressRequirements = 1,
+    MemExtendedParameterNumaNode = 2,
+    MemExtendedParameterPartitionHandle = 3,
+    MemExtendedParameterUserPhysicalHandle = 4,
+    MemExtendedParameterAttributeFlags = 5,
+    MemExtendedParameterImageMachine = 6,
+    MemExtendedParameterMax = 7
+} MEM_EXTENDED_PARAMETER_TYPE;
+typedef struct MEM_ADDRESS_REQUIREMENTS {
+    ULONG_PTR LowestStartingAddress;
+    ULONG_PTR HighestEndingAddress; /* the last byte allowed (a page's last), 0: the top */
+    SIZE_T Alignment;               /* 0, or a power of two of 64 KiB or more */
+} MEM_ADDRESS_REQUIREMENTS;
+typedef struct MEM_EXTENDED_PARAMETER {
+    ULONG64 Type;                   /* low 8 bits: the type */
+    union {
+        ULONG64 ULong64;
+        const MEM_ADDRESS_REQUIREMENTS *Pointer; /* AddressRequirements (a host pointer here) */
+        ULONG ULong;
+    };
+} MEM_EXTENDED_PARAMETER;
+NTSTATUS NtAllocateVirtualMemoryEx(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                                   SIZE_T *RegionSize, ULONG AllocationType, ULONG PageProtection,
+                                   const MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ExtendedParameterCount);
+
+/* Needs PROCESS_VM_OPERATION. FreeType MEM_DECOMMIT or MEM_RELEASE; with
+ * MEM_RELEASE, MEM_PRESERVE_PLACEHOLDER splits a placeholder (or makes a
+ * replaced one a placeholder again) and MEM_COALESCE_PLACEHOLDERS joins
+ * adjacent placeholders. */
 NTSTATUS NtFreeVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                              SIZE_T *RegionSize, ULONG FreeType);
 /* Needs PROCESS_VM_OPERATION. */

@@ -141,6 +141,25 @@ NTSTATUS mm_free(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type);
 NTSTATUS mm_protect(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect);
 NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi);
 
+/*
+ * NtAllocateVirtualMemoryEx (placeholder.c), on the space's limits: the
+ * flags of NtAllocateVirtualMemory plus MEM_RESERVE_PLACEHOLDER (with
+ * MEM_RESERVE and PAGE_NOACCESS only) and MEM_REPLACE_PLACEHOLDER (with
+ * MEM_RESERVE; [*base, *base + *size) exactly one placeholder, else
+ * STATUS_CONFLICTING_ADDRESSES), and address requirements (req may be
+ * NULL): the system's choice lies in [lowest, highest] at a multiple of
+ * alignment (0: 64 KiB). Flag errors are plain STATUS_INVALID_PARAMETER, as
+ * Windows answers the Ex call. mm_check_requirements validates them first.
+ */
+typedef struct mm_address_requirements {
+    ULONG_PTR lowest, highest; /* highest: the last byte allowed, 0 = the top */
+    uint64_t alignment;
+} mm_address_requirements;
+NTSTATUS mm_check_allocate_ex_flags(ULONG type, ULONG protect);
+NTSTATUS mm_check_requirements(const mm_limits *l, const mm_address_requirements *req, ULONG_PTR base, ULONG type);
+NTSTATUS mm_allocate_ex(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG type, ULONG protect,
+                        const mm_address_requirements *req);
+
 /* One user-mode access: STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or
  * STATUS_GUARD_PAGE_VIOLATION (the page's guard is then gone), or whatever
  * the guard hook turns the latter into. DEP is on: no execute without EXECUTE. */

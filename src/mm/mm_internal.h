@@ -92,6 +92,11 @@ typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
    KUSER_SHARED_DATA page. Its protection cannot change, it cannot be freed
    or decommitted, nothing more is committed in it. */
 #define VAD_NO_CHANGE 0x8u
+/* A placeholder (NtAllocateVirtualMemoryEx MEM_RESERVE_PLACEHOLDER): reserved
+   PAGE_NOACCESS, split and joined by NtFreeVirtualMemory, replaced whole. */
+#define VAD_PLACEHOLDER 0x10u
+/* An allocation that replaced a placeholder: MEM_PRESERVE_PLACEHOLDER makes it one again. */
+#define VAD_FROM_PLACEHOLDER 0x20u
 
 typedef struct mm_run {
     avl_node node;   /* node.spare holds the run's attribute */
@@ -259,6 +264,15 @@ bool mm_touch_changes(uint32_t attr, mm_access access);
 /* virtual.c: MEM_COMMIT of [start, end) (page aligned) inside one private VAD,
  * with NtAllocateVirtualMemory's statuses; the stack-growth path uses it. */
 NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect);
+
+/* virtual.c: a new reservation (committed with MEM_COMMIT) at *base, or
+ * where the system finds room in [lo, hi) at a multiple of align. */
+NTSTATUS mm_reserve_in(mm_space *s, ULONG_PTR *base, ULONG_PTR lo, ULONG_PTR hi, uint64_t align, SIZE_T *size,
+                       ULONG type, ULONG protect);
+/* placeholder.c: NtFreeVirtualMemory with MEM_PRESERVE_PLACEHOLDER or
+ * MEM_COALESCE_PLACEHOLDERS of [start, end) starting in v. */
+NTSTATUS mm_placeholder_free(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end, ULONG free_type,
+                             ULONG_PTR *base, SIZE_T *size);
 
 /* layout.c: a VAD exactly at [start, end), charged when committed. */
 NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,

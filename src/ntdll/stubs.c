@@ -785,3 +785,34 @@ NTSTATUS NtQuerySection(ntsim_system *sys, HANDLE SectionHandle, SECTION_INFORMA
     frame_end(&f);
     return s;
 }
+
+NTSTATUS NtAllocateVirtualMemoryEx(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                                   SIZE_T *RegionSize, ULONG AllocationType, ULONG PageProtection,
+                                   const MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ExtendedParameterCount)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8), pp = 0;
+    ULONG64 raw[32], req[16][3]; /* live until the call: a kernel caller's service reads them in place */
+    if (ExtendedParameters && ExtendedParameterCount <= 16) {
+        /* The parameters in the caller's memory, an address requirement's pointer to a copy there too. */
+        for (ULONG i = 0; i < ExtendedParameterCount; i++) {
+            raw[2 * i] = ExtendedParameters[i].Type;
+            raw[2 * i + 1] = ExtendedParameters[i].ULong64;
+            if ((raw[2 * i] & 0xFF) == MemExtendedParameterAddressRequirements && ExtendedParameters[i].Pointer) {
+                const MEM_ADDRESS_REQUIREMENTS *r = ExtendedParameters[i].Pointer;
+                req[i][0] = r->LowestStartingAddress;
+                req[i][1] = r->HighestEndingAddress;
+                req[i][2] = r->Alignment;
+                raw[2 * i + 1] = put(&f, req[i], sizeof req[i]);
+            }
+        }
+        pp = put(&f, raw, 16 * (size_t)ExtendedParameterCount);
+    }
+    ULONG64 a[] = { hv(ProcessHandle), pb, ps, AllocationType, PageProtection, pp, ExtendedParameterCount };
+    NTSTATUS s = call(&f, SYS_NR(NtAllocateVirtualMemoryEx), a, SYS_ARGC(NtAllocateVirtualMemoryEx));
+    get(&f, pb, BaseAddress, 8);
+    get(&f, ps, RegionSize, 8);
+    frame_end(&f);
+    return s;
+}

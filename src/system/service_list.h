@@ -1,7 +1,9 @@
 /*
  * service_list.h - the one list of the native services ntsim implements:
  * number, name, argument count and routine, as Windows 10 version 1607
- * (build 14393) x64's ntdll stubs number them. The service table, the
+ * (build 14393) x64's ntdll stubs number them; NtAllocateVirtualMemoryEx,
+ * which 1607 lacks, takes Windows 10 1803's number (0x74: 1607's
+ * NtAlpcCancelMessage, which ntsim does not implement). The service table, the
  * ntdll stubs and the `syscall` command all take theirs from here.
  *
  * X(number, name, argument count, routine), by ascending number.
@@ -43,6 +45,7 @@
     X(0x053, NtTerminateThread, 2, sys_svc_terminate_thread)                             \
     X(0x055, NtCreateFile, 11, sys_svc_create_file)                                      \
     X(0x05B, NtWaitForMultipleObjects, 5, sys_svc_wait_for_multiple_objects)             \
+    X(0x074, NtAllocateVirtualMemoryEx, 7, sys_svc_allocate_virtual_memory_ex)           \
     X(0x0B6, NtCreateThreadEx, 11, sys_svc_create_thread_ex)                             \
     X(0x0D6, NtExtendSection, 2, sys_svc_extend_section)                                 \
     X(0x119, NtOpenProcessToken, 3, sys_svc_open_process_token)                          \

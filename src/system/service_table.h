@@ -64,5 +64,6 @@ NTSTATUS sys_svc_map_view_of_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_extend_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_query_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *, const ULONG64 *);
 
 #endif

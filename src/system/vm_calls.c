@@ -47,6 +47,20 @@ NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Bas
     return s;
 }
 
+NTSTATUS sys_allocate_vm_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                            ULONG AllocationType, ULONG Protect, const mm_address_requirements *req)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_allocate_ex(p->vm, BaseAddress, RegionSize, AllocationType, Protect, req);
+    if (NT_SUCCESS(s) && (AllocationType & MEM_REPLACE_PLACEHOLDER)) /* a replacement starts zeroed */
+        mm_page_store_discard(p->pages, *BaseAddress, *RegionSize);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
 NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                              ULONG FreeType)
 {
