@@ -57,6 +57,7 @@ typedef struct NTSIM_TOKEN_INFO {
     bool elevated;
     TOKEN_ELEVATION_TYPE elevation_type;
     ULONG session_id;
+    ULONG logon_id;       /* the logon session's LUID (AuthenticationId): 0x3e7 for SYSTEM */
     uint64_t present;     /* privileges, bit n = LUID n */
     uint64_t enabled;
 } NTSIM_TOKEN_INFO;

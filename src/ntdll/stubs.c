@@ -696,8 +696,9 @@ NTSTATUS NtAdjustPrivilegesToken(ntsim_system *sys, HANDLE TokenHandle, bool Dis
 {
     frame f;
     frame_begin(&f, sys);
-    size_t in = NewState ? 4 + 12 * (size_t)(NewState->PrivilegeCount > 64 ? 64 : NewState->PrivilegeCount) : 0;
-    ULONG64 pn = NewState ? put(&f, NewState, in < sizeof *NewState ? sizeof *NewState : in) : 0;
+    /* NewState holds PrivilegeCount entries; a count the service refuses (over 64) is passed alone. */
+    size_t in = NewState ? 4 + (NewState->PrivilegeCount > 64 ? 0 : 12 * (size_t)NewState->PrivilegeCount) : 0;
+    ULONG64 pn = NewState ? put(&f, NewState, in) : 0;
     ULONG64 pp = PreviousState ? slot(&f, PreviousState, BufferLength) : 0;
     ULONG64 pr = slot(&f, ReturnLength, 4);
     ULONG64 a[] = { hv(TokenHandle), DisableAllPrivileges, pn, BufferLength, pp, pr };
