@@ -16,6 +16,7 @@ static ntsim_flag_kind access_kind(ntsim_object_type t)
     return t == NTSIM_OBJECT_PROCESS ? NTSIM_FLAGS_PROCESS_ACCESS
            : t == NTSIM_OBJECT_THREAD ? NTSIM_FLAGS_THREAD_ACCESS
            : t == NTSIM_OBJECT_EVENT  ? NTSIM_FLAGS_EVENT_ACCESS
+           : t == NTSIM_OBJECT_SECTION ? NTSIM_FLAGS_SECTION_ACCESS
                                       : NTSIM_FLAGS_FILE_ACCESS;
 }
 
@@ -105,7 +106,8 @@ static bool list_one(void *context, const NTSIM_HANDLE_INFO *h)
        SystemHandleInformation gives it; type_name says it in words. */
     sim_put_code(e, "type", h->type_index);
     sim_put_str(e, "type_name", h->type_name);
-    sim_put_str(e, "object", h->type == NTSIM_OBJECT_FILE || h->type == NTSIM_OBJECT_EVENT ? h->object_name
+    sim_put_str(e, "object", h->type == NTSIM_OBJECT_FILE || h->type == NTSIM_OBJECT_EVENT || h->type == NTSIM_OBJECT_SECTION
+                             ? h->object_name
                              : sim_object_name(l->ctx, h->type == NTSIM_OBJECT_THREAD, h->object_id,
                                                h->object_sequence, buf, sizeof buf));
     sim_put_flags(e, "access", access_kind(h->type), h->access);

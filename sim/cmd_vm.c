@@ -179,3 +179,23 @@ NTSTATUS sim_cmd_image_load(sim_context *ctx, const sim_args *a, sim_record *r)
     }
     return s;
 }
+
+/* `vm allocex`: NtAllocateVirtualMemoryEx, address requirements from its options. */
+NTSTATUS sim_cmd_vm_allocex(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    NTSTATUS s = as_process(ctx, &a->pos[0]);
+    if (!NT_SUCCESS(s))
+        return s;
+    const sim_value *lo = sim_option(a, "lowest"), *hi = sim_option(a, "highest"), *al = sim_option(a, "align");
+    MEM_ADDRESS_REQUIREMENTS req = { lo->number, hi->number, al->number };
+    MEM_EXTENDED_PARAMETER p = { .Type = MemExtendedParameterAddressRequirements };
+    p.Pointer = &req;
+    bool with = lo->present || hi->present || al->present;
+    ULONG_PTR base = a->pos[1].number;
+    SIZE_T size = a->pos[2].number;
+    s = NtAllocateVirtualMemoryEx(ctx->sys, NtCurrentProcess(), &base, &size, (ULONG)a->pos[3].number,
+                                  (ULONG)a->pos[4].number, with ? &p : NULL, with ? 1 : 0);
+    sim_put_hex(r, "base", base);
+    sim_put_hex(r, "size", size);
+    return s;
+}

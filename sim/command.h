@@ -148,6 +148,11 @@ struct sim_context {
         ULONG tid;       /* by=: the thread whose process holds handle; 0: the outside client */
         HANDLE handle;
     } generic[8];
+    struct sim_section {   /* `section create NAME PROC`: a section handle of PROC's (cmd_section.c) */
+        char name[32];     /* "": a free slot */
+        ULONG pid;         /* the process holding the handle */
+        ULONG handle;
+    } sections[16];
     struct sim_event_log { /* the last command's events, for expect event (recorder.c) */
         sim_record *records;
         ntsim_event_kind *kinds;
@@ -208,6 +213,7 @@ NTSTATUS sim_cmd_handle_close(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_handle_list(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_alloc(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_free(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_allocex(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_protect(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_query(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_touch(sim_context *, const sim_args *, sim_record *);
@@ -215,6 +221,12 @@ NTSTATUS sim_cmd_vm_map(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_read(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_write(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_image_load(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_create(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_map(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_unmap(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_close(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_query(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_extend(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_syscall(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_driver_load(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_driver_unload(sim_context *, const sim_args *, sim_record *);

@@ -33,6 +33,11 @@ static const sim_command commands[] = {
     { "vm alloc", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS),
                     P("PROT", ARG_PAGE_FLAGS) }, {}, false, sim_cmd_vm_alloc, SIM_CMD_PLAIN,
       FIELDS(F_HEX("base"), F_HEX("size")), NULL },
+    { "vm allocex", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS),
+                      P("PROT", ARG_PAGE_FLAGS) },
+      { O("lowest", ARG_NUMBER), O("highest", ARG_NUMBER), O("align", ARG_NUMBER) },
+      false, sim_cmd_vm_allocex, SIM_CMD_PLAIN,
+      FIELDS(F_HEX("base"), F_HEX("size")), NULL },
     { "vm free", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER), P("SIZE", ARG_NUMBER), P("TYPE", ARG_MEM_FLAGS) },
       {}, false, sim_cmd_vm_free, SIM_CMD_PLAIN,
       FIELDS(F_HEX("base"), F_HEX("size")), NULL },
@@ -116,6 +121,26 @@ static const sim_command commands[] = {
       false, sim_cmd_image_load, SIM_CMD_PLAIN,
       FIELDS(F_HEX("base"), F_HEX("size")), NULL },
 
+    { "section create", { P("NAME", ARG_STRING), P("PROC", ARG_PROCESS) },
+      { R("size", ARG_NUMBER), O("protect", ARG_PAGE_FLAGS), O("reserve", ARG_SWITCH) },
+      false, sim_cmd_section_create, SIM_CMD_PLAIN,
+      FIELDS(F_INT("handle"), F_HEX("size")), NULL },
+    { "section map", { P("PROC", ARG_PROCESS), P("SECTION", ARG_STRING) },
+      { O("base", ARG_NUMBER), O("size", ARG_NUMBER), O("offset", ARG_NUMBER), O("protect", ARG_PAGE_FLAGS),
+        O("commit", ARG_NUMBER), O("top_down", ARG_SWITCH) },
+      false, sim_cmd_section_map, SIM_CMD_PLAIN,
+      FIELDS(F_HEX("base"), F_HEX("size"), F_HEX("offset")), NULL },
+    { "section unmap", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, {},
+      false, sim_cmd_section_unmap, SIM_CMD_PLAIN,
+      FIELDS(F_HEX("address")), NULL },
+    { "section query", { P("SECTION", ARG_STRING) }, {}, false, sim_cmd_section_query, SIM_CMD_PLAIN,
+      FIELDS(F_FLAGS("attributes", NTSIM_FLAGS_MEM), F_HEX("size")), NULL },
+    { "section extend", { P("SECTION", ARG_STRING) }, { R("size", ARG_NUMBER) },
+      false, sim_cmd_section_extend, SIM_CMD_PLAIN,
+      FIELDS(F_HEX("size")), NULL },
+    { "section close", { P("SECTION", ARG_STRING) }, {}, false, sim_cmd_section_close, SIM_CMD_PLAIN,
+      FIELDS(F_INT("handle")), NULL },
+
     { "handle open", { P("PROC", ARG_PROCESS), P("TARGET", ARG_OBJECT) }, { R("access", ARG_ACCESS) },
       false, sim_cmd_handle_open, SIM_CMD_PLAIN,
       FIELDS(F_INT("handle"), F_FLAGS("access", NTSIM_FLAGS_ACCESS)), NULL },
@@ -163,7 +188,8 @@ const sim_command *sim_command_at(size_t i)
     return i < sizeof commands / sizeof commands[0] ? &commands[i] : NULL;
 }
 
-static const char *const groups[] = { "vm", "process", "thread", "stack", "image", "handle", "driver", "client" };
+static const char *const groups[] = { "vm", "process", "thread", "stack", "image", "handle", "driver", "client",
+                                      "section" };
 
 bool sim_is_command_group(const char *word)
 {

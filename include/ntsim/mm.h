@@ -19,7 +19,45 @@ extern "C" {
 /* Needs PROCESS_VM_OPERATION. *BaseAddress 0 lets the system choose. */
 NTSTATUS NtAllocateVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                                  ULONG_PTR ZeroBits, SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect);
-/* Needs PROCESS_VM_OPERATION. FreeType MEM_DECOMMIT or MEM_RELEASE. */
+/*
+ * NtAllocateVirtualMemoryEx (Windows 10 1803's service, numbered as there):
+ * placeholders (MEM_RESERVE | MEM_RESERVE_PLACEHOLDER with PAGE_NOACCESS;
+ * MEM_REPLACE_PLACEHOLDER with MEM_RESERVE over exactly one placeholder)
+ * and, in ExtendedParameters, MemExtendedParameterAddressRequirements
+ * (lowest, highest, alignment of the system's choice) and
+ * MemExtendedParameterAttributeFlags 0. Needs PROCESS_VM_OPERATION.
+ */
+typedef enum MEM_EXTENDED_PARAMETER_TYPE {
+    MemExtendedParameterInvalidType = 0,
+    MemExtendedParameterAddressRequirements = 1,
+    MemExtendedParameterNumaNode = 2,
+    MemExtendedParameterPartitionHandle = 3,
+    MemExtendedParameterUserPhysicalHandle = 4,
+    MemExtendedParameterAttributeFlags = 5,
+    MemExtendedParameterImageMachine = 6,
+    MemExtendedParameterMax = 7
+} MEM_EXTENDED_PARAMETER_TYPE;
+typedef struct MEM_ADDRESS_REQUIREMENTS {
+    ULONG_PTR LowestStartingAddress;
+    ULONG_PTR HighestEndingAddress; /* the last byte allowed (a page's last), 0: the top */
+    SIZE_T Alignment;               /* 0, or a power of two of 64 KiB or more */
+} MEM_ADDRESS_REQUIREMENTS;
+typedef struct MEM_EXTENDED_PARAMETER {
+    ULONG64 Type;                   /* low 8 bits: the type */
+    union {
+        ULONG64 ULong64;
+        const MEM_ADDRESS_REQUIREMENTS *Pointer; /* AddressRequirements (a host pointer here) */
+        ULONG ULong;
+    };
+} MEM_EXTENDED_PARAMETER;
+NTSTATUS NtAllocateVirtualMemoryEx(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                                   SIZE_T *RegionSize, ULONG AllocationType, ULONG PageProtection,
+                                   const MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ExtendedParameterCount);
+
+/* Needs PROCESS_VM_OPERATION. FreeType MEM_DECOMMIT or MEM_RELEASE; with
+ * MEM_RELEASE, MEM_PRESERVE_PLACEHOLDER splits a placeholder (or makes a
+ * replaced one a placeholder again) and MEM_COALESCE_PLACEHOLDERS joins
+ * adjacent placeholders. */
 NTSTATUS NtFreeVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                              SIZE_T *RegionSize, ULONG FreeType);
 /* Needs PROCESS_VM_OPERATION. */
@@ -47,6 +85,41 @@ NTSTATUS NtReadVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_P
                              SIZE_T NumberOfBytesToRead, SIZE_T *NumberOfBytesRead);
 NTSTATUS NtWriteVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, const void *Buffer,
                               SIZE_T NumberOfBytesToWrite, SIZE_T *NumberOfBytesWritten);
+
+/*
+ * Sections (page-file-backed): memory that views share, in one process or
+ * several. NtCreateSection needs MaximumSize (not 0) and SEC_COMMIT (every
+ * page charged to commit at once) or SEC_RESERVE (pages committed later
+ * through a view with NtAllocateVirtualMemory(MEM_COMMIT)); FileHandle NULL
+ * (file-backed sections are STATUS_NOT_SUPPORTED) and no object name.
+ * NtMapViewOfSection needs PROCESS_VM_OPERATION on the process and the
+ * right the protection needs on the section (SECTION_MAP_READ,
+ * SECTION_MAP_WRITE for PAGE_READWRITE, ...); the base and offset are 64
+ * KiB multiples (STATUS_MAPPED_ALIGNMENT); *ViewSize 0 maps to the end.
+ * NtUnmapViewOfSection takes any address inside the view. NtExtendSection
+ * answers STATUS_SECTION_NOT_EXTENDED (only file-backed sections grow).
+ * docs/memory-manager.md ("Sections and views") has every status.
+ */
+NTSTATUS NtCreateSection(ntsim_system *system, HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                         const OBJECT_ATTRIBUTES *ObjectAttributes, const LONG64 *MaximumSize, ULONG SectionPageProtection,
+                         ULONG AllocationAttributes, HANDLE FileHandle);
+NTSTATUS NtMapViewOfSection(ntsim_system *system, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                            ULONG_PTR ZeroBits, SIZE_T CommitSize, LONG64 *SectionOffset, SIZE_T *ViewSize,
+                            SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect);
+NTSTATUS NtUnmapViewOfSection(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+NTSTATUS NtExtendSection(ntsim_system *system, HANDLE SectionHandle, LONG64 *NewSectionSize);
+
+typedef enum SECTION_INFORMATION_CLASS { SectionBasicInformation = 0, SectionImageInformation = 1 } SECTION_INFORMATION_CLASS;
+/* SectionBasicInformation's answer: base 0 (no based sections), the
+   attributes kept (SEC_COMMIT or SEC_RESERVE, ...) and the size as created. */
+typedef struct SECTION_BASIC_INFORMATION {
+    ULONG_PTR BaseAddress;
+    ULONG AllocationAttributes;
+    LONG64 MaximumSize;
+} SECTION_BASIC_INFORMATION;
+/* Needs SECTION_QUERY. SectionImageInformation: STATUS_SECTION_NOT_IMAGE. */
+NTSTATUS NtQuerySection(ntsim_system *system, HANDLE SectionHandle, SECTION_INFORMATION_CLASS InformationClass,
+                        void *Information, SIZE_T Length, SIZE_T *ResultLength);
 
 typedef enum ntsim_access { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE } ntsim_access;
 

@@ -26,7 +26,8 @@ typedef enum ntsim_flag_kind {
     NTSIM_FLAGS_THREAD_ACCESS,  /* THREAD_*, standard and generic rights */
     NTSIM_FLAGS_ACCESS,         /* parsing only: any access right name */
     NTSIM_FLAGS_FILE_ACCESS,    /* FILE_*, standard and generic rights */
-    NTSIM_FLAGS_EVENT_ACCESS    /* EVENT_*, standard and generic rights */
+    NTSIM_FLAGS_EVENT_ACCESS,   /* EVENT_*, standard and generic rights */
+    NTSIM_FLAGS_SECTION_ACCESS  /* SECTION_*, standard and generic rights */
 } ntsim_flag_kind;
 
 /*

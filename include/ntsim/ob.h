@@ -30,7 +30,9 @@ NTSTATUS NtDuplicateObject(ntsim_system *system, HANDLE SourceProcessHandle, HAN
                            HANDLE TargetProcessHandle, HANDLE *TargetHandle, ACCESS_MASK DesiredAccess,
                            ULONG HandleAttributes, ULONG Options);
 
-typedef enum ntsim_object_type { NTSIM_OBJECT_PROCESS, NTSIM_OBJECT_THREAD, NTSIM_OBJECT_FILE, NTSIM_OBJECT_EVENT, NTSIM_OBJECT_TOKEN } ntsim_object_type;
+typedef enum ntsim_object_type {
+    NTSIM_OBJECT_PROCESS, NTSIM_OBJECT_THREAD, NTSIM_OBJECT_FILE, NTSIM_OBJECT_EVENT, NTSIM_OBJECT_TOKEN, NTSIM_OBJECT_SECTION
+} ntsim_object_type;
 
 typedef struct NTSIM_HANDLE_INFO {
     ULONG handle;

@@ -121,41 +121,6 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
     return map_image(s, base, size, name, false);
 }
 
-NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, const char *name)
-{
-    if (size == 0 || size > s->highest)
-        return STATUS_INVALID_PARAMETER;
-    if (!mm_protect_is_valid(protect))
-        return STATUS_INVALID_PAGE_PROTECTION;
-    SIZE_T len = page_up(size);
-    ULONG_PTR b = *base;
-    char *copy = NULL;
-    if (name && !(copy = mm_vad_name_dup(name)))
-        return STATUS_NO_MEMORY;
-    NTSTATUS st = view_base(s, &b, len);
-    mm_vad *v;
-    if (NT_SUCCESS(st))
-        st = mm_place(s, b, b + len, VAD_MAPPED, protect, attr_committed(protect), &v);
-    if (!NT_SUCCESS(st)) {
-        rtl_free(copy);
-        return st;
-    }
-    mm_vad_name_adopt(s, v, copy);
-    *base = b;
-    MM_DEBUG_CHECK(s);
-    return STATUS_SUCCESS;
-}
-
-NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base)
-{
-    mm_vad *v = base <= s->highest ? mm_vad_find(s, base) : NULL;
-    if (!v || v->type == VAD_PRIVATE)
-        return STATUS_NOT_MAPPED_VIEW;
-    mm_vad_delete(s, v);
-    MM_DEBUG_CHECK(s);
-    return STATUS_SUCCESS;
-}
-
 /* A 64 KiB-aligned base in [lo, hi) with room for len, drawn from rng,
  * avoiding ranges the registry (if any) gave other images; tries a few draws,
  * then falls back to the highest free place below hi. */

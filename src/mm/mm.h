@@ -141,6 +141,25 @@ NTSTATUS mm_free(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type);
 NTSTATUS mm_protect(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect);
 NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi);
 
+/*
+ * NtAllocateVirtualMemoryEx (placeholder.c), on the space's limits: the
+ * flags of NtAllocateVirtualMemory plus MEM_RESERVE_PLACEHOLDER (with
+ * MEM_RESERVE and PAGE_NOACCESS only) and MEM_REPLACE_PLACEHOLDER (with
+ * MEM_RESERVE; [*base, *base + *size) exactly one placeholder, else
+ * STATUS_CONFLICTING_ADDRESSES), and address requirements (req may be
+ * NULL): the system's choice lies in [lowest, highest] at a multiple of
+ * alignment (0: 64 KiB). Flag errors are plain STATUS_INVALID_PARAMETER, as
+ * Windows answers the Ex call. mm_check_requirements validates them first.
+ */
+typedef struct mm_address_requirements {
+    ULONG_PTR lowest, highest; /* highest: the last byte allowed, 0 = the top */
+    uint64_t alignment;
+} mm_address_requirements;
+NTSTATUS mm_check_allocate_ex_flags(ULONG type, ULONG protect);
+NTSTATUS mm_check_requirements(const mm_limits *l, const mm_address_requirements *req, ULONG_PTR base, ULONG type);
+NTSTATUS mm_allocate_ex(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG type, ULONG protect,
+                        const mm_address_requirements *req);
+
 /* One user-mode access: STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or
  * STATUS_GUARD_PAGE_VIOLATION (the page's guard is then gone), or whatever
  * the guard hook turns the latter into. DEP is on: no execute without EXECUTE. */
@@ -170,10 +189,62 @@ void mm_walk(mm_space *s, mm_region_cb cb, void *ctx);
  * Otherwise *base must be 64 KiB aligned and free
  * (STATUS_CONFLICTING_ADDRESSES). size is rounded up to pages. */
 NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name);
-/* Maps a data view (MEM_MAPPED) with one protection, all committed. */
-NTSTATUS mm_map_view(mm_space *s, ULONG_PTR *base, SIZE_T size, ULONG protect, const char *name);
-/* NtUnmapViewOfSection: STATUS_NOT_MAPPED_VIEW unless a view starts at base. */
-NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR base);
+/*
+ * NtUnmapViewOfSection: unmaps the view (an image or a section's) holding
+ * address, wherever in it, as MiUnmapViewOfSection finds it by its VAD;
+ * STATUS_NOT_MAPPED_VIEW for private or free memory or an address above the
+ * top. *start and *size (may be NULL) receive the view's range.
+ */
+NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size);
+
+/*
+ * Sections (section.c, view.c): page-file-backed sections, the Section
+ * object type, and views of them. A section's pages are its segment's,
+ * shared by reference: a write through one view is read through every other,
+ * in any process. docs/memory-manager.md ("Sections and views") has the
+ * sources for each status.
+ */
+struct ob_header;
+struct ob_type;
+extern const struct ob_type mm_section_type;
+/* NtCreateSection's checks that need no memory: AllocationAttributes
+ * (STATUS_INVALID_PARAMETER_6), then the protection (NOACCESS, GUARD,
+ * NOCACHE or WRITECOMBINE, or an invalid one: STATUS_INVALID_PAGE_PROTECTION). */
+NTSTATUS mm_check_section_attributes(ULONG attributes, ULONG protect);
+/* A page-file-backed section of size bytes (not 0), referenced once (the
+ * caller inserts a handle, then dereferences). STATUS_SECTION_TOO_BIG at
+ * 128 TB and over, STATUS_INSUFFICIENT_RESOURCES when its prototype PTEs (8
+ * bytes a page) would not fit in the commit left, STATUS_COMMITMENT_LIMIT
+ * when SEC_COMMIT's charge of every page does not. commit may be NULL. */
+NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULONG attributes,
+                           struct ob_header **out);
+/* NtQuerySection(SectionBasicInformation): attributes and size as created. */
+void mm_section_basic(struct ob_header *section, ULONG *attributes, uint64_t *size);
+/* The right a handle needs to map a view with protect (MmMakeSectionAccess). */
+ACCESS_MASK mm_section_access_for(ULONG protect);
+/* NtMapViewOfSection's checks before it captures anything: AllocationType
+ * _9 (anything but MEM_TOP_DOWN, MEM_LARGE_PAGES, SEC_NO_CHANGE,
+ * MEM_RESERVE; AT_ROUND_TO_PAGE on x64 too), ZeroBits _4, InheritDisposition
+ * _8, the protection STATUS_INVALID_PAGE_PROTECTION. Then on the captured
+ * values: base above the top, or a view size past it, _3; a base whose view
+ * would end above the ZeroBits limit _4. */
+NTSTATUS mm_check_map_flags(const mm_limits *l, ULONG_PTR zero_bits, ULONG inherit, ULONG type, ULONG protect);
+NTSTATUS mm_check_map_range(const mm_limits *l, ULONG_PTR base, SIZE_T view_size, ULONG_PTR zero_bits);
+/*
+ * MmMapViewOfSection of a page-file-backed section: a protection the
+ * section's does not allow is STATUS_SECTION_PROTECTION; MEM_RESERVE _9; an
+ * offset that is not a multiple of 64 KiB, or a base that is not,
+ * STATUS_MAPPED_ALIGNMENT; a view past the section's end (or an offset at or
+ * past it with size 0) STATUS_INVALID_VIEW_SIZE; a taken range
+ * STATUS_CONFLICTING_ADDRESSES; no room STATUS_NO_MEMORY. *view_size 0 maps
+ * to the section's end; the size comes back rounded to pages. *base 0:
+ * the lowest free 64 KiB under the ZeroBits limit (MEM_TOP_DOWN: the
+ * highest). A SEC_RESERVE view commits its first commit_size bytes
+ * (charged: STATUS_COMMITMENT_LIMIT). O(log n + views of the section).
+ */
+NTSTATUS mm_map_section(mm_space *s, struct ob_header *section, ULONG_PTR *base, ULONG_PTR zero_bits,
+                        SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG inherit, ULONG type,
+                        ULONG protect);
 
 /* Lays out a new process as Windows does: KUSER_SHARED_DATA at 0x7FFE0000,
  * the image (MEM_IMAGE, at a base drawn from rng when aslr, else its

@@ -92,6 +92,11 @@ typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
    KUSER_SHARED_DATA page. Its protection cannot change, it cannot be freed
    or decommitted, nothing more is committed in it. */
 #define VAD_NO_CHANGE 0x8u
+/* A placeholder (NtAllocateVirtualMemoryEx MEM_RESERVE_PLACEHOLDER): reserved
+   PAGE_NOACCESS, split and joined by NtFreeVirtualMemory, replaced whole. */
+#define VAD_PLACEHOLDER 0x10u
+/* An allocation that replaced a placeholder: MEM_PRESERVE_PLACEHOLDER makes it one again. */
+#define VAD_FROM_PLACEHOLDER 0x20u
 
 typedef struct mm_run {
     avl_node node;   /* node.spare holds the run's attribute */
@@ -154,7 +159,54 @@ struct mm_space {
     ULONG_PTR peb;          /* TEBs are placed below it */
     mm_image_bases *image_bases; /* the system's; may be NULL */
     avl_tree stacks;        /* mm_stack_rec by deallocation stack: which guard pages grow a stack */
+    avl_tree views;         /* mm_view by start: the section views mapped here */
 };
+
+/*
+ * section.c: the segment behind a section (Windows' control area and
+ * segment): its pages' contents and commit, shared by reference by the
+ * Section objects and every view of it, in any process. A view keeps it
+ * alive after the last handle closes, as on Windows.
+ */
+struct mm_page_store;
+typedef struct mm_view mm_view;
+typedef struct mm_segment {
+    uint64_t refs;               /* the section object and each view */
+    uint64_t pages;              /* the section's size in pages */
+    ULONG protect;               /* the section's page protection */
+    ULONG attributes;            /* SEC_COMMIT or SEC_RESERVE */
+    mm_commit *commit;           /* charged: every page for SEC_COMMIT, pages as committed for SEC_RESERVE */
+    uint64_t charged;            /* bytes */
+    struct mm_page_store *store; /* contents, keyed by page number in the section */
+    uint64_t *ranges;            /* SEC_RESERVE: committed pages, sorted disjoint [first, end) pairs */
+    size_t nranges, cap;
+    mm_view *views;              /* every view of it, in every space */
+} mm_segment;
+void mm_segment_release(mm_segment *g);
+bool mm_segment_committed(const mm_segment *g, uint64_t page);
+/* Pages of [first, end) not committed yet (SEC_RESERVE), then their commit. */
+uint64_t mm_segment_uncommitted(const mm_segment *g, uint64_t first, uint64_t end);
+bool mm_segment_commit(mm_segment *g, uint64_t first, uint64_t end); /* false: host out of memory */
+mm_segment *mm_section_segment(struct ob_header *section);
+uint64_t mm_section_size(struct ob_header *section);
+
+/* view.c: one view of a segment in one space (its VAD is VAD_MAPPED). */
+struct mm_view {
+    avl_node node;          /* in the space's views, keyed by start */
+    ULONG_PTR start, end;
+    uint64_t first;         /* the section page at start */
+    ULONG protect;          /* as mapped: what protections the view may take later */
+    ULONG inherit;          /* ViewShare or ViewUnmap */
+    mm_segment *seg;
+    mm_space *space;
+    mm_view *next, *prev;   /* in seg->views */
+};
+mm_view *mm_view_at(const mm_space *s, ULONG_PTR addr); /* O(log views) */
+void mm_views_free_all(mm_space *s);
+/* MEM_COMMIT of [start, end) inside view w, with NtAllocateVirtualMemory's statuses. */
+NTSTATUS mm_view_commit(mm_space *s, mm_view *w, ULONG_PTR start, ULONG_PTR end, ULONG protect);
+/* Whether a view mapped with `mapped` may be given `wanted` (MmCompatibleProtectionMask). */
+bool mm_protect_compatible(ULONG mapped, ULONG wanted);
 
 /* vad.c: the VAD tree. */
 void mm_vad_tree_init(avl_tree *t);
@@ -212,6 +264,15 @@ bool mm_touch_changes(uint32_t attr, mm_access access);
 /* virtual.c: MEM_COMMIT of [start, end) (page aligned) inside one private VAD,
  * with NtAllocateVirtualMemory's statuses; the stack-growth path uses it. */
 NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect);
+
+/* virtual.c: a new reservation (committed with MEM_COMMIT) at *base, or
+ * where the system finds room in [lo, hi) at a multiple of align. */
+NTSTATUS mm_reserve_in(mm_space *s, ULONG_PTR *base, ULONG_PTR lo, ULONG_PTR hi, uint64_t align, SIZE_T *size,
+                       ULONG type, ULONG protect);
+/* placeholder.c: NtFreeVirtualMemory with MEM_PRESERVE_PLACEHOLDER or
+ * MEM_COALESCE_PLACEHOLDERS of [start, end) starting in v. */
+NTSTATUS mm_placeholder_free(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end, ULONG free_type,
+                             ULONG_PTR *base, SIZE_T *size);
 
 /* layout.c: a VAD exactly at [start, end), charged when committed. */
 NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,

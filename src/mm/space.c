@@ -87,6 +87,7 @@ void mm_space_destroy(mm_space *s)
     if (!s)
         return;
     mm_uncharge(s, s->charge);
+    mm_views_free_all(s);
     delete_all(s, s->vads.root);
     mm_stacks_free_all(s);
     mm_index_destroy(&s->index);

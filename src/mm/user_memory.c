@@ -155,6 +155,40 @@ static NTSTATUS access(mm_space *s, ULONG_PTR page_base, mm_access a)
     return STATUS_ACCESS_VIOLATION;
 }
 
+/*
+ * Where a page's contents live. Private pages, and a copy-on-write view's
+ * pages once written, are in the process's own store by virtual page; a
+ * view's other pages are its section's, by page number in the section, so
+ * every view of the section (in any process) sees the same bytes.
+ */
+typedef struct page_home {
+    mm_page_store *store;
+    ULONG_PTR key;
+    const mm_view *view; /* NULL: the process's own page */
+} page_home;
+
+static page_home home_of(const mm_space *s, mm_page_store *own, ULONG_PTR page)
+{
+    const mm_view *w = s->views.root ? mm_view_at(s, page * PAGE) : NULL;
+    if (!w || find(own, page))
+        return (page_home){ own, page, NULL };
+    return (page_home){ w->seg->store, w->first + (page * PAGE - w->start) / PAGE, w };
+}
+
+/* The page a write goes to: a copy-on-write view's page gets its private
+   copy, the section's bytes at the time, on the first write. */
+static unsigned char *write_target(const mm_space *s, mm_page_store *own, ULONG_PTR page, bool copy_on_write)
+{
+    page_home h = home_of(s, own, page);
+    if (!h.view || !copy_on_write)
+        return page_for_write(h.store, h.key);
+    unsigned char *bytes = page_for_write(own, page);
+    stored_page *shared = bytes ? find(h.store, h.key) : NULL;
+    if (shared)
+        memcpy(bytes, shared->bytes, PAGE);
+    return bytes;
+}
+
 NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
 {
     NTSTATUS st = mm_probe(s, address, length, 1);
@@ -164,7 +198,8 @@ NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address,
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
         if (!NT_SUCCESS(st = access(s, page * PAGE, MM_READ)))
             break;
-        stored_page *p = find(store, page);
+        page_home h = home_of(s, store, page);
+        stored_page *p = find(h.store, h.key);
         if (p)
             memcpy(out, p->bytes + off, n);
         else
@@ -181,9 +216,12 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
     while (NT_SUCCESS(st) && length) {
         ULONG_PTR page = address / PAGE;
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
+        /* Whether this write copies the page: asked before the access makes it read/write. */
+        uint32_t attr = mm_attr_at(s, page * PAGE);
+        bool cow = (attr & ATTR_COMMITTED) && mm_protect_is_copy_on_write(attr & 0xFFu);
         if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE)))
             break;
-        unsigned char *bytes = page_for_write(store, page);
+        unsigned char *bytes = write_target(s, store, page, cow);
         if (!bytes)
             return STATUS_NO_MEMORY;
         memcpy(bytes + off, in, n);
@@ -202,7 +240,10 @@ NTSTATUS mm_prepare_user_write(mm_space *s, mm_page_store *store, ULONG_PTR addr
         uint32_t attr = mm_attr_at(s, page * PAGE);
         if (!(attr & ATTR_COMMITTED))
             continue;
-        if (!page_for_write(store, page))
+        /* A copy-on-write view's page takes its copy on the write itself. */
+        bool cow = mm_protect_is_copy_on_write(attr & 0xFFu);
+        page_home h = home_of(s, store, page);
+        if (!(h.view && cow) && !page_for_write(h.store, h.key))
             return STATUS_NO_MEMORY;
         changes += mm_touch_changes(attr, MM_WRITE);
     }

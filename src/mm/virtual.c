@@ -29,6 +29,13 @@ static ULONG_PTR zero_bits_limit(const mm_space *s, ULONG_PTR zero_bits)
 static NTSTATUS reserve(mm_space *s, ULONG_PTR *base, ULONG_PTR hi, SIZE_T *size, ULONG type,
                         ULONG protect)
 {
+    return mm_reserve_in(s, base, s->lowest, hi, (type & MEM_LARGE_PAGES) ? MM_LARGE_PAGE_SIZE : GRAN, size, type,
+                         protect);
+}
+
+NTSTATUS mm_reserve_in(mm_space *s, ULONG_PTR *base, ULONG_PTR lo, ULONG_PTR hi, uint64_t align, SIZE_T *size,
+                       ULONG type, ULONG protect)
+{
     bool large = (type & MEM_LARGE_PAGES) != 0;
     ULONG_PTR start, end;
     if (*base) {
@@ -40,8 +47,7 @@ static NTSTATUS reserve(mm_space *s, ULONG_PTR *base, ULONG_PTR hi, SIZE_T *size
             return STATUS_CONFLICTING_ADDRESSES;
     } else {
         uint64_t len = page_up(*size);
-        if (!mm_find_free(s, len, large ? MM_LARGE_PAGE_SIZE : GRAN, s->lowest, hi,
-                          (type & MEM_TOP_DOWN) != 0, &start))
+        if (!mm_find_free(s, len, align, lo, hi, (type & MEM_TOP_DOWN) != 0, &start))
             return STATUS_NO_MEMORY;
         end = start + len;
     }
@@ -74,10 +80,12 @@ static NTSTATUS commit(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG protect
 NTSTATUS mm_commit_pages(mm_space *s, ULONG_PTR start, ULONG_PTR end, ULONG protect)
 {
     mm_vad *v = mm_vad_find(s, start);
-    if (!v || end > v->end || (v->flags & VAD_NO_CHANGE))
-        return STATUS_CONFLICTING_ADDRESSES; /* a secured VAD takes no commit (MM_MAX_COMMIT) */
+    if (!v || end > v->end || (v->flags & (VAD_NO_CHANGE | VAD_PLACEHOLDER)))
+        return STATUS_CONFLICTING_ADDRESSES; /* a secured VAD takes no commit (MM_MAX_COMMIT), nor a placeholder */
+    if (v->type == VAD_MAPPED && mm_view_at(s, start))
+        return mm_view_commit(s, mm_view_at(s, start), start, end, protect); /* the section's pages */
     if (v->type != VAD_PRIVATE)
-        return STATUS_ALREADY_COMMITTED; /* views come committed; we model no reserved views */
+        return STATUS_ALREADY_COMMITTED; /* image views come committed */
     /* Private pages have no copy-on-write; NT checks it only once the VAD
      * is found, so a commit on free memory is a conflict first. */
     if (mm_protect_is_copy_on_write(protect))
@@ -181,7 +189,7 @@ static NTSTATUS free_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_t
     if (!v)
         return STATUS_MEMORY_NOT_ALLOCATED;
     if (mm_free_type_is_placeholder(free_type))
-        return STATUS_CONFLICTING_ADDRESSES; /* no placeholders are modelled: this is not one */
+        return mm_placeholder_free(s, v, start, page_up(b + sz), free_type, base, size);
     ULONG_PTR end = sz ? page_up(b + sz) : v->end;
     if (end > v->end)
         return STATUS_UNABLE_TO_FREE_VM;
@@ -229,6 +237,10 @@ static NTSTATUS protect_range(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG 
         return STATUS_INVALID_PAGE_PROTECTION;
     if (v->type == VAD_PRIVATE && mm_protect_is_copy_on_write(new_protect))
         return STATUS_INVALID_PAGE_PROTECTION;
+    /* A view may take only what its mapped protection allows, checked before its pages' state. */
+    mm_view *w = v->type == VAD_MAPPED ? mm_view_at(s, start) : NULL;
+    if (w && !mm_protect_compatible(w->protect, new_protect))
+        return STATUS_SECTION_PROTECTION;
     if (!mm_runs_all_committed(v, start, end))
         return STATUS_NOT_COMMITTED;
     if ((v->flags & VAD_LARGE_PAGES) && (new_protect & 0xFFu) != PAGE_READWRITE)
@@ -259,8 +271,8 @@ static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new
     st = protect_range(s, base, size, new_protect, old_protect);
     /* NtProtectVirtualMemory writes the old protection back whatever the
      * range's answer; a failed one is PAGE_NOACCESS (docs/memory-manager.md). */
-    if (!NT_SUCCESS(st) && old_protect)
-        *old_protect = PAGE_NOACCESS;
+    if (!NT_SUCCESS(st) && old_protect) /* x64 answers 0 for a view's refused protection (ReactOS apitest) */
+        *old_protect = st == STATUS_SECTION_PROTECTION ? 0 : PAGE_NOACCESS;
     return st;
 }
 

@@ -708,3 +708,112 @@ NTSTATUS NtAdjustPrivilegesToken(ntsim_system *sys, HANDLE TokenHandle, bool Dis
     frame_end(&f);
     return s;
 }
+
+/* ---- sections ------------------------------------------------------------ */
+
+NTSTATUS NtCreateSection(ntsim_system *sys, HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                         const OBJECT_ATTRIBUTES *ObjectAttributes, const LONG64 *MaximumSize,
+                         ULONG SectionPageProtection, ULONG AllocationAttributes, HANDLE FileHandle)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out_handle = 0;
+    ULONG64 ph = SectionHandle ? slot(&f, &out_handle, 8) : 0;
+    ULONG64 a[] = { ph, DesiredAccess, put_attributes(&f, ObjectAttributes), put(&f, MaximumSize, 8),
+                    SectionPageProtection, AllocationAttributes, hv(FileHandle) };
+    NTSTATUS s = call(&f, SYS_NR(NtCreateSection), a, SYS_ARGC(NtCreateSection));
+    get(&f, ph, &out_handle, 8);
+    if (SectionHandle)
+        *SectionHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtMapViewOfSection(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                            ULONG_PTR ZeroBits, SIZE_T CommitSize, LONG64 *SectionOffset, SIZE_T *ViewSize,
+                            SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), po = slot(&f, SectionOffset, 8), ps = slot(&f, ViewSize, 8);
+    ULONG64 a[] = { hv(SectionHandle), hv(ProcessHandle), pb, ZeroBits, CommitSize, po, ps,
+                    (ULONG64)InheritDisposition, AllocationType, Win32Protect };
+    NTSTATUS s = call(&f, SYS_NR(NtMapViewOfSection), a, SYS_ARGC(NtMapViewOfSection));
+    get(&f, pb, BaseAddress, 8);
+    get(&f, po, SectionOffset, 8);
+    get(&f, ps, ViewSize, 8);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtUnmapViewOfSection(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress)
+{
+    return handle_and_value(sys, SYS_NR(NtUnmapViewOfSection), ProcessHandle, BaseAddress);
+}
+
+NTSTATUS NtExtendSection(ntsim_system *sys, HANDLE SectionHandle, LONG64 *NewSectionSize)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pn = slot(&f, NewSectionSize, 8);
+    ULONG64 a[] = { hv(SectionHandle), pn };
+    NTSTATUS s = call(&f, SYS_NR(NtExtendSection), a, SYS_ARGC(NtExtendSection));
+    get(&f, pn, NewSectionSize, 8);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtQuerySection(ntsim_system *sys, HANDLE SectionHandle, SECTION_INFORMATION_CLASS InformationClass,
+                        void *Information, SIZE_T Length, SIZE_T *ResultLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    unsigned char raw[24] = { 0 };
+    bool want = Information && Length >= sizeof(SECTION_BASIC_INFORMATION);
+    ULONG64 pi = want ? slot(&f, raw, sizeof raw) : 0, pr = slot(&f, ResultLength, 8);
+    ULONG64 a[] = { hv(SectionHandle), InformationClass, pi, want ? sizeof raw : Length, pr };
+    NTSTATUS s = call(&f, SYS_NR(NtQuerySection), a, SYS_ARGC(NtQuerySection));
+    get(&f, pi, raw, sizeof raw);
+    get(&f, pr, ResultLength, 8);
+    if (NT_SUCCESS(s) && want) {
+        SECTION_BASIC_INFORMATION *b = Information;
+        memcpy(&b->BaseAddress, raw, 8);
+        memcpy(&b->AllocationAttributes, raw + 8, 4);
+        memcpy(&b->MaximumSize, raw + 16, 8);
+        if (ResultLength)
+            *ResultLength = sizeof *b;
+    }
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtAllocateVirtualMemoryEx(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                                   SIZE_T *RegionSize, ULONG AllocationType, ULONG PageProtection,
+                                   const MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ExtendedParameterCount)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8), pp = 0;
+    ULONG64 raw[32], req[16][3]; /* live until the call: a kernel caller's service reads them in place */
+    if (ExtendedParameters && ExtendedParameterCount <= 16) {
+        /* The parameters in the caller's memory, an address requirement's pointer to a copy there too. */
+        for (ULONG i = 0; i < ExtendedParameterCount; i++) {
+            raw[2 * i] = ExtendedParameters[i].Type;
+            raw[2 * i + 1] = ExtendedParameters[i].ULong64;
+            if ((raw[2 * i] & 0xFF) == MemExtendedParameterAddressRequirements && ExtendedParameters[i].Pointer) {
+                const MEM_ADDRESS_REQUIREMENTS *r = ExtendedParameters[i].Pointer;
+                req[i][0] = r->LowestStartingAddress;
+                req[i][1] = r->HighestEndingAddress;
+                req[i][2] = r->Alignment;
+                raw[2 * i + 1] = put(&f, req[i], sizeof req[i]);
+            }
+        }
+        pp = put(&f, raw, 16 * (size_t)ExtendedParameterCount);
+    }
+    ULONG64 a[] = { hv(ProcessHandle), pb, ps, AllocationType, PageProtection, pp, ExtendedParameterCount };
+    NTSTATUS s = call(&f, SYS_NR(NtAllocateVirtualMemoryEx), a, SYS_ARGC(NtAllocateVirtualMemoryEx));
+    get(&f, pb, BaseAddress, 8);
+    get(&f, ps, RegionSize, 8);
+    frame_end(&f);
+    return s;
+}

@@ -1,7 +1,9 @@
 /*
  * service_list.h - the one list of the native services ntsim implements:
  * number, name, argument count and routine, as Windows 10 version 1607
- * (build 14393) x64's ntdll stubs number them. The service table, the
+ * (build 14393) x64's ntdll stubs number them; NtAllocateVirtualMemoryEx,
+ * which 1607 lacks, takes Windows 10 1803's number (0x74: 1607's
+ * NtAlpcCancelMessage, which ntsim does not implement). The service table, the
  * ntdll stubs and the `syscall` command all take theirs from here.
  *
  * X(number, name, argument count, routine), by ascending number.
@@ -24,6 +26,8 @@
     X(0x023, NtQueryVirtualMemory, 6, sys_svc_query_virtual_memory)                      \
     X(0x025, NtQueryInformationThread, 5, sys_svc_query_information_thread)              \
     X(0x026, NtOpenProcess, 4, sys_svc_open_process)                                     \
+    X(0x028, NtMapViewOfSection, 10, sys_svc_map_view_of_section)                        \
+    X(0x02A, NtUnmapViewOfSection, 2, sys_svc_unmap_view_of_section)                     \
     X(0x02C, NtTerminateProcess, 2, sys_svc_terminate_process)                           \
     X(0x030, NtOpenProcessTokenEx, 4, sys_svc_open_process_token_ex)                     \
     X(0x034, NtDelayExecution, 2, sys_svc_delay_execution)                               \
@@ -34,12 +38,16 @@
     X(0x03F, NtReadVirtualMemory, 5, sys_svc_read_virtual_memory)                        \
     X(0x041, NtAdjustPrivilegesToken, 6, sys_svc_adjust_privileges_token)                \
     X(0x048, NtCreateEvent, 5, sys_svc_create_event)                                     \
+    X(0x04A, NtCreateSection, 7, sys_svc_create_section)                                 \
     X(0x050, NtProtectVirtualMemory, 5, sys_svc_protect_virtual_memory)                  \
+    X(0x051, NtQuerySection, 5, sys_svc_query_section)                                   \
     X(0x052, NtResumeThread, 2, sys_svc_resume_thread)                                   \
     X(0x053, NtTerminateThread, 2, sys_svc_terminate_thread)                             \
     X(0x055, NtCreateFile, 11, sys_svc_create_file)                                      \
     X(0x05B, NtWaitForMultipleObjects, 5, sys_svc_wait_for_multiple_objects)             \
+    X(0x074, NtAllocateVirtualMemoryEx, 7, sys_svc_allocate_virtual_memory_ex)           \
     X(0x0B6, NtCreateThreadEx, 11, sys_svc_create_thread_ex)                             \
+    X(0x0D6, NtExtendSection, 2, sys_svc_extend_section)                                 \
     X(0x119, NtOpenProcessToken, 3, sys_svc_open_process_token)                          \
     X(0x11F, NtOpenThread, 4, sys_svc_open_thread)                                       \
     X(0x165, NtResetEvent, 2, sys_svc_reset_event)                                       \

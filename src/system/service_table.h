@@ -59,5 +59,11 @@ NTSTATUS sys_svc_create_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_set_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_reset_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_clear_event(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_create_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_map_view_of_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_extend_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_query_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *, const ULONG64 *);
 
 #endif

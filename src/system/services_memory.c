@@ -183,3 +183,74 @@ NTSTATUS sys_svc_write_virtual_memory(ntsim_system *sys, const ULONG64 *a)
 {
     return copy_service(sys, a, true);
 }
+
+/* MEM_EXTENDED_PARAMETER types (winnt.h); Max is the first invalid one. */
+#define MEM_PARAM_ADDRESS_REQUIREMENTS 1
+#define MEM_PARAM_ATTRIBUTE_FLAGS 5
+#define MEM_PARAM_MAX 7
+
+/* The extended parameters: each type once, AddressRequirements read and
+   AttributeFlags 0 (no flag of theirs is modelled), the others not
+   supported. Wine's tests record plain STATUS_INVALID_PARAMETER for a bad
+   type or a repeated one. */
+static NTSTATUS capture_parameters(ntsim_system *sys, ULONG64 at, ULONG64 count, mm_address_requirements *req,
+                                   bool *has_req)
+{
+    unsigned seen = 0;
+    *has_req = false;
+    if (count > 16)
+        return STATUS_INVALID_PARAMETER;
+    for (ULONG64 i = 0; i < count; i++) {
+        ULONG64 p[2];
+        NTSTATUS s = sys_in(sys, at + 16 * i, p, sizeof p, 8);
+        if (!NT_SUCCESS(s))
+            return s;
+        unsigned type = (unsigned)(p[0] & 0xFF);
+        if (type == 0 || type >= MEM_PARAM_MAX || (seen & (1u << type)))
+            return STATUS_INVALID_PARAMETER;
+        seen |= 1u << type;
+        if (type == MEM_PARAM_ATTRIBUTE_FLAGS) {
+            if ((ULONG)p[1])
+                return STATUS_INVALID_PARAMETER; /* EC code and the like: not on x64 */
+        } else if (type == MEM_PARAM_ADDRESS_REQUIREMENTS) {
+            ULONG64 r[3];
+            if (!NT_SUCCESS(s = sys_in(sys, p[1], r, sizeof r, 8)))
+                return s;
+            *req = (mm_address_requirements){ .lowest = r[0], .highest = r[1], .alignment = r[2] };
+            *has_req = true;
+        } else {
+            return STATUS_NOT_SUPPORTED; /* NUMA nodes, partitions, physical handles */
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
+/* NtAllocateVirtualMemoryEx(ProcessHandle, BaseAddress, RegionSize, AllocationType,
+   PageProtection, ExtendedParameters, ExtendedParameterCount): Windows 10 1803's. */
+NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *sys, const ULONG64 *a)
+{
+    mm_limits lim = limits(sys);
+    ULONG type = (ULONG)a[3], protect = (ULONG)a[4];
+    if (a[6] && !a[5])
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS s = mm_check_allocate_ex_flags(type, protect);
+    ULONG_PTR base;
+    SIZE_T size;
+    if (NT_SUCCESS(s))
+        s = capture_range(sys, a[1], a[2], &base, &size);
+    if (NT_SUCCESS(s)) {
+        s = mm_check_allocate_range(&lim, base, size);
+        s = s == STATUS_INVALID_PARAMETER_4 ? STATUS_INVALID_PARAMETER_3 : s; /* RegionSize is parameter 3 here */
+    }
+    mm_address_requirements req;
+    bool has_req = false;
+    if (NT_SUCCESS(s))
+        s = capture_parameters(sys, a[5], a[6], &req, &has_req);
+    if (NT_SUCCESS(s))
+        s = mm_check_requirements(&lim, has_req ? &req : NULL, base, type);
+    if (NT_SUCCESS(s))
+        s = sys_allocate_vm_ex(sys, sys_handle(a[0]), &base, &size, type, protect, has_req ? &req : NULL);
+    if (NT_SUCCESS(s))
+        put_range(sys, a[1], a[2], base, size);
+    return s;
+}

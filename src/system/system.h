@@ -59,4 +59,13 @@ NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAdd
    mode names it), length > 0 or nothing happens; *copied the bytes moved. */
 NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address, ULONG64 buffer, SIZE_T length,
                      bool write, SIZE_T *copied);
+/* NtMapViewOfSection's and NtUnmapViewOfSection's bodies: the process
+   handle (PROCESS_VM_OPERATION), then the section's (the right the view's
+   protection needs), then the space's work. */
+NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                      ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
+                      ULONG InheritDisposition, ULONG AllocationType, ULONG Protect);
+NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+NTSTATUS sys_allocate_vm_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                            ULONG AllocationType, ULONG Protect, const struct mm_address_requirements *req);
 #endif

@@ -47,6 +47,20 @@ NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Bas
     return s;
 }
 
+NTSTATUS sys_allocate_vm_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
+                            ULONG AllocationType, ULONG Protect, const mm_address_requirements *req)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_allocate_ex(p->vm, BaseAddress, RegionSize, AllocationType, Protect, req);
+    if (NT_SUCCESS(s) && (AllocationType & MEM_REPLACE_PLACEHOLDER)) /* a replacement starts zeroed */
+        mm_page_store_discard(p->pages, *BaseAddress, *RegionSize);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
 NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                              ULONG FreeType)
 {
@@ -213,6 +227,40 @@ NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address,
     copy_side theirs = { sys, p, address }, mine = { sys, NULL, buffer };
     const copy_side *from = write ? &mine : &theirs, *to = write ? &theirs : &mine;
     s = length <= COPY_POOL_BYTES ? pool_copy(from, to, length, copied) : mapped_copy(from, to, length, copied);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                      ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
+                      ULONG InheritDisposition, ULONG AllocationType, ULONG Protect)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *section;
+    s = ob_reference_by_handle(sys, SectionHandle, mm_section_access_for(Protect), &mm_section_type, &section, NULL);
+    if (NT_SUCCESS(s)) {
+        s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
+                           InheritDisposition, AllocationType, Protect);
+        ob_dereference(sys, section);
+    }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR start;
+    SIZE_T size;
+    s = mm_unmap_view(p->vm, BaseAddress, &start, &size);
+    if (NT_SUCCESS(s)) /* a copy-on-write view's private copies go with it */
+        mm_page_store_discard(p->pages, start, size);
     ob_dereference(sys, &p->header);
     return s;
 }

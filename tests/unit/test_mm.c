@@ -375,9 +375,9 @@ static void image_view_looks_like_a_real_one(void **st)
     ULONG_PTR b = l.image_base;
     SIZE_T z = 0;
     assert_int_equal(mm_free(s, &b, &z, MEM_RELEASE), STATUS_UNABLE_TO_DELETE_SECTION);
-    assert_int_equal(mm_unmap_view(s, l.ntdll_base), STATUS_SUCCESS);
+    assert_int_equal(mm_unmap_view(s, l.ntdll_base, NULL, NULL), STATUS_SUCCESS);
     assert_int_equal(query(s, l.ntdll_base).State, MEM_FREE);
-    assert_int_equal(mm_unmap_view(s, l.ntdll_base), STATUS_NOT_MAPPED_VIEW);
+    assert_int_equal(mm_unmap_view(s, l.ntdll_base, NULL, NULL), STATUS_NOT_MAPPED_VIEW);
     MEMORY_BASIC_INFORMATION k = query(s, 0x7FFE0000ull);
     assert_int_equal(k.Protect, PAGE_READONLY);
     mm_space_destroy(s);

@@ -251,7 +251,7 @@ static void unnamed_bits_follow_as_one_hex_number(void **state)
     assert_string_equal(format(NTSIM_FLAGS_PAGE, PAGE_READWRITE | 0x1800), "PAGE_READWRITE|0x1800");
     assert_string_equal(format(NTSIM_FLAGS_PAGE, 0x80000000u | PAGE_NOACCESS), "PAGE_NOACCESS|0x80000000");
     assert_string_equal(format(NTSIM_FLAGS_PAGE, 0x800), "0x800");
-    assert_string_equal(format(NTSIM_FLAGS_MEM, 0x1), "0x1");
+    assert_string_equal(format(NTSIM_FLAGS_MEM, 0x4), "0x4");
 }
 
 static void names_of_another_kind_print_as_unnamed_bits(void **state)

@@ -1,0 +1,152 @@
+/*
+ * cmd_section.c - `section` commands: a page-file-backed section created by
+ * a process (NtCreateSection, the handle in its table under a scenario
+ * name), views of it mapped into that process or another
+ * (NtMapViewOfSection, made by the creator with a handle to the other
+ * process, as a program passing memory to another does), unmapped by the
+ * process that holds them (NtUnmapViewOfSection), queried, extended and
+ * closed. `vm map` stays the region listing; views show there as
+ * MEM_MAPPED, "Shareable" as VMMap calls them.
+ */
+#include <string.h>
+
+#include "command.h"
+
+static HANDLE to_handle(ULONG v)
+{
+    return (HANDLE)(uintptr_t)v;
+}
+
+/* The section a scenario name stands for; NULL if none. */
+static struct sim_section *find_section(sim_context *ctx, const sim_value *v)
+{
+    for (size_t i = 0; i < sizeof ctx->sections / sizeof ctx->sections[0]; i++) {
+        struct sim_section *e = &ctx->sections[i];
+        if (e->name[0] && strlen(e->name) == v->len && memcmp(e->name, v->text, v->len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Acts as the process holding the section's handle. */
+static NTSTATUS as_owner(sim_context *ctx, const sim_value *v, struct sim_section **out)
+{
+    *out = find_section(ctx, v);
+    if (!*out)
+        return STATUS_OBJECT_NAME_NOT_FOUND; /* no section has that scenario name */
+    return sim_act_as_process(ctx, (*out)->pid);
+}
+
+NTSTATUS sim_cmd_section_create(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    const sim_value *name = &a->pos[0];
+    if (name->len == 0 || name->len >= sizeof ctx->sections[0].name)
+        return STATUS_OBJECT_NAME_INVALID;
+    if (find_section(ctx, name))
+        return STATUS_OBJECT_NAME_COLLISION;
+    struct sim_section *slot = NULL;
+    for (size_t i = 0; !slot && i < sizeof ctx->sections / sizeof ctx->sections[0]; i++)
+        if (!ctx->sections[i].name[0])
+            slot = &ctx->sections[i];
+    if (!slot)
+        return STATUS_INSUFFICIENT_RESOURCES; /* the scenario's table of section names is full */
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[1], &pid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_process(ctx, pid)))
+        return s;
+    const sim_value *prot = sim_option(a, "protect"), *reserve = sim_option(a, "reserve");
+    LONG64 size = (LONG64)sim_option(a, "size")->number;
+    HANDLE h;
+    s = NtCreateSection(ctx->sys, &h, SECTION_ALL_ACCESS, NULL, &size,
+                        prot->present ? (ULONG)prot->number : PAGE_READWRITE,
+                        reserve->present && reserve->number ? SEC_RESERVE : SEC_COMMIT, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    memcpy(slot->name, name->text, name->len);
+    slot->name[name->len] = '\0';
+    slot->pid = pid;
+    slot->handle = (ULONG)(uintptr_t)h;
+    sim_put_int(r, "handle", slot->handle);
+    sim_put_hex(r, "size", (uint64_t)size);
+    return s;
+}
+
+NTSTATUS sim_cmd_section_map(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    struct sim_section *sec;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = as_owner(ctx, &a->pos[1], &sec)))
+        return s;
+    HANDLE process = NtCurrentProcess();
+    if (pid != sec->pid) {
+        CLIENT_ID cid = { pid, 0 };
+        if (!NT_SUCCESS(s = NtOpenProcess(ctx->sys, &process, PROCESS_VM_OPERATION, &cid)))
+            return s;
+    }
+    const sim_value *prot = sim_option(a, "protect"), *top = sim_option(a, "top_down");
+    ULONG_PTR base = sim_option(a, "base")->number;
+    SIZE_T size = sim_option(a, "size")->number;
+    LONG64 offset = (LONG64)sim_option(a, "offset")->number;
+    s = NtMapViewOfSection(ctx->sys, to_handle(sec->handle), process, &base, 0, sim_option(a, "commit")->number,
+                           &offset, &size, ViewShare, top->present && top->number ? MEM_TOP_DOWN : 0,
+                           prot->present ? (ULONG)prot->number : PAGE_READWRITE);
+    if (pid != sec->pid)
+        NtClose(ctx->sys, process);
+    if (NT_SUCCESS(s)) {
+        sim_put_hex(r, "base", base);
+        sim_put_hex(r, "size", size);
+        sim_put_hex(r, "offset", (uint64_t)offset);
+    }
+    return s;
+}
+
+NTSTATUS sim_cmd_section_unmap(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    ULONG pid;
+    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_process(ctx, pid)))
+        return s;
+    s = NtUnmapViewOfSection(ctx->sys, NtCurrentProcess(), a->pos[1].number);
+    sim_put_hex(r, "address", a->pos[1].number);
+    return s;
+}
+
+NTSTATUS sim_cmd_section_query(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    struct sim_section *sec;
+    NTSTATUS s = as_owner(ctx, &a->pos[0], &sec);
+    if (!NT_SUCCESS(s))
+        return s;
+    SECTION_BASIC_INFORMATION info;
+    s = NtQuerySection(ctx->sys, to_handle(sec->handle), SectionBasicInformation, &info, sizeof info, NULL);
+    if (NT_SUCCESS(s)) {
+        sim_put_flags(r, "attributes", NTSIM_FLAGS_MEM, info.AllocationAttributes);
+        sim_put_hex(r, "size", (uint64_t)info.MaximumSize);
+    }
+    return s;
+}
+
+NTSTATUS sim_cmd_section_extend(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    struct sim_section *sec;
+    NTSTATUS s = as_owner(ctx, &a->pos[0], &sec);
+    if (!NT_SUCCESS(s))
+        return s;
+    LONG64 size = (LONG64)sim_option(a, "size")->number;
+    s = NtExtendSection(ctx->sys, to_handle(sec->handle), &size);
+    sim_put_hex(r, "size", (uint64_t)size);
+    return s;
+}
+
+NTSTATUS sim_cmd_section_close(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    struct sim_section *sec;
+    NTSTATUS s = as_owner(ctx, &a->pos[0], &sec);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = NtClose(ctx->sys, to_handle(sec->handle));
+    sim_put_int(r, "handle", sec->handle);
+    sec->name[0] = '\0'; /* the name may be defined again */
+    return s;
+}

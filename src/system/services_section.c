@@ -1,0 +1,157 @@
+/*
+ * services_section.c - the section services as the kernel's entry points
+ * take them: NtCreateSection, NtMapViewOfSection, NtUnmapViewOfSection,
+ * NtExtendSection and NtQuerySection. Arguments are checked in Windows'
+ * order (those that need no memory, then the caller's pointers probed and
+ * captured, then the captured values, then the handles), the work is the
+ * memory manager's (src/mm/section.c, view.c), results are written back.
+ * docs/memory-manager.md ("Sections and views") has the sources.
+ */
+#include <string.h>
+
+#include "mm/mm.h"
+#include "ob/handles.h"
+#include "system/service_table.h"
+#include "system/system.h"
+#include "system/user_buffer.h"
+
+static mm_limits limits(ntsim_system *sys)
+{
+    const ntsim_config *c = &ke_state(sys)->config;
+    return mm_system_limits(c->arch == NTSIM_ARCH_X64, c->increase_uva);
+}
+
+/* ProbeForWrite and capture of an in/out scalar (see services_memory.c). */
+static NTSTATUS capture(ntsim_system *sys, ULONG64 ptr, void *v, size_t n)
+{
+    NTSTATUS s = sys_in(sys, ptr, v, n, (ULONG)n);
+    return NT_SUCCESS(s) ? sys_out(sys, ptr, v, n) : s;
+}
+
+/* NtCreateSection(SectionHandle, DesiredAccess, ObjectAttributes, MaximumSize,
+   SectionPageProtection, AllocationAttributes, FileHandle). */
+NTSTATUS sys_svc_create_section(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG protect = (ULONG)a[4], attributes = (ULONG)a[5];
+    NTSTATUS s = mm_check_section_attributes(attributes, protect);
+    if (NT_SUCCESS(s))
+        s = sys_probe_out(sys, a[0], 8, 8);
+    uint64_t size = 0;
+    if (NT_SUCCESS(s) && a[3])
+        s = sys_in(sys, a[3], &size, 8, 8);
+    if (NT_SUCCESS(s) && a[2]) {
+        unsigned char oa[48];
+        ULONG64 name;
+        if (NT_SUCCESS(s = sys_in(sys, a[2], oa, sizeof oa, 8))) {
+            memcpy(&name, oa + 16, 8);
+            if (name)
+                s = STATUS_NOT_SUPPORTED; /* no object namespace: named sections are not modelled */
+        }
+    }
+    if (!NT_SUCCESS(s))
+        return s;
+    if (a[6])
+        return STATUS_NOT_SUPPORTED; /* file-backed sections are not modelled */
+    if (attributes & SEC_IMAGE)
+        return STATUS_INVALID_FILE_FOR_SECTION; /* an image section needs its file */
+    if (!a[3] || size == 0)
+        return STATUS_INVALID_PARAMETER_4; /* a page-file-backed section needs its size */
+    ob_handle_table *table = &ps_current_process(sys)->handles;
+    if (!ob_handle_reserve(table))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    ob_header *section;
+    s = mm_section_create(&ps_state(sys)->commit, size, protect, attributes, &section);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG value;
+    s = ob_insert_handle(table, section, ob_map_access(&mm_section_type, (ACCESS_MASK)a[1]), &value);
+    ob_dereference(sys, section); /* the handle holds it now, or nothing does */
+    if (NT_SUCCESS(s)) {
+        ULONG64 v = value;
+        s = sys_out(sys, a[0], &v, 8);
+    }
+    return s;
+}
+
+/* NtMapViewOfSection(SectionHandle, ProcessHandle, BaseAddress, ZeroBits, CommitSize,
+   SectionOffset, ViewSize, InheritDisposition, AllocationType, Win32Protect). */
+NTSTATUS sys_svc_map_view_of_section(ntsim_system *sys, const ULONG64 *a)
+{
+    mm_limits lim = limits(sys);
+    ULONG inherit = (ULONG)a[7], type = (ULONG)a[8], protect = (ULONG)a[9];
+    NTSTATUS s = mm_check_map_flags(&lim, a[3], inherit, type, protect);
+    ULONG_PTR base = 0;
+    uint64_t offset = 0;
+    SIZE_T size = 0;
+    if (NT_SUCCESS(s))
+        s = capture(sys, a[2], &base, 8);
+    if (NT_SUCCESS(s) && a[5])
+        s = capture(sys, a[5], &offset, 8);
+    if (NT_SUCCESS(s))
+        s = capture(sys, a[6], &size, 8);
+    if (NT_SUCCESS(s))
+        s = mm_check_map_range(&lim, base, size, a[3]);
+    if (NT_SUCCESS(s))
+        s = sys_map_view(sys, sys_handle(a[0]), sys_handle(a[1]), &base, a[3], a[4], &offset, &size, inherit, type,
+                         protect);
+    if (!NT_SUCCESS(s))
+        return s;
+    /* A fault writing the results back changes nothing: the view stands. */
+    if (NT_SUCCESS(sys_out(sys, a[2], &base, 8)) && (!a[5] || NT_SUCCESS(sys_out(sys, a[5], &offset, 8))))
+        sys_out(sys, a[6], &size, 8);
+    return s;
+}
+
+NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *sys, const ULONG64 *a)
+{
+    return sys_unmap_view(sys, sys_handle(a[0]), a[1]);
+}
+
+/* NtExtendSection(SectionHandle, NewSectionSize): only file-backed data
+   sections grow (MmExtendSection); a page-file-backed one never does. */
+NTSTATUS sys_svc_extend_section(ntsim_system *sys, const ULONG64 *a)
+{
+    uint64_t size;
+    NTSTATUS s = capture(sys, a[1], &size, 8);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *section;
+    s = ob_reference_by_handle(sys, sys_handle(a[0]), SECTION_EXTEND_SIZE, &mm_section_type, &section, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_dereference(sys, section);
+    return STATUS_SECTION_NOT_EXTENDED;
+}
+
+#define SECTION_BASIC_INFORMATION_SIZE 24 /* x64: BaseAddress, AllocationAttributes, MaximumSize */
+
+/* NtQuerySection(SectionHandle, SectionInformationClass, SectionInformation, Length, ResultLength). */
+NTSTATUS sys_svc_query_section(ntsim_system *sys, const ULONG64 *a)
+{
+    if (a[1] > 1)
+        return STATUS_INVALID_INFO_CLASS;
+    if (a[1] == 0 && a[3] < SECTION_BASIC_INFORMATION_SIZE)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS s = sys_probe_out(sys, a[2], a[3], 8);
+    if (NT_SUCCESS(s) && a[4])
+        s = sys_probe_out(sys, a[4], 8, 8);
+    ob_header *section;
+    if (NT_SUCCESS(s))
+        s = ob_reference_by_handle(sys, sys_handle(a[0]), SECTION_QUERY, &mm_section_type, &section, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG attributes;
+    uint64_t size;
+    mm_section_basic(section, &attributes, &size);
+    ob_dereference(sys, section);
+    if (a[1] == 1)
+        return STATUS_SECTION_NOT_IMAGE; /* SectionImageInformation: no image sections */
+    unsigned char b[SECTION_BASIC_INFORMATION_SIZE] = { 0 };
+    memcpy(b + 8, &attributes, 4);
+    memcpy(b + 16, &size, 8);
+    s = sys_out(sys, a[2], b, sizeof b);
+    ULONG64 len = sizeof b;
+    if (NT_SUCCESS(s) && a[4])
+        s = sys_out(sys, a[4], &len, 8);
+    return s;
+}
