@@ -356,7 +356,7 @@ static ULONG64 pick_arg(run *r, reader *rd)
 /* Service numbers: the ones ntsim implements, empty slots, and nonsense. */
 static const ULONG services[] = { 0x004, 0x006, 0x007, 0x008, 0x00D, 0x00F, 0x018, 0x019, 0x01E, 0x023, 0x026,
                                   0x02C, 0x034, 0x036, 0x03A, 0x03C, 0x03F, 0x050, 0x052, 0x053, 0x055, 0x0B6,
-                                  0x11F, 0x1A9 };
+                                  0x11F, 0x1A9, 0x028, 0x02A, 0x04A, 0x051, 0x074, 0x0D6 };
 
 static ULONG pick_service(reader *rd)
 {
@@ -1447,6 +1447,183 @@ static void op_misc(run *r, reader *rd)
         ntsim_set_syscall_observer(r->sys, u8(rd) & 1 ? on_syscall : NULL, r);
 }
 
+/* ---- sections and placeholders ------------------------------------------------------ */
+
+static ULONG pick_section_attributes(reader *rd)
+{
+    static const ULONG attrs[] = { SEC_COMMIT, SEC_RESERVE, SEC_COMMIT | SEC_NOCACHE, SEC_IMAGE, SEC_FILE,
+                                   SEC_COMMIT | SEC_RESERVE, SEC_LARGE_PAGES | SEC_COMMIT, SEC_BASED | SEC_COMMIT,
+                                   SEC_NO_CHANGE | SEC_COMMIT, 0 };
+    uint8_t b = u8(rd);
+    return b < 0xF0 ? attrs[b % (sizeof attrs / sizeof attrs[0])] : u32(rd);
+}
+
+/* Section sizes: small, granule edges, the 128 TB limit, nonsense. */
+static LONG64 pick_section_size(reader *rd)
+{
+    static const uint64_t sizes[] = { 0x1000, 0x10000, 0x20000, 0x12345, 1, 0, 0x7FFFFFFFFFFFull,
+                                      0x800000000000ull, 1ull << 34 };
+    uint8_t b = u8(rd);
+    return (LONG64)(b < 0xE0 ? sizes[b % (sizeof sizes / sizeof sizes[0])] : any64(rd));
+}
+
+/* NtCreateSection: page-file-backed mostly, sometimes a file handle or a name. */
+static void op_create_section(run *r, reader *rd)
+{
+    uint8_t f = u8(rd);
+    ACCESS_MASK access = f & 1 ? SECTION_ALL_ACCESS : pick_access(rd);
+    LONG64 size = pick_section_size(rd);
+    ULONG protect = pick_protect(rd), attrs = pick_section_attributes(rd);
+    HANDLE file = f & 2 ? pick_handle(r, rd) : NULL;
+    WCHAR w[] = { '\\', 'B', 'a', 's', 'e', 'N', 'a', 'm', 'e', 'd', 'O', 'b', 'j', 'e', 'c', 't', 's', '\\', 'x' };
+    UNICODE_STRING name = { sizeof w, sizeof w, w };
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, f & 4 ? &name : NULL, f & 8 ? OBJ_KERNEL_HANDLE : 0, NULL, NULL);
+    HANDLE h = NULL;
+    NTSTATUS s = NtCreateSection(r->sys, &h, access, f & 16 ? NULL : &oa, f & 32 ? NULL : &size, protect, attrs, file);
+    result(r, s);
+    mix64(r, (uint64_t)(uintptr_t)h);
+    if (NT_SUCCESS(s))
+        remember(&r->handles, (uint64_t)(uintptr_t)h);
+}
+
+static ULONG pick_map_type(reader *rd)
+{
+    static const ULONG types[] = { 0, MEM_TOP_DOWN, MEM_RESERVE, MEM_LARGE_PAGES, SEC_NO_CHANGE, AT_ROUND_TO_PAGE,
+                                   MEM_COMMIT };
+    uint8_t b = u8(rd);
+    return b < 0xF0 ? types[b % (sizeof types / sizeof types[0])] : u32(rd);
+}
+
+static void op_map_view(run *r, reader *rd)
+{
+    HANDLE section = pick_handle(r, rd), process = pick_handle(r, rd);
+    uint8_t f = u8(rd);
+    ULONG_PTR base = f & 1 ? pick_addr(r, rd) : 0;
+    ULONG_PTR zero_bits = f & 2 ? u8(rd) % 70 : 0;
+    SIZE_T commit = f & 4 ? pick_size(rd) : 0;
+    LONG64 offset = f & 8 ? (LONG64)(u8(rd) < 0xE0 ? (uint64_t)u8(rd) << 12 : any64(rd)) : 0;
+    SIZE_T view = f & 16 ? pick_size(rd) : 0;
+    ULONG inherit = f & 32 ? u8(rd) % 4 : ViewUnmap;
+    ULONG type = pick_map_type(rd), protect = pick_protect(rd);
+    need n = needs(r, process, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    need ns = needs(r, section, NTSIM_OBJECT_SECTION, SECTION_MAP_READ | SECTION_MAP_WRITE | SECTION_MAP_EXECUTE);
+    NTSTATUS s = NtMapViewOfSection(r->sys, section, process, &base, zero_bits, commit, f & 64 ? NULL : &offset,
+                                    &view, (SECTION_INHERIT)inherit, type, protect);
+    judge(r, n, s, "NtMapViewOfSection (process)");
+    judge(r, ns, s, "NtMapViewOfSection (section)");
+    result(r, s);
+    if (NT_SUCCESS(s)) {
+        mix64(r, base);
+        mix64(r, view);
+        mix64(r, (uint64_t)offset);
+        remember(&r->addrs, base);
+    }
+}
+
+static void op_unmap_view(run *r, reader *rd)
+{
+    HANDLE h = pick_handle(r, rd);
+    ULONG_PTR at = pick_addr(r, rd);
+    need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    NTSTATUS s = NtUnmapViewOfSection(r->sys, h, at);
+    judge(r, n, s, "NtUnmapViewOfSection");
+    result(r, s);
+}
+
+/* NtExtendSection and NtQuerySection, any class and length. */
+static void op_section_info(run *r, reader *rd)
+{
+    HANDLE h = pick_handle(r, rd);
+    uint8_t f = u8(rd);
+    if (f & 1) {
+        LONG64 size = pick_section_size(rd);
+        NTSTATUS s = NtExtendSection(r->sys, h, f & 2 ? NULL : &size);
+        result(r, s);
+        mix64(r, (uint64_t)size);
+        return;
+    }
+    static unsigned char buf[128];
+    SIZE_T len = f & 2 ? u8(rd) % sizeof buf : sizeof(SECTION_BASIC_INFORMATION), ret = 0;
+    SECTION_INFORMATION_CLASS cls = (SECTION_INFORMATION_CLASS)(f & 4 ? u8(rd) % 4 : SectionBasicInformation);
+    memset(buf, 0, sizeof buf);
+    need n = needs(r, h, NTSIM_OBJECT_SECTION, SECTION_QUERY);
+    NTSTATUS s = NtQuerySection(r->sys, h, cls, f & 8 ? NULL : buf, len, f & 16 ? NULL : &ret);
+    judge(r, n, s, "NtQuerySection");
+    result(r, s);
+    mix64(r, ret);
+    if (NT_SUCCESS(s))
+        mix(r, buf, len);
+}
+
+static ULONG pick_ex_type(reader *rd)
+{
+    static const ULONG types[] = { MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, MEM_RESERVE | MEM_REPLACE_PLACEHOLDER,
+                                   MEM_RESERVE | MEM_COMMIT | MEM_REPLACE_PLACEHOLDER, MEM_RESERVE | MEM_COMMIT,
+                                   MEM_RESERVE, MEM_COMMIT, MEM_RESERVE_PLACEHOLDER,
+                                   MEM_RESERVE | MEM_RESERVE_PLACEHOLDER | MEM_TOP_DOWN,
+                                   MEM_REPLACE_PLACEHOLDER | MEM_COMMIT, MEM_RESERVE | MEM_WRITE_WATCH };
+    uint8_t b = u8(rd);
+    return b < 0xF0 ? types[b % (sizeof types / sizeof types[0])] : u32(rd);
+}
+
+/* NtAllocateVirtualMemoryEx: placeholder flags, address requirements and
+   attribute flags among its extended parameters, repeated or bad types too. */
+static void op_allocate_ex(run *r, reader *rd)
+{
+    HANDLE h = pick_handle(r, rd);
+    ULONG_PTR base = u8(rd) & 1 ? pick_addr(r, rd) : 0;
+    SIZE_T size = pick_size(rd);
+    ULONG type = pick_ex_type(rd), protect = u8(rd) & 1 ? PAGE_NOACCESS : pick_protect(rd);
+    MEM_ADDRESS_REQUIREMENTS req[2];
+    MEM_EXTENDED_PARAMETER params[3];
+    ULONG count = u8(rd) % 4;
+    for (ULONG i = 0; i < count; i++) {
+        uint8_t t = u8(rd);
+        params[i].Type = t < 0xC0 ? (t % 2 ? MemExtendedParameterAttributeFlags : MemExtendedParameterAddressRequirements)
+                                  : t % 8;
+        if (params[i].Type == MemExtendedParameterAddressRequirements && i < 2) {
+            req[i].LowestStartingAddress = u8(rd) & 1 ? pick_addr(r, rd) : 0;
+            req[i].HighestEndingAddress = u8(rd) & 1 ? pick_addr(r, rd) - 1 : 0;
+            uint8_t a = u8(rd);
+            req[i].Alignment = a < 0xC0 ? (a % 4 ? 0x10000ull << (a % 8) : 0) : any64(rd);
+            params[i].Pointer = &req[i];
+        } else {
+            params[i].ULong64 = u8(rd) < 0xE0 ? 0 : u32(rd);
+        }
+    }
+    need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    NTSTATUS s = NtAllocateVirtualMemoryEx(r->sys, h, &base, &size, type, protect, count ? params : NULL, count);
+    judge(r, n, s, "NtAllocateVirtualMemoryEx");
+    result(r, s);
+    if (NT_SUCCESS(s)) {
+        mix64(r, base);
+        mix64(r, size);
+        remember(&r->addrs, base);
+    }
+}
+
+/* NtFreeVirtualMemory with the placeholder free types. */
+static void op_free_placeholder(run *r, reader *rd)
+{
+    static const ULONG types[] = { MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER, MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS,
+                                   MEM_DECOMMIT | MEM_PRESERVE_PLACEHOLDER, MEM_PRESERVE_PLACEHOLDER,
+                                   MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER | MEM_COALESCE_PLACEHOLDERS };
+    HANDLE h = pick_handle(r, rd);
+    ULONG_PTR base = pick_addr(r, rd);
+    SIZE_T size = u8(rd) & 1 ? pick_size(rd) : (SIZE_T)(u8(rd) + 1) * 0x10000;
+    ULONG type = types[u8(rd) % (sizeof types / sizeof types[0])];
+    need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    NTSTATUS s = NtFreeVirtualMemory(r->sys, h, &base, &size, type);
+    judge(r, n, s, "NtFreeVirtualMemory (placeholder)");
+    result(r, s);
+    if (NT_SUCCESS(s)) {
+        mix64(r, base);
+        mix64(r, size);
+        remember(&r->addrs, base);
+    }
+}
+
 typedef struct op {
     const char *name;
     void (*run)(run *r, reader *rd);
@@ -1488,6 +1665,12 @@ static const op ops[] = {
     { "query_objects", op_query_objects }, /* 31 */
     { "misc", op_misc }, /* 32 */
     { "token", op_token }, /* 33 */
+    { "create_section", op_create_section }, /* 34 */
+    { "map_view", op_map_view }, /* 35 */
+    { "unmap_view", op_unmap_view }, /* 36 */
+    { "section_info", op_section_info }, /* 37 */
+    { "allocate_ex", op_allocate_ex }, /* 38 */
+    { "free_placeholder", op_free_placeholder }, /* 39 */
 };
 #define OP_COUNT (sizeof ops / sizeof ops[0])
 
@@ -1659,9 +1842,27 @@ static void write_seeds(const char *dir)
         31, 4, 0xA0, 0x00,                           /* NtQueryInformationProcess */
         31, 5, 0x00, 0x00, 0x20, 0x00,               /* NtQuerySystemInformation, 8 KB */
     };
+    static const uint8_t sections_seed[] = {
+        0x00, 0x04,                                  /* x64, 1 CPU, seed 4 */
+        0, 0, 0x00, 0x00, 0xFF,                      /* create notepad (default token) */
+        7, 1,                                        /* act as notepad's thread */
+        34, 0x01, 1, 2, 0,                           /* NtCreateSection 64 KB, RW, SEC_COMMIT */
+        35, 0, 0xA0, 0x00, 0, 2,                     /* map it (a remembered handle) RW */
+        35, 1, 0xA0, 0x00, 0, 2,
+        13, 0x00, 4, 1, 2, 3, 4,                     /* write through the view */
+        37, 0, 0x00,                                 /* NtQuerySection */
+        36, 0xA0, 0x00,                              /* unmap */
+        38, 0xA0, 0x00, 0xC0, 0x40, 0x00, 0, 1, 0,   /* a 256 KB placeholder */
+        39, 0xA0, 0x00, 0, 0, 0,                     /* split its first 64 KB off */
+        38, 0xA0, 0x01, 0x00, 7, 2, 0, 2, 0,         /* replace it, committed RW */
+        39, 0xA0, 0x00, 0, 0, 0,                     /* back to a placeholder */
+        39, 0xA0, 0x00, 0, 3, 1,                     /* coalesce */
+        11, 0xA0, 0x00, 0x00,                        /* query */
+    };
     write_seed(dir, "processes", processes, sizeof processes);
     write_seed(dir, "drivers", drivers, sizeof drivers);
     write_seed(dir, "services", services_seed, sizeof services_seed);
+    write_seed(dir, "sections", sections_seed, sizeof sections_seed);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -42,9 +42,14 @@ void mm_chunk_cache_free(mm_chunk_cache *c); /* after every space using it */
 unsigned mm_chunk_cache_count(const mm_chunk_cache *c);
 
 /* System-wide commit accounting, owned by the system; spaces charge it. */
+struct mm_section;
 typedef struct mm_commit {
     uint64_t limit;   /* bytes; system memory + pagefile */
     uint64_t charged; /* bytes */
+    uint64_t segments; /* bytes of charged that section segments hold */
+    /* The live Section objects charging it, linked, so the system's check
+       can count their handles (sections have no other system-wide list). */
+    struct mm_section *sections;
 } mm_commit;
 
 typedef enum mm_arch { MM_ARCH_X64, MM_ARCH_X86 } mm_arch;
@@ -218,6 +223,12 @@ NTSTATUS mm_check_section_attributes(ULONG attributes, ULONG protect);
  * when SEC_COMMIT's charge of every page does not. commit may be NULL. */
 NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULONG attributes,
                            struct ob_header **out);
+/* The handles the live sections hold, for the system's check. O(sections). */
+uint64_t mm_section_handle_counts(const mm_commit *commit);
+/* Teardown: frees every section still live whatever its counts (handle
+   tables are freed without closing), after the spaces, whose views hold
+   their segments. */
+void mm_sections_free_all(mm_commit *commit);
 /* NtQuerySection(SectionBasicInformation): attributes and size as created. */
 void mm_section_basic(struct ob_header *section, ULONG *attributes, uint64_t *size);
 /* The right a handle needs to map a view with protect (MmMakeSectionAccess). */

@@ -23,6 +23,8 @@
 
 typedef struct mm_section {
     ob_header header;
+    struct mm_section *next, *prev; /* in commit->sections */
+    mm_commit *commit;
     mm_segment *seg;
     uint64_t size;    /* SizeOfSection, as asked */
     ULONG attributes; /* SEC_COMMIT or SEC_RESERVE, and the modifiers kept */
@@ -32,8 +34,10 @@ void mm_segment_release(mm_segment *g)
 {
     if (!g || --g->refs)
         return;
-    if (g->commit)
+    if (g->commit) {
         g->commit->charged -= g->charged;
+        g->commit->segments -= g->charged;
+    }
     mm_page_store_destroy(g->store);
     rtl_free(g->ranges);
     rtl_free(g);
@@ -92,6 +96,14 @@ static void section_delete(ntsim_system *sys, ob_header *h)
 {
     (void)sys;
     mm_section *sec = (mm_section *)h;
+    if (sec->commit) {
+        if (sec->prev)
+            sec->prev->next = sec->next;
+        else
+            sec->commit->sections = sec->next;
+        if (sec->next)
+            sec->next->prev = sec->prev;
+    }
     mm_segment_release(sec->seg);
     rtl_free(sec);
 }
@@ -162,14 +174,35 @@ NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULON
     *g = (mm_segment){ .refs = 1, .pages = pages, .protect = protect,
                        .attributes = attributes & (SEC_COMMIT | SEC_RESERVE), .commit = commit, .charged = charge,
                        .store = store };
-    if (commit)
-        commit->charged += charge;
     ob_initialize_header(&sec->header, &mm_section_type, NonWaitableObject);
+    if (commit) {
+        commit->charged += charge;
+        commit->segments += charge;
+        sec->commit = commit;
+        sec->next = commit->sections;
+        if (sec->next)
+            sec->next->prev = sec;
+        commit->sections = sec;
+    }
     sec->seg = g;
     sec->size = size;
     sec->attributes = attributes & (SEC_COMMIT | SEC_RESERVE | SEC_BASED | SEC_NOCACHE | SEC_LARGE_PAGES);
     *out = &sec->header;
     return STATUS_SUCCESS;
+}
+
+uint64_t mm_section_handle_counts(const mm_commit *commit)
+{
+    uint64_t n = 0;
+    for (const mm_section *sec = commit->sections; sec; sec = sec->next)
+        n += (uint64_t)sec->header.handle_count;
+    return n;
+}
+
+void mm_sections_free_all(mm_commit *commit)
+{
+    while (commit->sections)
+        section_delete(NULL, &commit->sections->header);
 }
 
 mm_segment *mm_section_segment(ob_header *section)
