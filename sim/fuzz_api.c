@@ -862,11 +862,33 @@ static void op_query(run *r, reader *rd)
     HANDLE h = pick_handle(r, rd);
     ULONG_PTR at = pick_addr(r, rd);
     uint8_t f = u8(rd);
+    /* Room for any class's answer at any length asked (a name, 16 working-set entries). */
+    static union {
+        MEMORY_BASIC_INFORMATION mbi;
+        MEMORY_WORKING_SET_EX_INFORMATION ws[16];
+        unsigned char bytes[256];
+    } out;
+    memset(&out, 0, sizeof out);
     MEMORY_BASIC_INFORMATION mbi = { 0 };
     SIZE_T len = f & 1 ? (SIZE_T)u8(rd) : sizeof mbi, ret = 0;
-    MEMORY_INFORMATION_CLASS cls = f & 2 ? (MEMORY_INFORMATION_CLASS)u8(rd) : MemoryBasicInformation;
+    MEMORY_INFORMATION_CLASS cls = f & 2 ? (MEMORY_INFORMATION_CLASS)(f & 8 ? u8(rd) : u8(rd) % 7)
+                                         : MemoryBasicInformation;
+    for (unsigned i = 0; cls == MemoryWorkingSetExInformation && i < 16; i++)
+        out.ws[i].VirtualAddress = pick_addr(r, rd);
     need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_QUERY_INFORMATION);
-    NTSTATUS s = NtQueryVirtualMemory(r->sys, h, at, cls, &mbi, len, f & 4 ? NULL : &ret);
+    NTSTATUS s = NtQueryVirtualMemory(r->sys, h, at, cls, cls == MemoryBasicInformation ? (void *)&mbi : out.bytes,
+                                      len, f & 4 ? NULL : &ret);
+    if (cls != MemoryBasicInformation) {
+        judge(r, n, s, "NtQueryVirtualMemory");
+        result(r, s);
+        mix64(r, ret);
+        if (NT_SUCCESS(s)) { /* a name's Buffer is a host pointer: not hashed */
+            if (cls == MemoryMappedFilenameInformation)
+                memset(out.bytes + 8, 0, 8);
+            mix(r, out.bytes, len < sizeof out ? len : sizeof out);
+        }
+        return;
+    }
     judge(r, n, s, "NtQueryVirtualMemory");
     result(r, s);
     if (NT_SUCCESS(s)) {
@@ -1575,14 +1597,14 @@ static void op_allocate_ex(run *r, reader *rd)
     ULONG_PTR base = u8(rd) & 1 ? pick_addr(r, rd) : 0;
     SIZE_T size = pick_size(rd);
     ULONG type = pick_ex_type(rd), protect = u8(rd) & 1 ? PAGE_NOACCESS : pick_protect(rd);
-    MEM_ADDRESS_REQUIREMENTS req[2];
+    MEM_ADDRESS_REQUIREMENTS req[3];
     MEM_EXTENDED_PARAMETER params[3];
     ULONG count = u8(rd) % 4;
     for (ULONG i = 0; i < count; i++) {
         uint8_t t = u8(rd);
         params[i].Type = t < 0xC0 ? (t % 2 ? MemExtendedParameterAttributeFlags : MemExtendedParameterAddressRequirements)
                                   : t % 8;
-        if (params[i].Type == MemExtendedParameterAddressRequirements && i < 2) {
+        if (params[i].Type == MemExtendedParameterAddressRequirements) { /* a host pointer: always a real one */
             req[i].LowestStartingAddress = u8(rd) & 1 ? pick_addr(r, rd) : 0;
             req[i].HighestEndingAddress = u8(rd) & 1 ? pick_addr(r, rd) - 1 : 0;
             uint8_t a = u8(rd);

@@ -64,9 +64,46 @@ NTSTATUS NtFreeVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_P
 NTSTATUS NtProtectVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                                 SIZE_T *RegionSize, ULONG NewProtect, ULONG *OldProtect);
 
-typedef enum MEMORY_INFORMATION_CLASS { MemoryBasicInformation = 0 } MEMORY_INFORMATION_CLASS;
+typedef enum MEMORY_INFORMATION_CLASS {
+    MemoryBasicInformation = 0,          /* MEMORY_BASIC_INFORMATION */
+    MemoryWorkingSetInformation = 1,     /* not modelled: STATUS_INVALID_INFO_CLASS */
+    MemoryMappedFilenameInformation = 2, /* MEMORY_SECTION_NAME: an image view's NT path */
+    MemoryRegionInformation = 3,         /* MEMORY_REGION_INFORMATION: the whole allocation */
+    MemoryWorkingSetExInformation = 4,   /* MEMORY_WORKING_SET_EX_INFORMATION[]: per page */
+    MemoryImageInformation = 6           /* MEMORY_IMAGE_INFORMATION: an image view's extent */
+} MEMORY_INFORMATION_CLASS;
 
-/* Needs PROCESS_QUERY_INFORMATION. Only MemoryBasicInformation. */
+/* The x64 layouts (ntsim's host types are 64-bit). RegionType's bits:
+   Private 0x1, MappedImage 0x4, MappedPageFile 0x8, PlaceholderReservation
+   0x100, MappedWriteWatch 0x400, PageSizeLarge 0x800. */
+typedef struct MEMORY_REGION_INFORMATION {
+    ULONG_PTR AllocationBase;
+    ULONG AllocationProtect;
+    ULONG RegionType;
+    SIZE_T RegionSize;
+    SIZE_T CommitSize;
+    ULONG_PTR PartitionId;
+    ULONG_PTR NodePreference;
+} MEMORY_REGION_INFORMATION;
+/* VirtualAttributes: Valid bit 0, ShareCount bits 1-3, Win32Protection bits
+   4-14, Shared bit 15, LargePage bit 23. The caller sets VirtualAddress. */
+typedef struct MEMORY_WORKING_SET_EX_INFORMATION {
+    ULONG_PTR VirtualAddress;
+    ULONG_PTR VirtualAttributes;
+} MEMORY_WORKING_SET_EX_INFORMATION;
+typedef struct MEMORY_IMAGE_INFORMATION {
+    ULONG_PTR ImageBase;
+    SIZE_T SizeOfImage;
+    ULONG ImageFlags;
+} MEMORY_IMAGE_INFORMATION;
+/* SectionFileName.Buffer points into the caller's buffer, after the string. */
+typedef struct MEMORY_SECTION_NAME {
+    UNICODE_STRING SectionFileName;
+} MEMORY_SECTION_NAME;
+
+/* Needs PROCESS_QUERY_INFORMATION. The classes above; an address in no
+   allocation is STATUS_INVALID_ADDRESS for every class but the basic one;
+   docs/memory-manager.md ("Other query classes") has each status. */
 NTSTATUS NtQueryVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
                               MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                               SIZE_T MemoryInformationLength, SIZE_T *ReturnLength);

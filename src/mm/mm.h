@@ -165,6 +165,40 @@ NTSTATUS mm_check_requirements(const mm_limits *l, const mm_address_requirements
 NTSTATUS mm_allocate_ex(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG type, ULONG protect,
                         const mm_address_requirements *req);
 
+/*
+ * The other NtQueryVirtualMemory classes (query_info.c); an address in no
+ * allocation is STATUS_INVALID_ADDRESS. MemoryRegionInformation: the whole
+ * allocation holding address, its RegionType bits (phnt's ntmmapi.h names
+ * them) and its committed bytes. MemoryWorkingSetExInformation: the page's
+ * MEMORY_WORKING_SET_EX_BLOCK (0 when not valid: not committed, no access,
+ * or guarded). MemoryImageInformation: the image view holding address and
+ * its VAD's name (the file name). Each O(log n + runs).
+ */
+#define MM_REGION_PRIVATE          0x001u
+#define MM_REGION_MAPPED_IMAGE     0x004u
+#define MM_REGION_MAPPED_PAGE_FILE 0x008u
+#define MM_REGION_PLACEHOLDER      0x100u /* PlaceholderReservation */
+#define MM_REGION_WRITE_WATCH      0x400u /* MappedWriteWatch */
+#define MM_REGION_PAGE_SIZE_LARGE  0x800u
+typedef struct mm_region_info {
+    ULONG_PTR base;
+    ULONG alloc_protect, type;
+    uint64_t size, commit;
+} mm_region_info;
+NTSTATUS mm_query_region(mm_space *s, ULONG_PTR address, mm_region_info *out);
+#define MM_WSEX_VALID      0x1ull       /* bit 0; ShareCount bits 1-3; Win32Protection 4-14; Shared 15 */
+#define MM_WSEX_LARGE_PAGE (1ull << 23)
+uint64_t mm_query_working_set_ex(mm_space *s, ULONG_PTR address);
+NTSTATUS mm_query_image(mm_space *s, ULONG_PTR address, ULONG_PTR *base, SIZE_T *size, const char **name);
+
+/* An image's NT path (image_path.c), kept by the space for
+ * MemoryMappedFilenameInformation: taken before the image is mapped (NULL
+ * when the host is out), adopted once it is; dropped when it is unmapped. */
+typedef struct mm_image_path mm_image_path;
+mm_image_path *mm_image_path_new(const char *path);
+void mm_image_path_adopt(mm_space *s, ULONG_PTR start, mm_image_path *p);
+const char *mm_image_path_of(const mm_space *s, ULONG_PTR start); /* NULL: none kept */
+
 /* One user-mode access: STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or
  * STATUS_GUARD_PAGE_VIOLATION (the page's guard is then gone), or whatever
  * the guard hook turns the latter into. DEP is on: no execute without EXECUTE. */

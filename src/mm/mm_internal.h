@@ -160,6 +160,7 @@ struct mm_space {
     mm_image_bases *image_bases; /* the system's; may be NULL */
     avl_tree stacks;        /* mm_stack_rec by deallocation stack: which guard pages grow a stack */
     avl_tree views;         /* mm_view by start: the section views mapped here */
+    struct mm_image_path *image_paths; /* NT paths of images mapped with one */
 };
 
 /*
@@ -273,6 +274,10 @@ NTSTATUS mm_reserve_in(mm_space *s, ULONG_PTR *base, ULONG_PTR lo, ULONG_PTR hi,
  * MEM_COALESCE_PLACEHOLDERS of [start, end) starting in v. */
 NTSTATUS mm_placeholder_free(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end, ULONG free_type,
                              ULONG_PTR *base, SIZE_T *size);
+
+/* image_path.c */
+void mm_image_path_drop(mm_space *s, ULONG_PTR start);
+void mm_image_paths_free(mm_space *s);
 
 /* layout.c: a VAD exactly at [start, end), charged when committed. */
 NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,

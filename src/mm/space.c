@@ -88,6 +88,7 @@ void mm_space_destroy(mm_space *s)
         return;
     mm_uncharge(s, s->charge);
     mm_views_free_all(s);
+    mm_image_paths_free(s);
     delete_all(s, s->vads.root);
     mm_stacks_free_all(s);
     mm_index_destroy(&s->index);

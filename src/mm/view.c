@@ -329,6 +329,8 @@ NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T 
         avl_erase(&s->views, &w->node);
         drop_view(w);
     }
+    if (v->type == VAD_IMAGE)
+        mm_image_path_drop(s, v->start);
     mm_vad_delete(s, v);
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;

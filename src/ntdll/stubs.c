@@ -173,10 +173,32 @@ NTSTATUS NtProtectVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_P
     return s;
 }
 
+/* The classes other than the basic one: the caller's buffer as it is (the
+   x64 layouts are the host's), in and out; a section name's Buffer then
+   points into the caller's copy. */
+static NTSTATUS query_raw(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG cls, void *info,
+                          SIZE_T length, SIZE_T *ReturnLength)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pm = info ? slot(&f, info, length) : 0, pr = slot(&f, ReturnLength, 8);
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, cls, pm, length, pr };
+    NTSTATUS s = call(&f, SYS_NR(NtQueryVirtualMemory), a, SYS_ARGC(NtQueryVirtualMemory));
+    get(&f, pm, info, length);
+    get(&f, pr, ReturnLength, 8);
+    if (s == STATUS_SUCCESS && cls == MemoryMappedFilenameInformation && !f.kernel)
+        ((MEMORY_SECTION_NAME *)info)->SectionFileName.Buffer = (PWSTR)((unsigned char *)info + 16);
+    frame_end(&f);
+    return s;
+}
+
 NTSTATUS NtQueryVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
                               MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
                               SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
 {
+    if (MemoryInformationClass != MemoryBasicInformation)
+        return query_raw(sys, ProcessHandle, BaseAddress, MemoryInformationClass, MemoryInformation,
+                         MemoryInformationLength, ReturnLength);
     frame f;
     frame_begin(&f, sys);
     unsigned char raw[48] = { 0 };

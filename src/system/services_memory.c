@@ -13,6 +13,7 @@
 #include "system/service_table.h"
 #include "system/system.h"
 #include "system/user_buffer.h"
+#include "rtl/alloc.h"
 
 /* The system's user range, which Windows checks before it knows the process. */
 static mm_limits limits(ntsim_system *sys)
@@ -121,11 +122,8 @@ static void put_mbi(unsigned char *b, const MEMORY_BASIC_INFORMATION *m)
     memcpy(b + 40, &m->Type, 4);
 }
 
-NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+static NTSTATUS query_basic(ntsim_system *sys, const ULONG64 *a, const mm_limits *lim)
 {
-    mm_limits lim = limits(sys);
-    if (a[2] != MemoryBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
     if (a[4] < 48)
         return STATUS_INFO_LENGTH_MISMATCH;
     SIZE_T len;
@@ -133,7 +131,7 @@ NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     if (NT_SUCCESS(s) && a[5])
         s = capture(sys, a[5], &len, 8);
     if (NT_SUCCESS(s))
-        s = mm_check_query_address(&lim, a[1]);
+        s = mm_check_query_address(lim, a[1]);
     MEMORY_BASIC_INFORMATION m;
     if (NT_SUCCESS(s))
         s = sys_query_vm(sys, sys_handle(a[0]), a[1], &m);
@@ -146,6 +144,139 @@ NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
     if (NT_SUCCESS(s) && a[5])
         s = sys_out(sys, a[5], &len, 8);
     return s;
+}
+
+/* The buffer (length bytes) and ReturnLength probed, the address checked:
+   what every fixed-size class does before the handle. */
+static NTSTATUS query_prologue(ntsim_system *sys, const ULONG64 *a, const mm_limits *lim, SIZE_T length)
+{
+    SIZE_T len;
+    NTSTATUS s = sys_probe_out(sys, a[3], length, 8);
+    if (NT_SUCCESS(s) && a[5])
+        s = capture(sys, a[5], &len, 8);
+    return NT_SUCCESS(s) ? mm_check_query_address(lim, a[1]) : s;
+}
+
+static NTSTATUS put_length(ntsim_system *sys, ULONG64 at, SIZE_T len)
+{
+    return at ? sys_out(sys, at, &len, 8) : STATUS_SUCCESS;
+}
+
+/* MEMORY_REGION_INFORMATION, x64 (48 bytes): AllocationBase 0, AllocationProtect 8,
+   RegionType 12, RegionSize 16, CommitSize 24, PartitionId 32, NodePreference 40.
+   Shorter than CommitSize's offset is a length mismatch; the fields that fit
+   are written (Windows 10 1709 wrote 32 bytes), ReturnLength their size. */
+static NTSTATUS query_region(ntsim_system *sys, const ULONG64 *a, const mm_limits *lim)
+{
+    if (a[4] < 24)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    SIZE_T n = a[4] >= 48 ? 48 : a[4] >= 32 ? 32 : 24;
+    NTSTATUS s = query_prologue(sys, a, lim, n);
+    mm_region_info r;
+    if (NT_SUCCESS(s))
+        s = sys_query_region(sys, sys_handle(a[0]), a[1], &r);
+    if (!NT_SUCCESS(s))
+        return s;
+    unsigned char b[48] = { 0 };
+    memcpy(b + 0, &r.base, 8);
+    memcpy(b + 8, &r.alloc_protect, 4);
+    memcpy(b + 12, &r.type, 4);
+    memcpy(b + 16, &r.size, 8);
+    memcpy(b + 24, &r.commit, 8);
+    s = sys_out(sys, a[3], b, n);
+    return NT_SUCCESS(s) ? put_length(sys, a[5], n) : s;
+}
+
+/* MEMORY_IMAGE_INFORMATION, x64 (24 bytes): ImageBase, SizeOfImage, ImageFlags 0
+   (mapped whole, executable). Not an image: STATUS_INVALID_ADDRESS. */
+static NTSTATUS query_image(ntsim_system *sys, const ULONG64 *a, const mm_limits *lim)
+{
+    if (a[4] < 24)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    NTSTATUS s = query_prologue(sys, a, lim, 24);
+    ULONG_PTR base;
+    SIZE_T size;
+    if (NT_SUCCESS(s))
+        s = sys_query_image(sys, sys_handle(a[0]), a[1], &base, &size);
+    if (!NT_SUCCESS(s))
+        return s;
+    unsigned char b[24] = { 0 };
+    memcpy(b, &base, 8);
+    memcpy(b + 8, &size, 8);
+    s = sys_out(sys, a[3], b, sizeof b);
+    return NT_SUCCESS(s) ? put_length(sys, a[5], 24) : s;
+}
+
+/* MEMORY_WORKING_SET_EX_INFORMATION entries (16 bytes: VirtualAddress, then
+   the attributes), as many as fit; BaseAddress is not used. */
+static NTSTATUS query_working_set_ex(ntsim_system *sys, const ULONG64 *a)
+{
+    if (a[4] < 16)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    SIZE_T count = a[4] / 16, len;
+    NTSTATUS s = sys_probe_out(sys, a[3], count * 16, 8);
+    if (NT_SUCCESS(s) && a[5])
+        s = capture(sys, a[5], &len, 8);
+    if (NT_SUCCESS(s))
+        s = sys_query_working_set_ex(sys, sys_handle(a[0]), a[3], count);
+    return NT_SUCCESS(s) ? put_length(sys, a[5], count * 16) : s;
+}
+
+/* MEMORY_SECTION_NAME, x64: a UNICODE_STRING (16 bytes) whose Buffer points
+   just after it, the name NUL-terminated. As Wine answers: the lookup
+   first (free or private memory STATUS_INVALID_ADDRESS, a pagefile-backed
+   view STATUS_FILE_INVALID), then less than the UNICODE_STRING is
+   STATUS_INFO_LENGTH_MISMATCH and too short for the name
+   STATUS_BUFFER_OVERFLOW, both with the length needed in ReturnLength. */
+static NTSTATUS query_mapped_name(ntsim_system *sys, const ULONG64 *a, const mm_limits *lim)
+{
+    SIZE_T len;
+    NTSTATUS s = a[5] ? capture(sys, a[5], &len, 8) : STATUS_SUCCESS;
+    if (NT_SUCCESS(s))
+        s = mm_check_query_address(lim, a[1]);
+    char *path = NULL;
+    if (NT_SUCCESS(s))
+        s = sys_query_mapped_name(sys, sys_handle(a[0]), a[1], &path);
+    if (!NT_SUCCESS(s))
+        return s;
+    size_t chars = strlen(path), need = 16 + 2 * (chars + 1);
+    s = put_length(sys, a[5], need);
+    if (NT_SUCCESS(s))
+        s = a[4] < 16 ? STATUS_INFO_LENGTH_MISMATCH : a[4] < need ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+    if (s == STATUS_SUCCESS) {
+        unsigned char *b = rtl_malloc(need);
+        if (!b) {
+            rtl_free(path);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        USHORT length = (USHORT)(2 * chars), maximum = (USHORT)(2 * chars + 2);
+        ULONG64 buffer = a[3] + 16;
+        memset(b, 0, 16);
+        memcpy(b, &length, 2);
+        memcpy(b + 2, &maximum, 2);
+        memcpy(b + 8, &buffer, 8);
+        for (size_t i = 0; i <= chars; i++) { /* the names are ASCII */
+            b[16 + 2 * i] = (unsigned char)path[i];
+            b[17 + 2 * i] = 0;
+        }
+        s = sys_out(sys, a[3], b, need);
+        rtl_free(b);
+    }
+    rtl_free(path);
+    return s;
+}
+
+NTSTATUS sys_svc_query_virtual_memory(ntsim_system *sys, const ULONG64 *a)
+{
+    mm_limits lim = limits(sys);
+    switch (a[2]) {
+    case MemoryBasicInformation: return query_basic(sys, a, &lim);
+    case MemoryMappedFilenameInformation: return query_mapped_name(sys, a, &lim);
+    case MemoryRegionInformation: return query_region(sys, a, &lim);
+    case MemoryWorkingSetExInformation: return query_working_set_ex(sys, a);
+    case MemoryImageInformation: return query_image(sys, a, &lim);
+    default: return STATUS_INVALID_INFO_CLASS;
+    }
 }
 
 /* NtReadVirtualMemory / NtWriteVirtualMemory (ProcessHandle, BaseAddress,

@@ -54,6 +54,17 @@ NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAdd
 NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                        ULONG NewProtect, ULONG *OldProtect, bool *reached);
 NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, MEMORY_BASIC_INFORMATION *mbi);
+/* NtQueryVirtualMemory's other classes (services_memory.c checks the
+   arguments): the process handle with PROCESS_QUERY_INFORMATION, then the
+   space's answer. The mapped name is a heap copy of the image's NT path
+   (rtl_free it). The working-set entries are read and written in place:
+   count MEMORY_WORKING_SET_EX_INFORMATION entries at buffer. */
+struct mm_region_info;
+NTSTATUS sys_query_region(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, struct mm_region_info *out);
+NTSTATUS sys_query_image(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG_PTR *base,
+                         SIZE_T *size);
+NTSTATUS sys_query_mapped_name(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, char **path);
+NTSTATUS sys_query_working_set_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG64 buffer, SIZE_T count);
 /* NtReadVirtualMemory / NtWriteVirtualMemory's copy between another
    process's address and the caller's buffer (an address as the caller's
    mode names it), length > 0 or nothing happens; *copied the bytes moved. */

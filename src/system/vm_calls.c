@@ -100,6 +100,93 @@ NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAdd
     return s;
 }
 
+NTSTATUS sys_query_region(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, mm_region_info *out)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_query_region(p->vm, BaseAddress, out);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+NTSTATUS sys_query_image(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG_PTR *base,
+                         SIZE_T *size)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_query_image(p->vm, BaseAddress, base, size, NULL);
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+/* ntdll's path as ps/process.c's NTDLL_PATH gives it to the notify routines
+   (that file keeps it private): the system directory on volume 3. */
+#define NTDLL_NT_PATH "\\Device\\HarddiskVolume3\\Windows\\System32\\ntdll.dll"
+
+/* Where an image's NT path is kept: the process's own and ntdll by ps, a
+   DLL's by the space (ntsim_load_image). */
+static const char *image_nt_path(const ps_process *p, ULONG_PTR base, const char *name)
+{
+    if (base == p->image_base && p->nt_image_path)
+        return p->nt_image_path;
+    if (base == p->ntdll_base)
+        return NTDLL_NT_PATH;
+    const char *kept = mm_image_path_of(p->vm, base);
+    return kept ? kept : name;
+}
+
+/* A pagefile-backed view has no file: Wine's server answers STATUS_FILE_INVALID. */
+NTSTATUS sys_query_mapped_name(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, char **path)
+{
+    ps_process *p;
+    *path = NULL;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR base;
+    SIZE_T size;
+    const char *name = NULL;
+    s = mm_query_image(p->vm, BaseAddress, &base, &size, &name);
+    if (NT_SUCCESS(s)) {
+        const char *full = image_nt_path(p, base, name ? name : "");
+        size_t n = strlen(full) + 1;
+        *path = rtl_malloc(n);
+        if (*path)
+            memcpy(*path, full, n);
+        else
+            s = STATUS_INSUFFICIENT_RESOURCES;
+    } else {
+        mm_region_info r;
+        if (NT_SUCCESS(mm_query_region(p->vm, BaseAddress, &r)) && (r.type & MM_REGION_MAPPED_PAGE_FILE))
+            s = STATUS_FILE_INVALID;
+    }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+/* Each entry's VirtualAddress read, its attributes written after it. */
+NTSTATUS sys_query_working_set_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG64 buffer, SIZE_T count)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    for (SIZE_T i = 0; i < count && NT_SUCCESS(s); i++) {
+        ULONG64 va;
+        s = sys_in(sys, buffer + 16 * i, &va, 8, 1);
+        if (NT_SUCCESS(s)) {
+            uint64_t flags = mm_query_working_set_ex(p->vm, va);
+            s = sys_out(sys, buffer + 16 * i + 8, &flags, 8);
+        }
+    }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
 /*
  * MmCopyVirtualMemory, as x64 Windows 10 (1607 and later) and 11 answer
  * NtReadVirtualMemory / NtWriteVirtualMemory (Wine's kernel32 tests record
@@ -316,10 +403,13 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     ULONG_PTR at = 0;
     ps_unicode unicode;
     char *nt_path = ps_nt_path(path);
-    s = nt_path ? ps_unicode_init(&unicode, nt_path) : STATUS_INSUFFICIENT_RESOURCES;
+    mm_image_path *kept = nt_path ? mm_image_path_new(nt_path) : NULL;
+    s = kept ? ps_unicode_init(&unicode, nt_path) : STATUS_INSUFFICIENT_RESOURCES;
     if (NT_SUCCESS(s)) {
         s = mm_map_image(p->vm, &at, size ? size : 0x10000, name);
         if (NT_SUCCESS(s)) {
+            mm_image_path_adopt(p->vm, at, kept);
+            kept = NULL;
             SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
             ps_notify_image_load(sys, p->pid, nt_path, &unicode.string, at, mapped, ps_current_thread(sys));
             if (base)
@@ -327,6 +417,7 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
         }
         ps_unicode_free(&unicode);
     }
+    rtl_free(kept);
     rtl_free(nt_path);
     ob_dereference(sys, &p->header);
     return s;
