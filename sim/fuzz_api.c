@@ -356,7 +356,7 @@ static ULONG64 pick_arg(run *r, reader *rd)
 /* Service numbers: the ones ntsim implements, empty slots, and nonsense. */
 static const ULONG services[] = { 0x004, 0x006, 0x007, 0x008, 0x00D, 0x00F, 0x018, 0x019, 0x01E, 0x023, 0x026,
                                   0x02C, 0x034, 0x036, 0x03A, 0x03C, 0x03F, 0x050, 0x052, 0x053, 0x055, 0x0B6,
-                                  0x11F, 0x1A9, 0x028, 0x02A, 0x04A, 0x051, 0x074, 0x0D6 };
+                                  0x11F, 0x1A9, 0x028, 0x02A, 0x04A, 0x051, 0x074, 0x0D6, 0x0EF, 0x166 };
 
 static ULONG pick_service(reader *rd)
 {
@@ -1646,6 +1646,31 @@ static void op_free_placeholder(run *r, reader *rd)
     }
 }
 
+/* NtGetWriteWatch (any flags, a count up to 64) and NtResetWriteWatch. */
+static void op_write_watch(run *r, reader *rd)
+{
+    HANDLE h = pick_handle(r, rd);
+    uint8_t f = u8(rd);
+    ULONG_PTR base = pick_addr(r, rd);
+    SIZE_T size = pick_size(rd);
+    need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    NTSTATUS s;
+    if (f & 1) {
+        s = NtResetWriteWatch(r->sys, h, base, size);
+    } else {
+        static ULONG_PTR pages[64];
+        ULONG_PTR count = u8(rd) % 65;
+        ULONG granularity = 0;
+        s = NtGetWriteWatch(r->sys, h, f & 2 ? u32(rd) : (f >> 2) & 1, base, size, pages, &count, &granularity);
+        if (NT_SUCCESS(s)) {
+            mix64(r, count);
+            mix(r, pages, count * sizeof pages[0]);
+        }
+    }
+    judge(r, n, s, "NtGetWriteWatch/NtResetWriteWatch");
+    result(r, s);
+}
+
 typedef struct op {
     const char *name;
     void (*run)(run *r, reader *rd);
@@ -1693,6 +1718,7 @@ static const op ops[] = {
     { "section_info", op_section_info }, /* 37 */
     { "allocate_ex", op_allocate_ex }, /* 38 */
     { "free_placeholder", op_free_placeholder }, /* 39 */
+    { "write_watch", op_write_watch }, /* 40 */
 };
 #define OP_COUNT (sizeof ops / sizeof ops[0])
 

@@ -158,6 +158,23 @@ typedef struct SECTION_BASIC_INFORMATION {
 NTSTATUS NtQuerySection(ntsim_system *system, HANDLE SectionHandle, SECTION_INFORMATION_CLASS InformationClass,
                         void *Information, SIZE_T Length, SIZE_T *ResultLength);
 
+/*
+ * Write watches: a reservation made with MEM_WRITE_WATCH (and MEM_RESERVE)
+ * records which of its pages are written (by the process's code, by
+ * NtWriteVirtualMemory, by the services and drivers writing into it).
+ * NtGetWriteWatch lists them, lowest first, at most *EntriesInUserAddressArray
+ * (then the number listed), *Granularity the page size; with
+ * WRITE_WATCH_FLAG_RESET the pages listed are forgotten. NtResetWriteWatch
+ * forgets every page of the range. A range that is empty or not inside one
+ * watched allocation is STATUS_INVALID_PARAMETER. Both need
+ * PROCESS_VM_OPERATION. Decommitting or releasing forgets the pages too.
+ */
+#define WRITE_WATCH_FLAG_RESET 0x01u
+NTSTATUS NtGetWriteWatch(ntsim_system *system, HANDLE ProcessHandle, ULONG Flags, ULONG_PTR BaseAddress,
+                         SIZE_T RegionSize, ULONG_PTR *UserAddressArray, ULONG_PTR *EntriesInUserAddressArray,
+                         ULONG *Granularity);
+NTSTATUS NtResetWriteWatch(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, SIZE_T RegionSize);
+
 typedef enum ntsim_access { NTSIM_READ, NTSIM_WRITE, NTSIM_EXECUTE } ntsim_access;
 
 /*

@@ -71,6 +71,17 @@ void IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
             break;
         }
     }
+    io_driver *d = drv->Internal;
+    if (d && d->unloading) {
+        DeviceObject->NextDevice = d->deleted;
+        d->deleted = DeviceObject;
+        return;
+    }
+    io_free_device(DeviceObject);
+}
+
+void io_free_device(PDEVICE_OBJECT DeviceObject)
+{
     rtl_free(DeviceObject->Name.Buffer);
     rtl_free(DeviceObject->DeviceExtension);
     rtl_free(DeviceObject);

@@ -149,6 +149,12 @@ static void forget_driver(ntsim_system *sys, io_driver *d)
 {
     ps_notify_unregister_driver(sys, d);
     end_driver_threads(sys, d);
+    d->unloading = false;
+    while (d->deleted) { /* no thread waits in them any more */
+        PDEVICE_OBJECT dev = d->deleted;
+        d->deleted = dev->NextDevice;
+        io_free_device(dev);
+    }
     delete_leftovers(sys, d);
     ex_pool_report_and_free(sys, &d->pool);
     free_driver(d);
@@ -310,6 +316,7 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
     io_orphan_files(sys, d);
     /* Held: the unload may end the thread that was current (a driver's own system thread). */
     ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->system_thread);
+    d->unloading = true;
     IO_CALL_ROUTINE(sys, d, "DriverUnload", d->object.DriverUnload(&d->object));
     ke_switch_back(sys, saved);
     *link = d->next;

@@ -26,6 +26,11 @@ struct io_driver {
     uint64_t file_id[2];      /* ... and its file (device, inode): one image loads once */
     ntsim_driver_entry entry; /* its code: one image loads once, under one name */
     uint64_t sequence;        /* creation order among the I/O manager's objects (io_system.object_sequence) */
+    /* While its unload runs, the devices it deletes wait here, freed once its
+       last threads are ended: a thread still waiting may wait on an object in
+       a device extension (Windows keeps a deleted device while referenced). */
+    bool unloading;
+    PDEVICE_OBJECT deleted;
     struct io_driver *next;
 };
 
@@ -42,6 +47,9 @@ struct io_file {
 };
 
 extern const ob_type io_file_type;
+
+/* A deleted device's memory, its extension's with it (device.c). */
+void io_free_device(PDEVICE_OBJECT DeviceObject);
 
 /* One request to a device (src/io/request.c). */
 NTSTATUS io_send(ntsim_system *sys, PDEVICE_OBJECT dev, PFILE_OBJECT file, UCHAR major, ULONG code, const void *in,

@@ -199,6 +199,23 @@ mm_image_path *mm_image_path_new(const char *path);
 void mm_image_path_adopt(mm_space *s, ULONG_PTR start, mm_image_path *p);
 const char *mm_image_path_of(const mm_space *s, ULONG_PTR start); /* NULL: none kept */
 
+/*
+ * Write watches (write_watch.c). mm_watch_add starts watching a
+ * reservation just made with MEM_WRITE_WATCH (its bitmap charged to
+ * commit: STATUS_COMMITMENT_LIMIT, or STATUS_NO_MEMORY when the host is
+ * out; the caller then releases the reservation). mm_watch_forget after a
+ * decommit or release: those pages are no longer written, and a watch
+ * whose allocation is gone goes too. NtGetWriteWatch's work: the written
+ * pages of [base, base + size) in order, at most *count of them (*count
+ * then the number found), cleared when reset; NtResetWriteWatch's: all
+ * of them cleared. A range empty, or not inside one watched allocation, is
+ * STATUS_INVALID_PARAMETER. O(pages of the range).
+ */
+NTSTATUS mm_watch_add(mm_space *s, ULONG_PTR start, SIZE_T size);
+void mm_watch_forget(mm_space *s, ULONG_PTR base, SIZE_T size);
+NTSTATUS mm_get_write_watch(mm_space *s, bool reset, ULONG_PTR base, SIZE_T size, ULONG_PTR *pages, uint64_t *count);
+NTSTATUS mm_reset_write_watch(mm_space *s, ULONG_PTR base, SIZE_T size);
+
 /* One user-mode access: STATUS_SUCCESS, STATUS_ACCESS_VIOLATION, or
  * STATUS_GUARD_PAGE_VIOLATION (the page's guard is then gone), or whatever
  * the guard hook turns the latter into. DEP is on: no execute without EXECUTE. */

@@ -97,6 +97,8 @@ typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
 #define VAD_PLACEHOLDER 0x10u
 /* An allocation that replaced a placeholder: MEM_PRESERVE_PLACEHOLDER makes it one again. */
 #define VAD_FROM_PLACEHOLDER 0x20u
+/* Reserved with MEM_WRITE_WATCH: the space's watch list has its written pages. */
+#define VAD_WRITE_WATCH 0x40u
 
 typedef struct mm_run {
     avl_node node;   /* node.spare holds the run's attribute */
@@ -161,6 +163,7 @@ struct mm_space {
     avl_tree stacks;        /* mm_stack_rec by deallocation stack: which guard pages grow a stack */
     avl_tree views;         /* mm_view by start: the section views mapped here */
     struct mm_image_path *image_paths; /* NT paths of images mapped with one */
+    struct mm_watch *watches; /* MEM_WRITE_WATCH reservations' written pages */
 };
 
 /*
@@ -274,6 +277,12 @@ NTSTATUS mm_reserve_in(mm_space *s, ULONG_PTR *base, ULONG_PTR lo, ULONG_PTR hi,
  * MEM_COALESCE_PLACEHOLDERS of [start, end) starting in v. */
 NTSTATUS mm_placeholder_free(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end, ULONG free_type,
                              ULONG_PTR *base, SIZE_T *size);
+
+/* write_watch.c: a write access to addr (a page of a watched reservation or not). */
+typedef struct mm_watch mm_watch;
+void mm_watch_mark(mm_space *s, ULONG_PTR addr);
+void mm_watches_free(mm_space *s);
+uint64_t mm_watch_bytes(const mm_space *s); /* the bitmaps' charge */
 
 /* image_path.c */
 void mm_image_path_drop(mm_space *s, ULONG_PTR start);

@@ -25,6 +25,8 @@ NTSTATUS mm_query_region(mm_space *s, ULONG_PTR address, mm_region_info *out)
         type |= MM_REGION_PLACEHOLDER;
     if (v->flags & VAD_LARGE_PAGES)
         type |= MM_REGION_PAGE_SIZE_LARGE;
+    if (v->flags & VAD_WRITE_WATCH)
+        type |= MM_REGION_WRITE_WATCH;
     *out = (mm_region_info){ .base = v->start, .alloc_protect = v->alloc_protect, .type = type,
                              .size = v->end - v->start,
                              .commit = mm_runs_count_committed(v, v->start, v->end) * PAGE };

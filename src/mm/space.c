@@ -89,6 +89,7 @@ void mm_space_destroy(mm_space *s)
     mm_uncharge(s, s->charge);
     mm_views_free_all(s);
     mm_image_paths_free(s);
+    mm_watches_free(s);
     delete_all(s, s->vads.root);
     mm_stacks_free_all(s);
     mm_index_destroy(&s->index);
@@ -137,5 +138,5 @@ bool mm_check(const mm_space *s)
                     s->hint_end != s->hint->end || s->hint_lo > s->hint_start ||
                     s->hint_lo < s->hint->start - s->hint->gap))
         return false;
-    return pages * PAGE == s->charge;
+    return pages * PAGE + mm_watch_bytes(s) == s->charge;
 }

@@ -340,6 +340,8 @@ static NTSTATUS touch(mm_space *s, ULONG_PTR address, mm_access access)
 NTSTATUS mm_touch(mm_space *s, ULONG_PTR address, mm_access access)
 {
     NTSTATUS st = touch(s, address, access);
+    if (st == STATUS_SUCCESS && access == MM_WRITE)
+        mm_watch_mark(s, address);
     MM_DEBUG_CHECK(s);
     return st;
 }

@@ -839,3 +839,35 @@ NTSTATUS NtAllocateVirtualMemoryEx(ntsim_system *sys, HANDLE ProcessHandle, ULON
     frame_end(&f);
     return s;
 }
+
+NTSTATUS NtGetWriteWatch(ntsim_system *sys, HANDLE ProcessHandle, ULONG Flags, ULONG_PTR BaseAddress,
+                         SIZE_T RegionSize, ULONG_PTR *UserAddressArray, ULONG_PTR *EntriesInUserAddressArray,
+                         ULONG *Granularity)
+{
+    frame f;
+    frame_begin(&f, sys);
+    /* The array as big as the count says, capped: a program's array lives in its memory. */
+    ULONG_PTR count = EntriesInUserAddressArray ? *EntriesInUserAddressArray : 0;
+    size_t bytes = count < 0x10000 ? count * 8 : 0x80000;
+    ULONG64 pa = UserAddressArray ? slot(&f, UserAddressArray, bytes) : 0;
+    ULONG64 pc = slot(&f, EntriesInUserAddressArray, 8), pg = slot(&f, Granularity, 4);
+    ULONG64 a[] = { hv(ProcessHandle), Flags, BaseAddress, RegionSize, pa, pc, pg };
+    NTSTATUS s = call(&f, SYS_NR(NtGetWriteWatch), a, SYS_ARGC(NtGetWriteWatch));
+    if (NT_SUCCESS(s)) {
+        get(&f, pc, EntriesInUserAddressArray, 8);
+        get(&f, pa, UserAddressArray, (size_t)*EntriesInUserAddressArray * 8);
+        get(&f, pg, Granularity, 4);
+    }
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtResetWriteWatch(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, SIZE_T RegionSize)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, RegionSize };
+    NTSTATUS s = call(&f, SYS_NR(NtResetWriteWatch), a, SYS_ARGC(NtResetWriteWatch));
+    frame_end(&f);
+    return s;
+}

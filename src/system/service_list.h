@@ -48,9 +48,11 @@
     X(0x074, NtAllocateVirtualMemoryEx, 7, sys_svc_allocate_virtual_memory_ex)           \
     X(0x0B6, NtCreateThreadEx, 11, sys_svc_create_thread_ex)                             \
     X(0x0D6, NtExtendSection, 2, sys_svc_extend_section)                                 \
+    X(0x0EF, NtGetWriteWatch, 7, sys_svc_get_write_watch)                                \
     X(0x119, NtOpenProcessToken, 3, sys_svc_open_process_token)                          \
     X(0x11F, NtOpenThread, 4, sys_svc_open_thread)                                       \
     X(0x165, NtResetEvent, 2, sys_svc_reset_event)                                       \
+    X(0x166, NtResetWriteWatch, 3, sys_svc_reset_write_watch)                            \
     X(0x1A9, NtSuspendThread, 2, sys_svc_suspend_thread)
 
 /* Each service's number and argument count by name: SYS_NR(NtClose), SYS_ARGC(NtClose). */

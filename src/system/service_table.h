@@ -65,5 +65,7 @@ NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_extend_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_query_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_get_write_watch(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_reset_write_watch(ntsim_system *, const ULONG64 *);
 
 #endif

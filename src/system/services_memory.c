@@ -385,3 +385,33 @@ NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *sys, const ULONG64 *a)
         put_range(sys, a[1], a[2], base, size);
     return s;
 }
+
+/* NtGetWriteWatch(ProcessHandle, Flags, BaseAddress, RegionSize, UserAddressArray,
+   EntriesInUserAddressArray, Granularity): a flag but WRITE_WATCH_FLAG_RESET
+   is STATUS_INVALID_PARAMETER (Wine's answer), then the count captured and
+   the array and granularity probed, then the range (mm_get_write_watch). */
+NTSTATUS sys_svc_get_write_watch(ntsim_system *sys, const ULONG64 *a)
+{
+    if ((ULONG)a[1] & ~WRITE_WATCH_FLAG_RESET)
+        return STATUS_INVALID_PARAMETER;
+    uint64_t count;
+    ULONG granularity = (ULONG)MM_PAGE_SIZE;
+    NTSTATUS s = capture(sys, a[5], &count, 8);
+    if (NT_SUCCESS(s))
+        s = count > (1ull << 60) ? STATUS_ACCESS_VIOLATION : sys_probe_out(sys, a[4], count * 8, 8);
+    if (NT_SUCCESS(s))
+        s = sys_probe_out(sys, a[6], 4, 4);
+    if (NT_SUCCESS(s))
+        s = sys_get_write_watch(sys, sys_handle(a[0]), (ULONG)a[1] & WRITE_WATCH_FLAG_RESET, a[2], a[3], a[4],
+                                &count);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = sys_out(sys, a[5], &count, 8);
+    return NT_SUCCESS(s) ? sys_out(sys, a[6], &granularity, 4) : s;
+}
+
+/* NtResetWriteWatch(ProcessHandle, BaseAddress, RegionSize). */
+NTSTATUS sys_svc_reset_write_watch(ntsim_system *sys, const ULONG64 *a)
+{
+    return sys_reset_write_watch(sys, sys_handle(a[0]), a[1], a[2]);
+}

@@ -65,6 +65,13 @@ NTSTATUS sys_query_image(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR Base
                          SIZE_T *size);
 NTSTATUS sys_query_mapped_name(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, char **path);
 NTSTATUS sys_query_working_set_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG64 buffer, SIZE_T count);
+/* NtGetWriteWatch's and NtResetWriteWatch's work on a process handle
+   (PROCESS_VM_OPERATION): at most *count written pages of the range into
+   the caller's array (an address as the caller's mode names it), *count
+   then the number written. */
+NTSTATUS sys_get_write_watch(ntsim_system *sys, HANDLE ProcessHandle, bool reset, ULONG_PTR base, SIZE_T size,
+                             ULONG64 array, uint64_t *count);
+NTSTATUS sys_reset_write_watch(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR base, SIZE_T size);
 /* NtReadVirtualMemory / NtWriteVirtualMemory's copy between another
    process's address and the caller's buffer (an address as the caller's
    mode names it), length > 0 or nothing happens; *copied the bytes moved. */

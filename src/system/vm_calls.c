@@ -35,6 +35,19 @@ static NTSTATUS space_of(ntsim_system *sys, HANDLE h, ACCESS_MASK access, ps_pro
     return STATUS_SUCCESS;
 }
 
+/* A reservation made with MEM_WRITE_WATCH starts watched, or is undone. */
+static NTSTATUS start_watch(mm_space *vm, ULONG type, ULONG_PTR base, SIZE_T size)
+{
+    if (!(type & MEM_WRITE_WATCH))
+        return STATUS_SUCCESS;
+    NTSTATUS s = mm_watch_add(vm, base, size);
+    if (!NT_SUCCESS(s)) {
+        SIZE_T all = 0;
+        mm_free(vm, &base, &all, MEM_RELEASE);
+    }
+    return s;
+}
+
 NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
                                  SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
 {
@@ -43,6 +56,8 @@ NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Bas
     if (!NT_SUCCESS(s))
         return s;
     s = mm_allocate(p->vm, BaseAddress, ZeroBits, RegionSize, AllocationType, Protect);
+    if (NT_SUCCESS(s))
+        s = start_watch(p->vm, AllocationType, *BaseAddress, *RegionSize);
     ob_dereference(sys, &p->header);
     return s;
 }
@@ -57,6 +72,8 @@ NTSTATUS sys_allocate_vm_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *
     s = mm_allocate_ex(p->vm, BaseAddress, RegionSize, AllocationType, Protect, req);
     if (NT_SUCCESS(s) && (AllocationType & MEM_REPLACE_PLACEHOLDER)) /* a replacement starts zeroed */
         mm_page_store_discard(p->pages, *BaseAddress, *RegionSize);
+    if (NT_SUCCESS(s) && !(AllocationType & MEM_REPLACE_PLACEHOLDER))
+        s = start_watch(p->vm, AllocationType, *BaseAddress, *RegionSize);
     ob_dereference(sys, &p->header);
     return s;
 }
@@ -69,8 +86,10 @@ NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAdd
     if (!NT_SUCCESS(s))
         return s;
     s = mm_free(p->vm, BaseAddress, RegionSize, FreeType);
-    if (NT_SUCCESS(s)) /* decommitted or released pages read as zeros again */
+    if (NT_SUCCESS(s)) { /* decommitted or released pages read as zeros again, unwritten */
         mm_page_store_discard(p->pages, *BaseAddress, *RegionSize);
+        mm_watch_forget(p->vm, *BaseAddress, *RegionSize);
+    }
     ob_dereference(sys, &p->header);
     return s;
 }
@@ -183,6 +202,46 @@ NTSTATUS sys_query_working_set_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG
             s = sys_out(sys, buffer + 16 * i + 8, &flags, 8);
         }
     }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
+/* NtGetWriteWatch's work, the addresses written to the caller's array as
+   found, a chunk at a time (a range may hold millions of pages). */
+#define WATCH_CHUNK 256
+NTSTATUS sys_get_write_watch(ntsim_system *sys, HANDLE ProcessHandle, bool reset, ULONG_PTR base, SIZE_T size,
+                             ULONG64 array, uint64_t *count)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ULONG_PTR pages[WATCH_CHUNK], at = base, end = base + size;
+    uint64_t found = 0, want = *count;
+    do {
+        uint64_t n = want - found < WATCH_CHUNK ? want - found : WATCH_CHUNK;
+        s = mm_get_write_watch(p->vm, reset, at, end - at, pages, &n);
+        if (NT_SUCCESS(s) && n)
+            s = sys_out(sys, array + 8 * found, pages, n * 8);
+        if (!NT_SUCCESS(s))
+            break;
+        found += n;
+        if (n < WATCH_CHUNK || found == want)
+            break;
+        at = pages[n - 1] + MM_PAGE_SIZE;
+    } while (at < end);
+    ob_dereference(sys, &p->header);
+    *count = found;
+    return s;
+}
+
+NTSTATUS sys_reset_write_watch(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR base, SIZE_T size)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = mm_reset_write_watch(p->vm, base, size);
     ob_dereference(sys, &p->header);
     return s;
 }
