@@ -89,6 +89,15 @@ static unsigned char *page_for_write(mm_page_store *st, ULONG_PTR page)
     return bytes;
 }
 
+NTSTATUS mm_page_store_fill(mm_page_store *st, ULONG_PTR address, const void *data, SIZE_T n)
+{
+    unsigned char *bytes = page_for_write(st, address / PAGE);
+    if (!bytes)
+        return STATUS_NO_MEMORY;
+    memcpy(bytes + address % PAGE, data, n);
+    return STATUS_SUCCESS;
+}
+
 /* Takes slot i out of the table, moving up the entries whose probe chain ran
    through it (deletion without tombstones, Knuth's algorithm R): no memory
    needed, so a release never fails for want of it. */

@@ -17,6 +17,10 @@ typedef struct mm_page_store mm_page_store;
 
 mm_page_store *mm_page_store_create(void);
 void mm_page_store_destroy(mm_page_store *store);
+/* The kernel's own write into a page it keeps (KUSER_SHARED_DATA), whatever
+   the page's protection: n bytes at address, inside one page. STATUS_NO_MEMORY
+   when the host has none for a page written for the first time. */
+NTSTATUS mm_page_store_fill(mm_page_store *store, ULONG_PTR address, const void *data, SIZE_T n);
 /* Forgets the contents of [base, base+size): decommit and release zero them. */
 void mm_page_store_discard(mm_page_store *store, ULONG_PTR base, SIZE_T size);
 

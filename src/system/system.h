@@ -65,6 +65,10 @@ NTSTATUS sys_query_image(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR Base
                          SIZE_T *size);
 NTSTATUS sys_query_mapped_name(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, char **path);
 NTSTATUS sys_query_working_set_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG64 buffer, SIZE_T count);
+/* KUSER_SHARED_DATA's clock and version fields written into p's page, when
+   [address, address + length) reaches them: before any read of p's memory
+   (shared_data.c). STATUS_NO_MEMORY when the host has none for the page. */
+NTSTATUS sys_refresh_shared_data(ntsim_system *sys, ps_process *p, ULONG_PTR address, SIZE_T length);
 /* NtGetWriteWatch's and NtResetWriteWatch's work on a process handle
    (PROCESS_VM_OPERATION): at most *count written pages of the range into
    the caller's array (an address as the caller's mode names it), *count

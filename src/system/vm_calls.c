@@ -370,6 +370,10 @@ NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address,
     NTSTATUS s = space_of(sys, ProcessHandle, write ? PROCESS_VM_WRITE : PROCESS_VM_READ, &p);
     if (!NT_SUCCESS(s))
         return s;
+    if (!write && !NT_SUCCESS(s = sys_refresh_shared_data(sys, p, address, length))) {
+        ob_dereference(sys, &p->header);
+        return s;
+    }
     copy_side theirs = { sys, p, address }, mine = { sys, NULL, buffer };
     const copy_side *from = write ? &mine : &theirs, *to = write ? &theirs : &mine;
     s = length <= COPY_POOL_BYTES ? pool_copy(from, to, length, copied) : mapped_copy(from, to, length, copied);
@@ -432,8 +436,11 @@ static NTSTATUS copy_user(ntsim_system *sys, ULONG_PTR address, void *in, const 
     NTSTATUS s = space_of(sys, NtCurrentProcess(), 0, &p);
     if (!NT_SUCCESS(s))
         return s;
-    s = out ? mm_copy_to_user(p->vm, p->pages, address, out, length)
-            : mm_copy_from_user(p->vm, p->pages, address, in, length);
+    if (!out)
+        s = sys_refresh_shared_data(sys, p, address, length);
+    if (NT_SUCCESS(s))
+        s = out ? mm_copy_to_user(p->vm, p->pages, address, out, length)
+                : mm_copy_from_user(p->vm, p->pages, address, in, length);
     ob_dereference(sys, &p->header);
     return s;
 }
