@@ -214,6 +214,7 @@ NTSTATUS sim_cmd_handle_list(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_alloc(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_free(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_allocex(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_vm_watch(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_protect(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_query(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_vm_touch(sim_context *, const sim_args *, sim_record *);
