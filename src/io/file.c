@@ -205,11 +205,16 @@ NTSTATUS ntsim_device_close(ntsim_system *sys, const char *link)
         return STATUS_INVALID_HANDLE;
     io_file *f = d->client;
     d->client = NULL;
+    /* Held: the close may end the thread that is current (Melody's Stop ends
+       its playback thread); it then falls back to the System thread, as an
+       unload's does. */
+    ke_thread *saved = ke_switch_thread(sys, ke_state(sys)->current_thread);
     /* Its one handle goes (cleanup), then its last reference (close). */
     ULONG_PTR info;
     io_send(sys, dev, &f->object, IRP_MJ_CLEANUP, 0, NULL, 0, NULL, 0, &info);
     ob_dereference(sys, &f->header);
     ke_run_fibers(sys);
+    ke_switch_back(sys, saved);
     return STATUS_SUCCESS;
 }
 
