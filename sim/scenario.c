@@ -244,14 +244,18 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     sim_context ctx;
     sim_line *line = rtl_malloc(sizeof *line);
     sim_args *a = rtl_malloc(sizeof *a);
+    char *shown = rtl_malloc(SIM_MAX_LINE + 1); /* the running line as the text format shows it */
     context_init(&ctx, &w);
-    if (!line || !a || ctx.out_of_memory) {
+    if (!line || !a || !shown || ctx.out_of_memory) {
         fprintf(err, "%s:1:1: error: out of memory\n", name);
         context_free(&ctx);
         rtl_free(line);
         rtl_free(a);
+        rtl_free(shown);
         return SIM_EXIT_ERROR;
     }
+    w.command = shown;
+    shown[0] = '\0';
     apply_options(&ctx, options);
     set_folder(&ctx, name);
     int exit_status = SIM_EXIT_OK;
@@ -266,6 +270,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
         if (k == LINE_BLANK)
             continue;
         if (k == LINE_COMMAND) {
+            sim_line_display(text, len, shown, SIM_MAX_LINE + 1);
             sim_define_names(&ctx, a);
             if (out_of_memory(&ctx, &e))
                 k = LINE_ERROR;
@@ -323,6 +328,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     sim_writer_free(&w);
     rtl_free(line);
     rtl_free(a);
+    rtl_free(shown);
     return exit_status;
 }
 

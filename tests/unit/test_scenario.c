@@ -1154,8 +1154,50 @@ static void text_format_prints_one_aligned_line_per_result(void **state)
     outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
     assert_int_equal(r.rc, 2);
     /* Errors go to standard error only. */
-    assert_string_equal(r.out, "    1  sleep            STATUS_SUCCESS                 time=134116992000100000\n");
+    assert_string_equal(r.out, "    1  sleep 10ms                                STATUS_SUCCESS  time=00:00:00.010\n");
     assert_string_equal(r.err, "t.scn:2:1: error: unknown command 'bogus'\n");
+    done(&r);
+}
+
+/* The command is shown as written, one space between its tokens, without
+   its comment; a long one is cut to its column with an ellipsis. */
+static void text_format_shows_each_command_as_written(void **state)
+{
+    (void)state;
+    const char *text = "sleep   10ms   # a comment\n"
+                       "process create p image=\"C:\\Program Files\\p.exe\" cmdline=\"p.exe # not a comment\"\n";
+    outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
+    assert_int_equal(r.rc, 0);
+    const char *first = "    1  sleep 10ms                                STATUS_SUCCESS  time=00:00:00.010\n";
+    assert_memory_equal(r.out, first, strlen(first));
+    assert_non_null(strstr(r.out, "    2  process create p image=\"C:\\Program File\xE2\x80\xA6  STATUS_SUCCESS  pid="));
+    done(&r);
+}
+
+/* An expect says ok, or what it wanted and what came, on its own line. */
+static void text_format_says_what_an_expect_checked(void **state)
+{
+    (void)state;
+    const char *text = "process create p image=C:\\p.exe\nexpect pid=12\nexpect pid=13\n";
+    outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.out, "\n    2  expect pid=12                             ok\n"));
+    assert_non_null(strstr(r.out, "\n    3  expect pid=13                             EXPECT FAILED   field pid: want 13, got 12\n"));
+    assert_null(strstr(r.out, "STATUS_UNSUCCESSFUL"));
+    done(&r);
+}
+
+/* Padding never ends a line: results without fields, tables whose last
+   column is empty, empty client lines. */
+static void text_format_has_no_trailing_blanks(void **state)
+{
+    (void)state;
+    const char *text = "process create p image=C:\\p.exe\nexpect pid=12\nprocess list\nvm map p\n"
+                       "driver load sysmon\nclient read sysmon\n";
+    outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "  ok\n"));
+    assert_null(strstr(r.out, " \n"));
     done(&r);
 }
 
@@ -1349,6 +1391,9 @@ int main(void)
         cmocka_unit_test(events_are_stamped_with_the_virtual_clock),
         cmocka_unit_test(text_format_prints_one_aligned_line_per_result),
         cmocka_unit_test(text_format_prints_long_strings_whole),
+        cmocka_unit_test(text_format_shows_each_command_as_written),
+        cmocka_unit_test(text_format_says_what_an_expect_checked),
+        cmocka_unit_test(text_format_has_no_trailing_blanks),
         cmocka_unit_test(same_buffer_twice_gives_the_same_bytes),
         cmocka_unit_test(different_seeds_place_images_differently),
         cmocka_unit_test(seed_option_overrides_the_system_line),
