@@ -62,7 +62,7 @@ static const char run_usage[] =
     "  --seed N        the seed that decides everything that varies (ASLR bases...);\n"
     "                  overrides the system line's seed=. Same file, seed and\n"
     "                  options: byte-identical output everywhere.\n"
-    "  --trace sched   a thread_state event (tid, from, to, cpu) for every\n"
+    "  --trace sched   a thread_state event (pid, tid, from, to, cpu) for every\n"
     "                  scheduling state change\n"
     "  --trace syscalls  a syscall event (tid, number, name, args, status) for\n"
     "                  every system service call (may be given with sched)\n"
@@ -363,6 +363,7 @@ static int run(int argc, char **argv)
     }
     int worst = 0;
     const char *first = argv[i];
+    o.name_files = argc - i > 1;
     for (; i < argc; i++) {
         int s = sim_run_file(argv[i], &o, records, stderr);
         if (s > worst)

@@ -256,6 +256,11 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     }
     w.command = shown;
     shown[0] = '\0';
+    if (options && options->name_files) {
+        w.scenario = name; /* jsonl: every record says which file it comes from */
+        if (w.format == SIM_FORMAT_TEXT)
+            fprintf(out, "==> %s <==\n", name);
+    }
     apply_options(&ctx, options);
     set_folder(&ctx, name);
     int exit_status = SIM_EXIT_OK;
