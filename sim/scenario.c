@@ -15,6 +15,7 @@
 #include "drivers/driver.h"
 #include "expect.h"
 #include "parser.h"
+#include "prompt.h"
 #include "reader.h"
 #include "sysmon.h"
 #include "recorder.h"
@@ -237,7 +238,7 @@ static void set_folder(sim_context *ctx, const char *name)
 
 /* Runs (or checks) every line of in; returns the exit status. */
 static int process(const char *name, sim_reader *in, const sim_run_options *options, FILE *out, FILE *err, bool check,
-                   int *lines)
+                   int *lines, bool interactive)
 {
     sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out,
                      .color = options && options->color && options->format == SIM_FORMAT_TEXT };
@@ -295,17 +296,27 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
                 check_invariants(&ctx, name);
             if (!check)
                 sim_sweep_names(&ctx);
-            if (s == SIM_EXIT_EXPECT)
+            if (s == SIM_EXIT_EXPECT && exit_status == SIM_EXIT_OK)
                 exit_status = SIM_EXIT_EXPECT;
+            if (interactive) { /* each line's output before the next prompt */
+                sim_writer_flush(&w);
+                fflush(out);
+            }
             if (s != SIM_EXIT_ERROR)
                 continue;
         }
         sim_writer_flush(&w); /* what came before the error goes out first */
+        fflush(out);
         report(name, ctx.line, &e, err);
         errors++;
         if (!check) {
             sim_write_error(&w, ctx.line, e.col, e.message);
             exit_status = SIM_EXIT_ERROR;
+            if (interactive) { /* a typo does not end a session: the next line is asked for */
+                sim_writer_flush(&w);
+                fflush(out);
+                continue;
+            }
             break;
         }
     }
@@ -360,8 +371,11 @@ static int with_file(const char *path, const sim_run_options *options, FILE *out
         }
         return SIM_EXIT_ERROR;
     }
-    sim_reader *r = sim_reader_of_file(f);
-    int s = r ? process(is_stdin ? "<stdin>" : path, r, options, out, err, check, lines)
+    /* Standard input on a terminal, for a run: a session at a prompt. */
+    bool interactive = is_stdin && !check && options && options->interactive;
+    sim_prompt prompt = { .in = f, .talk = err };
+    sim_reader *r = interactive ? sim_reader_of_source(sim_prompt_next, &prompt) : sim_reader_of_file(f);
+    int s = r ? process(is_stdin ? "<stdin>" : path, r, options, out, err, check, lines, interactive)
               : no_reader(is_stdin ? "<stdin>" : path, err);
     sim_reader_free(r);
     if (!is_stdin)
@@ -383,7 +397,7 @@ static int with_buffer(const char *name, const char *data, size_t len, const sim
                        FILE *err, bool check)
 {
     sim_reader *r = sim_reader_of_buffer(data, len);
-    int s = r ? process(name, r, options, out, err, check, NULL) : no_reader(name, err);
+    int s = r ? process(name, r, options, out, err, check, NULL, false) : no_reader(name, err);
     sim_reader_free(r);
     return s;
 }
