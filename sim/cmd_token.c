@@ -35,7 +35,7 @@ NTSTATUS sim_cmd_token_query(sim_context *ctx, const sim_args *a, sim_record *r)
             continue;
         sim_record *e = sim_array_add(r);
         sim_put_str(e, "name", ntsim_privilege_name(luid));
-        sim_put_str(e, "state", ti.enabled >> luid & 1 ? "enabled" : "disabled");
+        sim_put_str(e, "enabled", ti.enabled >> luid & 1 ? "on" : "off");
     }
     return STATUS_SUCCESS;
 }
@@ -74,6 +74,6 @@ NTSTATUS sim_cmd_token_privilege(sim_context *ctx, const sim_args *a, sim_record
                                                           : "disabled")
                                                    : "unchanged";
     sim_put_str(r, "previous", s == STATUS_NOT_ALL_ASSIGNED ? "absent" : before);
-    sim_put_str(r, "state", !(ti.present >> luid & 1) ? "absent" : ti.enabled >> luid & 1 ? "enabled" : "disabled");
+    sim_put_str(r, "now", !(ti.present >> luid & 1) ? "absent" : ti.enabled >> luid & 1 ? "enabled" : "disabled");
     return s;
 }

@@ -76,7 +76,7 @@ static const sim_command commands[] = {
              F_INT("session"), F_ARRAY("privileges")), NULL },
     { "token privilege", { P("PROC", ARG_PROCESS), P("PRIVILEGE", ARG_STRING), { "STATE", ARG_CHOICE, "on|off|remove", false } },
       {}, false, sim_cmd_token_privilege, SIM_CMD_PLAIN,
-      FIELDS(F_STR("privilege"), F_STR("previous"), F_STR("state")), NULL },
+      FIELDS(F_STR("privilege"), F_STR("previous"), F_STR("now")), NULL },
 
     { "thread create", { P("PROC", ARG_PROCESS), P("NAME", ARG_NEW_THREAD) },
       { O("by", ARG_THREAD), O("stack", ARG_NUMBER), O("reserve", ARG_SWITCH) },

@@ -427,10 +427,17 @@ static void judge(run *r, need n, NTSTATUS s, const char *call)
 }
 
 /* Rights an explicit request can give: none beyond it, unless it asks generically. */
-static ACCESS_MASK bound_of(ACCESS_MASK desired)
+/* The most a handle asked for with `desired` may hold: a query (set) right brings its limited form. */
+static ACCESS_MASK bound_of(ACCESS_MASK desired, bool thread)
 {
     if (desired & (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED))
         return ~(ACCESS_MASK)0;
+    ACCESS_MASK query = thread ? THREAD_QUERY_INFORMATION : PROCESS_QUERY_INFORMATION;
+    ACCESS_MASK set = thread ? THREAD_SET_INFORMATION : PROCESS_SET_INFORMATION;
+    if (desired & query)
+        desired |= thread ? THREAD_QUERY_LIMITED_INFORMATION : PROCESS_QUERY_LIMITED_INFORMATION;
+    if (desired & set)
+        desired |= thread ? THREAD_SET_LIMITED_INFORMATION : PROCESS_SET_LIMITED_INFORMATION;
     return desired;
 }
 
@@ -452,7 +459,7 @@ static void check_new_process_handle(run *r, HANDLE h, ACCESS_MASK desired)
     NTSIM_HANDLE_INFO info;
     if (!handle_entry(r, h, &info))
         fail(r, "a handle just returned is not in the caller's table");
-    ACCESS_MASK bound = bound_of(desired);
+    ACCESS_MASK bound = bound_of(desired, false);
     if (info.access & ~bound)
         fail(r, "a new process handle holds rights beyond those asked for");
     if (!(bound & PROCESS_TERMINATE)) {
@@ -478,7 +485,7 @@ static void check_new_thread_handle(run *r, HANDLE h, ACCESS_MASK desired)
     NTSIM_HANDLE_INFO info;
     if (!handle_entry(r, h, &info))
         fail(r, "a handle just returned is not in the caller's table");
-    ACCESS_MASK bound = bound_of(desired);
+    ACCESS_MASK bound = bound_of(desired, true);
     if (info.access & ~bound)
         fail(r, "a new thread handle holds rights beyond those asked for");
     if (!(bound & THREAD_TERMINATE)) {
@@ -705,6 +712,15 @@ static void op_create_process(run *r, reader *rd)
         pp.stack_commit = pick_size(rd);
     if (f & 128)
         pp.arch = (ntsim_arch)u8(rd);
+    /* The token: a logon's user, an integrity level (a bad name too), elevation, privileges. */
+    static const char *const users[] = { NULL, "alice", "SYSTEM", "bob", "a\\b", "" };
+    static const char *const levels[] = { NULL, "low", "medium", "high", "system", "untrusted", "bogus" };
+    uint8_t t = u8(rd);
+    pp.user = users[t % 6];
+    pp.integrity = levels[(t / 6) % 7];
+    pp.elevated = t & 0x80;
+    if (u8(rd) < 0x40)
+        pp.privileges = (uint64_t)u32(rd) << (u8(rd) % 33);
     if (r->processes++ >= MAX_PROCESSES)
         return;
     CLIENT_ID cid;
@@ -947,6 +963,58 @@ static void op_duplicate(run *r, reader *rd)
         remember(&r->handles, (uint64_t)(uintptr_t)h);
         if (target_process == NtCurrentProcess() && !(options & DUPLICATE_SAME_ACCESS))
             check_new_handle(r, h, access);
+    }
+}
+
+/* The token services: open a process's token, query it in any class and
+   buffer size, adjust privileges (a few entries, any attributes, any
+   PreviousState size). */
+static void op_token(run *r, reader *rd)
+{
+    uint8_t f = u8(rd);
+    switch (f % 3) {
+    case 0: {
+        HANDLE h = NULL;
+        NTSTATUS s = f & 8 ? NtOpenProcessTokenEx(r->sys, pick_handle(r, rd), pick_access(rd), u8(rd) < 0x20 ? u32(rd) : 0, &h)
+                           : NtOpenProcessToken(r->sys, pick_handle(r, rd), pick_access(rd), &h);
+        result(r, s);
+        if (NT_SUCCESS(s))
+            remember(&r->handles, (uint64_t)(uintptr_t)h);
+        break;
+    }
+    case 1: {
+        static unsigned char buf[1024];
+        ULONG length = u8(rd) < 0x80 ? u8(rd) : u16(rd) % sizeof buf, needed = 0;
+        TOKEN_INFORMATION_CLASS cls = (TOKEN_INFORMATION_CLASS)(u8(rd) % 30);
+        NTSTATUS s = NtQueryInformationToken(r->sys, pick_handle(r, rd), cls, f & 8 ? NULL : buf, length,
+                                             f & 16 ? NULL : &needed);
+        result(r, s);
+        mix(r, &needed, sizeof needed);
+        if (NT_SUCCESS(s))
+            mix(r, buf, needed < length ? needed : length);
+        break;
+    }
+    default: {
+        struct {
+            TOKEN_PRIVILEGES p;
+            LUID_AND_ATTRIBUTES more[3];
+        } set, previous;
+        memset(&set, 0, sizeof set);
+        memset(&previous, 0, sizeof previous);
+        set.p.PrivilegeCount = u8(rd) % 5;
+        for (ULONG i = 0; i < set.p.PrivilegeCount; i++) {
+            LUID_AND_ATTRIBUTES *e = i ? &set.more[i - 1] : &set.p.Privileges[0];
+            e->Luid.LowPart = u8(rd) % 40;
+            e->Luid.HighPart = u8(rd) < 0x08 ? 1 : 0;
+            e->Attributes = u8(rd) < 0x10 ? u32(rd) : (u8(rd) & 1 ? SE_PRIVILEGE_ENABLED : 0);
+        }
+        ULONG length = u8(rd) % (sizeof previous + 1), returned = 0;
+        NTSTATUS s = NtAdjustPrivilegesToken(r->sys, pick_handle(r, rd), f & 8, f & 16 ? NULL : &set.p, length,
+                                             f & 32 ? NULL : &previous.p, f & 64 ? NULL : &returned);
+        result(r, s);
+        mix(r, &returned, sizeof returned);
+        break;
+    }
     }
 }
 
@@ -1419,6 +1487,7 @@ static const op ops[] = {
     { "load_image", op_load_image }, /* 30 */
     { "query_objects", op_query_objects }, /* 31 */
     { "misc", op_misc }, /* 32 */
+    { "token", op_token }, /* 33 */
 };
 #define OP_COUNT (sizeof ops / sizeof ops[0])
 

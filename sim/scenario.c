@@ -55,7 +55,7 @@ static NTSTATUS boot(sim_context *ctx)
         return s;
     ntsim_set_event_sink(ctx->sys, sim_recorder_event, ctx);
     if (ctx->sysmon)
-        sim_sysmon_seed(ctx->sysmon, c.seed);
+        sim_sysmon_boot(ctx->sysmon, ctx->sys, c.seed);
     /* A timeline needs every state change, printed or not. */
     /* The debugger stops at routine calls and services: traced, not printed (recorder.c). */
     ntsim_set_trace(ctx->sys, (ctx->trace_sched || ctx->timeline ? NTSIM_TRACE_SCHED : 0) |

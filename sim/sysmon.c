@@ -4,8 +4,8 @@
  * name and GUID, EventID/Version/Task per event, UtcTime as
  * "YYYY-MM-DD hh:mm:ss.mmm", GUIDs in braces, images as Win32 paths,
  * addresses as 0x and 16 upper-case hex digits, "-" for what is not known.
- * ntsim has no tokens yet: User, IntegrityLevel and the logon fields are
- * "-" (docs/seeing-it.md). A remote thread (event 8) is a thread created in
+ * User, LogonId, TerminalSessionId and IntegrityLevel come from the
+ * process's token when it is created (LogonGuid stays "-"). A remote thread (event 8) is a thread created in
  * a process by a thread of another, other than a process's first thread;
  * a process access (event 10) is a process opened by NtOpenProcess.
  */
@@ -28,6 +28,9 @@ typedef struct proc {
     uint64_t created;
     ULONG ppid;
     char *image, *cmdline;
+    char *user;            /* its token's, as LookupAccountSid names it */
+    const char *integrity; /* "Medium" */
+    ULONG logon_id, session;
     image *images;
     size_t image_count, image_cap;
 } proc;
@@ -36,6 +39,7 @@ struct sim_sysmon {
     FILE *out;
     bool failed;
     uint64_t seed;
+    ntsim_system *sys; /* the tokens, asked as processes are created */
     uint64_t record_id;
     proc *procs; /* by PID / 4 */
     size_t proc_cap;
@@ -67,10 +71,16 @@ static proc *proc_of(sim_sysmon *s, ULONG pid)
     return &s->procs[i];
 }
 
+static const char *user_of(const proc *p)
+{
+    return p->user ? p->user : "-";
+}
+
 static void proc_clear(proc *p)
 {
     free(p->image);
     free(p->cmdline);
+    free(p->user);
     for (size_t i = 0; i < p->image_count; i++)
         free(p->images[i].path);
     free(p->images);
@@ -193,6 +203,13 @@ static void process_create(sim_sysmon *s, const ntsim_event *e)
     p->ppid = e->ppid;
     p->image = copy(e->image);
     p->cmdline = copy(e->cmdline);
+    NTSIM_TOKEN_INFO ti;
+    if (s->sys && NT_SUCCESS(ntsim_query_token(s->sys, e->pid, &ti))) {
+        p->user = copy(ti.user);
+        p->integrity = ntsim_integrity_name(ti.integrity);
+        p->logon_id = ti.logon_id;
+        p->session = ti.session_id;
+    }
     proc *parent = e->ppid != e->pid ? proc_of(s, e->ppid) : NULL;
     p = proc_of(s, e->pid); /* proc_of may have moved the table */
     char g[48], pg[48];
@@ -206,11 +223,14 @@ static void process_create(sim_sysmon *s, const ntsim_event *e)
         data(s->out, unknown[i], "-");
     data(s->out, "CommandLine", e->cmdline);
     data(s->out, "CurrentDirectory", "-");
-    data(s->out, "User", "-");
+    char logon[16], session[16];
+    snprintf(logon, sizeof logon, "0x%x", p->logon_id);
+    snprintf(session, sizeof session, "%u", p->session);
+    data(s->out, "User", user_of(p));
     data(s->out, "LogonGuid", "-");
-    data(s->out, "LogonId", "-");
-    data(s->out, "TerminalSessionId", "-");
-    data(s->out, "IntegrityLevel", "-");
+    data(s->out, "LogonId", p->user ? logon : "-");
+    data(s->out, "TerminalSessionId", p->user ? session : "-");
+    data(s->out, "IntegrityLevel", p->integrity ? p->integrity : "-");
     data(s->out, "Hashes", "-");
     bool known = parent && parent->live;
     guid(s, e->ppid, known ? parent->created : 0, pg, sizeof pg);
@@ -218,7 +238,7 @@ static void process_create(sim_sysmon *s, const ntsim_event *e)
     data_u(s->out, "ParentProcessId", e->ppid);
     data(s->out, "ParentImage", known ? parent->image : e->ppid == 4 ? "System" : "-");
     data(s->out, "ParentCommandLine", known ? parent->cmdline : "-");
-    data(s->out, "ParentUser", "-");
+    data(s->out, "ParentUser", known ? user_of(parent) : e->ppid == 4 ? "NT AUTHORITY\\SYSTEM" : "-");
     end_event(s);
 }
 
@@ -233,7 +253,7 @@ static void process_exit(sim_sysmon *s, const ntsim_event *e)
     data(s->out, "ProcessGuid", g);
     data_u(s->out, "ProcessId", e->pid);
     data(s->out, "Image", p->image);
-    data(s->out, "User", "-");
+    data(s->out, "User", user_of(p));
     end_event(s);
     proc_clear(p);
 }
@@ -270,7 +290,7 @@ static void image_load(sim_sysmon *s, const ntsim_event *e)
     data(s->out, "Signed", "false");
     data(s->out, "Signature", "-");
     data(s->out, "SignatureStatus", "Unavailable");
-    data(s->out, "User", "-");
+    data(s->out, "User", user_of(p));
     end_event(s);
 }
 
@@ -306,8 +326,8 @@ static void thread_create(sim_sysmon *s, const ntsim_event *e)
     data(s->out, "StartAddress", start);
     data(s->out, "StartModule", module);
     data(s->out, "StartFunction", "-");
-    data(s->out, "SourceUser", "-");
-    data(s->out, "TargetUser", "-");
+    data(s->out, "SourceUser", source->live ? user_of(source) : "-");
+    data(s->out, "TargetUser", user_of(target));
     end_event(s);
 }
 
@@ -332,8 +352,8 @@ static void process_access(sim_sysmon *s, const ntsim_event *e)
     data(s->out, "TargetImage", target->live ? target->image : e->pid == 4 ? "System" : "-");
     data(s->out, "GrantedAccess", access);
     data(s->out, "CallTrace", "-");
-    data(s->out, "SourceUser", "-");
-    data(s->out, "TargetUser", "-");
+    data(s->out, "SourceUser", source->live ? user_of(source) : "-");
+    data(s->out, "TargetUser", target->live ? user_of(target) : e->pid == 4 ? "NT AUTHORITY\\SYSTEM" : "-");
     end_event(s);
 }
 
@@ -368,8 +388,9 @@ sim_sysmon *sim_sysmon_create(FILE *out)
     return s;
 }
 
-void sim_sysmon_seed(sim_sysmon *s, uint64_t seed)
+void sim_sysmon_boot(sim_sysmon *s, ntsim_system *sys, uint64_t seed)
 {
+    s->sys = sys;
     s->seed = seed;
 }
 

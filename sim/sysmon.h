@@ -18,7 +18,8 @@ typedef struct sim_sysmon sim_sysmon;
 
 sim_sysmon *sim_sysmon_create(FILE *out);
 /* The seed the run boots with (the GUIDs' machine part). */
-void sim_sysmon_seed(sim_sysmon *s, uint64_t seed);
+/* The system booted: its seed (the GUIDs) and its tokens (User, IntegrityLevel). */
+void sim_sysmon_boot(sim_sysmon *s, ntsim_system *sys, uint64_t seed);
 void sim_sysmon_event(sim_sysmon *s, const ntsim_event *e);
 /* False if an event could not be written (the output failed, or memory ran out). */
 bool sim_sysmon_ok(const sim_sysmon *s);

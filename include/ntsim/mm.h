@@ -36,9 +36,12 @@ NTSTATUS NtQueryVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_
 /*
  * Copies between another process's memory (or the caller's own, through
  * NtCurrentProcess()) and the caller's Buffer: PROCESS_VM_READ, or
- * PROCESS_VM_WRITE. Each page of the other process must allow the access;
- * the copy stops at the first that does not: STATUS_PARTIAL_COPY, with the
- * bytes before it in *NumberOfBytes{Read,Written} (optional).
+ * PROCESS_VM_WRITE. A length of 0 succeeds at once. Any fault is
+ * STATUS_PARTIAL_COPY with the bytes moved in *NumberOfBytes{Read,Written}
+ * (optional): over 512 bytes the source is locked 14 pages at a time, and a
+ * fault there counts only the chunks before; any other fault counts the
+ * bytes before the page that faulted. A guard page fails the copy once and
+ * loses its guard. docs/memory-manager.md has the sources.
  */
 NTSTATUS NtReadVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, void *Buffer,
                              SIZE_T NumberOfBytesToRead, SIZE_T *NumberOfBytesRead);

@@ -96,6 +96,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_DELETE_PENDING            ((NTSTATUS)0xC0000056)
 #define STATUS_NO_SUCH_PRIVILEGE         ((NTSTATUS)0xC0000060)
 #define STATUS_PRIVILEGE_NOT_HELD        ((NTSTATUS)0xC0000061)
+#define STATUS_INVALID_SID               ((NTSTATUS)0xC0000078)
 #define STATUS_PROCEDURE_NOT_FOUND       ((NTSTATUS)0xC000007A)
 #define STATUS_INVALID_IMAGE_FORMAT      ((NTSTATUS)0xC000007B)
 #define STATUS_ENTRYPOINT_NOT_FOUND      ((NTSTATUS)0xC0000139)
@@ -126,6 +127,9 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_ALREADY_REGISTERED        ((NTSTATUS)0xC0000718)
 
 /* Allocation types and region states/types (winnt.h). */
+/* Free types of the placeholder API (Windows 10 1803+), with MEM_RELEASE only. */
+#define MEM_COALESCE_PLACEHOLDERS 0x00000001u
+#define MEM_PRESERVE_PLACEHOLDER  0x00000002u
 #define MEM_COMMIT       0x00001000u
 #define MEM_RESERVE      0x00002000u
 #define MEM_DECOMMIT     0x00004000u
@@ -133,6 +137,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define MEM_FREE         0x00010000u
 #define MEM_PRIVATE      0x00020000u
 #define MEM_MAPPED       0x00040000u
+#define MEM_RESERVE_PLACEHOLDER 0x00040000u /* same bit as MEM_MAPPED, other context */
 #define MEM_RESET        0x00080000u
 #define MEM_TOP_DOWN     0x00100000u
 #define MEM_WRITE_WATCH  0x00200000u

@@ -16,6 +16,7 @@
 #define NTSIM_WDK_H
 
 #include "nt.h"
+#include "se_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -456,6 +457,34 @@ NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread);
 void ObReferenceObject(PVOID Object);
 void ObDereferenceObject(PVOID Object);
 #define ObfDereferenceObject ObDereferenceObject
+
+/* ---- security: a process's token, what it says, privileges ----------------- */
+
+typedef PVOID PACCESS_TOKEN;
+/* Referenced: release with PsDereferencePrimaryToken (or ObDereferenceObject). */
+PACCESS_TOKEN PsReferencePrimaryToken(PEPROCESS Process);
+void PsDereferencePrimaryToken(PACCESS_TOKEN PrimaryToken);
+/* The class's structure in a new paged-pool block the caller frees with ExFreePool
+   (TokenSessionId: the ULONG itself in *TokenInformation). TokenUser, TokenGroups,
+   TokenPrivileges, TokenOwner, TokenType, TokenElevationType, TokenElevation,
+   TokenIntegrityLevel; others STATUS_INVALID_INFO_CLASS. */
+NTSTATUS SeQueryInformationToken(PACCESS_TOKEN Token, TOKEN_INFORMATION_CLASS TokenInformationClass,
+                                 PVOID *TokenInformation);
+BOOLEAN SeTokenIsAdmin(PACCESS_TOKEN Token);
+NTSTATUS SeQueryAuthenticationIdToken(PACCESS_TOKEN Token, PLUID AuthenticationId);
+/* Does the caller (PreviousMode) hold the privilege, enabled? KernelMode: always. */
+BOOLEAN SeSinglePrivilegeCheck(LUID PrivilegeValue, KPROCESSOR_MODE PreviousMode);
+
+static inline LUID RtlConvertLongToLuid(LONG Long)
+{
+    LUID l = { (ULONG)Long, Long < 0 ? -1 : 0 };
+    return l;
+}
+
+ULONG RtlLengthSid(PSID Sid);
+/* "S-1-5-21-...": into the caller's buffer, or a new paged-pool one (RtlFreeUnicodeString). */
+NTSTATUS RtlConvertSidToUnicodeString(PUNICODE_STRING UnicodeString, PSID Sid, BOOLEAN AllocateDestinationString);
+void RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
 
 /* ---- dispatcher objects and waits ------------------------------------------ */
 

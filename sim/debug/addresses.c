@@ -27,6 +27,7 @@ static const struct layout {
     [K_VAD] = { 0x40, 0x000 },           /* a VAD node */
     [K_TYPE] = { 0x100, 0x020 },         /* an object type: its type index */
     [K_DIRECTORY] = { 0x100, 0x030 },    /* an object directory (\, \Device, \Driver) */
+    [K_TOKEN] = { 0x800, 0x060 },        /* a TOKEN: its TokenId */
 };
 
 #define WINDOW_SHIFT 36 /* 64 GB per kind */

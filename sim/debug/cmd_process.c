@@ -88,6 +88,8 @@ static void process_details(sim_debugger *d, ps_process *p)
         dbg_printf(d, "    VadRoot %s Vads %" PRIu64 " Clone 0 Private 0. Modified 0. Locked 0.\n",
                    dbg_p(dbg_vad_root(d, p), a), vads);
     }
+    if (p->token)
+        dbg_printf(d, "    Token                             %s\n", dbg_p(dbg_token_address(d, p->token), a));
     dbg_printf(d, "    ElapsedTime                       ");
     duration(d, (p->exited ? p->exit_time : ntsim_time(d->sys)) - p->create_time);
     dbg_printf(d, "\n");

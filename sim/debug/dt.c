@@ -37,6 +37,7 @@ static const field eprocess[] = {
     { 0x440, "UniqueProcessId", "Ptr64 Void", T_PTR },
     { 0x448, "ActiveProcessLinks", "_LIST_ENTRY", T_LIST },
     { 0x468, "CreateTime", "_LARGE_INTEGER", T_TIME },
+    { 0x4b8, "Token", "_EX_FAST_REF", T_PTR },
     { 0x540, "InheritedFromUniqueProcessId", "Ptr64 Void", T_PTR },
     { 0x550, "Peb", "Ptr64 _PEB", T_PTR },
     { 0x570, "ObjectTable", "Ptr64 _HANDLE_TABLE", T_PTR },
@@ -216,6 +217,8 @@ static void value(sim_debugger *d, const type *ty, const field *f, const target 
             ptr(d, p->peb, f->type);
         else if (strcmp(n, "ObjectTable") == 0)
             ptr(d, dbg_address(d, K_HANDLE_TABLE, p->sequence), f->type);
+        else if (strcmp(n, "Token") == 0) /* the reference count in the low bits is not modelled: 0 */
+            ptr(d, p->token ? dbg_token_address(d, p->token) : 0, f->type);
         else if (strcmp(n, "WoW64Process") == 0)
             ptr(d, 0, f->type);
         else if (strcmp(n, "ImageFileName") == 0)

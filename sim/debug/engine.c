@@ -111,6 +111,7 @@ static const struct command {
     { "!running", dbg_cmd_running, "", "what each processor runs" },
     { "!teb", dbg_cmd_teb, "[ADDR]", "a thread environment block (the current thread's)" },
     { "!peb", dbg_cmd_peb, "[ADDR]", "the process environment block (the implicit process's)" },
+    { "!token", dbg_cmd_token, "[ADDR]", "an access token (the implicit process's primary token)" },
     { "!vad", dbg_cmd_vad, "[ROOT]", "the VAD tree of the implicit process (or of the tree with that root)" },
     { "!address", dbg_cmd_address, "[ADDR]", "the implicit process's regions, or the one holding ADDR" },
     { "!handle", dbg_cmd_handle, "[HANDLE [FLAGS [PID|ADDR]]]", "handle tables: !handle 0 f PID lists all of one" },

@@ -49,7 +49,29 @@ uint64_t dbg_object_address(const sim_debugger *d, const ob_header *h)
         return dbg_address(d, K_FILE, ((const io_file *)h)->sequence);
     if (ex_is_event(h))
         return dbg_address(d, K_EVENT, ex_event_sequence(h));
+    if (h->type == &se_token_type)
+        return dbg_token_address(d, (const se_token *)h);
     return 0;
+}
+
+uint64_t dbg_token_address(const sim_debugger *d, const se_token *t)
+{
+    return dbg_address(d, K_TOKEN, t->token_id.LowPart);
+}
+
+se_token *dbg_find_token(sim_debugger *d, uint64_t address)
+{
+    dbg_kind k;
+    uint64_t id;
+    if (!d->sys || !dbg_decode(d, address, &k, &id) || k != K_TOKEN)
+        return NULL;
+    LIST_ENTRY *tokens = &se_state(d->sys)->tokens;
+    for (LIST_ENTRY *e = tokens->Flink; e != tokens; e = e->Flink) {
+        se_token *t = CONTAINING_RECORD(e, se_token, links);
+        if (t->token_id.LowPart == id)
+            return t;
+    }
+    return NULL;
 }
 
 ps_process *dbg_find_process(sim_debugger *d, uint64_t address)

@@ -75,7 +75,7 @@ bool dbg_number(const char *s, uint64_t *out);
 /* ---- deterministic kernel addresses (addresses.c) --------------------- */
 typedef enum dbg_kind {
     K_PROCESS = 1, K_THREAD, K_HANDLE_TABLE, K_DRIVER, K_DEVICE, K_FILE, K_IRP, K_POOL, K_EVENT, K_VAD, K_TYPE,
-    K_DIRECTORY, K_KINDS
+    K_DIRECTORY, K_TOKEN, K_KINDS
 } dbg_kind;
 void dbg_addresses_init(sim_debugger *d, uint64_t seed);
 uint64_t dbg_address(const sim_debugger *d, dbg_kind kind, uint64_t sequence);
@@ -92,6 +92,9 @@ uint64_t dbg_device_address(const sim_debugger *d, const DEVICE_OBJECT *dev);
 uint64_t dbg_object_address(const sim_debugger *d, const ob_header *h);
 ps_process *dbg_find_process(sim_debugger *d, uint64_t address);
 ps_thread *dbg_find_thread(sim_debugger *d, uint64_t address);
+/* A token's address (by its TokenId), and back (NULL: none at that address). */
+uint64_t dbg_token_address(const sim_debugger *d, const se_token *t);
+se_token *dbg_find_token(sim_debugger *d, uint64_t address);
 io_driver *dbg_find_driver(sim_debugger *d, uint64_t address);
 io_driver *dbg_find_driver_named(sim_debugger *d, const char *name);
 DEVICE_OBJECT *dbg_find_device(sim_debugger *d, uint64_t address);
@@ -135,6 +138,7 @@ void dbg_cmd_ready(sim_debugger *d, int argc, char **argv);
 void dbg_cmd_running(sim_debugger *d, int argc, char **argv);
 void dbg_cmd_teb(sim_debugger *d, int argc, char **argv);
 void dbg_cmd_peb(sim_debugger *d, int argc, char **argv);
+void dbg_cmd_token(sim_debugger *d, int argc, char **argv);
 void dbg_cmd_vad(sim_debugger *d, int argc, char **argv);
 void dbg_cmd_address(sim_debugger *d, int argc, char **argv);
 void dbg_cmd_handle(sim_debugger *d, int argc, char **argv);

@@ -21,6 +21,7 @@ extern const sim_driver sim_driver_booster;
 extern const sim_driver sim_driver_blocker;
 extern const sim_driver sim_driver_beep;
 extern const sim_driver sim_driver_melody;
+extern const sim_driver sim_driver_tokenwatch;
 
 /* Every driver `driver load` knows, by its name. */
 static const sim_driver *const drivers[] = {
@@ -31,6 +32,7 @@ static const sim_driver *const drivers[] = {
     &sim_driver_blocker,
     &sim_driver_beep,
     &sim_driver_melody,
+    &sim_driver_tokenwatch,
 };
 
 const sim_driver *sim_find_driver(const char *name)

@@ -87,10 +87,52 @@ ULONG_PTR mm_lowest_user_address(const mm_space *s);  /* 0x10000 */
 ULONG_PTR mm_highest_user_address(const mm_space *s); /* e.g. 0x7FFFFFFEFFFF on x64 */
 
 /*
+ * The user range a call's arguments are checked against: Windows'
+ * MM_LOWEST_USER_ADDRESS and MM_HIGHEST_USER_ADDRESS, and whether ZeroBits
+ * above 31 is a mask (64-bit Windows, WOW64 processes too).
+ */
+typedef struct mm_limits {
+    ULONG_PTR lowest, highest;
+    bool wide_zero_bits;
+} mm_limits;
+mm_limits mm_space_limits(const mm_space *s);
+/* A system's, before any process is known: the widest user range it gives
+ * (x64: 0x7FFFFFFEFFFF; x86: 2 GB, or the increase_uva boot option's). */
+mm_limits mm_system_limits(bool system_is_x64, uint64_t increase_uva);
+
+/*
+ * The argument checks of the native calls (arguments.c), each the status
+ * Windows returns, in Windows' order. The service layer runs the first of
+ * each pair before it reads the caller's pointers or opens the process
+ * handle, the second after capturing *BaseAddress and *RegionSize and still
+ * before the handle; mm_allocate & co run them again on the space's limits.
+ *   allocate: ZeroBits _3; type _5 (placeholder flags: plain
+ *     STATUS_INVALID_PARAMETER); MEM_PHYSICAL without PAGE_READWRITE _6;
+ *     protection STATUS_INVALID_PAGE_PROTECTION. Then base _2 (above the
+ *     top, or below 0x10000 when not 0), size _4 (0, or past the top).
+ *   free: type _4. Then base _2, size _3.
+ *   protect: protection STATUS_INVALID_PAGE_PROTECTION. Then base _2,
+ *     size _3 (0 too).
+ *   query: an address above the top is plain STATUS_INVALID_PARAMETER.
+ */
+NTSTATUS mm_check_protection(ULONG protect);
+bool mm_zero_bits_valid(const mm_limits *l, ULONG_PTR zero_bits);
+NTSTATUS mm_check_allocate_flags(const mm_limits *l, ULONG_PTR zero_bits, ULONG type, ULONG protect);
+NTSTATUS mm_check_allocate_range(const mm_limits *l, ULONG_PTR base, SIZE_T size);
+NTSTATUS mm_check_free_type(ULONG free_type);
+NTSTATUS mm_check_free_range(const mm_limits *l, ULONG_PTR base, SIZE_T size, ULONG free_type);
+NTSTATUS mm_check_protect_range(const mm_limits *l, ULONG_PTR base, SIZE_T size);
+NTSTATUS mm_check_query_address(const mm_limits *l, ULONG_PTR address);
+/* MEM_RELEASE with MEM_COALESCE_PLACEHOLDERS or MEM_PRESERVE_PLACEHOLDER. */
+bool mm_free_type_is_placeholder(ULONG free_type);
+
+/*
  * The four native calls, in/out like the real ones (NtAllocateVirtualMemory,
  * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory with
  * MemoryBasicInformation): on success *base and *size hold the range as the
- * call rounded it. On failure nothing changed and the outputs are untouched.
+ * call rounded it. On failure nothing changed and the outputs are untouched,
+ * except mm_protect's *old_protect: PAGE_NOACCESS once the arguments passed
+ * their checks (NtProtectVirtualMemory writes it back on those failures).
  * Each is O(log n) in the number of allocations and page runs touched.
  */
 NTSTATUS mm_allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type,

@@ -32,6 +32,20 @@ static ULONG_PTR highest_for(const mm_space_params *p)
     return align_down(uva, GRAN) - GRAN - 1;
 }
 
+mm_limits mm_space_limits(const mm_space *s)
+{
+    return (mm_limits){ .lowest = s->lowest, .highest = s->highest,
+                        .wide_zero_bits = s->arch == MM_ARCH_X64 || s->wow64 };
+}
+
+mm_limits mm_system_limits(bool system_is_x64, uint64_t increase_uva)
+{
+    /* The widest space the system gives: a large-address-aware process's. */
+    mm_space_params p = { .arch = system_is_x64 ? MM_ARCH_X64 : MM_ARCH_X86, .system_is_x64 = system_is_x64,
+                          .large_address_aware = true, .increase_uva = increase_uva };
+    return (mm_limits){ .lowest = LOWEST_USER, .highest = highest_for(&p), .wide_zero_bits = system_is_x64 };
+}
+
 NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
 {
     if (!p || !out)

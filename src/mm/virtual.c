@@ -1,59 +1,28 @@
 /*
  * virtual.c - NtAllocateVirtualMemory, NtFreeVirtualMemory,
  * NtProtectVirtualMemory and user-mode accesses, with Windows' rounding and
- * NTSTATUS in every case. The order of the checks is the kernel's (parameters
- * first, then the VAD lookup, then the pages), because the first failing
- * check decides which status a caller sees. Sources for each rule are in
- * docs/memory-manager.md, with the recorded Windows answers it names.
+ * NTSTATUS in every case. The order of the checks is the kernel's (the
+ * arguments first, arguments.c, then the VAD lookup, then the pages), because
+ * the first failing check decides which status a caller sees. Sources for
+ * each rule are in docs/memory-manager.md, with the recorded Windows answers
+ * it names.
  */
 #include "mm/mm_internal.h"
 
-#define MAX_ZERO_BITS 21
-#define ALLOC_TYPES (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO | MEM_TOP_DOWN | \
-                     MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES)
-
-/* Highest address (exclusive) a system-chosen allocation may end at. */
-static bool zero_bits_limit(const mm_space *s, ULONG_PTR zero_bits, ULONG_PTR *hi)
+/* Highest address (exclusive) a system-chosen allocation may end at, for
+ * ZeroBits that passed mm_zero_bits_valid. */
+static ULONG_PTR zero_bits_limit(const mm_space *s, ULONG_PTR zero_bits)
 {
-    ULONG_PTR top = s->highest + 1;
-    if (zero_bits == 0) {
-        *hi = top;
-        return true;
+    ULONG_PTR top = s->highest + 1, lim;
+    if (zero_bits == 0)
+        return top;
+    if (zero_bits < 32) {
+        lim = 1ull << (32 - zero_bits); /* counted from bit 31: 1 = below 2 GB */
+    } else {
+        int bits = 64 - __builtin_clzll(zero_bits); /* a mask of the bits the address may use */
+        lim = bits >= 64 ? ~0ull : (1ull << bits);
     }
-    if (zero_bits <= MAX_ZERO_BITS) {
-        /* Counted from bit 31, as on 64-bit Windows: 1 = below 2 GB. */
-        ULONG_PTR lim = 1ull << (32 - zero_bits);
-        *hi = lim < top ? lim : top;
-        return true;
-    }
-    if (s->arch == MM_ARCH_X64 && zero_bits >= 32) {
-        /* x64 also takes a mask of the bits the address may use. */
-        int bits = 64 - __builtin_clzll(zero_bits);
-        ULONG_PTR lim = bits >= 64 ? ~0ull : (1ull << bits);
-        *hi = lim < top ? lim : top;
-        return true;
-    }
-    return false;
-}
-
-static NTSTATUS check_alloc_type(const mm_space *s, ULONG type)
-{
-    if (type & ~ALLOC_TYPES)
-        return STATUS_INVALID_PARAMETER;
-    if ((type & MEM_RESET) && type != MEM_RESET)
-        return STATUS_INVALID_PARAMETER; /* MEM_RESET combines with nothing */
-    if ((type & MEM_RESET_UNDO) && type != MEM_RESET_UNDO)
-        return STATUS_INVALID_PARAMETER;
-    if (!(type & (MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_RESET_UNDO)))
-        return STATUS_INVALID_PARAMETER;
-    if ((type & MEM_LARGE_PAGES) && (type & (MEM_COMMIT | MEM_RESERVE)) != (MEM_COMMIT | MEM_RESERVE))
-        return STATUS_INVALID_PARAMETER;
-    if ((type & MEM_WRITE_WATCH) && !(type & MEM_RESERVE))
-        return STATUS_INVALID_PARAMETER;
-    if ((type & MEM_PHYSICAL) && type != (MEM_RESERVE | MEM_PHYSICAL))
-        return STATUS_INVALID_PARAMETER;
-    (void)s;
-    return STATUS_SUCCESS;
+    return lim < top ? lim : top;
 }
 
 /* A new reservation (optionally committed), at base or where the system finds room. */
@@ -66,7 +35,7 @@ static NTSTATUS reserve(mm_space *s, ULONG_PTR *base, ULONG_PTR hi, SIZE_T *size
         start = align_down(*base, large ? MM_LARGE_PAGE_SIZE : GRAN);
         end = large ? start + *size : page_up(*base + *size);
         if (end - 1 > s->highest)
-            return STATUS_INVALID_PARAMETER;
+            return STATUS_INVALID_PARAMETER_4; /* a large-page range rounded past the top */
         if (mm_vad_overlaps(s, start, end))
             return STATUS_CONFLICTING_ADDRESSES;
     } else {
@@ -140,22 +109,15 @@ static NTSTATUS reset(mm_space *s, ULONG_PTR *base, SIZE_T *size)
 static NTSTATUS allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE_T *size, ULONG type,
                          ULONG protect)
 {
-    ULONG_PTR hi;
-    if (!zero_bits_limit(s, zero_bits, &hi))
-        return STATUS_INVALID_PARAMETER;
-    NTSTATUS st = check_alloc_type(s, type);
-    if (!NT_SUCCESS(st))
-        return st;
-    if (!mm_protect_is_valid(protect))
-        return STATUS_INVALID_PAGE_PROTECTION;
+    mm_limits lim = mm_space_limits(s);
     ULONG_PTR b = *base;
     SIZE_T sz = *size;
-    if (sz == 0)
-        return STATUS_INVALID_PARAMETER;
-    if (b && (b < s->lowest || b > s->highest || sz > s->highest + 1 - b))
-        return STATUS_INVALID_PARAMETER;
-    if (!b && sz > s->highest + 1 - s->lowest)
-        return STATUS_INVALID_PARAMETER;
+    NTSTATUS st = mm_check_allocate_flags(&lim, zero_bits, type, protect);
+    if (NT_SUCCESS(st))
+        st = mm_check_allocate_range(&lim, b, sz);
+    if (!NT_SUCCESS(st))
+        return st;
+    ULONG_PTR hi = zero_bits_limit(s, zero_bits);
     if (type & MEM_PHYSICAL)
         return STATUS_NOT_SUPPORTED; /* AWE is not modelled */
     if ((type & MEM_LARGE_PAGES) && !(s->lock_memory_held ? s->lock_memory_held(s->privilege_ctx) : s->large_pages_ok))
@@ -167,7 +129,7 @@ static NTSTATUS allocate(mm_space *s, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE
         return STATUS_INVALID_PAGE_PROTECTION;
     if (type & MEM_LARGE_PAGES) {
         if ((sz | b) & (MM_LARGE_PAGE_SIZE - 1))
-            return STATUS_INVALID_PARAMETER;
+            return STATUS_INVALID_PARAMETER; /* unnumbered: no recorded answer says which */
         if (protect != PAGE_READWRITE)
             return STATUS_INVALID_PAGE_PROTECTION;
     }
@@ -206,31 +168,32 @@ static NTSTATUS release(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR end)
 
 static NTSTATUS free_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type)
 {
-    if (free_type != MEM_DECOMMIT && free_type != MEM_RELEASE)
-        return STATUS_INVALID_PARAMETER;
+    mm_limits lim = mm_space_limits(s);
     ULONG_PTR b = *base;
     SIZE_T sz = *size;
-    if (b < s->lowest || b > s->highest || sz > s->highest + 1 - b)
-        return STATUS_INVALID_PARAMETER;
-    ULONG_PTR start = page_down(b), end;
+    NTSTATUS st = mm_check_free_type(free_type);
+    if (NT_SUCCESS(st))
+        st = mm_check_free_range(&lim, b, sz, free_type);
+    if (!NT_SUCCESS(st))
+        return st;
+    ULONG_PTR start = page_down(b);
     mm_vad *v = mm_vad_find(s, start);
     if (!v)
         return STATUS_MEMORY_NOT_ALLOCATED;
-    if (sz == 0) {
-        if (start != v->start)
-            return STATUS_FREE_VM_NOT_AT_BASE;
-        end = v->end;
-    } else {
-        end = page_up(b + sz);
-        if (end > v->end)
-            return STATUS_UNABLE_TO_FREE_VM;
-    }
-    if (v->flags & VAD_NO_CHANGE)
-        return STATUS_INVALID_PAGE_PROTECTION; /* a secured VAD fails MiCheckSecuredVad's delete check */
+    if (mm_free_type_is_placeholder(free_type))
+        return STATUS_CONFLICTING_ADDRESSES; /* no placeholders are modelled: this is not one */
+    ULONG_PTR end = sz ? page_up(b + sz) : v->end;
+    if (end > v->end)
+        return STATUS_UNABLE_TO_FREE_VM;
+    /* NT's order: the range, then the VAD's kind, then size 0 away from the base. */
     if (v->type != VAD_PRIVATE)
         return STATUS_UNABLE_TO_DELETE_SECTION; /* views go with NtUnmapViewOfSection */
+    if (v->flags & VAD_NO_CHANGE)
+        return STATUS_INVALID_PAGE_PROTECTION; /* a secured VAD fails MiCheckSecuredVad's delete check */
+    if (sz == 0 && start != v->start)
+        return STATUS_FREE_VM_NOT_AT_BASE;
     if (free_type == MEM_RELEASE) {
-        NTSTATUS st = release(s, v, start, end);
+        st = release(s, v, start, end);
         if (!NT_SUCCESS(st))
             return st;
     } else {
@@ -252,15 +215,12 @@ NTSTATUS mm_free(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG free_type)
     return st;
 }
 
-static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect,
-                          ULONG *old_protect)
+/* MiProtectVirtualMemory: the range's VAD and pages, once the arguments passed. */
+static NTSTATUS protect_range(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect,
+                              ULONG *old_protect)
 {
-    if (!mm_protect_is_valid(new_protect))
-        return STATUS_INVALID_PAGE_PROTECTION;
     ULONG_PTR b = *base;
     SIZE_T sz = *size;
-    if (b > s->highest || sz > s->highest + 1 - b || sz == 0)
-        return STATUS_INVALID_PARAMETER;
     ULONG_PTR start = page_down(b), end = page_up(b + sz);
     mm_vad *v = mm_vad_find(s, start);
     if (!v || end > v->end)
@@ -285,6 +245,23 @@ static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new
     if (old_protect)
         *old_protect = old;
     return STATUS_SUCCESS;
+}
+
+static NTSTATUS protect_vm(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect,
+                          ULONG *old_protect)
+{
+    mm_limits lim = mm_space_limits(s);
+    NTSTATUS st = mm_check_protection(new_protect);
+    if (NT_SUCCESS(st))
+        st = mm_check_protect_range(&lim, *base, *size);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = protect_range(s, base, size, new_protect, old_protect);
+    /* NtProtectVirtualMemory writes the old protection back whatever the
+     * range's answer; a failed one is PAGE_NOACCESS (docs/memory-manager.md). */
+    if (!NT_SUCCESS(st) && old_protect)
+        *old_protect = PAGE_NOACCESS;
+    return st;
 }
 
 NTSTATUS mm_protect(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG new_protect, ULONG *old_protect)

@@ -214,13 +214,16 @@ NTSTATUS NtReadVirtualMemory(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR 
     ULONG64 pb = (ULONG64)(uintptr_t)Buffer;
     if (!f.kernel)
         pb = Buffer && NumberOfBytesToRead ? reserve(&f, NumberOfBytesToRead) : 0;
-    /* The count always: how much of the buffer to copy back (the stub's own variable if the caller has none). */
-    SIZE_T done = 0;
+    /* The count always: how much of the buffer to copy back (the stub's own
+       variable if the caller has none), starting as the caller's, which a
+       failure before the copy leaves as it was. */
+    SIZE_T done = NumberOfBytesRead ? *NumberOfBytesRead : 0;
     ULONG64 pn = slot(&f, NumberOfBytesRead || !f.kernel ? &done : NULL, 8);
     ULONG64 a[] = { hv(ProcessHandle), BaseAddress, pb, NumberOfBytesToRead, pn };
     NTSTATUS s = call(&f, SYS_NR(NtReadVirtualMemory), a, SYS_ARGC(NtReadVirtualMemory));
     get(&f, pn, &done, 8);
-    get(&f, pb, Buffer, done < NumberOfBytesToRead ? done : NumberOfBytesToRead);
+    if (NT_SUCCESS(s) || s == STATUS_PARTIAL_COPY)
+        get(&f, pb, Buffer, done < NumberOfBytesToRead ? done : NumberOfBytesToRead);
     if (NumberOfBytesRead)
         *NumberOfBytesRead = done;
     frame_end(&f);
@@ -693,8 +696,9 @@ NTSTATUS NtAdjustPrivilegesToken(ntsim_system *sys, HANDLE TokenHandle, bool Dis
 {
     frame f;
     frame_begin(&f, sys);
-    size_t in = NewState ? 4 + 12 * (size_t)(NewState->PrivilegeCount > 64 ? 64 : NewState->PrivilegeCount) : 0;
-    ULONG64 pn = NewState ? put(&f, NewState, in < sizeof *NewState ? sizeof *NewState : in) : 0;
+    /* NewState holds PrivilegeCount entries; a count the service refuses (over 64) is passed alone. */
+    size_t in = NewState ? 4 + (NewState->PrivilegeCount > 64 ? 0 : 12 * (size_t)NewState->PrivilegeCount) : 0;
+    ULONG64 pn = NewState ? put(&f, NewState, in) : 0;
     ULONG64 pp = PreviousState ? slot(&f, PreviousState, BufferLength) : 0;
     ULONG64 pr = slot(&f, ReturnLength, 4);
     ULONG64 a[] = { hv(TokenHandle), DisableAllPrivileges, pn, BufferLength, pp, pr };

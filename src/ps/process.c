@@ -203,7 +203,7 @@ void ps_shutdown(ntsim_system *sys)
 {
     /* Free everything whatever its counts: handles may form cycles. */
     LIST_ENTRY *processes = &ps_state(sys)->processes;
-    while (!IsListEmpty(processes)) {
+    while (processes->Flink && !IsListEmpty(processes)) { /* a boot that failed before ps may leave it unset */
         ps_process *p = CONTAINING_RECORD(RemoveHeadList(processes), ps_process, process_links);
         while (!IsListEmpty(&p->threads)) {
             ps_thread *t = CONTAINING_RECORD(RemoveHeadList(&p->threads), ps_thread, thread_links);

@@ -105,6 +105,7 @@ NTSTATUS ntsim_query_token(ntsim_system *sys, ULONG pid, NTSIM_TOKEN_INFO *info)
     info->elevated = t->elevated;
     info->elevation_type = t->elevation_type;
     info->session_id = t->session_id;
+    info->logon_id = t->authentication_id.LowPart;
     info->present = t->present;
     info->enabled = t->enabled;
     return STATUS_SUCCESS;

@@ -95,7 +95,12 @@ NTSTATUS ps_set_information_thread(ntsim_system *sys, HANDLE ThreadHandle, THREA
         memcpy(&p, ThreadInformation, sizeof p);
         if (!NT_SUCCESS(s = by_handle(sys, ThreadHandle, THREAD_SET_INFORMATION, &t)))
             return s;
-        s = ke_set_priority(sys, &t->tcb, p);
+        /* The real-time range (16 and up) needs SeIncreaseBasePriorityPrivilege from user mode. */
+        if (p >= 16 && p <= 31 && !ob_state(sys)->caller->kernel_mode(sys) &&
+            !se_privilege_enabled(ps_current_process(sys)->token, SE_INC_BASE_PRIORITY_PRIVILEGE))
+            s = STATUS_PRIVILEGE_NOT_HELD;
+        else
+            s = ke_set_priority(sys, &t->tcb, p);
     } else if (ThreadInformationClass == ThreadAffinityMask) {
         KAFFINITY a;
         if (ThreadInformationLength != sizeof a)

@@ -56,6 +56,10 @@ static const struct { NTSTATUS status; ULONG error; } table[] = {
     { STATUS_COMMITMENT_LIMIT, 1455 },              /* ERROR_COMMITMENT_LIMIT */
     { STATUS_PAGEFILE_QUOTA, 1454 },                /* ERROR_PAGEFILE_QUOTA */
     { STATUS_STACK_BUFFER_OVERRUN, 1282 },          /* ERROR_STACK_BUFFER_OVERRUN */
+    { STATUS_NOT_ALL_ASSIGNED, 1300 },              /* ERROR_NOT_ALL_ASSIGNED */
+    { STATUS_NO_SUCH_PRIVILEGE, 1313 },             /* ERROR_NO_SUCH_PRIVILEGE */
+    { STATUS_PRIVILEGE_NOT_HELD, 1314 },            /* ERROR_PRIVILEGE_NOT_HELD */
+    { STATUS_INVALID_SID, 1337 },                   /* ERROR_INVALID_SID */
 };
 
 ULONG RtlNtStatusToDosError(NTSTATUS Status)

@@ -105,6 +105,9 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
     for (const LIST_ENTRY *fe = files->Flink; fe != files; fe = fe->Flink)
         handle_counts += (uint64_t)CONTAINING_RECORD(fe, io_file, links)->header.handle_count;
     handle_counts += ex_event_handle_counts(sys);
+    const LIST_ENTRY *tokens = &se_state(sys)->tokens;
+    for (const LIST_ENTRY *te = tokens->Flink; te != tokens; te = te->Flink)
+        handle_counts += (uint64_t)CONTAINING_RECORD(te, se_token, links)->header.handle_count;
     if (handles != handle_counts)
         broken(&c, "%llu handles in the tables, %llu counted by their objects", (unsigned long long)handles,
                (unsigned long long)handle_counts);

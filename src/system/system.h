@@ -44,19 +44,19 @@ void sys_service_table_init(ntsim_system *sys);
 NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG number, const ULONG64 *args, ULONG argc);
 
 /* The bodies of the virtual-memory services on a process handle, arguments
-   in kernel memory (src/system/vm_calls.c). */
+   checked and in kernel memory (src/system/vm_calls.c): the handle, then
+   the space's work. sys_protect_vm's *reached: the process was referenced
+   (NtProtectVirtualMemory then writes its outputs back, failed or not). */
 NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, ULONG_PTR ZeroBits,
                         SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect);
 NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                     ULONG FreeType);
 NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
-                       ULONG NewProtect, ULONG *OldProtect);
-NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
-                     MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
-                     SIZE_T MemoryInformationLength, SIZE_T *ReturnLength);
+                       ULONG NewProtect, ULONG *OldProtect, bool *reached);
+NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, MEMORY_BASIC_INFORMATION *mbi);
 /* NtReadVirtualMemory / NtWriteVirtualMemory's copy between another
    process's address and the caller's buffer (an address as the caller's
-   mode names it); *copied the bytes moved. */
+   mode names it), length > 0 or nothing happens; *copied the bytes moved. */
 NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address, ULONG64 buffer, SIZE_T length,
                      bool write, SIZE_T *copied);
 #endif

@@ -1,6 +1,7 @@
 /*
- * ntapi.c - the native virtual-memory calls on a process handle: the handle
- * is resolved with its access checked, then the process's space does the work.
+ * vm_calls.c - the native virtual-memory calls on a process handle: the
+ * handle is resolved with its access checked, then the process's space does
+ * the work. Their arguments were checked before (services_memory.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,6 @@ NTSTATUS sys_allocate_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *Bas
                                  SIZE_T *RegionSize, ULONG AllocationType, ULONG Protect)
 {
     ps_process *p;
-    if (!BaseAddress || !RegionSize)
-        return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
@@ -52,8 +51,6 @@ NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAdd
                              ULONG FreeType)
 {
     ps_process *p;
-    if (!BaseAddress || !RegionSize)
-        return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
@@ -65,54 +62,144 @@ NTSTATUS sys_free_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAdd
 }
 
 NTSTATUS sys_protect_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
-                                ULONG NewProtect, ULONG *OldProtect)
+                                ULONG NewProtect, ULONG *OldProtect, bool *reached)
 {
     ps_process *p;
-    if (!BaseAddress || !RegionSize || !OldProtect)
-        return STATUS_ACCESS_VIOLATION;
+    *reached = false;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
+    *reached = true;
     s = mm_protect(p->vm, BaseAddress, RegionSize, NewProtect, OldProtect);
     ob_dereference(sys, &p->header);
     return s;
 }
 
-NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress,
-                              MEMORY_INFORMATION_CLASS MemoryInformationClass, void *MemoryInformation,
-                              SIZE_T MemoryInformationLength, SIZE_T *ReturnLength)
+NTSTATUS sys_query_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, MEMORY_BASIC_INFORMATION *mbi)
 {
     ps_process *p;
-    if (MemoryInformationClass != MemoryBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
-    if (MemoryInformationLength < sizeof(MEMORY_BASIC_INFORMATION))
-        return STATUS_INFO_LENGTH_MISMATCH;
-    if (!MemoryInformation)
-        return STATUS_ACCESS_VIOLATION;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_QUERY_INFORMATION, &p);
     if (!NT_SUCCESS(s))
         return s;
-    MEMORY_BASIC_INFORMATION mbi;
-    s = mm_query(p->vm, BaseAddress, &mbi);
+    s = mm_query(p->vm, BaseAddress, mbi);
     ob_dereference(sys, &p->header);
-    if (NT_SUCCESS(s)) {
-        memcpy(MemoryInformation, &mbi, sizeof mbi);
-        if (ReturnLength)
-            *ReturnLength = sizeof mbi;
-    }
     return s;
 }
 
 /*
- * MmCopyVirtualMemory between the process ProcessHandle names and the
- * caller's buffer, a page of the other process at a time through a kernel
- * bounce buffer. A fault on the other process's side ends the copy there:
- * STATUS_PARTIAL_COPY with the bytes before it (nothing there at all is a
- * partial copy of 0 bytes, ERROR_PARTIAL_COPY). A fault on the caller's side
- * is STATUS_ACCESS_VIOLATION with 0 bytes, as Windows reports it (Wine's
- * ReadProcessMemory tests). Either range outside user space: an access
- * violation before anything is copied.
+ * MmCopyVirtualMemory, as x64 Windows 10 (1607 and later) and 11 answer
+ * NtReadVirtualMemory / NtWriteVirtualMemory (Wine's kernel32 tests record
+ * these answers on Windows; the mechanism is NT's, as ReactOS mirrors it):
+ *  - up to COPY_POOL_BYTES, the source is copied into a kernel buffer, then
+ *    out to the destination;
+ *  - beyond, the source is locked COPY_LOCK_BYTES at a time (every page
+ *    read, in order: a guard page fires and stays gone), then moved.
+ * Every failure is STATUS_PARTIAL_COPY. The count: a fault while locking is
+ * the chunks before it (a write from a buffer of the caller's that is
+ * unreadable anywhere in its first chunk copies 0 bytes); any other fault
+ * is exact, the bytes before the page that faulted (a read into a buffer
+ * unwritable from 0x2000 copies 0x2000). The source is the other process
+ * for a read, the caller's buffer for a write.
  */
+#define COPY_POOL_BYTES 512
+#define COPY_LOCK_BYTES (14 * MM_PAGE_SIZE)
+
+/* One side of a copy: the other process's memory, or the caller's buffer (p NULL). */
+typedef struct copy_side {
+    ntsim_system *sys;
+    ps_process *p;
+    ULONG64 at;
+} copy_side;
+
+static NTSTATUS side_read(const copy_side *c, SIZE_T off, void *buf, SIZE_T n)
+{
+    return c->p ? mm_copy_from_user(c->p->vm, c->p->pages, c->at + off, buf, n)
+                : sys_in(c->sys, c->at + off, buf, n, 1);
+}
+
+static NTSTATUS side_write(const copy_side *c, SIZE_T off, const void *buf, SIZE_T n)
+{
+    return c->p ? mm_copy_to_user(c->p->vm, c->p->pages, c->at + off, buf, n)
+                : sys_out(c->sys, c->at + off, buf, n);
+}
+
+/* Bytes from off to the next page boundary of c, at most left. */
+static SIZE_T to_page_end(const copy_side *c, SIZE_T off, SIZE_T left)
+{
+    SIZE_T n = MM_PAGE_SIZE - (c->at + off) % MM_PAGE_SIZE;
+    return n < left ? n : left;
+}
+
+/* [off, end) of one side, a page of it at a time; *at where it stopped. */
+static NTSTATUS side_pass(const copy_side *c, bool write, SIZE_T off, SIZE_T end, unsigned char *buf,
+                          SIZE_T buf_off, SIZE_T *at)
+{
+    NTSTATUS s = STATUS_SUCCESS;
+    while (off < end && NT_SUCCESS(s)) {
+        SIZE_T n = to_page_end(c, off, end - off);
+        s = write ? side_write(c, off, buf + (off - buf_off), n) : side_read(c, off, buf + (off - buf_off), n);
+        if (NT_SUCCESS(s))
+            off += n;
+    }
+    *at = off;
+    return s;
+}
+
+/* MmProbeAndLockPages of [off, end) of the source: each page read once, in order. */
+static NTSTATUS lock_source(const copy_side *from, SIZE_T off, SIZE_T end)
+{
+    unsigned char page[MM_PAGE_SIZE];
+    NTSTATUS s = STATUS_SUCCESS;
+    while (off < end && NT_SUCCESS(s)) {
+        SIZE_T n = to_page_end(from, off, end - off);
+        s = side_read(from, off, page, n);
+        off += n;
+    }
+    return s;
+}
+
+static NTSTATUS partial(NTSTATUS s)
+{
+    return s == STATUS_NO_MEMORY ? s : STATUS_PARTIAL_COPY; /* the host's lack is no fault of the caller's */
+}
+
+/* Up to COPY_POOL_BYTES: the whole source into a kernel buffer, then out. */
+static NTSTATUS pool_copy(const copy_side *from, const copy_side *to, SIZE_T length, SIZE_T *copied)
+{
+    unsigned char buf[COPY_POOL_BYTES];
+    NTSTATUS s = side_pass(from, false, 0, length, buf, 0, copied);
+    if (NT_SUCCESS(s))
+        s = side_pass(to, true, 0, length, buf, 0, copied);
+    return NT_SUCCESS(s) ? s : partial(s);
+}
+
+/* Beyond: a chunk of the source locked, then moved a page at a time. */
+static NTSTATUS mapped_copy(const copy_side *from, const copy_side *to, SIZE_T length, SIZE_T *copied)
+{
+    unsigned char page[MM_PAGE_SIZE];
+    for (SIZE_T done = 0; done < length;) {
+        SIZE_T end = done + (length - done < COPY_LOCK_BYTES ? length - done : COPY_LOCK_BYTES);
+        NTSTATUS s = lock_source(from, done, end);
+        if (!NT_SUCCESS(s)) {
+            *copied = done;
+            return partial(s);
+        }
+        while (done < end) {
+            SIZE_T n = to_page_end(to, done, to_page_end(from, done, end - done));
+            s = side_read(from, done, page, n);
+            if (NT_SUCCESS(s))
+                s = side_write(to, done, page, n);
+            if (!NT_SUCCESS(s)) {
+                *copied = done;
+                return partial(s);
+            }
+            done += n;
+        }
+    }
+    *copied = length;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address, ULONG64 buffer, SIZE_T length,
                      bool write, SIZE_T *copied)
 {
@@ -123,38 +210,10 @@ NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address,
     NTSTATUS s = space_of(sys, ProcessHandle, write ? PROCESS_VM_WRITE : PROCESS_VM_READ, &p);
     if (!NT_SUCCESS(s))
         return s;
-    if (!NT_SUCCESS(mm_probe(p->vm, address, length, 1)) || !NT_SUCCESS(sys_probe_range(sys, buffer, length, 1))) {
-        ob_dereference(sys, &p->header);
-        return STATUS_ACCESS_VIOLATION;
-    }
-    unsigned char page[MM_PAGE_SIZE];
-    SIZE_T done = 0;
-    while (done < length) {
-        SIZE_T n = MM_PAGE_SIZE - (address + done) % MM_PAGE_SIZE;
-        if (n > length - done)
-            n = length - done;
-        NTSTATUS theirs = STATUS_SUCCESS, mine;
-        if (write) {
-            mine = sys_in(sys, buffer + done, page, n, 1);
-            if (NT_SUCCESS(mine))
-                theirs = mm_copy_to_user(p->vm, p->pages, address + done, page, n);
-        } else {
-            theirs = mm_copy_from_user(p->vm, p->pages, address + done, page, n);
-            mine = NT_SUCCESS(theirs) ? sys_out(sys, buffer + done, page, n) : STATUS_SUCCESS;
-        }
-        if (!NT_SUCCESS(mine)) {
-            s = mine == STATUS_NO_MEMORY ? mine : STATUS_ACCESS_VIOLATION;
-            done = 0;
-            break;
-        }
-        if (!NT_SUCCESS(theirs)) {
-            s = theirs == STATUS_NO_MEMORY ? theirs : STATUS_PARTIAL_COPY;
-            break;
-        }
-        done += n;
-    }
+    copy_side theirs = { sys, p, address }, mine = { sys, NULL, buffer };
+    const copy_side *from = write ? &mine : &theirs, *to = write ? &theirs : &mine;
+    s = length <= COPY_POOL_BYTES ? pool_copy(from, to, length, copied) : mapped_copy(from, to, length, copied);
     ob_dereference(sys, &p->header);
-    *copied = done;
     return s;
 }
 

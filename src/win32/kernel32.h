@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ntsim/nt.h"
+#include "ntsim/se_types.h"
 
 typedef uint32_t DWORD;
 typedef int BOOL;
@@ -57,6 +58,13 @@ HANDLE GetCurrentThread(void);
 void ExitProcess(unsigned code);
 DWORD WaitForSingleObject(HANDLE handle, DWORD ms);
 HANDLE OpenProcess(DWORD access, BOOL inherit, DWORD process_id);
+/* advapi32's token calls (token.c). */
+BOOL OpenProcessToken(HANDLE process, DWORD access, HANDLE *token);
+BOOL GetTokenInformation(HANDLE token, TOKEN_INFORMATION_CLASS cls, void *info, DWORD length, DWORD *returned);
+BOOL AdjustTokenPrivileges(HANDLE token, BOOL disable_all, TOKEN_PRIVILEGES *new_state, DWORD length,
+                           TOKEN_PRIVILEGES *previous, DWORD *returned);
+BOOL LookupPrivilegeValueA(const char *system_name, const char *name, LUID *luid);
+BOOL LookupPrivilegeValueW(const WCHAR *system_name, const WCHAR *name, LUID *luid);
 BOOL TerminateProcess(HANDLE process, unsigned code);
 BOOL GetExitCodeProcess(HANDLE process, DWORD *code);
 HANDLE OpenThread(DWORD access, BOOL inherit, DWORD thread_id);

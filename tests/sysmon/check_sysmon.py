@@ -13,7 +13,9 @@ each successful NtOpenProcess (the same run with --trace syscalls), by its
 thread:
 source, target, new thread, StartAddress in the target's image (its entry,
 base + 0x1000) and StartModule that image; a process's GUID the same in all
-its events and different from every other's; the same bytes twice.
+its events and different from every other's; the same bytes twice. User
+and IntegrityLevel of event 1 name the process's token: a known integrity
+level, and what a `process query` of the process in the same run says.
 """
 import json
 import os
@@ -96,6 +98,19 @@ for scenario in sys.argv[2:]:
             for key, value in w.items():
                 if g.get(key) != value:
                     failures.append(f"{name}: event {gid} {key}: {g.get(key)!r}, the records say {value!r}")
+    # The token: event 1's User and IntegrityLevel against the process's own query records.
+    created = {}  # PID -> (User, IntegrityLevel) of its latest event 1
+    token_of_query = {}
+    for gid, g in got:
+        if gid == 1:
+            if g.get("IntegrityLevel") not in ("Untrusted", "Low", "Medium", "High", "System") or g.get("User") in (None, "-"):
+                failures.append(f"{name}: process {g['ProcessId']} created with User {g.get('User')!r} IntegrityLevel {g.get('IntegrityLevel')!r}")
+            created.setdefault(g["ProcessId"], []).append((g.get("User"), g.get("IntegrityLevel")))
+    for r in records:
+        if r.get("cmd") == "process query" and "integrity" in r:
+            pid = str(r["pid"])
+            if pid in created and (r["user"], r["integrity"]) not in created[pid]:
+                failures.append(f"{name}: process {pid} queried as {r['user']} {r['integrity']}, its event 1 says {created[pid]}")
     guids, lives = {}, set()  # a PID's GUID while it lives; every (PID, GUID) seen
     for gid, g in got:
         for who, key in (("ProcessId", "ProcessGuid"), ("SourceProcessId", "SourceProcessGuid"),

@@ -84,11 +84,11 @@ static void first_and_last_64k_are_never_allocatable(void **st)
     (void)st;
     mm_space *s = x64();
     ULONG_PTR b = 0x7FFFFFFF0000ull;
-    assert_int_equal(alloc(s, &b, 0x1000, MEM_RESERVE, PAGE_READWRITE), STATUS_INVALID_PARAMETER);
+    assert_int_equal(alloc(s, &b, 0x1000, MEM_RESERVE, PAGE_READWRITE), STATUS_INVALID_PARAMETER_2);
     b = 0x7FFFFFFE0000ull;
     assert_int_equal(alloc(s, &b, 0x10000, MEM_RESERVE, PAGE_READWRITE), STATUS_SUCCESS);
     b = 0xF000;
-    assert_int_equal(alloc(s, &b, 0x1000, MEM_RESERVE, PAGE_READWRITE), STATUS_INVALID_PARAMETER);
+    assert_int_equal(alloc(s, &b, 0x1000, MEM_RESERVE, PAGE_READWRITE), STATUS_INVALID_PARAMETER_2);
     mm_space_destroy(s);
 }
 
@@ -134,7 +134,7 @@ static void zero_bits_keep_the_address_low(void **st)
     assert_int_equal(b, 0x7FFF0000ull);
     sz = 0x1000;
     b = 0;
-    assert_int_equal(mm_allocate(s, &b, 22, &sz, MEM_RESERVE, PAGE_READWRITE), STATUS_INVALID_PARAMETER);
+    assert_int_equal(mm_allocate(s, &b, 22, &sz, MEM_RESERVE, PAGE_READWRITE), STATUS_INVALID_PARAMETER_3);
     mm_space_destroy(s);
 }
 
@@ -212,7 +212,7 @@ static void large_pages_are_2mb_read_write_reserve_and_commit(void **st)
     mm_space *s = space(MM_ARCH_X64, true, false, 0, NULL, true);
     ULONG_PTR b = 0;
     const ULONG lp = MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES;
-    assert_int_equal(alloc(s, &b, 2 * MB, MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE), STATUS_INVALID_PARAMETER);
+    assert_int_equal(alloc(s, &b, 2 * MB, MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE), STATUS_INVALID_PARAMETER_5);
     assert_int_equal(alloc(s, &b, MB, lp, PAGE_READWRITE), STATUS_INVALID_PARAMETER);
     assert_int_equal(alloc(s, &b, 2 * MB, lp, PAGE_READONLY), STATUS_INVALID_PAGE_PROTECTION);
     b = 0x300010000ull;
@@ -504,9 +504,9 @@ static void writecopy_with_size_zero_fails_on_the_size(void **st)
     (void)st;
     mm_space *s = x64();
     ULONG_PTR b = 0x200240000ull;
-    assert_int_equal(alloc(s, &b, 0, MEM_COMMIT, PAGE_WRITECOPY), STATUS_INVALID_PARAMETER);
+    assert_int_equal(alloc(s, &b, 0, MEM_COMMIT, PAGE_WRITECOPY), STATUS_INVALID_PARAMETER_4);
     b = 0x200240000ull;
-    assert_int_equal(alloc(s, &b, 0, MEM_RESERVE, PAGE_WRITECOPY), STATUS_INVALID_PARAMETER);
+    assert_int_equal(alloc(s, &b, 0, MEM_RESERVE, PAGE_WRITECOPY), STATUS_INVALID_PARAMETER_4);
     b = 0x200240000ull;
     assert_int_equal(alloc(s, &b, 0x1000, MEM_RESERVE, PAGE_WRITECOPY), STATUS_INVALID_PAGE_PROTECTION);
     mm_space_destroy(s);

@@ -116,7 +116,7 @@ static NTSTATUS model_alloc(model *m, uint64_t *base, uint64_t *size, uint32_t t
     if (!model_valid(prot))
         return STATUS_INVALID_PAGE_PROTECTION;
     if (*size == 0)
-        return STATUS_INVALID_PARAMETER;
+        return STATUS_INVALID_PARAMETER_4;
     if (type & MEM_RESERVE) {
         if (model_cow(prot)) /* private memory: checked on the reserve path */
             return STATUS_INVALID_PAGE_PROTECTION;
@@ -191,7 +191,7 @@ static NTSTATUS model_protect(model *m, uint64_t *base, uint64_t *size, uint32_t
     if (!model_valid(prot))
         return STATUS_INVALID_PAGE_PROTECTION;
     if (*size == 0)
-        return STATUS_INVALID_PARAMETER;
+        return STATUS_INVALID_PARAMETER_3;
     uint64_t start = *base & ~(PG - 1), end = (*base + *size + PG - 1) & ~(PG - 1);
     uint16_t id = m->pages[pidx(m, start)].id;
     if (!id)

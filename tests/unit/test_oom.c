@@ -327,7 +327,7 @@ static NTSTATUS fill_handle_table(fixture *f)
 static NTSTATUS open_process(fixture *f)
 {
     HANDLE h;
-    CLIENT_ID cid = { 4, 0 };
+    CLIENT_ID cid = { f->pid, 0 }; /* System's DACL would refuse the caller's filtered token */
     return NtOpenProcess(f->sys, &h, PROCESS_QUERY_LIMITED_INFORMATION, &cid);
 }
 

@@ -277,7 +277,7 @@ static void driver_file_name_is_known_to_later_lines(void **state)
                  "2:13: error: client read: mine has no device open: client open mine device=PATH first");
     assert_error("driver load out/x.so name=mine\ndriver unload x\n",
                  "2:15: error: unknown driver 'x' (built-in: sysmon, detector, enumproc, booster, blocker, beep, "
-                 "melody; a driver file is a path with a '/' or ending in .so)");
+                 "melody, tokenwatch; a driver file is a path with a '/' or ending in .so)");
 }
 
 /* The generic client of a driver from a file: each mistake located, by check as by run. */
@@ -393,7 +393,7 @@ static void unknown_driver_lists_the_built_in_ones(void **state)
 {
     (void)state;
     assert_error("driver load nope\n", "1:13: error: unknown driver 'nope' (built-in: sysmon, detector, enumproc, "
-                                       "booster, blocker, beep, melody; a driver file is a path with a '/' or ending in .so)");
+                                       "booster, blocker, beep, melody, tokenwatch; a driver file is a path with a '/' or ending in .so)");
 }
 
 static void unknown_process_name_is_reported_at_the_name(void **state)

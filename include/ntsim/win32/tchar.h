@@ -16,5 +16,4 @@
 #define _tcscmp strcmp
 #endif
 #define _TEXT(x) _T(x)
-#define TEXT(x) _T(x)
 #endif

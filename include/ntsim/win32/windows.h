@@ -10,6 +10,7 @@
 
 #include "ntsim_program.h"
 #include "../nt.h"
+#include "../se_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +54,12 @@ typedef union _ULARGE_INTEGER {
 typedef WCHAR TCHAR;
 #else
 typedef char TCHAR;
+#endif
+/* winnt.h's TEXT: a literal in the build's character width. */
+#ifdef UNICODE
+#define TEXT(quote) L##quote
+#else
+#define TEXT(quote) quote
 #endif
 typedef TCHAR *LPTSTR;
 typedef const TCHAR *LPCTSTR;
@@ -194,6 +201,32 @@ DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
 /* A process or thread by ID (ERROR_INVALID_PARAMETER for none); bInheritHandle has no effect. */
 HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
 HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
+/* advapi32's token calls (docs/security.md): a process's token, what it says,
+   its privileges. AdjustTokenPrivileges succeeds when a privilege is not held,
+   with GetLastError() == ERROR_NOT_ALL_ASSIGNED; GetTokenInformation's too
+   small a buffer fails with ERROR_INSUFFICIENT_BUFFER and the size needed. */
+typedef TOKEN_PRIVILEGES *PTOKEN_PRIVILEGES;
+#define ERROR_NOT_ALL_ASSIGNED 1300L
+#define ERROR_NO_SUCH_PRIVILEGE 1313L
+#define ERROR_PRIVILEGE_NOT_HELD 1314L
+#define SE_DEBUG_NAME TEXT("SeDebugPrivilege")
+#define SE_LOCK_MEMORY_NAME TEXT("SeLockMemoryPrivilege")
+#define SE_SECURITY_NAME TEXT("SeSecurityPrivilege")
+#define SE_INC_BASE_PRIORITY_NAME TEXT("SeIncreaseBasePriorityPrivilege")
+#define SE_LOAD_DRIVER_NAME TEXT("SeLoadDriverPrivilege")
+#define SE_TCB_NAME TEXT("SeTcbPrivilege")
+BOOL WINAPI OpenProcessToken(HANDLE ProcessHandle, DWORD DesiredAccess, PHANDLE TokenHandle);
+BOOL WINAPI GetTokenInformation(HANDLE TokenHandle, TOKEN_INFORMATION_CLASS TokenInformationClass,
+                                LPVOID TokenInformation, DWORD TokenInformationLength, PDWORD ReturnLength);
+BOOL WINAPI AdjustTokenPrivileges(HANDLE TokenHandle, BOOL DisableAllPrivileges, PTOKEN_PRIVILEGES NewState,
+                                  DWORD BufferLength, PTOKEN_PRIVILEGES PreviousState, PDWORD ReturnLength);
+BOOL WINAPI LookupPrivilegeValueA(LPCSTR lpSystemName, LPCSTR lpName, PLUID lpLuid);
+BOOL WINAPI LookupPrivilegeValueW(LPCWSTR lpSystemName, LPCWSTR lpName, PLUID lpLuid);
+#ifdef UNICODE
+#define LookupPrivilegeValue LookupPrivilegeValueW
+#else
+#define LookupPrivilegeValue LookupPrivilegeValueA
+#endif
 /* PROCESS_TERMINATE; a process already ended: ERROR_ACCESS_DENIED. */
 BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 /* STILL_ACTIVE while it runs. */
