@@ -14,6 +14,7 @@
 
 #include "mm/mm_internal.h"
 #include "mm/user_memory.h"
+#include "ntsim/wdk.h" /* LIST_ENTRY and its inline list calls */
 #include "ob/object.h"
 #include "rtl/alloc.h"
 
@@ -23,6 +24,7 @@
 
 typedef struct mm_section {
     ob_header header;
+    LIST_ENTRY links; /* the system's live sections (Flink NULL: none) */
     mm_segment *seg;
     uint64_t size;    /* SizeOfSection, as asked */
     ULONG attributes; /* SEC_COMMIT or SEC_RESERVE, and the modifiers kept */
@@ -33,7 +35,7 @@ void mm_segment_release(mm_segment *g)
     if (!g || --g->refs)
         return;
     if (g->commit)
-        g->commit->charged -= g->charged;
+        g->commit->charged -= g->charged, g->commit->sections -= g->charged;
     mm_page_store_destroy(g->store);
     rtl_free(g->ranges);
     rtl_free(g);
@@ -92,8 +94,24 @@ static void section_delete(ntsim_system *sys, ob_header *h)
 {
     (void)sys;
     mm_section *sec = (mm_section *)h;
+    if (sec->links.Flink)
+        RemoveEntryList(&sec->links);
     mm_segment_release(sec->seg);
     rtl_free(sec);
+}
+
+void mm_sections_free(LIST_ENTRY *live)
+{
+    while (live->Flink && !IsListEmpty(live))
+        section_delete(NULL, &CONTAINING_RECORD(live->Flink, mm_section, links)->header);
+}
+
+uint64_t mm_sections_handle_counts(const LIST_ENTRY *live)
+{
+    uint64_t n = 0;
+    for (const LIST_ENTRY *e = live->Flink; e && e != live; e = e->Flink)
+        n += (uint64_t)CONTAINING_RECORD(e, mm_section, links)->header.handle_count;
+    return n;
 }
 
 static void section_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *name, size_t size)
@@ -139,7 +157,8 @@ NTSTATUS mm_check_section_attributes(ULONG attributes, ULONG protect)
     return mm_protect_is_valid(protect) ? STATUS_SUCCESS : STATUS_INVALID_PAGE_PROTECTION;
 }
 
-NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULONG attributes, ob_header **out)
+NTSTATUS mm_section_create(mm_commit *commit, LIST_ENTRY *live, uint64_t size, ULONG protect, ULONG attributes,
+                           ob_header **out)
 {
     if (size >= SECTION_TOO_BIG_AT)
         return STATUS_SECTION_TOO_BIG;
@@ -163,9 +182,11 @@ NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULON
                        .attributes = attributes & (SEC_COMMIT | SEC_RESERVE), .commit = commit, .charged = charge,
                        .store = store };
     if (commit)
-        commit->charged += charge;
+        commit->charged += charge, commit->sections += charge;
     ob_initialize_header(&sec->header, &mm_section_type, NonWaitableObject);
     sec->seg = g;
+    if (live)
+        InsertTailList(live, &sec->links);
     sec->size = size;
     sec->attributes = attributes & (SEC_COMMIT | SEC_RESERVE | SEC_BASED | SEC_NOCACHE | SEC_LARGE_PAGES);
     *out = &sec->header;

@@ -105,6 +105,7 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
     for (const LIST_ENTRY *fe = files->Flink; fe != files; fe = fe->Flink)
         handle_counts += (uint64_t)CONTAINING_RECORD(fe, io_file, links)->header.handle_count;
     handle_counts += ex_event_handle_counts(sys);
+    handle_counts += mm_sections_handle_counts(&ps->sections);
     const LIST_ENTRY *tokens = &se_state(sys)->tokens;
     for (const LIST_ENTRY *te = tokens->Flink; te != tokens; te = te->Flink)
         handle_counts += (uint64_t)CONTAINING_RECORD(te, se_token, links)->header.handle_count;
@@ -116,9 +117,10 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
     if (stacks != ms.kernel_stacks)
         broken(&c, "%llu threads hold a kernel stack, %llu counted", (unsigned long long)stacks,
                (unsigned long long)ms.kernel_stacks);
-    if (ps->commit.charged != charge + ms.bytes_in_use)
-        broken(&c, "commit charged %llu bytes, the spaces and kernel stacks hold %llu",
-               (unsigned long long)ps->commit.charged, (unsigned long long)(charge + ms.bytes_in_use));
+    if (ps->commit.charged != charge + ms.bytes_in_use + ps->commit.sections)
+        broken(&c, "commit charged %llu bytes, the spaces, kernel stacks and sections hold %llu",
+               (unsigned long long)ps->commit.charged,
+               (unsigned long long)(charge + ms.bytes_in_use + ps->commit.sections));
     const ke_scheduler *s = &ke_state(sys)->sched;
     if (s->threads != threads || s->timer_cap < threads || s->timer_count != timers)
         broken(&c, "scheduler: %zu threads (%llu exist), %zu timers (%llu waiting), room for %zu", s->threads,
