@@ -12,6 +12,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +44,92 @@ static inline void grader_assert_status(NTSTATUS got, NTSTATUS want, const char 
                 grader_status_text(want, b, sizeof b));
     _fail(file, line);
 }
+
+/*
+ * Checks in words. cmocka's own assert_int_equal says only "0 != 0x5": a
+ * student must then open the grader to learn what was measured. These say
+ * what was checked, what was expected and what came back
+ * ("ChildCounterCreated(4) returned 0, expected 3"); the graders keep
+ * cmocka's names, so they read as any cmocka test. expect_int and
+ * expect_that take the words themselves where the expression would not do.
+ */
+static inline const char *grader_number(long long v, char *buf, size_t cap)
+{
+    unsigned long long u = (unsigned long long)v;
+    if (v >= -9 && v <= 9)
+        snprintf(buf, cap, "%lld", v);
+    else if (u >= 0x10000 && v > 0)
+        snprintf(buf, cap, "0x%llx", u);
+    else if (v > 0)
+        snprintf(buf, cap, "%lld (0x%llx)", v, u);
+    else
+        snprintf(buf, cap, "%lld", v);
+    return buf;
+}
+
+/* Whether an expression's text is its value already (a plain number). */
+static inline bool grader_is_literal(const char *expr)
+{
+    char *end;
+    strtoll(expr, &end, 0);
+    return end != expr && *end == '\0';
+}
+
+static inline void grader_assert_int(long long got, long long want, bool equal, const char *got_expr,
+                                     const char *want_expr, const char *what, const char *file, int line)
+{
+    char g[48], w[48];
+    if ((got == want) == equal)
+        return;
+    grader_number(got, g, sizeof g);
+    grader_number(want, w, sizeof w);
+    if (!equal)
+        print_error("%s %s %s, expected anything but %s\n", got_expr, strchr(got_expr, '(') ? "returned" : "is", g,
+                    want_expr);
+    else if (what)
+        print_error("%s: expected %s, got %s\n", what, w, g);
+    else if (grader_is_literal(want_expr))
+        print_error("%s %s %s, expected %s\n", got_expr, strchr(got_expr, '(') ? "returned" : "is", g, w);
+    else
+        print_error("%s %s %s, expected %s = %s\n", got_expr, strchr(got_expr, '(') ? "returned" : "is", g, want_expr, w);
+    _fail(file, line);
+}
+
+static inline void grader_assert_string(const char *got, const char *want, const char *got_expr, const char *file,
+                                        int line)
+{
+    if (strcmp(got, want) == 0)
+        return;
+    print_error("%s is \"%s\", expected \"%s\"\n", got_expr, got, want);
+    _fail(file, line);
+}
+
+/* A condition that must hold; when it does not, the message says, in
+   words, what was expected and what came instead (printf-style). */
+static inline void grader_expect_that(bool ok, const char *file, int line, const char *fmt, ...)
+{
+    if (ok)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char message[512];
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    print_error("%s\n", message);
+    _fail(file, line);
+}
+
+#undef assert_int_equal
+#undef assert_int_not_equal
+#undef assert_string_equal
+#define assert_int_equal(got, want) \
+    grader_assert_int((long long)(got), (long long)(want), true, #got, #want, NULL, __FILE__, __LINE__)
+#define assert_int_not_equal(got, want) \
+    grader_assert_int((long long)(got), (long long)(want), false, #got, #want, NULL, __FILE__, __LINE__)
+#define assert_string_equal(got, want) grader_assert_string((got), (want), #got, __FILE__, __LINE__)
+#define expect_int(got, want, what) \
+    grader_assert_int((long long)(got), (long long)(want), true, #got, #want, (what), __FILE__, __LINE__)
+#define expect_that(ok, ...) grader_expect_that((ok), __FILE__, __LINE__, __VA_ARGS__)
 
 /* What the kernel delivered while a check ran: leaks and debug prints. */
 typedef struct grader_events {

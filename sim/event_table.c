@@ -25,7 +25,7 @@ static const struct {
                                                             F_INT("creating_tid")) },
     [NTSIM_EVENT_THREAD_EXIT] = { "thread_exit", FIELDS(F_INT("pid"), F_INT("tid"), F_INT("exit_code")) },
     [NTSIM_EVENT_IMAGE_LOAD] = { "image_load", FIELDS(F_INT("pid"), F_STR("image"), F_HEX("base"), F_HEX("size")) },
-    [NTSIM_EVENT_THREAD_STATE] = { "thread_state", FIELDS(F_INT("tid"), F_STR("from"), F_STR("to"), F_INT("cpu")) },
+    [NTSIM_EVENT_THREAD_STATE] = { "thread_state", FIELDS(F_INT("pid"), F_INT("tid"), F_STR("from"), F_STR("to"), F_INT("cpu")) },
     [NTSIM_EVENT_SYSCALL] = { "syscall", FIELDS(F_INT("tid"), F_INT("number"), F_STR("name"), F_STR("mode"),
                                                 { "args", SIM_LINES, 0 }, { "status", SIM_STATUS, 0 }) },
     [NTSIM_EVENT_DBGPRINT] = { "dbgprint", FIELDS(F_STR("driver"), F_STR("text")) },

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jsonl.h"
+#include "ntsim/system.h"
 #include "rtl/alloc.h"
 
 static bool sb_grow_slow(sim_writer *w, size_t more);
@@ -149,6 +150,42 @@ static char *put_cached(char *d, struct sim_number_text *c, uint64_t v)
         return end;
     }
     memcpy(d, c->text, sizeof c->text); /* a fixed-size move; only len bytes count */
+    return d + c->len;
+}
+
+/* The clock's reading as seconds since boot, a JSON number ("1.5", "0",
+   "0.015625"): beside the contract's integer, which is past what a double
+   holds exactly, so jq and JavaScript can subtract and compare times. Into
+   d (room for 30 bytes); returns the end. */
+static char *put_seconds(char *d, uint64_t time)
+{
+    uint64_t ticks = time - NTSIM_BOOT_TIME, fraction = ticks % 10000000;
+    d = put_u64(d, ticks / 10000000);
+    if (fraction) {
+        *d++ = '.';
+        for (uint64_t unit = 1000000; fraction; unit /= 10) {
+            *d++ = (char)('0' + fraction / unit);
+            fraction %= unit;
+        }
+    }
+    return d;
+}
+
+/* The relative time after a clock reading: ,"t":SECONDS (nothing for a value before boot). */
+static char *put_t(char *d, struct sim_number_text *c, uint64_t time)
+{
+    if (time < NTSIM_BOOT_TIME)
+        return d;
+    memcpy(d, ",\"t\":", 5);
+    d += 5;
+    if (time != c->value || !c->len) {
+        char *end = put_seconds(d, time);
+        c->len = (size_t)(end - d);
+        memcpy(c->text, d, c->len);
+        c->value = time;
+        return end;
+    }
+    memcpy(d, c->text, sizeof c->text);
     return d + c->len;
 }
 
@@ -311,7 +348,7 @@ static void json_fields(sim_writer *w, const sim_record *r)
         const char *key = f->key; /* keys are plain identifiers */
         size_t n = f->key_len ? f->key_len : strlen(key);
         assert(!f->key_len || strlen(key) == n); /* a padded key is the length it says */
-        if (!sb_grow(w, n + 48))
+        if (!sb_grow(w, n + 80))
             return;
         char *d = w->buf + w->len;
         *d = ',';
@@ -331,6 +368,8 @@ static void json_fields(sim_writer *w, const sim_record *r)
                 d = put_u64(d, 0 - f->v.u);
             } else {
                 d = put_u64(d, f->v.u);
+                if (n == 4 && memcmp(key, "time", 4) == 0) /* the contract's clock, wherever it is */
+                    d = put_t(d, &w->t_text, f->v.u);
             }
             break;
         case SIM_HEX:
@@ -360,6 +399,15 @@ static void record_end(sim_writer *w, size_t start, bool failed_before)
     flush_record(w);
 }
 
+/* A run of several files: every record names its file after its kind. */
+static void put_scenario(sim_writer *w)
+{
+    if (!w->scenario)
+        return;
+    sb_str(w, ",\"scenario\":");
+    json_string(w, w->scenario);
+}
+
 /* A record's start: where it begins, the failure so far set aside. */
 #define RECORD_BEGIN()                                                                                                 \
     size_t start = w->len;                                                                                             \
@@ -375,7 +423,17 @@ void sim_jsonl_result(sim_writer *w, int line, const char *cmd, const sim_record
         return;
     }
     char *d = w->buf + w->len;
-    d = PUT_LIT(d, "{\"kind\":\"result\",\"line\":");
+    if (w->scenario) {
+        sb_str(w, "{\"kind\":\"result\"");
+        put_scenario(w);
+        if (!sb_grow(w, 64 + n)) {
+            record_end(w, start, failed);
+            return;
+        }
+        d = PUT_LIT(w->buf + w->len, ",\"line\":");
+    } else {
+        d = PUT_LIT(d, "{\"kind\":\"result\",\"line\":");
+    }
     d = put_cached(d, &w->line_text, (uint64_t)line); /* lines count from 1 */
     d = PUT_LIT(d, ",\"cmd\":\"");
     memcpy(d, cmd, n);
@@ -393,18 +451,29 @@ void sim_jsonl_event(sim_writer *w, int line, const char *event, uint64_t time, 
 {
     RECORD_BEGIN();
     size_t n = strlen(event); /* event names are plain words */
-    if (!sb_grow(w, 96 + n)) {
+    if (!sb_grow(w, 128 + n)) {
         record_end(w, start, failed);
         return;
     }
     char *d = w->buf + w->len;
-    d = PUT_LIT(d, "{\"kind\":\"event\",\"line\":");
+    if (w->scenario) {
+        sb_str(w, "{\"kind\":\"event\"");
+        put_scenario(w);
+        if (!sb_grow(w, 128 + n)) {
+            record_end(w, start, failed);
+            return;
+        }
+        d = PUT_LIT(w->buf + w->len, ",\"line\":");
+    } else {
+        d = PUT_LIT(d, "{\"kind\":\"event\",\"line\":");
+    }
     d = put_cached(d, &w->line_text, (uint64_t)line);
     d = PUT_LIT(d, ",\"event\":\"");
     memcpy(d, event, n);
     d += n;
     d = PUT_LIT(d, "\",\"time\":");
     d = put_cached(d, &w->time_text, time);
+    d = put_t(d, &w->t_text, time);
     *d = ',';
     d += r->count != 0;
     w->len = (size_t)(d - w->buf);
@@ -416,7 +485,9 @@ void sim_jsonl_event(sim_writer *w, int line, const char *event, uint64_t time, 
 void sim_jsonl_error(sim_writer *w, int line, int col, const char *message)
 {
     RECORD_BEGIN();
-    sb_str(w, "{\"kind\":\"error\",\"line\":");
+    sb_str(w, "{\"kind\":\"error\"");
+    put_scenario(w);
+    sb_str(w, ",\"line\":");
     sb_i64(w, line);
     sb_str(w, ",\"col\":");
     sb_i64(w, col);
@@ -429,7 +500,9 @@ void sim_jsonl_error(sim_writer *w, int line, int col, const char *message)
 void sim_jsonl_expect(sim_writer *w, int line, const char *message, const char *want, const char *got)
 {
     RECORD_BEGIN();
-    sb_str(w, "{\"kind\":\"expect\",\"line\":");
+    sb_str(w, "{\"kind\":\"expect\"");
+    put_scenario(w);
+    sb_str(w, ",\"line\":");
     sb_i64(w, line);
     sb_str(w, ",\"message\":");
     json_string(w, message);

@@ -129,3 +129,29 @@ bool sim_lex(const char *text, size_t len, sim_line *line, sim_lex_error *err)
         }
     }
 }
+
+size_t sim_line_display(const char *text, size_t len, char *buf, size_t cap)
+{
+    size_t o = 0, i = 0;
+    if (cap == 0)
+        return 0;
+    for (;;) {
+        while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+            i++;
+        if (i >= len || text[i] == '#')
+            break;
+        if (o && o + 1 < cap)
+            buf[o++] = ' ';
+        bool quoted = false;
+        for (; i < len; i++) {
+            char c = text[i];
+            if (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '#'))
+                break;
+            quoted ^= c == '"';
+            if (o + 1 < cap)
+                buf[o++] = c;
+        }
+    }
+    buf[o] = '\0';
+    return o;
+}

@@ -40,4 +40,11 @@ typedef struct sim_lex_error {
  */
 bool sim_lex(const char *text, size_t len, sim_line *line, sim_lex_error *err);
 
+/*
+ * A lexed line as a person reads it in the output: its tokens as written
+ * (quotes kept), one space between them, the comment dropped. Writes at
+ * most cap - 1 bytes and a NUL into buf; returns the length written.
+ */
+size_t sim_line_display(const char *text, size_t len, char *buf, size_t cap);
+
 #endif

@@ -20,7 +20,8 @@
 #include "values.h"
 
 static const char usage[] =
-    "usage: ntsim run [OPTION...] FILE...   replay scenario files ('-' is standard input)\n"
+    "usage: ntsim run [OPTION...] FILE...   replay scenario files ('-' is standard input;\n"
+    "                                       on a terminal, a prompt that runs each line typed)\n"
     "       ntsim check [-q] FILE...        validate them without running them\n"
     "       ntsim report SCENARIO -o OUT.html  the replay as one page to look at\n"
     "       ntsim debug [-c CMDS] SCENARIO  replay under a kernel debugger's prompt (kd>)\n"
@@ -62,7 +63,7 @@ static const char run_usage[] =
     "  --seed N        the seed that decides everything that varies (ASLR bases...);\n"
     "                  overrides the system line's seed=. Same file, seed and\n"
     "                  options: byte-identical output everywhere.\n"
-    "  --trace sched   a thread_state event (tid, from, to, cpu) for every\n"
+    "  --trace sched   a thread_state event (pid, tid, from, to, cpu) for every\n"
     "                  scheduling state change\n"
     "  --trace syscalls  a syscall event (tid, number, name, args, status) for\n"
     "                  every system service call (may be given with sched)\n"
@@ -363,6 +364,8 @@ static int run(int argc, char **argv)
     }
     int worst = 0;
     const char *first = argv[i];
+    o.name_files = argc - i > 1;
+    o.interactive = isatty(STDIN_FILENO); /* `-` on a terminal: a session at a prompt; piped, a file as any other */
     for (; i < argc; i++) {
         int s = sim_run_file(argv[i], &o, records, stderr);
         if (s > worst)

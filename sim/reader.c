@@ -11,6 +11,8 @@
 #include "rtl/alloc.h"
 
 struct sim_reader {
+    sim_line_source source; /* lines from a function (a prompt), else NULL */
+    void *source_context;
     FILE *file;             /* NULL: reading from memory */
     const char *data;
     size_t size, pos;
@@ -43,6 +45,16 @@ sim_reader *sim_reader_of_buffer(const char *data, size_t size)
     return r;
 }
 
+sim_reader *sim_reader_of_source(sim_line_source next, void *context)
+{
+    sim_reader *r = new_reader();
+    if (r) {
+        r->source = next;
+        r->source_context = context;
+    }
+    return r;
+}
+
 void sim_reader_free(sim_reader *r)
 {
     rtl_free(r);
@@ -69,6 +81,14 @@ bool sim_reader_next(sim_reader *r, const char **text, size_t *len, bool *too_lo
     size_t n = 0;
     bool any = false;
     *too_long = false;
+    if (r->source) {
+        if (!r->source(r->source_context, r->line, SIM_MAX_LINE + 1, &n))
+            return false;
+        *too_long = n > SIM_MAX_LINE;
+        *text = r->line;
+        *len = n > SIM_MAX_LINE ? SIM_MAX_LINE + 1 : n;
+        return true;
+    }
     for (;;) {
         if (r->start == r->end && (r->eof || !refill(r)))
             break;

@@ -17,6 +17,12 @@ typedef struct sim_reader sim_reader;
    of memory. */
 sim_reader *sim_reader_of_file(FILE *f);
 sim_reader *sim_reader_of_buffer(const char *data, size_t size);
+/* A reader of lines a function gives one at a time (an interactive
+   prompt): next writes a line without its newline into buf (at most cap
+   bytes, *len its length, which may exceed cap when the line was cut) and
+   returns false at the end of the input. */
+typedef bool (*sim_line_source)(void *context, char *buf, size_t cap, size_t *len);
+sim_reader *sim_reader_of_source(sim_line_source next, void *context);
 void sim_reader_free(sim_reader *r);
 
 /*

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ntsim/system.h"
 #include "record.h"
 #include "rtl/alloc.h"
 
@@ -258,6 +259,23 @@ size_t sim_format_value(const sim_field *f, char *buf, size_t cap)
         return (size_t)snprintf(buf, cap, "%" PRIu32, f->count);
     }
     return 0;
+}
+
+bool sim_field_is_clock(const sim_field *f)
+{
+    return f->type == SIM_INT && strcmp(f->key, "time") == 0 && f->v.u >= NTSIM_BOOT_TIME;
+}
+
+size_t sim_format_clock(uint64_t time, char *buf, size_t cap)
+{
+    if (time < NTSIM_BOOT_TIME)
+        return (size_t)snprintf(buf, cap, "%" PRIu64, time);
+    uint64_t ticks = time - NTSIM_BOOT_TIME, s = ticks / 10000000, fraction = ticks % 10000000;
+    if (fraction % 10000 == 0)
+        return (size_t)snprintf(buf, cap, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64, s / 3600,
+                                s / 60 % 60, s % 60, fraction / 10000);
+    return (size_t)snprintf(buf, cap, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%07" PRIu64, s / 3600, s / 60 % 60,
+                            s % 60, fraction);
 }
 
 const sim_record *sim_field_item(const sim_record *r, const sim_field *f, uint32_t i)

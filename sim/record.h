@@ -141,4 +141,12 @@ const char *sim_field_line(const sim_record *r, const sim_field *f, uint32_t i);
 /* Formats a scalar field's value as the contract prints it (no JSON quoting). */
 size_t sim_format_value(const sim_field *f, char *buf, size_t cap);
 
+/* Whether f is a reading of the virtual clock: the contract's `time` (a
+   field of that name, in 100 ns units since 1601), at or after boot. */
+bool sim_field_is_clock(const sim_field *f);
+/* A reading of the virtual clock as the time since boot for a person,
+   HH:MM:SS.fff (HH:MM:SS.fffffff when it is not a whole millisecond; the
+   hours do not wrap at a day); a value before boot as its number. */
+size_t sim_format_clock(uint64_t time, char *buf, size_t cap);
+
 #endif

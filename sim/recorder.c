@@ -38,8 +38,16 @@ static sim_record *next_record(struct sim_event_log *log)
     return r;
 }
 
+/* The process of a thread whose state changed: the scheduler knows threads
+   only, and a reader of the trace asks which program ran. */
+static ULONG pid_of_thread(ntsim_system *sys, ULONG tid)
+{
+    NTSIM_THREAD_INFO info;
+    return sys && NT_SUCCESS(ntsim_query_thread(sys, tid, &info)) ? info.pid : 0;
+}
+
 /* An event's fields, in the order the contract lists them for its kind. */
-static void put_fields(sim_record *r, const ntsim_event *e)
+static void put_fields(sim_context *ctx, sim_record *r, const ntsim_event *e)
 {
     if (e->kind <= NTSIM_EVENT_IMAGE_LOAD)
         sim_put_int(r, "pid", e->pid);
@@ -69,6 +77,7 @@ static void put_fields(sim_record *r, const ntsim_event *e)
         break;
     }
     case NTSIM_EVENT_THREAD_STATE:
+        sim_put_int(r, "pid", pid_of_thread(ctx->sys, e->tid));
         sim_put_int(r, "tid", e->tid);
         sim_put_str(r, "from", ntsim_thread_state_name((KTHREAD_STATE)e->from));
         sim_put_str(r, "to", ntsim_thread_state_name((KTHREAD_STATE)e->to));
@@ -150,7 +159,7 @@ void sim_recorder_event(void *context, const ntsim_event *e)
         return;
     }
     ctx->events.kinds[ctx->events.count - 1] = e->kind;
-    put_fields(r, e);
+    put_fields(ctx, r, e);
     /* a tone on the speaker: heard too, with --audio */
     if (e->kind == NTSIM_EVENT_BEEP && ctx->audio &&
         !sim_audio_tone(ctx->audio, e->time, e->frequency, e->duration))

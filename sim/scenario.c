@@ -15,6 +15,7 @@
 #include "drivers/driver.h"
 #include "expect.h"
 #include "parser.h"
+#include "prompt.h"
 #include "reader.h"
 #include "sysmon.h"
 #include "recorder.h"
@@ -237,20 +238,29 @@ static void set_folder(sim_context *ctx, const char *name)
 
 /* Runs (or checks) every line of in; returns the exit status. */
 static int process(const char *name, sim_reader *in, const sim_run_options *options, FILE *out, FILE *err, bool check,
-                   int *lines)
+                   int *lines, bool interactive)
 {
     sim_writer w = { .format = options ? options->format : SIM_FORMAT_JSONL, .out = out,
                      .color = options && options->color && options->format == SIM_FORMAT_TEXT };
     sim_context ctx;
     sim_line *line = rtl_malloc(sizeof *line);
     sim_args *a = rtl_malloc(sizeof *a);
+    char *shown = rtl_malloc(SIM_MAX_LINE + 1); /* the running line as the text format shows it */
     context_init(&ctx, &w);
-    if (!line || !a || ctx.out_of_memory) {
+    if (!line || !a || !shown || ctx.out_of_memory) {
         fprintf(err, "%s:1:1: error: out of memory\n", name);
         context_free(&ctx);
         rtl_free(line);
         rtl_free(a);
+        rtl_free(shown);
         return SIM_EXIT_ERROR;
+    }
+    w.command = shown;
+    shown[0] = '\0';
+    if (options && options->name_files) {
+        w.scenario = name; /* jsonl: every record says which file it comes from */
+        if (w.format == SIM_FORMAT_TEXT)
+            fprintf(out, "==> %s <==\n", name);
     }
     apply_options(&ctx, options);
     set_folder(&ctx, name);
@@ -266,6 +276,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
         if (k == LINE_BLANK)
             continue;
         if (k == LINE_COMMAND) {
+            sim_line_display(text, len, shown, SIM_MAX_LINE + 1);
             sim_define_names(&ctx, a);
             if (out_of_memory(&ctx, &e))
                 k = LINE_ERROR;
@@ -285,17 +296,27 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
                 check_invariants(&ctx, name);
             if (!check)
                 sim_sweep_names(&ctx);
-            if (s == SIM_EXIT_EXPECT)
+            if (s == SIM_EXIT_EXPECT && exit_status == SIM_EXIT_OK)
                 exit_status = SIM_EXIT_EXPECT;
+            if (interactive) { /* each line's output before the next prompt */
+                sim_writer_flush(&w);
+                fflush(out);
+            }
             if (s != SIM_EXIT_ERROR)
                 continue;
         }
         sim_writer_flush(&w); /* what came before the error goes out first */
+        fflush(out);
         report(name, ctx.line, &e, err);
         errors++;
         if (!check) {
             sim_write_error(&w, ctx.line, e.col, e.message);
             exit_status = SIM_EXIT_ERROR;
+            if (interactive) { /* a typo does not end a session: the next line is asked for */
+                sim_writer_flush(&w);
+                fflush(out);
+                continue;
+            }
             break;
         }
     }
@@ -323,6 +344,7 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
     sim_writer_free(&w);
     rtl_free(line);
     rtl_free(a);
+    rtl_free(shown);
     return exit_status;
 }
 
@@ -349,8 +371,11 @@ static int with_file(const char *path, const sim_run_options *options, FILE *out
         }
         return SIM_EXIT_ERROR;
     }
-    sim_reader *r = sim_reader_of_file(f);
-    int s = r ? process(is_stdin ? "<stdin>" : path, r, options, out, err, check, lines)
+    /* Standard input on a terminal, for a run: a session at a prompt. */
+    bool interactive = is_stdin && !check && options && options->interactive;
+    sim_prompt prompt = { .in = f, .talk = err };
+    sim_reader *r = interactive ? sim_reader_of_source(sim_prompt_next, &prompt) : sim_reader_of_file(f);
+    int s = r ? process(is_stdin ? "<stdin>" : path, r, options, out, err, check, lines, interactive)
               : no_reader(is_stdin ? "<stdin>" : path, err);
     sim_reader_free(r);
     if (!is_stdin)
@@ -372,7 +397,7 @@ static int with_buffer(const char *name, const char *data, size_t len, const sim
                        FILE *err, bool check)
 {
     sim_reader *r = sim_reader_of_buffer(data, len);
-    int s = r ? process(name, r, options, out, err, check, NULL) : no_reader(name, err);
+    int s = r ? process(name, r, options, out, err, check, NULL, false) : no_reader(name, err);
     sim_reader_free(r);
     return s;
 }

@@ -25,6 +25,8 @@ typedef struct sim_run_options {
     void *at_end_context;
     bool check_invariants;   /* ntsim_check_system after every command; a broken one aborts (tests) */
     bool color;              /* text format: colour for a terminal (sim_writer.color) */
+    bool interactive;        /* standard input is a terminal: `-` is a session at a prompt (prompt.h) */
+    bool name_files;         /* a run of several files: jsonl records carry `scenario`, text has a header per file */
     struct sim_debugger *debugger; /* ntsim debug: stops the replay (sim/debug/debug.h), or NULL */
 } sim_run_options;
 

@@ -22,13 +22,15 @@ typedef struct sim_writer {
         uint64_t value;
         char text[24];
         size_t len; /* 0: nothing formatted yet */
-    } line_text, time_text;
+    } line_text, time_text, t_text;
     NTSTATUS status;         /* the last status written, its name and length */
     const char *status_name;
     size_t status_len;
     bool failed;             /* a record was dropped for want of memory (the engine reports and clears it) */
     bool color;              /* text for a terminal: failed statuses, EXPECT FAILED and event kinds in colour */
     bool muted;              /* nothing more is written (a debugging session that ended) */
+    const char *command;     /* text: the running line as written (sim_line_display), shown with its result; NULL: its name */
+    const char *scenario;    /* jsonl of a run of several files: the file every record names, else NULL */
 } sim_writer;
 
 /* Writes out what is buffered; free flushes too. */

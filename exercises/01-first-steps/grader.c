@@ -121,7 +121,8 @@ static void allocate_buffer_commits_read_write(void **state)
     ULONG_PTR base = 0;
     assert_status(grader_spawn(sys, "C:\\app.exe", 0, 0, &app), STATUS_SUCCESS);
     assert_status(ex01_allocate_buffer(sys, app.UniqueProcess, 0x10000, &base), STATUS_SUCCESS);
-    assert_true(base != 0 && base % 0x10000 == 0);
+    expect_that(base != 0 && base % 0x10000 == 0,
+                "the buffer's base is 0x%llx, expected a nonzero multiple of 64K (0x10000)", (unsigned long long)base);
     MEMORY_BASIC_INFORMATION m = query_as(sys, app.UniqueThread, base);
     assert_int_equal(m.State, MEM_COMMIT);
     assert_int_equal(m.Protect, PAGE_READWRITE);

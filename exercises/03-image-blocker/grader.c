@@ -80,7 +80,8 @@ static void the_creator_sees_the_refusal(void **state)
                   STATUS_ACCESS_DENIED);
     NTSIM_PROCESS_INFO pi;
     assert_status(ntsim_query_process(sys, explorer.UniqueProcess, &pi), STATUS_SUCCESS);
-    assert_false(pi.exited);
+    expect_that(!pi.exited, "explorer.exe exited (code %u), expected it still running: a refused child ends no parent",
+                (unsigned)pi.exit_code);
     unload_and_destroy(sys);
 }
 

@@ -47,7 +47,7 @@ static void read_and_compare(ntsim_system *sys, ULONG size)
 {
     unsigned char *buf = calloc(1, size);
     ULONG bytes = 0;
-    assert_non_null(buf);
+    expect_that(buf != NULL, "the grader could not get a %u-byte read buffer from the host", (unsigned)size);
     assert_status(ntsim_device_read(sys, "\\??\\SysMon", buf, size, &bytes), STATUS_SUCCESS);
     compare(buf, bytes);
     free(buf);

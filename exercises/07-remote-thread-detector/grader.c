@@ -28,7 +28,7 @@ static ULONG read_reports(ntsim_system *sys, RemoteThread *out, ULONG size)
 {
     ULONG bytes = 0;
     assert_status(ntsim_device_read(sys, EX07_LINK, out, size, &bytes), STATUS_SUCCESS);
-    assert_int_equal(bytes % sizeof(RemoteThread), 0);
+    expect_int(bytes % sizeof(RemoteThread), 0, "bytes a read returned past its last whole RemoteThread record");
     return bytes / (ULONG)sizeof(RemoteThread);
 }
 
@@ -47,9 +47,9 @@ static void first_threads_are_not_reported(void **state)
     assert_status(grader_spawn(sys, "C:\\Windows\\System32\\cmd.exe", explorer.UniqueProcess, explorer.UniqueThread, &cmd),
                   STATUS_SUCCESS);
     assert_status(grader_spawn(sys, "C:\\Tools\\make.exe", cmd.UniqueProcess, cmd.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 0);
+    expect_int(pending(sys), 0, "remote-thread reports waiting in the detector");
     assert_status(grader_thread(sys, cmd.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     finish(sys);
 }
 
@@ -63,7 +63,7 @@ static void a_remote_thread_is_reported(void **state)
     assert_status(grader_spawn(sys, "C:\\victim.exe", explorer.UniqueProcess, explorer.UniqueThread, &victim), STATUS_SUCCESS);
     ntsim_advance(sys, 7777777);
     assert_status(grader_thread(sys, victim.UniqueProcess, explorer.UniqueThread, &t), STATUS_SUCCESS);
-    assert_int_equal(read_reports(sys, r, sizeof r), 1);
+    expect_int(read_reports(sys, r, sizeof r), 1, "whole reports one read of a large buffer returned");
     assert_int_equal(r[0].Time.QuadPart, (LONG64)ntsim_time(sys));
     assert_int_equal(r[0].CreatorProcessId, explorer.UniqueProcess);
     assert_int_equal(r[0].CreatorThreadId, explorer.UniqueThread);
@@ -82,9 +82,9 @@ static void local_and_system_threads_are_not_reported(void **state)
     assert_status(grader_thread(sys, app.UniqueProcess, app.UniqueThread, NULL), STATUS_SUCCESS);
     assert_status(grader_thread(sys, app.UniqueProcess, GRADER_SYSTEM_TID, NULL), STATUS_SUCCESS);
     assert_status(grader_thread(sys, 4, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 0);
+    expect_int(pending(sys), 0, "remote-thread reports waiting in the detector");
     assert_status(grader_thread(sys, app.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     finish(sys);
 }
 
@@ -99,9 +99,9 @@ static void many_new_processes_no_false_positive(void **state)
         assert_status(grader_spawn(sys, "C:\\Windows\\System32\\svchost.exe", 0, 0, NULL), STATUS_SUCCESS);
     assert_status(grader_spawn(sys, "C:\\notepad.exe", explorer.UniqueProcess, explorer.UniqueThread, &notepad),
                   STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 0);
+    expect_int(pending(sys), 0, "remote-thread reports waiting in the detector");
     assert_status(grader_thread(sys, notepad.UniqueProcess, explorer.UniqueThread, &t), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     finish(sys);
 }
 
@@ -114,7 +114,7 @@ static void a_process_started_by_system_is_watched(void **state)
     assert_status(grader_spawn(sys, EXPLORER, 0, 0, &explorer), STATUS_SUCCESS);
     /* The first remote thread into the service is a remote thread. */
     assert_status(grader_thread(sys, svc.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     finish(sys);
 }
 
@@ -137,9 +137,9 @@ static void refused_creations_do_not_fill_the_record(void **state)
                       STATUS_ACCESS_DENIED);
     assert_status(grader_spawn(sys, "C:\\notepad.exe", explorer.UniqueProcess, explorer.UniqueThread, &notepad),
                   STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 0);
+    expect_int(pending(sys), 0, "remote-thread reports waiting in the detector");
     assert_status(grader_thread(sys, notepad.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     assert_status(ntsim_unload_driver(sys, "blocker"), STATUS_SUCCESS);
     finish(sys);
 }
@@ -173,11 +173,12 @@ static void a_reused_pid_is_watched(void **state)
         else
             assert_status(ntsim_exit_process(sys, c.UniqueProcess, 0), STATUS_SUCCESS);
     }
-    assert_true(found);
-    assert_int_equal(pending(sys), 0);
+    expect_that(found, "no new process got PID %u back in 2000 tries, expected one to (PIDs are reused)",
+                (unsigned)refused);
+    expect_int(pending(sys), 0, "remote-thread reports waiting in the detector");
     /* The process that got the PID back: its next remote thread is reported. */
     assert_status(grader_thread(sys, refused, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     assert_status(ntsim_unload_driver(sys, "blocker"), STATUS_SUCCESS);
     finish(sys);
 }
@@ -192,9 +193,9 @@ static void reads_return_whole_records(void **state)
     assert_status(grader_spawn(sys, "C:\\app.exe", explorer.UniqueProcess, explorer.UniqueThread, &app), STATUS_SUCCESS);
     for (int i = 0; i < 3; i++)
         assert_status(grader_thread(sys, app.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(read_reports(sys, r, 20), 0);
-    assert_int_equal(read_reports(sys, r, 50), 2);
-    assert_int_equal(read_reports(sys, r, sizeof r), 1);
+    expect_int(read_reports(sys, r, 20), 0, "whole reports a read of 20 bytes returned (less than one report)");
+    expect_int(read_reports(sys, r, 50), 2, "whole reports a read of 50 bytes returned");
+    expect_int(read_reports(sys, r, sizeof r), 1, "whole reports one read of a large buffer returned");
     finish(sys);
 }
 
@@ -209,14 +210,14 @@ static void unload_leaves_nothing_behind(void **state)
                   STATUS_ACCESS_DENIED);
     assert_status(grader_spawn(sys, "C:\\app.exe", explorer.UniqueProcess, explorer.UniqueThread, &app), STATUS_SUCCESS);
     assert_status(grader_thread(sys, app.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 1);
+    expect_int(pending(sys), 1, "remote-thread reports waiting in the detector");
     assert_status(grader_thread(sys, app.UniqueProcess, explorer.UniqueThread, NULL), STATUS_SUCCESS);
     assert_status(ntsim_unload_driver(sys, "blocker"), STATUS_SUCCESS);
     /* A report and a remembered PID are still held: unload frees them. */
     assert_status(ntsim_unload_driver(sys, "remotedetector"), STATUS_SUCCESS);
     assert_int_equal(ev.pool_leaks, 0);
     assert_status(ntsim_load_driver(sys, "remotedetector", DetectorDriverEntry, NULL, 0), STATUS_SUCCESS);
-    assert_int_equal(pending(sys), 0);
+    expect_int(pending(sys), 0, "remote-thread reports waiting in the detector");
     finish(sys);
 }
 

@@ -18,13 +18,13 @@ static char *session(void)
     const char *cut = strstr(here, "exercises/");
     snprintf(path, sizeof path, "%.*ssim/scenarios/book-injection.scn", cut ? (int)(cut - here) : 0, here);
     FILE *out = tmpfile();
-    assert_non_null(out);
+    expect_that(out != NULL, "the grader could not make a temporary file for the session");
     sim_debug_options o = { .commands = "bp 17; g; bp detector!ThreadNotify; g; !thread; !process 14 0; !ready; q" };
     assert_int_equal(sim_debug_file(path, &o, out, stderr), 0);
     long n = ftell(out);
     rewind(out);
     char *text = calloc(1, (size_t)n + 1);
-    assert_non_null(text);
+    expect_that(text != NULL, "the grader could not get %ld bytes from the host for the session", n);
     assert_int_equal(fread(text, 1, (size_t)n, out), (size_t)n);
     fclose(out);
     return text;
@@ -36,13 +36,13 @@ static void current_thread_is_the_creators(void **state)
     ex08_answers a = { 0 };
     ex08_answer(&a);
     const char *t = strstr(text, "kd> !thread\nTHREAD ");
-    assert_non_null(t);
+    expect_that(t != NULL, "the session shows no THREAD after !thread, expected the stopped thread");
     unsigned pid = 0, tid = 0;
     const char *cid = strstr(t, "Cid ");
-    assert_non_null(cid);
-    assert_int_equal(sscanf(cid, "Cid %x.%x", &pid, &tid), 2);
-    assert_int_equal(a.current_pid, pid);
-    assert_int_equal(a.current_tid, tid);
+    expect_that(cid != NULL && sscanf(cid, "Cid %x.%x", &pid, &tid) == 2,
+                "the session's !thread shows no Cid PID.TID, expected one");
+    expect_int(a.current_pid, pid, "current_pid (the process of the thread the routine runs in)");
+    expect_int(a.current_tid, tid, "current_tid (the thread the routine runs in)");
     free(text);
 }
 
@@ -53,7 +53,7 @@ static void stack_vad_of_the_remote_thread(void **state)
     ex08_answer(&a);
     /* The grader's own view of notepad's VADs at the stop. */
     const char *p = strstr(text, "Image: notepad.exe");
-    assert_non_null(p);
+    expect_that(p != NULL, "the session's !process shows no notepad.exe, expected it");
     free(text);
     sim_debug_options o = { .commands = "bp 17; g; bp detector!ThreadNotify; g; .process ffff9210`00007080; !vad; q" };
     char path[4096];
@@ -68,13 +68,13 @@ static void stack_vad_of_the_remote_thread(void **state)
         unsigned long long addr, start, end;
         unsigned level;
         if (strstr(line, "stack of thread 36") && sscanf(line, "%llx %u %llx %llx", &addr, &level, &start, &end) == 4) {
-            assert_true(a.stack_start_vpn == start);
-            assert_true(a.stack_end_vpn == end);
+            expect_int(a.stack_start_vpn, start, "stack_start_vpn (the remote thread's stack VAD, its first page)");
+            expect_int(a.stack_end_vpn, end, "stack_end_vpn (the remote thread's stack VAD, its last page)");
             found = true;
         }
     }
     fclose(out);
-    assert_true(found);
+    expect_that(found, "the session's !vad shows no stack of thread 36, expected one");
 }
 
 static void ready_threads_at_the_stop(void **state)
@@ -83,13 +83,12 @@ static void ready_threads_at_the_stop(void **state)
     ex08_answers a = { 0 };
     ex08_answer(&a);
     const char *r = strstr(text, "kd> !ready\n");
-    assert_non_null(r);
-    const char *end = strstr(r, "kd> q");
-    assert_non_null(end);
+    const char *end = r ? strstr(r, "kd> q") : NULL;
+    expect_that(end != NULL, "the session shows no !ready output, expected the ready queues");
     unsigned n = 0;
     for (const char *s = strstr(r, "    THREAD "); s && s < end; s = strstr(s + 1, "    THREAD "))
         n++;
-    assert_int_equal(a.ready_threads, n);
+    expect_int(a.ready_threads, n, "ready_threads (threads in the ready queues at the stop)");
     free(text);
 }
 

@@ -263,6 +263,7 @@ static void DetectorClientRead(const unsigned char *buf, ULONG bytes, sim_record
         RemoteThread rt;
         memcpy(&rt, buf + i * sizeof rt, sizeof rt);
         sim_record *e = sim_array_add(r);
+        sim_put_str(e, "item", "remote_thread"); /* its kind, as the monitor's items name theirs */
         sim_put_int(e, "time", rt.Time.QuadPart);
         sim_put_int(e, "creator_pid", rt.CreatorProcessId);
         sim_put_int(e, "creator_tid", rt.CreatorThreadId);

@@ -46,10 +46,7 @@ struct mm_section;
 typedef struct mm_commit {
     uint64_t limit;   /* bytes; system memory + pagefile */
     uint64_t charged; /* bytes */
-    uint64_t segments; /* bytes of charged that section segments hold */
-    /* The live Section objects charging it, linked, so the system's check
-       can count their handles (sections have no other system-wide list). */
-    struct mm_section *sections;
+    uint64_t sections; /* bytes of charged that sections' pages hold (the system check) */
 } mm_commit;
 
 typedef enum mm_arch { MM_ARCH_X64, MM_ARCH_X86 } mm_arch;
@@ -271,15 +268,16 @@ NTSTATUS mm_check_section_attributes(ULONG attributes, ULONG protect);
  * caller inserts a handle, then dereferences). STATUS_SECTION_TOO_BIG at
  * 128 TB and over, STATUS_INSUFFICIENT_RESOURCES when its prototype PTEs (8
  * bytes a page) would not fit in the commit left, STATUS_COMMITMENT_LIMIT
- * when SEC_COMMIT's charge of every page does not. commit may be NULL. */
-NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULONG attributes,
+ * when SEC_COMMIT's charge of every page does not. commit may be NULL.
+ * live: the system's list of section objects (NULL: none), which teardown
+ * frees whatever their counts (mm_sections_free). */
+struct _LIST_ENTRY;
+NTSTATUS mm_section_create(mm_commit *commit, struct _LIST_ENTRY *live, uint64_t size, ULONG protect, ULONG attributes,
                            struct ob_header **out);
-/* The handles the live sections hold, for the system's check. O(sections). */
-uint64_t mm_section_handle_counts(const mm_commit *commit);
-/* Teardown: frees every section still live whatever its counts (handle
-   tables are freed without closing), after the spaces, whose views hold
-   their segments. */
-void mm_sections_free_all(mm_commit *commit);
+/* Teardown: every section object of the list goes, whatever its counts (handle tables are freed unswept). */
+void mm_sections_free(struct _LIST_ENTRY *live);
+/* The handles to the list's sections, as their objects count them (the system check). */
+uint64_t mm_sections_handle_counts(const struct _LIST_ENTRY *live);
 /* NtQuerySection(SectionBasicInformation): attributes and size as created. */
 void mm_section_basic(struct ob_header *section, ULONG *attributes, uint64_t *size);
 /* The right a handle needs to map a view with protect (MmMakeSectionAccess). */

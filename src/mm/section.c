@@ -14,6 +14,7 @@
 
 #include "mm/mm_internal.h"
 #include "mm/user_memory.h"
+#include "ntsim/wdk.h" /* LIST_ENTRY and its inline list calls */
 #include "ob/object.h"
 #include "rtl/alloc.h"
 
@@ -23,8 +24,7 @@
 
 typedef struct mm_section {
     ob_header header;
-    struct mm_section *next, *prev; /* in commit->sections */
-    mm_commit *commit;
+    LIST_ENTRY links; /* the system's live sections (Flink NULL: none) */
     mm_segment *seg;
     uint64_t size;    /* SizeOfSection, as asked */
     ULONG attributes; /* SEC_COMMIT or SEC_RESERVE, and the modifiers kept */
@@ -34,10 +34,8 @@ void mm_segment_release(mm_segment *g)
 {
     if (!g || --g->refs)
         return;
-    if (g->commit) {
-        g->commit->charged -= g->charged;
-        g->commit->segments -= g->charged;
-    }
+    if (g->commit)
+        g->commit->charged -= g->charged, g->commit->sections -= g->charged;
     mm_page_store_destroy(g->store);
     rtl_free(g->ranges);
     rtl_free(g);
@@ -96,16 +94,24 @@ static void section_delete(ntsim_system *sys, ob_header *h)
 {
     (void)sys;
     mm_section *sec = (mm_section *)h;
-    if (sec->commit) {
-        if (sec->prev)
-            sec->prev->next = sec->next;
-        else
-            sec->commit->sections = sec->next;
-        if (sec->next)
-            sec->next->prev = sec->prev;
-    }
+    if (sec->links.Flink)
+        RemoveEntryList(&sec->links);
     mm_segment_release(sec->seg);
     rtl_free(sec);
+}
+
+void mm_sections_free(LIST_ENTRY *live)
+{
+    while (live->Flink && !IsListEmpty(live))
+        section_delete(NULL, &CONTAINING_RECORD(live->Flink, mm_section, links)->header);
+}
+
+uint64_t mm_sections_handle_counts(const LIST_ENTRY *live)
+{
+    uint64_t n = 0;
+    for (const LIST_ENTRY *e = live->Flink; e && e != live; e = e->Flink)
+        n += (uint64_t)CONTAINING_RECORD(e, mm_section, links)->header.handle_count;
+    return n;
 }
 
 static void section_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *name, size_t size)
@@ -151,7 +157,8 @@ NTSTATUS mm_check_section_attributes(ULONG attributes, ULONG protect)
     return mm_protect_is_valid(protect) ? STATUS_SUCCESS : STATUS_INVALID_PAGE_PROTECTION;
 }
 
-NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULONG attributes, ob_header **out)
+NTSTATUS mm_section_create(mm_commit *commit, LIST_ENTRY *live, uint64_t size, ULONG protect, ULONG attributes,
+                           ob_header **out)
 {
     if (size >= SECTION_TOO_BIG_AT)
         return STATUS_SECTION_TOO_BIG;
@@ -174,35 +181,16 @@ NTSTATUS mm_section_create(mm_commit *commit, uint64_t size, ULONG protect, ULON
     *g = (mm_segment){ .refs = 1, .pages = pages, .protect = protect,
                        .attributes = attributes & (SEC_COMMIT | SEC_RESERVE), .commit = commit, .charged = charge,
                        .store = store };
+    if (commit)
+        commit->charged += charge, commit->sections += charge;
     ob_initialize_header(&sec->header, &mm_section_type, NonWaitableObject);
-    if (commit) {
-        commit->charged += charge;
-        commit->segments += charge;
-        sec->commit = commit;
-        sec->next = commit->sections;
-        if (sec->next)
-            sec->next->prev = sec;
-        commit->sections = sec;
-    }
     sec->seg = g;
+    if (live)
+        InsertTailList(live, &sec->links);
     sec->size = size;
     sec->attributes = attributes & (SEC_COMMIT | SEC_RESERVE | SEC_BASED | SEC_NOCACHE | SEC_LARGE_PAGES);
     *out = &sec->header;
     return STATUS_SUCCESS;
-}
-
-uint64_t mm_section_handle_counts(const mm_commit *commit)
-{
-    uint64_t n = 0;
-    for (const mm_section *sec = commit->sections; sec; sec = sec->next)
-        n += (uint64_t)sec->header.handle_count;
-    return n;
-}
-
-void mm_sections_free_all(mm_commit *commit)
-{
-    while (commit->sections)
-        section_delete(NULL, &commit->sections->header);
 }
 
 mm_segment *mm_section_segment(ob_header *section)

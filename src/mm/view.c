@@ -219,7 +219,7 @@ NTSTATUS mm_view_commit(mm_space *s, mm_view *w, ULONG_PTR start, ULONG_PTR end,
             show_committed(x, a, b);
     }
     if (g->commit)
-        g->commit->charged += newly, g->commit->segments += newly;
+        g->commit->charged += newly, g->commit->sections += newly;
     g->charged += newly;
     return STATUS_SUCCESS;
 }

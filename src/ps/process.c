@@ -157,6 +157,7 @@ NTSTATUS ps_initialize(ntsim_system *sys)
 {
     ps_system *ps = ps_state(sys);
     InitializeListHead(&ps->processes);
+    InitializeListHead(&ps->sections);
     ps->next_sequence = 1;
     ob_handle_table_init(&ps->cid_table, true);
     ob_state(sys)->caller = &caller_ops;
@@ -213,6 +214,8 @@ void ps_shutdown(ntsim_system *sys)
         }
         free_process(p);
     }
+    /* The address spaces went with their processes: views no longer hold sections. */
+    mm_sections_free(&ps_state(sys)->sections);
     ps_state(sys)->idle = ps_state(sys)->system_process = NULL;
     ps_set_current_thread(sys, NULL);
     ke_state(sys)->system_thread = NULL;

@@ -82,6 +82,7 @@ typedef struct ps_system {
     mm_chunk_cache chunk_cache;   /* pool chunks recycled between processes */
     mm_system_space *system_space; /* kernel stacks */
     ps_notify notify;             /* drivers' notify routines */
+    LIST_ENTRY sections;          /* every section object (mm), freed at teardown whatever its counts */
 } ps_system;
 
 static inline ps_system *ps_state(ntsim_system *sys)

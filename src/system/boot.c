@@ -47,7 +47,6 @@ static void teardown(ntsim_system *sys)
     io_shutdown(sys); /* drivers' leftovers reported while the system still stands */
     ex_shutdown(sys);
     ps_shutdown(sys);
-    mm_sections_free_all(&ps_state(sys)->commit); /* sections a handle still held: no table closed them */
     se_shutdown(sys); /* tokens last: processes and handle tables held them */
     io_free_files(sys);
     ke_scheduler_free(sys);

@@ -105,10 +105,10 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
     for (const LIST_ENTRY *fe = files->Flink; fe != files; fe = fe->Flink)
         handle_counts += (uint64_t)CONTAINING_RECORD(fe, io_file, links)->header.handle_count;
     handle_counts += ex_event_handle_counts(sys);
+    handle_counts += mm_sections_handle_counts(&ps->sections);
     const LIST_ENTRY *tokens = &se_state(sys)->tokens;
     for (const LIST_ENTRY *te = tokens->Flink; te != tokens; te = te->Flink)
         handle_counts += (uint64_t)CONTAINING_RECORD(te, se_token, links)->header.handle_count;
-    handle_counts += mm_section_handle_counts(&ps->commit);
     if (handles != handle_counts)
         broken(&c, "%llu handles in the tables, %llu counted by their objects", (unsigned long long)handles,
                (unsigned long long)handle_counts);
@@ -117,10 +117,10 @@ bool ntsim_check_system(ntsim_system *sys, char *why, size_t cap)
     if (stacks != ms.kernel_stacks)
         broken(&c, "%llu threads hold a kernel stack, %llu counted", (unsigned long long)stacks,
                (unsigned long long)ms.kernel_stacks);
-    if (ps->commit.charged != charge + ms.bytes_in_use + ps->commit.segments)
+    if (ps->commit.charged != charge + ms.bytes_in_use + ps->commit.sections)
         broken(&c, "commit charged %llu bytes, the spaces, kernel stacks and sections hold %llu",
                (unsigned long long)ps->commit.charged,
-               (unsigned long long)(charge + ms.bytes_in_use + ps->commit.segments));
+               (unsigned long long)(charge + ms.bytes_in_use + ps->commit.sections));
     const ke_scheduler *s = &ke_state(sys)->sched;
     if (s->threads != threads || s->timer_cap < threads || s->timer_count != timers)
         broken(&c, "scheduler: %zu threads (%llu exist), %zu timers (%llu waiting), room for %zu", s->threads,

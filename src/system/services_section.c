@@ -60,7 +60,7 @@ NTSTATUS sys_svc_create_section(ntsim_system *sys, const ULONG64 *a)
     if (!ob_handle_reserve(table))
         return STATUS_INSUFFICIENT_RESOURCES;
     ob_header *section;
-    s = mm_section_create(&ps_state(sys)->commit, size, protect, attributes, &section);
+    s = mm_section_create(&ps_state(sys)->commit, &ps_state(sys)->sections, size, protect, attributes, &section);
     if (!NT_SUCCESS(s))
         return s;
     ULONG value;

@@ -125,7 +125,7 @@ static void sysmon_ignores_image_loads_with_pid_0(void **state)
                     "driver load sysmon\n"  /* 2 */
                     "driver load booster\n" /* 3: booster.sys maps with PID 0 */
                     "client read sysmon\n"); /* 4 */
-    assert_has(out, "\"event\":\"image_load\",\"time\":134116992000000000,\"pid\":0,\"image\":\"\\\\SystemRoot");
+    assert_has(out, "\"event\":\"image_load\",\"time\":134116992000000000,\"t\":0,\"pid\":0,\"image\":\"\\\\SystemRoot");
     assert_has(result(out, 4), "\"bytes\":0,");
     free(out);
 }
@@ -194,7 +194,7 @@ static void sysmon_default_limit_is_10000_items(void **state)
     /* 5000 creates (24) + 5000 exits (32), from the second thread on. */
     assert_has(r, "\"bytes\":280000,");
     assert_int_equal(count(r, "\"item\":"), 10000);
-    assert_has(r, "\"items\":[{\"item\":\"thread_create\",\"bytes\":24,\"time\":134116992000000000,\"pid\":12,\"tid\":24}");
+    assert_has(r, "\"items\":[{\"item\":\"thread_create\",\"bytes\":24,\"time\":134116992000000000,\"t\":0,\"pid\":12,\"tid\":24}");
     assert_has(result(out, 3 + 2 * 5001 + 2), "\"bytes\":0,");
     free(out);
     free(scn);
@@ -402,7 +402,7 @@ static void detector_passes_a_new_process_first_thread_and_reports_its_second(vo
                     "thread create calc t by=explorer.main\n"             /* 7: 28 */
                     "client read detector\n");                            /* 8 */
     assert_has(result(out, 5), "\"bytes\":0,");
-    assert_has(result(out, 8), "\"bytes\":24,\"items\":[{\"time\":134116992010000000,\"creator_pid\":12,"
+    assert_has(result(out, 8), "\"bytes\":24,\"items\":[{\"item\":\"remote_thread\",\"time\":134116992010000000,\"t\":1,\"creator_pid\":12,"
                                "\"creator_tid\":16,\"pid\":20,\"tid\":28}],\"lines\":[\"00:00:01.000: Remote Thread "
                                "from PID: 12 TID: 16 -> PID: 20 TID: 28\"]");
     free(out);

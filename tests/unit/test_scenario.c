@@ -702,7 +702,7 @@ static void run_stops_at_the_first_error_with_earlier_output_written(void **stat
     assert_string_equal(r.err, "t.scn:2:1: error: unknown command 'bogus'\n");
     assert_int_equal(out_lines(&r), 2);
     assert_string_equal(out_line(&r, 1),
-                        "{\"kind\":\"result\",\"line\":1,\"cmd\":\"sleep\",\"status\":\"STATUS_SUCCESS\",\"time\":134116992000000001}");
+                        "{\"kind\":\"result\",\"line\":1,\"cmd\":\"sleep\",\"status\":\"STATUS_SUCCESS\",\"time\":134116992000000001,\"t\":0.0000001}");
     assert_string_equal(out_line(&r, 2), "{\"kind\":\"error\",\"line\":2,\"col\":1,\"message\":\"unknown command 'bogus'\"}");
     done(&r);
 }
@@ -752,7 +752,7 @@ static void system_result_has_the_configuration(void **state)
     (void)state;
     outcome r = run_ok("system\n");
     assert_string_equal(out_line(&r, 1), "{\"kind\":\"result\",\"line\":1,\"cmd\":\"system\",\"status\":\"STATUS_SUCCESS\","
-                                         "\"arch\":\"x64\",\"cpus\":1,\"seed\":0,\"aslr\":\"on\",\"time\":" BOOT "}");
+                                         "\"arch\":\"x64\",\"cpus\":1,\"seed\":0,\"aslr\":\"on\",\"time\":" BOOT ",\"t\":0}");
     done(&r);
 }
 
@@ -776,10 +776,10 @@ static void events_come_before_their_result_in_delivery_order(void **state)
     (void)state;
     outcome r = run_ok("system seed=1\nprocess create a image=C:\\a.exe\n");
     assert_int_equal(out_lines(&r), 6);
-    assert_string_equal(out_line(&r, 2), "{\"kind\":\"event\",\"line\":2,\"event\":\"process_create\",\"time\":" BOOT
+    assert_string_equal(out_line(&r, 2), "{\"kind\":\"event\",\"line\":2,\"event\":\"process_create\",\"time\":" BOOT ",\"t\":0"
                                          ",\"pid\":12,\"ppid\":4,\"creating_pid\":4,\"creating_tid\":8,"
                                          "\"image\":\"C:\\\\a.exe\",\"cmdline\":\"C:\\\\a.exe\"}");
-    assert_string_equal(out_line(&r, 3), "{\"kind\":\"event\",\"line\":2,\"event\":\"thread_create\",\"time\":" BOOT
+    assert_string_equal(out_line(&r, 3), "{\"kind\":\"event\",\"line\":2,\"event\":\"thread_create\",\"time\":" BOOT ",\"t\":0"
                                          ",\"pid\":12,\"tid\":16,\"creating_pid\":4,\"creating_tid\":8}");
     assert_string_equal(json_value(out_line(&r, 4), "event"), "\"image_load\"");
     assert_string_equal(json_value(out_line(&r, 4), "image"), "\"\\\\Device\\\\HarddiskVolume3\\\\a.exe\"");
@@ -797,11 +797,11 @@ static void exit_events_come_thread_first_then_process(void **state)
     outcome r = run_ok("process create a image=C:\\a.exe\nthread create a t\nprocess exit a code=3\n");
     int n = out_lines(&r);
     assert_string_equal(out_line(&r, n - 3),
-                        "{\"kind\":\"event\",\"line\":3,\"event\":\"thread_exit\",\"time\":" BOOT ",\"pid\":12,\"tid\":16,\"exit_code\":3}");
+                        "{\"kind\":\"event\",\"line\":3,\"event\":\"thread_exit\",\"time\":" BOOT ",\"t\":0,\"pid\":12,\"tid\":16,\"exit_code\":3}");
     assert_string_equal(out_line(&r, n - 2),
-                        "{\"kind\":\"event\",\"line\":3,\"event\":\"thread_exit\",\"time\":" BOOT ",\"pid\":12,\"tid\":20,\"exit_code\":3}");
+                        "{\"kind\":\"event\",\"line\":3,\"event\":\"thread_exit\",\"time\":" BOOT ",\"t\":0,\"pid\":12,\"tid\":20,\"exit_code\":3}");
     assert_string_equal(out_line(&r, n - 1),
-                        "{\"kind\":\"event\",\"line\":3,\"event\":\"process_exit\",\"time\":" BOOT ",\"pid\":12,\"exit_code\":3}");
+                        "{\"kind\":\"event\",\"line\":3,\"event\":\"process_exit\",\"time\":" BOOT ",\"t\":0,\"pid\":12,\"exit_code\":3}");
     assert_string_equal(out_line(&r, n), "{\"kind\":\"result\",\"line\":3,\"cmd\":\"process exit\",\"status\":\"STATUS_SUCCESS\","
                                          "\"pid\":12,\"exit_code\":3}");
     done(&r);
@@ -1145,6 +1145,25 @@ static void sleep_to_the_end_of_time_does_not_hang(void **state)
     done(&r);
 }
 
+/* A scheduling trace says whose thread changed state: its process's PID
+   beside its TID, which `expect event` can name. */
+static void thread_state_events_carry_the_pid(void **state)
+{
+    (void)state;
+    const char *text = "process create a image=C:\\a.exe\nthread create a w\n"
+                       "expect event thread_state pid=12 tid=20 to=DeferredReady\n";
+    outcome o = { 0 };
+    FILE *out = open_memstream(&o.out, &o.out_len);
+    FILE *err = open_memstream(&o.err, &o.err_len);
+    sim_run_options opt = { .format = SIM_FORMAT_JSONL, .trace_sched = true };
+    o.rc = sim_run_buffer("t.scn", text, strlen(text), &opt, out, err);
+    fclose(out);
+    fclose(err);
+    assert_int_equal(o.rc, 0);
+    assert_non_null(strstr(o.out, "\"event\":\"thread_state\",\"time\":" BOOT ",\"t\":0,\"pid\":12,\"tid\":20,"));
+    done(&o);
+}
+
 /* ---- text format -------------------------------------------------------------------------- */
 
 static void text_format_prints_one_aligned_line_per_result(void **state)
@@ -1154,8 +1173,50 @@ static void text_format_prints_one_aligned_line_per_result(void **state)
     outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
     assert_int_equal(r.rc, 2);
     /* Errors go to standard error only. */
-    assert_string_equal(r.out, "    1  sleep            STATUS_SUCCESS                 time=134116992000100000\n");
+    assert_string_equal(r.out, "    1  sleep 10ms                                STATUS_SUCCESS  time=00:00:00.010\n");
     assert_string_equal(r.err, "t.scn:2:1: error: unknown command 'bogus'\n");
+    done(&r);
+}
+
+/* The command is shown as written, one space between its tokens, without
+   its comment; a long one is cut to its column with an ellipsis. */
+static void text_format_shows_each_command_as_written(void **state)
+{
+    (void)state;
+    const char *text = "sleep   10ms   # a comment\n"
+                       "process create p image=\"C:\\Program Files\\p.exe\" cmdline=\"p.exe # not a comment\"\n";
+    outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
+    assert_int_equal(r.rc, 0);
+    const char *first = "    1  sleep 10ms                                STATUS_SUCCESS  time=00:00:00.010\n";
+    assert_memory_equal(r.out, first, strlen(first));
+    assert_non_null(strstr(r.out, "    2  process create p image=\"C:\\Program File\xE2\x80\xA6  STATUS_SUCCESS  pid="));
+    done(&r);
+}
+
+/* An expect says ok, or what it wanted and what came, on its own line. */
+static void text_format_says_what_an_expect_checked(void **state)
+{
+    (void)state;
+    const char *text = "process create p image=C:\\p.exe\nexpect pid=12\nexpect pid=13\n";
+    outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.out, "\n    2  expect pid=12                             ok\n"));
+    assert_non_null(strstr(r.out, "\n    3  expect pid=13                             EXPECT FAILED   field pid: want 13, got 12\n"));
+    assert_null(strstr(r.out, "STATUS_UNSUCCESSFUL"));
+    done(&r);
+}
+
+/* Padding never ends a line: results without fields, tables whose last
+   column is empty, empty client lines. */
+static void text_format_has_no_trailing_blanks(void **state)
+{
+    (void)state;
+    const char *text = "process create p image=C:\\p.exe\nexpect pid=12\nprocess list\nvm map p\n"
+                       "driver load sysmon\nclient read sysmon\n";
+    outcome r = run_with(text, strlen(text), SIM_FORMAT_TEXT, false, 0);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "  ok\n"));
+    assert_null(strstr(r.out, " \n"));
     done(&r);
 }
 
@@ -1347,8 +1408,12 @@ int main(void)
         cmocka_unit_test(empty_file_runs_nothing),
         cmocka_unit_test(sleep_moves_the_clock_in_100ns_ticks),
         cmocka_unit_test(events_are_stamped_with_the_virtual_clock),
+        cmocka_unit_test(thread_state_events_carry_the_pid),
         cmocka_unit_test(text_format_prints_one_aligned_line_per_result),
         cmocka_unit_test(text_format_prints_long_strings_whole),
+        cmocka_unit_test(text_format_shows_each_command_as_written),
+        cmocka_unit_test(text_format_says_what_an_expect_checked),
+        cmocka_unit_test(text_format_has_no_trailing_blanks),
         cmocka_unit_test(same_buffer_twice_gives_the_same_bytes),
         cmocka_unit_test(different_seeds_place_images_differently),
         cmocka_unit_test(seed_option_overrides_the_system_line),

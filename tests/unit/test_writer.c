@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ntsim/system.h"
 #include "record.h"
 #include "writer.h"
 
@@ -220,6 +221,57 @@ static void jsonl_line_and_time_follow_their_values(void **state)
     sim_record_free(&r);
 }
 
+/* Beside every reading of the clock, its seconds since boot as a JSON
+   number, exact and as short as it can be. */
+static void jsonl_clock_has_its_seconds_since_boot(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t ticks;
+        const char *t;
+    } cases[] = {
+        { 0, "0" },           { 15000000, "1.5" },          { 156250, "0.015625" },
+        { 1, "0.0000001" },   { 36000000000, "3600" },      { 10000001, "1.0000001" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sim_record r = { 0 };
+        char want[128];
+        sim_put_int(&r, "time", (int64_t)(NTSIM_BOOT_TIME + cases[i].ticks));
+        snprintf(want, sizeof want, "\"time\":%" PRIu64 ",\"t\":%s", (uint64_t)(NTSIM_BOOT_TIME + cases[i].ticks), cases[i].t);
+        assert_jsonl_field(&r, want);
+        sim_record_free(&r);
+    }
+    /* A number called time before boot is no reading of the clock. */
+    sim_record r = { 0 };
+    sim_put_int(&r, "time", 5);
+    assert_jsonl_field(&r, "\"time\":5");
+    sim_record_free(&r);
+}
+
+/* A run of several files: every kind of record names its file after its kind. */
+static void jsonl_records_name_their_scenario(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    sim_writer w = { .format = SIM_FORMAT_JSONL, .out = out, .scenario = "a \"b\".scn" };
+    sim_record r = { 0 };
+    sim_write_event(&w, 2, "e", NTSIM_BOOT_TIME, &r);
+    sim_write_result(&w, 2, "t", &r);
+    sim_write_expect(&w, 3, "m", "1", "2");
+    sim_write_error(&w, 4, 1, "bad");
+    sim_writer_free(&w);
+    fclose(out);
+    assert_string_equal(text, "{\"kind\":\"event\",\"scenario\":\"a \\\"b\\\".scn\",\"line\":2,\"event\":\"e\",\"time\":134116992000000000,\"t\":0}\n"
+                              "{\"kind\":\"result\",\"scenario\":\"a \\\"b\\\".scn\",\"line\":2,\"cmd\":\"t\"}\n"
+                              "{\"kind\":\"expect\",\"scenario\":\"a \\\"b\\\".scn\",\"line\":3,\"message\":\"m\",\"want\":\"1\",\"got\":\"2\"}\n"
+                              "{\"kind\":\"error\",\"scenario\":\"a \\\"b\\\".scn\",\"line\":4,\"col\":1,\"message\":\"bad\"}\n");
+    free(text);
+    sim_record_free(&r);
+}
+
 /* Bytes are lowercase hex pairs, none an empty string; a string put after them
    moves the arena they live in, and they move with it. */
 static void jsonl_writes_bytes_as_lowercase_hex(void **state)
@@ -249,6 +301,8 @@ int main(void)
         cmocka_unit_test(jsonl_writes_the_empty_string),
         cmocka_unit_test(jsonl_numbers_read_as_printf_writes_them),
         cmocka_unit_test(jsonl_line_and_time_follow_their_values),
+        cmocka_unit_test(jsonl_clock_has_its_seconds_since_boot),
+        cmocka_unit_test(jsonl_records_name_their_scenario),
         cmocka_unit_test(jsonl_writes_bytes_as_lowercase_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
