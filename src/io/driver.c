@@ -310,8 +310,11 @@ NTSTATUS ntsim_unload_driver(ntsim_system *sys, const char *name)
         return STATUS_INVALID_DEVICE_REQUEST; /* a driver without Unload cannot be stopped */
     /* The outside client closes its handle first; files still open elsewhere lose their device. */
     if (d->client) {
+        /* Held: the close may end the current thread (Melody's Stop), as in ntsim_device_close. */
+        ke_thread *held = ke_switch_thread(sys, ke_state(sys)->current_thread);
         ob_dereference(sys, &d->client->header);
         d->client = NULL;
+        ke_switch_back(sys, held);
     }
     io_orphan_files(sys, d);
     /* Held: the unload may end the thread that was current (a driver's own system thread). */
