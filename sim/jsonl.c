@@ -14,37 +14,8 @@
 #include "ntsim/system.h"
 #include "rtl/alloc.h"
 
-static bool sb_grow_slow(sim_writer *w, size_t more);
-
-/* Room for `more` bytes; out of host memory, false and the writer failed
-   (the record being assembled is then dropped whole: see record_end). */
-static inline bool sb_grow(sim_writer *w, size_t more)
-{
-    return w->len + more <= w->cap || sb_grow_slow(w, more);
-}
-
-static bool sb_grow_slow(sim_writer *w, size_t more)
-{
-    size_t cap = w->cap ? w->cap * 2 : 4096;
-    while (cap < w->len + more)
-        cap *= 2;
-    char *b = rtl_realloc(w->buf, cap);
-    if (!b) {
-        w->failed = true;
-        return false;
-    }
-    w->buf = b;
-    w->cap = cap;
-    return true;
-}
-
-static inline void sb_put(sim_writer *w, const char *s, size_t n)
-{
-    if (!sb_grow(w, n))
-        return;
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
-}
+#define sb_grow sim_writer_grow
+#define sb_put sim_writer_put
 
 static void sb_str(sim_writer *w, const char *s)
 {

@@ -27,30 +27,8 @@ enum { COMMAND_WIDTH = 40, STATUS_WIDTH = 14, EVENT_WIDTH = 14, CLOCK_WIDTH = 16
 
 /* ---- the line buffer ------------------------------------------------------ */
 
-static bool tb_grow(sim_writer *w, size_t more)
-{
-    if (w->len + more <= w->cap)
-        return true;
-    size_t cap = w->cap ? w->cap : 1024;
-    while (cap < w->len + more)
-        cap *= 2;
-    char *b = rtl_realloc(w->buf, cap);
-    if (!b) {
-        w->failed = true;
-        return false;
-    }
-    w->buf = b;
-    w->cap = cap;
-    return true;
-}
-
-static void tb_put(sim_writer *w, const char *s, size_t n)
-{
-    if (!tb_grow(w, n))
-        return;
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
-}
+#define tb_grow sim_writer_grow
+#define tb_put sim_writer_put
 
 static void tb_str(sim_writer *w, const char *s)
 {

@@ -51,6 +51,21 @@ void sim_write_expect(sim_writer *w, int line, const char *message, const char *
     sim_text_expect(w, line, message, want, got);
 }
 
+bool sim_writer_grow_slow(sim_writer *w, size_t more)
+{
+    size_t cap = w->cap ? w->cap * 2 : 4096;
+    while (cap < w->len + more)
+        cap *= 2;
+    char *b = rtl_realloc(w->buf, cap);
+    if (!b) {
+        w->failed = true;
+        return false;
+    }
+    w->buf = b;
+    w->cap = cap;
+    return true;
+}
+
 void sim_writer_flush(sim_writer *w)
 {
     if (w->len)

@@ -6,6 +6,7 @@
 #define NTSIM_SIM_WRITER_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "record.h"
 
@@ -32,6 +33,22 @@ typedef struct sim_writer {
     const char *command;     /* text: the running line as written (sim_line_display), shown with its result; NULL: its name */
     const char *scenario;    /* jsonl of a run of several files: the file every record names, else NULL */
 } sim_writer;
+
+/* Room for `more` bytes in the record buffer, both formats' one growth rule;
+   out of host memory, false and the writer failed (the record is dropped whole). */
+bool sim_writer_grow_slow(sim_writer *w, size_t more);
+static inline bool sim_writer_grow(sim_writer *w, size_t more)
+{
+    return w->len + more <= w->cap || sim_writer_grow_slow(w, more);
+}
+
+static inline void sim_writer_put(sim_writer *w, const char *s, size_t n)
+{
+    if (!sim_writer_grow(w, n))
+        return;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
 
 /* Writes out what is buffered; free flushes too. */
 void sim_writer_flush(sim_writer *w);

@@ -42,16 +42,8 @@ static NTSTATUS duplicate_access(ntsim_system *sys, ob_header *object, ACCESS_MA
     if (desired & 0x0CE00000u)
         return STATUS_ACCESS_DENIED; /* bits no handle can hold (0x0CE00000): refused before any check */
     bool more = (want & ~source) || (desired & MAXIMUM_ALLOWED);
-    if (more && type == &ps_process_type) {
-        ps_process *p = (ps_process *)object;
-        return ps_grant_access(sys, p, &p->descriptor, type, desired, PS_PROTECTED_PROCESS_ACCESS, access);
-    }
-    if (more && type == &ps_thread_type) {
-        ps_thread *t = (ps_thread *)object;
-        se_descriptor sd;
-        ps_thread_descriptor(t, &sd);
-        return ps_grant_access(sys, t->process, &sd, type, desired, PS_PROTECTED_THREAD_ACCESS, access);
-    }
+    if (more && (type == &ps_process_type || type == &ps_thread_type))
+        return ps_grant_access(sys, object, desired, access);
     *access = ob_map_access(type, desired);
     return STATUS_SUCCESS;
 }

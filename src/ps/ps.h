@@ -190,9 +190,8 @@ void ps_abandon_thread_code(ntsim_system *sys, ps_thread *t, NTSTATUS status);
 void ps_set_token(ps_process *p, se_token *token);
 /* A thread's security descriptor: its process's token's defaults. */
 void ps_thread_descriptor(const ps_thread *t, se_descriptor *sd);
-/* The rights an open of target (its object's descriptor sd) by the current thread grants, or why not. */
-NTSTATUS ps_grant_access(ntsim_system *sys, ps_process *target, const se_descriptor *sd, const ob_type *type,
-                         ACCESS_MASK desired, ACCESS_MASK limited, ACCESS_MASK *granted);
+/* The rights an open of a process or thread object by the current thread grants, or why not. */
+NTSTATUS ps_grant_access(ntsim_system *sys, ob_header *object, ACCESS_MASK desired, ACCESS_MASK *granted);
 /* The token a process created by creator gets (*out referenced once). */
 NTSTATUS ps_new_process_token(ntsim_system *sys, const ps_process *creator, const NTSIM_PROCESS_PARAMS *params,
                               se_token **out);

@@ -15,9 +15,17 @@
  * beyond the rights protection leaves (limited), whatever its token.
  * A query (set) right brings its limited form, as Windows adds it.
  */
-NTSTATUS ps_grant_access(ntsim_system *sys, ps_process *target, const se_descriptor *sd, const ob_type *type,
-                         ACCESS_MASK desired, ACCESS_MASK limited, ACCESS_MASK *granted)
+NTSTATUS ps_grant_access(ntsim_system *sys, ob_header *object, ACCESS_MASK desired, ACCESS_MASK *granted)
 {
+    /* A process, or a thread (its process's protection, its own descriptor). */
+    const ob_type *type = object->type;
+    bool thread = type == &ps_thread_type;
+    ps_process *target = thread ? ((ps_thread *)object)->process : (ps_process *)object;
+    se_descriptor thread_sd;
+    if (thread)
+        ps_thread_descriptor((ps_thread *)object, &thread_sd);
+    const se_descriptor *sd = thread ? &thread_sd : &target->descriptor;
+    ACCESS_MASK limited = thread ? PS_PROTECTED_THREAD_ACCESS : PS_PROTECTED_PROCESS_ACCESS;
     ACCESS_MASK valid = se_valid_access(type);
     ps_process *caller = ps_current_process(sys);
     *granted = 0;
@@ -79,8 +87,7 @@ NTSTATUS ps_open_process(ntsim_system *sys, HANDLE *ProcessHandle, ACCESS_MASK D
             return STATUS_INVALID_CID;
     }
     ACCESS_MASK access;
-    NTSTATUS s = ps_grant_access(sys, p, &p->descriptor, &ps_process_type, DesiredAccess,
-                                 PS_PROTECTED_PROCESS_ACCESS, &access);
+    NTSTATUS s = ps_grant_access(sys, &p->header, DesiredAccess, &access);
     if (!NT_SUCCESS(s))
         return s;
     s = open_object(sys, ProcessHandle, &p->header, access);
@@ -103,10 +110,7 @@ NTSTATUS ps_open_thread(ntsim_system *sys, HANDLE *ThreadHandle, ACCESS_MASK Des
     if (!t || (ClientId->UniqueProcess && t->process->pid != ClientId->UniqueProcess))
         return STATUS_INVALID_CID;
     ACCESS_MASK access;
-    se_descriptor sd;
-    ps_thread_descriptor(t, &sd);
-    NTSTATUS s = ps_grant_access(sys, t->process, &sd, &ps_thread_type, DesiredAccess,
-                                 PS_PROTECTED_THREAD_ACCESS, &access);
+    NTSTATUS s = ps_grant_access(sys, &t->header, DesiredAccess, &access);
     if (!NT_SUCCESS(s))
         return s;
     return open_object(sys, ThreadHandle, &t->header, access);

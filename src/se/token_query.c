@@ -42,13 +42,13 @@ NTSTATUS se_query_token(const se_token *t, TOKEN_INFORMATION_CLASS cls, ULONG64 
         break;
     }
     case TokenOwner: {
-        se_descriptor sd;
-        se_default_descriptor(t, &se_token_type, 0, &sd);
-        n = 8 + se_sid_length(&sd.owner);
+        /* The default owner: the one the token's own descriptor was given. */
+        const se_sid *owner = &t->descriptor.owner;
+        n = 8 + se_sid_length(owner);
         if (length >= n) {
             ULONG64 pointer = base + 8;
             memcpy(buf, &pointer, 8);
-            se_sid_write(&sd.owner, buf + 8);
+            se_sid_write(owner, buf + 8);
         }
         break;
     }
