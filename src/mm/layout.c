@@ -92,16 +92,8 @@ static NTSTATUS map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char 
         rtl_free(copy);
         return st;
     }
-    /* Headers, .text, .rdata, .data: one page, then halves of what is left. */
-    uint64_t pages = len / PAGE, rest = pages - 1;
-    uint64_t text = (rest + 1) / 2, rdata = (rest - text + 1) / 2;
-    ULONG_PTR t = b + PAGE, r = t + text * PAGE, d = r + rdata * PAGE;
-    const mm_piece sections[] = {
-        { b, attr_committed(PAGE_READONLY) },
-        { t, attr_committed(PAGE_EXECUTE_READ) },
-        { r, attr_committed(PAGE_READONLY) },
-        { d, attr_committed(PAGE_WRITECOPY) },
-    };
+    mm_piece sections[4];
+    mm_image_pieces(b, len, sections);
     if (!mm_runs_layout(s, v, sections, 4)) { /* runs reserved by mm_place: not for want of memory */
         mm_vad_delete(s, v);
         rtl_free(copy);
@@ -114,6 +106,18 @@ static NTSTATUS map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char 
     *base = b;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;
+}
+
+/* Headers, .text, .rdata, .data: one page, then halves of what is left. */
+void mm_image_pieces(ULONG_PTR b, SIZE_T len, mm_piece out[4])
+{
+    uint64_t pages = len / PAGE, rest = pages - 1;
+    uint64_t text = (rest + 1) / 2, rdata = (rest - text + 1) / 2;
+    ULONG_PTR t = b + PAGE, r = t + text * PAGE, d = r + rdata * PAGE;
+    out[0] = (mm_piece){ b, attr_committed(PAGE_READONLY) };
+    out[1] = (mm_piece){ t, attr_committed(PAGE_EXECUTE_READ) };
+    out[2] = (mm_piece){ r, attr_committed(PAGE_READONLY) };
+    out[3] = (mm_piece){ d, attr_committed(PAGE_WRITECOPY) };
 }
 
 NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *name)
@@ -164,6 +168,32 @@ static NTSTATUS image_base(mm_space *s, const char *name, SIZE_T len, rtl_random
     return st;
 }
 
+/* The standard layout one VAD at a time: for a space that has VADs already
+   (the template needs an empty one). The same places, the same answers. */
+static NTSTATUS place_one_by_one(mm_space *s, const mm_standard_layout *l)
+{
+    ULONG_PTR shared = l->shared;
+    SIZE_T one = PAGE;
+    NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_vad *shared_vad = mm_vad_find(s, shared);
+    mm_vad_name(s, shared_vad, "KUSER_SHARED_DATA", false, 0);
+    shared_vad->flags |= VAD_NO_CHANGE;
+    ULONG_PTR image = l->image, ntdll = l->ntdll;
+    st = map_image(s, &image, l->image_size, l->image_name, true);
+    if (NT_SUCCESS(st))
+        st = map_image(s, &ntdll, l->ntdll_size, "ntdll.dll", true);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_vad *v;
+    st = mm_place(s, l->peb, l->peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    if (!NT_SUCCESS(st))
+        return st;
+    mm_vad_name(s, v, "PEB", false, 0);
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image_size, bool aslr,
                                rtl_random *rng, mm_process_layout *out)
 {
@@ -173,27 +203,20 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
     SIZE_T ntdll_size = x64 ? 0x1F5000 : 0x1A0000;
     if (!aslr)
         rng = NULL;
+    if (image_size > s->highest)
+        return STATUS_INVALID_PARAMETER;
 
-    ULONG_PTR shared = SHARED_USER_DATA;
-    SIZE_T one = PAGE;
-    NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
-    if (!NT_SUCCESS(st))
-        return st;
-    mm_vad *shared_vad = mm_vad_find(s, shared);
-    mm_vad_name(s, shared_vad, "KUSER_SHARED_DATA", false, 0);
-    shared_vad->flags |= VAD_NO_CHANGE;
-
+    /* Every base first, each drawn in a window of its own (the image's,
+     * ntdll's, the PEB's: disjoint, and apart from the shared page), so the
+     * draws are the same whether the VADs are placed before or after. */
     ULONG_PTR image = x64 ? 0x140000000ull : 0x400000ull;
+    NTSTATUS st;
     if (rng) {
         st = image_base(s, image_name, page_up(image_size), rng, x64 ? X64_IMAGE_LO : X86_IMAGE_LO,
                         x64 ? X64_IMAGE_HI : X86_IMAGE_HI, &image);
         if (!NT_SUCCESS(st))
             return st;
     }
-    st = map_image(s, &image, image_size, image_name, true);
-    if (!NT_SUCCESS(st))
-        return st;
-
     ULONG_PTR ntdll = x64 ? 0x7FFD40000000ull : 0x77400000ull;
     if (rng) {
         st = image_base(s, "ntdll.dll", ntdll_size, rng, x64 ? X64_NTDLL_LO : X86_NTDLL_LO,
@@ -201,10 +224,6 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
         if (!NT_SUCCESS(st))
             return st;
     }
-    st = map_image(s, &ntdll, ntdll_size, "ntdll.dll", true);
-    if (!NT_SUCCESS(st))
-        return st;
-
     /* The PEB: classic fixed places without ASLR, a random granule with it
      * (its last page, TEBs then go below it, page by page). */
     ULONG_PTR peb = x64 ? 0x7FFFFFFDF000ull : 0x7FFDF000ull;
@@ -215,11 +234,10 @@ NTSTATUS mm_initialize_process(mm_space *s, const char *image_name, SIZE_T image
             return st;
         peb = g + GRAN - PAGE;
     }
-    mm_vad *v;
-    st = mm_place(s, peb, peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    mm_standard_layout l = { SHARED_USER_DATA, image, page_up(image_size), image_name, ntdll, ntdll_size, peb };
+    st = s->vads.root ? place_one_by_one(s, &l) : mm_standard_layout_place(s, &l);
     if (!NT_SUCCESS(st))
         return st;
-    mm_vad_name(s, v, "PEB", false, 0);
     s->peb = peb;
 
     out->image_base = image;

@@ -139,13 +139,21 @@ static inline uint32_t sum_alloc_protect(uint64_t sum) { return (sum >> 3) & 0x7
 static inline bool sum_committed(uint64_t sum) { return (sum >> 14) & 1; }
 static inline uint32_t sum_protect(uint64_t sum) { return (sum >> 15) & 0x7FF; }
 
+/* A VAD found lately and a copy of its bounds, so a look-up can test it
+ * without touching the VAD (at 10^6 allocations that is a cache miss):
+ * [lo, start) is free (lo may be start: unknown). */
+typedef struct mm_hint {
+    struct mm_vad *vad;     /* NULL: none */
+    ULONG_PTR lo, start, end;
+} mm_hint;
+
 struct mm_space {
     avl_tree vads;
     mm_index index;         /* the same VADs by start, in a B+-tree: lookups */
-    mm_vad *hint;           /* last VAD found: walks and repeated queries hit it */
-    /* The hint's bounds, so a query can test it without touching the VAD:
-     * [hint_lo, hint_start) is free (hint_lo may be hint_start: unknown). */
-    ULONG_PTR hint_lo, hint_start, hint_end;
+    /* The last two VADs found, most recent first: walks and repeated queries
+     * hit the first; a system call's copies to its caller's stack hit one of
+     * the two between the random queries it answers (vad.c). */
+    mm_hint hint, hint2;
     mm_arch arch;
     bool wow64;
     bool large_pages_ok;
@@ -216,7 +224,8 @@ bool mm_protect_compatible(ULONG mapped, ULONG wanted);
 void mm_vad_tree_init(avl_tree *t);
 void mm_vad_bounds_changed(mm_space *s, mm_vad *v); /* after a trim */
 mm_vad *mm_vad_find(mm_space *s, ULONG_PTR addr);             /* containing addr, or NULL */
-void mm_hint_set(mm_space *s, mm_vad *v);                     /* v may be NULL */
+void mm_hint_set(mm_space *s, mm_vad *v);                     /* v first; NULL forgets both */
+void mm_hint_push(mm_space *s, mm_hint h);
 void mm_vad_summary_changed(mm_space *s, mm_vad *v);          /* runs, attr or end changed */
 mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr);      /* last VAD starting <= addr */
 mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr);     /* the same, trying the hint first */
@@ -226,6 +235,19 @@ void mm_vad_set_start(mm_space *s, mm_vad *v, ULONG_PTR start); /* a head trim *
 mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
                       ULONG alloc_protect, uint32_t attr);
 void mm_vad_delete(mm_space *s, mm_vad *v);
+/* Several new VADs at once, into an empty space (process_template.c). */
+#define MM_MAX_SORTED_VADS 8
+typedef struct mm_vad_proto {
+    ULONG_PTR start, end;
+    mm_vad_type type;
+    ULONG alloc_protect;
+    uint32_t attr;
+} mm_vad_proto;
+bool mm_vad_reserve_many(mm_space *s, size_t n); /* room for n VADs linked by mm_vad_create_sorted */
+/* Links n (<= MM_MAX_SORTED_VADS) VADs, sorted by start and disjoint, into a
+ * space with none yet: the AVL tree built balanced in one pass, no rotation,
+ * the index filled by appends. Room reserved first: cannot fail. */
+void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad **out);
 /* Finds [a, a+size) free inside [lo, hi), a multiple of align; lowest or highest. */
 bool mm_find_free(const mm_space *s, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
                   bool top_down, ULONG_PTR *out);
@@ -253,6 +275,20 @@ typedef struct mm_piece {
     uint32_t attr;
 } mm_piece;
 bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n);
+/* layout.c: an image view's pieces (headers, .text, .rdata, .data). */
+void mm_image_pieces(ULONG_PTR base, SIZE_T len, mm_piece out[4]);
+/* A new process's standard VADs: where each goes (layout.c chooses). */
+typedef struct mm_standard_layout {
+    ULONG_PTR shared;             /* KUSER_SHARED_DATA */
+    ULONG_PTR image;
+    SIZE_T image_size;            /* page multiple */
+    const char *image_name;       /* outlives the space */
+    ULONG_PTR ntdll;
+    SIZE_T ntdll_size;
+    ULONG_PTR peb;
+} mm_standard_layout;
+/* process_template.c: the layout placed in one step into an empty space. */
+NTSTATUS mm_standard_layout_place(mm_space *s, const mm_standard_layout *l);
 void mm_runs_free_all(mm_space *s, mm_vad *v);
 bool mm_runs_check(const mm_vad *v);
 

@@ -57,10 +57,8 @@ static void fill_summary(ULONG_PTR start, uint64_t sum, ULONG_PTR page, MEMORY_B
 /* The hint without reading its VAD: its bounds come from the leaf. */
 static void hint_from_leaf(mm_space *s, mm_vad *v, ULONG_PTR start, uint64_t sum, ULONG_PTR prev_end)
 {
-    s->hint = v;
-    s->hint_start = start;
-    s->hint_end = sum_end(start, sum);
-    s->hint_lo = prev_end ? prev_end : start; /* unknown: no free-gap shortcut */
+    /* unknown prev_end: no free-gap shortcut */
+    mm_hint_push(s, (mm_hint){ v, prev_end ? prev_end : start, start, sum_end(start, sum) });
 }
 
 /* An address the hint does not answer: one index descent. A uniform
@@ -89,11 +87,12 @@ NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
     if (address > s->highest)
         return STATUS_INVALID_PARAMETER;
     ULONG_PTR page = page_down(address);
-    if (s->hint && page < s->hint_start && page >= s->hint_lo) {
-        fill_free(page, s->hint_start, mbi); /* the free gap just before the hint */
+    const mm_hint *h = &s->hint;
+    if (h->vad && page < h->start && page >= h->lo) {
+        fill_free(page, h->start, mbi); /* the free gap just before the hint */
         return STATUS_SUCCESS;
     }
-    bool near_hint = s->hint && page >= s->hint_start && page <= s->hint_end;
+    bool near_hint = h->vad && page >= h->start && page <= h->end;
     if (!near_hint && query_from_index(s, page, mbi))
         return STATUS_SUCCESS;
     mm_vad *v = mm_vad_floor_hinted(s, page);

@@ -134,9 +134,11 @@ bool mm_check(const mm_space *s)
     }
     if (count != s->vad_pool.live)
         return false;
-    if (s->hint && (s->hint->start >= s->hint->end || s->hint_start != s->hint->start ||
-                    s->hint_end != s->hint->end || s->hint_lo > s->hint_start ||
-                    s->hint_lo < s->hint->start - s->hint->gap))
+    for (const mm_hint *h = &s->hint; h <= &s->hint2; h++)
+        if (h->vad && (h->vad->start >= h->vad->end || h->start != h->vad->start || h->end != h->vad->end ||
+                       h->lo > h->start || h->lo < h->vad->start - h->vad->gap))
+            return false;
+    if (s->hint2.vad && s->hint2.vad == s->hint.vad)
         return false;
     return pages * PAGE + mm_watch_bytes(s) == s->charge;
 }

@@ -198,6 +198,19 @@ static unsigned char *write_target(const mm_space *s, mm_page_store *own, ULONG_
     return bytes;
 }
 
+/* Whether an access to the page is plain: committed, allowed, with no
+   guard to fire, no copy to make and no write watch to mark. Such a page
+   (a system call's arguments on its caller's stack, nearly always) is
+   copied after one VAD look-up; anything else goes through mm_touch. */
+static bool plain(mm_space *s, ULONG_PTR page_base, mm_access a)
+{
+    mm_vad *v = mm_vad_find(s, page_base);
+    if (!v || (v->flags & VAD_WRITE_WATCH))
+        return false;
+    uint32_t attr = mm_runs_attr_at(v, page_base, NULL);
+    return (attr & ATTR_COMMITTED) && !mm_touch_changes(attr, a) && mm_protect_allows(attr & 0xFFFFu, a);
+}
+
 NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
 {
     NTSTATUS st = mm_probe(s, address, length, 1);
@@ -205,7 +218,7 @@ NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address,
     while (NT_SUCCESS(st) && length) {
         ULONG_PTR page = address / PAGE;
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
-        if (!NT_SUCCESS(st = access(s, page * PAGE, MM_READ)))
+        if (!plain(s, page * PAGE, MM_READ) && !NT_SUCCESS(st = access(s, page * PAGE, MM_READ)))
             break;
         page_home h = home_of(s, store, page);
         stored_page *p = find(h.store, h.key);
@@ -225,11 +238,14 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
     while (NT_SUCCESS(st) && length) {
         ULONG_PTR page = address / PAGE;
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
-        /* Whether this write copies the page: asked before the access makes it read/write. */
-        uint32_t attr = mm_attr_at(s, page * PAGE);
-        bool cow = (attr & ATTR_COMMITTED) && mm_protect_is_copy_on_write(attr & 0xFFu);
-        if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE)))
-            break;
+        bool cow = false;
+        if (!plain(s, page * PAGE, MM_WRITE)) {
+            /* Whether this write copies the page: asked before the access makes it read/write. */
+            uint32_t attr = mm_attr_at(s, page * PAGE);
+            cow = (attr & ATTR_COMMITTED) && mm_protect_is_copy_on_write(attr & 0xFFu);
+            if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE)))
+                break;
+        }
         unsigned char *bytes = write_target(s, store, page, cow);
         if (!bytes)
             return STATUS_NO_MEMORY;

@@ -36,17 +36,44 @@ void mm_vad_tree_init(avl_tree *t)
     t->augment = augment_gap;
 }
 
-/* The hint and a copy of its bounds (queries test them without touching it). */
+/* v's hint: its bounds and the free gap before it. */
+static mm_hint hint_of(mm_vad *v)
+{
+    return (mm_hint){ v, v->start - v->gap, v->start, v->end };
+}
+
+/* h becomes the first hint and the first moves to second place (when h's
+   VAD was second, the two swap), unless h's VAD is the first already. */
+void mm_hint_push(mm_space *s, mm_hint h)
+{
+    if (s->hint.vad != h.vad)
+        s->hint2 = s->hint;
+    s->hint = h;
+}
+
 void mm_hint_set(mm_space *s, mm_vad *v)
 {
-    s->hint = v;
     if (v) {
-        s->hint_lo = v->start - v->gap;
-        s->hint_start = v->start;
-        s->hint_end = v->end;
+        mm_hint_push(s, hint_of(v));
     } else {
-        s->hint_lo = s->hint_start = s->hint_end = 0;
+        s->hint = (mm_hint){ 0 };
+        s->hint2 = (mm_hint){ 0 };
     }
+}
+
+/* v's bounds or gap changed: a hint holding it follows; v gone: forgotten. */
+static void hint_refresh(mm_space *s, mm_vad *v, bool gone)
+{
+    mm_hint *slot = s->hint.vad == v ? &s->hint : s->hint2.vad == v ? &s->hint2 : NULL;
+    if (!slot)
+        return;
+    if (!gone) {
+        *slot = hint_of(v);
+        return;
+    }
+    if (slot == &s->hint)
+        s->hint = s->hint2;
+    s->hint2 = (mm_hint){ 0 };
 }
 
 void mm_vad_summary_changed(mm_space *s, mm_vad *v)
@@ -77,19 +104,25 @@ void mm_vad_set_start(mm_space *s, mm_vad *v, ULONG_PTR start)
  * else descends the index: a random address never pays for a successor walk. */
 mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr)
 {
-    mm_vad *h = s->hint;
-    if (h && h->start <= addr) {
+    /* The hints' own copies of their bounds: a hint left by a random query
+       is a VAD not in the caches, and is not read unless it answers. */
+    const mm_hint *h = &s->hint;
+    if (h->vad && h->start <= addr) {
         if (addr < h->end)
-            return h;
+            return h->vad;
         if (addr == h->end) {
-            mm_vad *n = vad_of(avl_next(&h->node));
+            mm_vad *n = vad_of(avl_next(&h->vad->node));
             if (!n || addr < n->start)
-                return h;
+                return h->vad;
             if (addr < n->end) {
                 mm_hint_set(s, n);
                 return n;
             }
         }
+    }
+    if (s->hint2.vad && s->hint2.start <= addr && addr < s->hint2.end) {
+        mm_hint_push(s, s->hint2);
+        return s->hint.vad;
     }
     mm_vad *v = mm_vad_floor(s, addr);
     if (v)
@@ -115,16 +148,12 @@ static void refresh_gap(mm_space *s, mm_vad *v)
     mm_vad *prev = vad_of(avl_prev(&v->node));
     v->gap = v->start - (prev ? prev->end : 0);
     avl_propagate(&s->vads, &v->node);
-    if (s->hint == v)
-        mm_hint_set(s, v);
+    hint_refresh(s, v, false);
 }
 
-mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
-                      ULONG alloc_protect, uint32_t attr)
+static void vad_init(mm_vad *v, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                     uint32_t attr)
 {
-    mm_vad *v = mm_pool_get(&s->vad_pool);
-    if (!v)
-        return NULL;
     v->start = start;
     v->end = end;
     v->gap = v->max_gap = 0;
@@ -135,6 +164,15 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
     v->type = (uint8_t)type;
     v->flags = 0;
     v->node.spare = 0;
+}
+
+mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                      ULONG alloc_protect, uint32_t attr)
+{
+    mm_vad *v = mm_pool_get(&s->vad_pool);
+    if (!v)
+        return NULL;
+    vad_init(v, start, end, type, alloc_protect, attr);
 
     avl_node *parent = NULL, **link = &s->vads.root;
     int is_left = 0;
@@ -152,11 +190,33 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
     return v;
 }
 
+bool mm_vad_reserve_many(mm_space *s, size_t n)
+{
+    /* Into an empty index, n keys fill one leaf (n <= 32): n + 1 nodes is ample. */
+    return mm_pool_reserve(&s->vad_pool, n) && mm_pool_reserve(&s->index.nodes, s->index.height + n + 1);
+}
+
+void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad **out)
+{
+    avl_node *nodes[MM_MAX_SORTED_VADS] = { 0 };
+    ULONG_PTR prev_end = 0;
+    for (size_t i = 0; i < n; i++) {
+        mm_vad *v = mm_pool_get(&s->vad_pool); /* reserved: cannot fail */
+        vad_init(v, p[i].start, p[i].end, p[i].type, p[i].alloc_protect, p[i].attr);
+        v->gap = v->start - prev_end;
+        prev_end = v->end;
+        nodes[i] = &v->node;
+        out[i] = v;
+    }
+    avl_build(&s->vads, nodes, n); /* balanced at once, max_gap computed bottom-up */
+    for (size_t i = 0; i < n; i++)
+        mm_index_insert(&s->index, out[i]->start, out[i]); /* ascending: appends */
+}
+
 void mm_vad_delete(mm_space *s, mm_vad *v)
 {
     mm_vad *next = vad_of(avl_next(&v->node));
-    if (s->hint == v)
-        mm_hint_set(s, NULL);
+    hint_refresh(s, v, true);
     avl_erase(&s->vads, &v->node);
     mm_index_erase(&s->index, v->start);
     if (next)

@@ -72,8 +72,9 @@ NTSTATUS sys_system_service(ntsim_system *sys, KPROCESSOR_MODE mode, ULONG numbe
         report(sys, number, svc, NULL, 0, mode, STATUS_INVALID_PARAMETER);
         return STATUS_INVALID_PARAMETER;
     }
-    ULONG64 copy[NTSIM_MAX_SERVICE_ARGUMENTS] = { 0 };
+    ULONG64 copy[NTSIM_MAX_SERVICE_ARGUMENTS];
     memcpy(copy, args, argc * sizeof *copy);
+    memset(copy + argc, 0, (n - argc) * sizeof *copy); /* the slots a service reads; not all 16 */
     /* The caller may end itself in the service: hold it until the mode is restored. */
     ps_thread *caller = ps_current_thread(sys);
     ob_reference(&caller->header);
