@@ -276,7 +276,8 @@ static int process(const char *name, sim_reader *in, const sim_run_options *opti
         if (k == LINE_BLANK)
             continue;
         if (k == LINE_COMMAND) {
-            sim_line_display(text, len, shown, SIM_MAX_LINE + 1);
+            if (w.format == SIM_FORMAT_TEXT) /* only the text format shows the command's text */
+                sim_line_display(text, len, shown, SIM_MAX_LINE + 1);
             sim_define_names(&ctx, a);
             if (out_of_memory(&ctx, &e))
                 k = LINE_ERROR;

@@ -3,6 +3,7 @@
  * printing flag words and for parsing them. Printing follows the scenario
  * contract: set bits by ascending value, unnamed bits as a trailing 0x.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ typedef struct flag_name {
     const char *name;
     uint32_t value;
     unsigned kinds; /* bit (1 << ntsim_flag_kind) for each kind it belongs to */
+    size_t len;     /* of name: parsing compares lengths first */
 } flag_name;
 
 #define MEMK  (1u << NTSIM_FLAGS_MEM)
@@ -22,7 +24,7 @@ typedef struct flag_name {
 #define EVTK  (1u << NTSIM_FLAGS_EVENT_ACCESS)
 #define SECK  (1u << NTSIM_FLAGS_SECTION_ACCESS)
 #define STDK  (PROCK | THRK | FILEK | EVTK | SECK)
-#define F(x, k) { #x, x, k }
+#define F(x, k) { #x, x, k, sizeof #x - 1 }
 
 /* Ascending value within each kind; aliases after the name that prints. */
 static const flag_name table[] = {
@@ -94,6 +96,39 @@ static void put(char *buf, size_t cap, size_t *len, const char *s)
     *len += n;
 }
 
+/* For each kind and bit, the entry that prints it: built on first use, so
+ * a flag word costs a look-up per set bit rather than a scan of the table
+ * per bit (a replayed `vm` line formats four words). One thread builds it;
+ * one that finds it being built scans the table meanwhile. */
+#define KINDS 8
+typedef struct bit_names {
+    const flag_name *bit[KINDS][32];
+} bit_names;
+static bit_names by_bit;
+static atomic_int by_bit_state; /* 0 not built, 1 being built, 2 ready */
+
+static const flag_name *scan_bit(ntsim_flag_kind kind, uint32_t b)
+{
+    for (size_t i = 0; i < COUNT(table); i++)
+        if (table[i].value == b && in_kind(&table[i], kind))
+            return &table[i];
+    return NULL;
+}
+
+static const flag_name *name_of_bit(ntsim_flag_kind kind, int bit)
+{
+    if (atomic_load_explicit(&by_bit_state, memory_order_acquire) == 2)
+        return by_bit.bit[kind][bit];
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&by_bit_state, &expected, 1)) {
+        for (int k = 0; k < KINDS; k++)
+            for (int i = 0; i < 32; i++)
+                by_bit.bit[k][i] = scan_bit((ntsim_flag_kind)k, 1u << i);
+        atomic_store_explicit(&by_bit_state, 2, memory_order_release);
+    }
+    return scan_bit(kind, 1u << bit);
+}
+
 size_t ntsim_flags_format(ntsim_flag_kind kind, uint32_t value, char *buf, size_t cap)
 {
     size_t len = 0;
@@ -110,18 +145,15 @@ size_t ntsim_flags_format(ntsim_flag_kind kind, uint32_t value, char *buf, size_
         }
     }
     uint32_t rest = value;
-    for (int bit = 0; bit < 32; bit++) {
+    for (uint32_t m = value; m; m &= m - 1) { /* the set bits, lowest first */
+        int bit = __builtin_ctz(m);
         uint32_t b = 1u << bit;
-        if (!(value & b))
-            continue;
-        for (size_t i = 0; i < COUNT(table); i++) {
-            if (table[i].value == b && in_kind(&table[i], kind)) {
-                if (rest != value)
-                    put(buf, cap, &len, "|");
-                put(buf, cap, &len, table[i].name);
-                rest &= ~b;
-                break;
-            }
+        const flag_name *f = (unsigned)kind < KINDS ? name_of_bit(kind, bit) : NULL;
+        if (f) {
+            if (rest != value)
+                put(buf, cap, &len, "|");
+            put(buf, cap, &len, f->name);
+            rest &= ~b;
         }
     }
     if (rest) {
@@ -167,14 +199,13 @@ static bool parse_number(const char *s, size_t n, uint32_t *out)
 static bool lookup(ntsim_flag_kind kind, const char *s, size_t n, uint32_t *out)
 {
     for (size_t i = 0; i < COUNT(table); i++) {
-        if (in_kind(&table[i], kind) && strlen(table[i].name) == n && memcmp(table[i].name, s, n) == 0) {
+        if (table[i].len == n && in_kind(&table[i], kind) && memcmp(table[i].name, s, n) == 0) {
             *out = table[i].value;
             return true;
         }
     }
     for (size_t i = 0; i < COUNT(composites); i++) {
-        if (in_kind(&composites[i], kind) && strlen(composites[i].name) == n &&
-            memcmp(composites[i].name, s, n) == 0) {
+        if (composites[i].len == n && in_kind(&composites[i], kind) && memcmp(composites[i].name, s, n) == 0) {
             *out = composites[i].value;
             return true;
         }
