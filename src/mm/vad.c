@@ -192,8 +192,10 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
 
 bool mm_vad_reserve_many(mm_space *s, size_t n)
 {
-    /* Into an empty index, n keys fill one leaf (n <= 32): n + 1 nodes is ample. */
-    return mm_pool_reserve(&s->vad_pool, n) && mm_pool_reserve(&s->index.nodes, s->index.height + n + 1);
+    /* Into an empty index (the only use), up to MM_MAX_SORTED_VADS keys fill
+       one leaf: no more, since a node reserved stays the space's spare. */
+    return n <= MM_MAX_SORTED_VADS && !s->index.root && mm_pool_reserve(&s->vad_pool, n) &&
+           mm_index_reserve(&s->index);
 }
 
 void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad **out)

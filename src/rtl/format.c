@@ -70,10 +70,24 @@ static void integer(sink *o, const spec *f, uint64_t v, bool negative, unsigned 
     char tmp[24];
     size_t n = 0;
     if (v || f->precision != 0) {
-        do {
-            tmp[sizeof tmp - 1 - n++] = digits[v % base];
-            v /= base;
-        } while (v);
+        /* The common bases as constants: a division by a constant is a
+           multiplication, by a variable a slow divide per digit. */
+        if (base == 10) {
+            do {
+                tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+        } else if (base == 16) {
+            do {
+                tmp[sizeof tmp - 1 - n++] = digits[v & 15];
+                v >>= 4;
+            } while (v);
+        } else {
+            do {
+                tmp[sizeof tmp - 1 - n++] = digits[v % base];
+                v /= base;
+            } while (v);
+        }
     }
     size_t zeros = f->precision > 0 && (size_t)f->precision > n ? (size_t)f->precision - n : 0;
     char prefix[3];
