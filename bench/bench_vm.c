@@ -172,8 +172,44 @@ static void run(long n)
     mm_space_destroy(s);
 }
 
+/* The host's floor: one dependent load from a random place in `mb` MB
+   (a pointer chase through a random cycle of cache lines). A random query at
+   10^6 allocations reads an index leaf and maybe an inner node in ~26 MB, a
+   commit also the VAD in ~90 MB: each such read costs about this. */
+static void memory_latency(size_t mb)
+{
+    size_t lines = (mb << 20) / 64;
+    char *buf = malloc(mb << 20);
+    size_t *order = malloc(lines * sizeof *order);
+    if (!buf || !order)
+        die("latency buffer", 0);
+    rtl_random rng;
+    rtl_random_seed(&rng, 2);
+    for (size_t i = 0; i < lines; i++)
+        order[i] = i;
+    for (size_t i = lines - 1; i > 0; i--) {
+        size_t j = (size_t)rtl_random_below(&rng, i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (size_t i = 0; i < lines; i++)
+        *(char **)(buf + order[i] * 64) = buf + order[(i + 1) % lines] * 64;
+    free(order);
+    const long steps = 2000000;
+    char *p = buf;
+    double t = now();
+    for (long i = 0; i < steps; i++)
+        p = *(char **)p;
+    double d = now() - t;
+    printf("host: a dependent random load in %zu MB: %.0f ns%s\n", mb, d * 1e9 / steps, p == NULL ? " " : "");
+    free(buf);
+}
+
 int main(void)
 {
+    memory_latency(1);
+    memory_latency(32);
+    memory_latency(128);
     run(1000);
     run(100000);
     run(1000000);

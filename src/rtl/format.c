@@ -38,6 +38,8 @@ static void put(sink *o, const char *s, size_t n)
 
 static void fill(sink *o, char c, size_t n)
 {
+    if (!n)
+        return; /* the usual case: no padding */
     char block[32];
     memset(block, c, sizeof block);
     while (n) {
