@@ -34,11 +34,16 @@ struct ke_wait_block {
 #define KE_THREAD_WAIT_OBJECTS 3 /* THREAD_WAIT_OBJECTS: blocks every thread has */
 
 typedef struct ke_thread {
+    /* What a scheduling decision reads, first: in one cache line when the
+       thread is aligned, so a round-robin of 10^5 threads misses once a
+       decision, not three times. */
     KTHREAD_STATE state;
     KPRIORITY priority, base_priority;
     KAFFINITY affinity;
     uint32_t cpu;           /* the processor it runs on, or ran on last */
     int32_t quantum;        /* quantum units left (3 per clock tick) */
+    LIST_ENTRY ready_link;  /* its ready queue, while Ready (KTHREAD's WaitListEntry) */
+    ke_fiber *fiber;             /* code it runs (a system thread's start routine), if any */
     uint32_t suspend_count;
     uint32_t tid;
     bool idle;              /* a processor's idle thread */
@@ -50,13 +55,11 @@ typedef struct ke_thread {
     uint64_t deadline;      /* when the wait times out (KE_NO_DEADLINE: never) */
     size_t timer_slot;      /* index in the timer heap + 1, 0 = not there */
     uint64_t order;         /* creation order: tie-break for equal deadlines */
-    LIST_ENTRY ready_link;  /* its ready queue, while Ready (KTHREAD's WaitListEntry) */
     ke_wait_block *wait_blocks;  /* its current object wait, if any */
     ULONG wait_count;
     bool wait_all;
     ke_wait_block builtin_blocks[KE_THREAD_WAIT_OBJECTS];
     void (*wait_done)(ntsim_system *sys, struct ke_thread *t); /* called when the wait ends */
-    ke_fiber *fiber;             /* code it runs (a system thread's start routine), if any */
     ob_header *object;           /* the thread object this is the kernel part of */
     bool terminating;            /* its termination has begun (it may still run exit notifications) */
     /* Its code returned (a system thread's start routine): the thread ends. Set by ps. */

@@ -487,9 +487,9 @@ static void quantum_end(ntsim_system *sys, uint32_t cpu)
        quantum end's: fetched now, its cache miss overlaps this decision's
        work instead of starting it (at 10^5 ready threads that miss was the
        decision's cost). A list head's address is prefetched harmlessly. */
-    const char *after = (const char *)next->ready_link.Flink;
+    const char *after = (const char *)next->ready_link.Flink - offsetof(ke_thread, ready_link);
     __builtin_prefetch(after);
-    __builtin_prefetch(after - offsetof(ke_thread, ready_link));
+    __builtin_prefetch(after + 63); /* the hot fields' line, or the two it straddles */
     set_state(sys, t, Ready);
     enqueue(p, t, false);
     p->current = NULL;
