@@ -154,12 +154,14 @@ NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG ali
     return STATUS_SUCCESS;
 }
 
-/* One page as the user would touch it; any fault is an access violation
-   (a host out of memory stays STATUS_NO_MEMORY: no fault of the caller's). */
-static NTSTATUS access(mm_space *s, ULONG_PTR page_base, mm_access a)
+/* One page as the user would touch it. For the kernel's copies any fault is
+   an access violation (a host out of memory stays STATUS_NO_MEMORY: no fault
+   of the caller's); the process's own load or store (own) keeps the touch's
+   status, as the exception its code gets (STATUS_GUARD_PAGE_VIOLATION...). */
+static NTSTATUS access(mm_space *s, ULONG_PTR page_base, mm_access a, bool own)
 {
     NTSTATUS st = mm_touch(s, page_base, a);
-    if (NT_SUCCESS(st) || st == STATUS_NO_MEMORY)
+    if (NT_SUCCESS(st) || st == STATUS_NO_MEMORY || own)
         return st;
     return STATUS_ACCESS_VIOLATION;
 }
@@ -198,14 +200,14 @@ static unsigned char *write_target(const mm_space *s, mm_page_store *own, ULONG_
     return bytes;
 }
 
-NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
+static NTSTATUS copy_in(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length, bool own)
 {
     NTSTATUS st = mm_probe(s, address, length, 1);
     unsigned char *out = buffer;
     while (NT_SUCCESS(st) && length) {
         ULONG_PTR page = address / PAGE;
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
-        if (!NT_SUCCESS(st = access(s, page * PAGE, MM_READ)))
+        if (!NT_SUCCESS(st = access(s, page * PAGE, MM_READ, own)))
             break;
         page_home h = home_of(s, store, page);
         stored_page *p = find(h.store, h.key);
@@ -218,7 +220,8 @@ NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address,
     return st;
 }
 
-NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length)
+static NTSTATUS copy_out(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length,
+                         bool own)
 {
     NTSTATUS st = mm_probe(s, address, length, 1);
     const unsigned char *in = buffer;
@@ -228,7 +231,7 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
         /* Whether this write copies the page: asked before the access makes it read/write. */
         uint32_t attr = mm_attr_at(s, page * PAGE);
         bool cow = (attr & ATTR_COMMITTED) && mm_protect_is_copy_on_write(attr & 0xFFu);
-        if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE)))
+        if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE, own)))
             break;
         unsigned char *bytes = write_target(s, store, page, cow);
         if (!bytes)
@@ -237,6 +240,26 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
         in += n, address += n, length -= n;
     }
     return st;
+}
+
+NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
+{
+    return copy_in(s, store, address, buffer, length, false);
+}
+
+NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length)
+{
+    return copy_out(s, store, address, buffer, length, false);
+}
+
+NTSTATUS mm_user_load(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
+{
+    return copy_in(s, store, address, buffer, length, true);
+}
+
+NTSTATUS mm_user_store(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length)
+{
+    return copy_out(s, store, address, buffer, length, true);
 }
 
 NTSTATUS mm_prepare_user_write(mm_space *s, mm_page_store *store, ULONG_PTR address, SIZE_T length)

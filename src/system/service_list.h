@@ -1,9 +1,11 @@
 /*
  * service_list.h - the one list of the native services ntsim implements:
  * number, name, argument count and routine, as Windows 10 version 1607
- * (build 14393) x64's ntdll stubs number them; NtAllocateVirtualMemoryEx,
- * which 1607 lacks, takes Windows 10 1803's number (0x74: 1607's
- * NtAlpcCancelMessage, which ntsim does not implement). The service table, the
+ * (build 14393) x64's ntdll stubs number them; NtAllocateVirtualMemoryEx
+ * and NtMapViewOfSectionEx, which 1607 lacks, take Windows 10 1803's numbers
+ * (tinysec/windows-syscall-table, 10.0.17134 amd64: 0x74, 7 arguments, 1607's
+ * NtAlpcCancelMessage; 0x10D, 9 arguments, 1607's NtOpenEnlistment; ntsim
+ * implements neither of those). The service table, the
  * ntdll stubs and the `syscall` command all take theirs from here.
  *
  * X(number, name, argument count, routine), by ascending number.
@@ -49,6 +51,7 @@
     X(0x0B6, NtCreateThreadEx, 11, sys_svc_create_thread_ex)                             \
     X(0x0D6, NtExtendSection, 2, sys_svc_extend_section)                                 \
     X(0x0EF, NtGetWriteWatch, 7, sys_svc_get_write_watch)                                \
+    X(0x10D, NtMapViewOfSectionEx, 9, sys_svc_map_view_of_section_ex)                    \
     X(0x119, NtOpenProcessToken, 3, sys_svc_open_process_token)                          \
     X(0x11F, NtOpenThread, 4, sys_svc_open_thread)                                       \
     X(0x165, NtResetEvent, 2, sys_svc_reset_event)                                       \

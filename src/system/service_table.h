@@ -61,6 +61,7 @@ NTSTATUS sys_svc_reset_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_clear_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_create_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_map_view_of_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_map_view_of_section_ex(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_extend_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_query_section(ntsim_system *, const ULONG64 *);
