@@ -154,13 +154,13 @@ class Gen:
             allowed = VIEW_PROTS[self.live.get(name, "PAGE_EXECUTE_READWRITE")]
             if rng.random() < 0.5 or "PAGE_READWRITE" not in allowed:
                 opts += f" protect={rng.choice(allowed)}"
-            if rng.random() < 0.2:
-                opts += f" commit={rng.choice([PAGE, 2 * PAGE, GRAN]):#x}"
             verb = "map"
-            if os.environ.get("VMDIFF_MAPEX", "1") == "1" and rng.random() < 0.3:
+            if rng.random() < 0.3:  # NtMapViewOfSectionEx: no CommitSize
                 verb = "mapex"
                 if self.placeholders and rng.random() < 0.7:
                     opts += " type=MEM_REPLACE_PLACEHOLDER"
+            elif rng.random() < 0.2:
+                opts += f" commit={rng.choice([PAGE, 2 * PAGE, GRAN]):#x}"
             return f"section {verb} p {name}{opts}"
         if r < 0.75:
             return f"section unmap p {addr(rng, 0.7):#x}"
@@ -291,7 +291,7 @@ def main():
     placeholders, extend = probe(exe, env, tmp)
     print(f"wine implements placeholders: {placeholders}, NtExtendSection: {extend}")
     agreed = total = shown = 0
-    by_cmd = {}
+    by_cmd, firsts = {}, {}  # per command; the first disagreement of each case (later ones often follow from it)
     for c in range(a.cases):
         rng = random.Random(a.seed * 1000 + c)
         path = os.path.join(tmp, f"case{c}.scn")
@@ -300,6 +300,7 @@ def main():
         ref = run_wine(exe, path, env)
         got = records(subprocess.run([a.ntsim, "run", "--format", "jsonl", path], capture_output=True, text=True).stdout)
         text = open(path).read().splitlines()
+        first = None
         for ln, r in sorted(ref.items()):
             total += 1
             cmd = r["cmd"]
@@ -308,6 +309,10 @@ def main():
             n = by_cmd.setdefault(cmd, [0, 0])
             n[0] += ok
             n[1] += 1
+            if not ok and first is None:
+                g = got.get(ln)
+                first = (cmd, norm(r)["status"], norm(g)["status"] if g else None)
+                firsts[first] = firsts.get(first, 0) + 1
             if not ok and shown < a.show and (a.all or cmd != "vm query"):
                 shown += 1
                 g = got.get(ln)
@@ -315,6 +320,9 @@ def main():
                       f"  ntsim: {json.dumps(norm(g)) if g else None}")
     for cmd, (ok, n) in sorted(by_cmd.items()):
         print(f"  {cmd:16} {ok}/{n}")
+    print(f"cases with a disagreement: {sum(firsts.values())}; their first one (command, Wine, ntsim):")
+    for (cmd, w, g), n in sorted(firsts.items(), key=lambda kv: -kv[1]):
+        print(f"  {n:4}  {cmd:16} {w} / {g}")
     print(f"memory semantics agree with Wine on {agreed}/{total} results ({a.cases} cases)")
     sys.exit(0 if total and agreed == total else 1)
 
