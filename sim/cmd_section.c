@@ -153,7 +153,12 @@ NTSTATUS sim_cmd_section_unmap(sim_context *ctx, const sim_args *a, sim_record *
     NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
     if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_process(ctx, pid)))
         return s;
-    s = NtUnmapViewOfSection(ctx->sys, NtCurrentProcess(), a->pos[1].number);
+    const sim_value *preserve = sim_option(a, "preserve");
+    if (preserve->present) /* NtUnmapViewOfSectionEx: preserve=on gives the view's placeholder back */
+        s = NtUnmapViewOfSectionEx(ctx->sys, NtCurrentProcess(), a->pos[1].number,
+                                   preserve->number ? MEM_PRESERVE_PLACEHOLDER : 0);
+    else
+        s = NtUnmapViewOfSection(ctx->sys, NtCurrentProcess(), a->pos[1].number);
     sim_put_hex(r, "address", a->pos[1].number);
     return s;
 }

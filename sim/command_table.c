@@ -138,7 +138,7 @@ static const sim_command commands[] = {
         O("type", ARG_MEM_FLAGS), O("lowest", ARG_NUMBER), O("highest", ARG_NUMBER), O("align", ARG_NUMBER) },
       false, sim_cmd_section_mapex, SIM_CMD_PLAIN,
       FIELDS(F_HEX("base"), F_HEX("size"), F_HEX("offset")), NULL },
-    { "section unmap", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, {},
+    { "section unmap", { P("PROC", ARG_PROCESS), P("ADDR", ARG_NUMBER) }, { O("preserve", ARG_SWITCH) },
       false, sim_cmd_section_unmap, SIM_CMD_PLAIN,
       FIELDS(F_HEX("address")), NULL },
     { "section query", { P("SECTION", ARG_STRING) }, {}, false, sim_cmd_section_query, SIM_CMD_PLAIN,

@@ -158,6 +158,12 @@ NTSTATUS NtMapViewOfSectionEx(ntsim_system *system, HANDLE SectionHandle, HANDLE
                               ULONG Win32Protect, const MEM_EXTENDED_PARAMETER *ExtendedParameters,
                               ULONG ExtendedParameterCount);
 NTSTATUS NtUnmapViewOfSection(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+/* NtUnmapViewOfSectionEx (Windows 10 1803, as UnmapViewOfFile2 calls it):
+ * Flags MEM_PRESERVE_PLACEHOLDER makes a view that replaced a placeholder
+ * that placeholder again (any other view: STATUS_CONFLICTING_ADDRESSES,
+ * nothing unmapped); MEM_UNMAP_WITH_TRANSIENT_BOOST is accepted; other
+ * flags are STATUS_INVALID_PARAMETER. */
+NTSTATUS NtUnmapViewOfSectionEx(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG Flags);
 NTSTATUS NtExtendSection(ntsim_system *system, HANDLE SectionHandle, LONG64 *NewSectionSize);
 
 typedef enum SECTION_INFORMATION_CLASS { SectionBasicInformation = 0, SectionImageInformation = 1 } SECTION_INFORMATION_CLASS;

@@ -249,6 +249,11 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
  * top. *start and *size (may be NULL) receive the view's range.
  */
 NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size);
+/* NtUnmapViewOfSectionEx: as mm_unmap_view; with preserve
+ * (MEM_PRESERVE_PLACEHOLDER) a view that replaced a placeholder becomes that
+ * placeholder again, and any other view is STATUS_CONFLICTING_ADDRESSES
+ * (nothing unmapped). */
+NTSTATUS mm_unmap_view_ex(mm_space *s, ULONG_PTR address, bool preserve, ULONG_PTR *start, SIZE_T *size);
 
 /*
  * Sections (section.c, view.c): page-file-backed sections, the Section

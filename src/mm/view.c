@@ -320,6 +320,8 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
     bool all = (g->attributes & SEC_COMMIT) != 0;
     mm_vad *v = mm_vad_create(s, b, b + len, VAD_MAPPED, protect, all ? attr_committed(protect) : attr_reserved(protect));
     mm_vad_name(s, v, "Shareable", false, 0); /* what VMMap calls a page-file-backed view */
+    if (placeholder)
+        v->flags |= VAD_FROM_PLACEHOLDER; /* NtUnmapViewOfSectionEx may give the placeholder back */
     *w = (mm_view){ .start = b, .end = b + len, .first = *offset / PAGE, .protect = protect, .inherit = inherit,
                     .seg = g, .space = s };
     lay_out(s, v, w);
@@ -363,15 +365,20 @@ NTSTATUS mm_map_section_ex(mm_space *s, struct ob_header *section, ULONG_PTR *ba
     return st;
 }
 
-NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size)
+NTSTATUS mm_unmap_view_ex(mm_space *s, ULONG_PTR address, bool preserve, ULONG_PTR *start, SIZE_T *size)
 {
     mm_vad *v = address <= s->highest ? mm_vad_find(s, page_down(address)) : NULL;
     if (!v || v->type == VAD_PRIVATE)
         return STATUS_NOT_MAPPED_VIEW;
+    if (preserve && !(v->flags & VAD_FROM_PLACEHOLDER))
+        return STATUS_CONFLICTING_ADDRESSES; /* no placeholder to give back, as for NtFreeVirtualMemory */
+    if (preserve && !mm_vad_reserve(s))
+        return STATUS_NO_MEMORY; /* room for the placeholder first: the unmap is whole or not at all */
+    ULONG_PTR a = v->start, b = v->end;
     if (start)
-        *start = v->start;
+        *start = a;
     if (size)
-        *size = v->end - v->start;
+        *size = b - a;
     mm_view *w = mm_view_at(s, v->start);
     if (w) {
         avl_erase(&s->views, &w->node);
@@ -380,6 +387,13 @@ NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T 
     if (v->type == VAD_IMAGE)
         mm_image_path_drop(s, v->start);
     mm_vad_delete(s, v);
+    if (preserve)
+        mm_vad_create(s, a, b, VAD_PRIVATE, PAGE_NOACCESS, attr_reserved(PAGE_NOACCESS))->flags |= VAD_PLACEHOLDER;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size)
+{
+    return mm_unmap_view_ex(s, address, false, start, size);
 }

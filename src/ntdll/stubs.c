@@ -773,6 +773,16 @@ NTSTATUS NtUnmapViewOfSection(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR
     return handle_and_value(sys, SYS_NR(NtUnmapViewOfSection), ProcessHandle, BaseAddress);
 }
 
+NTSTATUS NtUnmapViewOfSectionEx(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG Flags)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, Flags };
+    NTSTATUS s = call(&f, SYS_NR(NtUnmapViewOfSectionEx), a, SYS_ARGC(NtUnmapViewOfSectionEx));
+    frame_end(&f);
+    return s;
+}
+
 NTSTATUS NtExtendSection(ntsim_system *sys, HANDLE SectionHandle, LONG64 *NewSectionSize)
 {
     frame f;

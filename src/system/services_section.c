@@ -149,6 +149,17 @@ NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *sys, const ULONG64 *a)
     return sys_unmap_view(sys, sys_handle(a[0]), a[1]);
 }
 
+/* NtUnmapViewOfSectionEx(ProcessHandle, BaseAddress, Flags): Windows 10
+   1803's; Flags MEM_UNMAP_WITH_TRANSIENT_BOOST (a scheduling hint, ignored)
+   and MEM_PRESERVE_PLACEHOLDER, anything else STATUS_INVALID_PARAMETER. */
+NTSTATUS sys_svc_unmap_view_of_section_ex(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG flags = (ULONG)a[2];
+    if (flags & ~(MEM_UNMAP_WITH_TRANSIENT_BOOST | MEM_PRESERVE_PLACEHOLDER))
+        return STATUS_INVALID_PARAMETER;
+    return sys_unmap_view_ex(sys, sys_handle(a[0]), a[1], (flags & MEM_PRESERVE_PLACEHOLDER) != 0);
+}
+
 /* NtExtendSection(SectionHandle, NewSectionSize): only file-backed data
    sections grow (MmExtendSection); a page-file-backed one never does. */
 NTSTATUS sys_svc_extend_section(ntsim_system *sys, const ULONG64 *a)

@@ -88,6 +88,9 @@ NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHan
                       ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
                       ULONG InheritDisposition, ULONG AllocationType, ULONG Protect);
 NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+/* NtUnmapViewOfSectionEx's body: preserve (MEM_PRESERVE_PLACEHOLDER) gives a
+   view's placeholder back (mm_unmap_view_ex). */
+NTSTATUS sys_unmap_view_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, bool preserve);
 /* NtMapViewOfSectionEx's body: as sys_map_view, the view placed by mm_map_section_ex. */
 NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                          uint64_t *SectionOffset, SIZE_T *ViewSize, ULONG AllocationType, ULONG Protect,

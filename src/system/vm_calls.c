@@ -420,13 +420,18 @@ NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE Process
 
 NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress)
 {
+    return sys_unmap_view_ex(sys, ProcessHandle, BaseAddress, false);
+}
+
+NTSTATUS sys_unmap_view_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, bool preserve)
+{
     ps_process *p;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
     if (!NT_SUCCESS(s))
         return s;
     ULONG_PTR start;
     SIZE_T size;
-    s = mm_unmap_view(p->vm, BaseAddress, &start, &size);
+    s = mm_unmap_view_ex(p->vm, BaseAddress, preserve, &start, &size);
     if (NT_SUCCESS(s)) /* a copy-on-write view's private copies go with it */
         mm_page_store_discard(p->pages, start, size);
     ob_dereference(sys, &p->header);

@@ -3,7 +3,9 @@
  * placeholder it covers exactly (MapViewOfFile3's documentation: the base
  * and size must match the placeholder's), address requirements bounding
  * the system's choice as for NtAllocateVirtualMemoryEx, and the Ex call's
- * unnumbered STATUS_INVALID_PARAMETER (docs/memory-manager.md, "Placeholders").
+ * unnumbered STATUS_INVALID_PARAMETER; NtUnmapViewOfSectionEx's
+ * MEM_PRESERVE_PLACEHOLDER giving the placeholder back (UnmapViewOfFile2's
+ * documentation) (docs/memory-manager.md, "Placeholders").
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -139,6 +141,54 @@ static void address_requirements_bound_a_views_place(void **state)
     NtClose(f->sys, h);
 }
 
+static void unmap_with_preserve_gives_the_placeholder_back(void **state)
+{
+    fixture *f = *state;
+    ULONG_PTR b = placeholder(f, 0x20000), at = b;
+    HANDLE h = section(f, 0x20000);
+    assert_int_equal(map_ex(f, h, &at, 0x20000, MEM_REPLACE_PLACEHOLDER, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(NtUnmapViewOfSectionEx(f->sys, NtCurrentProcess(), b + 0x1000, MEM_PRESERVE_PLACEHOLDER),
+                     STATUS_SUCCESS);
+    MEMORY_BASIC_INFORMATION m = query(f, b);
+    assert_int_equal(m.State, MEM_RESERVE);
+    assert_int_equal(m.Type, MEM_PRIVATE);
+    assert_int_equal(m.AllocationProtect, PAGE_NOACCESS);
+    assert_int_equal(m.RegionSize, 0x20000);
+    at = b; /* a placeholder again: a view may replace it once more */
+    assert_int_equal(map_ex(f, h, &at, 0x20000, MEM_REPLACE_PLACEHOLDER, NULL, 0), STATUS_SUCCESS);
+    NtClose(f->sys, h);
+}
+
+static void preserve_needs_a_view_that_replaced_a_placeholder(void **state)
+{
+    fixture *f = *state;
+    HANDLE h = section(f, 0x10000);
+    ULONG_PTR at = 0;
+    assert_int_equal(map_ex(f, h, &at, 0x10000, 0, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(NtUnmapViewOfSectionEx(f->sys, NtCurrentProcess(), at, MEM_PRESERVE_PLACEHOLDER),
+                     STATUS_CONFLICTING_ADDRESSES);
+    assert_int_equal(query(f, at).Type, MEM_MAPPED); /* nothing unmapped */
+    assert_int_equal(NtUnmapViewOfSectionEx(f->sys, NtCurrentProcess(), at, 0x4), STATUS_INVALID_PARAMETER);
+    assert_int_equal(NtUnmapViewOfSectionEx(f->sys, NtCurrentProcess(), at, MEM_UNMAP_WITH_TRANSIENT_BOOST),
+                     STATUS_SUCCESS);
+    assert_int_equal(query(f, at).State, MEM_FREE);
+    NtClose(f->sys, h);
+}
+
+static void free_with_preserve_leaves_a_view_from_a_placeholder_alone(void **state)
+{
+    fixture *f = *state;
+    ULONG_PTR b = placeholder(f, 0x10000), at = b;
+    HANDLE h = section(f, 0x10000);
+    assert_int_equal(map_ex(f, h, &at, 0x10000, MEM_REPLACE_PLACEHOLDER, NULL, 0), STATUS_SUCCESS);
+    SIZE_T size = 0x10000;
+    assert_int_equal(NtFreeVirtualMemory(f->sys, NtCurrentProcess(), &at, &size,
+                                         MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER),
+                     STATUS_CONFLICTING_ADDRESSES);
+    assert_int_equal(query(f, b).Type, MEM_MAPPED);
+    NtClose(f->sys, h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +197,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_replacement_over_anything_but_a_placeholder_is_a_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(the_ex_calls_flag_errors_are_plain_invalid_parameter, setup, teardown),
         cmocka_unit_test_setup_teardown(address_requirements_bound_a_views_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(unmap_with_preserve_gives_the_placeholder_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(preserve_needs_a_view_that_replaced_a_placeholder, setup, teardown),
+        cmocka_unit_test_setup_teardown(free_with_preserve_leaves_a_view_from_a_placeholder_alone, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

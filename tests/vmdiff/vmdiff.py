@@ -163,7 +163,10 @@ class Gen:
                 opts += f" commit={rng.choice([PAGE, 2 * PAGE, GRAN]):#x}"
             return f"section {verb} p {name}{opts}"
         if r < 0.75:
-            return f"section unmap p {addr(rng, 0.7):#x}"
+            opt = ""
+            if rng.random() < 0.3:  # NtUnmapViewOfSectionEx
+                opt = " preserve=on" if self.placeholders and rng.random() < 0.7 else " preserve=off"
+            return f"section unmap p {addr(rng, 0.7):#x}{opt}"
         if r < 0.85:
             return f"section query {name}"
         if r < 0.9 and self.extend:

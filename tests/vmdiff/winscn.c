@@ -5,7 +5,7 @@
  * `ntsim run --format jsonl`. The scenario's one process is this process.
  *
  * Lines understood: vm alloc|allocex|free|protect|query|read|write|watch,
- * section create|map|mapex|unmap|query|extend|close. Flag fields print as
+ * section create|map|mapex|unmap [preserve=]|query|extend|close. Flag fields print as
  * numbers ("0x1000"): vmdiff.py turns ntsim's names into numbers to compare.
  * `vm read`/`vm write` are the process's own loads and stores; a fault is
  * caught by a vectored handler and becomes the line's status.
@@ -33,6 +33,7 @@ static NTST (NTAPI *p_csection)(HANDLE *, ACCESS_MASK, PVOID, LARGE_INTEGER *, U
 static NTST (NTAPI *p_map)(HANDLE, HANDLE, PVOID *, ULONG_PTR, SIZE_T, LARGE_INTEGER *, SIZE_T *, int, ULONG, ULONG);
 static NTST (NTAPI *p_mapex)(HANDLE, HANDLE, PVOID *, LARGE_INTEGER *, SIZE_T *, ULONG, ULONG, ext_param *, ULONG);
 static NTST (NTAPI *p_unmap)(HANDLE, PVOID);
+static NTST (NTAPI *p_unmapex)(HANDLE, PVOID, ULONG);
 static NTST (NTAPI *p_qsection)(HANDLE, int, PVOID, SIZE_T, SIZE_T *);
 static NTST (NTAPI *p_extend)(HANDLE, LARGE_INTEGER *);
 static NTST (NTAPI *p_close)(HANDLE);
@@ -304,7 +305,12 @@ static void section_line(const struct line *l)
     }
     if (!strcmp(c, "unmap")) {
         unsigned long long a = num(l->tok[3]);
-        st = p_unmap(GetCurrentProcess(), (PVOID)(ULONG_PTR)a);
+        const char *preserve = opt(l, "preserve");
+        if (!preserve)
+            st = p_unmap(GetCurrentProcess(), (PVOID)(ULONG_PTR)a);
+        else /* NtUnmapViewOfSectionEx, MEM_PRESERVE_PLACEHOLDER with preserve=on */
+            st = p_unmapex ? p_unmapex(GetCurrentProcess(), (PVOID)(ULONG_PTR)a, !strcmp(preserve, "on") ? 2 : 0)
+                           : (NTST)0xC0000002;
         put_status(st);
         if (st >= 0)
             hex("address", a);
@@ -384,6 +390,7 @@ int main(int argc, char **argv)
     RESOLVE(p_map, "NtMapViewOfSection");
     RESOLVE(p_mapex, "NtMapViewOfSectionEx");
     RESOLVE(p_unmap, "NtUnmapViewOfSection");
+    RESOLVE(p_unmapex, "NtUnmapViewOfSectionEx");
     RESOLVE(p_qsection, "NtQuerySection");
     RESOLVE(p_extend, "NtExtendSection");
     RESOLVE(p_close, "NtClose");
