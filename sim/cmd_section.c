@@ -71,19 +71,42 @@ NTSTATUS sim_cmd_section_create(sim_context *ctx, const sim_args *a, sim_record 
     return s;
 }
 
-NTSTATUS sim_cmd_section_map(sim_context *ctx, const sim_args *a, sim_record *r)
+/* The process a view goes into, as the section's creator sees it: itself, or
+   a handle opened for PROCESS_VM_OPERATION (closed by close_target). */
+static NTSTATUS open_target(sim_context *ctx, const sim_value *proc, const sim_value *name, struct sim_section **sec,
+                            HANDLE *process)
 {
     ULONG pid;
-    struct sim_section *sec;
-    NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
-    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = as_owner(ctx, &a->pos[1], &sec)))
+    NTSTATUS s = sim_process_id(ctx, proc, &pid);
+    if (!NT_SUCCESS(s) || !NT_SUCCESS(s = as_owner(ctx, name, sec)))
         return s;
-    HANDLE process = NtCurrentProcess();
-    if (pid != sec->pid) {
-        CLIENT_ID cid = { pid, 0 };
-        if (!NT_SUCCESS(s = NtOpenProcess(ctx->sys, &process, PROCESS_VM_OPERATION, &cid)))
-            return s;
-    }
+    *process = NtCurrentProcess();
+    if (pid == (*sec)->pid)
+        return STATUS_SUCCESS;
+    CLIENT_ID cid = { pid, 0 };
+    return NtOpenProcess(ctx->sys, process, PROCESS_VM_OPERATION, &cid);
+}
+
+static void close_target(sim_context *ctx, HANDLE process)
+{
+    if (process != NtCurrentProcess())
+        NtClose(ctx->sys, process);
+}
+
+static void put_view(sim_record *r, ULONG_PTR base, SIZE_T size, LONG64 offset)
+{
+    sim_put_hex(r, "base", base);
+    sim_put_hex(r, "size", size);
+    sim_put_hex(r, "offset", (uint64_t)offset);
+}
+
+NTSTATUS sim_cmd_section_map(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    struct sim_section *sec;
+    HANDLE process;
+    NTSTATUS s = open_target(ctx, &a->pos[0], &a->pos[1], &sec, &process);
+    if (!NT_SUCCESS(s))
+        return s;
     const sim_value *prot = sim_option(a, "protect"), *top = sim_option(a, "top_down");
     ULONG_PTR base = sim_option(a, "base")->number;
     SIZE_T size = sim_option(a, "size")->number;
@@ -91,13 +114,36 @@ NTSTATUS sim_cmd_section_map(sim_context *ctx, const sim_args *a, sim_record *r)
     s = NtMapViewOfSection(ctx->sys, to_handle(sec->handle), process, &base, 0, sim_option(a, "commit")->number,
                            &offset, &size, ViewShare, top->present && top->number ? MEM_TOP_DOWN : 0,
                            prot->present ? (ULONG)prot->number : PAGE_READWRITE);
-    if (pid != sec->pid)
-        NtClose(ctx->sys, process);
-    if (NT_SUCCESS(s)) {
-        sim_put_hex(r, "base", base);
-        sim_put_hex(r, "size", size);
-        sim_put_hex(r, "offset", (uint64_t)offset);
-    }
+    close_target(ctx, process);
+    if (NT_SUCCESS(s))
+        put_view(r, base, size, offset);
+    return s;
+}
+
+/* `section mapex`: NtMapViewOfSectionEx, AllocationType from type= (MEM_REPLACE_PLACEHOLDER
+   puts the view in a placeholder), address requirements from lowest=, highest=, align=. */
+NTSTATUS sim_cmd_section_mapex(sim_context *ctx, const sim_args *a, sim_record *r)
+{
+    struct sim_section *sec;
+    HANDLE process;
+    NTSTATUS s = open_target(ctx, &a->pos[0], &a->pos[1], &sec, &process);
+    if (!NT_SUCCESS(s))
+        return s;
+    const sim_value *prot = sim_option(a, "protect");
+    const sim_value *lo = sim_option(a, "lowest"), *hi = sim_option(a, "highest"), *al = sim_option(a, "align");
+    MEM_ADDRESS_REQUIREMENTS req = { lo->number, hi->number, al->number };
+    MEM_EXTENDED_PARAMETER p = { .Type = MemExtendedParameterAddressRequirements };
+    p.Pointer = &req;
+    bool with = lo->present || hi->present || al->present;
+    ULONG_PTR base = sim_option(a, "base")->number;
+    SIZE_T size = sim_option(a, "size")->number;
+    LONG64 offset = (LONG64)sim_option(a, "offset")->number;
+    s = NtMapViewOfSectionEx(ctx->sys, to_handle(sec->handle), process, &base, &offset, &size,
+                             (ULONG)sim_option(a, "type")->number, prot->present ? (ULONG)prot->number : PAGE_READWRITE,
+                             with ? &p : NULL, with ? 1 : 0);
+    close_target(ctx, process);
+    if (NT_SUCCESS(s))
+        put_view(r, base, size, offset);
     return s;
 }
 
@@ -107,7 +153,12 @@ NTSTATUS sim_cmd_section_unmap(sim_context *ctx, const sim_args *a, sim_record *
     NTSTATUS s = sim_process_id(ctx, &a->pos[0], &pid);
     if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_process(ctx, pid)))
         return s;
-    s = NtUnmapViewOfSection(ctx->sys, NtCurrentProcess(), a->pos[1].number);
+    const sim_value *preserve = sim_option(a, "preserve");
+    if (preserve->present) /* NtUnmapViewOfSectionEx: preserve=on gives the view's placeholder back */
+        s = NtUnmapViewOfSectionEx(ctx->sys, NtCurrentProcess(), a->pos[1].number,
+                                   preserve->number ? MEM_PRESERVE_PLACEHOLDER : 0);
+    else
+        s = NtUnmapViewOfSection(ctx->sys, NtCurrentProcess(), a->pos[1].number);
     sim_put_hex(r, "address", a->pos[1].number);
     return s;
 }

@@ -224,6 +224,7 @@ NTSTATUS sim_cmd_vm_write(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_image_load(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_section_create(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_section_map(sim_context *, const sim_args *, sim_record *);
+NTSTATUS sim_cmd_section_mapex(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_section_unmap(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_section_close(sim_context *, const sim_args *, sim_record *);
 NTSTATUS sim_cmd_section_query(sim_context *, const sim_args *, sim_record *);

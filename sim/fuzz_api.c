@@ -1553,6 +1553,21 @@ static void op_unmap_view(run *r, reader *rd)
     result(r, s);
 }
 
+/* NtUnmapViewOfSectionEx: placeholders given back, other flags refused. */
+static void op_unmap_view_ex(run *r, reader *rd)
+{
+    static const ULONG flags[] = { MEM_PRESERVE_PLACEHOLDER, 0, MEM_UNMAP_WITH_TRANSIENT_BOOST,
+                                   MEM_PRESERVE_PLACEHOLDER | MEM_UNMAP_WITH_TRANSIENT_BOOST };
+    HANDLE h = pick_handle(r, rd);
+    ULONG_PTR at = pick_addr(r, rd);
+    uint8_t f = u8(rd);
+    ULONG fl = f < 0xF0 ? flags[f % 4] : u32(rd);
+    need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    NTSTATUS s = NtUnmapViewOfSectionEx(r->sys, h, at, fl);
+    judge(r, n, s, "NtUnmapViewOfSectionEx");
+    result(r, s);
+}
+
 /* NtExtendSection and NtQuerySection, any class and length. */
 static void op_section_info(run *r, reader *rd)
 {
@@ -1589,16 +1604,10 @@ static ULONG pick_ex_type(reader *rd)
     return b < 0xF0 ? types[b % (sizeof types / sizeof types[0])] : u32(rd);
 }
 
-/* NtAllocateVirtualMemoryEx: placeholder flags, address requirements and
-   attribute flags among its extended parameters, repeated or bad types too. */
-static void op_allocate_ex(run *r, reader *rd)
+/* Up to three extended parameters: address requirements and attribute flags
+   mostly, repeated or bad types too. Returns their count. */
+static ULONG pick_ex_params(run *r, reader *rd, MEM_EXTENDED_PARAMETER params[3], MEM_ADDRESS_REQUIREMENTS req[3])
 {
-    HANDLE h = pick_handle(r, rd);
-    ULONG_PTR base = u8(rd) & 1 ? pick_addr(r, rd) : 0;
-    SIZE_T size = pick_size(rd);
-    ULONG type = pick_ex_type(rd), protect = u8(rd) & 1 ? PAGE_NOACCESS : pick_protect(rd);
-    MEM_ADDRESS_REQUIREMENTS req[3];
-    MEM_EXTENDED_PARAMETER params[3];
     ULONG count = u8(rd) % 4;
     for (ULONG i = 0; i < count; i++) {
         uint8_t t = u8(rd);
@@ -1614,6 +1623,20 @@ static void op_allocate_ex(run *r, reader *rd)
             params[i].ULong64 = u8(rd) < 0xE0 ? 0 : u32(rd);
         }
     }
+    return count;
+}
+
+/* NtAllocateVirtualMemoryEx: placeholder flags, address requirements and
+   attribute flags among its extended parameters, repeated or bad types too. */
+static void op_allocate_ex(run *r, reader *rd)
+{
+    HANDLE h = pick_handle(r, rd);
+    ULONG_PTR base = u8(rd) & 1 ? pick_addr(r, rd) : 0;
+    SIZE_T size = pick_size(rd);
+    ULONG type = pick_ex_type(rd), protect = u8(rd) & 1 ? PAGE_NOACCESS : pick_protect(rd);
+    MEM_ADDRESS_REQUIREMENTS req[3];
+    MEM_EXTENDED_PARAMETER params[3];
+    ULONG count = pick_ex_params(r, rd, params, req);
     need n = needs(r, h, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
     NTSTATUS s = NtAllocateVirtualMemoryEx(r->sys, h, &base, &size, type, protect, count ? params : NULL, count);
     judge(r, n, s, "NtAllocateVirtualMemoryEx");
@@ -1621,6 +1644,32 @@ static void op_allocate_ex(run *r, reader *rd)
     if (NT_SUCCESS(s)) {
         mix64(r, base);
         mix64(r, size);
+        remember(&r->addrs, base);
+    }
+}
+
+/* NtMapViewOfSectionEx: views in place of placeholders, and address requirements. */
+static void op_map_view_ex(run *r, reader *rd)
+{
+    HANDLE section = pick_handle(r, rd), process = pick_handle(r, rd);
+    uint8_t f = u8(rd);
+    ULONG_PTR base = f & 1 ? pick_addr(r, rd) : 0;
+    LONG64 offset = f & 8 ? (LONG64)(u8(rd) < 0xE0 ? (uint64_t)u8(rd) << 12 : any64(rd)) : 0;
+    SIZE_T view = f & 16 ? pick_size(rd) : 0;
+    ULONG type = f & 2 ? MEM_REPLACE_PLACEHOLDER : pick_map_type(rd), protect = pick_protect(rd);
+    MEM_ADDRESS_REQUIREMENTS req[3];
+    MEM_EXTENDED_PARAMETER params[3];
+    ULONG count = pick_ex_params(r, rd, params, req);
+    need n = needs(r, process, NTSIM_OBJECT_PROCESS, PROCESS_VM_OPERATION);
+    need ns = needs(r, section, NTSIM_OBJECT_SECTION, SECTION_MAP_READ | SECTION_MAP_WRITE | SECTION_MAP_EXECUTE);
+    NTSTATUS s = NtMapViewOfSectionEx(r->sys, section, process, &base, f & 64 ? NULL : &offset, &view, type, protect,
+                                      count ? params : NULL, count);
+    judge(r, n, s, "NtMapViewOfSectionEx (process)");
+    judge(r, ns, s, "NtMapViewOfSectionEx (section)");
+    result(r, s);
+    if (NT_SUCCESS(s)) {
+        mix64(r, base);
+        mix64(r, view);
         remember(&r->addrs, base);
     }
 }
@@ -1719,6 +1768,8 @@ static const op ops[] = {
     { "allocate_ex", op_allocate_ex }, /* 38 */
     { "free_placeholder", op_free_placeholder }, /* 39 */
     { "write_watch", op_write_watch }, /* 40 */
+    { "map_view_ex", op_map_view_ex }, /* 41 */
+    { "unmap_view_ex", op_unmap_view_ex }, /* 42 */
 };
 #define OP_COUNT (sizeof ops / sizeof ops[0])
 

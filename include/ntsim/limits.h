@@ -10,8 +10,9 @@
 #define NTSIM_MAX_CPUS 64
 #define NTSIM_MAX_CPUS_X86 32
 
-/* Entries in the native service table of Windows 10 1607 (build 14393) x64. */
-#define NTSIM_SERVICE_LIMIT 450
+/* Entries in the native service table: Windows 10 1607 (build 14393) x64's
+   450, and up to 0x1C4, 1803's NtUnmapViewOfSectionEx, which ntsim adds. */
+#define NTSIM_SERVICE_LIMIT 453
 /* Arguments a service may take: the most any native service has (NtCreateFile's 11) rounded up. */
 #define NTSIM_MAX_SERVICE_ARGUMENTS 16
 

@@ -143,12 +143,33 @@ NTSTATUS NtCreateSection(ntsim_system *system, HANDLE *SectionHandle, ACCESS_MAS
 NTSTATUS NtMapViewOfSection(ntsim_system *system, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                             ULONG_PTR ZeroBits, SIZE_T CommitSize, LONG64 *SectionOffset, SIZE_T *ViewSize,
                             SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect);
+/*
+ * NtMapViewOfSectionEx (Windows 10 1803's service, numbered as there): a
+ * view as NtMapViewOfSection makes it, without ZeroBits or CommitSize;
+ * AllocationType MEM_REPLACE_PLACEHOLDER maps it in place of the
+ * placeholder at *BaseAddress, which the view must cover exactly
+ * (STATUS_CONFLICTING_ADDRESSES otherwise); with *BaseAddress 0,
+ * MemExtendedParameterAddressRequirements bounds the system's choice, as
+ * for NtAllocateVirtualMemoryEx. Bad flags and parameters are plain
+ * STATUS_INVALID_PARAMETER.
+ */
+NTSTATUS NtMapViewOfSectionEx(ntsim_system *system, HANDLE SectionHandle, HANDLE ProcessHandle,
+                              ULONG_PTR *BaseAddress, LONG64 *SectionOffset, SIZE_T *ViewSize, ULONG AllocationType,
+                              ULONG Win32Protect, const MEM_EXTENDED_PARAMETER *ExtendedParameters,
+                              ULONG ExtendedParameterCount);
 NTSTATUS NtUnmapViewOfSection(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+/* NtUnmapViewOfSectionEx (Windows 10 1803, as UnmapViewOfFile2 calls it):
+ * Flags MEM_PRESERVE_PLACEHOLDER makes a view that replaced a placeholder
+ * that placeholder again (any other view: STATUS_CONFLICTING_ADDRESSES,
+ * nothing unmapped); MEM_UNMAP_WITH_TRANSIENT_BOOST is accepted; other
+ * flags are STATUS_INVALID_PARAMETER. */
+NTSTATUS NtUnmapViewOfSectionEx(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG Flags);
 NTSTATUS NtExtendSection(ntsim_system *system, HANDLE SectionHandle, LONG64 *NewSectionSize);
 
 typedef enum SECTION_INFORMATION_CLASS { SectionBasicInformation = 0, SectionImageInformation = 1 } SECTION_INFORMATION_CLASS;
 /* SectionBasicInformation's answer: base 0 (no based sections), the
-   attributes kept (SEC_COMMIT or SEC_RESERVE, ...) and the size as created. */
+   attributes kept (SEC_COMMIT or SEC_RESERVE, ...) and the size as created,
+   in whole pages. */
 typedef struct SECTION_BASIC_INFORMATION {
     ULONG_PTR BaseAddress;
     ULONG AllocationAttributes;

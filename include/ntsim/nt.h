@@ -144,6 +144,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 /* Free types of the placeholder API (Windows 10 1803+), with MEM_RELEASE only. */
 #define MEM_COALESCE_PLACEHOLDERS 0x00000001u
 #define MEM_PRESERVE_PLACEHOLDER  0x00000002u
+#define MEM_UNMAP_WITH_TRANSIENT_BOOST 0x00000001u /* NtUnmapViewOfSectionEx: a hint, no effect here */
 #define MEM_COMMIT       0x00001000u
 #define MEM_RESERVE      0x00002000u
 #define MEM_DECOMMIT     0x00004000u

@@ -249,6 +249,11 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
  * top. *start and *size (may be NULL) receive the view's range.
  */
 NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size);
+/* NtUnmapViewOfSectionEx: as mm_unmap_view; with preserve
+ * (MEM_PRESERVE_PLACEHOLDER) a view that replaced a placeholder becomes that
+ * placeholder again, and any other view is STATUS_CONFLICTING_ADDRESSES
+ * (nothing unmapped). */
+NTSTATUS mm_unmap_view_ex(mm_space *s, ULONG_PTR address, bool preserve, ULONG_PTR *start, SIZE_T *size);
 
 /*
  * Sections (section.c, view.c): page-file-backed sections, the Section
@@ -305,6 +310,18 @@ NTSTATUS mm_check_map_range(const mm_limits *l, ULONG_PTR base, SIZE_T view_size
 NTSTATUS mm_map_section(mm_space *s, struct ob_header *section, ULONG_PTR *base, ULONG_PTR zero_bits,
                         SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG inherit, ULONG type,
                         ULONG protect);
+/* NtMapViewOfSectionEx's AllocationType and protection: MEM_REPLACE_PLACEHOLDER
+ * besides the plain call's types (not with MEM_TOP_DOWN); anything else is
+ * plain STATUS_INVALID_PARAMETER, as the Ex calls answer. */
+NTSTATUS mm_check_map_ex_flags(ULONG type, ULONG protect);
+/* NtMapViewOfSectionEx's view (Windows 10 1803): as mm_map_section without
+ * ZeroBits or CommitSize; MEM_REPLACE_PLACEHOLDER puts it in place of the
+ * placeholder at *base, which it must cover exactly (its 64 KiB-aligned
+ * start, its page-rounded size), else STATUS_CONFLICTING_ADDRESSES; with
+ * *base 0, req (NULL: none) bounds the system's choice as for
+ * mm_allocate_ex (STATUS_NO_MEMORY without room). O(log n). */
+NTSTATUS mm_map_section_ex(mm_space *s, struct ob_header *section, ULONG_PTR *base, uint64_t *offset,
+                           SIZE_T *view_size, ULONG type, ULONG protect, const mm_address_requirements *req);
 
 /* Lays out a new process as Windows does: KUSER_SHARED_DATA at 0x7FFE0000,
  * the image (MEM_IMAGE, at a base drawn from rng when aslr, else its

@@ -185,7 +185,8 @@ NTSTATUS mm_placeholder_free(mm_space *s, mm_vad *v, ULONG_PTR start, ULONG_PTR 
         st = STATUS_CONFLICTING_ADDRESSES;
     } else if (v->flags & VAD_PLACEHOLDER) {
         st = split(s, v, start, end);
-    } else if ((v->flags & VAD_FROM_PLACEHOLDER) && start == v->start && end == v->end) {
+    } else if ((v->flags & VAD_FROM_PLACEHOLDER) && v->type == VAD_PRIVATE && start == v->start && end == v->end) {
+        /* (a view in a placeholder's place goes back with NtUnmapViewOfSectionEx, not here) */
         st = restore(s, v);
     } else {
         st = STATUS_CONFLICTING_ADDRESSES; /* not a placeholder, nor one replaced */

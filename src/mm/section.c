@@ -26,7 +26,7 @@ typedef struct mm_section {
     ob_header header;
     LIST_ENTRY links; /* the system's live sections (Flink NULL: none) */
     mm_segment *seg;
-    uint64_t size;    /* SizeOfSection, as asked */
+    uint64_t size;    /* SizeOfSection: the segment's size, whole pages */
     ULONG attributes; /* SEC_COMMIT or SEC_RESERVE, and the modifiers kept */
 } mm_section;
 
@@ -187,7 +187,7 @@ NTSTATUS mm_section_create(mm_commit *commit, LIST_ENTRY *live, uint64_t size, U
     sec->seg = g;
     if (live)
         InsertTailList(live, &sec->links);
-    sec->size = size;
+    sec->size = pages * PAGE; /* NT sets SizeOfSection from the segment, whole prototype PTEs */
     sec->attributes = attributes & (SEC_COMMIT | SEC_RESERVE | SEC_BASED | SEC_NOCACHE | SEC_LARGE_PAGES);
     *out = &sec->header;
     return STATUS_SUCCESS;

@@ -154,12 +154,14 @@ NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG ali
     return STATUS_SUCCESS;
 }
 
-/* One page as the user would touch it; any fault is an access violation
-   (a host out of memory stays STATUS_NO_MEMORY: no fault of the caller's). */
-static NTSTATUS access(mm_space *s, ULONG_PTR page_base, mm_access a)
+/* One page as the user would touch it. For the kernel's copies any fault is
+   an access violation (a host out of memory stays STATUS_NO_MEMORY: no fault
+   of the caller's); the process's own load or store (own) keeps the touch's
+   status, as the exception its code gets (STATUS_GUARD_PAGE_VIOLATION...). */
+static NTSTATUS access(mm_space *s, ULONG_PTR page_base, mm_access a, bool own)
 {
     NTSTATUS st = mm_touch(s, page_base, a);
-    if (NT_SUCCESS(st) || st == STATUS_NO_MEMORY)
+    if (NT_SUCCESS(st) || st == STATUS_NO_MEMORY || own)
         return st;
     return STATUS_ACCESS_VIOLATION;
 }
@@ -211,14 +213,14 @@ static bool plain(mm_space *s, ULONG_PTR page_base, mm_access a)
     return (attr & ATTR_COMMITTED) && !mm_touch_changes(attr, a) && mm_protect_allows(attr & 0xFFFFu, a);
 }
 
-NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
+static NTSTATUS copy_in(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length, bool own)
 {
     NTSTATUS st = mm_probe(s, address, length, 1);
     unsigned char *out = buffer;
     while (NT_SUCCESS(st) && length) {
         ULONG_PTR page = address / PAGE;
         SIZE_T off = address % PAGE, n = PAGE - off < length ? PAGE - off : length;
-        if (!plain(s, page * PAGE, MM_READ) && !NT_SUCCESS(st = access(s, page * PAGE, MM_READ)))
+        if (!plain(s, page * PAGE, MM_READ) && !NT_SUCCESS(st = access(s, page * PAGE, MM_READ, own)))
             break;
         page_home h = home_of(s, store, page);
         stored_page *p = find(h.store, h.key);
@@ -231,7 +233,8 @@ NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address,
     return st;
 }
 
-NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length)
+static NTSTATUS copy_out(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length,
+                         bool own)
 {
     NTSTATUS st = mm_probe(s, address, length, 1);
     const unsigned char *in = buffer;
@@ -243,7 +246,7 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
             /* Whether this write copies the page: asked before the access makes it read/write. */
             uint32_t attr = mm_attr_at(s, page * PAGE);
             cow = (attr & ATTR_COMMITTED) && mm_protect_is_copy_on_write(attr & 0xFFu);
-            if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE)))
+            if (!NT_SUCCESS(st = access(s, page * PAGE, MM_WRITE, own)))
                 break;
         }
         unsigned char *bytes = write_target(s, store, page, cow);
@@ -253,6 +256,26 @@ NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, c
         in += n, address += n, length -= n;
     }
     return st;
+}
+
+NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
+{
+    return copy_in(s, store, address, buffer, length, false);
+}
+
+NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length)
+{
+    return copy_out(s, store, address, buffer, length, false);
+}
+
+NTSTATUS mm_user_load(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length)
+{
+    return copy_in(s, store, address, buffer, length, true);
+}
+
+NTSTATUS mm_user_store(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length)
+{
+    return copy_out(s, store, address, buffer, length, true);
 }
 
 NTSTATUS mm_prepare_user_write(mm_space *s, mm_page_store *store, ULONG_PTR address, SIZE_T length)

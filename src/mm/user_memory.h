@@ -39,6 +39,11 @@ NTSTATUS mm_probe(const mm_space *s, ULONG_PTR address, SIZE_T length, ULONG ali
  */
 NTSTATUS mm_copy_from_user(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length);
 NTSTATUS mm_copy_to_user(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length);
+/* The process's own loads and stores: as the copies, but a fault keeps the
+   status the access raised in its code (STATUS_GUARD_PAGE_VIOLATION for a
+   guard page, STATUS_STACK_OVERFLOW), not an access violation for all. */
+NTSTATUS mm_user_load(mm_space *s, mm_page_store *store, ULONG_PTR address, void *buffer, SIZE_T length);
+NTSTATUS mm_user_store(mm_space *s, mm_page_store *store, ULONG_PTR address, const void *buffer, SIZE_T length);
 
 /*
  * Takes now the host memory a later mm_copy_to_user of the range needs for

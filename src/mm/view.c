@@ -239,6 +239,31 @@ static NTSTATUS place(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG_PTR zero_b
     return STATUS_SUCCESS;
 }
 
+/* NtMapViewOfSectionEx's places: the placeholder the view replaces, which it
+   must cover exactly (the documentation of MapViewOfFile3), or the system's
+   choice within the address requirements, as NtAllocateVirtualMemoryEx's. */
+static NTSTATUS place_ex(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG type, const mm_address_requirements *req,
+                         mm_vad **placeholder)
+{
+    *placeholder = NULL;
+    if (type & MEM_REPLACE_PLACEHOLDER) {
+        if (*base & (GRAN - 1))
+            return STATUS_MAPPED_ALIGNMENT;
+        mm_vad *v = mm_vad_find(s, *base);
+        if (!v || !(v->flags & VAD_PLACEHOLDER) || v->start != *base || v->end - v->start != len)
+            return STATUS_CONFLICTING_ADDRESSES;
+        *placeholder = v;
+        return STATUS_SUCCESS;
+    }
+    if (*base || !req)
+        return place(s, base, len, 0, (type & MEM_TOP_DOWN) != 0);
+    ULONG_PTR lo = req->lowest > s->lowest ? req->lowest : s->lowest;
+    ULONG_PTR hi = req->highest ? req->highest + 1 : s->highest + 1;
+    if (!mm_find_free(s, len, req->alignment ? req->alignment : GRAN, lo, hi, (type & MEM_TOP_DOWN) != 0, base))
+        return STATUS_NO_MEMORY;
+    return STATUS_SUCCESS;
+}
+
 /* The view's size: to the section's end when 0; never past it. */
 static NTSTATUS view_length(uint64_t section_size, uint64_t offset, SIZE_T *view_size)
 {
@@ -263,9 +288,10 @@ static void lay_out(mm_space *s, mm_vad *v, const mm_view *w)
     }
 }
 
+/* One view: the plain call's (ex false) or the Ex call's (placeholders, address requirements). */
 static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *base, ULONG_PTR zero_bits,
                             SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG inherit, ULONG type,
-                            ULONG protect)
+                            ULONG protect, bool ex, const mm_address_requirements *req)
 {
     mm_segment *g = mm_section_segment(section);
     if (!mm_protect_compatible(g->protect, protect))
@@ -280,16 +306,22 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
         return st;
     SIZE_T len = page_up(size);
     ULONG_PTR b = *base;
-    if (!NT_SUCCESS(st = place(s, &b, len, zero_bits, (type & MEM_TOP_DOWN) != 0)))
+    mm_vad *placeholder = NULL;
+    st = ex ? place_ex(s, &b, len, type, req, &placeholder) : place(s, &b, len, zero_bits, (type & MEM_TOP_DOWN) != 0);
+    if (!NT_SUCCESS(st))
         return st;
     mm_view *w = rtl_zalloc(sizeof *w);
     if (!w || !mm_vad_reserve(s) || !mm_pool_reserve(&s->run_pool, 2 + 2 * g->nranges)) {
         rtl_free(w);
         return STATUS_NO_MEMORY;
     }
+    if (placeholder)
+        mm_vad_delete(s, placeholder); /* the view takes its place, and its address range, whole */
     bool all = (g->attributes & SEC_COMMIT) != 0;
     mm_vad *v = mm_vad_create(s, b, b + len, VAD_MAPPED, protect, all ? attr_committed(protect) : attr_reserved(protect));
     mm_vad_name(s, v, "Shareable", false, 0); /* what VMMap calls a page-file-backed view */
+    if (placeholder)
+        v->flags |= VAD_FROM_PLACEHOLDER; /* NtUnmapViewOfSectionEx may give the placeholder back */
     *w = (mm_view){ .start = b, .end = b + len, .first = *offset / PAGE, .protect = protect, .inherit = inherit,
                     .seg = g, .space = s };
     lay_out(s, v, w);
@@ -310,20 +342,43 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
 NTSTATUS mm_map_section(mm_space *s, struct ob_header *section, ULONG_PTR *base, ULONG_PTR zero_bits, SIZE_T commit_size,
                         uint64_t *offset, SIZE_T *view_size, ULONG inherit, ULONG type, ULONG protect)
 {
-    NTSTATUS st = map_section(s, section, base, zero_bits, commit_size, offset, view_size, inherit, type, protect);
+    NTSTATUS st = map_section(s, section, base, zero_bits, commit_size, offset, view_size, inherit, type, protect,
+                              false, NULL);
     MM_DEBUG_CHECK(s);
     return st;
 }
 
-NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size)
+NTSTATUS mm_check_map_ex_flags(ULONG type, ULONG protect)
+{
+    if (type & ~(MAP_TYPES | MEM_REPLACE_PLACEHOLDER))
+        return STATUS_INVALID_PARAMETER; /* the Ex call names no parameter */
+    if ((type & MEM_REPLACE_PLACEHOLDER) && (type & MEM_TOP_DOWN))
+        return STATUS_INVALID_PARAMETER; /* a replacement's place is the placeholder's */
+    return mm_check_protection(protect);
+}
+
+NTSTATUS mm_map_section_ex(mm_space *s, struct ob_header *section, ULONG_PTR *base, uint64_t *offset,
+                           SIZE_T *view_size, ULONG type, ULONG protect, const mm_address_requirements *req)
+{
+    NTSTATUS st = map_section(s, section, base, 0, 0, offset, view_size, ViewShare, type, protect, true, req);
+    MM_DEBUG_CHECK(s);
+    return st;
+}
+
+NTSTATUS mm_unmap_view_ex(mm_space *s, ULONG_PTR address, bool preserve, ULONG_PTR *start, SIZE_T *size)
 {
     mm_vad *v = address <= s->highest ? mm_vad_find(s, page_down(address)) : NULL;
     if (!v || v->type == VAD_PRIVATE)
         return STATUS_NOT_MAPPED_VIEW;
+    if (preserve && !(v->flags & VAD_FROM_PLACEHOLDER))
+        return STATUS_CONFLICTING_ADDRESSES; /* no placeholder to give back, as for NtFreeVirtualMemory */
+    if (preserve && !mm_vad_reserve(s))
+        return STATUS_NO_MEMORY; /* room for the placeholder first: the unmap is whole or not at all */
+    ULONG_PTR a = v->start, b = v->end;
     if (start)
-        *start = v->start;
+        *start = a;
     if (size)
-        *size = v->end - v->start;
+        *size = b - a;
     mm_view *w = mm_view_at(s, v->start);
     if (w) {
         avl_erase(&s->views, &w->node);
@@ -332,6 +387,13 @@ NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T 
     if (v->type == VAD_IMAGE)
         mm_image_path_drop(s, v->start);
     mm_vad_delete(s, v);
+    if (preserve)
+        mm_vad_create(s, a, b, VAD_PRIVATE, PAGE_NOACCESS, attr_reserved(PAGE_NOACCESS))->flags |= VAD_PLACEHOLDER;
     MM_DEBUG_CHECK(s);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS mm_unmap_view(mm_space *s, ULONG_PTR address, ULONG_PTR *start, SIZE_T *size)
+{
+    return mm_unmap_view_ex(s, address, false, start, size);
 }

@@ -773,6 +773,16 @@ NTSTATUS NtUnmapViewOfSection(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR
     return handle_and_value(sys, SYS_NR(NtUnmapViewOfSection), ProcessHandle, BaseAddress);
 }
 
+NTSTATUS NtUnmapViewOfSectionEx(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG Flags)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, Flags };
+    NTSTATUS s = call(&f, SYS_NR(NtUnmapViewOfSectionEx), a, SYS_ARGC(NtUnmapViewOfSectionEx));
+    frame_end(&f);
+    return s;
+}
+
 NTSTATUS NtExtendSection(ntsim_system *sys, HANDLE SectionHandle, LONG64 *NewSectionSize)
 {
     frame f;
@@ -809,33 +819,59 @@ NTSTATUS NtQuerySection(ntsim_system *sys, HANDLE SectionHandle, SECTION_INFORMA
     return s;
 }
 
+/* The MEM_EXTENDED_PARAMETER array copied into the caller's frame (an address
+   requirement's pointer to a copy there too); raw and req live until the call,
+   as a kernel caller's service reads them in place. Returns the array's address. */
+static ULONG64 put_parameters(frame *f, const MEM_EXTENDED_PARAMETER *p, ULONG n, ULONG64 raw[32], ULONG64 req[16][3])
+{
+    if (!p || n > 16)
+        return 0;
+    for (ULONG i = 0; i < n; i++) {
+        raw[2 * i] = p[i].Type;
+        raw[2 * i + 1] = p[i].ULong64;
+        if ((raw[2 * i] & 0xFF) == MemExtendedParameterAddressRequirements && p[i].Pointer) {
+            const MEM_ADDRESS_REQUIREMENTS *r = p[i].Pointer;
+            req[i][0] = r->LowestStartingAddress;
+            req[i][1] = r->HighestEndingAddress;
+            req[i][2] = r->Alignment;
+            raw[2 * i + 1] = put(f, req[i], sizeof req[i]);
+        }
+    }
+    return put(f, raw, 16 * (size_t)n);
+}
+
 NTSTATUS NtAllocateVirtualMemoryEx(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                                    SIZE_T *RegionSize, ULONG AllocationType, ULONG PageProtection,
                                    const MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ExtendedParameterCount)
 {
     frame f;
     frame_begin(&f, sys);
-    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8), pp = 0;
-    ULONG64 raw[32], req[16][3]; /* live until the call: a kernel caller's service reads them in place */
-    if (ExtendedParameters && ExtendedParameterCount <= 16) {
-        /* The parameters in the caller's memory, an address requirement's pointer to a copy there too. */
-        for (ULONG i = 0; i < ExtendedParameterCount; i++) {
-            raw[2 * i] = ExtendedParameters[i].Type;
-            raw[2 * i + 1] = ExtendedParameters[i].ULong64;
-            if ((raw[2 * i] & 0xFF) == MemExtendedParameterAddressRequirements && ExtendedParameters[i].Pointer) {
-                const MEM_ADDRESS_REQUIREMENTS *r = ExtendedParameters[i].Pointer;
-                req[i][0] = r->LowestStartingAddress;
-                req[i][1] = r->HighestEndingAddress;
-                req[i][2] = r->Alignment;
-                raw[2 * i + 1] = put(&f, req[i], sizeof req[i]);
-            }
-        }
-        pp = put(&f, raw, 16 * (size_t)ExtendedParameterCount);
-    }
+    ULONG64 pb = slot(&f, BaseAddress, 8), ps = slot(&f, RegionSize, 8);
+    ULONG64 raw[32], req[16][3];
+    ULONG64 pp = put_parameters(&f, ExtendedParameters, ExtendedParameterCount, raw, req);
     ULONG64 a[] = { hv(ProcessHandle), pb, ps, AllocationType, PageProtection, pp, ExtendedParameterCount };
     NTSTATUS s = call(&f, SYS_NR(NtAllocateVirtualMemoryEx), a, SYS_ARGC(NtAllocateVirtualMemoryEx));
     get(&f, pb, BaseAddress, 8);
     get(&f, ps, RegionSize, 8);
+    frame_end(&f);
+    return s;
+}
+
+NTSTATUS NtMapViewOfSectionEx(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                              LONG64 *SectionOffset, SIZE_T *ViewSize, ULONG AllocationType, ULONG Win32Protect,
+                              const MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ExtendedParameterCount)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 pb = slot(&f, BaseAddress, 8), po = slot(&f, SectionOffset, 8), ps = slot(&f, ViewSize, 8);
+    ULONG64 raw[32], req[16][3];
+    ULONG64 pp = put_parameters(&f, ExtendedParameters, ExtendedParameterCount, raw, req);
+    ULONG64 a[] = { hv(SectionHandle), hv(ProcessHandle), pb, po, ps, AllocationType, Win32Protect, pp,
+                    ExtendedParameterCount };
+    NTSTATUS s = call(&f, SYS_NR(NtMapViewOfSectionEx), a, SYS_ARGC(NtMapViewOfSectionEx));
+    get(&f, pb, BaseAddress, 8);
+    get(&f, po, SectionOffset, 8);
+    get(&f, ps, ViewSize, 8);
     frame_end(&f);
     return s;
 }

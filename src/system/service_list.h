@@ -2,8 +2,11 @@
  * service_list.h - the one list of the native services ntsim implements:
  * number, name, argument count and routine, as Windows 10 version 1607
  * (build 14393) x64's ntdll stubs number them; NtAllocateVirtualMemoryEx,
- * which 1607 lacks, takes Windows 10 1803's number (0x74: 1607's
- * NtAlpcCancelMessage, which ntsim does not implement). The service table, the
+ * NtMapViewOfSectionEx and NtUnmapViewOfSectionEx, which 1607 lacks, take
+ * Windows 10 1803's numbers (tinysec/windows-syscall-table, 10.0.17134
+ * amd64: 0x74, 7 arguments, 1607's NtAlpcCancelMessage; 0x10D, 9 arguments,
+ * 1607's NtOpenEnlistment; 0x1C4, 3 arguments, past 1607's last service
+ * 0x1C1; ntsim implements neither of those 1607 services). The service table, the
  * ntdll stubs and the `syscall` command all take theirs from here.
  *
  * X(number, name, argument count, routine), by ascending number.
@@ -49,11 +52,13 @@
     X(0x0B6, NtCreateThreadEx, 11, sys_svc_create_thread_ex)                             \
     X(0x0D6, NtExtendSection, 2, sys_svc_extend_section)                                 \
     X(0x0EF, NtGetWriteWatch, 7, sys_svc_get_write_watch)                                \
+    X(0x10D, NtMapViewOfSectionEx, 9, sys_svc_map_view_of_section_ex)                    \
     X(0x119, NtOpenProcessToken, 3, sys_svc_open_process_token)                          \
     X(0x11F, NtOpenThread, 4, sys_svc_open_thread)                                       \
     X(0x165, NtResetEvent, 2, sys_svc_reset_event)                                       \
     X(0x166, NtResetWriteWatch, 3, sys_svc_reset_write_watch)                            \
-    X(0x1A9, NtSuspendThread, 2, sys_svc_suspend_thread)
+    X(0x1A9, NtSuspendThread, 2, sys_svc_suspend_thread)                                 \
+    X(0x1C4, NtUnmapViewOfSectionEx, 3, sys_svc_unmap_view_of_section_ex)
 
 /* Each service's number and argument count by name: SYS_NR(NtClose), SYS_ARGC(NtClose). */
 #define SYS_SERVICE_ENUM_(number, name, argc, routine) SYS_NR_##name = number, SYS_ARGC_##name = argc,

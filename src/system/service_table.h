@@ -7,7 +7,7 @@
 
 #include "ntsim/services.h"
 
-#define NTSIM_SERVICE_LIMIT 450 /* entries in the native table of build 14393 */
+#define NTSIM_SERVICE_LIMIT 453 /* build 14393's 450 entries, and 1803's 0x1C4 */
 #define NTSIM_MAX_SERVICE_ARGUMENTS 16
 
 typedef struct sys_service {
@@ -61,7 +61,9 @@ NTSTATUS sys_svc_reset_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_clear_event(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_create_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_map_view_of_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_map_view_of_section_ex(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_unmap_view_of_section_ex(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_extend_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_query_section(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *, const ULONG64 *);

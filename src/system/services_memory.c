@@ -324,8 +324,8 @@ NTSTATUS sys_svc_write_virtual_memory(ntsim_system *sys, const ULONG64 *a)
    AttributeFlags 0 (no flag of theirs is modelled), the others not
    supported. Wine's tests record plain STATUS_INVALID_PARAMETER for a bad
    type or a repeated one. */
-static NTSTATUS capture_parameters(ntsim_system *sys, ULONG64 at, ULONG64 count, mm_address_requirements *req,
-                                   bool *has_req)
+NTSTATUS sys_capture_extended_parameters(ntsim_system *sys, ULONG64 at, ULONG64 count, mm_address_requirements *req,
+                                         bool *has_req)
 {
     unsigned seen = 0;
     *has_req = false;
@@ -376,7 +376,7 @@ NTSTATUS sys_svc_allocate_virtual_memory_ex(ntsim_system *sys, const ULONG64 *a)
     mm_address_requirements req;
     bool has_req = false;
     if (NT_SUCCESS(s))
-        s = capture_parameters(sys, a[5], a[6], &req, &has_req);
+        s = sys_capture_extended_parameters(sys, a[5], a[6], &req, &has_req);
     if (NT_SUCCESS(s))
         s = mm_check_requirements(&lim, has_req ? &req : NULL, base, type);
     if (NT_SUCCESS(s))

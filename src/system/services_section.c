@@ -102,9 +102,62 @@ NTSTATUS sys_svc_map_view_of_section(ntsim_system *sys, const ULONG64 *a)
     return s;
 }
 
+/* NtMapViewOfSectionEx(SectionHandle, ProcessHandle, BaseAddress, SectionOffset,
+   ViewSize, AllocationType, Win32Protect, ExtendedParameters,
+   ExtendedParameterCount): Windows 10 1803's. The plain call's order, with
+   the Ex calls' unnumbered INVALID_PARAMETER; address requirements as
+   NtAllocateVirtualMemoryEx takes them (only with base 0), a replacement
+   only at a base. */
+NTSTATUS sys_svc_map_view_of_section_ex(ntsim_system *sys, const ULONG64 *a)
+{
+    mm_limits lim = limits(sys);
+    ULONG type = (ULONG)a[5], protect = (ULONG)a[6];
+    if (a[8] && !a[7])
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS s = mm_check_map_ex_flags(type, protect);
+    ULONG_PTR base = 0;
+    uint64_t offset = 0;
+    SIZE_T size = 0;
+    if (NT_SUCCESS(s))
+        s = capture(sys, a[2], &base, 8);
+    if (NT_SUCCESS(s) && a[3])
+        s = capture(sys, a[3], &offset, 8);
+    if (NT_SUCCESS(s))
+        s = capture(sys, a[4], &size, 8);
+    if (NT_SUCCESS(s))
+        s = mm_check_map_range(&lim, base, size, 0);
+    mm_address_requirements req;
+    bool has_req = false;
+    if (NT_SUCCESS(s))
+        s = sys_capture_extended_parameters(sys, a[7], a[8], &req, &has_req);
+    if (NT_SUCCESS(s)) /* requirements bound the system's choice: MEM_RESERVE stands for "a new place" */
+        s = mm_check_requirements(&lim, has_req ? &req : NULL, base, MEM_RESERVE);
+    if (NT_SUCCESS(s) && (type & MEM_REPLACE_PLACEHOLDER) && !base)
+        s = STATUS_INVALID_PARAMETER; /* a replacement names its placeholder */
+    if (NT_SUCCESS(s))
+        s = sys_map_view_ex(sys, sys_handle(a[0]), sys_handle(a[1]), &base, &offset, &size, type, protect,
+                            has_req ? &req : NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    if (NT_SUCCESS(sys_out(sys, a[2], &base, 8)) && (!a[3] || NT_SUCCESS(sys_out(sys, a[3], &offset, 8))))
+        sys_out(sys, a[4], &size, 8);
+    return s;
+}
+
 NTSTATUS sys_svc_unmap_view_of_section(ntsim_system *sys, const ULONG64 *a)
 {
     return sys_unmap_view(sys, sys_handle(a[0]), a[1]);
+}
+
+/* NtUnmapViewOfSectionEx(ProcessHandle, BaseAddress, Flags): Windows 10
+   1803's; Flags MEM_UNMAP_WITH_TRANSIENT_BOOST (a scheduling hint, ignored)
+   and MEM_PRESERVE_PLACEHOLDER, anything else STATUS_INVALID_PARAMETER. */
+NTSTATUS sys_svc_unmap_view_of_section_ex(ntsim_system *sys, const ULONG64 *a)
+{
+    ULONG flags = (ULONG)a[2];
+    if (flags & ~(MEM_UNMAP_WITH_TRANSIENT_BOOST | MEM_PRESERVE_PLACEHOLDER))
+        return STATUS_INVALID_PARAMETER;
+    return sys_unmap_view_ex(sys, sys_handle(a[0]), a[1], (flags & MEM_PRESERVE_PLACEHOLDER) != 0);
 }
 
 /* NtExtendSection(SectionHandle, NewSectionSize): only file-backed data

@@ -88,6 +88,19 @@ NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHan
                       ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
                       ULONG InheritDisposition, ULONG AllocationType, ULONG Protect);
 NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress);
+/* NtUnmapViewOfSectionEx's body: preserve (MEM_PRESERVE_PLACEHOLDER) gives a
+   view's placeholder back (mm_unmap_view_ex). */
+NTSTATUS sys_unmap_view_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, bool preserve);
+/* NtMapViewOfSectionEx's body: as sys_map_view, the view placed by mm_map_section_ex. */
+NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                         uint64_t *SectionOffset, SIZE_T *ViewSize, ULONG AllocationType, ULONG Protect,
+                         const struct mm_address_requirements *req);
+/* The MEM_EXTENDED_PARAMETER array of the Ex calls, from user memory: each
+   type once (else STATUS_INVALID_PARAMETER), address requirements read into
+   *req (*has_req), attribute flags 0; NUMA nodes, partitions and physical
+   handles are STATUS_NOT_SUPPORTED. */
+NTSTATUS sys_capture_extended_parameters(ntsim_system *sys, ULONG64 at, ULONG64 count,
+                                         struct mm_address_requirements *req, bool *has_req);
 NTSTATUS sys_allocate_vm_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR *BaseAddress, SIZE_T *RegionSize,
                             ULONG AllocationType, ULONG Protect, const struct mm_address_requirements *req);
 #endif

@@ -400,7 +400,30 @@ NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHan
     return s;
 }
 
+NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                         uint64_t *SectionOffset, SIZE_T *ViewSize, ULONG AllocationType, ULONG Protect,
+                         const mm_address_requirements *req)
+{
+    ps_process *p;
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    if (!NT_SUCCESS(s))
+        return s;
+    ob_header *section;
+    s = ob_reference_by_handle(sys, SectionHandle, mm_section_access_for(Protect), &mm_section_type, &section, NULL);
+    if (NT_SUCCESS(s)) {
+        s = mm_map_section_ex(p->vm, section, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect, req);
+        ob_dereference(sys, section);
+    }
+    ob_dereference(sys, &p->header);
+    return s;
+}
+
 NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress)
+{
+    return sys_unmap_view_ex(sys, ProcessHandle, BaseAddress, false);
+}
+
+NTSTATUS sys_unmap_view_ex(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, bool preserve)
 {
     ps_process *p;
     NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
@@ -408,7 +431,7 @@ NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseA
         return s;
     ULONG_PTR start;
     SIZE_T size;
-    s = mm_unmap_view(p->vm, BaseAddress, &start, &size);
+    s = mm_unmap_view_ex(p->vm, BaseAddress, preserve, &start, &size);
     if (NT_SUCCESS(s)) /* a copy-on-write view's private copies go with it */
         mm_page_store_discard(p->pages, start, size);
     ob_dereference(sys, &p->header);
@@ -439,8 +462,8 @@ static NTSTATUS copy_user(ntsim_system *sys, ULONG_PTR address, void *in, const 
     if (!out)
         s = sys_refresh_shared_data(sys, p, address, length);
     if (NT_SUCCESS(s))
-        s = out ? mm_copy_to_user(p->vm, p->pages, address, out, length)
-                : mm_copy_from_user(p->vm, p->pages, address, in, length);
+        s = out ? mm_user_store(p->vm, p->pages, address, out, length)
+                : mm_user_load(p->vm, p->pages, address, in, length);
     ob_dereference(sys, &p->header);
     return s;
 }

@@ -200,6 +200,20 @@ static void a_read_of_a_guard_page_fails_once_and_takes_the_guard(void **state)
     assert_int_equal(n, sizeof buf);
 }
 
+/* The process's own load or store on a guard page raises
+   STATUS_GUARD_PAGE_VIOLATION and clears the guard ("Creating Guard Pages");
+   found by the Wine differential, where ntsim answered an access violation. */
+static void the_processs_own_access_to_a_guard_page_raises_a_guard_violation_once(void **state)
+{
+    fixture *f = *state;
+    ULONG_PTR here = alloc_in(f, NtCurrentProcess(), 0x2000, PAGE_READWRITE | PAGE_GUARD);
+    char b[8] = { 1 };
+    assert_int_equal(ntsim_read_memory(f->sys, here + 0x10, b, sizeof b), STATUS_GUARD_PAGE_VIOLATION);
+    assert_int_equal(ntsim_read_memory(f->sys, here + 0x10, b, sizeof b), STATUS_SUCCESS);
+    assert_int_equal(ntsim_write_memory(f->sys, here + 0x1000, b, sizeof b), STATUS_GUARD_PAGE_VIOLATION);
+    assert_int_equal(ntsim_write_memory(f->sys, here + 0x1000, b, sizeof b), STATUS_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +230,7 @@ int main(void)
         T(a_large_read_with_a_hole_in_its_second_chunk_copies_the_first),
         T(a_read_of_no_access_memory_copies_nothing),
         T(a_read_of_a_guard_page_fails_once_and_takes_the_guard),
+        T(the_processs_own_access_to_a_guard_page_raises_a_guard_violation_once),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
