@@ -381,21 +381,32 @@ NTSTATUS sys_copy_vm(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR address,
     return s;
 }
 
+/* The process (PROCESS_VM_OPERATION) and then the section (the right the
+   protection needs), as NtMapViewOfSection(Ex) takes them; both referenced. */
+static NTSTATUS map_targets(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG Protect,
+                            ps_process **p, ob_header **section)
+{
+    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, p);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = ob_reference_by_handle(sys, SectionHandle, mm_section_access_for(Protect), &mm_section_type, section, NULL);
+    if (!NT_SUCCESS(s))
+        ob_dereference(sys, &(*p)->header);
+    return s;
+}
+
 NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                       ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
                       ULONG InheritDisposition, ULONG AllocationType, ULONG Protect)
 {
     ps_process *p;
-    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    ob_header *section;
+    NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, Protect, &p, &section);
     if (!NT_SUCCESS(s))
         return s;
-    ob_header *section;
-    s = ob_reference_by_handle(sys, SectionHandle, mm_section_access_for(Protect), &mm_section_type, &section, NULL);
-    if (NT_SUCCESS(s)) {
-        s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
-                           InheritDisposition, AllocationType, Protect);
-        ob_dereference(sys, section);
-    }
+    s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
+                       InheritDisposition, AllocationType, Protect);
+    ob_dereference(sys, section);
     ob_dereference(sys, &p->header);
     return s;
 }
@@ -405,15 +416,12 @@ NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE Process
                          const mm_address_requirements *req)
 {
     ps_process *p;
-    NTSTATUS s = space_of(sys, ProcessHandle, PROCESS_VM_OPERATION, &p);
+    ob_header *section;
+    NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, Protect, &p, &section);
     if (!NT_SUCCESS(s))
         return s;
-    ob_header *section;
-    s = ob_reference_by_handle(sys, SectionHandle, mm_section_access_for(Protect), &mm_section_type, &section, NULL);
-    if (NT_SUCCESS(s)) {
-        s = mm_map_section_ex(p->vm, section, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect, req);
-        ob_dereference(sys, section);
-    }
+    s = mm_map_section_ex(p->vm, section, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect, req);
+    ob_dereference(sys, section);
     ob_dereference(sys, &p->header);
     return s;
 }
