@@ -113,9 +113,10 @@ NTSTATUS NtQueryVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_
  * NtCurrentProcess()) and the caller's Buffer: PROCESS_VM_READ, or
  * PROCESS_VM_WRITE. A length of 0 succeeds at once. Any fault is
  * STATUS_PARTIAL_COPY with the bytes moved in *NumberOfBytes{Read,Written}
- * (optional): over 512 bytes the source is locked 14 pages at a time, and a
- * fault there counts only the chunks before; any other fault counts the
- * bytes before the page that faulted. A guard page fails the copy once and
+ * (optional): a fault on the source counts only the chunks before it (up
+ * to 511 bytes one chunk, through a kernel buffer; over, 14 pages locked at
+ * a time), a fault on the destination the bytes stored before the page
+ * that faulted. A guard page fails the copy once and
  * loses its guard. docs/memory-manager.md has the sources.
  */
 NTSTATUS NtReadVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_PTR BaseAddress, void *Buffer,

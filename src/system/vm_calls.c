@@ -250,18 +250,20 @@ NTSTATUS sys_reset_write_watch(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PT
  * MmCopyVirtualMemory, as x64 Windows 10 (1607 and later) and 11 answer
  * NtReadVirtualMemory / NtWriteVirtualMemory (Wine's kernel32 tests record
  * these answers on Windows; the mechanism is NT's, as ReactOS mirrors it):
- *  - up to COPY_POOL_BYTES, the source is copied into a kernel buffer, then
- *    out to the destination;
+ *  - up to COPY_POOL_BYTES (NT's POOL_MOVE_THRESHOLD, 511), the source is
+ *    copied into a kernel buffer, then out to the destination;
  *  - beyond, the source is locked COPY_LOCK_BYTES at a time (every page
  *    read, in order: a guard page fires and stays gone), then moved.
- * Every failure is STATUS_PARTIAL_COPY. The count: a fault while locking is
- * the chunks before it (a write from a buffer of the caller's that is
- * unreadable anywhere in its first chunk copies 0 bytes); any other fault
- * is exact, the bytes before the page that faulted (a read into a buffer
- * unwritable from 0x2000 copies 0x2000). The source is the other process
- * for a read, the caller's buffer for a write.
+ * Every failure is STATUS_PARTIAL_COPY. The count: a fault on the source
+ * (while locking, or while filling the kernel buffer) is the chunks before
+ * it, as nothing of its chunk reached the destination (a write from a buffer
+ * of the caller's that is unreadable anywhere in its first chunk copies 0
+ * bytes; so does a short copy whose source faults after a few bytes); a
+ * fault on the destination is exact, the bytes before the page that faulted
+ * (a read into a buffer unwritable from 0x2000 copies 0x2000). The source is
+ * the other process for a read, the caller's buffer for a write.
  */
-#define COPY_POOL_BYTES 512
+#define COPY_POOL_BYTES 511
 #define COPY_LOCK_BYTES (14 * MM_PAGE_SIZE)
 
 /* One side of a copy: the other process's memory, or the caller's buffer (p NULL). */
@@ -328,8 +330,11 @@ static NTSTATUS pool_copy(const copy_side *from, const copy_side *to, SIZE_T len
 {
     unsigned char buf[COPY_POOL_BYTES];
     NTSTATUS s = side_pass(from, false, 0, length, buf, 0, copied);
-    if (NT_SUCCESS(s))
-        s = side_pass(to, true, 0, length, buf, 0, copied);
+    if (!NT_SUCCESS(s)) {
+        *copied = 0; /* MiDoPoolCopy: the source's fault moved nothing (BufferSize - LeftToMove) */
+        return partial(s);
+    }
+    s = side_pass(to, true, 0, length, buf, 0, copied);
     return NT_SUCCESS(s) ? s : partial(s);
 }
 

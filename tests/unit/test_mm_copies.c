@@ -200,6 +200,50 @@ static void a_read_of_a_guard_page_fails_once_and_takes_the_guard(void **state)
     assert_int_equal(n, sizeof buf);
 }
 
+/* Up to 511 bytes NT copies through a kernel buffer (WRK readwrt.c: MiDoPoolCopy,
+   POOL_MOVE_THRESHOLD): a fault filling it from the source moved nothing, and
+   the count is the chunks before it, 0; a fault on the destination counts the
+   bytes stored before it. Found by the Wine differential (ntsim counted the
+   source bytes read before the fault, which never reached the destination). */
+static void a_short_copy_whose_source_faults_copies_nothing(void **state)
+{
+    fixture *f = *state;
+    HANDLE h = open_other(f, PROCESS_ALL_ACCESS);
+    ULONG_PTR there = alloc_in(f, h, 0x2000, PAGE_READWRITE);
+    protect_in(f, h, there + 0x1000, 0x1000, PAGE_NOACCESS);
+    char buf[0x10] = { 0 };
+    SIZE_T n = 5;
+    assert_int_equal(NtReadVirtualMemory(f->sys, h, there + 0xFF8, buf, sizeof buf, &n), STATUS_PARTIAL_COPY);
+    assert_int_equal(n, 0);
+    ULONG_PTR src = alloc_in(f, NtCurrentProcess(), 0x3000, PAGE_READWRITE), count = src + 0x2000;
+    protect_in(f, NtCurrentProcess(), src + 0x1000, 0x1000, PAGE_NOACCESS);
+    put_count(f, count, 5);
+    assert_int_equal(raw_copy(f, "NtWriteVirtualMemory", h, there, src + 0xFF8, 0x10, count), STATUS_PARTIAL_COPY);
+    assert_int_equal(get_count(f, count), 0);
+    /* 511 bytes are a pool copy, 512 a mapped one: either way the source's fault counts 0 */
+    static char big[512];
+    for (SIZE_T len = 511; len <= 512; len++) {
+        n = 5;
+        assert_int_equal(NtReadVirtualMemory(f->sys, h, there + 0x1000 - 0x100, big, len, &n), STATUS_PARTIAL_COPY);
+        assert_int_equal(n, 0);
+    }
+}
+
+static void a_short_copy_whose_destination_faults_counts_the_bytes_before_it(void **state)
+{
+    fixture *f = *state;
+    HANDLE h = open_other(f, PROCESS_ALL_ACCESS);
+    ULONG_PTR there = alloc_in(f, h, 0x2000, PAGE_READWRITE);
+    protect_in(f, h, there + 0x1000, 0x1000, PAGE_READONLY);
+    SIZE_T n = 5;
+    assert_int_equal(NtWriteVirtualMemory(f->sys, h, there + 0xFF8, "0123456789abcdef", 0x10, &n),
+                     STATUS_PARTIAL_COPY);
+    assert_int_equal(n, 8);
+    char back[8];
+    assert_int_equal(NtReadVirtualMemory(f->sys, h, there + 0xFF8, back, sizeof back, &n), STATUS_SUCCESS);
+    assert_memory_equal(back, "01234567", 8);
+}
+
 /* The process's own load or store on a guard page raises
    STATUS_GUARD_PAGE_VIOLATION and clears the guard ("Creating Guard Pages");
    found by the Wine differential, where ntsim answered an access violation. */
@@ -231,6 +275,8 @@ int main(void)
         T(a_read_of_no_access_memory_copies_nothing),
         T(a_read_of_a_guard_page_fails_once_and_takes_the_guard),
         T(the_processs_own_access_to_a_guard_page_raises_a_guard_violation_once),
+        T(a_short_copy_whose_source_faults_copies_nothing),
+        T(a_short_copy_whose_destination_faults_counts_the_bytes_before_it),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,16 +2,18 @@
 """Random differential of ntsim's memory manager against a real one: Wine's native API, driven by
 winscn.exe (winscn.c beside this file). Generates seeded random scenarios mixing the virtual-memory
 calls (alloc, free, protect, query), the process's own loads and stores (`vm read`/`vm write`),
-write watches (`vm watch`), sections and views (`section create|map|mapex|unmap|query|extend|close`)
-and, where the Wine build has them, placeholders (`vm allocex`, MEM_PRESERVE_PLACEHOLDER and
+write watches (`vm watch`), sections and views (`section create|map|mapex|unmap|query|extend|close`),
+NtReadVirtualMemory/NtWriteVirtualMemory on the process itself (`syscall p.main ... -1 ...`, checked
+with `vm read` lines) and, where the Wine build has them, placeholders (`vm allocex`, MEM_PRESERVE_PLACEHOLDER and
 MEM_COALESCE_PLACEHOLDERS frees, views replacing placeholders); runs each scenario through both and
-compares every result record. Everything happens in the window [0x200000000, 0x200400000), free in
-both processes; the system's own choices of address (base 0) are not generated.
+compares every result record. Everything happens in the window [0x200000000, 0x200400000) and the
+copies' scratch region at 0x200500000, free in both processes; the system's own choices of address
+(base 0) are not generated.
 
 Where Wine is known to answer differently from Windows, the pairs in EQUIV count as agreeing when
 both sides fail (docs/memory-manager.md, "The random differential", lists them and the sources).
 
-Usage: vmdiff.py NTSIM_BIN [--cases N] [--ops N] [--seed S] [--keep DIR] [--show N]
+Usage: vmdiff.py NTSIM_BIN [--cases N] [--ops N] [--seed S] [--keep DIR] [--show N] [--no-copies]
 Needs: wine (Debian: wine wine64) and, to build winscn.exe, gcc-mingw-w64-x86-64. Not a ctest
 test: it needs Wine. docs/memory-manager.md says how to run it."""
 import argparse, json, os, random, subprocess, sys, tempfile
@@ -36,6 +38,14 @@ VIEW_PROTS = {
 SECTION_PROTS = ["PAGE_READWRITE", "PAGE_READWRITE", "PAGE_READONLY", "PAGE_EXECUTE_READWRITE",
                  "PAGE_WRITECOPY"]
 NAMES = ["s0", "s1", "s2"]
+# NtReadVirtualMemory / NtWriteVirtualMemory on the process itself (`syscall p.main ... -1 ...`): one
+# side of each copy is in SCRATCH, a committed read/write region outside the window, the other in the
+# window; COUNT (in SCRATCH too) receives the bytes copied. Marks written before a copy show, through
+# `vm read`, which bytes it wrote.
+SCRATCH, SCRATCH_SIZE = 0x200500000, 0x10000
+COUNT = SCRATCH + 0xF000
+MARK = 0x5A5A5A5A5A5A5A5A
+COPY_SIZES = [1, 8, 0x10, 0x100, 0x200, 0x201, 0x800, 0x1000, 0x1008, 0x1800, 0x2000, 0x3000, 0x4000]
 
 # (Wine's status, Windows' status) pairs that agree when both fail: Wine's documented deviations.
 EQUIV = {
@@ -55,6 +65,35 @@ EQUIV = {
     ("STATUS_INVALID_PAGE_PROTECTION", "STATUS_SECTION_PROTECTION"),
     ("STATUS_NOT_COMMITTED", "STATUS_SECTION_PROTECTION"),
 }
+
+# NtReadVirtualMemory / NtWriteVirtualMemory (`syscall` lines only): Wine's ntdll checks the caller's
+# buffer before the server sees the handle, and the server copies through ptrace, failing the whole
+# copy on an unmapped page (docs/memory-manager.md, "The project's own differential").
+COPY_EQUIV = {
+    ("STATUS_ACCESS_VIOLATION", "STATUS_PARTIAL_COPY"),  # a read: Windows before 1607's answer (Wine's test)
+    ("STATUS_ACCESS_DENIED", "STATUS_PARTIAL_COPY"),     # a write to a range with an unmapped page
+    ("STATUS_ACCESS_VIOLATION", "STATUS_INVALID_HANDLE"),  # no handle: NT looks at it before copying
+    ("STATUS_PARTIAL_COPY", "STATUS_INVALID_HANDLE"),
+    ("STATUS_ACCESS_VIOLATION", "STATUS_OBJECT_TYPE_MISMATCH"),
+    ("STATUS_PARTIAL_COPY", "STATUS_OBJECT_TYPE_MISMATCH"),
+}
+# ... and a range reaching past the top of user space, an access violation before anything else in
+# NT (WRK NtReadVirtualMemory), which Wine does not check: only for such a line.
+PAST_USER_EQUIV = {(w, "STATUS_ACCESS_VIOLATION") for w in ("STATUS_PARTIAL_COPY", "STATUS_ACCESS_DENIED",
+                                                            "STATUS_INVALID_PARAMETER", "STATUS_INVALID_HANDLE",
+                                                            "STATUS_OBJECT_TYPE_MISMATCH")}
+HIGHEST_USER = 0x7FFFFFFEFFFF
+
+
+def copy_equiv(line):
+    """The EQUIV pairs a `syscall` line of a copy service adds."""
+    t = line.split()
+    if len(t) < 7 or t[0] != "syscall":
+        return set()
+    base, buf, n = (int(x, 0) for x in t[4:7])
+    past = base + n > HIGHEST_USER or buf + n > HIGHEST_USER
+    return COPY_EQUIV | (PAST_USER_EQUIV if past else set())
+
 
 # The flag names ntsim prints, as numbers (winscn.exe prints numbers).
 FLAG_VALUES = {
@@ -101,10 +140,11 @@ def prot(rng, good):
 class Gen:
     """One random scenario; `placeholders` and `extend` say what the Wine build can answer."""
 
-    def __init__(self, rng, placeholders, extend):
-        self.rng, self.placeholders, self.extend = rng, placeholders, extend
+    def __init__(self, rng, placeholders, extend, copies=True):
+        self.rng, self.placeholders, self.extend, self.copies = rng, placeholders, extend, copies
         self.lines = ["system arch=x64", "process create p image=C:\\Windows\\notepad.exe"]
         self.live = {}  # section names created and not closed: their protection
+        self.bases = []  # starts and ends of what alloc and map lines asked for: copies aim at them
 
     def vm(self):
         rng, a = self.rng, addr(self.rng)
@@ -113,7 +153,9 @@ class Gen:
             t = rng.choice(["MEM_RESERVE", "MEM_COMMIT", "MEM_RESERVE|MEM_COMMIT", "MEM_COMMIT",
                             "MEM_RESERVE|MEM_COMMIT", "MEM_RESERVE|MEM_COMMIT|MEM_WRITE_WATCH",
                             "MEM_RESERVE|MEM_WRITE_WATCH"])
-            return f"vm alloc p {a:#x} {size(rng):#x} {t} {prot(rng, GOOD_PROTS)}"
+            n = size(rng)
+            self.bases += [a, a + n]  # its start and its end: copies aim across both
+            return f"vm alloc p {a:#x} {n:#x} {t} {prot(rng, GOOD_PROTS)}"
         if r < 0.5:
             t = rng.choice(["MEM_RELEASE", "MEM_DECOMMIT"])
             s = 0 if t == "MEM_RELEASE" or rng.random() < 0.3 else size(rng)
@@ -146,6 +188,7 @@ class Gen:
             return f"section create {name} p size={sz:#x}{extra}"
         if r < 0.55:
             a = addr(rng, 0.85)
+            self.bases.append(a)
             opts = f" base={a:#x}"
             if rng.random() < 0.5:
                 opts += f" size={rng.choice([0, PAGE, 2 * PAGE, GRAN, 2 * GRAN, 3 * PAGE + 5]):#x}"
@@ -185,10 +228,57 @@ class Gen:
         t = rng.choice(["MEM_RELEASE|MEM_PRESERVE_PLACEHOLDER", "MEM_RELEASE|MEM_COALESCE_PLACEHOLDERS"])
         return f"vm free p {a:#x} {rng.choice([1, 2, 3, 4]) * GRAN:#x} {t}"
 
+    def copy(self):
+        """One NtReadVirtualMemory or NtWriteVirtualMemory, with the lines that check what it did."""
+        rng = self.rng
+        # mostly inside or at the edge of something allocated or mapped before, else anywhere
+        a = rng.choice(self.bases) if self.bases and rng.random() < 0.8 else addr(rng, 0.5)
+        a += rng.choice([0, 0x1000, 0x2000, 0x3000, 0x10000]) if rng.random() < 0.4 else 0
+        a += rng.choice([0, 0, -8, -0x10, -0x100, -0x800, 8, 0x800, -0x1000])  # across a boundary
+        a = min(max(a, WINDOW), WINDOW + SPAN - 8)
+        n = rng.choice(COPY_SIZES)
+        s = SCRATCH + rng.choice([0, 0x8, 0x800, 0x1000])
+        service = rng.choice(["NtReadVirtualMemory", "NtWriteVirtualMemory"])
+        into_window = rng.random() < 0.5  # the window is the destination, the scratch the source
+        src, dst = (s, a) if into_window else (a, s)
+        if service == "NtReadVirtualMemory":  # NtReadVirtualMemory(process, base=source, buffer=destination)
+            args = (src, dst)
+        else:  # NtWriteVirtualMemory(process, base=destination, buffer=source)
+            args = (dst, src)
+        checks = sorted({dst, dst + n - 1, dst + (n // 2), dst + (n - n % PAGE if n > PAGE else 0)})
+        checks = [c for c in checks if dst <= c < dst + n]
+        out = []
+        if into_window:  # the source (scratch) holds known values at the checked offsets
+            for c in checks:
+                out.append(f"vm write p {s + (c - dst):#x} {rng.randrange(1, 256):#x} size=1")
+        else:
+            for c in checks:
+                out.append(f"vm write p {c:#x} {MARK & 0xFF:#x} size=1")
+        count = COUNT if rng.random() < 0.9 else 0
+        # now and then: no process handle (0, the thread pseudo-handle -2, a value not in the table),
+        # a length of 0, or one side at the top of user space or in system space
+        handle = rng.choice(["0", "-2", "0x9998"]) if rng.random() < 0.04 else "-1"
+        if rng.random() < 0.03:
+            n = 0
+        args = list(args)
+        if rng.random() < 0.04:
+            args[rng.randrange(2)] = rng.choice([0x7FFFFFFEF000, 0x7FFFFFFFFFF8, 0xFFFF800000000000, 0])
+            checks = []  # the destination may be elsewhere now: only the count tells
+        out.append(f"vm write p {COUNT:#x} {MARK:#x}")
+        out.append(f"syscall p.main {service} {handle} {args[0]:#x} {args[1]:#x} {n:#x} {count:#x}")
+        out.append(f"vm read p {COUNT:#x}")
+        for c in checks:
+            out.append(f"vm read p {c:#x} size=1")
+        return out
+
     def build(self, ops):
+        if self.copies:
+            self.lines.append(f"vm alloc p {SCRATCH:#x} {SCRATCH_SIZE:#x} MEM_RESERVE|MEM_COMMIT PAGE_READWRITE")
         for _ in range(ops):
             r = self.rng.random()
-            if r < 0.55:
+            if self.copies and r < 0.2:
+                self.lines.extend(self.copy())
+            elif r < 0.55:
                 self.lines.append(self.vm())
             elif r < 0.85 or not self.placeholders:
                 self.lines.append(self.section())
@@ -208,7 +298,7 @@ def records(text):
             r = json.loads(raw)
         except ValueError:
             continue
-        if r.get("kind") == "result" and str(r.get("cmd", "")).split(" ")[0] in ("vm", "section"):
+        if r.get("kind") == "result" and str(r.get("cmd", "")).split(" ")[0] in ("vm", "section", "syscall"):
             out[int(r["line"])] = r
     return out
 
@@ -244,13 +334,13 @@ def norm(r):
     return d
 
 
-def agree(wine, sim):
+def agree(wine, sim, line=""):
     if sim is None:
         return False
     a, b = norm(wine), norm(sim)
     if a == b:
         return True
-    return len(a) == 1 and len(b) == 1 and (a["status"], b["status"]) in EQUIV
+    return len(a) == 1 and len(b) == 1 and (a["status"], b["status"]) in EQUIV | copy_equiv(line)
 
 
 def run_wine(exe, path, env):
@@ -282,6 +372,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep")
     ap.add_argument("--show", type=int, default=10, help="disagreements to print")
+    ap.add_argument("--no-copies", action="store_true", help="leave out NtReadVirtualMemory/NtWriteVirtualMemory")
     ap.add_argument("--all", action="store_true", help="print disagreeing queries too (they mostly follow another)")
     a = ap.parse_args()
     tmp = a.keep or tempfile.mkdtemp()
@@ -299,7 +390,7 @@ def main():
         rng = random.Random(a.seed * 1000 + c)
         path = os.path.join(tmp, f"case{c}.scn")
         with open(path, "w") as f:
-            f.write(Gen(rng, placeholders, extend).build(a.ops))
+            f.write(Gen(rng, placeholders, extend, not a.no_copies).build(a.ops))
         ref = run_wine(exe, path, env)
         got = records(subprocess.run([a.ntsim, "run", "--format", "jsonl", path], capture_output=True, text=True).stdout)
         text = open(path).read().splitlines()
@@ -307,7 +398,7 @@ def main():
         for ln, r in sorted(ref.items()):
             total += 1
             cmd = r["cmd"]
-            ok = agree(r, got.get(ln))
+            ok = agree(r, got.get(ln), text[ln - 1])
             agreed += ok
             n = by_cmd.setdefault(cmd, [0, 0])
             n[0] += ok

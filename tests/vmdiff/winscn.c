@@ -5,7 +5,10 @@
  * `ntsim run --format jsonl`. The scenario's one process is this process.
  *
  * Lines understood: vm alloc|allocex|free|protect|query|read|write|watch,
- * section create|map|mapex|unmap [preserve=]|query|extend|close. Flag fields print as
+ * section create|map|mapex|unmap [preserve=]|query|extend|close, and
+ * `syscall THREAD NtReadVirtualMemory|NtWriteVirtualMemory HANDLE BASE BUFFER
+ * SIZE COUNTPTR` (THREAD is ignored: this process's thread calls the service;
+ * HANDLE -1 is the process itself). Flag fields print as
  * numbers ("0x1000"): vmdiff.py turns ntsim's names into numbers to compare.
  * `vm read`/`vm write` are the process's own loads and stores; a fault is
  * caught by a vectored handler and becomes the line's status.
@@ -37,6 +40,8 @@ static NTST (NTAPI *p_unmapex)(HANDLE, PVOID, ULONG);
 static NTST (NTAPI *p_qsection)(HANDLE, int, PVOID, SIZE_T, SIZE_T *);
 static NTST (NTAPI *p_extend)(HANDLE, LARGE_INTEGER *);
 static NTST (NTAPI *p_close)(HANDLE);
+static NTST (NTAPI *p_readvm)(HANDLE, PVOID, PVOID, SIZE_T, SIZE_T *);
+static NTST (NTAPI *p_writevm)(HANDLE, PVOID, PVOID, SIZE_T, SIZE_T *);
 
 /* Names a scenario may use (the SDK's); MEM_ and SEC_ share one table, as in ntsim. */
 struct name { const char *n; unsigned long v; };
@@ -71,6 +76,7 @@ static const struct name statuses[] = {
     {"STATUS_INVALID_PARAMETER_9", 0xC00000F7}, {"STATUS_INVALID_ADDRESS", 0xC0000141},
     {"STATUS_NOT_SUPPORTED", 0xC00000BB}, {"STATUS_INVALID_INFO_CLASS", 0xC0000003},
     {"STATUS_SECTION_NOT_IMAGE", 0xC0000049}, {"STATUS_OBJECT_NAME_NOT_FOUND", 0xC0000034}, {"STATUS_NOT_IMPLEMENTED", 0xC0000002}, {"STATUS_OBJECT_NAME_COLLISION", 0xC0000035},
+    {"STATUS_PARTIAL_COPY", 0x8000000D}, {"STATUS_INVALID_SYSTEM_SERVICE", 0xC000001C},
     {0, 0}};
 
 /* The scenario's numbers: decimal or 0x hex, an optional K/M/G/T suffix. */
@@ -370,6 +376,24 @@ static void section_line(const struct line *l)
     }
 }
 
+/* `syscall THREAD SERVICE ARG...` for the two copy services: the numbers are
+ * Windows 10 x64's (as ntsim's table); the arguments are numbers, -1 the process. */
+static void syscall_line(const struct line *l)
+{
+    ULONG_PTR arg[5] = { 0 };
+    for (int i = 0; i < 5 && 3 + i < l->n; i++)
+        arg[i] = l->tok[3 + i][0] == '-' ? (ULONG_PTR)0 - (ULONG_PTR)num(l->tok[3 + i] + 1) : (ULONG_PTR)num(l->tok[3 + i]);
+    int read = !strcmp(l->tok[2], "NtReadVirtualMemory");
+    if (!read && strcmp(l->tok[2], "NtWriteVirtualMemory")) {
+        put_status((NTST)0xC000001C); /* STATUS_INVALID_SYSTEM_SERVICE: not driven here */
+        return;
+    }
+    NTST st = (read ? p_readvm : p_writevm)((HANDLE)arg[0], (PVOID)arg[1], (PVOID)arg[2], (SIZE_T)arg[3], (SIZE_T *)arg[4]);
+    put_status(st);
+    if (st >= 0)
+        printf(",\"service\":\"%s\",\"number\":%d", l->tok[2], read ? 0x3F : 0x3A);
+}
+
 /* A FARPROC copied into the typed pointer (memcpy: no aliasing of function pointer types). */
 #define RESOLVE(var, name) do { FARPROC f_ = GetProcAddress(nt, name); memcpy(&(var), &f_, sizeof f_); } while (0)
 
@@ -394,6 +418,8 @@ int main(int argc, char **argv)
     RESOLVE(p_qsection, "NtQuerySection");
     RESOLVE(p_extend, "NtExtendSection");
     RESOLVE(p_close, "NtClose");
+    RESOLVE(p_readvm, "NtReadVirtualMemory");
+    RESOLVE(p_writevm, "NtWriteVirtualMemory");
     AddVectoredExceptionHandler(1, on_fault);
     FILE *f = fopen(argv[1], "r");
     if (!f) {
@@ -410,11 +436,17 @@ int main(int argc, char **argv)
             l.tok[l.n++] = p;
         int vm = l.n >= 4 && !strcmp(l.tok[0], "vm");
         int section = l.n >= 3 && !strcmp(l.tok[0], "section");
-        if (!vm && !section)
+        int sys = l.n >= 3 && !strcmp(l.tok[0], "syscall");
+        if (!vm && !section && !sys)
             continue;
-        printf("{\"kind\":\"result\",\"line\":%d,\"cmd\":\"%s %s\"", lineno, l.tok[0], l.tok[1]);
+        if (sys)
+            printf("{\"kind\":\"result\",\"line\":%d,\"cmd\":\"syscall\"", lineno);
+        else
+            printf("{\"kind\":\"result\",\"line\":%d,\"cmd\":\"%s %s\"", lineno, l.tok[0], l.tok[1]);
         if (vm)
             vm_line(&l);
+        else if (sys)
+            syscall_line(&l);
         else
             section_line(&l);
         printf("}\n");
