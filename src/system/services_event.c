@@ -32,14 +32,7 @@ NTSTATUS sys_svc_create_event(ntsim_system *sys, const ULONG64 *a)
     s = ex_create_event(sys, (EVENT_TYPE)a[3], (BOOLEAN)a[4] != 0, &event);
     if (!NT_SUCCESS(s))
         return s;
-    ULONG value;
-    s = ob_insert_handle(table, event, ob_map_access(&ex_event_type, (ACCESS_MASK)a[1]), &value);
-    ob_dereference(sys, event); /* the handle holds it now, or nothing does */
-    if (NT_SUCCESS(s)) {
-        ULONG64 v = value;
-        s = sys_out(sys, a[0], &v, 8);
-    }
-    return s;
+    return sys_out_new_handle(sys, event, ob_map_access(&ex_event_type, (ACCESS_MASK)a[1]), a[0]);
 }
 
 /* The event a handle names, with EVENT_MODIFY_STATE. */

@@ -61,13 +61,7 @@ NTSTATUS sys_svc_create_file(ntsim_system *sys, const ULONG64 *a)
     s = io_create_file(sys, &name, access, &f);
     if (!NT_SUCCESS(s))
         return s;
-    ULONG value;
-    s = ob_insert_handle(&ps_current_process(sys)->handles, &f->header, access, &value);
-    ob_dereference(sys, &f->header); /* the handle holds it now */
-    if (!NT_SUCCESS(s))
-        return s;
-    ULONG64 v = value;
-    s = sys_out(sys, a[0], &v, 8);
+    s = sys_out_new_handle(sys, &f->header, access, a[0]);
     if (NT_SUCCESS(s))
         s = out_iosb(sys, a[3], STATUS_SUCCESS, 1 /* FILE_OPENED */);
     return s;

@@ -63,14 +63,7 @@ NTSTATUS sys_svc_create_section(ntsim_system *sys, const ULONG64 *a)
     s = mm_section_create(&ps_state(sys)->commit, &ps_state(sys)->sections, size, protect, attributes, &section);
     if (!NT_SUCCESS(s))
         return s;
-    ULONG value;
-    s = ob_insert_handle(table, section, ob_map_access(&mm_section_type, (ACCESS_MASK)a[1]), &value);
-    ob_dereference(sys, section); /* the handle holds it now, or nothing does */
-    if (NT_SUCCESS(s)) {
-        ULONG64 v = value;
-        s = sys_out(sys, a[0], &v, 8);
-    }
-    return s;
+    return sys_out_new_handle(sys, section, ob_map_access(&mm_section_type, (ACCESS_MASK)a[1]), a[0]);
 }
 
 /* NtMapViewOfSection(SectionHandle, ProcessHandle, BaseAddress, ZeroBits, CommitSize,

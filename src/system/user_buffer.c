@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mm/user_memory.h"
+#include "ob/handles.h"
 #include "ps/ps.h"
 #include "system/user_buffer.h"
 
@@ -61,6 +62,22 @@ NTSTATUS sys_probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align)
 {
     NTSTATUS s = sys_probe_range(sys, ptr, n, align);
     return NT_SUCCESS(s) ? sys_prepare_out(sys, ptr, n) : s;
+}
+
+/* A new object's handle in the caller's table, its value written to the
+   caller's HANDLE at ptr. The creation reference goes to the handle, or is
+   dropped when no handle could be made. Reserve the table's room before
+   making the object, so the insert cannot fail for want of memory. */
+NTSTATUS sys_out_new_handle(ntsim_system *sys, ob_header *object, ACCESS_MASK access, ULONG64 ptr)
+{
+    ULONG value;
+    NTSTATUS s = ob_insert_handle(&ps_current_process(sys)->handles, object, access, &value);
+    ob_dereference(sys, object);
+    if (NT_SUCCESS(s)) {
+        ULONG64 v = value;
+        s = sys_out(sys, ptr, &v, 8);
+    }
+    return s;
 }
 
 /* Writes a result; a fault here is the service's exception: STATUS_ACCESS_VIOLATION. */

@@ -20,6 +20,10 @@ NTSTATUS sys_probe_out(ntsim_system *sys, ULONG64 ptr, size_t n, ULONG align);
 /* Writes a result; a fault here is the service's exception: STATUS_ACCESS_VIOLATION. */
 NTSTATUS sys_out(ntsim_system *sys, ULONG64 ptr, const void *v, size_t n);
 
+/* A new object's handle in the caller's table, written to ptr; takes the object's creation reference. */
+struct ob_header;
+NTSTATUS sys_out_new_handle(ntsim_system *sys, struct ob_header *object, ACCESS_MASK access, ULONG64 ptr);
+
 static inline HANDLE sys_handle(ULONG64 v)
 {
     return (HANDLE)(uintptr_t)v;
