@@ -99,6 +99,14 @@ NTSTATUS NtCreateFile(ntsim_system *system, HANDLE *FileHandle, ACCESS_MASK Desi
                       POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock, void *AllocationSize,
                       ULONG FileAttributes, ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions,
                       void *EaBuffer, ULONG EaLength);
+/* NtOpenFile: NtCreateFile with FILE_OPEN. Besides devices, both open the
+ * image files of the system volume (\??\C:\..., \SystemRoot\..., by NT
+ * path), whose handles make image sections (NtCreateSection with SEC_IMAGE);
+ * the volume is read-only, and its files' contents are not modelled (reads
+ * are STATUS_NOT_SUPPORTED). */
+NTSTATUS NtOpenFile(ntsim_system *system, HANDLE *FileHandle, ACCESS_MASK DesiredAccess,
+                    POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess,
+                    ULONG OpenOptions);
 NTSTATUS NtReadFile(ntsim_system *system, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
                     PIO_STATUS_BLOCK IoStatusBlock, void *Buffer, ULONG Length, LONG64 *ByteOffset, ULONG *Key);
 NTSTATUS NtWriteFile(ntsim_system *system, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,

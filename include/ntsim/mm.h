@@ -128,8 +128,16 @@ NTSTATUS NtWriteVirtualMemory(ntsim_system *system, HANDLE ProcessHandle, ULONG_
  * Sections (page-file-backed): memory that views share, in one process or
  * several. NtCreateSection needs MaximumSize (not 0) and SEC_COMMIT (every
  * page charged to commit at once) or SEC_RESERVE (pages committed later
- * through a view with NtAllocateVirtualMemory(MEM_COMMIT)); FileHandle NULL
- * (file-backed sections are STATUS_NOT_SUPPORTED) and no object name.
+ * through a view with NtAllocateVirtualMemory(MEM_COMMIT)), and no object
+ * name. Image sections: SEC_IMAGE alone with a FileHandle to an image file
+ * of the volume (NtOpenFile), opened for what SectionPageProtection needs
+ * (FILE_EXECUTE for PAGE_EXECUTE, FILE_READ_DATA for PAGE_READONLY, ...);
+ * the protection is checked but the view's pages take the image's own. A
+ * view goes at the image's boot-wide base (the one its processes use) or,
+ * when that is taken, elsewhere with STATUS_IMAGE_NOT_AT_BASE (a success);
+ * each view of an image is told to the load-image notify routines. A
+ * device's file is STATUS_INVALID_FILE_FOR_SECTION, a data section of a
+ * file STATUS_NOT_SUPPORTED.
  * NtMapViewOfSection needs PROCESS_VM_OPERATION on the process and the
  * right the protection needs on the section (SECTION_MAP_READ,
  * SECTION_MAP_WRITE for PAGE_READWRITE, ...); the base and offset are 64
@@ -176,7 +184,22 @@ typedef struct SECTION_BASIC_INFORMATION {
     ULONG AllocationAttributes;
     LONG64 MaximumSize;
 } SECTION_BASIC_INFORMATION;
-/* Needs SECTION_QUERY. SectionImageInformation: STATUS_SECTION_NOT_IMAGE. */
+/* SectionImageInformation's answer for an image section (x64 layout), from
+   the image's PE headers as ntsim's images have them. */
+typedef struct SECTION_IMAGE_INFORMATION {
+    ULONG_PTR TransferAddress;   /* the entry point at the section's based address */
+    ULONG ZeroBits;
+    SIZE_T MaximumStackSize, CommittedStackSize;
+    ULONG SubSystemType;
+    USHORT SubSystemMinorVersion, SubSystemMajorVersion;
+    USHORT MajorOperatingSystemVersion, MinorOperatingSystemVersion;
+    USHORT ImageCharacteristics, DllCharacteristics, Machine;
+    UCHAR ImageContainsCode, ImageFlags; /* ImageFlags 0x04: ImageDynamicallyRelocated */
+    ULONG LoaderFlags, ImageFileSize, CheckSum;
+} SECTION_IMAGE_INFORMATION;
+/* Needs SECTION_QUERY; a Length below the class's structure is
+   STATUS_INFO_LENGTH_MISMATCH. SectionImageInformation of a
+   page-file-backed section: STATUS_SECTION_NOT_IMAGE. */
 NTSTATUS NtQuerySection(ntsim_system *system, HANDLE SectionHandle, SECTION_INFORMATION_CLASS InformationClass,
                         void *Information, SIZE_T Length, SIZE_T *ResultLength);
 

@@ -50,6 +50,8 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_TIMEOUT                   ((NTSTATUS)0x00000102)
 #define STATUS_PENDING                   ((NTSTATUS)0x00000103)
 #define STATUS_NOT_ALL_ASSIGNED          ((NTSTATUS)0x00000106) /* a success: some privileges were not held */
+#define STATUS_IMAGE_NOT_AT_BASE         ((NTSTATUS)0x40000003) /* a success: the image view is mapped elsewhere */
+#define STATUS_IMAGE_MACHINE_TYPE_MISMATCH ((NTSTATUS)0x4000000E) /* a success: mapped, not for this machine */
 #define STATUS_GUARD_PAGE_VIOLATION      ((NTSTATUS)0x80000001)
 #define STATUS_DATATYPE_MISALIGNMENT     ((NTSTATUS)0x80000002)
 #define STATUS_BREAKPOINT                ((NTSTATUS)0x80000003)
@@ -105,6 +107,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define STATUS_INVALID_SID               ((NTSTATUS)0xC0000078)
 #define STATUS_PROCEDURE_NOT_FOUND       ((NTSTATUS)0xC000007A)
 #define STATUS_INVALID_IMAGE_FORMAT      ((NTSTATUS)0xC000007B)
+#define STATUS_INVALID_IMAGE_WIN_64      ((NTSTATUS)0xC0000359)
 #define STATUS_ENTRYPOINT_NOT_FOUND      ((NTSTATUS)0xC0000139)
 #define STATUS_INTEGER_DIVIDE_BY_ZERO    ((NTSTATUS)0xC0000094)
 #define STATUS_INSUFFICIENT_RESOURCES    ((NTSTATUS)0xC000009A)

@@ -26,7 +26,10 @@ static void file_describe(const ob_header *h, NTSIM_HANDLE_INFO *info, char *nam
 {
     const io_file *f = (const io_file *)h;
     info->type = NTSIM_OBJECT_FILE;
-    if (f->object.DeviceObject) {
+    if (f->image_path && size) {
+        strncpy(name, f->image_path, size - 1);
+        name[size - 1] = '\0';
+    } else if (f->object.DeviceObject) {
         const UNICODE_STRING *n = &f->object.DeviceObject->Name;
         rtl_utf16_to_utf8(n->Buffer, n->Length / sizeof(WCHAR), name, size);
     }
@@ -69,6 +72,7 @@ static void file_delete(ntsim_system *sys, ob_header *h)
     if (device_of(f))
         io_send(sys, device_of(f), &f->object, IRP_MJ_CLOSE, 0, NULL, 0, NULL, 0, &info);
     RemoveEntryList(&f->links);
+    rtl_free(f->image_path);
     rtl_free(f);
 }
 
@@ -88,8 +92,11 @@ void io_orphan_files(ntsim_system *sys, io_driver *d)
 void io_free_files(ntsim_system *sys)
 {
     LIST_ENTRY *files = &io_state(sys)->files;
-    while (!IsListEmpty(files))
-        rtl_free(CONTAINING_RECORD(RemoveHeadList(files), io_file, links));
+    while (!IsListEmpty(files)) {
+        io_file *f = CONTAINING_RECORD(RemoveHeadList(files), io_file, links);
+        rtl_free(f->image_path);
+        rtl_free(f);
+    }
 }
 
 NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK access, io_file **out)
@@ -97,7 +104,7 @@ NTSTATUS io_create_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK ac
     *out = NULL;
     PDEVICE_OBJECT dev = io_open_device_w(sys, name);
     if (!dev)
-        return STATUS_OBJECT_NAME_NOT_FOUND;
+        return io_open_image_file(sys, name, access, out);
     io_file *f = rtl_calloc(1, sizeof *f);
     if (!f)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -137,8 +144,11 @@ NTSTATUS io_file_request(ntsim_system *sys, HANDLE handle, UCHAR major, ULONG co
         return s;
     io_file *f = (io_file *)o;
     PDEVICE_OBJECT dev = device_of(f);
-    s = dev ? io_send(sys, dev, &f->object, major, code, in, in_len, out, out_len, information)
-            : STATUS_INVALID_DEVICE_STATE;
+    if (f->image_path) /* a file of the volume: its contents are not modelled */
+        s = STATUS_NOT_SUPPORTED;
+    else
+        s = dev ? io_send(sys, dev, &f->object, major, code, in, in_len, out, out_len, information)
+                : STATUS_INVALID_DEVICE_STATE;
     ob_dereference(sys, o);
     return s;
 }

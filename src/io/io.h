@@ -44,7 +44,15 @@ struct io_file {
     ACCESS_MASK access;
     LIST_ENTRY links;         /* every file object of the system */
     uint64_t sequence;        /* creation order (io_system.object_sequence) */
+    char *image_path;         /* a file of the system volume: its NT path (heap); NULL for a device's */
+    mm_image_info image;      /* ... and the image it holds */
 };
+
+/* Opens the image file a name gives on the system volume (image_file.c):
+ * \??\C:\..., \DosDevices\C:\..., \GLOBAL??\C:\..., \SystemRoot\... or
+ * \Device\HarddiskVolume3\...; STATUS_OBJECT_NAME_NOT_FOUND when the volume has no
+ * such image, STATUS_ACCESS_DENIED for a write (the volume is read-only). */
+NTSTATUS io_open_image_file(ntsim_system *sys, PCUNICODE_STRING name, ACCESS_MASK access, io_file **out);
 
 extern const ob_type io_file_type;
 

@@ -168,6 +168,52 @@ static NTSTATUS image_base(mm_space *s, const char *name, SIZE_T len, rtl_random
     return st;
 }
 
+static bool is_ntdll(const char *path)
+{
+    const char *f = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '\\')
+            f = c + 1;
+    const char *n = "ntdll.dll";
+    for (; *f && *n; f++, n++)
+        if ((*f >= 'A' && *f <= 'Z' ? *f - 'A' + 'a' : *f) != *n)
+            return false;
+    return !*f && !*n;
+}
+
+NTSTATUS mm_image_based_address(mm_image_bases *reg, mm_image_section *img)
+{
+    bool is64 = img->info.is64;
+    SIZE_T len = img->info.size;
+    rtl_random *rng = reg ? mm_image_bases_rng(reg) : NULL;
+    img->relocated = rng != NULL;
+    if (reg && mm_image_bases_lookup(reg, img->path, is64, len, &img->based))
+        return STATUS_SUCCESS;
+    /* The window each kind of image is drawn in, and its PE's preferred base without ASLR. */
+    ULONG_PTR lo, hi, fixed;
+    if (is_ntdll(img->path)) {
+        lo = is64 ? X64_NTDLL_LO : X86_NTDLL_LO, hi = is64 ? X64_NTDLL_HI : X86_NTDLL_HI;
+        fixed = is64 ? 0x7FFD40000000ull : 0x77400000ull;
+    } else if (!img->info.dll) {
+        lo = is64 ? X64_IMAGE_LO : X86_IMAGE_LO, hi = is64 ? X64_IMAGE_HI : X86_IMAGE_HI;
+        fixed = is64 ? 0x140000000ull : 0x400000ull;
+    } else {
+        lo = is64 ? X64_DLL_LO : X86_DLL_LO, hi = is64 ? X64_DLL_HI : X86_DLL_HI;
+        fixed = is64 ? 0x180000000ull : 0x10000000ull; /* the linkers' default DLL bases */
+    }
+    ULONG_PTR b = fixed;
+    if (rng && len <= hi - lo) {
+        uint64_t slots = (hi - lo - align_up(len, GRAN)) / GRAN + 1;
+        for (int i = 0; i < 16; i++) { /* another image's range only makes a view relocate */
+            b = lo + rtl_random_below(rng, slots) * GRAN;
+            if (!mm_image_bases_taken(reg, b, b + len))
+                break;
+        }
+    }
+    img->based = b;
+    return reg ? mm_image_bases_record(reg, img->path, is64, b, len) : STATUS_SUCCESS;
+}
+
 /* The standard layout one VAD at a time: for a space that has VADs already
    (the template needs an empty one). The same places, the same answers. */
 static NTSTATUS place_one_by_one(mm_space *s, const mm_standard_layout *l)

@@ -64,6 +64,28 @@ NTSTATUS mm_image_bases_create(rtl_random *rng, mm_image_bases **out);
 void mm_image_bases_destroy(mm_image_bases *b); /* NULL is fine; after the spaces using it */
 uint64_t mm_image_bases_count(const mm_image_bases *b); /* images with a base this boot */
 
+/*
+ * The image files the system volume holds (image_files.c), as the memory
+ * manager knows them: an image's facts as its PE headers give them (ntsim's
+ * images carry no bytes), by NT path without case. Every process's image,
+ * every DLL loaded and ntdll.dll are recorded; NtOpenFile opens them and
+ * NtCreateSection(SEC_IMAGE) makes image sections of them. O(log n).
+ */
+typedef struct mm_image_info {
+    SIZE_T size;                  /* SizeOfImage, whole pages */
+    bool is64;                    /* PE32+ for AMD64; else PE32 for I386 */
+    bool dll;                     /* IMAGE_FILE_DLL */
+    bool large_address_aware;     /* IMAGE_FILE_LARGE_ADDRESS_AWARE (always on PE32+) */
+    SIZE_T stack_reserve, stack_commit;
+} mm_image_info;
+typedef struct mm_image_files mm_image_files;
+NTSTATUS mm_image_files_create(mm_image_files **out);
+void mm_image_files_destroy(mm_image_files *f); /* NULL is fine */
+/* Records the file at nt_path, or what changed of it. STATUS_NO_MEMORY only if the host is out. */
+NTSTATUS mm_image_file_record(mm_image_files *f, const char *nt_path, const mm_image_info *info);
+/* The file at nt_path; NULL if the volume has none. *stored (may be NULL): its path as recorded. */
+const mm_image_info *mm_image_file_find(const mm_image_files *f, const char *nt_path, const char **stored);
+
 typedef struct mm_space_params {
     mm_arch arch;                /* the process's arch */
     bool system_is_x64;          /* x86 process on x64 = WOW64 */
@@ -265,6 +287,28 @@ NTSTATUS mm_unmap_view_ex(mm_space *s, ULONG_PTR address, bool preserve, ULONG_P
 struct ob_header;
 struct ob_type;
 extern const struct ob_type mm_section_type;
+struct _LIST_ENTRY;
+/* An image section's file and where its views go (image_section.c). */
+typedef struct mm_image_section {
+    mm_image_info info;
+    ULONG_PTR based;     /* its base for the boot, chosen when the section was made */
+    bool relocated;      /* ASLR chose that base (ImageDynamicallyRelocated) */
+    char path[];         /* the file's NT path */
+} mm_image_section;
+/* NtCreateSection(SEC_IMAGE) of the file at nt_path: Size as maximum asks
+ * (0: SizeOfImage), STATUS_SECTION_TOO_BIG past SizeOfImage, attributes
+ * SEC_IMAGE | SEC_FILE. Its based address is the image's boot-wide one in
+ * bases (NULL: none kept), drawn there when the image has none yet. */
+NTSTATUS mm_section_create_image(struct _LIST_ENTRY *live, mm_image_bases *bases, const char *nt_path,
+                                 const mm_image_info *info, uint64_t maximum, struct ob_header **out);
+/* The image a section maps; NULL for a page-file-backed one. */
+const mm_image_section *mm_section_image(struct ob_header *section);
+/* SectionImageInformation (x64 layout, 0x40 bytes) as the image's headers give it. */
+#define MM_SECTION_IMAGE_INFORMATION_SIZE 0x40
+void mm_section_image_information(const mm_image_section *img, unsigned char out[MM_SECTION_IMAGE_INFORMATION_SIZE]);
+/* The file access a section of that page protection needs on its file
+ * (MmMakeFileAccess): FILE_READ_DATA, FILE_EXECUTE, FILE_WRITE_DATA as the protection reads, runs, writes. */
+ACCESS_MASK mm_file_access_for(ULONG protect);
 /* NtCreateSection's checks that need no memory: AllocationAttributes
  * (STATUS_INVALID_PARAMETER_6), then the protection (NOACCESS, GUARD,
  * NOCACHE or WRITECOMBINE, or an invalid one: STATUS_INVALID_PAGE_PROTECTION). */

@@ -275,6 +275,16 @@ typedef struct mm_piece {
     uint32_t attr;
 } mm_piece;
 bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n);
+/* view.c: the end (exclusive) a system-chosen view may reach under ZeroBits (valid). */
+ULONG_PTR mm_zero_bits_end(ULONG_PTR highest, ULONG_PTR zero_bits);
+/* view.c: a view's size, to the section's end when *view_size is 0; STATUS_INVALID_VIEW_SIZE past it. */
+NTSTATUS mm_view_length(uint64_t section_size, uint64_t offset, SIZE_T *view_size);
+/* layout.c: an image section's based address (img->based, img->relocated),
+   the image's boot-wide one, drawn and recorded in bases when it has none. */
+NTSTATUS mm_image_based_address(mm_image_bases *bases, mm_image_section *img);
+/* image_section.c: a view of an image section (MiMapViewOfImageSection). */
+NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, ULONG_PTR *base, ULONG_PTR zero_bits,
+                           SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type);
 /* layout.c: an image view's pieces (headers, .text, .rdata, .data). */
 void mm_image_pieces(ULONG_PTR base, SIZE_T len, mm_piece out[4]);
 /* A new process's standard VADs: where each goes (layout.c chooses). */

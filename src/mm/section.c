@@ -26,8 +26,9 @@ typedef struct mm_section {
     ob_header header;
     LIST_ENTRY links; /* the system's live sections (Flink NULL: none) */
     mm_segment *seg;
-    uint64_t size;    /* SizeOfSection: the segment's size, whole pages */
-    ULONG attributes; /* SEC_COMMIT or SEC_RESERVE, and the modifiers kept */
+    uint64_t size;    /* SizeOfSection: the segment's size, whole pages (an image's: as asked) */
+    ULONG attributes; /* SEC_COMMIT or SEC_RESERVE, and the modifiers kept; SEC_IMAGE | SEC_FILE */
+    mm_image_section *image; /* an image section's file and based address; NULL for page-file-backed */
 } mm_section;
 
 void mm_segment_release(mm_segment *g)
@@ -97,6 +98,7 @@ static void section_delete(ntsim_system *sys, ob_header *h)
     if (sec->links.Flink)
         RemoveEntryList(&sec->links);
     mm_segment_release(sec->seg);
+    rtl_free(sec->image);
     rtl_free(sec);
 }
 
@@ -191,6 +193,44 @@ NTSTATUS mm_section_create(mm_commit *commit, LIST_ENTRY *live, uint64_t size, U
     sec->attributes = attributes & (SEC_COMMIT | SEC_RESERVE | SEC_BASED | SEC_NOCACHE | SEC_LARGE_PAGES);
     *out = &sec->header;
     return STATUS_SUCCESS;
+}
+
+/* SEC_IMAGE: no segment of its own (each view's pages are its process's,
+   copy-on-write from the file, which ntsim's images do not carry). */
+NTSTATUS mm_section_create_image(LIST_ENTRY *live, mm_image_bases *bases, const char *nt_path,
+                                 const mm_image_info *info, uint64_t maximum, ob_header **out)
+{
+    if (maximum > info->size)
+        return STATUS_SECTION_TOO_BIG;
+    size_t len = strlen(nt_path);
+    mm_section *sec = rtl_zalloc(sizeof *sec);
+    mm_image_section *img = rtl_malloc(sizeof *img + len + 1);
+    if (!sec || !img) {
+        rtl_free(sec);
+        rtl_free(img);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    img->info = *info;
+    memcpy(img->path, nt_path, len + 1);
+    NTSTATUS s = mm_image_based_address(bases, img);
+    if (!NT_SUCCESS(s)) {
+        rtl_free(sec);
+        rtl_free(img);
+        return s;
+    }
+    ob_initialize_header(&sec->header, &mm_section_type, NonWaitableObject);
+    sec->image = img;
+    if (live)
+        InsertTailList(live, &sec->links);
+    sec->size = maximum ? maximum : info->size; /* as asked, not rounded (recorded on Windows) */
+    sec->attributes = SEC_IMAGE | SEC_FILE;
+    *out = &sec->header;
+    return STATUS_SUCCESS;
+}
+
+const mm_image_section *mm_section_image(ob_header *section)
+{
+    return ((mm_section *)section)->image;
 }
 
 mm_segment *mm_section_segment(ob_header *section)

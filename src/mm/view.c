@@ -53,8 +53,19 @@ ACCESS_MASK mm_section_access_for(ULONG protect)
     }
 }
 
+ACCESS_MASK mm_file_access_for(ULONG protect)
+{
+    switch (protect & 0xFFu) { /* MmMakeFileAccess */
+    case PAGE_EXECUTE: return FILE_EXECUTE;
+    case PAGE_EXECUTE_READ: case PAGE_EXECUTE_WRITECOPY: return FILE_EXECUTE | FILE_READ_DATA;
+    case PAGE_READWRITE: return FILE_READ_DATA | FILE_WRITE_DATA;
+    case PAGE_EXECUTE_READWRITE: return FILE_READ_DATA | FILE_WRITE_DATA | FILE_EXECUTE;
+    default: return FILE_READ_DATA;
+    }
+}
+
 /* The end (exclusive) a system-chosen view may reach under ZeroBits (already valid). */
-static ULONG_PTR zero_bits_end(ULONG_PTR highest, ULONG_PTR zero_bits)
+ULONG_PTR mm_zero_bits_end(ULONG_PTR highest, ULONG_PTR zero_bits)
 {
     ULONG_PTR top = highest + 1, lim;
     if (zero_bits == 0)
@@ -83,7 +94,7 @@ NTSTATUS mm_check_map_range(const mm_limits *l, ULONG_PTR base, SIZE_T view_size
 {
     if (base > l->highest || l->highest - base < view_size)
         return STATUS_INVALID_PARAMETER_3;
-    if (zero_bits && base && base + view_size > zero_bits_end(l->highest, zero_bits))
+    if (zero_bits && base && base + view_size > mm_zero_bits_end(l->highest, zero_bits))
         return STATUS_INVALID_PARAMETER_4;
     return STATUS_SUCCESS;
 }
@@ -234,7 +245,7 @@ static NTSTATUS place(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG_PTR zero_b
             return STATUS_INVALID_PARAMETER_3;
         return mm_vad_overlaps(s, *base, *base + len) ? STATUS_CONFLICTING_ADDRESSES : STATUS_SUCCESS;
     }
-    if (!mm_find_free(s, len, GRAN, s->lowest, zero_bits_end(s->highest, zero_bits), top_down, base))
+    if (!mm_find_free(s, len, GRAN, s->lowest, mm_zero_bits_end(s->highest, zero_bits), top_down, base))
         return STATUS_NO_MEMORY;
     return STATUS_SUCCESS;
 }
@@ -265,7 +276,7 @@ static NTSTATUS place_ex(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG type, c
 }
 
 /* The view's size: to the section's end when 0; never past it. */
-static NTSTATUS view_length(uint64_t section_size, uint64_t offset, SIZE_T *view_size)
+NTSTATUS mm_view_length(uint64_t section_size, uint64_t offset, SIZE_T *view_size)
 {
     if (*view_size == 0) {
         if (offset >= section_size)
@@ -293,6 +304,12 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
                             SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG inherit, ULONG type,
                             ULONG protect, bool ex, const mm_address_requirements *req)
 {
+    const mm_image_section *img = mm_section_image(section);
+    if (img) { /* placeholders and address requirements are for data views here (not recorded for images) */
+        if (ex && ((type & MEM_REPLACE_PLACEHOLDER) || req))
+            return STATUS_INVALID_PARAMETER;
+        return mm_map_image_view(s, img, base, zero_bits, commit_size, offset, view_size, type);
+    }
     mm_segment *g = mm_section_segment(section);
     if (!mm_protect_compatible(g->protect, protect))
         return STATUS_SECTION_PROTECTION;
@@ -301,7 +318,7 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
     if (*offset & (GRAN - 1))
         return STATUS_MAPPED_ALIGNMENT;
     SIZE_T size = *view_size;
-    NTSTATUS st = view_length(mm_section_size(section), *offset, &size);
+    NTSTATUS st = mm_view_length(mm_section_size(section), *offset, &size);
     if (!NT_SUCCESS(st))
         return st;
     SIZE_T len = page_up(size);

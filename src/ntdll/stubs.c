@@ -516,6 +516,25 @@ NTSTATUS NtCreateFile(ntsim_system *sys, HANDLE *FileHandle, ACCESS_MASK Desired
     return s;
 }
 
+NTSTATUS NtOpenFile(ntsim_system *sys, HANDLE *FileHandle, ACCESS_MASK DesiredAccess,
+                    POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess,
+                    ULONG OpenOptions)
+{
+    frame f;
+    frame_begin(&f, sys);
+    ULONG64 out_handle = 0;
+    ULONG64 ph = FileHandle ? slot(&f, &out_handle, 8) : 0;
+    ULONG64 pi = iosb_slot(&f, IoStatusBlock);
+    ULONG64 a[] = { ph, DesiredAccess, put_attributes(&f, ObjectAttributes), pi, ShareAccess, OpenOptions };
+    NTSTATUS s = call(&f, SYS_NR(NtOpenFile), a, SYS_ARGC(NtOpenFile));
+    get(&f, ph, &out_handle, 8);
+    get_iosb(&f, pi, IoStatusBlock);
+    if (FileHandle)
+        *FileHandle = NT_SUCCESS(s) ? (HANDLE)(uintptr_t)out_handle : NULL;
+    frame_end(&f);
+    return s;
+}
+
 NTSTATUS NtReadFile(ntsim_system *sys, HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
                     PIO_STATUS_BLOCK IoStatusBlock, void *Buffer, ULONG Length, LONG64 *ByteOffset, ULONG *Key)
 {
@@ -800,14 +819,19 @@ NTSTATUS NtQuerySection(ntsim_system *sys, HANDLE SectionHandle, SECTION_INFORMA
 {
     frame f;
     frame_begin(&f, sys);
-    unsigned char raw[24] = { 0 };
-    bool want = Information && Length >= sizeof(SECTION_BASIC_INFORMATION);
-    ULONG64 pi = want ? slot(&f, raw, sizeof raw) : 0, pr = slot(&f, ResultLength, 8);
-    ULONG64 a[] = { hv(SectionHandle), InformationClass, pi, want ? sizeof raw : Length, pr };
+    /* The service's x64 layouts: the basic answer is 24 bytes, the image one
+       the public structure itself. */
+    unsigned char raw[sizeof(SECTION_IMAGE_INFORMATION)] = { 0 };
+    SIZE_T need = InformationClass == SectionImageInformation ? sizeof(SECTION_IMAGE_INFORMATION) : 24;
+    bool want = Information && Length >= need;
+    ULONG64 pi = want ? slot(&f, raw, need) : 0, pr = slot(&f, ResultLength, 8);
+    ULONG64 a[] = { hv(SectionHandle), InformationClass, pi, want ? need : Length, pr };
     NTSTATUS s = call(&f, SYS_NR(NtQuerySection), a, SYS_ARGC(NtQuerySection));
-    get(&f, pi, raw, sizeof raw);
+    get(&f, pi, raw, need);
     get(&f, pr, ResultLength, 8);
-    if (NT_SUCCESS(s) && want) {
+    if (NT_SUCCESS(s) && want && InformationClass == SectionImageInformation) {
+        memcpy(Information, raw, need);
+    } else if (NT_SUCCESS(s) && want) {
         SECTION_BASIC_INFORMATION *b = Information;
         memcpy(&b->BaseAddress, raw, 8);
         memcpy(&b->AllocationAttributes, raw + 8, 4);

@@ -17,6 +17,8 @@
 #define DEFAULT_STACK_COMMIT 4096
 /* Sizes of the images ntsim maps into a new process. */
 #define IMAGE_SIZE 0x30000
+#define NTDLL_X64_SIZE 0x1F5000 /* as mm_initialize_process maps it */
+#define NTDLL_X86_SIZE 0x1A0000
 /* The native ntdll.dll is mapped into every process, WOW64 ones included. */
 #define NTDLL_PATH "\\Device\\HarddiskVolume3\\Windows\\System32\\ntdll.dll"
 
@@ -148,6 +150,14 @@ static NTSTATUS initialize_memory(ntsim_system *sys)
     ps->commit.limit = config->memory + config->pagefile;
     NTSTATUS s = mm_image_bases_create(config->aslr ? &ps->rng : NULL, &ps->image_bases);
     if (NT_SUCCESS(s))
+        s = mm_image_files_create(&ps->image_files);
+    if (NT_SUCCESS(s)) { /* ntdll.dll is on the volume from the start, of the system's arch */
+        bool x64 = config->arch == NTSIM_ARCH_X64;
+        mm_image_info ntdll = { x64 ? NTDLL_X64_SIZE : NTDLL_X86_SIZE, x64, true, false, DEFAULT_STACK_RESERVE,
+                                DEFAULT_STACK_COMMIT };
+        s = mm_image_file_record(ps->image_files, NTDLL_PATH, &ntdll);
+    }
+    if (NT_SUCCESS(s))
         s = mm_system_space_create(config->arch == NTSIM_ARCH_X64 ? MM_ARCH_X64 : MM_ARCH_X86, &ps->commit,
                                    &ps->system_space);
     return s;
@@ -221,6 +231,7 @@ void ps_shutdown(ntsim_system *sys)
     ke_state(sys)->system_thread = NULL;
     ps_system *ps = ps_state(sys);
     mm_image_bases_destroy(ps->image_bases);
+    mm_image_files_destroy(ps->image_files);
     mm_chunk_cache_free(&ps->chunk_cache);
     mm_system_space_destroy(ps->system_space);
     ob_handle_table_free(&ps->cid_table);
@@ -259,6 +270,11 @@ static NTSTATUS create_address_space(ntsim_system *sys, ps_process *p)
     mm_process_layout layout;
     s = mm_initialize_process(p->vm, p->image_name, IMAGE_SIZE, ke_state(sys)->config.aslr, &ps_state(sys)->rng, &layout);
     if (!NT_SUCCESS(s))
+        return s;
+    /* The image is on the volume as the process's parameters describe it. */
+    mm_image_info file = { layout.image_size, p->arch == NTSIM_ARCH_X64, false, p->large_address_aware,
+                           p->stack_reserve, p->stack_commit };
+    if (p->nt_image_path && !NT_SUCCESS(s = mm_image_file_record(ps_state(sys)->image_files, p->nt_image_path, &file)))
         return s;
     p->image_base = layout.image_base;
     p->image_size = layout.image_size;

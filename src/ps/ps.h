@@ -79,6 +79,7 @@ typedef struct ps_system {
     /* The memory manager's system-wide state, which processes and threads draw on. */
     mm_commit commit;
     mm_image_bases *image_bases;  /* each image's base for this boot (ASLR) */
+    mm_image_files *image_files;  /* the image files of the system volume */
     mm_chunk_cache chunk_cache;   /* pool chunks recycled between processes */
     mm_system_space *system_space; /* kernel stacks */
     ps_notify notify;             /* drivers' notify routines */

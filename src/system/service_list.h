@@ -33,6 +33,7 @@
     X(0x02A, NtUnmapViewOfSection, 2, sys_svc_unmap_view_of_section)                     \
     X(0x02C, NtTerminateProcess, 2, sys_svc_terminate_process)                           \
     X(0x030, NtOpenProcessTokenEx, 4, sys_svc_open_process_token_ex)                     \
+    X(0x033, NtOpenFile, 6, sys_svc_open_file)                                           \
     X(0x034, NtDelayExecution, 2, sys_svc_delay_execution)                               \
     X(0x036, NtQuerySystemInformation, 4, sys_svc_query_system_information)              \
     X(0x03A, NtWriteVirtualMemory, 5, sys_svc_write_virtual_memory)                      \

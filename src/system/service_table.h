@@ -53,6 +53,7 @@ NTSTATUS sys_svc_create_thread_ex(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_open_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_suspend_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_create_file(ntsim_system *, const ULONG64 *);
+NTSTATUS sys_svc_open_file(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_query_information_thread(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_wait_for_multiple_objects(ntsim_system *, const ULONG64 *);
 NTSTATUS sys_svc_create_event(ntsim_system *, const ULONG64 *);

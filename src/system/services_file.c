@@ -1,7 +1,8 @@
 /*
- * services_file.c - NtCreateFile, NtReadFile, NtWriteFile and
- * NtDeviceIoControlFile on device files: names, buffers and the I/O status
- * block through the caller's memory, the requests sent by io.
+ * services_file.c - NtCreateFile, NtOpenFile, NtReadFile, NtWriteFile and
+ * NtDeviceIoControlFile on device files (and the opens of the volume's image
+ * files): names, buffers and the I/O status block through the caller's
+ * memory, the requests sent by io.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,26 +46,38 @@ static NTSTATUS in_object_name(ntsim_system *sys, ULONG64 oa, UNICODE_STRING *na
     return STATUS_SUCCESS;
 }
 
-NTSTATUS sys_svc_create_file(ntsim_system *sys, const ULONG64 *a)
+/* NtCreateFile and NtOpenFile: a device, or an image file of the volume, opened. */
+static NTSTATUS open_file(ntsim_system *sys, ULONG64 handle_out, ACCESS_MASK desired, ULONG64 oa, ULONG64 iosb)
 {
     WCHAR buf[512];
     UNICODE_STRING name;
-    NTSTATUS s = sys_probe_out(sys, a[0], 8, 8);
+    NTSTATUS s = sys_probe_out(sys, handle_out, 8, 8);
     if (NT_SUCCESS(s))
-        s = sys_probe_out(sys, a[3], 16, 8);
+        s = sys_probe_out(sys, iosb, 16, 8);
     if (NT_SUCCESS(s))
-        s = in_object_name(sys, a[2], &name, buf, sizeof buf / sizeof buf[0]);
+        s = in_object_name(sys, oa, &name, buf, sizeof buf / sizeof buf[0]);
     if (!NT_SUCCESS(s))
         return s;
     io_file *f;
-    ACCESS_MASK access = ob_map_access(&io_file_type, (ACCESS_MASK)a[1]);
+    ACCESS_MASK access = ob_map_access(&io_file_type, desired);
     s = io_create_file(sys, &name, access, &f);
     if (!NT_SUCCESS(s))
         return s;
-    s = sys_out_new_handle(sys, &f->header, access, a[0]);
+    s = sys_out_new_handle(sys, &f->header, access, handle_out);
     if (NT_SUCCESS(s))
-        s = out_iosb(sys, a[3], STATUS_SUCCESS, 1 /* FILE_OPENED */);
+        s = out_iosb(sys, iosb, STATUS_SUCCESS, 1 /* FILE_OPENED */);
     return s;
+}
+
+NTSTATUS sys_svc_create_file(ntsim_system *sys, const ULONG64 *a)
+{
+    return open_file(sys, a[0], (ACCESS_MASK)a[1], a[2], a[3]);
+}
+
+/* NtOpenFile(FileHandle, DesiredAccess, ObjectAttributes, IoStatusBlock, ShareAccess, OpenOptions). */
+NTSTATUS sys_svc_open_file(ntsim_system *sys, const ULONG64 *a)
+{
+    return open_file(sys, a[0], (ACCESS_MASK)a[1], a[2], a[3]);
 }
 
 /* ReadFile / WriteFile / DeviceIoControl: the buffers captured, the request sent, results back. */

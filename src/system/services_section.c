@@ -7,8 +7,10 @@
  * memory manager's (src/mm/section.c, view.c), results are written back.
  * docs/memory-manager.md ("Sections and views") has the sources.
  */
+#include <stddef.h>
 #include <string.h>
 
+#include "io/io.h"
 #include "mm/mm.h"
 #include "ob/handles.h"
 #include "system/service_table.h"
@@ -26,6 +28,39 @@ static NTSTATUS capture(ntsim_system *sys, ULONG64 ptr, void *v, size_t n)
 {
     NTSTATUS s = sys_in(sys, ptr, v, n, (ULONG)n);
     return NT_SUCCESS(s) ? sys_out(sys, ptr, v, n) : s;
+}
+
+/* A section of a file: the file referenced for what the protection needs
+   (MmMakeFileAccess); only the volume's image files have what a section
+   needs (a device's file has no section object pointers), and only as
+   images: file-backed data sections are not modelled. */
+static NTSTATUS create_file_section(ntsim_system *sys, const ULONG64 *a, ULONG protect, ULONG attributes,
+                                    uint64_t maximum)
+{
+    ob_header *o;
+    NTSTATUS s = ob_reference_by_handle(sys, sys_handle(a[6]), mm_file_access_for(protect), &io_file_type, &o, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    const io_file *f = (const io_file *)o;
+    const ntsim_config *c = &ke_state(sys)->config;
+    ob_header *section = NULL;
+    if (!f->image_path)
+        s = STATUS_INVALID_FILE_FOR_SECTION;
+    else if (!(attributes & SEC_IMAGE))
+        s = STATUS_NOT_SUPPORTED;
+    else if (f->image.is64 && c->arch == NTSIM_ARCH_X86)
+        s = STATUS_INVALID_IMAGE_WIN_64; /* a 64-bit image on 32-bit Windows */
+    else if (f->image.is64 && ps_current_process(sys)->wow64)
+        s = STATUS_INVALID_IMAGE_FORMAT; /* as a WOW64 process is answered */
+    else if (!ob_handle_reserve(&ps_current_process(sys)->handles))
+        s = STATUS_INSUFFICIENT_RESOURCES;
+    else
+        s = mm_section_create_image(&ps_state(sys)->sections, ps_state(sys)->image_bases, f->image_path, &f->image,
+                                    maximum, &section);
+    ob_dereference(sys, o); /* the section keeps what it needs of the file */
+    if (!NT_SUCCESS(s))
+        return s;
+    return sys_out_new_handle(sys, section, ob_map_access(&mm_section_type, (ACCESS_MASK)a[1]), a[0]);
 }
 
 /* NtCreateSection(SectionHandle, DesiredAccess, ObjectAttributes, MaximumSize,
@@ -51,7 +86,7 @@ NTSTATUS sys_svc_create_section(ntsim_system *sys, const ULONG64 *a)
     if (!NT_SUCCESS(s))
         return s;
     if (a[6])
-        return STATUS_NOT_SUPPORTED; /* file-backed sections are not modelled */
+        return create_file_section(sys, a, protect, attributes, size);
     if (attributes & SEC_IMAGE)
         return STATUS_INVALID_FILE_FOR_SECTION; /* an image section needs its file */
     if (!a[3] || size == 0)
@@ -171,12 +206,14 @@ NTSTATUS sys_svc_extend_section(ntsim_system *sys, const ULONG64 *a)
 
 #define SECTION_BASIC_INFORMATION_SIZE 24 /* x64: BaseAddress, AllocationAttributes, MaximumSize */
 
-/* NtQuerySection(SectionHandle, SectionInformationClass, SectionInformation, Length, ResultLength). */
+/* NtQuerySection(SectionHandle, SectionInformationClass, SectionInformation, Length, ResultLength):
+   SectionBasicInformation, and SectionImageInformation of an image section. */
 NTSTATUS sys_svc_query_section(ntsim_system *sys, const ULONG64 *a)
 {
     if (a[1] > 1)
         return STATUS_INVALID_INFO_CLASS;
-    if (a[1] == 0 && a[3] < SECTION_BASIC_INFORMATION_SIZE)
+    ULONG64 len = a[1] == 0 ? SECTION_BASIC_INFORMATION_SIZE : MM_SECTION_IMAGE_INFORMATION_SIZE;
+    if (a[3] < len)
         return STATUS_INFO_LENGTH_MISMATCH;
     NTSTATUS s = sys_probe_out(sys, a[2], a[3], 8);
     if (NT_SUCCESS(s) && a[4])
@@ -186,18 +223,27 @@ NTSTATUS sys_svc_query_section(ntsim_system *sys, const ULONG64 *a)
         s = ob_reference_by_handle(sys, sys_handle(a[0]), SECTION_QUERY, &mm_section_type, &section, NULL);
     if (!NT_SUCCESS(s))
         return s;
-    ULONG attributes;
-    uint64_t size;
-    mm_section_basic(section, &attributes, &size);
+    unsigned char b[MM_SECTION_IMAGE_INFORMATION_SIZE] = { 0 };
+    const mm_image_section *img = mm_section_image(section);
+    if (a[1] == 1 && img) {
+        mm_section_image_information(img, b);
+    } else if (a[1] == 0) {
+        ULONG attributes;
+        uint64_t size;
+        mm_section_basic(section, &attributes, &size);
+        memcpy(b + 8, &attributes, 4);
+        memcpy(b + 16, &size, 8);
+    }
     ob_dereference(sys, section);
-    if (a[1] == 1)
-        return STATUS_SECTION_NOT_IMAGE; /* SectionImageInformation: no image sections */
-    unsigned char b[SECTION_BASIC_INFORMATION_SIZE] = { 0 };
-    memcpy(b + 8, &attributes, 4);
-    memcpy(b + 16, &size, 8);
-    s = sys_out(sys, a[2], b, sizeof b);
-    ULONG64 len = sizeof b;
+    if (a[1] == 1 && !img)
+        return STATUS_SECTION_NOT_IMAGE;
+    s = sys_out(sys, a[2], b, len);
     if (NT_SUCCESS(s) && a[4])
         s = sys_out(sys, a[4], &len, 8);
     return s;
 }
+
+_Static_assert(sizeof(SECTION_IMAGE_INFORMATION) == MM_SECTION_IMAGE_INFORMATION_SIZE &&
+                   offsetof(SECTION_IMAGE_INFORMATION, Machine) == 0x30 &&
+                   offsetof(SECTION_IMAGE_INFORMATION, CheckSum) == 0x3C,
+               "the public structure is the service's x64 layout");

@@ -400,6 +400,34 @@ static NTSTATUS map_targets(ntsim_system *sys, HANDLE SectionHandle, HANDLE Proc
     return s;
 }
 
+/* An image view's name for the load-image routines, made before the view
+   is (once mapped, nothing may fail); none for a page-file-backed section. */
+static NTSTATUS view_name(ob_header *section, ps_unicode *name, bool *has)
+{
+    const mm_image_section *img = mm_section_image(section);
+    *has = false;
+    if (!img)
+        return STATUS_SUCCESS;
+    NTSTATUS s = ps_unicode_init(name, img->path);
+    *has = NT_SUCCESS(s);
+    return s;
+}
+
+/* A new image view is told to the load-image routines, with the target's
+   PID, when it is mapped for running (MiMapViewOfImageSection returns a
+   machine-type mismatch before it notifies); a second view of one image
+   notifies again. The routines run in the mapping thread's context. */
+static void view_mapped(ntsim_system *sys, ps_process *p, ob_header *section, ps_unicode *name, bool has,
+                        NTSTATUS s, ULONG_PTR base, SIZE_T size)
+{
+    if (!has)
+        return;
+    if (s == STATUS_SUCCESS || s == STATUS_IMAGE_NOT_AT_BASE)
+        ps_notify_image_load(sys, p->pid, mm_section_image(section)->path, &name->string, base, size,
+                             ps_current_thread(sys));
+    ps_unicode_free(name);
+}
+
 NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                       ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
                       ULONG InheritDisposition, ULONG AllocationType, ULONG Protect)
@@ -409,8 +437,14 @@ NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHan
     NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, Protect, &p, &section);
     if (!NT_SUCCESS(s))
         return s;
-    s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
-                       InheritDisposition, AllocationType, Protect);
+    ps_unicode name;
+    bool has;
+    s = view_name(section, &name, &has);
+    if (NT_SUCCESS(s)) {
+        s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
+                           InheritDisposition, AllocationType, Protect);
+        view_mapped(sys, p, section, &name, has, s, *BaseAddress, *ViewSize);
+    }
     ob_dereference(sys, section);
     ob_dereference(sys, &p->header);
     return s;
@@ -425,7 +459,13 @@ NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE Process
     NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, Protect, &p, &section);
     if (!NT_SUCCESS(s))
         return s;
-    s = mm_map_section_ex(p->vm, section, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect, req);
+    ps_unicode name;
+    bool has;
+    s = view_name(section, &name, &has);
+    if (NT_SUCCESS(s)) {
+        s = mm_map_section_ex(p->vm, section, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect, req);
+        view_mapped(sys, p, section, &name, has, s, *BaseAddress, *ViewSize);
+    }
     ob_dereference(sys, section);
     ob_dereference(sys, &p->header);
     return s;
@@ -491,6 +531,10 @@ NTSTATUS ntsim_write_memory(ntsim_system *sys, ULONG_PTR address, const void *bu
     return copy_user(sys, address, NULL, buffer, length);
 }
 
+/* A DLL's stack sizes: the linker's defaults, which nothing reads. */
+#define DLL_STACK_RESERVE 0x100000
+#define DLL_STACK_COMMIT 0x1000
+
 NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULONG_PTR *base)
 {
     ps_process *p;
@@ -507,6 +551,11 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     char *nt_path = ps_nt_path(path);
     mm_image_path *kept = nt_path ? mm_image_path_new(nt_path) : NULL;
     s = kept ? ps_unicode_init(&unicode, nt_path) : STATUS_INSUFFICIENT_RESOURCES;
+    /* The DLL is on the volume from now on, as big as this load says. */
+    mm_image_info file = { size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000, p->arch == NTSIM_ARCH_X64, true, false,
+                           DLL_STACK_RESERVE, DLL_STACK_COMMIT };
+    if (NT_SUCCESS(s))
+        s = mm_image_file_record(ps_state(sys)->image_files, nt_path, &file);
     if (NT_SUCCESS(s)) {
         s = mm_map_image(p->vm, &at, size ? size : 0x10000, name);
         if (NT_SUCCESS(s)) {

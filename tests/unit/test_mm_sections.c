@@ -439,7 +439,11 @@ static void query_section_answers_attributes_and_size(void **state)
     assert_int_equal(info.MaximumSize, 0x2000); /* whole pages: the segment's size */
     assert_int_equal(info.BaseAddress, 0);
     assert_int_equal(len, sizeof info);
+    /* The length is checked against the class's structure before the section is looked at. */
     assert_int_equal(NtQuerySection(f->sys, h, SectionImageInformation, &info, sizeof info, NULL),
+                     STATUS_INFO_LENGTH_MISMATCH);
+    SECTION_IMAGE_INFORMATION image;
+    assert_int_equal(NtQuerySection(f->sys, h, SectionImageInformation, &image, sizeof image, NULL),
                      STATUS_SECTION_NOT_IMAGE);
     assert_int_equal(NtQuerySection(f->sys, h, (SECTION_INFORMATION_CLASS)7, &info, sizeof info, NULL),
                      STATUS_INVALID_INFO_CLASS);
