@@ -37,6 +37,34 @@ static NTSTATUS as_owner(sim_context *ctx, const sim_value *v, struct sim_sectio
     return sim_act_as_process(ctx, (*out)->pid);
 }
 
+/* `image=PATH`: the image file opened as the loader opens it (NtOpenFile
+   for FILE_EXECUTE and FILE_READ_DATA), the section made of it, the file's
+   handle closed (the section keeps what it needs). */
+static NTSTATUS create_image_section(sim_context *ctx, const sim_value *path, const LONG64 *maximum, ULONG protect,
+                                     HANDLE *section)
+{
+    WCHAR w[300];
+    if (path->len > 260)
+        return STATUS_OBJECT_NAME_INVALID;
+    size_t n = 0;
+    for (const char *p = "\\??\\"; *p; p++)
+        w[n++] = (WCHAR)*p;
+    for (size_t i = 0; i < path->len; i++)
+        w[n++] = (WCHAR)(unsigned char)path->text[i]; /* paths are ASCII here; others do not name an image */
+    UNICODE_STRING name = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), w };
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, 0, NULL, NULL);
+    IO_STATUS_BLOCK iosb;
+    HANDLE file;
+    NTSTATUS s = NtOpenFile(ctx->sys, &file, FILE_EXECUTE | FILE_READ_DATA | SYNCHRONIZE, &oa, &iosb,
+                            1 /* FILE_SHARE_READ */, 0);
+    if (!NT_SUCCESS(s))
+        return s;
+    s = NtCreateSection(ctx->sys, section, SECTION_ALL_ACCESS, NULL, maximum, protect, SEC_IMAGE, file);
+    NtClose(ctx->sys, file);
+    return s;
+}
+
 NTSTATUS sim_cmd_section_create(sim_context *ctx, const sim_args *a, sim_record *r)
 {
     const sim_value *name = &a->pos[0];
@@ -55,13 +83,23 @@ NTSTATUS sim_cmd_section_create(sim_context *ctx, const sim_args *a, sim_record 
     if (!NT_SUCCESS(s) || !NT_SUCCESS(s = sim_act_as_process(ctx, pid)))
         return s;
     const sim_value *prot = sim_option(a, "protect"), *reserve = sim_option(a, "reserve");
-    LONG64 size = (LONG64)sim_option(a, "size")->number;
+    const sim_value *size_opt = sim_option(a, "size"), *image = sim_option(a, "image");
+    LONG64 size = (LONG64)size_opt->number;
     HANDLE h;
-    s = NtCreateSection(ctx->sys, &h, SECTION_ALL_ACCESS, NULL, &size,
-                        prot->present ? (ULONG)prot->number : PAGE_READWRITE,
-                        reserve->present && reserve->number ? SEC_RESERVE : SEC_COMMIT, NULL);
+    if (image->present)
+        s = create_image_section(ctx, image, size_opt->present ? &size : NULL,
+                                 prot->present ? (ULONG)prot->number : PAGE_EXECUTE, &h);
+    else
+        s = NtCreateSection(ctx->sys, &h, SECTION_ALL_ACCESS, NULL, size_opt->present ? &size : NULL,
+                            prot->present ? (ULONG)prot->number : PAGE_READWRITE,
+                            reserve->present && reserve->number ? SEC_RESERVE : SEC_COMMIT, NULL);
     if (!NT_SUCCESS(s))
         return s;
+    if (image->present) { /* the size as the section keeps it */
+        SECTION_BASIC_INFORMATION info;
+        if (NT_SUCCESS(NtQuerySection(ctx->sys, h, SectionBasicInformation, &info, sizeof info, NULL)))
+            size = info.MaximumSize;
+    }
     memcpy(slot->name, name->text, name->len);
     slot->name[name->len] = '\0';
     slot->pid = pid;
@@ -171,9 +209,24 @@ NTSTATUS sim_cmd_section_query(sim_context *ctx, const sim_args *a, sim_record *
         return s;
     SECTION_BASIC_INFORMATION info;
     s = NtQuerySection(ctx->sys, to_handle(sec->handle), SectionBasicInformation, &info, sizeof info, NULL);
+    if (!NT_SUCCESS(s))
+        return s;
+    sim_put_flags(r, "attributes", NTSIM_FLAGS_SEC, info.AllocationAttributes);
+    sim_put_hex(r, "size", (uint64_t)info.MaximumSize);
+    if (!(info.AllocationAttributes & SEC_IMAGE))
+        return s;
+    SECTION_IMAGE_INFORMATION i; /* an image's: what its headers say */
+    s = NtQuerySection(ctx->sys, to_handle(sec->handle), SectionImageInformation, &i, sizeof i, NULL);
     if (NT_SUCCESS(s)) {
-        sim_put_flags(r, "attributes", NTSIM_FLAGS_MEM, info.AllocationAttributes);
-        sim_put_hex(r, "size", (uint64_t)info.MaximumSize);
+        sim_put_hex(r, "entry", i.TransferAddress);
+        sim_put_hex(r, "stack_reserve", i.MaximumStackSize);
+        sim_put_hex(r, "stack_commit", i.CommittedStackSize);
+        sim_put_hex(r, "machine", i.Machine);
+        sim_put_int(r, "subsystem", i.SubSystemType);
+        sim_put_hex(r, "characteristics", i.ImageCharacteristics);
+        sim_put_hex(r, "dll_characteristics", i.DllCharacteristics);
+        sim_put_hex(r, "image_flags", i.ImageFlags);
+        sim_put_hex(r, "file_size", i.ImageFileSize);
     }
     return s;
 }

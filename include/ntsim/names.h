@@ -27,7 +27,8 @@ typedef enum ntsim_flag_kind {
     NTSIM_FLAGS_ACCESS,         /* parsing only: any access right name */
     NTSIM_FLAGS_FILE_ACCESS,    /* FILE_*, standard and generic rights */
     NTSIM_FLAGS_EVENT_ACCESS,   /* EVENT_*, standard and generic rights */
-    NTSIM_FLAGS_SECTION_ACCESS  /* SECTION_*, standard and generic rights */
+    NTSIM_FLAGS_SECTION_ACCESS, /* SECTION_*, standard and generic rights */
+    NTSIM_FLAGS_SEC             /* SEC_*: a section's allocation attributes */
 } ntsim_flag_kind;
 
 /*

@@ -24,6 +24,7 @@ typedef struct flag_name {
 #define EVTK  (1u << NTSIM_FLAGS_EVENT_ACCESS)
 #define SECK  (1u << NTSIM_FLAGS_SECTION_ACCESS)
 #define STDK  (PROCK | THRK | FILEK | EVTK | SECK)
+#define SECA  (1u << NTSIM_FLAGS_SEC)
 #define F(x, k) { #x, x, k, sizeof #x - 1 }
 
 /* Ascending value within each kind; aliases after the name that prints. */
@@ -33,8 +34,9 @@ static const flag_name table[] = {
     F(MEM_FREE, MEMK), F(MEM_PRIVATE, MEMK), F(MEM_MAPPED, MEMK), F(MEM_RESET, MEMK),
     F(MEM_TOP_DOWN, MEMK), F(MEM_WRITE_WATCH, MEMK), F(MEM_PHYSICAL, MEMK), F(MEM_IMAGE, MEMK),
     F(MEM_RESET_UNDO, MEMK), F(MEM_LARGE_PAGES, MEMK), F(MEM_4MB_PAGES, MEMK),
-    F(SEC_BASED, MEMK), F(SEC_NO_CHANGE, MEMK), F(SEC_FILE, MEMK), F(SEC_IMAGE, MEMK), F(SEC_RESERVE, MEMK),
-    F(SEC_COMMIT, MEMK), F(SEC_NOCACHE, MEMK), F(MEM_REPLACE_PLACEHOLDER, MEMK), F(MEM_RESERVE_PLACEHOLDER, MEMK),
+    F(SEC_BASED, MEMK | SECA), F(SEC_NO_CHANGE, MEMK | SECA), F(SEC_FILE, MEMK | SECA), F(SEC_IMAGE, MEMK | SECA),
+    F(SEC_PROTECTED_IMAGE, SECA), F(SEC_RESERVE, MEMK | SECA), F(SEC_COMMIT, MEMK | SECA),
+    F(SEC_NOCACHE, MEMK | SECA), F(SEC_WRITECOMBINE, SECA), F(SEC_LARGE_PAGES, SECA), F(MEM_REPLACE_PLACEHOLDER, MEMK), F(MEM_RESERVE_PLACEHOLDER, MEMK),
 
     F(PAGE_NOACCESS, PAGEK), F(PAGE_READONLY, PAGEK), F(PAGE_READWRITE, PAGEK),
     F(PAGE_WRITECOPY, PAGEK), F(PAGE_EXECUTE, PAGEK), F(PAGE_EXECUTE_READ, PAGEK),
@@ -100,7 +102,7 @@ static void put(char *buf, size_t cap, size_t *len, const char *s)
  * a flag word costs a look-up per set bit rather than a scan of the table
  * per bit (a replayed `vm` line formats four words). One thread builds it;
  * one that finds it being built scans the table meanwhile. */
-#define KINDS 8
+#define KINDS 9
 typedef struct bit_names {
     const flag_name *bit[KINDS][32];
 } bit_names;
