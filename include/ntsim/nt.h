@@ -175,6 +175,7 @@ typedef enum _MODE { KernelMode = 0, UserMode = 1 } KPROCESSOR_MODE;
 #define SEC_RESERVE      0x04000000u
 #define SEC_COMMIT       0x08000000u
 #define SEC_NOCACHE      0x10000000u
+#define SEC_IMAGE_NO_EXECUTE (SEC_IMAGE | SEC_NOCACHE) /* Windows 8 and later */
 #define SEC_WRITECOMBINE 0x40000000u
 #define SEC_LARGE_PAGES  0x80000000u
 

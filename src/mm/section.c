@@ -149,10 +149,13 @@ NTSTATUS mm_check_section_attributes(ULONG attributes, ULONG protect)
         return STATUS_INVALID_PARAMETER_6;
     if (!(attributes & (SEC_COMMIT | SEC_RESERVE | SEC_IMAGE)))
         return STATUS_INVALID_PARAMETER_6;
-    if ((attributes & SEC_IMAGE) && (attributes & (SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_NO_CHANGE)))
+    /* SEC_IMAGE alone, or as SEC_IMAGE_NO_EXECUTE (with SEC_NOCACHE's bit, Windows 8 and later). */
+    if ((attributes & SEC_IMAGE) && (attributes & (SEC_COMMIT | SEC_RESERVE | SEC_NO_CHANGE | SEC_LARGE_PAGES)))
         return STATUS_INVALID_PARAMETER_6;
     if ((attributes & SEC_COMMIT) && (attributes & SEC_RESERVE))
         return STATUS_INVALID_PARAMETER_6;
+    if ((attributes & SEC_IMAGE_NO_EXECUTE) == SEC_IMAGE_NO_EXECUTE && (protect & 0xFFu) != PAGE_READONLY)
+        return STATUS_INVALID_PAGE_PROTECTION; /* "must be used with PAGE_READONLY" (CreateFileMapping) */
     /* Caching comes only from SEC_NOCACHE; a section must be accessible. */
     if (protect & (PAGE_NOCACHE | PAGE_GUARD | PAGE_WRITECOMBINE | PAGE_NOACCESS))
         return STATUS_INVALID_PAGE_PROTECTION;
@@ -198,7 +201,7 @@ NTSTATUS mm_section_create(mm_commit *commit, LIST_ENTRY *live, uint64_t size, U
 /* SEC_IMAGE: no segment of its own (each view's pages are its process's,
    copy-on-write from the file, which ntsim's images do not carry). */
 NTSTATUS mm_section_create_image(LIST_ENTRY *live, mm_image_bases *bases, const char *nt_path,
-                                 const mm_image_info *info, uint64_t maximum, ob_header **out)
+                                 const mm_image_info *info, uint64_t maximum, bool no_execute, ob_header **out)
 {
     if (maximum > info->size)
         return STATUS_SECTION_TOO_BIG;
@@ -211,6 +214,7 @@ NTSTATUS mm_section_create_image(LIST_ENTRY *live, mm_image_bases *bases, const 
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     img->info = *info;
+    img->no_execute = no_execute;
     memcpy(img->path, nt_path, len + 1);
     NTSTATUS s = mm_image_based_address(bases, img);
     if (!NT_SUCCESS(s)) {
@@ -223,7 +227,7 @@ NTSTATUS mm_section_create_image(LIST_ENTRY *live, mm_image_bases *bases, const 
     if (live)
         InsertTailList(live, &sec->links);
     sec->size = maximum ? maximum : info->size; /* as asked, not rounded (recorded on Windows) */
-    sec->attributes = SEC_IMAGE | SEC_FILE;
+    sec->attributes = SEC_IMAGE | SEC_FILE | (no_execute ? SEC_NOCACHE : 0);
     *out = &sec->header;
     return STATUS_SUCCESS;
 }

@@ -406,7 +406,7 @@ static NTSTATUS view_name(ob_header *section, ps_unicode *name, bool *has)
 {
     const mm_image_section *img = mm_section_image(section);
     *has = false;
-    if (!img)
+    if (!img || img->no_execute) /* SEC_IMAGE_NO_EXECUTE: no routine is told */
         return STATUS_SUCCESS;
     NTSTATUS s = ps_unicode_init(name, img->path);
     *has = NT_SUCCESS(s);

@@ -377,6 +377,34 @@ static void an_x86_image_in_a_64_bit_process_is_mapped_but_not_told(void **state
     NtClose(f->sys, s);
 }
 
+static void a_no_execute_image_is_mapped_without_notification(void **state)
+{
+    fixture *f = *state;
+    HANDLE file = open_ok(f, u"\\??\\C:\\app.exe", FILE_GENERIC_READ);
+    HANDLE s = NULL;
+    assert_int_equal(NtCreateSection(f->sys, &s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                     SEC_IMAGE | SEC_LARGE_PAGES, file),
+                     STATUS_INVALID_PARAMETER_6);
+    /* SEC_IMAGE_NO_EXECUTE (Windows 8 and later) goes with PAGE_READONLY only. */
+    assert_int_equal(NtCreateSection(f->sys, &s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_EXECUTE_READ,
+                                     SEC_IMAGE_NO_EXECUTE, file),
+                     STATUS_INVALID_PAGE_PROTECTION);
+    assert_int_equal(NtCreateSection(f->sys, &s, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY,
+                                     SEC_IMAGE_NO_EXECUTE, file),
+                     STATUS_SUCCESS);
+    NtClose(f->sys, file);
+    loads l = { 0 };
+    ntsim_set_event_sink(f->sys, on_event, &l);
+    ULONG_PTR base = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(query(f, NtCurrentProcess(), base).Type, MEM_IMAGE);
+    assert_int_equal(l.count, 0);
+    ntsim_set_event_sink(f->sys, NULL, NULL);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    NtClose(f->sys, s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +419,7 @@ int main(void)
         cmocka_unit_test(the_views_file_name_is_the_images_nt_path),
         cmocka_unit_test(ntdll_maps_where_it_is_everywhere),
         cmocka_unit_test(an_x86_image_in_a_64_bit_process_is_mapped_but_not_told),
+        cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
