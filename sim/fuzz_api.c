@@ -1099,7 +1099,10 @@ static const sim_driver *driver_named(const char *name)
     return sim_find_driver(base);
 }
 static const char *const device_links[] = { "\\??\\SysMon", "\\??\\Detector", "\\??\\Booster", "\\Device\\Beep",
-                                            "\\??\\KMelody", "\\Device\\SysMon", "\\??\\Nothing", "" };
+                                            "\\??\\KMelody", "\\Device\\SysMon", "\\??\\Nothing", "",
+                                            /* image files of the volume, for image sections */
+                                            "\\SystemRoot\\System32\\ntdll.dll", "\\??\\C:\\Windows\\System32\\notepad.exe",
+                                            "\\??\\c:\\windows\\explorer.exe", "\\Device\\HarddiskVolume3\\Windows" };
 
 static char many_images[1024];
 
@@ -1214,7 +1217,10 @@ static void op_file(run *r, reader *rd)
         ACCESS_MASK access = pick_access(rd);
         ULONG disposition = u8(rd) % 6;
         HANDLE h = NULL;
-        s = NtCreateFile(r->sys, &h, access, &oa, &iosb, NULL, 0, 0, disposition, 0, NULL, 0);
+        if (f & 8)
+            s = NtOpenFile(r->sys, &h, access, &oa, &iosb, disposition, 0);
+        else
+            s = NtCreateFile(r->sys, &h, access, &oa, &iosb, NULL, 0, 0, disposition, 0, NULL, 0);
         mix64(r, (uint64_t)(uintptr_t)h);
         if (NT_SUCCESS(s))
             remember(&r->handles, (uint64_t)(uintptr_t)h);
@@ -1475,7 +1481,7 @@ static ULONG pick_section_attributes(reader *rd)
 {
     static const ULONG attrs[] = { SEC_COMMIT, SEC_RESERVE, SEC_COMMIT | SEC_NOCACHE, SEC_IMAGE, SEC_FILE,
                                    SEC_COMMIT | SEC_RESERVE, SEC_LARGE_PAGES | SEC_COMMIT, SEC_BASED | SEC_COMMIT,
-                                   SEC_NO_CHANGE | SEC_COMMIT, 0 };
+                                   SEC_NO_CHANGE | SEC_COMMIT, 0, SEC_IMAGE_NO_EXECUTE };
     uint8_t b = u8(rd);
     return b < 0xF0 ? attrs[b % (sizeof attrs / sizeof attrs[0])] : u32(rd);
 }

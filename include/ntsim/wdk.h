@@ -736,6 +736,8 @@ typedef void (*PCREATE_PROCESS_NOTIFY_ROUTINE_EX)(PEPROCESS Process, HANDLE Proc
                                                   PPS_CREATE_NOTIFY_INFO CreateInfo);
 typedef void (*PCREATE_THREAD_NOTIFY_ROUTINE)(HANDLE ProcessId, HANDLE ThreadId, BOOLEAN Create);
 
+#define IMAGE_ADDRESSING_MODE_32BIT 3 /* what every IMAGE_INFO carries (the WDK's IMAGE_INFO page) */
+
 typedef struct _IMAGE_INFO {
     union {
         ULONG Properties;

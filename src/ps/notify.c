@@ -255,7 +255,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNI
     info->ImageBase = (PVOID)(uintptr_t)base;
     info->ImageSize = size;
     info->SystemModeImage = pid == 0;
-    info->ImageAddressingMode = 0;
+    info->ImageAddressingMode = IMAGE_ADDRESSING_MODE_32BIT; /* "always", even on x64 */
     info->ExtendedInfoPresent = 1;
     ps_thread *saved = switch_to(sys, context);
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {

@@ -75,8 +75,9 @@ static void on_image(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_INF
     for (int i = 0; i < FullImageName->Length / 2 && i < 63; i++)
         name[i] = (char)FullImageName->Buffer[i];
     const char *file = strrchr(name, '\\');
-    note("I %u %s cur %u sys %u", HandleToULong(ProcessId), file ? file + 1 : name,
-         HandleToULong(PsGetCurrentProcessId()), (unsigned)ImageInfo->SystemModeImage);
+    note("I %u %s cur %u sys %u mode %u", HandleToULong(ProcessId), file ? file + 1 : name,
+         HandleToULong(PsGetCurrentProcessId()), (unsigned)ImageInfo->SystemModeImage,
+         (unsigned)ImageInfo->ImageAddressingMode);
 }
 
 static void unload_all(PDRIVER_OBJECT d)
@@ -159,8 +160,8 @@ static void routines_run_in_registration_order_and_the_documented_context(void *
     snprintf(want[1], 64, "B create %u", c.UniqueProcess);
     snprintf(want[2], 64, "T create %u/%u cur 4/8", c.UniqueProcess, c.UniqueThread);
     snprintf(want[3], 64, "X create %u/%u cur %u", c.UniqueProcess, c.UniqueThread, c.UniqueThread);
-    snprintf(want[4], 64, "I %u x.exe cur %u sys 0", c.UniqueProcess, c.UniqueProcess);
-    snprintf(want[5], 64, "I %u ntdll.dll cur %u sys 0", c.UniqueProcess, c.UniqueProcess);
+    snprintf(want[4], 64, "I %u x.exe cur %u sys 0 mode 3", c.UniqueProcess, c.UniqueProcess);
+    snprintf(want[5], 64, "I %u ntdll.dll cur %u sys 0 mode 3", c.UniqueProcess, c.UniqueProcess);
     assert_int_equal(seen.count, 6);
     for (int i = 0; i < 6; i++)
         assert_string_equal(seen.log[i], want[i]);
