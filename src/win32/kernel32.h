@@ -98,6 +98,19 @@ SIZE_T VirtualQueryEx(HANDLE process, const void *where, void *info, SIZE_T leng
 BOOL ReadProcessMemory(HANDLE process, const void *from, void *buffer, SIZE_T size, SIZE_T *read);
 BOOL WriteProcessMemory(HANDLE process, void *to, const void *buffer, SIZE_T size, SIZE_T *written);
 
+/* ---- file mappings (src/win32/mapping.c) ---- */
+#define FILE_MAP_COPY 0x0001u
+#define FILE_MAP_WRITE 0x0002u
+#define FILE_MAP_READ 0x0004u
+#define FILE_MAP_EXECUTE 0x0020u
+HANDLE CreateFileMappingW(HANDLE file, void *security, DWORD protect, DWORD max_high, DWORD max_low,
+                          const WCHAR *name);
+HANDLE CreateFileMappingA(HANDLE file, void *security, DWORD protect, DWORD max_high, DWORD max_low,
+                          const char *name);
+void *MapViewOfFile(HANDLE mapping, DWORD access, DWORD offset_high, DWORD offset_low, SIZE_T bytes);
+void *MapViewOfFileEx(HANDLE mapping, DWORD access, DWORD offset_high, DWORD offset_low, SIZE_T bytes, void *where);
+BOOL UnmapViewOfFile(const void *base);
+
 /* ---- system information (src/win32/sysinfo.c) ---- */
 typedef struct {
     union {

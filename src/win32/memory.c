@@ -112,6 +112,20 @@ BOOL WriteProcessMemory(HANDLE process, void *to, const void *buffer, SIZE_T siz
     SIZE_T range = size;
     ULONG old = 0, ignored;
     NTSTATUS s = NtProtectVirtualMemory(sys, process, &base, &range, PAGE_EXECUTE_READWRITE, &old);
+    if (s == STATUS_SECTION_PROTECTION) {
+        /* A view whose section allows no execute: its protection comes from
+           a query instead, and a writable view is written as it is. */
+        MEMORY_BASIC_INFORMATION m;
+        s = NtQueryVirtualMemory(sys, process, address(to), MemoryBasicInformation, &m, sizeof m, NULL);
+        if (NT_SUCCESS(s) && !writable(m.Protect))
+            s = STATUS_ACCESS_VIOLATION;
+        SIZE_T done = 0;
+        if (NT_SUCCESS(s))
+            s = NtWriteVirtualMemory(sys, process, address(to), buffer, size, &done);
+        if (written)
+            *written = done;
+        return NT_SUCCESS(s) ? 1 : w32_fail(sys, s);
+    }
     if (!NT_SUCCESS(s))
         return w32_fail(sys, s);
     ULONG kind = old & 0xFFu;

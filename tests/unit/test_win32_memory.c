@@ -343,11 +343,70 @@ static void native_read_above_user_space_is_an_access_violation(void **state)
     assert_int_equal(NtReadVirtualMemory(f->sys, NtCurrentProcess(), 0x10000, back, 0, &n), STATUS_SUCCESS);
 }
 
+static void a_page_file_mapping_is_shared_memory(void **state)
+{
+    (void)state;
+    /* The paging file needs a size. */
+    assert_null(CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0, NULL));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    /* No namespace: a named mapping is not supported. */
+    assert_null(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x1000, "Local\\shared"));
+    assert_int_equal(GetLastError(), 50);
+    HANDLE m = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x2000, NULL);
+    assert_non_null(m);
+    void *a = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);
+    void *b = MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0x1000);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(query(a).Type, MEM_MAPPED);
+    assert_int_equal(query(a).Protect, PAGE_READWRITE);
+    assert_int_equal(query(b).Protect, PAGE_READONLY);
+    assert_int_equal(query(b).RegionSize, 0x1000);
+    uint32_t v = 0x5EC7104, r = 0;
+    assert_true(WriteProcessMemory(GetCurrentProcess(), (char *)a + 16, &v, 4, NULL));
+    assert_true(ReadProcessMemory(GetCurrentProcess(), (char *)b + 16, &r, 4, NULL));
+    assert_int_equal(r, v);
+    /* A view past the mapping's end. */
+    assert_null(MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0x3000));
+    assert_int_equal(GetLastError(), ERROR_ACCESS_DENIED);
+    assert_true(UnmapViewOfFile(a));
+    assert_true(UnmapViewOfFile(b));
+    assert_false(UnmapViewOfFile(b));
+    assert_true(CloseHandle(m));
+}
+
+static void an_image_mapping_maps_the_exe_as_an_image(void **state)
+{
+    (void)state;
+    HANDLE file = CreateFileW(u"C:\\app.exe", GENERIC_READ, 1 /* FILE_SHARE_READ */, NULL, 3 /* OPEN_EXISTING */, 0, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    /* A file's data mapping is not modelled; its image mapping is. */
+    assert_null(CreateFileMappingW(file, NULL, PAGE_READONLY, 0, 0, NULL));
+    assert_int_equal(GetLastError(), 50);
+    HANDLE m = CreateFileMappingW(file, NULL, PAGE_READONLY | SEC_IMAGE, 0, 0, NULL);
+    assert_non_null(m);
+    CloseHandle(file);
+    /* The exe is at its base already: mapped elsewhere, still a success. */
+    void *v = MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0);
+    assert_non_null(v);
+    MEMORY_BASIC_INFORMATION i = query(v);
+    assert_int_equal(i.Type, MEM_IMAGE);
+    assert_int_equal(i.AllocationProtect, PAGE_EXECUTE_WRITECOPY);
+    assert_true(UnmapViewOfFile(v));
+    CloseHandle(m);
+    /* A device is no file for a section. */
+    HANDLE none = CreateFileW(u"C:\\nothing.dll", GENERIC_READ, 1 /* FILE_SHARE_READ */, NULL, 3 /* OPEN_EXISTING */, 0, NULL);
+    assert_true(none == INVALID_HANDLE_VALUE);
+    assert_int_equal(GetLastError(), 2); /* ERROR_FILE_NOT_FOUND */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(virtual_alloc_returns_a_granule_aligned_committed_region),
+        T(a_page_file_mapping_is_shared_memory),
+        T(an_image_mapping_maps_the_exe_as_an_image),
         T(virtual_alloc_of_zero_bytes_is_an_invalid_parameter),
         T(virtual_alloc_without_a_protection_is_an_invalid_parameter),
         T(virtual_alloc_over_a_reservation_is_an_invalid_address),

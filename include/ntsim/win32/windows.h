@@ -319,6 +319,28 @@ BOOL WINAPI ReadProcessMemory(HANDLE hProcess, LPCVOID lpBaseAddress, LPVOID lpB
 BOOL WINAPI WriteProcessMemory(HANDLE hProcess, LPVOID lpBaseAddress, LPCVOID lpBuffer, SIZE_T nSize,
                                SIZE_T *lpNumberOfBytesWritten);
 
+/* File mappings: sections. hFile INVALID_HANDLE_VALUE for the paging file
+   (a size is needed), or a file CreateFile opened (only the system volume's
+   images, with SEC_IMAGE in flProtect: their views are MEM_IMAGE and load
+   notifications). Views are simulated addresses like VirtualAlloc's; named
+   mappings are ERROR_NOT_SUPPORTED (ntsim has no object namespace). */
+#define FILE_MAP_COPY 0x0001u
+#define FILE_MAP_WRITE 0x0002u
+#define FILE_MAP_READ 0x0004u
+#define FILE_MAP_EXECUTE 0x0020u
+#define FILE_MAP_ALL_ACCESS SECTION_ALL_ACCESS
+#define ERROR_BAD_EXE_FORMAT 193L
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPVOID lpAttributes, DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                 DWORD dwMaximumSizeLow, LPCWSTR lpName);
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPVOID lpAttributes, DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                 DWORD dwMaximumSizeLow, LPCSTR lpName);
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+                            DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap);
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+                              DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+#define CreateFileMapping CreateFileMappingW
+
 /* ---- system information ------------------------------------------------------ */
 #define PROCESSOR_ARCHITECTURE_INTEL 0
 #define PROCESSOR_ARCHITECTURE_ARM 5
