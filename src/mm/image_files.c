@@ -6,8 +6,11 @@
  * image control area, cached for the boot once an image was mapped; here it
  * also stands for the file itself, which NtOpenFile finds by NT path.
  *
- * Paths compare without case (the file system's rule), in an AVL tree:
- * O(log n) by path; entries live until the system goes.
+ * Paths compare without case (the file system's rule). The tree is keyed
+ * by a hash of the folded path, then the path: every process creation
+ * records its image, and paths share long prefixes, which a plain
+ * comparison would walk at every level. O(log n); entries live until the
+ * system goes.
  */
 #include <string.h>
 
@@ -16,6 +19,7 @@
 
 typedef struct image_file {
     avl_node node;
+    uint64_t hash;
     mm_image_info info;
     char path[];
 } image_file;
@@ -31,9 +35,20 @@ static char fold(char c)
 
 static int compare(const char *a, const char *b)
 {
+    if (strcmp(a, b) == 0)
+        return 0; /* the usual case, and the fastest test */
     for (; *a && fold(*a) == fold(*b); a++, b++)
         ;
     return (unsigned char)fold(*a) - (unsigned char)fold(*b);
+}
+
+/* FNV-1a of the folded path: the same on every host. */
+static uint64_t path_hash(const char *p)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (; *p; p++)
+        h = (h ^ (unsigned char)fold(*p)) * 0x100000001B3ull;
+    return h;
 }
 
 static image_file *file_of(const avl_node *n)
@@ -65,13 +80,14 @@ void mm_image_files_destroy(mm_image_files *f)
 }
 
 /* The node holding path, or NULL with *parent and *is_left where it would go. */
-static avl_node *find(const mm_image_files *f, const char *path, avl_node **parent, int *is_left)
+static avl_node *find(const mm_image_files *f, const char *path, uint64_t hash, avl_node **parent, int *is_left)
 {
     avl_node *n = f->by_path.root;
     *parent = NULL;
     *is_left = 0;
     while (n) {
-        int c = compare(path, file_of(n)->path);
+        uint64_t h = file_of(n)->hash;
+        int c = hash != h ? (hash < h ? -1 : 1) : compare(path, file_of(n)->path);
         if (c == 0)
             return n;
         *parent = n;
@@ -85,7 +101,8 @@ NTSTATUS mm_image_file_record(mm_image_files *f, const char *nt_path, const mm_i
 {
     avl_node *parent;
     int is_left;
-    avl_node *n = find(f, nt_path, &parent, &is_left);
+    uint64_t hash = path_hash(nt_path);
+    avl_node *n = find(f, nt_path, hash, &parent, &is_left);
     if (n) { /* the file as the latest image of that path describes it */
         file_of(n)->info = *info;
         return STATUS_SUCCESS;
@@ -94,6 +111,7 @@ NTSTATUS mm_image_file_record(mm_image_files *f, const char *nt_path, const mm_i
     image_file *e = rtl_malloc(sizeof *e + len + 1);
     if (!e)
         return STATUS_NO_MEMORY;
+    e->hash = hash;
     e->info = *info;
     memcpy(e->path, nt_path, len + 1);
     avl_link(&f->by_path, &e->node, parent, is_left);
@@ -104,7 +122,7 @@ const mm_image_info *mm_image_file_find(const mm_image_files *f, const char *nt_
 {
     avl_node *parent;
     int is_left;
-    avl_node *n = f ? find(f, nt_path, &parent, &is_left) : NULL;
+    avl_node *n = f ? find(f, nt_path, path_hash(nt_path), &parent, &is_left) : NULL;
     if (!n)
         return NULL;
     if (stored)
