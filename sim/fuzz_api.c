@@ -1964,6 +1964,19 @@ static void write_seeds(const char *dir)
         39, 0xA0, 0x00, 0, 3, 1,                     /* coalesce */
         11, 0xA0, 0x00, 0x00,                        /* query */
     };
+    static const uint8_t image_seed[] = {
+        0x00, 0x05,                                  /* x64, 1 CPU, seed 5 */
+        0, 0, 0x00, 0x00, 0xFF,                      /* create notepad (default token) */
+        7, 1,                                        /* act as notepad's thread */
+        24, 0, 8, 0x08, 0xD0, 1,                     /* NtOpenFile \SystemRoot\System32\ntdll.dll, GENERIC_READ */
+        34, 0x23, 0, 1, 3, 0,                        /* NtCreateSection(SEC_IMAGE, PAGE_READONLY) of that file */
+        35, 1, 0xA0, 0x00, 0, 1,                     /* map it: ntdll is there, so NOT_AT_BASE */
+        35, 1, 0xA0, 0x00, 0, 1,                     /* and again */
+        37, 1, 0x06, 0x40, 1,                        /* NtQuerySection(SectionImageInformation) */
+        36, 0xA0, 0x00,                              /* unmap */
+        18, 0,                                       /* close */
+    };
+    write_seed(dir, "image", image_seed, sizeof image_seed);
     write_seed(dir, "processes", processes, sizeof processes);
     write_seed(dir, "drivers", drivers, sizeof drivers);
     write_seed(dir, "services", services_seed, sizeof services_seed);
