@@ -281,7 +281,7 @@ NTSTATUS io_load_driver(ntsim_system *sys, const char *name, ntsim_driver_entry 
     d->image_size = DRIVER_IMAGE_SIZE;
     io_state(sys)->next_image_base += 0x10000;
     ps_thread *system_thread = ps_system_thread(sys);
-    ps_notify_image_load(sys, 0, path, &unicode.string, d->image_base, d->image_size, system_thread);
+    ps_notify_image_load(sys, 0, path, &unicode.string, d->image_base, d->image_size, false, system_thread);
     ps_unicode_free(&unicode);
 
     /* DriverEntry runs on a System thread. */

@@ -244,7 +244,7 @@ void ps_notify_thread_exit(ntsim_system *sys, ps_thread *t)
 }
 
 void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNICODE_STRING *name, ULONG_PTR base,
-                          SIZE_T size, ps_thread *context)
+                          SIZE_T size, bool partial, ps_thread *context)
 {
     ntsim_event e = { .kind = NTSIM_EVENT_IMAGE_LOAD, .pid = pid, .image = nt_path, .base = base, .size = size };
     ke_deliver_event(sys, &e);
@@ -257,6 +257,7 @@ void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNI
     info->SystemModeImage = pid == 0;
     info->ImageAddressingMode = IMAGE_ADDRESSING_MODE_32BIT; /* "always", even on x64 */
     info->ExtendedInfoPresent = 1;
+    info->ImagePartialMap = partial;
     ps_thread *saved = switch_to(sys, context);
     for (ULONG i = 0; i < ps_state(sys)->notify.image_end; i++) {
         ps_notify_slot *s = &ps_state(sys)->notify.image[i];

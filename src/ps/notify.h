@@ -50,9 +50,10 @@ void ps_notify_process_exit(ntsim_system *sys, ps_process *p, ps_thread *last);
 void ps_notify_thread_create(ntsim_system *sys, ps_thread *t, ps_thread *creator);
 void ps_notify_thread_exit(ntsim_system *sys, ps_thread *t);
 /* context: the thread whose process loads the image (System's for drivers);
-   nt_path for the event, name (the same path) for the routines. */
+   nt_path for the event, name (the same path) for the routines; partial: a
+   view of part of the image (IMAGE_INFO.ImagePartialMap, Windows 10). */
 void ps_notify_image_load(ntsim_system *sys, ULONG pid, const char *nt_path, UNICODE_STRING *name, ULONG_PTR base,
-                          SIZE_T size, ps_thread *context);
+                          SIZE_T size, bool partial, ps_thread *context);
 void ps_notify_unregister_driver(ntsim_system *sys, io_driver *driver);
 
 #endif

@@ -370,8 +370,8 @@ NTSTATUS ntsim_create_process(ntsim_system *sys, const NTSIM_PROCESS_PARAMS *par
     if (NT_SUCCESS(s)) {
         t->start_address = ps_image_entry(p);
         ps_notify_thread_create(sys, t, creator);
-        ps_notify_image_load(sys, p->pid, p->nt_image_path, &image.string, p->image_base, p->image_size, t);
-        ps_notify_image_load(sys, p->pid, NTDLL_PATH, &ntdll.string, p->ntdll_base, p->ntdll_size, t);
+        ps_notify_image_load(sys, p->pid, p->nt_image_path, &image.string, p->image_base, p->image_size, false, t);
+        ps_notify_image_load(sys, p->pid, NTDLL_PATH, &ntdll.string, p->ntdll_base, p->ntdll_size, false, t);
     }
     ps_unicode_free(&image);
     ps_unicode_free(&command);

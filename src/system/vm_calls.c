@@ -424,7 +424,7 @@ static void view_mapped(ntsim_system *sys, ps_process *p, ob_header *section, ps
         return;
     if (s == STATUS_SUCCESS || s == STATUS_IMAGE_NOT_AT_BASE)
         ps_notify_image_load(sys, p->pid, mm_section_image(section)->path, &name->string, base, size,
-                             ps_current_thread(sys));
+                             size < mm_section_image(section)->info.size, ps_current_thread(sys));
     ps_unicode_free(name);
 }
 
@@ -562,7 +562,7 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
             mm_image_path_adopt(p->vm, at, kept);
             kept = NULL;
             SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
-            ps_notify_image_load(sys, p->pid, nt_path, &unicode.string, at, mapped, ps_current_thread(sys));
+            ps_notify_image_load(sys, p->pid, nt_path, &unicode.string, at, mapped, false, ps_current_thread(sys));
             if (base)
                 *base = at;
         }

@@ -17,6 +17,7 @@
 
 #include "ke/context.h"
 #include "ntsim/ntsim.h"
+#include "ntsim/wdk.h"
 #include "win32_fixture.h"
 
 typedef struct loads {
@@ -405,6 +406,77 @@ static void a_no_execute_image_is_mapped_without_notification(void **state)
     NtClose(f->sys, s);
 }
 
+/* What a driver's load-image routine saw of the last image. */
+static struct {
+    int count;
+    ULONG pid;
+    ULONG_PTR base;
+    SIZE_T size;
+    unsigned partial, mode, system;
+} routine;
+
+static void on_image(PUNICODE_STRING name, HANDLE pid, PIMAGE_INFO info)
+{
+    (void)name;
+    routine.count++;
+    routine.pid = HandleToULong(pid);
+    routine.base = (ULONG_PTR)info->ImageBase;
+    routine.size = info->ImageSize;
+    routine.partial = info->ImagePartialMap;
+    routine.mode = info->ImageAddressingMode;
+    routine.system = info->SystemModeImage;
+}
+
+static void watcher_unload(PDRIVER_OBJECT d)
+{
+    (void)d;
+    PsRemoveLoadImageNotifyRoutine(on_image);
+}
+
+static NTSTATUS watcher_entry(PDRIVER_OBJECT d, PUNICODE_STRING reg)
+{
+    (void)reg;
+    d->DriverUnload = watcher_unload;
+    return PsSetLoadImageNotifyRoutine(on_image);
+}
+
+static void a_drivers_routine_sees_each_view_and_whether_it_is_partial(void **state)
+{
+    fixture *f = *state;
+    ke_leave(f->saved); /* a driver loads from outside any thread's code */
+    assert_int_equal(ntsim_load_driver(f->sys, "watcher", watcher_entry, NULL, 0), STATUS_SUCCESS);
+    assert_int_equal(ntsim_set_current_thread(f->sys, f->tid), STATUS_SUCCESS);
+    f->saved = ke_enter(f->sys, NULL, NULL);
+    memset(&routine, 0, sizeof routine);
+    HANDLE s = app_section(f);
+    ULONG_PTR base = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(routine.count, 1);
+    assert_int_equal(routine.pid, f->pid);
+    assert_int_equal(routine.base, base);
+    assert_int_equal(routine.size, 0x30000);
+    assert_int_equal(routine.partial, 0);
+    assert_int_equal(routine.mode, IMAGE_ADDRESSING_MODE_32BIT);
+    assert_int_equal(routine.system, 0);
+    /* The first 64 KiB only: a partial view (Windows 10's ImagePartialMap). */
+    ULONG_PTR part = 0;
+    size = 0x10000;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &part, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(routine.count, 2);
+    assert_int_equal(routine.size, 0x10000);
+    assert_int_equal(routine.partial, 1);
+    assert_int_equal(query(f, NtCurrentProcess(), part + 0x1000).Protect, PAGE_EXECUTE_READ);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), part), STATUS_SUCCESS);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    assert_int_equal(routine.count, 2);
+    NtClose(f->sys, s);
+    ke_leave(f->saved);
+    assert_int_equal(ntsim_unload_driver(f->sys, "watcher"), STATUS_SUCCESS);
+    assert_int_equal(ntsim_set_current_thread(f->sys, f->tid), STATUS_SUCCESS);
+    f->saved = ke_enter(f->sys, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +492,7 @@ int main(void)
         cmocka_unit_test(ntdll_maps_where_it_is_everywhere),
         cmocka_unit_test(an_x86_image_in_a_64_bit_process_is_mapped_but_not_told),
         cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
+        cmocka_unit_test(a_drivers_routine_sees_each_view_and_whether_it_is_partial),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
