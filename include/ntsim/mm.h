@@ -239,8 +239,10 @@ NTSTATUS ntsim_read_memory(ntsim_system *system, ULONG_PTR address, void *buffer
 NTSTATUS ntsim_write_memory(ntsim_system *system, ULONG_PTR address, const void *buffer, SIZE_T length);
 
 /*
- * Maps an image (a DLL) into the current thread's process, where the system
- * chooses, and delivers image_load. size 0 = 64 KiB.
+ * LoadLibrary: maps an image (a DLL) into the current thread's process,
+ * where the system chooses, and delivers image_load. size 0 = 64 KiB. A
+ * module the process's loader has already (its image, ntdll, a DLL loaded
+ * before, by path without case) is not mapped again: its base comes back.
  */
 NTSTATUS ntsim_load_image(ntsim_system *system, const char *path, SIZE_T size, ULONG_PTR *base);
 

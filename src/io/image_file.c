@@ -10,20 +10,10 @@
 
 #include "io/io.h"
 #include "rtl/alloc.h"
+#include "rtl/ascii.h"
 #include "rtl/utf8.h"
 
 #define VOLUME "\\Device\\HarddiskVolume3"
-
-static bool has_prefix(const char *s, const char *prefix)
-{
-    for (; *prefix; s++, prefix++) {
-        char c = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
-        char p = *prefix >= 'a' && *prefix <= 'z' ? (char)(*prefix - 'a' + 'A') : *prefix;
-        if (c != p)
-            return false;
-    }
-    return true;
-}
 
 /* The NT path on the volume a name stands for (heap); NULL when it names none. */
 static char *volume_path(const char *name)
@@ -31,15 +21,15 @@ static char *volume_path(const char *name)
     static const char *const links[] = { "\\??\\", "\\DosDevices\\", "\\GLOBAL??\\" };
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
         size_t n = strlen(links[i]);
-        if (has_prefix(name, links[i])) {
+        if (rtl_ascii_prefix_nocase(name, links[i])) {
             const char *rest = name + n; /* a drive, "C:\...": ps names the volume behind it */
             return rest[0] && rest[1] == ':' && rest[2] == '\\' ? ps_nt_path(rest) : NULL;
         }
     }
     const char *tail = NULL, *root = NULL;
-    if (has_prefix(name, "\\SystemRoot\\"))
+    if (rtl_ascii_prefix_nocase(name, "\\SystemRoot\\"))
         root = VOLUME "\\Windows", tail = name + strlen("\\SystemRoot");
-    else if (has_prefix(name, VOLUME "\\"))
+    else if (rtl_ascii_prefix_nocase(name, VOLUME "\\"))
         root = VOLUME, tail = name + strlen(VOLUME);
     if (!root)
         return NULL;

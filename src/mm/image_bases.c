@@ -20,6 +20,7 @@
 
 #include "mm/mm_internal.h"
 #include "rtl/alloc.h"
+#include "rtl/ascii.h"
 
 typedef struct image_entry {
     avl_node node;     /* in by_base, keyed by base */
@@ -53,17 +54,12 @@ static const char *file_part(const char *name)
     return f;
 }
 
-static char fold(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* FNV-1a of the folded name and the arch: the same on every host. */
 static uint64_t name_hash(const char *f, bool is64)
 {
     uint64_t h = 0xCBF29CE484222325ull;
     for (; *f; f++)
-        h = (h ^ (unsigned char)fold(*f)) * 0x100000001B3ull;
+        h = (h ^ (unsigned char)rtl_ascii_fold(*f)) * 0x100000001B3ull;
     return (h ^ (is64 ? 0x64u : 0x86u)) * 0x100000001B3ull;
 }
 
@@ -73,7 +69,7 @@ static bool same_name(const image_entry *e, const char *f, bool is64)
         return false;
     const char *a = e->name;
     for (; *a && *f; a++, f++)
-        if (*a != fold(*f))
+        if (*a != rtl_ascii_fold(*f))
             return false;
     return *a == *f;
 }
@@ -183,7 +179,7 @@ NTSTATUS mm_image_bases_record(mm_image_bases *b, const char *name, bool is64, U
     if (!e)
         return STATUS_NO_MEMORY;
     for (size_t k = 0; k < len; k++)
-        e->name[k] = fold(f[k]);
+        e->name[k] = rtl_ascii_fold(f[k]);
     e->name[len] = '\0';
     e->base = base;
     e->size = size;

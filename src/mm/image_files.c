@@ -16,6 +16,7 @@
 
 #include "mm/mm_internal.h"
 #include "rtl/alloc.h"
+#include "rtl/ascii.h"
 
 typedef struct image_file {
     avl_node node;
@@ -28,18 +29,13 @@ struct mm_image_files {
     avl_tree by_path;
 };
 
-static char fold(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 static int compare(const char *a, const char *b)
 {
     if (strcmp(a, b) == 0)
         return 0; /* the usual case, and the fastest test */
-    for (; *a && fold(*a) == fold(*b); a++, b++)
+    for (; *a && rtl_ascii_fold(*a) == rtl_ascii_fold(*b); a++, b++)
         ;
-    return (unsigned char)fold(*a) - (unsigned char)fold(*b);
+    return (unsigned char)rtl_ascii_fold(*a) - (unsigned char)rtl_ascii_fold(*b);
 }
 
 /* FNV-1a of the folded path: the same on every host. */
@@ -47,7 +43,7 @@ static uint64_t path_hash(const char *p)
 {
     uint64_t h = 0xCBF29CE484222325ull;
     for (; *p; p++)
-        h = (h ^ (unsigned char)fold(*p)) * 0x100000001B3ull;
+        h = (h ^ (unsigned char)rtl_ascii_fold(*p)) * 0x100000001B3ull;
     return h;
 }
 

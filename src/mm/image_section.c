@@ -102,7 +102,7 @@ NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, ULONG_PTR *
         return st;
     }
     mm_vad_name_adopt(s, v, name);
-    mm_image_path_adopt(s, b, kept);
+    mm_image_path_adopt(s, b, kept, false); /* a view, not a loader module */
     *base = b;
     *view_size = len;
     if (!img->info.is64 && s->arch == MM_ARCH_X64)

@@ -9,6 +9,7 @@
 
 #include "mm/mm_internal.h"
 #include "rtl/alloc.h"
+#include "rtl/ascii.h"
 
 #define SHARED_USER_DATA 0x7FFE0000ull
 
@@ -174,11 +175,7 @@ static bool is_ntdll(const char *path)
     for (const char *c = path; *c; c++)
         if (*c == '\\')
             f = c + 1;
-    const char *n = "ntdll.dll";
-    for (; *f && *n; f++, n++)
-        if ((*f >= 'A' && *f <= 'Z' ? *f - 'A' + 'a' : *f) != *n)
-            return false;
-    return !*f && !*n;
+    return rtl_ascii_equal_nocase(f, "ntdll.dll");
 }
 
 NTSTATUS mm_image_based_address(mm_image_bases *reg, mm_image_section *img)

@@ -215,8 +215,12 @@ NTSTATUS mm_query_image(mm_space *s, ULONG_PTR address, ULONG_PTR *base, SIZE_T 
  * when the host is out), adopted once it is; dropped when it is unmapped. */
 typedef struct mm_image_path mm_image_path;
 mm_image_path *mm_image_path_new(const char *path);
-void mm_image_path_adopt(mm_space *s, ULONG_PTR start, mm_image_path *p);
+/* module: the loader's (LoadLibrary's), which a second load finds; a
+   section's view is none. */
+void mm_image_path_adopt(mm_space *s, ULONG_PTR start, mm_image_path *p, bool module);
 const char *mm_image_path_of(const mm_space *s, ULONG_PTR start); /* NULL: none kept */
+/* The base of the loader's module from path (without case); false if none. O(modules). */
+bool mm_image_module_find(const mm_space *s, const char *path, ULONG_PTR *base);
 
 /*
  * Write watches (write_watch.c). mm_watch_add starts watching a

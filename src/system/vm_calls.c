@@ -14,6 +14,7 @@
 #include "ob/handles.h"
 #include "ps/notify.h"
 #include "ps/ps.h"
+#include "rtl/ascii.h"
 #include "rtl/alloc.h"
 
 /* The space behind a process handle with the rights asked for, referenced. */
@@ -535,6 +536,24 @@ NTSTATUS ntsim_write_memory(ntsim_system *sys, ULONG_PTR address, const void *bu
 #define DLL_STACK_RESERVE 0x100000
 #define DLL_STACK_COMMIT 0x1000
 
+/* A module the process's loader has already: its image, ntdll, a DLL loaded
+   before (LoadLibrary then only counts a reference). */
+static bool loaded_module(const ps_process *p, const char *nt_path, ULONG_PTR *base)
+{
+    const ULONG_PTR own[] = { p->image_base, p->ntdll_base };
+    for (int i = 0; i < 2; i++) {
+        const char *kept = own[i] ? image_nt_path(p, own[i], NULL) : NULL;
+        ULONG_PTR at;
+        SIZE_T size;
+        bool mapped = NT_SUCCESS(mm_query_image(p->vm, own[i], &at, &size, NULL)) && at == own[i]; /* not unmapped since */
+        if (kept && mapped && rtl_ascii_equal_nocase(kept, nt_path)) {
+            *base = own[i];
+            return true;
+        }
+    }
+    return mm_image_module_find(p->vm, nt_path, base);
+}
+
 NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULONG_PTR *base)
 {
     ps_process *p;
@@ -549,6 +568,13 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     ULONG_PTR at = 0;
     ps_unicode unicode;
     char *nt_path = ps_nt_path(path);
+    if (nt_path && loaded_module(p, nt_path, &at)) { /* the loader's module list: nothing is mapped again */
+        if (base)
+            *base = at;
+        rtl_free(nt_path);
+        ob_dereference(sys, &p->header);
+        return STATUS_SUCCESS;
+    }
     mm_image_path *kept = nt_path ? mm_image_path_new(nt_path) : NULL;
     s = kept ? ps_unicode_init(&unicode, nt_path) : STATUS_INSUFFICIENT_RESOURCES;
     /* The DLL is on the volume from now on, as big as this load says. */
@@ -559,7 +585,7 @@ NTSTATUS ntsim_load_image(ntsim_system *sys, const char *path, SIZE_T size, ULON
     if (NT_SUCCESS(s)) {
         s = mm_map_image(p->vm, &at, size ? size : 0x10000, name);
         if (NT_SUCCESS(s)) {
-            mm_image_path_adopt(p->vm, at, kept);
+            mm_image_path_adopt(p->vm, at, kept, true);
             kept = NULL;
             SIZE_T mapped = size ? (size + 0xFFF) & ~(SIZE_T)0xFFF : 0x10000;
             ps_notify_image_load(sys, p->pid, nt_path, &unicode.string, at, mapped, false, ps_current_thread(sys));

@@ -406,6 +406,41 @@ static void a_no_execute_image_is_mapped_without_notification(void **state)
     NtClose(f->sys, s);
 }
 
+static void a_second_load_finds_the_loaders_module(void **state)
+{
+    fixture *f = *state;
+    loads l = { 0 };
+    ntsim_set_event_sink(f->sys, on_event, &l);
+    ULONG_PTR first, again, own;
+    assert_int_equal(ntsim_load_image(f->sys, "C:\\lib\\twice.dll", 0x20000, &first), STATUS_SUCCESS);
+    assert_int_equal(l.count, 1);
+    /* The same file, whatever the case: the loader's module, not a new view. */
+    assert_int_equal(ntsim_load_image(f->sys, "c:\\LIB\\Twice.DLL", 0, &again), STATUS_SUCCESS);
+    assert_int_equal(again, first);
+    assert_int_equal(l.count, 1);
+    assert_int_equal(ntsim_load_image(f->sys, "C:\\app.exe", 0, &own), STATUS_SUCCESS);
+    assert_int_equal(own, image_base_of(f, f->pid));
+    assert_int_equal(l.count, 1);
+    /* A view of the same file made through a section is no module of the loader's... */
+    HANDLE file = open_ok(f, u"\\??\\C:\\lib\\twice.dll", FILE_GENERIC_READ);
+    HANDLE s = NULL;
+    assert_int_equal(image_section(f, file, NULL, PAGE_READONLY, &s), STATUS_SUCCESS);
+    NtClose(f->sys, file);
+    ULONG_PTR view = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &view, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(l.count, 2);
+    /* ...and once the module is unmapped, a load maps it again. */
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), first), STATUS_SUCCESS);
+    assert_int_equal(ntsim_load_image(f->sys, "C:\\lib\\twice.dll", 0, &again), STATUS_SUCCESS);
+    assert_int_equal(l.count, 3);
+    assert_true(again != view);
+    ntsim_set_event_sink(f->sys, NULL, NULL);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), again), STATUS_SUCCESS);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), view), STATUS_SUCCESS);
+    NtClose(f->sys, s);
+}
+
 /* What a driver's load-image routine saw of the last image. */
 static struct {
     int count;
@@ -493,6 +528,7 @@ int main(void)
         cmocka_unit_test(an_x86_image_in_a_64_bit_process_is_mapped_but_not_told),
         cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
         cmocka_unit_test(a_drivers_routine_sees_each_view_and_whether_it_is_partial),
+        cmocka_unit_test(a_second_load_finds_the_loaders_module),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
