@@ -201,9 +201,10 @@ NTSTATUS sim_cmd_image_load(sim_context *ctx, const sim_args *a, sim_record *r)
     }
     ULONG_PTR base;
     s = ntsim_load_image(ctx->sys, a->pos[1].text, a->opt[0].number, &base);
-    if (NT_SUCCESS(s)) { /* the module's size: a DLL loaded before keeps its own */
-        MEMORY_IMAGE_INFORMATION mi = { 0 };
-        NtQueryVirtualMemory(ctx->sys, NtCurrentProcess(), base, MemoryImageInformation, &mi, sizeof mi, NULL);
+    MEMORY_IMAGE_INFORMATION mi = { 0 };
+    if (NT_SUCCESS(s)) /* the module's size: a DLL loaded before keeps its own */
+        s = NtQueryVirtualMemory(ctx->sys, NtCurrentProcess(), base, MemoryImageInformation, &mi, sizeof mi, NULL);
+    if (NT_SUCCESS(s)) {
         sim_put_hex(r, "base", base);
         sim_put_hex(r, "size", mi.SizeOfImage);
     }
