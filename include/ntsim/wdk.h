@@ -926,7 +926,8 @@ static inline void IoMarkIrpPending(PIRP Irp)
 void IoCompleteRequest(PIRP Irp, CHAR PriorityBoost);
 #define IofCompleteRequest IoCompleteRequest
 
-/* A driver calling a driver: the device behind a name and a file object open on it (referenced). */
+/* A driver calling a driver: the device behind a name and a file object open on it (referenced); a file
+   of the system volume has no device here: STATUS_NOT_SUPPORTED. */
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject,
                                   PDEVICE_OBJECT *DeviceObject);
 /* An I/O control request to send with IoCallDriver; on completion Event is set

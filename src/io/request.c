@@ -208,6 +208,10 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
     NTSTATUS s = io_create_file(sys, ObjectName, DesiredAccess, &f);
     if (!NT_SUCCESS(s))
         return s;
+    if (!f->object.DeviceObject) { /* a file of the volume: ntsim has no file system device to give */
+        ob_dereference(sys, &f->header);
+        return STATUS_NOT_SUPPORTED;
+    }
     /* The caller holds the file object (ObDereferenceObject releases it). */
     *FileObject = &f->object;
     *DeviceObject = f->object.DeviceObject;

@@ -44,6 +44,7 @@ static struct {
     CSHORT type;
     bool device_matches;
     int closes_after_first_dereference, closes_after_last;
+    NTSTATUS image_file; /* IoGetDeviceObjectPointer on a file of the volume */
 } seen;
 
 static NTSTATUS user_entry(PDRIVER_OBJECT d, PUNICODE_STRING reg)
@@ -57,6 +58,10 @@ static NTSTATUS user_entry(PDRIVER_OBJECT d, PUNICODE_STRING reg)
         return s;
     seen.type = file->Type;
     seen.device_matches = file->DeviceObject == device;
+    UNICODE_STRING image = RTL_CONSTANT_STRING(u"\\SystemRoot\\System32\\ntdll.dll");
+    PFILE_OBJECT image_object = NULL;
+    PDEVICE_OBJECT volume = NULL;
+    seen.image_file = IoGetDeviceObjectPointer(&image, FILE_READ_DATA, &image_object, &volume);
     ObReferenceObject(file);
     ObDereferenceObject(file);
     seen.closes_after_first_dereference = closes;
@@ -90,6 +95,7 @@ static void the_last_dereference_of_a_file_object_closes_it(void **state)
     assert_int_equal(ntsim_load_driver(sys, "user", user_entry, NULL, 0), STATUS_SUCCESS);
     assert_int_equal(seen.type, IO_TYPE_FILE);
     assert_true(seen.device_matches);
+    assert_int_equal(seen.image_file, STATUS_NOT_SUPPORTED); /* no file system device behind the volume's files */
     assert_int_equal(creates, 1);
     assert_int_equal(seen.closes_after_first_dereference, 0); /* the extra reference went, the file stays */
     assert_int_equal(seen.closes_after_last, 1);
