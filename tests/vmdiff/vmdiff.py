@@ -273,6 +273,8 @@ class Gen:
                 verb = "mapex"
             elif k < 0.35:
                 opts += f" commit={rng.choice([PAGE, size] if self.plain else [PAGE, GRAN, size, size + GRAN]):#x}"
+            if verb == "map" and rng.random() < 0.1:
+                opts += " top_down=on"  # plays no part for an image (only the process's VmTopDown)
             return [f"section {verb} p {name}{opts}"]
         if r < 0.62:
             a = self.image_addr()
@@ -284,12 +286,21 @@ class Gen:
             return [f"section close {name}"]
         a = self.image_addr()
         k = rng.random()
-        if k < 0.75:
+        if k < 0.6:
             return [f"vm query p {a:#x}"]
-        if k < 0.85:
-            return [f"vm protect p {a:#x} {rng.choice([PAGE, 2 * PAGE]):#x} {rng.choice(['PAGE_READWRITE', 'PAGE_READONLY', 'PAGE_EXECUTE_READ', 'PAGE_WRITECOPY', 'PAGE_NOACCESS'])}",
+        if k < 0.7:
+            return [f"vm protect p {a:#x} {rng.choice([PAGE, 2 * PAGE]):#x} {rng.choice(['PAGE_READWRITE', 'PAGE_READONLY', 'PAGE_EXECUTE_READ', 'PAGE_WRITECOPY', 'PAGE_NOACCESS', 'PAGE_EXECUTE_WRITECOPY'])}",
                     f"vm query p {a:#x}"]
-        return [f"vm write p {a + 8:#x} {rng.randrange(1, 256):#x} size=1", f"vm query p {a:#x}"]
+        if k < 0.8:  # a store, then the byte and the page (copy-on-write)
+            return [f"vm write p {a + 8:#x} {rng.randrange(1, 256):#x} size=1", f"vm read p {a + 8:#x} size=1",
+                    f"vm query p {a:#x}"]
+        if k < 0.85:  # a load (the bytes read are 0 in both: the file's are, off the headers' first bytes)
+            return [f"vm read p {a + 8:#x} size=1"]
+        if k < 0.9:
+            return [f"vm free p {a:#x} {rng.choice([0, PAGE]):#x} {rng.choice(['MEM_DECOMMIT', 'MEM_RELEASE'])}"]
+        t = rng.choice(["MEM_COMMIT", "MEM_COMMIT", "MEM_RESERVE"])
+        return [f"vm alloc p {a:#x} {rng.choice([PAGE, 2 * PAGE]):#x} {t} {rng.choice(['PAGE_READWRITE', 'PAGE_READONLY', 'PAGE_EXECUTE_READ', 'PAGE_WRITECOPY'])}",
+                f"vm query p {a:#x}"]
 
     def vm(self):
         rng, a = self.rng, addr(self.rng)
