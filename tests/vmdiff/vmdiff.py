@@ -517,6 +517,9 @@ def image_class(line, wine, sim):
     t = line.split()
     opt = {x.split("=", 1)[0]: x.split("=", 1)[1] for x in t if "=" in x}
     w, n = norm(wine, line), (norm(sim, line) if sim else {})
+    if t[:2] == ["vm", "query"] and w.get("type") == n.get("type") == 0x1000000 and \
+            (w.get("protect"), n.get("protect")) in ((0x8, 0x4), (0x80, 0x40)):
+        return "query: a written copy-on-write page still WRITECOPY"
     if t[:2] == ["section", "create"] and "image" in opt:
         p = opt.get("protect", "")
         if p in ("PAGE_NOACCESS", "0x3") or "GUARD" in p:
@@ -535,6 +538,20 @@ def image_class(line, wine, sim):
     if "commit" in opt and n.get("status") == "STATUS_INVALID_PARAMETER":
         return "map: a CommitSize above the view taken"
     return None
+
+
+def is_image_line(line):
+    """A line of the image mix: an image section's create, map, query, close, or a look at IMG_AREA or
+    at an image's based range (where nothing but images is)."""
+    t = line.split()
+    if t[:2] == ["section", "create"]:
+        return "image=" in line
+    if t[0] == "section" and t[1] in ("map", "mapex"):
+        return t[3][0] == "i"
+    if t[0] == "section" and t[1] in ("query", "close"):
+        return t[2][0] == "i"
+    addr = t[3] if len(t) > 3 and (t[0] == "vm" or t[:2] == ["section", "unmap"]) else "0"
+    return int(addr, 0) >= IMG_AREA
 
 
 def agree(wine, sim, line=""):
@@ -632,6 +649,7 @@ def main():
     agreed = total = shown = 0
     by_cmd, firsts = {}, {}  # per command; the first disagreement of each case (later ones often follow from it)
     kinds = {}  # image lines' disagreements by kind
+    images_agreed = images_total = 0
     for c in range(a.cases):
         rng = random.Random(a.seed * 1000 + c)
         path = os.path.join(tmp, f"case{c}.scn")
@@ -654,6 +672,9 @@ def main():
             cmd = r["cmd"]
             ok = agree(r, got.get(ln), text[ln - 1])
             agreed += ok
+            if a.images and is_image_line(text[ln - 1]):
+                images_agreed += ok
+                images_total += 1
             n = by_cmd.setdefault(cmd, [0, 0])
             n[0] += ok
             n[1] += 1
@@ -673,6 +694,8 @@ def main():
                       f"  ntsim: {json.dumps(norm(g, text[ln - 1])) if g else None}")
     for cmd, (ok, n) in sorted(by_cmd.items()):
         print(f"  {cmd:16} {ok}/{n}")
+    if a.images:
+        print(f"image lines agree on {images_agreed}/{images_total} results")
     if kinds:
         print("image lines' disagreements, Wine's deviations:")
         for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]):

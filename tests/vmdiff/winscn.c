@@ -5,13 +5,17 @@
  * `ntsim run --format jsonl`. The scenario's one process is this process.
  *
  * Lines understood: vm alloc|allocex|free|protect|query|read|write|watch,
- * section create|map|mapex|unmap [preserve=]|query|extend|close, and
+ * section create|map|mapex|unmap [preserve=]|query|extend|close (`section
+ * create NAME PROC image=PATH`: an image section of the file at PATH, which
+ * must exist; `section query` of one adds SectionImageInformation), and
  * `syscall THREAD NtReadVirtualMemory|NtWriteVirtualMemory HANDLE BASE BUFFER
  * SIZE COUNTPTR` (THREAD is ignored: this process's thread calls the service;
  * HANDLE -1 is the process itself). Flag fields print as
  * numbers ("0x1000"): vmdiff.py turns ntsim's names into numbers to compare.
  * `vm read`/`vm write` are the process's own loads and stores; a fault is
- * caught by a vectored handler and becomes the line's status.
+ * caught by a vectored handler and becomes the line's status. Other lines
+ * (`process create`, `image load`: how ntsim's volume gets an image file)
+ * are skipped: vmdiff.py writes the files into Wine's C: drive itself.
  *
  * Build: x86_64-w64-mingw32-gcc -O2 -Wall -o winscn.exe winscn.c
  * Run:   wine winscn.exe FILE.scn
