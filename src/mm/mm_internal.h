@@ -348,6 +348,8 @@ void mm_stacks_free_all(mm_space *s);
 /* protect.c: protection codes. */
 bool mm_protect_is_valid(ULONG protect);           /* MiMakeProtectionMask's rules */
 bool mm_protect_is_copy_on_write(ULONG protect);
+/* READWRITE -> WRITECOPY, EXECUTE_READWRITE -> EXECUTE_WRITECOPY; others as they are. */
+ULONG mm_protect_copy_on_write_form(ULONG protect);
 bool mm_protect_allows(ULONG protect, mm_access access);
 
 /* image_bases.c: the boot-wide registry behind mm_image_bases. */

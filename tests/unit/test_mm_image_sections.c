@@ -3,8 +3,9 @@
  * calls: NtOpenFile on the volume's image files, NtCreateSection's checks
  * and the file access its protection needs, views at the image's
  * boot-wide base or elsewhere with STATUS_IMAGE_NOT_AT_BASE, the regions
- * an image view makes, the load-image notification per view, and
- * NtQuerySection's answers. The facts are Windows' as Wine's and ReactOS's
+ * an image view makes, the load-image notification per view,
+ * NtQuerySection's answers, and the copy-on-write form a writable protection
+ * of an image page takes. The facts are Windows' as Wine's and ReactOS's
  * tests record them and the Windows Research Kernel's order of checks:
  * docs/memory-manager.md ("Image sections").
  */
@@ -405,6 +406,42 @@ static void a_no_execute_image_is_mapped_without_notification(void **state)
     NtClose(f->sys, s);
 }
 
+/* MiSetProtectionOnSection: in an image view a writable protection is its
+   copy-on-write form while the page is shared; the write gives the page its
+   copy, read/write from then on. */
+static void a_writable_protection_of_an_image_page_is_copy_on_write(void **state)
+{
+    fixture *f = *state;
+    HANDLE s = app_section(f);
+    ULONG_PTR v = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &v, &size), STATUS_IMAGE_NOT_AT_BASE);
+    ULONG_PTR text = v + 0x1000, at = text;
+    SIZE_T n = 0x1000;
+    ULONG old = 0;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &at, &n, PAGE_EXECUTE_READWRITE, &old),
+                     STATUS_SUCCESS);
+    assert_int_equal(old, PAGE_EXECUTE_READ);
+    assert_int_equal(query(f, NtCurrentProcess(), text).Protect, PAGE_EXECUTE_WRITECOPY);
+    at = text, n = 0x1000;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &at, &n, PAGE_READWRITE, &old),
+                     STATUS_SUCCESS);
+    assert_int_equal(old, PAGE_EXECUTE_WRITECOPY);
+    MEMORY_BASIC_INFORMATION m = query(f, NtCurrentProcess(), text);
+    assert_int_equal(m.Protect, PAGE_WRITECOPY);
+    assert_int_equal(m.RegionSize, 0x1000);
+    unsigned char byte = 0x5A;
+    assert_int_equal(ntsim_write_memory(f->sys, text + 8, &byte, 1), STATUS_SUCCESS);
+    assert_int_equal(query(f, NtCurrentProcess(), text).Protect, PAGE_READWRITE);
+    /* The other protections are taken as they are. */
+    at = text + 0x1000, n = 0x1000;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &at, &n, PAGE_READONLY, &old),
+                     STATUS_SUCCESS);
+    assert_int_equal(query(f, NtCurrentProcess(), text + 0x1000).Protect, PAGE_READONLY);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), v), STATUS_SUCCESS);
+    NtClose(f->sys, s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +457,7 @@ int main(void)
         cmocka_unit_test(ntdll_maps_where_it_is_everywhere),
         cmocka_unit_test(an_x86_image_in_a_64_bit_process_is_mapped_but_not_told),
         cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
+        cmocka_unit_test(a_writable_protection_of_an_image_page_is_copy_on_write),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
