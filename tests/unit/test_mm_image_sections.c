@@ -281,10 +281,17 @@ static void map_arguments_checked_for_images(void **state)
     ULONG_PTR base = 0;
     SIZE_T size = 0;
     LONG64 offset = 0;
-    /* An image's pages are committed: no MEM_RESERVE; CommitSize only bounded by the view. */
+    /* An image's pages are committed: no MEM_RESERVE, refused first for a section
+       with no writable protection (WRK MmMapViewOfSection), after the alignment
+       checks of NtMapViewOfSection; CommitSize only bounded by the view. */
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare,
                                         MEM_RESERVE, PAGE_READONLY),
-                     STATUS_INVALID_PARAMETER_9);
+                     STATUS_SECTION_PROTECTION);
+    offset = 0x1000;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare,
+                                        MEM_RESERVE, PAGE_READONLY),
+                     STATUS_MAPPED_ALIGNMENT);
+    offset = 0;
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0x31000, &offset, &size, ViewShare,
                                         0, PAGE_READONLY),
                      STATUS_INVALID_PARAMETER_5);
@@ -406,6 +413,41 @@ static void a_no_execute_image_is_mapped_without_notification(void **state)
     NtClose(f->sys, s);
 }
 
+/* A view ends at the section's end, SizeOfSection: a MaximumSize smaller than
+   the image makes a section whose views are that small (MmMapViewOfSection,
+   MiMapViewOfImageSection). */
+static void a_view_ends_at_the_sections_size(void **state)
+{
+    fixture *f = *state;
+    HANDLE file = open_ok(f, u"\\??\\C:\\app.exe", FILE_EXECUTE | FILE_READ_DATA);
+    LONG64 max = 0x10000, one = 1, offset = 0;
+    HANDLE s = NULL;
+    assert_int_equal(image_section(f, file, &max, PAGE_EXECUTE, &s), STATUS_SUCCESS);
+    ULONG_PTR base = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(size, 0x10000);
+    MEMORY_BASIC_INFORMATION m = query(f, NtCurrentProcess(), base + 0x1000);
+    assert_int_equal(m.Protect, PAGE_EXECUTE_READ); /* the image's .text, cut at the view's end */
+    assert_int_equal(m.RegionSize, 0xF000);
+    assert_true(query(f, NtCurrentProcess(), base + 0x10000).AllocationBase != base);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    ULONG_PTR other = 0;
+    size = 0x20000;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &other, 0, 0, &offset, &size, ViewShare, 0,
+                                        PAGE_READONLY),
+                     STATUS_INVALID_VIEW_SIZE);
+    NtClose(f->sys, s);
+    assert_int_equal(image_section(f, file, &one, PAGE_EXECUTE, &s), STATUS_SUCCESS);
+    base = 0;
+    size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(size, 0x1000); /* one byte: the headers' page */
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    NtClose(f->sys, s);
+    NtClose(f->sys, file);
+}
+
 /* MiSetProtectionOnSection: in an image view a writable protection is its
    copy-on-write form while the page is shared; the write gives the page its
    copy, read/write from then on. */
@@ -458,6 +500,7 @@ int main(void)
         cmocka_unit_test(an_x86_image_in_a_64_bit_process_is_mapped_but_not_told),
         cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
         cmocka_unit_test(a_writable_protection_of_an_image_page_is_copy_on_write),
+        cmocka_unit_test(a_view_ends_at_the_sections_size),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
