@@ -230,10 +230,12 @@ class Gen:
             k = rng.random()
             if k < 0.55:
                 pass
-            elif k < 0.7 or self.plain:
+            elif k < 0.7:
                 opts += f" size={isize:#x}"
             else:
-                sizes = [1, isize + 1, isize + PAGE] if self.plain else \
+                # plain: no section smaller than its image (Wine's views take the whole image whatever
+                # the section's size)
+                sizes = [isize + 1, isize + PAGE] if self.plain else \
                     [1, PAGE, GRAN, isize - PAGE, isize + 1, isize + PAGE, 2 * isize]
                 opts += f" size={rng.choice(sizes):#x}"
             k = rng.random()
@@ -246,6 +248,8 @@ class Gen:
             self.ilive.setdefault(name, path)
             return [f"section create {name} p image={path}{opts}"]
         name = rng.choice(names) if rng.random() < 0.95 else rng.choice(IMG_NAMES)
+        # the image the name was first created with: a create that failed leaves it (plain mode maps
+        # with no size for this reason)
         size, based = self.images[self.ilive.get(name, IMG_EXE)]
         if r < 0.5:
             opts = ""
@@ -260,7 +264,7 @@ class Gen:
                 a = addr(rng, 0.8)  # the window: maybe taken
                 opts += f" base={a:#x}"
             if rng.random() < 0.25:
-                opts += f" size={rng.choice([0, size] if self.plain else [0, PAGE, GRAN, 2 * GRAN, size - PAGE, size, size + PAGE, 3 * PAGE + 5]):#x}"
+                opts += f" size={rng.choice([0] if self.plain else [0, PAGE, GRAN, 2 * GRAN, size - PAGE, size, size + PAGE, 3 * PAGE + 5]):#x}"
             if rng.random() < 0.2 and not self.plain:
                 opts += f" offset={rng.choice([GRAN, PAGE, 2 * GRAN, size]):#x}"
             if rng.random() < 0.2:
@@ -272,7 +276,7 @@ class Gen:
             elif k < 0.2:
                 verb = "mapex"
             elif k < 0.35:
-                opts += f" commit={rng.choice([PAGE, size] if self.plain else [PAGE, GRAN, size, size + GRAN]):#x}"
+                opts += f" commit={rng.choice([PAGE] if self.plain else [PAGE, GRAN, size, size + GRAN]):#x}"
             if verb == "map" and rng.random() < 0.1:
                 opts += " top_down=on"  # plays no part for an image (only the process's VmTopDown)
             return [f"section {verb} p {name}{opts}"]
@@ -520,6 +524,9 @@ def image_class(line, wine, sim):
     if t[:2] == ["vm", "query"] and w.get("type") == n.get("type") == 0x1000000 and \
             (w.get("protect"), n.get("protect")) in ((0x8, 0x4), (0x80, 0x40)):
         return "query: a written copy-on-write page still WRITECOPY"
+    if t[:2] == ["vm", "query"] and w.get("type") == n.get("type") == 0x1000000 and \
+            {k for k in set(w) | set(n) if w.get(k) != n.get(k)} == {"size"}:
+        return "query: an image region's size (follows one of these)"  # a written page cuts Windows' region
     ws, ns = w.get("status"), n.get("status")
     if t[:2] == ["section", "create"] and "image" in opt:
         p = opt.get("protect", "")
@@ -534,7 +541,8 @@ def image_class(line, wine, sim):
         return "map: MEM_RESERVE taken"
     if "base" in opt and w.get("base") != int(opt["base"], 0):
         return "map: the base given ignored"
-    if int(opt.get("offset", "0"), 0) or int(opt.get("size", "0"), 0):
+    if int(opt.get("offset", "0"), 0) or int(opt.get("size", "0"), 0) or \
+            (ns in SUCCESSES and w.get("size") != n.get("size")):  # or the section's size (made smaller)
         return "map: the view's size and offset ignored"
     if "commit" in opt and ns == "STATUS_INVALID_PARAMETER":
         return "map: a CommitSize above the view taken"
