@@ -67,7 +67,8 @@ static const char *file_part(const char *path)
 }
 
 NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t section_size, ULONG_PTR *base,
-                           ULONG_PTR zero_bits, SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type)
+                           ULONG_PTR zero_bits, SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type,
+                           ULONG protect)
 {
     if (type & MEM_RESERVE) {
         /* NtMapViewOfSection's alignment checks come first; MmMapViewOfSection
@@ -90,6 +91,8 @@ NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t se
     SIZE_T len = page_up(size);
     if (commit_size > len)
         return STATUS_INVALID_PARAMETER_5; /* CommitSize's only check for an image */
+    if (protect & PAGE_WRITECOMBINE)
+        return STATUS_INVALID_PARAMETER_10; /* the only protection an image view refuses (WRK MmMapViewOfSection) */
     ULONG_PTR b = *base;
     NTSTATUS placed = place(s, img->based + *offset, len, zero_bits, &b);
     if (!NT_SUCCESS(placed))

@@ -285,7 +285,8 @@ NTSTATUS mm_image_based_address(mm_image_bases *bases, mm_image_section *img);
 /* image_section.c: a view of an image section (MiMapViewOfImageSection);
    section_size: the section's SizeOfSection (MaximumSize as given, else SizeOfImage). */
 NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t section_size, ULONG_PTR *base,
-                           ULONG_PTR zero_bits, SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type);
+                           ULONG_PTR zero_bits, SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type,
+                           ULONG protect);
 /* layout.c: an image view's pieces (headers, .text, .rdata, .data). */
 void mm_image_pieces(ULONG_PTR base, SIZE_T len, mm_piece out[4]);
 /* A new process's standard VADs: where each goes (layout.c chooses). */

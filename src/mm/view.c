@@ -309,7 +309,7 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
         if (ex && ((type & MEM_REPLACE_PLACEHOLDER) || req))
             return STATUS_INVALID_PARAMETER;
         return mm_map_image_view(s, img, mm_section_size(section), base, zero_bits, commit_size, offset, view_size,
-                                 type);
+                                 type, protect);
     }
     mm_segment *g = mm_section_segment(section);
     if (!mm_protect_compatible(g->protect, protect))

@@ -304,7 +304,20 @@ static void map_arguments_checked_for_images(void **state)
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
                                         PAGE_READONLY),
                      STATUS_INVALID_VIEW_SIZE);
-    /* The protection is not the section's to allow (no STATUS_SECTION_PROTECTION for an image). */
+    /* PAGE_WRITECOMBINE is the one protection an image view refuses (WRK MmMapViewOfSection). */
+    size = 0;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
+                                        PAGE_READWRITE | PAGE_WRITECOMBINE),
+                     STATUS_INVALID_PARAMETER_10);
+    /* The protection is not the section's to allow (no STATUS_SECTION_PROTECTION for an image),
+       and may carry PAGE_GUARD or PAGE_NOCACHE: the view's pages take the image's own. */
+    size = 0;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
+                                        PAGE_READWRITE | PAGE_GUARD),
+                     STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(query(f, NtCurrentProcess(), base + 0x1000).Protect, PAGE_EXECUTE_READ);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    base = 0;
     size = 0;
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
                                         PAGE_EXECUTE_READWRITE),
