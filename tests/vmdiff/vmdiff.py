@@ -268,7 +268,10 @@ class Gen:
             if rng.random() < 0.2 and not self.plain:
                 opts += f" offset={rng.choice([GRAN, PAGE, 2 * GRAN, size]):#x}"
             if rng.random() < 0.2:
-                opts += f" protect={rng.choice(['PAGE_READONLY', 'PAGE_EXECUTE_READ', 'PAGE_READWRITE', 'PAGE_NOACCESS', 'PAGE_EXECUTE_WRITECOPY'])}"
+                prots = ['PAGE_READONLY', 'PAGE_EXECUTE_READ', 'PAGE_READWRITE', 'PAGE_NOACCESS', 'PAGE_EXECUTE_WRITECOPY']
+                if not self.plain and rng.random() < 0.3:  # modifiers: Wine refuses them all
+                    prots = ['PAGE_READWRITE|PAGE_GUARD', 'PAGE_READONLY|PAGE_NOCACHE', 'PAGE_READWRITE|PAGE_WRITECOMBINE']
+                opts += f" protect={rng.choice(prots)}"
             verb = "map"
             k = rng.random()
             if k < 0.1 and not self.plain:
@@ -535,7 +538,11 @@ def image_class(line, wine, sim):
         if ns == "STATUS_ACCESS_DENIED" and "READWRITE" in p and ws in ("STATUS_SUCCESS", "STATUS_SECTION_TOO_BIG"):
             return "create: write access to the file not asked"
         return None  # otherwise a name one side holds and the other not, after one of these
-    if t[:2] not in (["section", "map"], ["section", "mapex"]) or not t[3].startswith("i") or ws not in SUCCESSES:
+    if t[:2] not in (["section", "map"], ["section", "mapex"]) or not t[3].startswith("i"):
+        return None
+    if ws == "STATUS_INVALID_PAGE_PROTECTION" and any(m in opt.get("protect", "") for m in ("GUARD", "NOCACHE", "WRITECOMBINE")):
+        return "map: a view protection with a modifier refused"
+    if ws not in SUCCESSES:
         return None
     if opt.get("type") == "MEM_RESERVE":
         return "map: MEM_RESERVE taken"
