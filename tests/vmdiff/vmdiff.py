@@ -13,7 +13,11 @@ copies' scratch region at 0x200500000, free in both processes; the system's own 
 Where Wine is known to answer differently from Windows, the pairs in EQUIV count as agreeing when
 both sides fail (docs/memory-manager.md, "The random differential", lists them and the sources).
 
+With --images, image sections too (see IMG_EXE below): the scenario's first lines put two image files
+on ntsim's volume, and the same files are written into Wine's C: drive before the run.
+
 Usage: vmdiff.py NTSIM_BIN [--cases N] [--ops N] [--seed S] [--keep DIR] [--show N] [--no-copies]
+                 [--images all|plain]
 Needs: wine (Debian: wine wine64) and, to build winscn.exe, gcc-mingw-w64-x86-64. Not a ctest
 test: it needs Wine. docs/memory-manager.md says how to run it."""
 import argparse, json, os, random, subprocess, sys, tempfile
