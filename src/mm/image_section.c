@@ -66,20 +66,33 @@ static const char *file_part(const char *path)
     return f;
 }
 
-NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, ULONG_PTR *base, ULONG_PTR zero_bits,
-                           SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type)
+NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t section_size, ULONG_PTR *base,
+                           ULONG_PTR zero_bits, SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type,
+                           ULONG protect)
 {
-    if (type & MEM_RESERVE)
+    if (type & MEM_RESERVE) {
+        /* NtMapViewOfSection's alignment checks come first; MmMapViewOfSection
+           then refuses a reserve of a section with no writable protection
+           before its image branch refuses any (WRK mapview.c). */
+        if ((*base & (GRAN - 1)) || (*offset & (GRAN - 1)))
+            return STATUS_MAPPED_ALIGNMENT;
+        if (!(img->protect & (PAGE_READWRITE | PAGE_EXECUTE_READWRITE)))
+            return STATUS_SECTION_PROTECTION;
         return STATUS_INVALID_PARAMETER_9; /* an image's pages are all committed */
+    }
     if (*offset & (GRAN - 1))
         return STATUS_MAPPED_ALIGNMENT;
+    /* The view ends at the section's end, SizeOfSection: MaximumSize when one
+       was given, smaller than the image maybe (MmMapViewOfSection). */
     SIZE_T size = *view_size;
-    NTSTATUS st = mm_view_length(img->info.size, *offset, &size);
+    NTSTATUS st = mm_view_length(section_size, *offset, &size);
     if (!NT_SUCCESS(st))
         return st;
     SIZE_T len = page_up(size);
     if (commit_size > len)
         return STATUS_INVALID_PARAMETER_5; /* CommitSize's only check for an image */
+    if (protect & PAGE_WRITECOMBINE)
+        return STATUS_INVALID_PARAMETER_10; /* the only protection an image view refuses (WRK MmMapViewOfSection) */
     ULONG_PTR b = *base;
     NTSTATUS placed = place(s, img->based + *offset, len, zero_bits, &b);
     if (!NT_SUCCESS(placed))

@@ -298,6 +298,7 @@ typedef struct mm_image_section {
     ULONG_PTR based;     /* its base for the boot, chosen when the section was made */
     bool relocated;      /* ASLR chose that base (ImageDynamicallyRelocated) */
     bool no_execute;     /* SEC_IMAGE_NO_EXECUTE: its views are not told to the load-image routines */
+    ULONG protect;       /* SectionPageProtection, as created (InitialPageProtection) */
     char path[];         /* the file's NT path */
 } mm_image_section;
 /* NtCreateSection(SEC_IMAGE) of the file at nt_path: Size as maximum asks
@@ -305,7 +306,7 @@ typedef struct mm_image_section {
  * SEC_IMAGE | SEC_FILE (no_execute: SEC_IMAGE_NO_EXECUTE too). Its based address is the image's boot-wide one in
  * bases (NULL: none kept), drawn there when the image has none yet. */
 NTSTATUS mm_section_create_image(struct _LIST_ENTRY *live, mm_image_bases *bases, const char *nt_path,
-                                 const mm_image_info *info, uint64_t maximum, bool no_execute,
+                                 const mm_image_info *info, uint64_t maximum, ULONG protect, bool no_execute,
                                  struct ob_header **out);
 /* The image a section maps; NULL for a page-file-backed one. */
 const mm_image_section *mm_section_image(struct ob_header *section);

@@ -282,9 +282,11 @@ NTSTATUS mm_view_length(uint64_t section_size, uint64_t offset, SIZE_T *view_siz
 /* layout.c: an image section's based address (img->based, img->relocated),
    the image's boot-wide one, drawn and recorded in bases when it has none. */
 NTSTATUS mm_image_based_address(mm_image_bases *bases, mm_image_section *img);
-/* image_section.c: a view of an image section (MiMapViewOfImageSection). */
-NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, ULONG_PTR *base, ULONG_PTR zero_bits,
-                           SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type);
+/* image_section.c: a view of an image section (MiMapViewOfImageSection);
+   section_size: the section's SizeOfSection (MaximumSize as given, else SizeOfImage). */
+NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t section_size, ULONG_PTR *base,
+                           ULONG_PTR zero_bits, SIZE_T commit_size, uint64_t *offset, SIZE_T *view_size, ULONG type,
+                           ULONG protect);
 /* layout.c: an image view's pieces (headers, .text, .rdata, .data). */
 void mm_image_pieces(ULONG_PTR base, SIZE_T len, mm_piece out[4]);
 /* A new process's standard VADs: where each goes (layout.c chooses). */
@@ -348,6 +350,8 @@ void mm_stacks_free_all(mm_space *s);
 /* protect.c: protection codes. */
 bool mm_protect_is_valid(ULONG protect);           /* MiMakeProtectionMask's rules */
 bool mm_protect_is_copy_on_write(ULONG protect);
+/* READWRITE -> WRITECOPY, EXECUTE_READWRITE -> EXECUTE_WRITECOPY; others as they are. */
+ULONG mm_protect_copy_on_write_form(ULONG protect);
 bool mm_protect_allows(ULONG protect, mm_access access);
 
 /* image_bases.c: the boot-wide registry behind mm_image_bases. */

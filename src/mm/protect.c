@@ -33,6 +33,16 @@ bool mm_protect_is_copy_on_write(ULONG protect)
     return (protect & (PAGE_WRITECOPY | PAGE_EXECUTE_WRITECOPY)) != 0;
 }
 
+ULONG mm_protect_copy_on_write_form(ULONG protect)
+{
+    ULONG mods = protect & ~0xFFu;
+    switch (protect & 0xFFu) {
+    case PAGE_READWRITE: return mods | PAGE_WRITECOPY;
+    case PAGE_EXECUTE_READWRITE: return mods | PAGE_EXECUTE_WRITECOPY;
+    default: return protect;
+    }
+}
+
 bool mm_protect_allows(ULONG protect, mm_access access)
 {
     /* x86/x64 page tables have no execute-only pages: PAGE_EXECUTE reads too. */

@@ -201,7 +201,8 @@ NTSTATUS mm_section_create(mm_commit *commit, LIST_ENTRY *live, uint64_t size, U
 /* SEC_IMAGE: no segment of its own (each view's pages are its process's,
    copy-on-write from the file, which ntsim's images do not carry). */
 NTSTATUS mm_section_create_image(LIST_ENTRY *live, mm_image_bases *bases, const char *nt_path,
-                                 const mm_image_info *info, uint64_t maximum, bool no_execute, ob_header **out)
+                                 const mm_image_info *info, uint64_t maximum, ULONG protect, bool no_execute,
+                                 ob_header **out)
 {
     if (maximum > info->size)
         return STATUS_SECTION_TOO_BIG;
@@ -215,6 +216,7 @@ NTSTATUS mm_section_create_image(LIST_ENTRY *live, mm_image_bases *bases, const 
     }
     img->info = *info;
     img->no_execute = no_execute;
+    img->protect = protect;
     memcpy(img->path, nt_path, len + 1);
     NTSTATUS s = mm_image_based_address(bases, img);
     if (!NT_SUCCESS(s)) {

@@ -308,7 +308,8 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
     if (img) { /* placeholders and address requirements are for data views here (not recorded for images) */
         if (ex && ((type & MEM_REPLACE_PLACEHOLDER) || req))
             return STATUS_INVALID_PARAMETER;
-        return mm_map_image_view(s, img, base, zero_bits, commit_size, offset, view_size, type);
+        return mm_map_image_view(s, img, mm_section_size(section), base, zero_bits, commit_size, offset, view_size,
+                                 type, protect);
     }
     mm_segment *g = mm_section_segment(section);
     if (!mm_protect_compatible(g->protect, protect))

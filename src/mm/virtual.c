@@ -250,6 +250,12 @@ static NTSTATUS protect_range(mm_space *s, ULONG_PTR *base, SIZE_T *size, ULONG 
      * WRITECOMBINE follow the allocation's protection, not this call's. */
     const ULONG cache = PAGE_NOCACHE | PAGE_WRITECOMBINE;
     ULONG eff = (new_protect & ~cache) | (v->alloc_protect & cache);
+    /* An image's pages are shared copy-on-write: a writable protection is
+     * their copy-on-write form, and a write then gives the page its copy
+     * (MiSetProtectionOnSection). ntsim does not tell the pages already
+     * copied, which Windows gives the plain form: docs/memory-manager.md. */
+    if (v->type == VAD_IMAGE)
+        eff = mm_protect_copy_on_write_form(eff);
     if (!mm_runs_set(s, v, start, end, attr_committed(eff)))
         return STATUS_NO_MEMORY;
     *base = start;

@@ -56,7 +56,7 @@ static NTSTATUS create_file_section(ntsim_system *sys, const ULONG64 *a, ULONG p
         s = STATUS_INSUFFICIENT_RESOURCES;
     else
         s = mm_section_create_image(&ps_state(sys)->sections, ps_state(sys)->image_bases, f->image_path, &f->image,
-                                    maximum, (attributes & SEC_NOCACHE) != 0, &section);
+                                    maximum, protect, (attributes & SEC_NOCACHE) != 0, &section);
     ob_dereference(sys, o); /* the section keeps what it needs of the file */
     if (!NT_SUCCESS(s))
         return s;

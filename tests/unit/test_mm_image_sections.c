@@ -3,8 +3,9 @@
  * calls: NtOpenFile on the volume's image files, NtCreateSection's checks
  * and the file access its protection needs, views at the image's
  * boot-wide base or elsewhere with STATUS_IMAGE_NOT_AT_BASE, the regions
- * an image view makes, the load-image notification per view, and
- * NtQuerySection's answers. The facts are Windows' as Wine's and ReactOS's
+ * an image view makes, the load-image notification per view,
+ * NtQuerySection's answers, and the copy-on-write form a writable protection
+ * of an image page takes. The facts are Windows' as Wine's and ReactOS's
  * tests record them and the Windows Research Kernel's order of checks:
  * docs/memory-manager.md ("Image sections").
  */
@@ -281,10 +282,17 @@ static void map_arguments_checked_for_images(void **state)
     ULONG_PTR base = 0;
     SIZE_T size = 0;
     LONG64 offset = 0;
-    /* An image's pages are committed: no MEM_RESERVE; CommitSize only bounded by the view. */
+    /* An image's pages are committed: no MEM_RESERVE, refused first for a section
+       with no writable protection (WRK MmMapViewOfSection), after the alignment
+       checks of NtMapViewOfSection; CommitSize only bounded by the view. */
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare,
                                         MEM_RESERVE, PAGE_READONLY),
-                     STATUS_INVALID_PARAMETER_9);
+                     STATUS_SECTION_PROTECTION);
+    offset = 0x1000;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare,
+                                        MEM_RESERVE, PAGE_READONLY),
+                     STATUS_MAPPED_ALIGNMENT);
+    offset = 0;
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0x31000, &offset, &size, ViewShare,
                                         0, PAGE_READONLY),
                      STATUS_INVALID_PARAMETER_5);
@@ -297,7 +305,20 @@ static void map_arguments_checked_for_images(void **state)
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
                                         PAGE_READONLY),
                      STATUS_INVALID_VIEW_SIZE);
-    /* The protection is not the section's to allow (no STATUS_SECTION_PROTECTION for an image). */
+    /* PAGE_WRITECOMBINE is the one protection an image view refuses (WRK MmMapViewOfSection). */
+    size = 0;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
+                                        PAGE_READWRITE | PAGE_WRITECOMBINE),
+                     STATUS_INVALID_PARAMETER_10);
+    /* The protection is not the section's to allow (no STATUS_SECTION_PROTECTION for an image),
+       and may carry PAGE_GUARD or PAGE_NOCACHE: the view's pages take the image's own. */
+    size = 0;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
+                                        PAGE_READWRITE | PAGE_GUARD),
+                     STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(query(f, NtCurrentProcess(), base + 0x1000).Protect, PAGE_EXECUTE_READ);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    base = 0;
     size = 0;
     assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &base, 0, 0, &offset, &size, ViewShare, 0,
                                         PAGE_EXECUTE_READWRITE),
@@ -512,6 +533,77 @@ static void a_drivers_routine_sees_each_view_and_whether_it_is_partial(void **st
     f->saved = ke_enter(f->sys, NULL, NULL);
 }
 
+/* A view ends at the section's end, SizeOfSection: a MaximumSize smaller than
+   the image makes a section whose views are that small (MmMapViewOfSection,
+   MiMapViewOfImageSection). */
+static void a_view_ends_at_the_sections_size(void **state)
+{
+    fixture *f = *state;
+    HANDLE file = open_ok(f, u"\\??\\C:\\app.exe", FILE_EXECUTE | FILE_READ_DATA);
+    LONG64 max = 0x10000, one = 1, offset = 0;
+    HANDLE s = NULL;
+    assert_int_equal(image_section(f, file, &max, PAGE_EXECUTE, &s), STATUS_SUCCESS);
+    ULONG_PTR base = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(size, 0x10000);
+    MEMORY_BASIC_INFORMATION m = query(f, NtCurrentProcess(), base + 0x1000);
+    assert_int_equal(m.Protect, PAGE_EXECUTE_READ); /* the image's .text, cut at the view's end */
+    assert_int_equal(m.RegionSize, 0xF000);
+    assert_true(query(f, NtCurrentProcess(), base + 0x10000).AllocationBase != base);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    ULONG_PTR other = 0;
+    size = 0x20000;
+    assert_int_equal(NtMapViewOfSection(f->sys, s, NtCurrentProcess(), &other, 0, 0, &offset, &size, ViewShare, 0,
+                                        PAGE_READONLY),
+                     STATUS_INVALID_VIEW_SIZE);
+    NtClose(f->sys, s);
+    assert_int_equal(image_section(f, file, &one, PAGE_EXECUTE, &s), STATUS_SUCCESS);
+    base = 0;
+    size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    assert_int_equal(size, 0x1000); /* one byte: the headers' page */
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), base), STATUS_SUCCESS);
+    NtClose(f->sys, s);
+    NtClose(f->sys, file);
+}
+
+/* MiSetProtectionOnSection: in an image view a writable protection is its
+   copy-on-write form while the page is shared; the write gives the page its
+   copy, read/write from then on. */
+static void a_writable_protection_of_an_image_page_is_copy_on_write(void **state)
+{
+    fixture *f = *state;
+    HANDLE s = app_section(f);
+    ULONG_PTR v = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, s, NtCurrentProcess(), &v, &size), STATUS_IMAGE_NOT_AT_BASE);
+    ULONG_PTR text = v + 0x1000, at = text;
+    SIZE_T n = 0x1000;
+    ULONG old = 0;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &at, &n, PAGE_EXECUTE_READWRITE, &old),
+                     STATUS_SUCCESS);
+    assert_int_equal(old, PAGE_EXECUTE_READ);
+    assert_int_equal(query(f, NtCurrentProcess(), text).Protect, PAGE_EXECUTE_WRITECOPY);
+    at = text, n = 0x1000;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &at, &n, PAGE_READWRITE, &old),
+                     STATUS_SUCCESS);
+    assert_int_equal(old, PAGE_EXECUTE_WRITECOPY);
+    MEMORY_BASIC_INFORMATION m = query(f, NtCurrentProcess(), text);
+    assert_int_equal(m.Protect, PAGE_WRITECOPY);
+    assert_int_equal(m.RegionSize, 0x1000);
+    unsigned char byte = 0x5A;
+    assert_int_equal(ntsim_write_memory(f->sys, text + 8, &byte, 1), STATUS_SUCCESS);
+    assert_int_equal(query(f, NtCurrentProcess(), text).Protect, PAGE_READWRITE);
+    /* The other protections are taken as they are. */
+    at = text + 0x1000, n = 0x1000;
+    assert_int_equal(NtProtectVirtualMemory(f->sys, NtCurrentProcess(), &at, &n, PAGE_READONLY, &old),
+                     STATUS_SUCCESS);
+    assert_int_equal(query(f, NtCurrentProcess(), text + 0x1000).Protect, PAGE_READONLY);
+    assert_int_equal(NtUnmapViewOfSection(f->sys, NtCurrentProcess(), v), STATUS_SUCCESS);
+    NtClose(f->sys, s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +621,8 @@ int main(void)
         cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
         cmocka_unit_test(a_drivers_routine_sees_each_view_and_whether_it_is_partial),
         cmocka_unit_test(a_second_load_finds_the_loaders_module),
+        cmocka_unit_test(a_writable_protection_of_an_image_page_is_copy_on_write),
+        cmocka_unit_test(a_view_ends_at_the_sections_size),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,13 +5,17 @@
  * `ntsim run --format jsonl`. The scenario's one process is this process.
  *
  * Lines understood: vm alloc|allocex|free|protect|query|read|write|watch,
- * section create|map|mapex|unmap [preserve=]|query|extend|close, and
+ * section create|map|mapex|unmap [preserve=]|query|extend|close (`section
+ * create NAME PROC image=PATH`: an image section of the file at PATH, which
+ * must exist; `section query` of one adds SectionImageInformation), and
  * `syscall THREAD NtReadVirtualMemory|NtWriteVirtualMemory HANDLE BASE BUFFER
  * SIZE COUNTPTR` (THREAD is ignored: this process's thread calls the service;
  * HANDLE -1 is the process itself). Flag fields print as
  * numbers ("0x1000"): vmdiff.py turns ntsim's names into numbers to compare.
  * `vm read`/`vm write` are the process's own loads and stores; a fault is
- * caught by a vectored handler and becomes the line's status.
+ * caught by a vectored handler and becomes the line's status. Other lines
+ * (`process create`, `image load`: how ntsim's volume gets an image file)
+ * are skipped: vmdiff.py writes the files into Wine's C: drive itself.
  *
  * Build: x86_64-w64-mingw32-gcc -O2 -Wall -o winscn.exe winscn.c
  * Run:   wine winscn.exe FILE.scn
@@ -42,6 +46,7 @@ static NTST (NTAPI *p_extend)(HANDLE, LARGE_INTEGER *);
 static NTST (NTAPI *p_close)(HANDLE);
 static NTST (NTAPI *p_readvm)(HANDLE, PVOID, PVOID, SIZE_T, SIZE_T *);
 static NTST (NTAPI *p_writevm)(HANDLE, PVOID, PVOID, SIZE_T, SIZE_T *);
+static NTST (NTAPI *p_openfile)(HANDLE *, ACCESS_MASK, OBJECT_ATTRIBUTES *, IO_STATUS_BLOCK *, ULONG, ULONG);
 
 /* Names a scenario may use (the SDK's); MEM_ and SEC_ share one table, as in ntsim. */
 struct name { const char *n; unsigned long v; };
@@ -51,7 +56,7 @@ static const struct name names[] = {
     {"MEM_RELEASE", 0x8000}, {"MEM_FREE", 0x10000}, {"MEM_PRIVATE", 0x20000}, {"MEM_MAPPED", 0x40000},
     {"MEM_RESERVE_PLACEHOLDER", 0x40000}, {"MEM_RESET", 0x80000}, {"MEM_TOP_DOWN", 0x100000},
     {"MEM_WRITE_WATCH", 0x200000}, {"MEM_IMAGE", 0x1000000}, {"MEM_LARGE_PAGES", 0x20000000},
-    {"SEC_RESERVE", 0x4000000}, {"SEC_COMMIT", 0x8000000},
+    {"SEC_RESERVE", 0x4000000}, {"SEC_COMMIT", 0x8000000}, {"SEC_IMAGE", 0x1000000},
     {"PAGE_NOACCESS", 0x01}, {"PAGE_READONLY", 0x02}, {"PAGE_READWRITE", 0x04}, {"PAGE_WRITECOPY", 0x08},
     {"PAGE_EXECUTE", 0x10}, {"PAGE_EXECUTE_READ", 0x20}, {"PAGE_EXECUTE_READWRITE", 0x40},
     {"PAGE_EXECUTE_WRITECOPY", 0x80}, {"PAGE_GUARD", 0x100}, {"PAGE_NOCACHE", 0x200},
@@ -77,6 +82,10 @@ static const struct name statuses[] = {
     {"STATUS_NOT_SUPPORTED", 0xC00000BB}, {"STATUS_INVALID_INFO_CLASS", 0xC0000003},
     {"STATUS_SECTION_NOT_IMAGE", 0xC0000049}, {"STATUS_OBJECT_NAME_NOT_FOUND", 0xC0000034}, {"STATUS_NOT_IMPLEMENTED", 0xC0000002}, {"STATUS_OBJECT_NAME_COLLISION", 0xC0000035},
     {"STATUS_PARTIAL_COPY", 0x8000000D}, {"STATUS_INVALID_SYSTEM_SERVICE", 0xC000001C},
+    {"STATUS_IMAGE_NOT_AT_BASE", 0x40000003}, {"STATUS_IMAGE_MACHINE_TYPE_MISMATCH", 0x4000000E},
+    {"STATUS_INVALID_IMAGE_FORMAT", 0xC000007B}, {"STATUS_INVALID_FILE_FOR_SECTION", 0xC0000020},
+    {"STATUS_OBJECT_PATH_NOT_FOUND", 0xC000003A}, {"STATUS_SHARING_VIOLATION", 0xC0000043},
+    {"STATUS_INVALID_IMAGE_NOT_MZ", 0xC000012F}, {"STATUS_IMAGE_ALREADY_LOADED", 0xC000010E},
     {0, 0}};
 
 /* The scenario's numbers: decimal or 0x hex, an optional K/M/G/T suffix. */
@@ -290,6 +299,53 @@ static void vm_line(const struct line *l)
     }
 }
 
+static unsigned long long get64(const unsigned char *b, size_t at)
+{
+    unsigned long long v;
+    memcpy(&v, b + at, 8);
+    return v;
+}
+
+static unsigned get32(const unsigned char *b, size_t at)
+{
+    unsigned v;
+    memcpy(&v, b + at, 4);
+    return v;
+}
+
+static unsigned get16(const unsigned char *b, size_t at)
+{
+    unsigned short v;
+    memcpy(&v, b + at, 2);
+    return v;
+}
+
+/* `section create ... image=PATH`, as ntsim's scenario command makes it: the
+ * file opened as a loader opens it, an image section of it, the file's handle
+ * closed (the section keeps the file). */
+static NTST image_section(HANDLE *h, const char *path, LARGE_INTEGER *size, ULONG protect)
+{
+    WCHAR w[300];
+    size_t n = 0;
+    if (strlen(path) > 260)
+        return (NTST)0xC0000033; /* STATUS_OBJECT_NAME_INVALID, as ntsim answers */
+    for (const char *p = "\\??\\"; *p; p++)
+        w[n++] = (WCHAR)*p;
+    for (const char *p = path; *p; p++)
+        w[n++] = (WCHAR)(unsigned char)*p; /* the scenario's paths are ASCII */
+    UNICODE_STRING name = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), w };
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, 0, NULL, NULL);
+    IO_STATUS_BLOCK iosb;
+    HANDLE file;
+    NTST st = p_openfile(&file, FILE_EXECUTE | FILE_READ_DATA | SYNCHRONIZE, &oa, &iosb, FILE_SHARE_READ, 0);
+    if (st < 0)
+        return st;
+    st = p_csection(h, SECTION_ALL_ACCESS, NULL, size, protect, SEC_IMAGE, file);
+    p_close(file);
+    return st;
+}
+
 static void section_line(const struct line *l)
 {
     const char *c = l->tok[1];
@@ -298,9 +354,19 @@ static void section_line(const struct line *l)
         HANDLE *slot = section_slot(l->tok[2], 1);
         LARGE_INTEGER size = { .QuadPart = (LONGLONG)opt_num(l, "size", 0) };
         HANDLE h = 0;
-        st = slot ? p_csection(&h, SECTION_ALL_ACCESS, NULL, &size, (ULONG)(opt(l, "protect") ? flags(opt(l, "protect")) : PAGE_READWRITE),
-                               opt_on(l, "reserve") ? SEC_RESERVE : SEC_COMMIT, NULL)
-                  : (NTST)0xC0000035; /* the name is taken, as ntsim answers */
+        if (!slot)
+            st = (NTST)0xC0000035; /* the name is taken, as ntsim answers */
+        else if (opt(l, "image"))
+            st = image_section(&h, opt(l, "image"), opt(l, "size") ? &size : NULL,
+                               (ULONG)(opt(l, "protect") ? flags(opt(l, "protect")) : PAGE_EXECUTE));
+        else
+            st = p_csection(&h, SECTION_ALL_ACCESS, NULL, &size, (ULONG)(opt(l, "protect") ? flags(opt(l, "protect")) : PAGE_READWRITE),
+                            opt_on(l, "reserve") ? SEC_RESERVE : SEC_COMMIT, NULL);
+        if (st >= 0 && opt(l, "image")) { /* the size as the section keeps it, as ntsim prints it */
+            struct { PVOID base; ULONG attributes; LARGE_INTEGER size; } info;
+            if (p_qsection(h, 0, &info, sizeof info, NULL) >= 0)
+                size = info.size;
+        }
         put_status(st);
         if (st >= 0) {
             *slot = h;
@@ -357,6 +423,24 @@ static void section_line(const struct line *l)
         if (st >= 0) {
             hex("attributes", info.attributes);
             hex("size", (unsigned long long)info.size.QuadPart);
+        }
+        if (st >= 0 && (info.attributes & SEC_IMAGE)) {
+            /* SECTION_IMAGE_INFORMATION, x64 layout (0x40 bytes): the fields ntsim prints */
+            unsigned char i[0x40];
+            st = p_qsection(*h, 1 /* SectionImageInformation */, i, sizeof i, NULL);
+            if (st < 0) {
+                put_status(st);
+                return;
+            }
+            hex("entry", get64(i, 0x00));
+            hex("stack_reserve", get64(i, 0x10));
+            hex("stack_commit", get64(i, 0x18));
+            hex("machine", get16(i, 0x30));
+            printf(",\"subsystem\":%u", (unsigned)get32(i, 0x20));
+            hex("characteristics", get16(i, 0x2C));
+            hex("dll_characteristics", get16(i, 0x2E));
+            hex("image_flags", i[0x33]);
+            hex("file_size", get32(i, 0x38));
         }
     } else if (!strcmp(c, "extend")) {
         LARGE_INTEGER size = { .QuadPart = (LONGLONG)opt_num(l, "size", 0) };
@@ -420,6 +504,7 @@ int main(int argc, char **argv)
     RESOLVE(p_close, "NtClose");
     RESOLVE(p_readvm, "NtReadVirtualMemory");
     RESOLVE(p_writevm, "NtWriteVirtualMemory");
+    RESOLVE(p_openfile, "NtOpenFile");
     AddVectoredExceptionHandler(1, on_fault);
     FILE *f = fopen(argv[1], "r");
     if (!f) {
