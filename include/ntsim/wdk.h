@@ -985,6 +985,21 @@ void FltReleaseFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformatio
    it), is declared by ntsim's own sysinfo.h. */
 NTSTATUS ZwClose(HANDLE Handle);
 KPROCESSOR_MODE ExGetPreviousMode(void);
+/* Files and image sections from kernel mode: a device, or an image file of
+   the system volume (\SystemRoot\System32\ntdll.dll, \??\C:\...), opened;
+   an image section of it; a view in a process (NtCurrentProcess() is the
+   current thread's: a user process in a notify routine, System in
+   DriverEntry, which has no user space). *BaseAddress is a simulated
+   address, not a host pointer. */
+NTSTATUS ZwOpenFile(HANDLE *FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                    PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess, ULONG OpenOptions);
+NTSTATUS ZwCreateSection(HANDLE *SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                         PLARGE_INTEGER MaximumSize, ULONG SectionPageProtection, ULONG AllocationAttributes,
+                         HANDLE FileHandle);
+NTSTATUS ZwMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                            SIZE_T CommitSize, PLARGE_INTEGER SectionOffset, SIZE_T *ViewSize,
+                            SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect);
+NTSTATUS ZwUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,43 @@ NTSTATUS ZwQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClas
     return zw("ZwQuerySystemInformation", SYS_NR(NtQuerySystemInformation), a, SYS_ARGC(NtQuerySystemInformation));
 }
 
+static ULONG64 ptr(const void *p)
+{
+    return (ULONG64)(uintptr_t)p;
+}
+
+NTSTATUS ZwOpenFile(HANDLE *FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                    PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess, ULONG OpenOptions)
+{
+    ULONG64 a[] = { ptr(FileHandle), DesiredAccess, ptr(ObjectAttributes), ptr(IoStatusBlock), ShareAccess,
+                    OpenOptions };
+    return zw("ZwOpenFile", SYS_NR(NtOpenFile), a, SYS_ARGC(NtOpenFile));
+}
+
+NTSTATUS ZwCreateSection(HANDLE *SectionHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                         PLARGE_INTEGER MaximumSize, ULONG SectionPageProtection, ULONG AllocationAttributes,
+                         HANDLE FileHandle)
+{
+    ULONG64 a[] = { ptr(SectionHandle), DesiredAccess, ptr(ObjectAttributes), ptr(MaximumSize),
+                    SectionPageProtection, AllocationAttributes, ptr(FileHandle) };
+    return zw("ZwCreateSection", SYS_NR(NtCreateSection), a, SYS_ARGC(NtCreateSection));
+}
+
+NTSTATUS ZwMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits,
+                            SIZE_T CommitSize, PLARGE_INTEGER SectionOffset, SIZE_T *ViewSize,
+                            SECTION_INHERIT InheritDisposition, ULONG AllocationType, ULONG Win32Protect)
+{
+    ULONG64 a[] = { ptr(SectionHandle), ptr(ProcessHandle), ptr(BaseAddress), ZeroBits, CommitSize,
+                    ptr(SectionOffset), ptr(ViewSize), (ULONG64)InheritDisposition, AllocationType, Win32Protect };
+    return zw("ZwMapViewOfSection", SYS_NR(NtMapViewOfSection), a, SYS_ARGC(NtMapViewOfSection));
+}
+
+NTSTATUS ZwUnmapViewOfSection(HANDLE ProcessHandle, PVOID BaseAddress)
+{
+    ULONG64 a[] = { ptr(ProcessHandle), ptr(BaseAddress) };
+    return zw("ZwUnmapViewOfSection", SYS_NR(NtUnmapViewOfSection), a, SYS_ARGC(NtUnmapViewOfSection));
+}
+
 NTSTATUS ZwClose(HANDLE Handle)
 {
     ULONG64 a[] = { (ULONG64)(uintptr_t)Handle };

@@ -462,6 +462,36 @@ static void a_second_load_finds_the_loaders_module(void **state)
     NtClose(f->sys, s);
 }
 
+/* A driver's way (ZwOpenFile, ZwCreateSection, ZwMapViewOfSection): the same
+   services with previous mode KernelMode, its own pointers. */
+static void a_driver_maps_an_image_with_the_zw_calls(void **state)
+{
+    fixture *f = *state;
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\SystemRoot\\System32\\ntdll.dll");
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &name, 0, NULL, NULL);
+    IO_STATUS_BLOCK iosb = { 0 };
+    HANDLE file = NULL, section = NULL;
+    assert_int_equal(ZwOpenFile(&file, FILE_EXECUTE | SYNCHRONIZE, &oa, &iosb, 1, 0), STATUS_SUCCESS);
+    assert_int_equal(iosb.Status, STATUS_SUCCESS);
+    assert_int_equal(ZwCreateSection(&section, SECTION_MAP_READ | SECTION_MAP_EXECUTE | SECTION_QUERY, NULL, NULL,
+                                     PAGE_EXECUTE, SEC_IMAGE, file),
+                     STATUS_SUCCESS);
+    assert_int_equal(ZwClose(file), STATUS_SUCCESS);
+    PVOID base = NULL;
+    SIZE_T size = 0;
+    /* The current process has ntdll at its base: mapped elsewhere. */
+    assert_int_equal(ZwMapViewOfSection(section, NtCurrentProcess(), &base, 0, 0, NULL, &size, ViewUnmap, 0,
+                                        PAGE_EXECUTE_READ),
+                     STATUS_IMAGE_NOT_AT_BASE);
+    ULONG_PTR at = (ULONG_PTR)base;
+    assert_int_equal(size, 0x1F5000);
+    assert_int_equal(query(f, NtCurrentProcess(), at).Type, MEM_IMAGE);
+    assert_int_equal(ZwUnmapViewOfSection(NtCurrentProcess(), base), STATUS_SUCCESS);
+    assert_int_equal(query(f, NtCurrentProcess(), at).State, MEM_FREE);
+    assert_int_equal(ZwClose(section), STATUS_SUCCESS);
+}
+
 /* What a driver's load-image routine saw of the last image. */
 static struct {
     int count;
@@ -621,6 +651,7 @@ int main(void)
         cmocka_unit_test(a_no_execute_image_is_mapped_without_notification),
         cmocka_unit_test(a_drivers_routine_sees_each_view_and_whether_it_is_partial),
         cmocka_unit_test(a_second_load_finds_the_loaders_module),
+        cmocka_unit_test(a_driver_maps_an_image_with_the_zw_calls),
         cmocka_unit_test(a_writable_protection_of_an_image_page_is_copy_on_write),
         cmocka_unit_test(a_view_ends_at_the_sections_size),
     };
