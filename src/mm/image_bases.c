@@ -44,8 +44,7 @@ static image_entry *entry_of(const avl_node *n)
     return n ? avl_entry(n, image_entry, node) : NULL;
 }
 
-/* The file name without its directory, as the registry keys it. */
-static const char *file_part(const char *name)
+const char *mm_file_part(const char *name)
 {
     const char *f = name;
     for (const char *c = name; *c; c++)
@@ -114,7 +113,7 @@ bool mm_image_bases_lookup(const mm_image_bases *b, const char *name, bool is64,
 {
     if (!b->count)
         return false;
-    const char *f = file_part(name);
+    const char *f = mm_file_part(name);
     const image_entry *e = b->slots[find_slot(b, f, is64, name_hash(f, is64))];
     if (!e || e->size != size)
         return false; /* another size is another file: it gets its own section */
@@ -171,7 +170,7 @@ NTSTATUS mm_image_bases_record(mm_image_bases *b, const char *name, bool is64, U
 {
     if ((b->count + 1) * 4 > b->capacity * 3 && !grow(b))
         return STATUS_NO_MEMORY;
-    const char *f = file_part(name);
+    const char *f = mm_file_part(name);
     uint64_t h = name_hash(f, is64);
     size_t i = find_slot(b, f, is64, h);
     size_t len = strlen(f);

@@ -33,37 +33,21 @@ static size_t view_pieces(ULONG_PTR ib, SIZE_T image_len, ULONG_PTR b, ULONG_PTR
     return n;
 }
 
-/* Where the view goes, and whether that is its based place. */
+/* Where the view goes, and whether that is its based place: a base given
+   is not moved (a data view's checks); with none, the based place when it
+   is free, else the lowest free one (the process's VmTopDown is off). */
 static NTSTATUS place(mm_space *s, ULONG_PTR preferred, SIZE_T len, ULONG_PTR zero_bits, ULONG_PTR *base)
 {
-    if (*base) {
-        if (*base & (GRAN - 1))
-            return STATUS_MAPPED_ALIGNMENT;
-        if (*base > s->highest || s->highest - *base < len - 1)
-            return STATUS_INVALID_PARAMETER_3;
-        if (mm_vad_overlaps(s, *base, *base + len))
-            return STATUS_CONFLICTING_ADDRESSES; /* a base given is not moved */
-        return *base == preferred ? STATUS_SUCCESS : STATUS_IMAGE_NOT_AT_BASE;
-    }
     ULONG_PTR end = mm_zero_bits_end(s->highest, zero_bits);
-    if (preferred >= s->lowest && preferred <= end && end - preferred >= len &&
+    if (!*base && preferred >= s->lowest && preferred <= end && end - preferred >= len &&
         !mm_vad_overlaps(s, preferred, preferred + len)) {
         *base = preferred;
         return STATUS_SUCCESS;
     }
-    /* Relocated: the lowest free place, as the process's VmTopDown is off. */
-    if (!mm_find_free(s, len, GRAN, s->lowest, end, false, base))
-        return STATUS_NO_MEMORY;
-    return STATUS_IMAGE_NOT_AT_BASE;
-}
-
-static const char *file_part(const char *path)
-{
-    const char *f = path;
-    for (const char *c = path; *c; c++)
-        if (*c == '\\')
-            f = c + 1;
-    return f;
+    NTSTATUS st = mm_view_place(s, base, len, zero_bits, false);
+    if (!NT_SUCCESS(st))
+        return st;
+    return *base == preferred ? STATUS_SUCCESS : STATUS_IMAGE_NOT_AT_BASE;
 }
 
 NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t section_size, ULONG_PTR *base,
@@ -98,7 +82,7 @@ NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t se
     if (!NT_SUCCESS(placed))
         return placed;
     /* What may fail for want of memory comes before the view exists. */
-    char *name = mm_vad_name_dup(file_part(img->path));
+    char *name = mm_vad_name_dup(mm_file_part(img->path));
     mm_image_path *kept = mm_image_path_new(img->path);
     mm_vad *v = NULL;
     st = name && kept ? mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v)

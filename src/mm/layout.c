@@ -126,21 +126,29 @@ NTSTATUS mm_map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char *nam
     return map_image(s, base, size, name, false);
 }
 
-/* A 64 KiB-aligned base in [lo, hi) with room for len, drawn from rng,
- * avoiding ranges the registry (if any) gave other images; tries a few draws,
- * then falls back to the highest free place below hi. */
-static NTSTATUS random_base(mm_space *s, const mm_image_bases *reg, rtl_random *rng, ULONG_PTR lo,
-                            ULONG_PTR hi, SIZE_T len, ULONG_PTR *out)
+/* Up to 16 draws of a 64 KiB-aligned base in [lo, hi) with room for len,
+ * until one avoids the ranges the registry (if any) gave other images and,
+ * with a space, fits there free. *out: that draw, else the last one. */
+static bool draw_base(const mm_space *s, const mm_image_bases *reg, rtl_random *rng, ULONG_PTR lo, ULONG_PTR hi,
+                      SIZE_T len, ULONG_PTR *out)
 {
     uint64_t slots = (hi - lo - align_up(len, GRAN)) / GRAN + 1;
     for (int i = 0; i < 16 && rng; i++) {
-        ULONG_PTR b = lo + rtl_random_below(rng, slots) * GRAN;
-        if (b + len - 1 <= s->highest && !mm_vad_overlaps(s, b, b + len) &&
-            !(reg && mm_image_bases_taken(reg, b, b + len))) {
-            *out = b;
-            return STATUS_SUCCESS;
-        }
+        ULONG_PTR b = *out = lo + rtl_random_below(rng, slots) * GRAN;
+        if ((!s || (b + len - 1 <= s->highest && !mm_vad_overlaps(s, b, b + len))) &&
+            !(reg && mm_image_bases_taken(reg, b, b + len)))
+            return true;
     }
+    return false;
+}
+
+/* A base in [lo, hi) for len in this space: a draw (draw_base), else the
+ * highest free place below hi. */
+static NTSTATUS random_base(mm_space *s, const mm_image_bases *reg, rtl_random *rng, ULONG_PTR lo,
+                            ULONG_PTR hi, SIZE_T len, ULONG_PTR *out)
+{
+    if (draw_base(s, reg, rng, lo, hi, len, out))
+        return STATUS_SUCCESS;
     return mm_find_free(s, len, GRAN, s->lowest, hi, true, out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
@@ -171,11 +179,7 @@ static NTSTATUS image_base(mm_space *s, const char *name, SIZE_T len, rtl_random
 
 static bool is_ntdll(const char *path)
 {
-    const char *f = path;
-    for (const char *c = path; *c; c++)
-        if (*c == '\\')
-            f = c + 1;
-    return rtl_ascii_equal_nocase(f, "ntdll.dll");
+    return rtl_ascii_equal_nocase(mm_file_part(path), "ntdll.dll");
 }
 
 NTSTATUS mm_image_based_address(mm_image_bases *reg, mm_image_section *img)
@@ -199,14 +203,8 @@ NTSTATUS mm_image_based_address(mm_image_bases *reg, mm_image_section *img)
         fixed = is64 ? 0x180000000ull : 0x10000000ull; /* the linkers' default DLL bases */
     }
     ULONG_PTR b = fixed;
-    if (rng && len <= hi - lo) {
-        uint64_t slots = (hi - lo - align_up(len, GRAN)) / GRAN + 1;
-        for (int i = 0; i < 16; i++) { /* another image's range only makes a view relocate */
-            b = lo + rtl_random_below(rng, slots) * GRAN;
-            if (!mm_image_bases_taken(reg, b, b + len))
-                break;
-        }
-    }
+    if (rng && len <= hi - lo) /* no space to fit: a range taken in one only makes the view relocate there */
+        draw_base(NULL, reg, rng, lo, hi, len, &b);
     img->based = b;
     return reg ? mm_image_bases_record(reg, img->path, is64, b, len) : STATUS_SUCCESS;
 }

@@ -277,6 +277,10 @@ typedef struct mm_piece {
 bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n);
 /* view.c: the end (exclusive) a system-chosen view may reach under ZeroBits (valid). */
 ULONG_PTR mm_zero_bits_end(ULONG_PTR highest, ULONG_PTR zero_bits);
+/* view.c: where a view goes: the caller's base (64 KiB aligned
+   STATUS_MAPPED_ALIGNMENT, in user space _3, free STATUS_CONFLICTING_ADDRESSES)
+   or the lowest (top_down: highest) free place under the ZeroBits limit. */
+NTSTATUS mm_view_place(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG_PTR zero_bits, bool top_down);
 /* view.c: a view's size, to the section's end when *view_size is 0; STATUS_INVALID_VIEW_SIZE past it. */
 NTSTATUS mm_view_length(uint64_t section_size, uint64_t offset, SIZE_T *view_size);
 /* layout.c: an image section's based address (img->based, img->relocated),
@@ -354,6 +358,8 @@ bool mm_protect_is_copy_on_write(ULONG protect);
 ULONG mm_protect_copy_on_write_form(ULONG protect);
 bool mm_protect_allows(ULONG protect, mm_access access);
 
+/* image_bases.c: a path's file name (after its last \\ or /), as images are keyed and named. */
+const char *mm_file_part(const char *path);
 /* image_bases.c: the boot-wide registry behind mm_image_bases. */
 bool mm_image_bases_lookup(const mm_image_bases *b, const char *name, bool is64, SIZE_T size,
                            ULONG_PTR *base);

@@ -236,7 +236,7 @@ NTSTATUS mm_view_commit(mm_space *s, mm_view *w, ULONG_PTR start, ULONG_PTR end,
 }
 
 /* Where the view goes: the caller's base (64 KiB aligned, free) or the lowest (top-down: highest) free place. */
-static NTSTATUS place(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG_PTR zero_bits, bool top_down)
+NTSTATUS mm_view_place(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG_PTR zero_bits, bool top_down)
 {
     if (*base) {
         if (*base & (GRAN - 1))
@@ -267,7 +267,7 @@ static NTSTATUS place_ex(mm_space *s, ULONG_PTR *base, SIZE_T len, ULONG type, c
         return STATUS_SUCCESS;
     }
     if (*base || !req)
-        return place(s, base, len, 0, (type & MEM_TOP_DOWN) != 0);
+        return mm_view_place(s, base, len, 0, (type & MEM_TOP_DOWN) != 0);
     ULONG_PTR lo = req->lowest > s->lowest ? req->lowest : s->lowest;
     ULONG_PTR hi = req->highest ? req->highest + 1 : s->highest + 1;
     if (!mm_find_free(s, len, req->alignment ? req->alignment : GRAN, lo, hi, (type & MEM_TOP_DOWN) != 0, base))
@@ -325,7 +325,8 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
     SIZE_T len = page_up(size);
     ULONG_PTR b = *base;
     mm_vad *placeholder = NULL;
-    st = ex ? place_ex(s, &b, len, type, req, &placeholder) : place(s, &b, len, zero_bits, (type & MEM_TOP_DOWN) != 0);
+    st = ex ? place_ex(s, &b, len, type, req, &placeholder)
+            : mm_view_place(s, &b, len, zero_bits, (type & MEM_TOP_DOWN) != 0);
     if (!NT_SUCCESS(st))
         return st;
     mm_view *w = rtl_zalloc(sizeof *w);

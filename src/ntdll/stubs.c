@@ -320,14 +320,20 @@ NTSTATUS NtDuplicateObject(ntsim_system *sys, HANDLE SourceProcessHandle, HANDLE
     return s;
 }
 
-static NTSTATUS handle_and_value(ntsim_system *sys, ULONG service, HANDLE handle, ULONG64 value)
+/* A service of a handle and one or two values (argc 2 or 3), nothing written back. */
+static NTSTATUS handle_and_values(ntsim_system *sys, ULONG service, ULONG argc, HANDLE handle, ULONG64 v1, ULONG64 v2)
 {
     frame f;
     frame_begin(&f, sys);
-    ULONG64 a[] = { hv(handle), value };
-    NTSTATUS s = call(&f, service, a, 2);
+    ULONG64 a[] = { hv(handle), v1, v2 };
+    NTSTATUS s = call(&f, service, a, argc);
     frame_end(&f);
     return s;
+}
+
+static NTSTATUS handle_and_value(ntsim_system *sys, ULONG service, HANDLE handle, ULONG64 value)
+{
+    return handle_and_values(sys, service, 2, handle, value, 0);
 }
 
 NTSTATUS NtTerminateProcess(ntsim_system *sys, HANDLE ProcessHandle, NTSTATUS ExitStatus)
@@ -794,12 +800,8 @@ NTSTATUS NtUnmapViewOfSection(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR
 
 NTSTATUS NtUnmapViewOfSectionEx(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, ULONG Flags)
 {
-    frame f;
-    frame_begin(&f, sys);
-    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, Flags };
-    NTSTATUS s = call(&f, SYS_NR(NtUnmapViewOfSectionEx), a, SYS_ARGC(NtUnmapViewOfSectionEx));
-    frame_end(&f);
-    return s;
+    return handle_and_values(sys, SYS_NR(NtUnmapViewOfSectionEx), SYS_ARGC(NtUnmapViewOfSectionEx), ProcessHandle,
+                             BaseAddress, Flags);
 }
 
 NTSTATUS NtExtendSection(ntsim_system *sys, HANDLE SectionHandle, LONG64 *NewSectionSize)
@@ -924,10 +926,6 @@ NTSTATUS NtGetWriteWatch(ntsim_system *sys, HANDLE ProcessHandle, ULONG Flags, U
 
 NTSTATUS NtResetWriteWatch(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress, SIZE_T RegionSize)
 {
-    frame f;
-    frame_begin(&f, sys);
-    ULONG64 a[] = { hv(ProcessHandle), BaseAddress, RegionSize };
-    NTSTATUS s = call(&f, SYS_NR(NtResetWriteWatch), a, SYS_ARGC(NtResetWriteWatch));
-    frame_end(&f);
-    return s;
+    return handle_and_values(sys, SYS_NR(NtResetWriteWatch), SYS_ARGC(NtResetWriteWatch), ProcessHandle, BaseAddress,
+                             RegionSize);
 }

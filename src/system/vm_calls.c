@@ -429,47 +429,55 @@ static void view_mapped(ntsim_system *sys, ps_process *p, ob_header *section, ps
     ps_unicode_free(name);
 }
 
-NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
-                      ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
-                      ULONG InheritDisposition, ULONG AllocationType, ULONG Protect)
+/* What the plain call (ex false) or the Ex call adds to a view's arguments. */
+typedef struct view_call {
+    bool ex;
+    ULONG_PTR zero_bits;
+    SIZE_T commit;
+    ULONG inherit;
+    const mm_address_requirements *req;
+} view_call;
+
+/* NtMapViewOfSection(Ex) on the referenced process and section, told to the
+   load-image routines when it is an image's. */
+static NTSTATUS map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *base,
+                         uint64_t *offset, SIZE_T *size, ULONG type, ULONG protect, const view_call *c)
 {
     ps_process *p;
     ob_header *section;
-    NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, Protect, &p, &section);
+    NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, protect, &p, &section);
     if (!NT_SUCCESS(s))
         return s;
     ps_unicode name;
     bool has;
     s = view_name(section, &name, &has);
     if (NT_SUCCESS(s)) {
-        s = mm_map_section(p->vm, section, BaseAddress, ZeroBits, CommitSize, SectionOffset, ViewSize,
-                           InheritDisposition, AllocationType, Protect);
-        view_mapped(sys, p, section, &name, has, s, *BaseAddress, *ViewSize);
+        s = c->ex ? mm_map_section_ex(p->vm, section, base, offset, size, type, protect, c->req)
+                  : mm_map_section(p->vm, section, base, c->zero_bits, c->commit, offset, size, c->inherit, type,
+                                   protect);
+        view_mapped(sys, p, section, &name, has, s, *base, *size);
     }
     ob_dereference(sys, section);
     ob_dereference(sys, &p->header);
     return s;
 }
 
+NTSTATUS sys_map_view(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
+                      ULONG_PTR ZeroBits, SIZE_T CommitSize, uint64_t *SectionOffset, SIZE_T *ViewSize,
+                      ULONG InheritDisposition, ULONG AllocationType, ULONG Protect)
+{
+    view_call c = { false, ZeroBits, CommitSize, InheritDisposition, NULL };
+    return map_view(sys, SectionHandle, ProcessHandle, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect,
+                    &c);
+}
+
 NTSTATUS sys_map_view_ex(ntsim_system *sys, HANDLE SectionHandle, HANDLE ProcessHandle, ULONG_PTR *BaseAddress,
                          uint64_t *SectionOffset, SIZE_T *ViewSize, ULONG AllocationType, ULONG Protect,
                          const mm_address_requirements *req)
 {
-    ps_process *p;
-    ob_header *section;
-    NTSTATUS s = map_targets(sys, SectionHandle, ProcessHandle, Protect, &p, &section);
-    if (!NT_SUCCESS(s))
-        return s;
-    ps_unicode name;
-    bool has;
-    s = view_name(section, &name, &has);
-    if (NT_SUCCESS(s)) {
-        s = mm_map_section_ex(p->vm, section, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect, req);
-        view_mapped(sys, p, section, &name, has, s, *BaseAddress, *ViewSize);
-    }
-    ob_dereference(sys, section);
-    ob_dereference(sys, &p->header);
-    return s;
+    view_call c = { true, 0, 0, ViewShare, req };
+    return map_view(sys, SectionHandle, ProcessHandle, BaseAddress, SectionOffset, ViewSize, AllocationType, Protect,
+                    &c);
 }
 
 NTSTATUS sys_unmap_view(ntsim_system *sys, HANDLE ProcessHandle, ULONG_PTR BaseAddress)
@@ -532,7 +540,7 @@ NTSTATUS ntsim_write_memory(ntsim_system *sys, ULONG_PTR address, const void *bu
     return copy_user(sys, address, NULL, buffer, length);
 }
 
-/* A DLL's stack sizes: the linker's defaults, which nothing reads. */
+/* A DLL's stack sizes: the linker's defaults (SectionImageInformation shows them; no thread uses them). */
 #define DLL_STACK_RESERVE 0x100000
 #define DLL_STACK_COMMIT 0x1000
 
@@ -545,7 +553,8 @@ static bool loaded_module(const ps_process *p, const char *nt_path, ULONG_PTR *b
         const char *kept = own[i] ? image_nt_path(p, own[i], NULL) : NULL;
         ULONG_PTR at;
         SIZE_T size;
-        bool mapped = NT_SUCCESS(mm_query_image(p->vm, own[i], &at, &size, NULL)) && at == own[i]; /* not unmapped since */
+        /* Not unmapped since. */
+        bool mapped = NT_SUCCESS(mm_query_image(p->vm, own[i], &at, &size, NULL)) && at == own[i];
         if (kept && mapped && rtl_ascii_equal_nocase(kept, nt_path)) {
             *base = own[i];
             return true;
