@@ -8,12 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef NTSIM_HAVE_READLINE
-#include <readline/history.h>
-#include <readline/readline.h>
-#endif
-
 #include "help.h"
+#include "line_editor.h"
 #include "prompt.h"
 
 static const char greeting[] =
@@ -26,19 +22,15 @@ static const char prompt_text[] = "ntsim> ";
    *len says how long it was); false at the end of input. */
 static bool read_line(sim_prompt *p, char *buf, size_t cap, size_t *len)
 {
-#ifdef NTSIM_HAVE_READLINE
-    rl_instream = p->in;
-    rl_outstream = p->talk;
-    char *l = readline(prompt_text);
-    if (!l)
-        return false;
-    if (*l)
-        add_history(l);
-    *len = strlen(l);
-    memcpy(buf, l, *len < cap ? *len : cap);
-    free(l);
-    return true;
-#else
+    if (sim_line_editor_available()) {
+        char *l = sim_line_editor_read(prompt_text, p->in, p->talk);
+        if (!l)
+            return false;
+        *len = strlen(l);
+        memcpy(buf, l, *len < cap ? *len : cap);
+        free(l);
+        return true;
+    }
     fputs(prompt_text, p->talk);
     fflush(p->talk);
     size_t n = 0;
@@ -52,7 +44,6 @@ static bool read_line(sim_prompt *p, char *buf, size_t cap, size_t *len)
         return false;
     *len = n;
     return true;
-#endif
 }
 
 /* The line as a word of the session's own (help, quit), ignoring blanks. */

@@ -13,11 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef NTSIM_HAVE_READLINE
-#include <readline/history.h>
-#include <readline/readline.h>
-#endif
-
+#include "line_editor.h"
 #include "scenario.h"
 #include "session.h"
 
@@ -203,18 +199,14 @@ static bool next_command(sim_debugger *d, char *buf, size_t cap)
         return true;
     }
     fflush(d->out);
-#ifdef NTSIM_HAVE_READLINE
-    if (d->tty) {
-        char *l = readline("kd> ");
+    if (d->tty && sim_line_editor_available()) {
+        char *l = sim_line_editor_read("kd> ", stdin, d->out);
         if (!l)
             return false;
-        if (*l)
-            add_history(l);
         snprintf(buf, cap, "%s", l);
         free(l);
         return true;
     }
-#endif
     dbg_printf(d, "kd> ");
     fflush(d->out);
     if (!fgets(buf, (int)cap, stdin))

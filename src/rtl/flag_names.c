@@ -98,10 +98,11 @@ static void put(char *buf, size_t cap, size_t *len, const char *s)
     *len += n;
 }
 
-/* For each kind and bit, the entry that prints it: built on first use, so
- * a flag word costs a look-up per set bit rather than a scan of the table
- * per bit (a replayed `vm` line formats four words). One thread builds it;
- * one that finds it being built scans the table meanwhile. */
+/* For each kind and bit, the entry that prints it: built on first use in
+ * one pass over the table, so a flag word costs a look-up per set bit
+ * rather than a scan of the table per bit (a replayed `vm` line formats four
+ * words). One thread builds it; one that finds it being built scans the
+ * table meanwhile. */
 #define KINDS 9
 typedef struct bit_names {
     const flag_name *bit[KINDS][32];
@@ -117,15 +118,28 @@ static const flag_name *scan_bit(ntsim_flag_kind kind, uint32_t b)
     return NULL;
 }
 
+/* The first entry of the table for each single bit of each kind, as
+   scan_bit finds it. */
+static void build_by_bit(void)
+{
+    for (size_t i = 0; i < COUNT(table); i++) {
+        uint32_t v = table[i].value;
+        if (!v || (v & (v - 1)))
+            continue;
+        int bit = __builtin_ctz(v);
+        for (int k = 0; k < KINDS; k++)
+            if (!by_bit.bit[k][bit] && in_kind(&table[i], (ntsim_flag_kind)k))
+                by_bit.bit[k][bit] = &table[i];
+    }
+}
+
 static const flag_name *name_of_bit(ntsim_flag_kind kind, int bit)
 {
     if (atomic_load_explicit(&by_bit_state, memory_order_acquire) == 2)
         return by_bit.bit[kind][bit];
     int expected = 0;
     if (atomic_compare_exchange_strong(&by_bit_state, &expected, 1)) {
-        for (int k = 0; k < KINDS; k++)
-            for (int i = 0; i < 32; i++)
-                by_bit.bit[k][i] = scan_bit((ntsim_flag_kind)k, 1u << i);
+        build_by_bit();
         atomic_store_explicit(&by_bit_state, 2, memory_order_release);
     }
     return scan_bit(kind, 1u << bit);
