@@ -39,6 +39,21 @@ static void die(const char *what, NTSTATUS st)
     exit(1);
 }
 
+/* ops random allocations' bases, each plus a random page below `pages`
+   when pages is not 0: drawn before a timed loop, which reads them in order. */
+static ULONG_PTR *draw(rtl_random *rng, const ULONG_PTR *bases, long n, long ops, uint64_t pages)
+{
+    ULONG_PTR *a = malloc(sizeof *a * (size_t)ops);
+    if (!a)
+        die("addresses", 0);
+    for (long i = 0; i < ops; i++) {
+        a[i] = bases[rtl_random_below(rng, (uint64_t)n)];
+        if (pages)
+            a[i] += rtl_random_below(rng, pages) * 0x1000;
+    }
+    return a;
+}
+
 static void run(long n)
 {
     struct mallinfo2 before = mallinfo2();
@@ -87,9 +102,9 @@ static void run(long n)
 
     /* The random addresses are drawn beforehand and read in order, so the
      * figure is mm_query's own, not the generator's or a miss in bases[]. */
-    ULONG_PTR *addrs = malloc(sizeof *addrs * (size_t)ops * 5);
+    ULONG_PTR *addrs = draw(&rng, bases, n, ops * 5, 0);
     for (long i = 0; i < ops * 5; i++)
-        addrs[i] = bases[rtl_random_below(&rng, (uint64_t)n)] + 0x3000;
+        addrs[i] += 0x3000;
     t = now();
     ULONG_PTR sink = 0;
     for (long i = 0; i < ops * 5; i++) {
@@ -102,10 +117,13 @@ static void run(long n)
         puts("");
 
     /* commit + decommit: one page of a random allocation committed and
-       decommitted again (issue 21: the pair at 10^6 within 2x of 10^3) */
+       decommitted again (issue 21: the pair at 10^6 within 2x of 10^3).
+       Here too the addresses are drawn before the clock starts: a random
+       read of bases[] is a cache miss of its own at 10^6. */
+    addrs = draw(&rng, bases, n, ops, 0);
     t = now();
     for (long i = 0; i < ops; i++) {
-        ULONG_PTR b = bases[rtl_random_below(&rng, (uint64_t)n)] + 0x3000;
+        ULONG_PTR b = addrs[i] + 0x3000;
         SIZE_T sz = 0x1000;
         NTSTATUS st = mm_allocate(s, &b, 0, &sz, MEM_COMMIT, PAGE_READWRITE);
         if (st)
@@ -115,17 +133,20 @@ static void run(long n)
             die("decommit", st);
     }
     report("com+decom", n, ops, now() - t);
+    free(addrs);
 
     /* commit: one page somewhere in a random allocation */
+    addrs = draw(&rng, bases, n, ops, 16);
     t = now();
     for (long i = 0; i < ops; i++) {
-        ULONG_PTR b = bases[rtl_random_below(&rng, (uint64_t)n)] + rtl_random_below(&rng, 16) * 0x1000;
+        ULONG_PTR b = addrs[i];
         SIZE_T sz = 0x1000;
         NTSTATUS st = mm_allocate(s, &b, 0, &sz, MEM_COMMIT, PAGE_READWRITE);
         if (st)
             die("commit", st);
     }
     report("commit", n, ops, now() - t);
+    free(addrs);
 
 
     /* protect: the first page of a random allocation, committed first (not timed) */
@@ -134,9 +155,10 @@ static void run(long n)
         SIZE_T sz = 0x1000;
         mm_allocate(s, &b, 0, &sz, MEM_COMMIT, PAGE_READWRITE);
     }
+    addrs = draw(&rng, bases, n, ops, 0);
     t = now();
     for (long i = 0; i < ops; i++) {
-        ULONG_PTR b = bases[rtl_random_below(&rng, (uint64_t)n)];
+        ULONG_PTR b = addrs[i];
         SIZE_T sz = 0x1000;
         ULONG old;
         NTSTATUS st = mm_protect(s, &b, &sz, (i & 1) ? PAGE_READONLY : PAGE_READWRITE, &old);
@@ -144,6 +166,7 @@ static void run(long n)
             die("protect", st);
     }
     report("protect", n, ops, now() - t);
+    free(addrs);
 
     /* alloc/free of a batch at the system-chosen (lowest free) address */
     long batch = 20000;
