@@ -75,13 +75,32 @@ typedef struct mm_index_hit {
 void mm_index_init(mm_index *ix, mm_chunk_cache *cache);
 void mm_index_destroy(mm_index *ix);
 bool mm_index_reserve(mm_index *ix); /* before an insert; false: host out of memory */
-void mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v);
-void mm_index_erase(mm_index *ix, ULONG_PTR key);
+/* Insert and erase keep the free-gap aggregates exact but for one case:
+ * they return true when the VAD after the one inserted (or erased), if
+ * any, is the first of another leaf, whose gap0 the caller then sets with
+ * mm_index_refresh. gap: the free bytes before v (from the end of the VAD
+ * before it, or from 0). */
+bool mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v, uint64_t gap);
+bool mm_index_erase(mm_index *ix, ULONG_PTR key);
 struct mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr); /* last VAD starting <= addr */
 /* The same as a hit read from the leaf alone; false when the leaf cannot
  * tell (empty index, or addr before the leaf's first key). */
 bool mm_index_lookup(const mm_index *ix, ULONG_PTR addr, mm_index_hit *hit);
-void mm_index_update(mm_index *ix, const struct mm_vad *v); /* after v's summary changed */
+void mm_index_update(mm_index *ix, const struct mm_vad *v); /* after v's summary changed, not its bounds */
+/* After v's bounds or the gap before it changed: its summary and gap, then
+ * the aggregates above. Returns whether v is its leaf's last entry (the
+ * VAD after it then starts another leaf: refresh it too). O(log n). */
+bool mm_index_refresh(mm_index *ix, const struct mm_vad *v, uint64_t gap);
+/* The lowest (top_down: highest) [a, a + size) inside [lo, hi), a multiple
+ * of align, in the gap before some VAD; top_down sees only the gaps before
+ * VADs starting below hi. O(log n) but for the gaps too small for align. */
+bool mm_index_find_gap(const mm_index *ix, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                       bool top_down, ULONG_PTR *out);
+/* vad.c: whether [gs, ge) holds size bytes at a multiple of align inside [lo, hi): the lowest, the highest. */
+bool mm_fit_low(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                ULONG_PTR *out);
+bool mm_fit_high(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                 ULONG_PTR *out);
 bool mm_index_check(const mm_index *ix, uint64_t vads);
 
 typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
@@ -108,8 +127,6 @@ typedef struct mm_run {
 typedef struct mm_vad {
     avl_node node;          /* keyed by start; node.spare: see VAD_DETAIL_ID */
     ULONG_PTR start, end;   /* [start, end), page aligned */
-    uint64_t gap;           /* free bytes between the previous VAD's end (or 0) and start */
-    uint64_t max_gap;       /* largest gap in this subtree: finds free space in O(log n) */
     avl_node *runs;         /* NULL: every page has attr */
     const char *detail;     /* "PEB", an image name, ...; static unless VAD_DETAIL_OWNED */
     uint32_t attr;          /* the pages' attribute when runs is NULL */

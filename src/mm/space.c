@@ -134,10 +134,15 @@ bool mm_check(const mm_space *s)
     }
     if (count != s->vad_pool.live)
         return false;
-    for (const mm_hint *h = &s->hint; h <= &s->hint2; h++)
-        if (h->vad && (h->vad->start >= h->vad->end || h->start != h->vad->start || h->end != h->vad->end ||
-                       h->lo > h->start || h->lo < h->vad->start - h->vad->gap))
+    for (const mm_hint *h = &s->hint; h <= &s->hint2; h++) {
+        if (!h->vad)
+            continue;
+        const avl_node *prev = avl_prev(&h->vad->node);
+        ULONG_PTR free_from = prev ? avl_entry(prev, mm_vad, node)->end : 0;
+        if (h->vad->start >= h->vad->end || h->start != h->vad->start || h->end != h->vad->end ||
+            h->lo > h->start || h->lo < free_from)
             return false;
+    }
     if (s->hint2.vad && s->hint2.vad == s->hint.vad)
         return false;
     return pages * PAGE + mm_watch_bytes(s) == s->charge;
