@@ -86,6 +86,11 @@ bool mm_vad_reserve(mm_space *s)
     return mm_pool_reserve(&s->vad_pool, 1) && mm_index_reserve(&s->index);
 }
 
+bool mm_vad_reserve_named(mm_space *s)
+{
+    return mm_pool_reserve(&s->named_pool, 1) && mm_index_reserve(&s->index);
+}
+
 /* The VAD after v, whose gap changed: its leaf's gap0 when it starts
    another leaf (last), and a hint holding it. */
 static void next_gap_changed(mm_space *s, mm_vad *v, bool last)
@@ -156,27 +161,34 @@ bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end)
     return v && v->end > start;
 }
 
-static void vad_init(mm_vad *v, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
-                     uint32_t attr)
+/* A new VAD from its pool (NULL only when the host is out). */
+static mm_vad *vad_new(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                       uint32_t attr, bool named)
 {
+    mm_vad *v = mm_pool_get(named ? &s->named_pool : &s->vad_pool);
+    if (!v)
+        return NULL;
     v->start = start;
     v->end = end;
     v->runs = NULL;
-    v->detail = NULL;
     v->attr = attr;
     v->alloc_protect = (uint16_t)alloc_protect;
     v->type = (uint8_t)type;
-    v->flags = 0;
+    v->flags = named ? VAD_NAMED : 0;
     v->node.spare = 0;
+    if (named) {
+        vad_named(v)->detail = NULL;
+        vad_named(v)->id = 0;
+    }
+    return v;
 }
 
-mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
-                      ULONG alloc_protect, uint32_t attr)
+static mm_vad *create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                      uint32_t attr, bool named)
 {
-    mm_vad *v = mm_pool_get(&s->vad_pool);
+    mm_vad *v = vad_new(s, start, end, type, alloc_protect, attr, named);
     if (!v)
         return NULL;
-    vad_init(v, start, end, type, alloc_protect, attr);
 
     avl_node *parent = NULL, **link = &s->vads.root;
     int is_left = 0;
@@ -191,12 +203,57 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
     return v;
 }
 
-bool mm_vad_reserve_many(mm_space *s, size_t n)
+mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                      ULONG alloc_protect, uint32_t attr)
 {
+    return create(s, start, end, type, alloc_protect, attr, false);
+}
+
+mm_vad *mm_vad_create_named(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                            ULONG alloc_protect, uint32_t attr)
+{
+    return create(s, start, end, type, alloc_protect, attr, true);
+}
+
+mm_vad *mm_vad_make_named(mm_space *s, mm_vad *v)
+{
+    if (v->flags & VAD_NAMED)
+        return v;
+    mm_vad_named *n = mm_pool_get(&s->named_pool); /* reserved: cannot fail */
+    n->vad = *v;
+    n->vad.flags |= VAD_NAMED;
+    n->detail = NULL;
+    n->id = 0;
+    /* Everything that points at v points at the copy: the tree, the index, the hints. */
+    avl_node *o = &v->node, *c = &n->vad.node;
+    if (!o->parent)
+        s->vads.root = c;
+    else if (o->parent->left == o)
+        o->parent->left = c;
+    else
+        o->parent->right = c;
+    if (o->left)
+        o->left->parent = c;
+    if (o->right)
+        o->right->parent = c;
+    mm_index_replace(&s->index, v, &n->vad);
+    if (s->hint.vad == v)
+        s->hint.vad = &n->vad;
+    if (s->hint2.vad == v)
+        s->hint2.vad = &n->vad;
+    mm_pool_put(&s->vad_pool, v);
+    return &n->vad;
+}
+
+bool mm_vad_reserve_many(mm_space *s, const mm_vad_proto *p, size_t n)
+{
+    size_t named = 0;
+    for (size_t i = 0; i < n; i++)
+        named += p[i].named;
     /* Into an empty index (the only use), up to MM_MAX_SORTED_VADS keys fill
        one leaf: no more, since a node reserved stays the space's spare. */
-    return n <= MM_MAX_SORTED_VADS && !s->index.root && mm_pool_reserve(&s->vad_pool, n) &&
-           mm_index_reserve(&s->index);
+    return n <= MM_MAX_SORTED_VADS && !s->index.root && mm_pool_reserve(&s->vad_pool, n - named) &&
+           mm_pool_reserve(&s->named_pool, named) && mm_index_reserve(&s->index);
 }
 
 void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad **out)
@@ -204,8 +261,8 @@ void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad *
     avl_node *nodes[MM_MAX_SORTED_VADS] = { 0 };
     ULONG_PTR prev_end = 0;
     for (size_t i = 0; i < n; i++) {
-        mm_vad *v = mm_pool_get(&s->vad_pool); /* reserved: cannot fail */
-        vad_init(v, p[i].start, p[i].end, p[i].type, p[i].alloc_protect, p[i].attr);
+        mm_vad *v = vad_new(s, p[i].start, p[i].end, p[i].type, p[i].alloc_protect, p[i].attr,
+                            p[i].named); /* reserved: cannot fail */
         nodes[i] = &v->node;
         out[i] = v;
     }
@@ -229,7 +286,7 @@ void mm_vad_delete(mm_space *s, mm_vad *v)
     }
     mm_runs_free_all(s, v);
     mm_vad_drop_detail(s, v);
-    mm_pool_put(&s->vad_pool, v);
+    mm_pool_put(v->flags & VAD_NAMED ? &s->named_pool : &s->vad_pool, v);
 }
 
 /* Bounds of v changed in place (trim): its gap and its successor's. */
