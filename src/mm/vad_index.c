@@ -1,7 +1,7 @@
 /*
  * vad_index.c - a B+-tree over VAD start addresses: the search path of the
  * VAD tree. The AVL tree (vad.c) stays the VAD tree proper, as Windows'
- * VadRoot, with its free-gap aggregates and address-order links; but a
+ * VadRoot, with its address-order links; but a
  * descent through it touches one cache line per level, ~20 levels at 10^6
  * allocations, each a likely miss. Here a node holds up to 32 sorted keys in
  * 4 cache lines, so a lookup reads 4-5 nodes, the upper ones always cached.
