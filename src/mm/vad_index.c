@@ -287,7 +287,9 @@ bool mm_index_refresh(mm_index *ix, const mm_vad *v, uint64_t gap)
     idx_path p;
     path_to(ix, v->start, &p);
     idx_node *n = p.node[p.depth];
-    size_t i = p.at[p.depth] - 1; /* v's entry: its start is a key */
+    if (!p.at[p.depth] || n->ptr[p.at[p.depth] - 1] != v)
+        return false; /* not in the index: nothing to refresh */
+    size_t i = p.at[p.depth] - 1;
     n->sum[i] = vad_summary(v);
     if (i == 0)
         n->gap0 = gap;
