@@ -391,7 +391,6 @@ void mm_image_paths_free(mm_space *s);
 NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
                   uint32_t attr, bool named, mm_vad **out);
 
-
 /* stack.c: a touch found PAGE_GUARD on page (already removed). Grows the
  * stack the page belongs to, as MiCheckForUserStackOverflow: *is_stack false
  * when it is no stack's; else STATUS_SUCCESS (grown: the access goes on) or

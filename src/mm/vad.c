@@ -355,6 +355,8 @@ bool mm_vad_tree_check(const mm_space *s)
             return false;
         if (v->start < prev_end)
             return false;
+        if ((v->flags & (VAD_DETAIL_OWNED | VAD_DETAIL_ID)) && !(v->flags & VAD_NAMED))
+            return false; /* a name needs the room after the VAD */
         if (v->start < s->lowest || v->end - 1 > s->highest)
             return false;
         if (!mm_runs_check(v))
