@@ -83,6 +83,9 @@ bool mm_index_reserve(mm_index *ix); /* before an insert; false: host out of mem
 bool mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v, uint64_t gap);
 bool mm_index_erase(mm_index *ix, ULONG_PTR key);
 struct mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr); /* last VAD starting <= addr */
+/* The same, and where the free range before it begins (*lo; its start when
+   the leaf cannot tell). */
+struct mm_vad *mm_index_floor_lo(const mm_index *ix, ULONG_PTR addr, ULONG_PTR *lo);
 /* The same as a hit read from the leaf alone; false when the leaf cannot
  * tell (empty index, or addr before the leaf's first key). */
 bool mm_index_lookup(const mm_index *ix, ULONG_PTR addr, mm_index_hit *hit);

@@ -138,14 +138,10 @@ mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr)
         mm_hint_push(s, s->hint2);
         return s->hint.vad;
     }
-    mm_index_hit hit;
-    if (mm_index_lookup(&s->index, addr, &hit)) { /* the leaf may know where the gap before it begins */
-        mm_hint_push(s, hint_of(hit.vad, hit.prev_end ? hit.prev_end : hit.start));
-        return hit.vad;
-    }
-    mm_vad *v = mm_vad_floor(s, addr);
+    ULONG_PTR lo;
+    mm_vad *v = mm_index_floor_lo(&s->index, addr, &lo);
     if (v)
-        mm_hint_set(s, v);
+        mm_hint_push(s, hint_of(v, lo));
     return v;
 }
 

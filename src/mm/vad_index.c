@@ -171,18 +171,34 @@ static const idx_node *leaf_of(const mm_index *ix, ULONG_PTR addr);
 
 mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr)
 {
+    ULONG_PTR lo;
+    return mm_index_floor_lo(ix, addr, &lo);
+}
+
+mm_vad *mm_index_floor_lo(const mm_index *ix, ULONG_PTR addr, ULONG_PTR *lo)
+{
     if (!ix->root)
         return NULL;
     const idx_node *n = leaf_of(ix, addr);
     size_t i = upper_bound(n, addr);
-    if (i)
+    if (i) {
+        /* The gap's start, when the leaf tells it without the VAD before. */
+        if (i == 1)
+            *lo = n->key[0] - n->gap0;
+        else
+            *lo = n->sum[i - 2] & SUM_VALID ? sum_end(n->key[i - 2], n->sum[i - 2]) : n->key[i - 1];
         return n->ptr[i - 1];
+    }
     if (!n->count)
         return NULL;
     /* Everything left of this leaf is smaller than its first key. */
     mm_vad *first = n->ptr[0];
     avl_node *p = avl_prev(&first->node);
-    return p ? avl_entry(p, mm_vad, node) : NULL;
+    if (!p)
+        return NULL;
+    mm_vad *v = avl_entry(p, mm_vad, node);
+    *lo = v->start; /* not known */
+    return v;
 }
 
 /* The leaf where addr belongs. The height says which level is the leaf, so
