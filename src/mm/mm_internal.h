@@ -139,8 +139,7 @@ typedef struct mm_vad {
     uint8_t type;           /* mm_vad_type */
     uint8_t flags;          /* VAD_LARGE_PAGES, VAD_DETAIL_*, VAD_NO_CHANGE, VAD_NAMED, ... */
 } mm_vad;
-/* One cache line: at 10^6 allocations a lookup's VAD is one miss, not two,
-   and the pools hold 64 bytes per allocation (issue 21). */
+/* One cache line: a VAD read is one miss, and an allocation costs 64 bytes of pool (issue 21). */
 _Static_assert(sizeof(mm_vad) == 64, "a plain VAD is one cache line");
 
 /* A VAD with a name (VAD_NAMED): the VAD, then what names it. Only the few
