@@ -1,8 +1,8 @@
 /*
  * avl.h - an intrusive AVL tree with parent pointers and an optional
  * augmentation hook. The memory manager keys two things with it: the VADs of
- * an address space (augmented with the largest free gap, so a free range is
- * found in O(log n)) and the page runs inside one VAD.
+ * an address space and the page runs inside one VAD (neither augmented
+ * today: the free-gap aggregates live in the VAD index).
  *
  * The tree never compares keys itself: callers descend to the place where a
  * node belongs and link it there (as Linux's rbtree does), so one tree code

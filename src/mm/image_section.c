@@ -85,7 +85,7 @@ NTSTATUS mm_map_image_view(mm_space *s, const mm_image_section *img, uint64_t se
     char *name = mm_vad_name_dup(mm_file_part(img->path));
     mm_image_path *kept = mm_image_path_new(img->path);
     mm_vad *v = NULL;
-    st = name && kept ? mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v)
+    st = name && kept ? mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), true, &v)
                       : STATUS_NO_MEMORY;
     mm_piece pieces[4];
     size_t n = v ? view_pieces(b - *offset, img->info.size, b, b + len, pieces) : 0;

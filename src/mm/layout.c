@@ -33,18 +33,18 @@
 
 /* A new VAD [start, end) at exactly that place, charged when committed. */
 NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
-                      uint32_t attr, mm_vad **out)
+                      uint32_t attr, bool named, mm_vad **out)
 {
     if (start < s->lowest || end - 1 > s->highest || end <= start)
         return STATUS_INVALID_PARAMETER;
     if (mm_vad_overlaps(s, start, end))
         return STATUS_CONFLICTING_ADDRESSES;
-    if (!mm_vad_reserve(s) || !mm_pool_reserve(&s->run_pool, 8))
+    if (!(named ? mm_vad_reserve_named(s) : mm_vad_reserve(s)) || !mm_pool_reserve(&s->run_pool, 8))
         return STATUS_NO_MEMORY;
     uint64_t charge = (type == VAD_PRIVATE && (attr & ATTR_COMMITTED)) ? end - start : 0;
     if (!mm_charge(s, charge))
         return STATUS_COMMITMENT_LIMIT;
-    *out = mm_vad_create(s, start, end, type, alloc_protect, attr);
+    *out = (named ? mm_vad_create_named : mm_vad_create)(s, start, end, type, alloc_protect, attr);
     return STATUS_SUCCESS;
 }
 
@@ -88,7 +88,8 @@ static NTSTATUS map_image(mm_space *s, ULONG_PTR *base, SIZE_T size, const char 
     NTSTATUS st = (!b && s->image_bases && name) ? dll_base(s, name, len, &b) : view_base(s, &b, len);
     mm_vad *v;
     if (NT_SUCCESS(st))
-        st = mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), &v);
+        st = mm_place(s, b, b + len, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), name != NULL,
+                      &v);
     if (!NT_SUCCESS(st)) {
         rtl_free(copy);
         return st;
@@ -215,10 +216,12 @@ static NTSTATUS place_one_by_one(mm_space *s, const mm_standard_layout *l)
 {
     ULONG_PTR shared = l->shared;
     SIZE_T one = PAGE;
+    if (!mm_vad_reserve_named(s)) /* for the name given after */
+        return STATUS_NO_MEMORY;
     NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
     if (!NT_SUCCESS(st))
         return st;
-    mm_vad *shared_vad = mm_vad_find(s, shared);
+    mm_vad *shared_vad = mm_vad_make_named(s, mm_vad_find(s, shared));
     mm_vad_name(s, shared_vad, "KUSER_SHARED_DATA", false, 0);
     shared_vad->flags |= VAD_NO_CHANGE;
     ULONG_PTR image = l->image, ntdll = l->ntdll;
@@ -228,7 +231,7 @@ static NTSTATUS place_one_by_one(mm_space *s, const mm_standard_layout *l)
     if (!NT_SUCCESS(st))
         return st;
     mm_vad *v;
-    st = mm_place(s, l->peb, l->peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    st = mm_place(s, l->peb, l->peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), true, &v);
     if (!NT_SUCCESS(st))
         return st;
     mm_vad_name(s, v, "PEB", false, 0);
@@ -299,7 +302,7 @@ NTSTATUS mm_create_teb(mm_space *s, uint32_t tid, ULONG_PTR *teb)
         !mm_find_free(s, len, PAGE, s->lowest, s->highest + 1, true, &b))
         return STATUS_NO_MEMORY;
     mm_vad *v;
-    NTSTATUS st = mm_place(s, b, b + len, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), &v);
+    NTSTATUS st = mm_place(s, b, b + len, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), true, &v);
     if (!NT_SUCCESS(st))
         return st;
     mm_vad_name(s, v, "TEB of thread ", true, tid);

@@ -75,19 +75,42 @@ typedef struct mm_index_hit {
 void mm_index_init(mm_index *ix, mm_chunk_cache *cache);
 void mm_index_destroy(mm_index *ix);
 bool mm_index_reserve(mm_index *ix); /* before an insert; false: host out of memory */
-void mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v);
-void mm_index_erase(mm_index *ix, ULONG_PTR key);
+/* Insert and erase keep the free-gap aggregates exact but for one case:
+ * they return true when the VAD after the one inserted (or erased), if
+ * any, is the first of another leaf, whose gap0 the caller then sets with
+ * mm_index_refresh. gap: the free bytes before v (from the end of the VAD
+ * before it, or from 0). */
+bool mm_index_insert(mm_index *ix, ULONG_PTR key, struct mm_vad *v, uint64_t gap);
+bool mm_index_erase(mm_index *ix, ULONG_PTR key);
 struct mm_vad *mm_index_floor(const mm_index *ix, ULONG_PTR addr); /* last VAD starting <= addr */
+/* The same, and where the free range before it begins (*lo; its start when
+   the leaf cannot tell). */
+struct mm_vad *mm_index_floor_lo(const mm_index *ix, ULONG_PTR addr, ULONG_PTR *lo);
 /* The same as a hit read from the leaf alone; false when the leaf cannot
  * tell (empty index, or addr before the leaf's first key). */
 bool mm_index_lookup(const mm_index *ix, ULONG_PTR addr, mm_index_hit *hit);
-void mm_index_update(mm_index *ix, const struct mm_vad *v); /* after v's summary changed */
+void mm_index_update(mm_index *ix, const struct mm_vad *v); /* after v's summary changed, not its bounds */
+void mm_index_replace(mm_index *ix, const struct mm_vad *old, struct mm_vad *v); /* v took old's place */
+/* After v's bounds or the gap before it changed: its summary and gap, then
+ * the aggregates above. Returns whether v is its leaf's last entry (the
+ * VAD after it then starts another leaf: refresh it too). O(log n). */
+bool mm_index_refresh(mm_index *ix, const struct mm_vad *v, uint64_t gap);
+/* The lowest (top_down: highest) [a, a + size) inside [lo, hi), a multiple
+ * of align, in the gap before some VAD; top_down sees only the gaps before
+ * VADs starting below hi. O(log n) but for the gaps too small for align. */
+bool mm_index_find_gap(const mm_index *ix, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                       bool top_down, ULONG_PTR *out);
+/* vad.c: whether [gs, ge) holds size bytes at a multiple of align inside [lo, hi): the lowest, the highest. */
+bool mm_fit_low(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                ULONG_PTR *out);
+bool mm_fit_high(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                 ULONG_PTR *out);
 bool mm_index_check(const mm_index *ix, uint64_t vads);
 
 typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
 #define VAD_LARGE_PAGES 0x1u
 #define VAD_DETAIL_OWNED 0x2u /* detail is a heap copy */
-#define VAD_DETAIL_ID 0x4u    /* detail is a prefix; node.spare the number that ends it */
+#define VAD_DETAIL_ID 0x4u    /* detail is a prefix; id the number that ends it */
 /* Secured against change from user mode (the VAD's NoChange bit): the
    KUSER_SHARED_DATA page. Its protection cannot change, it cannot be freed
    or decommitted, nothing more is committed in it. */
@@ -99,6 +122,8 @@ typedef enum mm_vad_type { VAD_PRIVATE, VAD_IMAGE, VAD_MAPPED } mm_vad_type;
 #define VAD_FROM_PLACEHOLDER 0x20u
 /* Reserved with MEM_WRITE_WATCH: the space's watch list has its written pages. */
 #define VAD_WRITE_WATCH 0x40u
+/* An mm_vad_named: the VAD has room for a name (from the space's named_pool). */
+#define VAD_NAMED 0x80u
 
 typedef struct mm_run {
     avl_node node;   /* node.spare holds the run's attribute */
@@ -106,17 +131,31 @@ typedef struct mm_run {
 } mm_run;
 
 typedef struct mm_vad {
-    avl_node node;          /* keyed by start; node.spare: see VAD_DETAIL_ID */
+    avl_node node;          /* keyed by start */
     ULONG_PTR start, end;   /* [start, end), page aligned */
-    uint64_t gap;           /* free bytes between the previous VAD's end (or 0) and start */
-    uint64_t max_gap;       /* largest gap in this subtree: finds free space in O(log n) */
     avl_node *runs;         /* NULL: every page has attr */
-    const char *detail;     /* "PEB", an image name, ...; static unless VAD_DETAIL_OWNED */
     uint32_t attr;          /* the pages' attribute when runs is NULL */
     uint16_t alloc_protect;
     uint8_t type;           /* mm_vad_type */
-    uint8_t flags;          /* VAD_LARGE_PAGES, VAD_DETAIL_*, VAD_NO_CHANGE */
+    uint8_t flags;          /* VAD_LARGE_PAGES, VAD_DETAIL_*, VAD_NO_CHANGE, VAD_NAMED, ... */
 } mm_vad;
+/* One cache line: a VAD read is one miss, and an allocation costs 64 bytes of pool (issue 21). */
+_Static_assert(sizeof(mm_vad) == 64, "a plain VAD is one cache line");
+
+/* A VAD with a name (VAD_NAMED): the VAD, then what names it. Only the few
+ * VADs the system names (images, views, stacks, TEBs, the PEB) pay for it;
+ * they come from the space's named_pool. */
+typedef struct mm_vad_named {
+    mm_vad vad;
+    const char *detail;     /* "PEB", an image name, ...; static unless VAD_DETAIL_OWNED */
+    uint32_t id;            /* the number that ends detail (VAD_DETAIL_ID) */
+} mm_vad_named;
+static inline mm_vad_named *vad_named(mm_vad *v) { return (mm_vad_named *)v; }
+/* v's detail as kept (a prefix when VAD_DETAIL_ID), or NULL. */
+static inline const char *mm_vad_raw_detail(const mm_vad *v)
+{
+    return v->flags & VAD_NAMED ? ((const mm_vad_named *)v)->detail : NULL;
+}
 
 /* A VAD's query answer in one word, kept beside its key in the index leaf,
  * so a query of a uniform allocation reads the leaf and never the VAD (at
@@ -163,6 +202,7 @@ struct mm_space {
     mm_commit *commit;
     uint64_t charge;        /* bytes */
     mm_pool vad_pool, run_pool;
+    mm_pool named_pool;     /* mm_vad_named: the VADs with a name */
     uint64_t detail_bytes;
     mm_guard_hook guard_hook;
     void *guard_ctx;
@@ -231,9 +271,17 @@ mm_vad *mm_vad_floor(const mm_space *s, ULONG_PTR addr);      /* last VAD starti
 mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr);     /* the same, trying the hint first */
 bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end);
 bool mm_vad_reserve(mm_space *s);                             /* room for one more VAD */
+bool mm_vad_reserve_named(mm_space *s);                       /* room for one more named VAD */
 void mm_vad_set_start(mm_space *s, mm_vad *v, ULONG_PTR start); /* a head trim */
 mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
                       ULONG alloc_protect, uint32_t attr);
+/* The same with room for a name (still none): mm_vad_reserve_named first. */
+mm_vad *mm_vad_create_named(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                            ULONG alloc_protect, uint32_t attr);
+/* v with room for a name: v itself when it has it, else a named copy in
+   v's place (v freed), for a VAD made plain by a caller that names it
+   afterwards. Room reserved first (mm_vad_reserve_named): cannot fail. */
+mm_vad *mm_vad_make_named(mm_space *s, mm_vad *v);
 void mm_vad_delete(mm_space *s, mm_vad *v);
 /* Several new VADs at once, into an empty space (process_template.c). */
 #define MM_MAX_SORTED_VADS 8
@@ -242,8 +290,9 @@ typedef struct mm_vad_proto {
     mm_vad_type type;
     ULONG alloc_protect;
     uint32_t attr;
+    bool named;             /* with room for a name */
 } mm_vad_proto;
-bool mm_vad_reserve_many(mm_space *s, size_t n); /* room for n VADs linked by mm_vad_create_sorted */
+bool mm_vad_reserve_many(mm_space *s, const mm_vad_proto *p, size_t n); /* room for mm_vad_create_sorted's VADs */
 /* Links n (<= MM_MAX_SORTED_VADS) VADs, sorted by start and disjoint, into a
  * space with none yet: the AVL tree built balanced in one pass, no rotation,
  * the index filled by appends. Room reserved first: cannot fail. */
@@ -340,9 +389,9 @@ uint64_t mm_watch_bytes(const mm_space *s); /* the bitmaps' charge */
 void mm_image_path_drop(mm_space *s, ULONG_PTR start);
 void mm_image_paths_free(mm_space *s);
 
-/* layout.c: a VAD exactly at [start, end), charged when committed. */
+/* layout.c: a VAD exactly at [start, end), charged when committed; named: with room for a name. */
 NTSTATUS mm_place(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
-                  uint32_t attr, mm_vad **out);
+                  uint32_t attr, bool named, mm_vad **out);
 
 /* stack.c: a touch found PAGE_GUARD on page (already removed). Grows the
  * stack the page belongs to, as MiCheckForUserStackOverflow: *is_stack false
@@ -383,6 +432,7 @@ static inline ULONG_PTR align_up(ULONG_PTR x, uint64_t a) { return (x + a - 1) &
 #define MM_DEBUG_CHECK(s) ((void)0)
 #endif
 
+/* vad_name.c: the names of VADs made with room for one (VAD_NAMED). */
 /* Names v with a static string (not copied), followed by id when with_id:
    what the memory manager itself places, on every process's and thread's
    creation path, costs no allocation. */
@@ -399,7 +449,7 @@ const char *mm_vad_detail(const mm_vad *v, char buf[48]);
 /* nv (split off v) takes v's detail; copy: a mm_vad_name_dup of it when v
    owns its detail (taken by the caller beforehand), else NULL. */
 void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v, char *copy);
-/* Drops v's detail (freeing an owned copy). */
+/* Drops v's detail (freeing an owned copy); nothing for a VAD without room for one. */
 void mm_vad_drop_detail(mm_space *s, mm_vad *v);
 
 #endif

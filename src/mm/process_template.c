@@ -29,10 +29,11 @@ static void sort_by_start(mm_vad_proto *p, const char **names, size_t n)
 NTSTATUS mm_standard_layout_place(mm_space *s, const mm_standard_layout *l)
 {
     mm_vad_proto p[STANDARD_VADS] = {
-        { l->shared, l->shared + PAGE, VAD_PRIVATE, PAGE_READONLY, attr_committed(PAGE_READONLY) },
-        { l->image, l->image + l->image_size, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY) },
-        { l->ntdll, l->ntdll + l->ntdll_size, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY) },
-        { l->peb, l->peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE) },
+        { l->shared, l->shared + PAGE, VAD_PRIVATE, PAGE_READONLY, attr_committed(PAGE_READONLY), true },
+        { l->image, l->image + l->image_size, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY),
+          l->image_name != NULL },
+        { l->ntdll, l->ntdll + l->ntdll_size, VAD_IMAGE, PAGE_EXECUTE_WRITECOPY, attr_committed(PAGE_READONLY), true },
+        { l->peb, l->peb + PAGE, VAD_PRIVATE, PAGE_READWRITE, attr_committed(PAGE_READWRITE), true },
     };
     const char *names[STANDARD_VADS] = { "KUSER_SHARED_DATA", l->image_name, "ntdll.dll", "PEB" };
     sort_by_start(p, names, STANDARD_VADS);
@@ -44,7 +45,7 @@ NTSTATUS mm_standard_layout_place(mm_space *s, const mm_standard_layout *l)
     }
     /* Everything that can fail, first: room for the VADs, their runs (four
        per image), and the commit of the two private pages. */
-    if (!mm_vad_reserve_many(s, STANDARD_VADS) || !mm_pool_reserve(&s->run_pool, 8))
+    if (!mm_vad_reserve_many(s, p, STANDARD_VADS) || !mm_pool_reserve(&s->run_pool, 8))
         return STATUS_NO_MEMORY;
     if (!mm_charge(s, 2 * PAGE))
         return STATUS_COMMITMENT_LIMIT;

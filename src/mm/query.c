@@ -105,8 +105,10 @@ NTSTATUS mm_query(mm_space *s, ULONG_PTR address, MEMORY_BASIC_INFORMATION *mbi)
     avl_node *next = v ? avl_next(&v->node) : avl_first(&s->vads);
     ULONG_PTR end = next ? avl_entry(next, mm_vad, node)->start : s->highest + 1;
     fill_free(page, end, mbi);
-    if (next) /* a walk asks for that allocation next */
-        mm_hint_set(s, avl_entry(next, mm_vad, node));
+    if (next) { /* a walk asks for that allocation next */
+        mm_vad *n = avl_entry(next, mm_vad, node);
+        mm_hint_push(s, (mm_hint){ n, v ? v->end : 0, n->start, n->end });
+    }
     return STATUS_SUCCESS;
 }
 

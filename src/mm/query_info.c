@@ -83,6 +83,6 @@ NTSTATUS mm_query_image(mm_space *s, ULONG_PTR address, ULONG_PTR *base, SIZE_T 
     *base = v->start;
     *size = v->end - v->start;
     if (name)
-        *name = (v->flags & VAD_DETAIL_ID) ? NULL : v->detail;
+        *name = (v->flags & VAD_DETAIL_ID) ? NULL : mm_vad_raw_detail(v);
     return STATUS_SUCCESS;
 }

@@ -262,12 +262,13 @@ static bool runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 
 bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
 {
-    if (!mm_pool_reserve(&s->run_pool, 2) || !mm_vad_reserve(s))
+    bool named = (v->flags & VAD_NAMED) != 0;
+    if (!mm_pool_reserve(&s->run_pool, 2) || !(named ? mm_vad_reserve_named(s) : mm_vad_reserve(s)))
         return false;
     bool middle = a > v->start && b < v->end;
     /* The second piece's own copy of an owned name, taken before any change. */
     char *name = NULL;
-    if (middle && (v->flags & VAD_DETAIL_OWNED) && !(name = mm_vad_name_dup(v->detail)))
+    if (middle && (v->flags & VAD_DETAIL_OWNED) && !(name = mm_vad_name_dup(mm_vad_raw_detail(v))))
         return false;
     ULONG_PTR old_end = v->end;
     avl_tree nt = {NULL, NULL};
@@ -304,7 +305,8 @@ bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     mm_vad_bounds_changed(s, v); /* also refreshes v's summary */
     if (!middle)
         return true;
-    mm_vad *nv = mm_vad_create(s, b, old_end, (mm_vad_type)v->type, v->alloc_protect, uniform);
+    mm_vad *nv = (named ? mm_vad_create_named : mm_vad_create)(s, b, old_end, (mm_vad_type)v->type,
+                                                               v->alloc_protect, uniform);
     nv->flags = v->flags;
     nv->runs = nt.root;
     collapse(s, nv);

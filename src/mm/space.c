@@ -66,6 +66,7 @@ NTSTATUS mm_space_create(const mm_space_params *p, mm_space **out)
     s->image_bases = p->image_bases;
     mm_pool_init(&s->vad_pool, sizeof(mm_vad), p->chunks);
     mm_pool_init(&s->run_pool, sizeof(mm_run), p->chunks);
+    mm_pool_init(&s->named_pool, sizeof(mm_vad_named), p->chunks);
     *out = s;
     return STATUS_SUCCESS;
 }
@@ -79,7 +80,7 @@ static void delete_all(mm_space *s, avl_node *n)
     mm_vad *v = avl_entry(n, mm_vad, node);
     mm_runs_free_all(s, v);
     if (v->flags & VAD_DETAIL_OWNED)
-        rtl_free((char *)v->detail);
+        rtl_free((char *)mm_vad_raw_detail(v));
 }
 
 void mm_space_destroy(mm_space *s)
@@ -95,6 +96,7 @@ void mm_space_destroy(mm_space *s)
     mm_index_destroy(&s->index);
     mm_pool_destroy(&s->vad_pool);
     mm_pool_destroy(&s->run_pool);
+    mm_pool_destroy(&s->named_pool);
     rtl_free(s);
 }
 
@@ -116,9 +118,10 @@ void mm_set_guard_hook(mm_space *s, mm_guard_hook hook, void *ctx)
 
 void mm_get_stats(const mm_space *s, mm_stats *out)
 {
-    out->allocations = s->vad_pool.live;
+    out->allocations = s->vad_pool.live + s->named_pool.live;
     out->runs = s->run_pool.live;
-    out->host_bytes = sizeof *s + s->vad_pool.bytes + s->run_pool.bytes + s->detail_bytes + s->index.nodes.bytes;
+    out->host_bytes = sizeof *s + s->vad_pool.bytes + s->named_pool.bytes + s->run_pool.bytes + s->detail_bytes +
+                      s->index.nodes.bytes;
 }
 
 bool mm_check(const mm_space *s)
@@ -132,12 +135,17 @@ bool mm_check(const mm_space *s)
             pages += mm_runs_count_committed(v, v->start, v->end);
         count++;
     }
-    if (count != s->vad_pool.live)
+    if (count != s->vad_pool.live + s->named_pool.live)
         return false;
-    for (const mm_hint *h = &s->hint; h <= &s->hint2; h++)
-        if (h->vad && (h->vad->start >= h->vad->end || h->start != h->vad->start || h->end != h->vad->end ||
-                       h->lo > h->start || h->lo < h->vad->start - h->vad->gap))
+    for (const mm_hint *h = &s->hint; h <= &s->hint2; h++) {
+        if (!h->vad)
+            continue;
+        const avl_node *prev = avl_prev(&h->vad->node);
+        ULONG_PTR free_from = prev ? avl_entry(prev, mm_vad, node)->end : 0;
+        if (h->vad->start >= h->vad->end || h->start != h->vad->start || h->end != h->vad->end ||
+            h->lo > h->start || h->lo < free_from)
             return false;
+    }
     if (s->hint2.vad && s->hint2.vad == s->hint.vad)
         return false;
     return pages * PAGE + mm_watch_bytes(s) == s->charge;

@@ -122,7 +122,7 @@ NTSTATUS mm_create_stack(mm_space *s, uint32_t tid, SIZE_T reserve, SIZE_T commi
         return STATUS_NO_MEMORY;
     }
     mm_vad *v;
-    NTSTATUS st = mm_place(s, b, b + reserve, VAD_PRIVATE, PAGE_READWRITE, attr_reserved(PAGE_READWRITE), &v);
+    NTSTATUS st = mm_place(s, b, b + reserve, VAD_PRIVATE, PAGE_READWRITE, attr_reserved(PAGE_READWRITE), true, &v);
     if (NT_SUCCESS(st) && !mm_charge(s, commit + guard)) {
         mm_vad_delete(s, v);
         st = STATUS_COMMITMENT_LIMIT;

@@ -1,11 +1,11 @@
 /*
  * vad.c - the VAD tree: a process's allocations ordered by address in an AVL
- * tree (as Windows' VadRoot), each node also knowing the free gap before it
- * and the largest gap in its subtree, so a free range for a system-chosen
- * address is found in O(log n) bottom-up or top-down. A hint remembers the
- * last VAD found (Windows keeps one too), which makes address-order walks O(1).
- * Lookups by address go through a B+-tree of the same VADs (vad_index.c),
- * which misses the cache far less than the AVL descent.
+ * tree (as Windows' VadRoot). A hint remembers the last VAD found (Windows
+ * keeps one too), which makes address-order walks O(1). Lookups by address
+ * and the search for a free range (bottom-up or top-down, O(log n)) go
+ * through a B+-tree of the same VADs (vad_index.c), which misses the cache
+ * far less than the AVL descent and keeps the free-gap aggregates, so a VAD
+ * is one cache line.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,29 +17,24 @@ static mm_vad *vad_of(const avl_node *n)
     return n ? avl_entry(n, mm_vad, node) : NULL;
 }
 
-static bool augment_gap(avl_node *n)
-{
-    mm_vad *v = vad_of(n);
-    uint64_t m = v->gap;
-    if (n->left && vad_of(n->left)->max_gap > m)
-        m = vad_of(n->left)->max_gap;
-    if (n->right && vad_of(n->right)->max_gap > m)
-        m = vad_of(n->right)->max_gap;
-    bool changed = v->max_gap != m;
-    v->max_gap = m;
-    return changed;
-}
-
 void mm_vad_tree_init(avl_tree *t)
 {
     t->root = NULL;
-    t->augment = augment_gap;
+    t->augment = NULL;
 }
 
-/* v's hint: its bounds and the free gap before it. */
-static mm_hint hint_of(mm_vad *v)
+/* Where the free range before v begins: the previous VAD's end, or 0. */
+static ULONG_PTR gap_start(const mm_vad *v)
 {
-    return (mm_hint){ v, v->start - v->gap, v->start, v->end };
+    mm_vad *prev = vad_of(avl_prev(&v->node));
+    return prev ? prev->end : 0;
+}
+
+/* v's hint: its bounds and where the free range before it begins (lo = v's
+   start: not known). */
+static mm_hint hint_of(mm_vad *v, ULONG_PTR lo)
+{
+    return (mm_hint){ v, lo, v->start, v->end };
 }
 
 /* h becomes the first hint and the first moves to second place (when h's
@@ -54,7 +49,7 @@ void mm_hint_push(mm_space *s, mm_hint h)
 void mm_hint_set(mm_space *s, mm_vad *v)
 {
     if (v) {
-        mm_hint_push(s, hint_of(v));
+        mm_hint_push(s, hint_of(v, v->start));
     } else {
         s->hint = (mm_hint){ 0 };
         s->hint2 = (mm_hint){ 0 };
@@ -68,7 +63,7 @@ static void hint_refresh(mm_space *s, mm_vad *v, bool gone)
     if (!slot)
         return;
     if (!gone) {
-        *slot = hint_of(v);
+        *slot = hint_of(v, gap_start(v));
         return;
     }
     if (slot == &s->hint)
@@ -91,11 +86,30 @@ bool mm_vad_reserve(mm_space *s)
     return mm_pool_reserve(&s->vad_pool, 1) && mm_index_reserve(&s->index);
 }
 
+bool mm_vad_reserve_named(mm_space *s)
+{
+    return mm_pool_reserve(&s->named_pool, 1) && mm_index_reserve(&s->index);
+}
+
+/* The VAD after v, whose gap changed: its leaf's gap0 when it starts
+   another leaf (last), and a hint holding it. */
+static void next_gap_changed(mm_space *s, mm_vad *v, bool last)
+{
+    mm_vad *next = vad_of(avl_next(&v->node));
+    if (!next)
+        return;
+    if (last)
+        mm_index_refresh(&s->index, next, next->start - v->end);
+    hint_refresh(s, next, false);
+}
+
 void mm_vad_set_start(mm_space *s, mm_vad *v, ULONG_PTR start)
 {
-    mm_index_erase(&s->index, v->start);
+    bool last = mm_index_erase(&s->index, v->start);
     v->start = start;
-    mm_index_insert(&s->index, start, v);
+    last |= mm_index_insert(&s->index, start, v, start - gap_start(v));
+    hint_refresh(s, v, false);
+    next_gap_changed(s, v, last);
 }
 
 /* The last VAD starting at or below addr, trying the hint first: a repeated
@@ -115,7 +129,7 @@ mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr)
             if (!n || addr < n->start)
                 return h->vad;
             if (addr < n->end) {
-                mm_hint_set(s, n);
+                mm_hint_push(s, hint_of(n, h->end));
                 return n;
             }
         }
@@ -124,9 +138,10 @@ mm_vad *mm_vad_floor_hinted(mm_space *s, ULONG_PTR addr)
         mm_hint_push(s, s->hint2);
         return s->hint.vad;
     }
-    mm_vad *v = mm_vad_floor(s, addr);
+    ULONG_PTR lo;
+    mm_vad *v = mm_index_floor_lo(&s->index, addr, &lo);
     if (v)
-        mm_hint_set(s, v);
+        mm_hint_push(s, hint_of(v, lo));
     return v;
 }
 
@@ -142,37 +157,34 @@ bool mm_vad_overlaps(const mm_space *s, ULONG_PTR start, ULONG_PTR end)
     return v && v->end > start;
 }
 
-/* The gap before v depends on its predecessor; recompute and propagate. */
-static void refresh_gap(mm_space *s, mm_vad *v)
+/* A new VAD from its pool (NULL only when the host is out). */
+static mm_vad *vad_new(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                       uint32_t attr, bool named)
 {
-    mm_vad *prev = vad_of(avl_prev(&v->node));
-    v->gap = v->start - (prev ? prev->end : 0);
-    avl_propagate(&s->vads, &v->node);
-    hint_refresh(s, v, false);
-}
-
-static void vad_init(mm_vad *v, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
-                     uint32_t attr)
-{
+    mm_vad *v = mm_pool_get(named ? &s->named_pool : &s->vad_pool);
+    if (!v)
+        return NULL;
     v->start = start;
     v->end = end;
-    v->gap = v->max_gap = 0;
     v->runs = NULL;
-    v->detail = NULL;
     v->attr = attr;
     v->alloc_protect = (uint16_t)alloc_protect;
     v->type = (uint8_t)type;
-    v->flags = 0;
+    v->flags = named ? VAD_NAMED : 0;
     v->node.spare = 0;
+    if (named) {
+        vad_named(v)->detail = NULL;
+        vad_named(v)->id = 0;
+    }
+    return v;
 }
 
-mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
-                      ULONG alloc_protect, uint32_t attr)
+static mm_vad *create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type, ULONG alloc_protect,
+                      uint32_t attr, bool named)
 {
-    mm_vad *v = mm_pool_get(&s->vad_pool);
+    mm_vad *v = vad_new(s, start, end, type, alloc_protect, attr, named);
     if (!v)
         return NULL;
-    vad_init(v, start, end, type, alloc_protect, attr);
 
     avl_node *parent = NULL, **link = &s->vads.root;
     int is_left = 0;
@@ -182,20 +194,62 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
         link = is_left ? &parent->left : &parent->right;
     }
     avl_link(&s->vads, &v->node, parent, is_left);
-    mm_index_insert(&s->index, start, v);
-    refresh_gap(s, v);
-    mm_vad *next = vad_of(avl_next(&v->node));
-    if (next)
-        refresh_gap(s, next);
+    bool last = mm_index_insert(&s->index, start, v, start - gap_start(v));
+    next_gap_changed(s, v, last);
     return v;
 }
 
-bool mm_vad_reserve_many(mm_space *s, size_t n)
+mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                      ULONG alloc_protect, uint32_t attr)
 {
+    return create(s, start, end, type, alloc_protect, attr, false);
+}
+
+mm_vad *mm_vad_create_named(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
+                            ULONG alloc_protect, uint32_t attr)
+{
+    return create(s, start, end, type, alloc_protect, attr, true);
+}
+
+mm_vad *mm_vad_make_named(mm_space *s, mm_vad *v)
+{
+    if (v->flags & VAD_NAMED)
+        return v;
+    mm_vad_named *n = mm_pool_get(&s->named_pool); /* reserved: cannot fail */
+    n->vad = *v;
+    n->vad.flags |= VAD_NAMED;
+    n->detail = NULL;
+    n->id = 0;
+    /* Everything that points at v points at the copy: the tree, the index, the hints. */
+    avl_node *o = &v->node, *c = &n->vad.node;
+    if (!o->parent)
+        s->vads.root = c;
+    else if (o->parent->left == o)
+        o->parent->left = c;
+    else
+        o->parent->right = c;
+    if (o->left)
+        o->left->parent = c;
+    if (o->right)
+        o->right->parent = c;
+    mm_index_replace(&s->index, v, &n->vad);
+    if (s->hint.vad == v)
+        s->hint.vad = &n->vad;
+    if (s->hint2.vad == v)
+        s->hint2.vad = &n->vad;
+    mm_pool_put(&s->vad_pool, v);
+    return &n->vad;
+}
+
+bool mm_vad_reserve_many(mm_space *s, const mm_vad_proto *p, size_t n)
+{
+    size_t named = 0;
+    for (size_t i = 0; i < n; i++)
+        named += p[i].named;
     /* Into an empty index (the only use), up to MM_MAX_SORTED_VADS keys fill
        one leaf: no more, since a node reserved stays the space's spare. */
-    return n <= MM_MAX_SORTED_VADS && !s->index.root && mm_pool_reserve(&s->vad_pool, n) &&
-           mm_index_reserve(&s->index);
+    return n <= MM_MAX_SORTED_VADS && !s->index.root && mm_pool_reserve(&s->vad_pool, n - named) &&
+           mm_pool_reserve(&s->named_pool, named) && mm_index_reserve(&s->index);
 }
 
 void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad **out)
@@ -203,16 +257,16 @@ void mm_vad_create_sorted(mm_space *s, const mm_vad_proto *p, size_t n, mm_vad *
     avl_node *nodes[MM_MAX_SORTED_VADS] = { 0 };
     ULONG_PTR prev_end = 0;
     for (size_t i = 0; i < n; i++) {
-        mm_vad *v = mm_pool_get(&s->vad_pool); /* reserved: cannot fail */
-        vad_init(v, p[i].start, p[i].end, p[i].type, p[i].alloc_protect, p[i].attr);
-        v->gap = v->start - prev_end;
-        prev_end = v->end;
+        mm_vad *v = vad_new(s, p[i].start, p[i].end, p[i].type, p[i].alloc_protect, p[i].attr,
+                            p[i].named); /* reserved: cannot fail */
         nodes[i] = &v->node;
         out[i] = v;
     }
-    avl_build(&s->vads, nodes, n); /* balanced at once, max_gap computed bottom-up */
-    for (size_t i = 0; i < n; i++)
-        mm_index_insert(&s->index, out[i]->start, out[i]); /* ascending: appends */
+    avl_build(&s->vads, nodes, n); /* balanced at once */
+    for (size_t i = 0; i < n; i++) { /* ascending: appends */
+        mm_index_insert(&s->index, out[i]->start, out[i], out[i]->start - prev_end);
+        prev_end = out[i]->end;
+    }
 }
 
 void mm_vad_delete(mm_space *s, mm_vad *v)
@@ -220,27 +274,27 @@ void mm_vad_delete(mm_space *s, mm_vad *v)
     mm_vad *next = vad_of(avl_next(&v->node));
     hint_refresh(s, v, true);
     avl_erase(&s->vads, &v->node);
-    mm_index_erase(&s->index, v->start);
-    if (next)
-        refresh_gap(s, next);
+    bool last = mm_index_erase(&s->index, v->start);
+    if (next) {
+        if (last)
+            mm_index_refresh(&s->index, next, next->start - gap_start(next));
+        hint_refresh(s, next, false);
+    }
     mm_runs_free_all(s, v);
     mm_vad_drop_detail(s, v);
-    mm_pool_put(&s->vad_pool, v);
+    mm_pool_put(v->flags & VAD_NAMED ? &s->named_pool : &s->vad_pool, v);
 }
 
 /* Bounds of v changed in place (trim): its gap and its successor's. */
 void mm_vad_bounds_changed(mm_space *s, mm_vad *v)
 {
-    mm_index_update(&s->index, v);
-    refresh_gap(s, v);
-    mm_vad *next = vad_of(avl_next(&v->node));
-    if (next)
-        refresh_gap(s, next);
+    bool last = mm_index_refresh(&s->index, v, v->start - gap_start(v));
+    hint_refresh(s, v, false);
+    next_gap_changed(s, v, last);
 }
 
-/* Does [gap_start, gap_end) hold size bytes at a multiple of align inside [lo, hi)? */
-static bool fit_low(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo,
-                    ULONG_PTR hi, ULONG_PTR *out)
+bool mm_fit_low(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                ULONG_PTR *out)
 {
     ULONG_PTR a = align_up(gs > lo ? gs : lo, align);
     ULONG_PTR top = ge < hi ? ge : hi;
@@ -250,8 +304,8 @@ static bool fit_low(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, U
     return true;
 }
 
-static bool fit_high(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo,
-                     ULONG_PTR hi, ULONG_PTR *out)
+bool mm_fit_high(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
+                 ULONG_PTR *out)
 {
     ULONG_PTR top = ge < hi ? ge : hi;
     if (top < size)
@@ -263,46 +317,6 @@ static bool fit_high(ULONG_PTR gs, ULONG_PTR ge, uint64_t size, uint64_t align, 
     return true;
 }
 
-static bool search_up(const avl_node *n, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
-                      ULONG_PTR *out)
-{
-    while (n) {
-        const mm_vad *v = vad_of(n);
-        if (v->max_gap < size)
-            return false;
-        /* The left subtree and v's own gap lie below v->start. */
-        if (v->start > lo) {
-            if (search_up(n->left, size, align, lo, hi, out))
-                return true;
-            if (v->gap >= size && fit_low(v->start - v->gap, v->start, size, align, lo, hi, out))
-                return true;
-        }
-        if (v->end >= hi)
-            return false;
-        n = n->right;
-    }
-    return false;
-}
-
-static bool search_down(const avl_node *n, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
-                        ULONG_PTR *out)
-{
-    while (n) {
-        const mm_vad *v = vad_of(n);
-        if (v->max_gap < size)
-            return false;
-        if (v->end < hi && search_down(n->right, size, align, lo, hi, out))
-            return true;
-        ULONG_PTR gs = v->start - v->gap;
-        if (v->gap >= size && fit_high(gs, v->start, size, align, lo, hi, out))
-            return true;
-        if (gs <= lo)
-            return false;
-        n = n->left;
-    }
-    return false;
-}
-
 bool mm_find_free(const mm_space *s, uint64_t size, uint64_t align, ULONG_PTR lo, ULONG_PTR hi,
                   bool top_down, ULONG_PTR *out)
 {
@@ -310,14 +324,19 @@ bool mm_find_free(const mm_space *s, uint64_t size, uint64_t align, ULONG_PTR lo
         return false;
     const mm_vad *last = vad_of(avl_last(&s->vads));
     ULONG_PTR tail = last ? last->end : 0;
-    if (top_down) {
-        if (fit_high(tail, hi, size, align, lo, hi, out))
-            return true;
-        return search_down(s->vads.root, size, align, lo, hi, out);
-    }
-    if (search_up(s->vads.root, size, align, lo, hi, out))
+    if (!top_down)
+        return mm_index_find_gap(&s->index, size, align, lo, hi, false, out) ||
+               mm_fit_low(tail, hi, size, align, lo, hi, out);
+    /* Highest first: the tail, the gap across hi (before the first VAD
+       starting at hi or above), then the gaps below hi. */
+    if (mm_fit_high(tail, hi, size, align, lo, hi, out))
         return true;
-    return fit_low(tail, hi, size, align, lo, hi, out);
+    const mm_vad *below = mm_vad_floor(s, hi - 1);
+    const mm_vad *across = vad_of(below ? avl_next(&below->node) : avl_first(&s->vads));
+    ULONG_PTR gs = below ? below->end : 0;
+    if (across && mm_fit_high(gs, across->start, size, align, lo, hi, out))
+        return true;
+    return mm_index_find_gap(&s->index, size, align, lo, hi, true, out);
 }
 
 bool mm_vad_tree_check(const mm_space *s)
@@ -330,16 +349,11 @@ bool mm_vad_tree_check(const mm_space *s)
         const mm_vad *v = vad_of(n);
         if (v->start >= v->end || (v->start | v->end) & (PAGE - 1))
             return false;
-        if (v->start < prev_end || v->gap != v->start - prev_end)
+        if (v->start < prev_end)
             return false;
+        if ((v->flags & (VAD_DETAIL_OWNED | VAD_DETAIL_ID)) && !(v->flags & VAD_NAMED))
+            return false; /* a name needs the room after the VAD */
         if (v->start < s->lowest || v->end - 1 > s->highest)
-            return false;
-        uint64_t m = v->gap;
-        if (n->left && vad_of(n->left)->max_gap > m)
-            m = vad_of(n->left)->max_gap;
-        if (n->right && vad_of(n->right)->max_gap > m)
-            m = vad_of(n->right)->max_gap;
-        if (m != v->max_gap)
             return false;
         if (!mm_runs_check(v))
             return false;

@@ -2,7 +2,8 @@
  * vad_name.c - what a VAD is for (an image's path, "Stack of thread 12",
  * "TEB of thread 12"): the Details column of VMMap. Most names are static
  * text, some carry a thread ID shown after them; a name that must outlive
- * its caller is copied and counted in the space's host bytes.
+ * its caller is copied and counted in the space's host bytes. A name lives
+ * after its VAD (mm_vad_named), so only named VADs pay for it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +13,41 @@
 
 void mm_vad_drop_detail(mm_space *s, mm_vad *v)
 {
+    if (!(v->flags & VAD_NAMED))
+        return;
+    mm_vad_named *n = vad_named(v);
     if (v->flags & VAD_DETAIL_OWNED) {
-        s->detail_bytes -= strlen(v->detail) + 1;
-        rtl_free((char *)v->detail);
+        s->detail_bytes -= strlen(n->detail) + 1;
+        rtl_free((char *)n->detail);
     }
-    v->detail = NULL;
+    n->detail = NULL;
+    n->id = 0;
     v->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
 }
 
 void mm_vad_name(mm_space *s, mm_vad *v, const char *text, bool with_id, uint32_t id)
 {
     mm_vad_drop_detail(s, v);
-    v->detail = text;
+    vad_named(v)->detail = text;
     if (with_id) {
         v->flags |= VAD_DETAIL_ID;
-        v->node.spare = id;
+        vad_named(v)->id = id;
     }
 }
 
 const char *mm_vad_detail(const mm_vad *v, char buf[48])
 {
     if (!(v->flags & VAD_DETAIL_ID))
-        return v->detail;
+        return mm_vad_raw_detail(v);
     /* "TEB of thread 12" */
-    size_t n = strlen(v->detail);
-    uint32_t id = v->node.spare;
+    const mm_vad_named *named = (const mm_vad_named *)v;
+    size_t n = strlen(named->detail);
+    uint32_t id = named->id;
     char digits[10];
     int k = 0;
     if (n > 36)
         n = 36;
-    memcpy(buf, v->detail, n);
+    memcpy(buf, named->detail, n);
     do {
         digits[k++] = (char)('0' + id % 10);
         id /= 10;
@@ -63,7 +69,7 @@ void mm_vad_name_adopt(mm_space *s, mm_vad *v, char *copy)
 {
     mm_vad_drop_detail(s, v);
     if (copy) {
-        v->detail = copy;
+        vad_named(v)->detail = copy;
         v->flags |= VAD_DETAIL_OWNED;
         s->detail_bytes += strlen(copy) + 1;
     }
@@ -80,10 +86,12 @@ NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
 
 void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v, char *copy)
 {
+    if (!(v->flags & VAD_NAMED))
+        return;
     nv->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
-    nv->detail = NULL;
+    vad_named(nv)->detail = NULL;
     if (v->flags & VAD_DETAIL_OWNED)
         mm_vad_name_adopt(s, nv, copy);
     else
-        mm_vad_name(s, nv, v->detail, (v->flags & VAD_DETAIL_ID) != 0, v->node.spare);
+        mm_vad_name(s, nv, mm_vad_raw_detail(v), (v->flags & VAD_DETAIL_ID) != 0, ((const mm_vad_named *)v)->id);
 }

@@ -330,14 +330,15 @@ static NTSTATUS map_section(mm_space *s, struct ob_header *section, ULONG_PTR *b
     if (!NT_SUCCESS(st))
         return st;
     mm_view *w = rtl_zalloc(sizeof *w);
-    if (!w || !mm_vad_reserve(s) || !mm_pool_reserve(&s->run_pool, 2 + 2 * g->nranges)) {
+    if (!w || !mm_vad_reserve_named(s) || !mm_pool_reserve(&s->run_pool, 2 + 2 * g->nranges)) {
         rtl_free(w);
         return STATUS_NO_MEMORY;
     }
     if (placeholder)
         mm_vad_delete(s, placeholder); /* the view takes its place, and its address range, whole */
     bool all = (g->attributes & SEC_COMMIT) != 0;
-    mm_vad *v = mm_vad_create(s, b, b + len, VAD_MAPPED, protect, all ? attr_committed(protect) : attr_reserved(protect));
+    mm_vad *v = mm_vad_create_named(s, b, b + len, VAD_MAPPED, protect,
+                                    all ? attr_committed(protect) : attr_reserved(protect));
     mm_vad_name(s, v, "Shareable", false, 0); /* what VMMap calls a page-file-backed view */
     if (placeholder)
         v->flags |= VAD_FROM_PLACEHOLDER; /* NtUnmapViewOfSectionEx may give the placeholder back */
