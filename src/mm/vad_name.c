@@ -27,6 +27,8 @@ void mm_vad_drop_detail(mm_space *s, mm_vad *v)
 
 void mm_vad_name(mm_space *s, mm_vad *v, const char *text, bool with_id, uint32_t id)
 {
+    if (!(v->flags & VAD_NAMED))
+        return; /* no room: a caller's bug, shown as a missing name rather than a write past the VAD */
     mm_vad_drop_detail(s, v);
     vad_named(v)->detail = text;
     if (with_id) {
@@ -67,6 +69,10 @@ char *mm_vad_name_dup(const char *detail)
 
 void mm_vad_name_adopt(mm_space *s, mm_vad *v, char *copy)
 {
+    if (!(v->flags & VAD_NAMED)) { /* no room (see mm_vad_name) */
+        rtl_free(copy);
+        return;
+    }
     mm_vad_drop_detail(s, v);
     if (copy) {
         vad_named(v)->detail = copy;
@@ -86,8 +92,10 @@ NTSTATUS mm_vad_name_copy(mm_space *s, mm_vad *v, const char *detail)
 
 void mm_vad_copy_detail(mm_space *s, mm_vad *nv, const mm_vad *v, char *copy)
 {
-    if (!(v->flags & VAD_NAMED))
+    if (!(v->flags & VAD_NAMED) || !(nv->flags & VAD_NAMED)) {
+        rtl_free(copy); /* nothing to copy, or no room (see mm_vad_name) */
         return;
+    }
     nv->flags &= (uint8_t)~(VAD_DETAIL_OWNED | VAD_DETAIL_ID);
     vad_named(nv)->detail = NULL;
     if (v->flags & VAD_DETAIL_OWNED)
