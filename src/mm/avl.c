@@ -2,10 +2,9 @@
  * avl.c - the AVL tree behind the VAD tree (Windows keeps VADs in an AVL
  * tree too, Windows Internals 7th ed., ch. 5 "Virtual address descriptors").
  * Height-based: every change walks up from the lowest touched node, fixing
- * heights, rotating where a side is two taller, and re-running the
- * augmentation hook, so aggregates stay exact in O(log n). The walk ends at
- * the first node whose height and aggregate both stay as they were: nothing
- * above it can change (most inserts stop within a level or two).
+ * heights and rotating where a side is two taller, in O(log n). The walk
+ * ends at the first node whose height stays as it was: nothing above it can
+ * change (most inserts stop within a level or two).
  */
 #include "avl.h"
 
@@ -14,15 +13,13 @@ static int32_t height(const avl_node *n)
     return n ? n->height : 0;
 }
 
-/* Returns whether n's height or aggregate changed. */
-static bool update(avl_tree *t, avl_node *n)
+/* Returns whether n's height changed. */
+static bool update(avl_node *n)
 {
     int32_t l = height(n->left), r = height(n->right);
     int32_t h = 1 + (l > r ? l : r);
     bool changed = h != n->height;
     n->height = h;
-    if (t->augment && t->augment(n))
-        changed = true;
     return changed;
 }
 
@@ -46,8 +43,8 @@ static avl_node *rotate_left(avl_tree *t, avl_node *x)
     replace_child(t, x->parent, x, y);
     y->left = x;
     x->parent = y;
-    update(t, x);
-    update(t, y);
+    update(x);
+    update(y);
     return y;
 }
 
@@ -61,17 +58,17 @@ static avl_node *rotate_right(avl_tree *t, avl_node *x)
     replace_child(t, x->parent, x, y);
     y->right = x;
     x->parent = y;
-    update(t, x);
-    update(t, y);
+    update(x);
+    update(y);
     return y;
 }
 
-/* Walks up: heights, rotations, augmentation; stops early once past
+/* Walks up: heights, rotations; stops early once past
    `through` (a node that must be recomputed whatever happens below it). */
 static void rebalance_from(avl_tree *t, avl_node *n, const avl_node *through)
 {
     while (n) {
-        bool changed = update(t, n);
+        bool changed = update(n);
         bool must = through != NULL;
         if (n == through)
             through = NULL;
@@ -102,28 +99,26 @@ void avl_link(avl_tree *t, avl_node *n, avl_node *parent, int is_left)
         parent->left = n;
     else
         parent->right = n;
-    /* The new leaf's aggregate is computed, whatever was in it before. */
-    update(t, n);
     rebalance_from(t, parent, NULL);
 }
 
-static avl_node *build(avl_tree *t, avl_node *const *sorted, size_t n, avl_node *parent)
+static avl_node *build(avl_node *const *sorted, size_t n, avl_node *parent)
 {
     if (n == 0)
         return NULL;
     size_t mid = n / 2;
     avl_node *root = sorted[mid];
     root->parent = parent;
-    root->left = build(t, sorted, mid, root);
-    root->right = build(t, sorted + mid + 1, n - mid - 1, root);
+    root->left = build(sorted, mid, root);
+    root->right = build(sorted + mid + 1, n - mid - 1, root);
     root->height = 0;
-    update(t, root);
+    update(root);
     return root;
 }
 
 void avl_build(avl_tree *t, avl_node *const *sorted, size_t n)
 {
-    t->root = build(t, sorted, n, NULL);
+    t->root = build(sorted, n, NULL);
 }
 
 void avl_erase(avl_tree *t, avl_node *n)
@@ -157,15 +152,6 @@ void avl_erase(avl_tree *t, avl_node *n)
         fix = n->parent;
     }
     rebalance_from(t, fix, through);
-}
-
-void avl_propagate(avl_tree *t, avl_node *n)
-{
-    if (!t->augment || !n)
-        return;
-    t->augment(n); /* n's own fields changed: recomputed whatever it held */
-    for (n = n->parent; n && t->augment(n); n = n->parent)
-        ;
 }
 
 avl_node *avl_first(const avl_tree *t)

@@ -1,8 +1,8 @@
 /*
- * avl.h - an intrusive AVL tree with parent pointers and an optional
- * augmentation hook. The memory manager keys two things with it: the VADs of
- * an address space and the page runs inside one VAD (neither augmented
- * today: the free-gap aggregates live in the VAD index).
+ * avl.h - an intrusive AVL tree with parent pointers. The memory manager
+ * keys several things with it: the VADs of an address space, the page runs
+ * inside one VAD, its stacks and views. (The VADs' free-gap aggregates live
+ * in the VAD index, vad_index.c, not here.)
  *
  * The tree never compares keys itself: callers descend to the place where a
  * node belongs and link it there (as Linux's rbtree does), so one tree code
@@ -21,25 +21,18 @@ typedef struct avl_node {
     uint32_t spare;   /* free for the embedding struct (keeps padding useful) */
 } avl_node;
 
-/* Recomputes a node's aggregate from its own fields and its children's;
-   returns whether it changed (an unchanged node ends the walk upward). */
-typedef bool (*avl_augment_fn)(avl_node *n);
-
 typedef struct avl_tree {
     avl_node *root;
-    avl_augment_fn augment; /* NULL when the tree carries no aggregate */
 } avl_tree;
 
 /* Links n as the left (is_left) or right child of parent (NULL: as root), then
  * rebalances. O(log n). */
 void avl_link(avl_tree *t, avl_node *n, avl_node *parent, int is_left);
 /* Builds t (empty) from n nodes already in key order: a perfectly balanced
- * tree, heights and aggregates computed bottom-up, no rotation. O(n). */
+ * tree, heights computed bottom-up, no rotation. O(n). */
 void avl_build(avl_tree *t, avl_node *const *sorted, size_t n);
 /* Unlinks n and rebalances. O(log n). */
 void avl_erase(avl_tree *t, avl_node *n);
-/* Re-runs the augmentation from n up to the root after n's own fields changed. */
-void avl_propagate(avl_tree *t, avl_node *n);
 
 avl_node *avl_first(const avl_tree *t);
 avl_node *avl_last(const avl_tree *t);

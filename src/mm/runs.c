@@ -164,7 +164,7 @@ bool mm_runs_decommit(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
  */
 static bool split_range(mm_space *s, mm_vad *v, avl_tree *t, ULONG_PTR a, ULONG_PTR b, uint32_t uniform)
 {
-    *t = (avl_tree){v->runs, NULL};
+    *t = (avl_tree){v->runs};
     if (!t->root) {
         if (v->attr == uniform)
             return false;
@@ -224,7 +224,7 @@ bool mm_runs_layout(mm_space *s, mm_vad *v, const mm_piece *pieces, size_t n)
         last = new_run(s, pieces[i].start, pieces[i].attr);
         runs[count++] = &last->node;
     }
-    avl_tree t = {NULL, NULL};
+    avl_tree t = {NULL};
     avl_build(&t, runs, count); /* already in address order */
     v->runs = t.root;
     collapse(s, v);
@@ -271,9 +271,9 @@ bool mm_runs_cut(mm_space *s, mm_vad *v, ULONG_PTR a, ULONG_PTR b)
     if (middle && (v->flags & VAD_DETAIL_OWNED) && !(name = mm_vad_name_dup(mm_vad_raw_detail(v))))
         return false;
     ULONG_PTR old_end = v->end;
-    avl_tree nt = {NULL, NULL};
+    avl_tree nt = {NULL};
     if (v->runs) {
-        avl_tree t = {v->runs, NULL};
+        avl_tree t = {v->runs};
         split_at(s, &t, a);
         if (b < v->end)
             split_at(s, &t, b);
@@ -342,7 +342,7 @@ bool mm_runs_check(const mm_vad *v)
         (void)want;
         return attr_ok(v->attr);
     }
-    avl_tree t = {v->runs, NULL};
+    avl_tree t = {v->runs};
     long count = avl_check(&t);
     if (count < 2 || v->runs->parent)
         return false;

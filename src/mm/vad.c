@@ -20,7 +20,6 @@ static mm_vad *vad_of(const avl_node *n)
 void mm_vad_tree_init(avl_tree *t)
 {
     t->root = NULL;
-    t->augment = NULL;
 }
 
 /* Where the free range before v begins: the previous VAD's end, or 0. */
