@@ -81,6 +81,17 @@ static NTSTATUS map_into(fixture *f, HANDLE section, HANDLE process, ULONG_PTR *
     return NtMapViewOfSection(f->sys, section, process, base, 0, 0, &offset, size, ViewShare, 0, PAGE_READONLY);
 }
 
+/* app.exe's section, mapped whole in the fixture's own process, where its
+   based place is taken by the process's own image: not at base. */
+static ULONG_PTR map_app_here(fixture *f, HANDLE *section)
+{
+    *section = app_section(f);
+    ULONG_PTR base = 0;
+    SIZE_T size = 0;
+    assert_int_equal(map_into(f, *section, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    return base;
+}
+
 static MEMORY_BASIC_INFORMATION query(fixture *f, HANDLE process, ULONG_PTR at)
 {
     MEMORY_BASIC_INFORMATION m;
@@ -330,10 +341,8 @@ static void map_arguments_checked_for_images(void **state)
 static void the_views_file_name_is_the_images_nt_path(void **state)
 {
     fixture *f = *state;
-    HANDLE s = app_section(f);
-    ULONG_PTR base = 0;
-    SIZE_T size = 0;
-    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    HANDLE s;
+    ULONG_PTR base = map_app_here(f, &s);
     union {
         MEMORY_SECTION_NAME n;
         unsigned char raw[512];
@@ -534,10 +543,8 @@ static void a_drivers_routine_sees_each_view_and_whether_it_is_partial(void **st
     assert_int_equal(ntsim_set_current_thread(f->sys, f->tid), STATUS_SUCCESS);
     f->saved = ke_enter(f->sys, NULL, NULL);
     memset(&routine, 0, sizeof routine);
-    HANDLE s = app_section(f);
-    ULONG_PTR base = 0;
-    SIZE_T size = 0;
-    assert_int_equal(map_into(f, s, NtCurrentProcess(), &base, &size), STATUS_IMAGE_NOT_AT_BASE);
+    HANDLE s;
+    ULONG_PTR base = map_app_here(f, &s);
     assert_int_equal(routine.count, 1);
     assert_int_equal(routine.pid, f->pid);
     assert_int_equal(routine.base, base);
@@ -547,7 +554,7 @@ static void a_drivers_routine_sees_each_view_and_whether_it_is_partial(void **st
     assert_int_equal(routine.system, 0);
     /* The first 64 KiB only: a partial view (Windows 10's ImagePartialMap). */
     ULONG_PTR part = 0;
-    size = 0x10000;
+    SIZE_T size = 0x10000;
     assert_int_equal(map_into(f, s, NtCurrentProcess(), &part, &size), STATUS_IMAGE_NOT_AT_BASE);
     assert_int_equal(routine.count, 2);
     assert_int_equal(routine.size, 0x10000);
@@ -604,10 +611,8 @@ static void a_view_ends_at_the_sections_size(void **state)
 static void a_writable_protection_of_an_image_page_is_copy_on_write(void **state)
 {
     fixture *f = *state;
-    HANDLE s = app_section(f);
-    ULONG_PTR v = 0;
-    SIZE_T size = 0;
-    assert_int_equal(map_into(f, s, NtCurrentProcess(), &v, &size), STATUS_IMAGE_NOT_AT_BASE);
+    HANDLE s;
+    ULONG_PTR v = map_app_here(f, &s);
     ULONG_PTR text = v + 0x1000, at = text;
     SIZE_T n = 0x1000;
     ULONG old = 0;
