@@ -214,14 +214,11 @@ NTSTATUS mm_image_based_address(mm_image_bases *reg, mm_image_section *img)
    (the template needs an empty one). The same places, the same answers. */
 static NTSTATUS place_one_by_one(mm_space *s, const mm_standard_layout *l)
 {
-    ULONG_PTR shared = l->shared;
-    SIZE_T one = PAGE;
-    if (!mm_vad_reserve_named(s)) /* for the name given after */
-        return STATUS_NO_MEMORY;
-    NTSTATUS st = mm_allocate(s, &shared, 0, &one, MEM_RESERVE | MEM_COMMIT, PAGE_READONLY);
+    mm_vad *shared_vad;
+    NTSTATUS st = mm_place(s, l->shared, l->shared + PAGE, VAD_PRIVATE, PAGE_READONLY, attr_committed(PAGE_READONLY),
+                           true, &shared_vad);
     if (!NT_SUCCESS(st))
         return st;
-    mm_vad *shared_vad = mm_vad_make_named(s, mm_vad_find(s, shared));
     mm_vad_name(s, shared_vad, "KUSER_SHARED_DATA", false, 0);
     shared_vad->flags |= VAD_NO_CHANGE;
     ULONG_PTR image = l->image, ntdll = l->ntdll;

@@ -90,7 +90,6 @@ struct mm_vad *mm_index_floor_lo(const mm_index *ix, ULONG_PTR addr, ULONG_PTR *
  * tell (empty index, or addr before the leaf's first key). */
 bool mm_index_lookup(const mm_index *ix, ULONG_PTR addr, mm_index_hit *hit);
 void mm_index_update(mm_index *ix, const struct mm_vad *v); /* after v's summary changed, not its bounds */
-void mm_index_replace(mm_index *ix, const struct mm_vad *old, struct mm_vad *v); /* v took old's place */
 /* After v's bounds or the gap before it changed: its summary and gap, then
  * the aggregates above. Returns whether v is its leaf's last entry (the
  * VAD after it then starts another leaf: refresh it too). O(log n). */
@@ -278,10 +277,6 @@ mm_vad *mm_vad_create(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type t
 /* The same with room for a name (still none): mm_vad_reserve_named first. */
 mm_vad *mm_vad_create_named(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_type type,
                             ULONG alloc_protect, uint32_t attr);
-/* v with room for a name: v itself when it has it, else a named copy in
-   v's place (v freed), for a VAD made plain by a caller that names it
-   afterwards. Room reserved first (mm_vad_reserve_named): cannot fail. */
-mm_vad *mm_vad_make_named(mm_space *s, mm_vad *v);
 void mm_vad_delete(mm_space *s, mm_vad *v);
 /* Several new VADs at once, into an empty space (process_template.c). */
 #define MM_MAX_SORTED_VADS 8

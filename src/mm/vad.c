@@ -210,36 +210,6 @@ mm_vad *mm_vad_create_named(mm_space *s, ULONG_PTR start, ULONG_PTR end, mm_vad_
     return create(s, start, end, type, alloc_protect, attr, true);
 }
 
-mm_vad *mm_vad_make_named(mm_space *s, mm_vad *v)
-{
-    if (v->flags & VAD_NAMED)
-        return v;
-    mm_vad_named *n = mm_pool_get(&s->named_pool); /* reserved: cannot fail */
-    n->vad = *v;
-    n->vad.flags |= VAD_NAMED;
-    n->detail = NULL;
-    n->id = 0;
-    /* Everything that points at v points at the copy: the tree, the index, the hints. */
-    avl_node *o = &v->node, *c = &n->vad.node;
-    if (!o->parent)
-        s->vads.root = c;
-    else if (o->parent->left == o)
-        o->parent->left = c;
-    else
-        o->parent->right = c;
-    if (o->left)
-        o->left->parent = c;
-    if (o->right)
-        o->right->parent = c;
-    mm_index_replace(&s->index, v, &n->vad);
-    if (s->hint.vad == v)
-        s->hint.vad = &n->vad;
-    if (s->hint2.vad == v)
-        s->hint2.vad = &n->vad;
-    mm_pool_put(&s->vad_pool, v);
-    return &n->vad;
-}
-
 bool mm_vad_reserve_many(mm_space *s, const mm_vad_proto *p, size_t n)
 {
     size_t named = 0;

@@ -256,14 +256,6 @@ void mm_index_update(mm_index *ix, const mm_vad *v)
         n->sum[i - 1] = vad_summary(v);
 }
 
-void mm_index_replace(mm_index *ix, const mm_vad *old, mm_vad *v)
-{
-    idx_node *n = (idx_node *)leaf_of(ix, v->start);
-    size_t i = upper_bound(n, v->start);
-    if (i && n->ptr[i - 1] == old)
-        n->ptr[i - 1] = v;
-}
-
 /* The path from the root to the leaf of key k: nodes and child indexes. */
 #define MAX_HEIGHT 16 /* 32-key nodes at least half full: far more than 2^64 keys */
 typedef struct idx_path {
